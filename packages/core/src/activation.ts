@@ -1,0 +1,150 @@
+import { ConfigError } from './errors.js';
+
+/** The activation functions the ONNX RNN, GRU and LSTM operators allow (ONNX spelling). */
+export const ACTIVATION_NAMES = [
+  'Relu',
+  'Tanh',
+  'Sigmoid',
+  'Affine',
+  'LeakyRelu',
+  'ThresholdedRelu',
+  'ScaledTanh',
+  'HardSigmoid',
+  'Elu',
+  'Softsign',
+  'Softplus',
+] as const;
+
+/** One of {@link ACTIVATION_NAMES}. */
+export type ActivationName = (typeof ACTIVATION_NAMES)[number];
+
+/** An activation with its parameters; `alpha`/`beta` are filled with the ONNX defaults by `defineSpec`. */
+export interface Activation {
+  readonly name: ActivationName;
+  readonly alpha?: number;
+  readonly beta?: number;
+}
+
+/** Which of alpha and beta an activation reads, with the defaults of the matching ONNX operator. */
+export const ACTIVATION_DEFAULTS: Readonly<Record<ActivationName, { readonly alpha?: number; readonly beta?: number }>> = {
+  Relu: {},
+  Tanh: {},
+  Sigmoid: {},
+  Affine: { alpha: 1, beta: 0 },
+  LeakyRelu: { alpha: 0.01 },
+  ThresholdedRelu: { alpha: 1 },
+  ScaledTanh: { alpha: 1, beta: 1 },
+  HardSigmoid: { alpha: 0.2, beta: 0.5 },
+  Elu: { alpha: 1 },
+  Softsign: {},
+  Softplus: {},
+};
+
+/** True for activations that read `alpha`. */
+export function usesAlpha(name: ActivationName): boolean {
+  return ACTIVATION_DEFAULTS[name].alpha !== undefined;
+}
+
+/** True for activations that read `beta`. */
+export function usesBeta(name: ActivationName): boolean {
+  return ACTIVATION_DEFAULTS[name].beta !== undefined;
+}
+
+/**
+ * Fills in the default alpha/beta of an activation and rejects unknown names, parameters the
+ * activation does not read and non-finite values.
+ *
+ * @throws {@link ConfigError} naming the activation and the offending value.
+ */
+export function normalizeActivation(a: Activation, where: string): Activation {
+  if (!(ACTIVATION_NAMES as readonly string[]).includes(a.name)) {
+    throw new ConfigError(`${where}: unknown activation '${String(a.name)}', expected one of ${ACTIVATION_NAMES.join(', ')}`);
+  }
+  const defaults = ACTIVATION_DEFAULTS[a.name];
+  const out: { name: ActivationName; alpha?: number; beta?: number } = { name: a.name };
+  for (const key of ['alpha', 'beta'] as const) {
+    const given = a[key];
+    if (given === undefined) {
+      if (defaults[key] !== undefined) out[key] = defaults[key];
+      continue;
+    }
+    if (defaults[key] === undefined) {
+      throw new ConfigError(`${where}: activation ${a.name} takes no ${key}, got ${given}`);
+    }
+    if (typeof given !== 'number' || !Number.isFinite(given)) {
+      throw new ConfigError(`${where}: ${a.name} ${key} must be a finite number, got ${String(given)}`);
+    }
+    out[key] = given;
+  }
+  return Object.freeze(out);
+}
+
+/** A scalar activation function and its derivative written in terms of the input `x` and output `y`. */
+export interface ActivationFn {
+  readonly apply: (x: number) => number;
+  /** d apply / dx, given x and y = apply(x). */
+  readonly derivative: (x: number, y: number) => number;
+}
+
+/** The scalar function an activation computes (float64; callers round to their dtype). */
+export function activationFn(a: Activation): ActivationFn {
+  const alpha = a.alpha ?? 0;
+  const beta = a.beta ?? 0;
+  switch (a.name) {
+    case 'Relu':
+      return { apply: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0) };
+    case 'Tanh':
+      return { apply: Math.tanh, derivative: (_x, y) => 1 - y * y };
+    case 'Sigmoid':
+      return { apply: sigmoid, derivative: (_x, y) => y * (1 - y) };
+    case 'Affine':
+      return { apply: (x) => alpha * x + beta, derivative: () => alpha };
+    case 'LeakyRelu':
+      return { apply: (x) => (x >= 0 ? x : alpha * x), derivative: (x) => (x >= 0 ? 1 : alpha) };
+    case 'ThresholdedRelu':
+      return { apply: (x) => (x > alpha ? x : 0), derivative: (x) => (x > alpha ? 1 : 0) };
+    case 'ScaledTanh':
+      return {
+        apply: (x) => alpha * Math.tanh(beta * x),
+        derivative: (x) => {
+          const t = Math.tanh(beta * x);
+          return alpha * beta * (1 - t * t);
+        },
+      };
+    case 'HardSigmoid':
+      return {
+        apply: (x) => Math.max(0, Math.min(1, alpha * x + beta)),
+        derivative: (x) => {
+          const v = alpha * x + beta;
+          return v > 0 && v < 1 ? alpha : 0;
+        },
+      };
+    case 'Elu':
+      return {
+        apply: (x) => (x >= 0 ? x : alpha * Math.expm1(x)),
+        derivative: (x, y) => (x >= 0 ? 1 : y + alpha),
+      };
+    case 'Softsign':
+      return {
+        apply: (x) => x / (1 + Math.abs(x)),
+        derivative: (x) => {
+          const d = 1 + Math.abs(x);
+          return 1 / (d * d);
+        },
+      };
+    case 'Softplus':
+      return { apply: softplus, derivative: (x) => sigmoid(x) };
+  }
+}
+
+/** Numerically stable logistic sigmoid. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+function softplus(x: number): number {
+  // log(1 + e^x) without overflow for large x.
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}

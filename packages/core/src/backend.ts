@@ -1,0 +1,97 @@
+import type { RnnMode, RnnSpec } from './config.js';
+import type { RnnParams } from './params.js';
+import type { DType, Tensor } from './tensor.js';
+
+/** Initial or final recurrent state: `h` [L*D, B, Hout] and, for LSTM, `c` [L*D, B, H] (no B when unbatched). */
+export interface RnnState {
+  readonly h: Tensor;
+  readonly c?: Tensor;
+}
+
+/** Per-call options of {@link RnnModel.forward}. */
+export interface ForwardOptions {
+  /**
+   * Valid steps of each sequence (one per batch row, each in [0, T]). Outputs past a sequence's
+   * length are zero, its final state is the state at its last valid step, and the reverse direction
+   * starts there (ONNX `sequence_lens`, PyTorch packed sequences).
+   */
+  readonly lengths?: ArrayLike<number>;
+  /** Reject NaN and infinities in the input and initial state before running. Default false. */
+  readonly checkFinite?: boolean;
+  /** Training mode: applies `spec.dropout` between layers. Default false (inference). */
+  readonly training?: boolean;
+  /** Seed of the dropout mask in training mode, so a step can be replayed exactly. Default 0. */
+  readonly dropoutSeed?: number;
+}
+
+/** What {@link RnnModel.forward} returns: the top layer's output and every layer's final state. */
+export interface ForwardResult {
+  /** `[T, B, D*Hout]` (`[B, T, D*Hout]` when batchFirst, `[T, D*Hout]` unbatched). */
+  readonly output: Tensor;
+  readonly state: RnnState;
+}
+
+/** Upstream gradients for {@link RnnModel.gradients}; an absent entry means zero. */
+export interface GradOutput {
+  readonly output?: Tensor;
+  readonly h?: Tensor;
+  readonly c?: Tensor;
+}
+
+/** Gradients of a loss with respect to every parameter, the input and the initial state. */
+export interface ParamGrads {
+  readonly params: RnnParams;
+  readonly input: Tensor;
+  readonly initial: RnnState;
+}
+
+/** What a backend can do; data that conformance checks. */
+export interface Capabilities {
+  readonly modes: readonly RnnMode[];
+  readonly training: boolean;
+  readonly dtypes: readonly DType[];
+  /** Agreement with the float64 reference: |got - want| <= atol + rtol * |want|. */
+  readonly tolerance: { readonly rtol: number; readonly atol: number };
+}
+
+/** A compiled model: weights uploaded, session built. Holds device memory until disposed. */
+export interface RnnModel extends AsyncDisposable {
+  readonly spec: RnnSpec;
+  /**
+   * Runs the stacked RNN.
+   *
+   * @param input - `[T, B, I]`, `[B, T, I]` (batchFirst) or unbatched `[T, I]`.
+   * @param initial - h0 (and c0 for LSTM); absent means zeros.
+   * @throws {@link ShapeError} on a wrong input, state or lengths, before any work starts.
+   * @throws {@link BackendDisposedError} after `dispose()`.
+   */
+  forward(input: Tensor, initial?: RnnState, options?: ForwardOptions): Promise<ForwardResult>;
+  /** Backpropagation through time; present exactly when the backend can train. */
+  gradients?(
+    input: Tensor,
+    initial: RnnState | undefined,
+    gradOutput: GradOutput,
+    options?: ForwardOptions,
+  ): Promise<ParamGrads>;
+  /** Frees native memory. Safe to call twice; later use throws `BackendDisposedError`. */
+  dispose(): Promise<void>;
+}
+
+/** A way to run stacked RNNs: the reference, ONNX Runtime, TensorFlow.js. */
+export interface Backend extends AsyncDisposable {
+  /** Stable id used in reports, e.g. `onnxruntime`. */
+  readonly name: string;
+  /** What it really runs on: 'cpu', 'wasm', 'webgpu (llvmpipe)', 'cuda:0'. */
+  readonly device: string;
+  readonly capabilities: Capabilities;
+  /** Why this backend cannot run `spec`, or null when it can. */
+  unsupported(spec: RnnSpec): string | null;
+  /**
+   * Uploads weights / builds the session once.
+   *
+   * @throws {@link ParameterError} when `params` do not match `spec`.
+   * @throws {@link UnsupportedError} when {@link Backend.unsupported} says why not.
+   */
+  createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel>;
+  dispose(): Promise<void>;
+}

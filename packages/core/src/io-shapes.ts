@@ -1,0 +1,103 @@
+import type { ForwardOptions, RnnState } from './backend.js';
+import { type RnnSpec, directionCount, outputSize } from './config.js';
+import { ShapeError } from './errors.js';
+import { type Tensor, firstNonFinite, formatShape, sameShape } from './tensor.js';
+
+/** Sizes of one forward call, read off the input. */
+export interface CallShape {
+  /** Time steps. */
+  readonly T: number;
+  /** Batch rows (1 when unbatched). */
+  readonly B: number;
+  /** True for a 2-D `[T, I]` input: states and output then have no batch axis. */
+  readonly isUnbatched: boolean;
+}
+
+/** Shape of h0/hN for a call. */
+export function hiddenStateShape(spec: RnnSpec, call: CallShape): number[] {
+  const rows = spec.numLayers * directionCount(spec);
+  return call.isUnbatched ? [rows, outputSize(spec)] : [rows, call.B, outputSize(spec)];
+}
+
+/** Shape of c0/cN (LSTM) for a call. */
+export function cellStateShape(spec: RnnSpec, call: CallShape): number[] {
+  const rows = spec.numLayers * directionCount(spec);
+  return call.isUnbatched ? [rows, spec.hiddenSize] : [rows, call.B, spec.hiddenSize];
+}
+
+/** Shape of the output for a call. */
+export function outputShape(spec: RnnSpec, call: CallShape): number[] {
+  const F = directionCount(spec) * outputSize(spec);
+  if (call.isUnbatched) return [call.T, F];
+  return spec.batchFirst ? [call.B, call.T, F] : [call.T, call.B, F];
+}
+
+/**
+ * Checks the input, initial state and options of a forward call against the spec.
+ *
+ * @returns the call's sizes.
+ * @throws {@link ShapeError} saying which tensor is wrong, what was expected and what arrived.
+ */
+export function checkForwardArgs(
+  spec: RnnSpec,
+  input: Tensor,
+  initial?: RnnState,
+  options: ForwardOptions = {},
+): CallShape {
+  if (typeof input !== 'object' || input === null || !Array.isArray(input.shape)) {
+    throw new ShapeError(`forward: input must be a tensor, got ${String(input)}`);
+  }
+  const shape = input.shape;
+  if (shape.length !== 2 && shape.length !== 3) {
+    const want = spec.batchFirst ? '[B, T, I]' : '[T, B, I]';
+    throw new ShapeError(`forward: input must be ${want} or unbatched [T, I], got rank ${shape.length} ${formatShape(shape)}`);
+  }
+  const isUnbatched = shape.length === 2;
+  const T = isUnbatched || !spec.batchFirst ? (shape[0] as number) : (shape[1] as number);
+  const B = isUnbatched ? 1 : spec.batchFirst ? (shape[0] as number) : (shape[1] as number);
+  const I = shape[shape.length - 1] as number;
+  if (I !== spec.inputSize) {
+    throw new ShapeError(`forward: input has ${I} features, config.inputSize is ${spec.inputSize}`);
+  }
+  if (T < 1) throw new ShapeError(`forward: input needs at least one time step, got ${formatShape(shape)}`);
+  if (B < 1) throw new ShapeError(`forward: input needs at least one batch row, got ${formatShape(shape)}`);
+  const call: CallShape = { T, B, isUnbatched };
+  if (initial !== undefined) checkState(spec, call, initial);
+  if (options.lengths !== undefined) checkLengths(options.lengths, call);
+  if (options.checkFinite) {
+    const i = firstNonFinite(input.data);
+    if (i >= 0) throw new ShapeError(`forward: input[${i}] is ${input.data[i]}, expected finite values`);
+    for (const [name, t] of [['h0', initial?.h], ['c0', initial?.c]] as const) {
+      const j = t ? firstNonFinite(t.data) : -1;
+      if (t && j >= 0) throw new ShapeError(`forward: ${name}[${j}] is ${t.data[j]}, expected finite values`);
+    }
+  }
+  return call;
+}
+
+function checkState(spec: RnnSpec, call: CallShape, initial: RnnState): void {
+  const wantH = hiddenStateShape(spec, call);
+  if (!initial.h || !sameShape(initial.h.shape, wantH)) {
+    throw new ShapeError(`forward: h0 must be ${formatShape(wantH)}, got ${initial.h ? formatShape(initial.h.shape) : 'nothing'}`);
+  }
+  if (spec.mode === 'lstm') {
+    const wantC = cellStateShape(spec, call);
+    if (initial.c !== undefined && !sameShape(initial.c.shape, wantC)) {
+      throw new ShapeError(`forward: c0 must be ${formatShape(wantC)}, got ${formatShape(initial.c.shape)}`);
+    }
+  } else if (initial.c !== undefined) {
+    throw new ShapeError(`forward: c0 is only for lstm, got c0 ${formatShape(initial.c.shape)} with mode ${spec.mode}`);
+  }
+}
+
+function checkLengths(lengths: ArrayLike<number>, call: CallShape): void {
+  if (lengths.length !== call.B) {
+    throw new ShapeError(`forward: lengths must have one entry per batch row (${call.B}), got ${lengths.length}`);
+  }
+  for (let b = 0; b < call.B; b++) {
+    const L = lengths[b] as number;
+    if (!Number.isInteger(L) || L < 0 || L > call.T) {
+      throw new ShapeError(`forward: lengths[${b}] must be an integer in [0, ${call.T}], got ${L}`);
+    }
+  }
+}
