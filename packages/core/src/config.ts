@@ -127,6 +127,11 @@ export function storedLayerCount(spec: RnnSpec): number {
   return spec.tiedLayers ? Math.min(spec.numLayers, 2) : spec.numLayers;
 }
 
+/** True when two activation lists are equal name by name and parameter by parameter. */
+export function sameActivations(a: readonly Activation[], b: readonly Activation[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.name === b[i]?.name && x.alpha === b[i]?.alpha && x.beta === b[i]?.beta);
+}
+
 function positiveInt(value: unknown, name: string, max = MAX_SIZE): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
     throw new ConfigError(`config.${name} must be an integer in [1, ${max}], got ${String(value)}`);
@@ -213,8 +218,8 @@ export function defineSpec(config: RnnConfig): RnnSpec {
   const bidirectional = bool(config.bidirectional, 'bidirectional', false);
   const activations = activationList(config.activations, 'activations', mode, defaultActivations(mode));
   const reverseActivations = activationList(config.reverseActivations, 'reverseActivations', mode, activations);
-  if (config.reverseActivations !== undefined && !bidirectional) {
-    throw new ConfigError('config.reverseActivations needs bidirectional: true');
+  if (!bidirectional && !sameActivations(reverseActivations, activations)) {
+    throw new ConfigError('config.reverseActivations differ from activations but bidirectional is false');
   }
   return Object.freeze({
     mode,
@@ -252,11 +257,8 @@ export function specToConfig(spec: RnnSpec): RnnConfig {
     projSize: spec.projSize,
   };
   if (spec.dropout !== 0) out.dropout = spec.dropout;
-  const defaults = defaultActivations(spec.mode);
-  const same = (a: readonly Activation[], b: readonly Activation[]): boolean =>
-    a.length === b.length && a.every((x, i) => x.name === b[i]?.name && x.alpha === b[i]?.alpha && x.beta === b[i]?.beta);
-  if (!same(spec.activations, defaults)) out.activations = spec.activations;
-  if (!same(spec.reverseActivations, spec.activations)) out.reverseActivations = spec.reverseActivations;
+  if (!sameActivations(spec.activations, defaultActivations(spec.mode))) out.activations = spec.activations;
+  if (!sameActivations(spec.reverseActivations, spec.activations)) out.reverseActivations = spec.reverseActivations;
   if (spec.clip !== null) out.clip = spec.clip;
   if (spec.peepholes) out.peepholes = true;
   if (spec.inputForget) out.inputForget = true;

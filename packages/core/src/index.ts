@@ -29,6 +29,7 @@ export {
   activationCount,
   defaultActivations,
   defineSpec,
+  sameActivations,
   directionCount,
   gateCount,
   layerInputSize,
@@ -77,3 +78,15 @@ export {
   toDType,
   zeros,
 } from './tensor.js';
+export {
+  type Comparison,
+  type GoldenCase,
+  type GoldenRun,
+  type Tolerance,
+  GOLDEN_TOLERANCE,
+  compareTensors,
+  parseGoldenCase,
+  parseJsonTensor,
+} from './golden.js';
+export { type GoldenResult, checkGoldenCase } from './golden-check.js';
+export { type ReferenceBackendOptions, createReferenceBackend } from './reference/reference-backend.js';

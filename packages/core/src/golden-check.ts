@@ -1,0 +1,52 @@
+import type { Backend } from './backend.js';
+import { type Comparison, type GoldenCase, type Tolerance, GOLDEN_TOLERANCE, compareTensors } from './golden.js';
+
+/** The comparison of one golden case on one backend: the worst of all its runs and tensors. */
+export interface GoldenResult {
+  readonly name: string;
+  readonly pass: boolean;
+  readonly maxAbsError: number;
+  readonly maxRelError: number;
+  /** One line per failing tensor, e.g. `runs[1].hN: element 3 is ..., expected ...`. */
+  readonly failures: readonly string[];
+}
+
+/**
+ * Runs every evaluation of a golden case on a backend and compares output, hN and cN.
+ *
+ * @param backend - the backend under test; a model is created and disposed for the case.
+ * @param goldenCase - a parsed case (see {@link parseGoldenCase}).
+ * @param tolerance - defaults to {@link GOLDEN_TOLERANCE}.
+ * @returns the worst errors over all runs and whether every element was within tolerance.
+ */
+export async function checkGoldenCase(
+  backend: Backend,
+  goldenCase: GoldenCase,
+  tolerance: Tolerance = GOLDEN_TOLERANCE,
+): Promise<GoldenResult> {
+  const model = await backend.createModel(goldenCase.spec, goldenCase.params);
+  const failures: string[] = [];
+  let maxAbsError = 0;
+  let maxRelError = 0;
+  try {
+    for (const [i, run] of goldenCase.runs.entries()) {
+      const { output, state } = await model.forward(run.input, run.initial);
+      const checks: [string, Comparison][] = [
+        ['output', compareTensors(output, run.output, tolerance)],
+        ['hN', compareTensors(state.h, run.hN, tolerance)],
+      ];
+      if (run.cN !== null) {
+        if (state.c === undefined) failures.push(`runs[${i}].cN: missing from the backend's result`);
+        else checks.push(['cN', compareTensors(state.c, run.cN, tolerance)]);
+      }
+      for (const [what, c] of checks) {
+        maxAbsError = Math.max(maxAbsError, c.maxAbsError);
+        maxRelError = Math.max(maxRelError, c.maxRelError);
+        if (!c.pass) failures.push(`runs[${i}].${what}: ${c.detail}`);
+      }
+    }
+  } finally {
+    await model.dispose();
+  }
+  return { name: goldenCase.name, pass: failures.length === 0, maxAbsError, maxRelError, failures };
+}

@@ -1,0 +1,97 @@
+import type { ForwardOptions, ForwardResult, RnnState } from '../backend.js';
+import { type RnnSpec, directionCount, outputSize, storedLayer } from '../config.js';
+import { type CallShape, cellStateShape, hiddenStateShape, outputShape } from '../io-shapes.js';
+import { SeededRandom } from '../rng.js';
+import { type DType, type Tensor, tensor } from '../tensor.js';
+import type { DirectionWeights } from './direction-weights.js';
+import type { FloatArray } from './matmul.js';
+import { runDirection } from './run-direction.js';
+
+/** Prepared weights indexed [storedLayer][direction]. */
+export type StackWeights = readonly (readonly DirectionWeights[])[];
+
+function alloc(dtype: DType, n: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+function copyAs(dtype: DType, src: ArrayLike<number>): FloatArray {
+  return dtype === 'float64' ? Float64Array.from(src) : Float32Array.from(src);
+}
+
+/** Input as a time-major [T, B, I] buffer of the working dtype. */
+export function toTimeMajor(spec: RnnSpec, input: Tensor, call: CallShape, dtype: DType): FloatArray {
+  if (call.isUnbatched || !spec.batchFirst) return copyAs(dtype, input.data);
+  const { T, B } = call;
+  const I = spec.inputSize;
+  const out = alloc(dtype, T * B * I);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) out.set(input.data.subarray((b * T + t) * I, (b * T + t + 1) * I), (t * B + b) * I);
+  }
+  return out;
+}
+
+/** Converts a time-major [T, B, F] buffer to the output layout of the spec. */
+export function fromTimeMajor(spec: RnnSpec, data: FloatArray, call: CallShape, F: number): FloatArray {
+  if (call.isUnbatched || !spec.batchFirst) return data;
+  const { T, B } = call;
+  const out = data instanceof Float64Array ? new Float64Array(data.length) : new Float32Array(data.length);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) out.set(data.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
+  }
+  return out;
+}
+
+/**
+ * Runs the whole stack: layer k reads layer k-1's output; each layer's directions run from their own
+ * initial state; dropout (training only) scales the output of every layer but the last.
+ */
+export function runStack(
+  spec: RnnSpec,
+  weights: StackWeights,
+  input: Tensor,
+  initial: RnnState | undefined,
+  options: ForwardOptions,
+  call: CallShape,
+  dtype: DType,
+): ForwardResult {
+  const { T, B } = call;
+  const D = directionCount(spec);
+  const Hout = outputSize(spec);
+  const H = spec.hiddenSize;
+  const F = D * Hout;
+  const lengths = options.lengths ? Int32Array.from(options.lengths) : null;
+  const h0 = initial ? copyAs(dtype, initial.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
+  const c0 = spec.mode === 'lstm' ? (initial?.c ? copyAs(dtype, initial.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
+  const hN = alloc(dtype, h0.length);
+  const cN = c0 ? alloc(dtype, c0.length) : null;
+  const rng = options.training && spec.dropout > 0 ? new SeededRandom(options.dropoutSeed ?? 0) : null;
+
+  let x = toTimeMajor(spec, input, call, dtype);
+  for (let layer = 0; layer < spec.numLayers; layer++) {
+    const out = alloc(dtype, T * B * F);
+    for (let d = 0; d < D; d++) {
+      const row = layer * D + d;
+      const w = weights[storedLayer(spec, layer)]![d]!;
+      const result = runDirection(spec, w, {
+        x, T, B, reverse: d === 1, lengths,
+        h0: h0.subarray(row * B * Hout, (row + 1) * B * Hout),
+        c0: c0 ? c0.subarray(row * B * H, (row + 1) * B * H) : null,
+        out, outOffset: d * Hout, outStride: F,
+      }, dtype);
+      hN.set(result.h, row * B * Hout);
+      if (cN && result.c) cN.set(result.c, row * B * H);
+    }
+    if (rng && layer < spec.numLayers - 1) applyDropout(out, spec.dropout, rng);
+    x = out;
+  }
+  const state: RnnState = cN
+    ? { h: tensor(hN, hiddenStateShape(spec, call)), c: tensor(cN, cellStateShape(spec, call)) }
+    : { h: tensor(hN, hiddenStateShape(spec, call)) };
+  return { output: tensor(fromTimeMajor(spec, x, call, F), outputShape(spec, call)), state };
+}
+
+/** Inverted dropout: zero each value with probability p and scale the rest by 1 / (1 - p). */
+function applyDropout(buf: FloatArray, p: number, rng: SeededRandom): void {
+  const scale = 1 / (1 - p);
+  for (let i = 0; i < buf.length; i++) buf[i] = rng.nextFloat() < p ? 0 : buf[i]! * scale;
+}
