@@ -90,3 +90,4 @@ export {
 } from './golden.js';
 export { type GoldenResult, checkGoldenCase } from './golden-check.js';
 export { type ReferenceBackendOptions, createReferenceBackend } from './reference/reference-backend.js';
+export { type SafetensorsContent, readSafetensors, writeSafetensors } from './safetensors.js';

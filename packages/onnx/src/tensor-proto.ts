@@ -66,8 +66,10 @@ export function readTensorProto(t: TensorProto, where: string): ProtoTensor {
   if (type === DataType.DOUBLE) return { kind: 'float', dims, data: Float64Array.from(listed as number[]) };
   const ints = (listed as readonly Int64[]).map((v) => {
     const x = int64ToNumber(v);
-    if (x === null) throw new FormatError(`${where}: integer ${String(v)} is out of range`);
-    return x;
+    if (x !== null) return x;
+    // INT64_MAX/MIN mean "to the end" in Slice; clamping keeps that meaning.
+    const big = typeof v === 'number' ? v : v.high;
+    return big < 0 ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
   });
   return { kind: 'int', dims, data: ints };
 }

@@ -102,7 +102,7 @@ export function prepareDirection(spec: RnnSpec, params: RnnParams, layer: number
     inputBias,
     hiddenNBias,
     whrT: whr ? transpose(whr, Hout, H) : null,
-    peepholes: get('weight', 'ph'),
+    peepholes: get('weight', 'ph')?.slice() ?? null,
     activations: reverse ? spec.reverseActivations : spec.activations,
   };
 }

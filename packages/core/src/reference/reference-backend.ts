@@ -1,10 +1,11 @@
-import type { Backend, Capabilities, ForwardOptions, ForwardResult, RnnModel, RnnState } from '../backend.js';
+import type { Backend, Capabilities, ForwardOptions, ForwardResult, GradOutput, ParamGrads, RnnModel, RnnState } from '../backend.js';
 import { RNN_MODES, type RnnSpec, defineSpec, directionCount, storedLayerCount } from '../config.js';
 import { BackendDisposedError } from '../errors.js';
 import { checkForwardArgs } from '../io-shapes.js';
-import { type RnnParams, validateParams } from '../params.js';
+import { type RnnParams, paramsToDType, validateParams } from '../params.js';
 import type { DType, Tensor } from '../tensor.js';
 import { type DirectionWeights, prepareDirection } from './direction-weights.js';
+import { stackGradients } from './backward/stack-gradients.js';
 import { type StackWeights, runStack } from './run-stack.js';
 
 /** Options of {@link createReferenceBackend}. */
@@ -20,8 +21,20 @@ class ReferenceModel implements RnnModel {
     readonly spec: RnnSpec,
     weights: StackWeights,
     private readonly dtype: DType,
+    /** The parameters in the working dtype, PyTorch layout, which backpropagation multiplies by. */
+    private readonly params: RnnParams,
   ) {
     this.weights = weights;
+  }
+
+  gradients(input: Tensor, initial: RnnState | undefined, gradOutput: GradOutput, options: ForwardOptions = {}): Promise<ParamGrads> {
+    try {
+      const weights = this.live();
+      const call = checkForwardArgs(this.spec, input, initial, options);
+      return Promise.resolve(stackGradients(this.spec, weights, this.params, input, initial, gradOutput, options, call, this.dtype));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 
   forward(input: Tensor, initial?: RnnState, options: ForwardOptions = {}): Promise<ForwardResult> {
@@ -66,7 +79,7 @@ export function createReferenceBackend(options: ReferenceBackendOptions = {}): B
   let disposed = false;
   const capabilities: Capabilities = Object.freeze({
     modes: RNN_MODES,
-    training: false,
+    training: true,
     dtypes: Object.freeze([dtype]),
     tolerance: dtype === 'float64' ? Object.freeze({ rtol: 1e-12, atol: 1e-12 }) : Object.freeze({ rtol: 1e-4, atol: 1e-5 }),
   });
@@ -86,7 +99,7 @@ export function createReferenceBackend(options: ReferenceBackendOptions = {}): B
           for (let d = 0; d < directionCount(spec); d++) dirs.push(prepareDirection(spec, params, layer, d === 1, dtype));
           weights.push(dirs);
         }
-        return Promise.resolve(new ReferenceModel(spec, weights, dtype));
+        return Promise.resolve(new ReferenceModel(spec, weights, dtype, paramsToDType(params, dtype)));
       } catch (e) {
         return Promise.reject(e as Error);
       }

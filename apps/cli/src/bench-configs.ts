@@ -1,0 +1,35 @@
+import { type RnnSpec, directionCount, gateCount, layerInputSize, outputSize } from '@deeprnn/core';
+
+/** A benchmark shape: model sizes plus sequence length T and batch B. */
+export interface BenchConfig {
+  readonly name: string;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly T: number;
+  readonly B: number;
+}
+
+/** The named configs of `deeprnn bench` (the same ones tools/bench/torch_bench.py runs). */
+export const BENCH_CONFIGS: Readonly<Record<string, BenchConfig>> = {
+  d2l: { name: 'd2l', inputSize: 28, hiddenSize: 256, numLayers: 3, T: 35, B: 32 },
+  medium: { name: 'medium', inputSize: 64, hiddenSize: 512, numLayers: 3, T: 100, B: 64 },
+  latency: { name: 'latency', inputSize: 28, hiddenSize: 256, numLayers: 3, T: 1, B: 1 },
+  long: { name: 'long', inputSize: 28, hiddenSize: 128, numLayers: 2, T: 1000, B: 8 },
+};
+
+/**
+ * Floating-point operations of one forward call: 2 x the multiply-adds of the gate products,
+ * 2·T·B·Σ_layers,directions G·H·(I_l + Hout), plus 2·T·B·P·H per layer-direction for projections.
+ */
+export function forwardFlops(spec: RnnSpec, T: number, B: number): number {
+  const G = gateCount(spec.mode);
+  const H = spec.hiddenSize;
+  let perStep = 0;
+  for (let layer = 0; layer < spec.numLayers; layer++) {
+    const gates = G * H * (layerInputSize(spec, layer) + outputSize(spec));
+    const projection = spec.projSize > 0 ? spec.projSize * H : 0;
+    perStep += directionCount(spec) * (gates + projection);
+  }
+  return 2 * T * B * perStep;
+}

@@ -1,0 +1,97 @@
+import { type RnnMode, RNN_MODES, defineSpec, initParams, tensor } from '@deeprnn/core';
+import type { Command } from 'commander';
+import { loadBackend } from '../backends.js';
+import { BENCH_CONFIGS, forwardFlops } from '../bench-configs.js';
+import { formatTable, sig } from '../table.js';
+import { medianMs } from '../timing.js';
+import { type BenchRow, runTorchBench } from '../torch-bench.js';
+
+interface BenchOptions {
+  backend: string[];
+  mode: string[];
+  config: string[];
+  json?: boolean;
+  withTorch?: boolean;
+  repeats: string;
+}
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
+/** Backends as the bench names them: `reference` runs float32 and float64 side by side. */
+function expandBackends(names: readonly string[]): { name: string; dtype?: 'float32' | 'float64' }[] {
+  return names.flatMap((name) => (name === 'reference' ? [{ name, dtype: 'float32' as const }, { name, dtype: 'float64' as const }] : [{ name }]));
+}
+
+async function benchForward(choice: { name: string; dtype?: 'float32' | 'float64' }, modes: RnnMode[], configs: string[], repeats: number, log: (s: string) => void): Promise<BenchRow[]> {
+  const { backend, notices } = await loadBackend(choice);
+  for (const n of notices) log(`note: ${n}`);
+  const rows: BenchRow[] = [];
+  try {
+    for (const configName of configs) {
+      const c = BENCH_CONFIGS[configName];
+      if (!c) throw new Error(`unknown config '${configName}' (known: ${Object.keys(BENCH_CONFIGS).join(', ')})`);
+      for (const mode of modes) {
+        const spec = defineSpec({ mode, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers });
+        if (backend.unsupported(spec) !== null) continue;
+        const model = await backend.createModel(spec, initParams(spec, { seed: 1 }));
+        const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
+        const ms = await medianMs(() => model.forward(x), { repeats, warmup: 2, budgetMs: 20_000 });
+        await model.dispose();
+        rows.push({
+          backend: choice.dtype === 'float64' ? 'reference-f64' : backend.name,
+          device: backend.device, mode, config: c.name, inputSize: c.inputSize, hiddenSize: c.hiddenSize,
+          numLayers: c.numLayers, T: c.T, B: c.B, msPerCall: ms, tokensPerSec: (c.T * c.B) / (ms / 1000),
+          gflops: forwardFlops(spec, c.T, c.B) / ms / 1e6,
+        });
+        log(`  ${rows.at(-1)?.backend} ${configName} ${mode}: ${sig(ms)} ms`);
+      }
+    }
+  } finally {
+    await backend.dispose();
+  }
+  return rows;
+}
+
+/** `deeprnn bench`: forward-pass speed per backend, mode and config (median of repeats), optionally against PyTorch. */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('time forward passes: ms per call (median), tokens/s, GFLOP/s, ratio to PyTorch')
+    .option('--backend <name>', 'backend (repeatable): reference (float32 and float64), onnxruntime, tfjs', collect, [])
+    .option('--mode <mode>', `mode (repeatable): ${RNN_MODES.join(', ')}`, collect, [])
+    .option('--config <name>', `config (repeatable): ${Object.keys(BENCH_CONFIGS).join(', ')}`, collect, [])
+    .option('--repeats <n>', 'timed repeats per measurement (median taken)', '7')
+    .option('--with-torch', 'also run tools/bench/torch_bench.py (PyTorch, one thread) and print ratios')
+    .option('--json', 'one JSON object per line')
+    .addHelpText('after', '\nGFLOP/s counts 2 x the multiply-adds of the gate products (input and hidden) and projections.')
+    .action(async (opts: BenchOptions) => {
+      const modes = (opts.mode.length > 0 ? opts.mode : [...RNN_MODES]) as RnnMode[];
+      const configs = opts.config.length > 0 ? opts.config : ['d2l'];
+      const backends = expandBackends(opts.backend.length > 0 ? opts.backend : ['reference']);
+      const log = (s: string): void => void process.stderr.write(`${s}\n`);
+      const rows: BenchRow[] = [];
+      for (const choice of backends) rows.push(...(await benchForward(choice, modes, configs, Number(opts.repeats), log)));
+      let torch: BenchRow[] = [];
+      if (opts.withTorch) {
+        const result = runTorchBench(modes, configs, false);
+        if (result.error) log(`PyTorch comparison skipped: ${result.error}`);
+        torch = result.rows;
+        rows.push(...torch);
+      }
+      printRows(rows, torch, opts.json === true);
+    });
+}
+
+/** Prints rows as JSON lines or as a table with each row's throughput relative to PyTorch. */
+export function printRows(rows: readonly BenchRow[], torch: readonly BenchRow[], json: boolean): void {
+  const ratio = (r: BenchRow): string => {
+    const t = torch.find((x) => x.mode === r.mode && x.config === r.config && x.numLayers === r.numLayers && x.train === r.train);
+    return t ? `${(r.tokensPerSec / t.tokensPerSec).toFixed(2)}x` : '-';
+  };
+  if (json) {
+    for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
+  const table = rows.map((r) => [r.backend, r.device, r.config, r.mode, String(r.numLayers), `${r.T}x${r.B}`, sig(r.msPerCall), sig(r.tokensPerSec), sig(r.gflops), ratio(r)]);
+  process.stdout.write(`${formatTable(['backend', 'device', 'config', 'mode', 'layers', 'TxB', 'ms/call', 'tokens/s', 'GFLOP/s', 'vs torch'], table)}\n`);
+}

@@ -1,0 +1,45 @@
+import { type RnnMode, defineSpec, formatShape, initParams, parameterCount, tensor } from '@deeprnn/core';
+import type { Command } from 'commander';
+import { loadBackend } from '../backends.js';
+import { medianMs } from '../timing.js';
+import { sig } from '../table.js';
+
+interface DemoOptions {
+  backend: string[];
+  mode: RnnMode;
+}
+
+/** `deeprnn demo`: builds a 3-layer RNN (the d2l note's nn.RNN(28, 256, num_layers=3)), runs it, prints shapes and timings. */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('build a 3-layer RNN (d2l: 28 inputs, 256 hidden, T=35, B=32), run it, print shapes and timings')
+    .option('--backend <name>', 'backend to run on (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--mode <mode>', 'rnn_tanh, rnn_relu, gru or lstm', 'rnn_tanh')
+    .action(async (opts: DemoOptions) => {
+      const spec = defineSpec({ mode: opts.mode, inputSize: 28, hiddenSize: 256, numLayers: 3 });
+      const params = initParams(spec, { seed: 0 });
+      const T = 35;
+      const B = 32;
+      const x = tensor(Float32Array.from({ length: T * B * 28 }, (_, i) => Math.sin(i * 0.37)), [T, B, 28]);
+      const out = process.stdout;
+      out.write(`\nmodel: ${spec.mode}, ${spec.numLayers} layers, inputSize ${spec.inputSize}, hiddenSize ${spec.hiddenSize}, ${parameterCount(spec)} parameters (PyTorch names: ${Object.keys(params).slice(0, 4).join(', ')}, ...)\n`);
+      out.write(`input ${formatShape(x.shape)} = [T, B, I]\n`);
+      const backends = opts.backend.length > 0 ? opts.backend : ['reference'];
+      for (const name of backends) {
+        const { backend, notices } = await loadBackend({ name });
+        for (const n of notices) out.write(`note: ${n}\n`);
+        try {
+          const model = await backend.createModel(spec, params);
+          const t0 = performance.now();
+          const { output, state } = await model.forward(x);
+          const first = performance.now() - t0;
+          const ms = await medianMs(() => model.forward(x), { repeats: 5 });
+          out.write(`${backend.name} on ${backend.device}: output ${formatShape(output.shape)}, hN ${formatShape(state.h.shape)}; first call ${sig(first)} ms, median ${sig(ms)} ms (${sig((T * B) / (ms / 1000))} tokens/s)\n`);
+          await model.dispose();
+        } finally {
+          await backend.dispose();
+        }
+      }
+    });
+}

@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { registerBenchCommand } from './commands/bench.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerGoldenCommand } from './commands/golden.js';
+import { registerInfoCommand } from './commands/info.js';
+
+/** The `deeprnn` command with every subcommand registered. */
+export function buildProgram(): Command {
+  const program = new Command('deeprnn')
+    .description('Stacked (deep) RNNs with one semantics and interchangeable backends')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerInfoCommand(program);
+  registerDemoCommand(program);
+  registerGoldenCommand(program);
+  registerBenchCommand(program);
+  return program;
+}

@@ -1,0 +1,62 @@
+import { defineSpec, initParams } from '@deeprnn/core';
+import { exportOnnx } from '@deeprnn/onnx';
+import type { InferenceSession } from 'onnxruntime-node';
+import { type ExecutionProvider, type SessionTuning, sessionOptions } from './session-options.js';
+
+/** Creates an ORT session; injectable so tests can make a provider fail. */
+export type SessionFactory = (model: Uint8Array, options: InferenceSession.SessionOptions) => Promise<InferenceSession>;
+
+/** The provider that started and the notices about those that did not. */
+export interface ProbeResult {
+  readonly provider: ExecutionProvider | null;
+  readonly notices: readonly string[];
+  readonly failures: readonly unknown[];
+}
+
+const CUDA_HINT =
+  'its libraries are not installed (npm installs onnxruntime-node without them); with CUDA 12 and cuDNN 9 present, run ' +
+  '`node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install=cuda12`';
+
+/** One sentence a user can act on, for a provider that failed to start. */
+export function providerNotice(provider: ExecutionProvider, error: unknown, next: ExecutionProvider | null): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  const first = raw.split('\n')[0]?.replace(/\s+/g, ' ').slice(0, 200) ?? '';
+  const then = next === null ? 'no provider left' : `using ${next} instead`;
+  if (provider === 'cuda') return `onnxruntime: CUDA execution provider unavailable: ${/load|shared library|not found/i.test(raw) ? CUDA_HINT : first}; ${then}.`;
+  if (provider === 'webgpu') {
+    const why = /adapter/i.test(raw) ? 'no WebGPU adapter (Dawn found no GPU or Vulkan driver)' : first;
+    return `onnxruntime: WebGPU execution provider unavailable: ${why}; ${then}.`;
+  }
+  return `onnxruntime: ${provider} execution provider unavailable: ${first}; ${then}.`;
+}
+
+let probeModel: Uint8Array | null = null;
+
+function tinyModel(): Uint8Array {
+  if (probeModel === null) {
+    const spec = defineSpec({ mode: 'gru', inputSize: 1, hiddenSize: 1 });
+    probeModel = exportOnnx(spec, initParams(spec));
+  }
+  return probeModel;
+}
+
+/**
+ * Tries providers in order by creating a session for a one-unit GRU on each, and keeps the first that
+ * starts. ORT does not fall back by itself (`['webgpu', 'cpu']` throws when there is no adapter), so
+ * each provider is tried alone.
+ */
+export async function probeProviders(order: readonly ExecutionProvider[], tuning: SessionTuning, create: SessionFactory): Promise<ProbeResult> {
+  const notices: string[] = [];
+  const failures: unknown[] = [];
+  for (const [i, provider] of order.entries()) {
+    try {
+      const session = await create(tinyModel(), sessionOptions(provider, tuning));
+      await session.release();
+      return { provider, notices, failures };
+    } catch (e) {
+      failures.push(e);
+      notices.push(providerNotice(provider, e, order[i + 1] ?? null));
+    }
+  }
+  return { provider: null, notices, failures };
+}

@@ -1,0 +1,113 @@
+import {
+  type Backend,
+  BackendDisposedError,
+  type Capabilities,
+  type RnnParams,
+  type RnnSpec,
+  validateParams,
+} from '@deeprnn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { capabilitiesFor } from './capabilities.js';
+import type { StartedEngine } from './engine.js';
+import { ENGINE_NAMES, type EngineName } from './engine-name.js';
+import { withEngine } from './engine-handle.js';
+import { type ModuleLoader, importModule } from './module-loader.js';
+import { TfjsModel } from './model.js';
+import { type EngineNotice, selectEngine } from './select-engine.js';
+import { validateEngineList } from './engine-list.js';
+
+/** Options of {@link createBackend}. */
+export interface CreateBackendOptions {
+  /**
+   * Engines to try, best first. Default: tfjs-node-gpu, tfjs-node, webgpu, wasm, cpu. By default a
+   * software WebGPU adapter (lavapipe/llvmpipe, SwiftShader) is skipped since wasm is faster; naming
+   * `webgpu` here accepts it.
+   */
+  readonly engines?: readonly EngineName[];
+  /** Loads optional packages; defaults to dynamic `import()`. Tests inject one. */
+  readonly loader?: ModuleLoader;
+}
+
+/** The deeprnn backend on TensorFlow.js. */
+export class TfjsBackend implements Backend {
+  readonly name = 'tfjs' as const;
+  /** What runs: `webgpu (llvmpipe)`, `wasm (simd, 1 thread)`, `cpu`, `tfjs-node (libtensorflow, cpu)`. */
+  readonly device: string;
+  /** The engine that runs. */
+  readonly engine: EngineName;
+  /** One line per engine that was tried before this one and skipped, saying what is missing. */
+  readonly notices: readonly EngineNotice[];
+  readonly capabilities: Capabilities;
+  readonly #started: StartedEngine;
+  readonly #models = new Set<TfjsModel>();
+  #isDisposed = false;
+
+  constructor(started: StartedEngine, notices: readonly EngineNotice[]) {
+    this.#started = started;
+    this.engine = started.engine;
+    this.device = started.device;
+    this.notices = Object.freeze([...notices]);
+    this.capabilities = capabilitiesFor(started.engine);
+  }
+
+  unsupported(_spec: RnnSpec): string | null {
+    // Every mode and option of the spec is implemented with tfjs ops on every engine.
+    return null;
+  }
+
+  async createModel(spec: RnnSpec, params: RnnParams): Promise<TfjsModel> {
+    if (this.#isDisposed) throw new BackendDisposedError('createModel: this tfjs backend was disposed');
+    validateParams(spec, params);
+    const model = await TfjsModel.upload(spec, params, this.#started, (m) => this.#models.delete(m));
+    this.#models.add(model);
+    return model;
+  }
+
+  /**
+   * Runs `build` with this backend's engine active in tfjs (see {@link createTfjsRnn} for composing
+   * your own ops). Synchronous tfjs code only: the engine may change after `build` returns.
+   */
+  run<T>(build: () => T): Promise<T> {
+    if (this.#isDisposed) return Promise.reject(new BackendDisposedError('run: this tfjs backend was disposed'));
+    return withEngine(this.#started, build);
+  }
+
+  /** Disposes every model this backend created; the tfjs engine itself stays up for other users. */
+  async dispose(): Promise<void> {
+    this.#isDisposed = true;
+    await Promise.all([...this.#models].map((m) => m.dispose()));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}
+
+/**
+ * Creates the tfjs backend on the best engine that starts.
+ *
+ * @param options - engines to try and the module loader.
+ * @returns the backend; `device` says what runs and `notices` why better engines were skipped.
+ * @throws {@link BackendInitError} when no engine starts (every reason in the message, failures in `cause`).
+ * @throws {@link ConfigError} when `engines` names an unknown engine or is empty.
+ * @remarks tfjs is one global engine per process. Each backend switches tfjs to its own engine at
+ *   every call, so backends on different engines can coexist; this function also sets tfjs's `PROD`
+ *   flag, which turns off tfjs's debug checks and its console messages.
+ * @example
+ * ```ts
+ * await using backend = await createBackend({ engines: ['wasm'] });
+ * await using model = await backend.createModel(spec, initParams(spec, { seed: 1 }));
+ * const { output, state } = await model.forward(input);
+ * ```
+ */
+export async function createBackend(options: CreateBackendOptions = {}): Promise<TfjsBackend> {
+  const order = options.engines ?? ENGINE_NAMES;
+  validateEngineList(order);
+  tf.env().set('PROD', true);
+  const { started, notices } = await selectEngine(order, {
+    load: options.loader ?? importModule,
+    tf: { setBackend: (n) => tf.setBackend(n), getBackend: () => tf.getBackend(), flag: (n) => tf.env().getAsync(n) },
+    allowSoftwareGpu: options.engines !== undefined,
+  });
+  return new TfjsBackend(started, notices);
+}

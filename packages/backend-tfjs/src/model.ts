@@ -1,0 +1,116 @@
+import {
+  BackendDisposedError,
+  type ForwardOptions,
+  type ForwardResult,
+  type GradOutput,
+  type ParamGrads,
+  type RnnModel,
+  type RnnParams,
+  type RnnSpec,
+  type RnnState,
+  type Tensor,
+  checkForwardArgs,
+  paramLayout,
+} from '@deeprnn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { StartedEngine } from './engine.js';
+import { withEngine } from './engine-handle.js';
+import { checkGradOutput, gradientTensors, readGradients } from './gradients.js';
+import { dropoutOf } from './rnn-inputs.js';
+import { runInUserLayout } from './run-layout.js';
+import { fromTf, toTf } from './tensor-convert.js';
+import { type StackWeights, type TfParams, prepareWeights, weightTensors } from './weights.js';
+
+/**
+ * A stacked RNN on one tfjs engine. The raw parameters (for gradients) and the prepared weights
+ * (transposed, biases folded) are uploaded once; every call runs inside tf.tidy and frees all of its
+ * intermediates, so tf.memory().numTensors is unchanged after each call.
+ */
+export class TfjsModel implements RnnModel {
+  readonly spec: RnnSpec;
+  readonly #engine: StartedEngine;
+  readonly #names: readonly string[];
+  #raw: TfParams | null;
+  #weights: StackWeights | null;
+  readonly #onDispose: (model: TfjsModel) => void;
+
+  private constructor(spec: RnnSpec, engine: StartedEngine, raw: TfParams, weights: StackWeights, onDispose: (m: TfjsModel) => void) {
+    this.spec = spec;
+    this.#engine = engine;
+    this.#names = paramLayout(spec).map((s) => s.name);
+    this.#raw = raw;
+    this.#weights = weights;
+    this.#onDispose = onDispose;
+  }
+
+  /** Uploads `params` (already validated) to `engine`. */
+  static async upload(spec: RnnSpec, params: RnnParams, engine: StartedEngine, onDispose: (m: TfjsModel) => void): Promise<TfjsModel> {
+    return withEngine(engine, () => {
+      const raw: Record<string, tf.Tensor> = {};
+      for (const slot of paramLayout(spec)) raw[slot.name] = toTf(params[slot.name] as Tensor);
+      let weights: StackWeights = [];
+      tf.tidy(() => {
+        weights = prepareWeights(spec, raw);
+        weightTensors(weights).forEach((t) => tf.keep(t));
+      });
+      return new TfjsModel(spec, engine, raw, weights, onDispose);
+    });
+  }
+
+  async forward(input: Tensor, initial?: RnnState, options: ForwardOptions = {}): Promise<ForwardResult> {
+    const weights = this.#live('forward').weights;
+    checkForwardArgs(this.spec, input, initial, options);
+    const outs = await withEngine(this.#engine, () =>
+      tf.tidy(() => {
+        const r = runInUserLayout(this.spec, weights, {
+          x: toTf(input),
+          h0: initial ? toTf(initial.h) : null,
+          c0: initial?.c ? toTf(initial.c) : null,
+          lengths: options.lengths ?? null,
+          dropout: dropoutOf(this.spec, options),
+        });
+        return r.c ? [r.output, r.h, r.c] : [r.output, r.h];
+      }),
+    );
+    try {
+      const [output, h, c] = await Promise.all(outs.map(fromTf));
+      return { output: output as Tensor, state: c ? { h: h as Tensor, c } : { h: h as Tensor } };
+    } finally {
+      tf.dispose(outs);
+    }
+  }
+
+  async gradients(input: Tensor, initial: RnnState | undefined, gradOutput: GradOutput, options: ForwardOptions = {}): Promise<ParamGrads> {
+    const { raw } = this.#live('gradients');
+    const call = checkForwardArgs(this.spec, input, initial, options);
+    checkGradOutput(this.spec, call, gradOutput);
+    const grads = await withEngine(this.#engine, () =>
+      tf.tidy(() => gradientTensors(this.spec, raw, this.#names, call, input, initial, gradOutput, options)),
+    );
+    try {
+      return await readGradients(this.spec, this.#names, grads);
+    } finally {
+      tf.dispose(grads);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#raw === null || this.#weights === null) return;
+    tf.dispose(Object.values(this.#raw));
+    tf.dispose(weightTensors(this.#weights));
+    this.#raw = null;
+    this.#weights = null;
+    this.#onDispose(this);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  #live(what: string): { raw: TfParams; weights: StackWeights } {
+    if (this.#raw === null || this.#weights === null) {
+      throw new BackendDisposedError(`${what}: this tfjs model was disposed`);
+    }
+    return { raw: this.#raw, weights: this.#weights };
+  }
+}

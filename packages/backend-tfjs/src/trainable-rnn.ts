@@ -1,0 +1,102 @@
+import { type RnnParams, type RnnSpec, type Tensor, paramLayout, validateParams } from '@deeprnn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { TfjsBackend } from './backend.js';
+import { runInUserLayout } from './run-layout.js';
+import { fromTf, toTf } from './tensor-convert.js';
+import { prepareWeights } from './weights.js';
+
+/** Per-call options of {@link TfjsRnn.apply}. */
+export interface ApplyOptions {
+  /** Valid steps per batch row (see `ForwardOptions.lengths`). */
+  readonly lengths?: ArrayLike<number>;
+  /** Applies `spec.dropout` between layers. Default false. */
+  readonly training?: boolean;
+  /** Seed of the dropout masks; vary it per step. Default 0. */
+  readonly dropoutSeed?: number;
+}
+
+/** What {@link TfjsRnn.apply} returns, as tfjs tensors in the user's layout. */
+export interface TfjsRnnOutputs {
+  /** `[T, B, D*Hout]` (`[B, T, D*Hout]` batchFirst, `[T, D*Hout]` unbatched). */
+  readonly output: tf.Tensor;
+  /** `[L*D, B, Hout]`. */
+  readonly h: tf.Tensor;
+  /** `[L*D, B, H]` for LSTM, else null. */
+  readonly c: tf.Tensor | null;
+}
+
+/**
+ * A stacked RNN whose parameters are `tf.Variable`s, for training loops that compose their own head
+ * and loss in tfjs. `apply` only builds tfjs ops: run it inside `tf.variableGrads` (or `tf.tidy`),
+ * within `backend.run(...)` so the backend's engine is active.
+ */
+export interface TfjsRnn {
+  readonly spec: RnnSpec;
+  /** The trainable parameters by PyTorch name (pass `Object.values` to an optimizer). */
+  readonly variables: Readonly<Record<string, tf.Variable>>;
+  /** The forward pass as differentiable tfjs ops; gradients reach `variables`. */
+  apply(x: tf.Tensor, initial?: { readonly h: tf.Tensor; readonly c?: tf.Tensor }, options?: ApplyOptions): TfjsRnnOutputs;
+  /** Copies the current parameters out (to save, export or load into another backend). */
+  readParams(): Promise<RnnParams>;
+  /** Frees the variables. Safe to call twice. */
+  dispose(): void;
+}
+
+/**
+ * Creates a {@link TfjsRnn} on a backend's engine.
+ *
+ * @param backend - decides the engine; the variables live there.
+ * @param spec - the model.
+ * @param params - initial parameters by PyTorch name.
+ * @returns the trainable RNN; dispose it when done.
+ * @throws {@link ParameterError} when `params` do not match `spec`.
+ * @example
+ * ```ts
+ * const rnn = await createTfjsRnn(backend, spec, initParams(spec, { seed: 0 }));
+ * const opt = tf.train.adam(1e-3);
+ * await backend.run(() => {
+ *   const { value, grads } = tf.variableGrads(() => loss(rnn.apply(x).output, y));
+ *   opt.applyGradients(grads);
+ *   tf.dispose([value, ...Object.values(grads)]);
+ * });
+ * ```
+ */
+export async function createTfjsRnn(backend: TfjsBackend, spec: RnnSpec, params: RnnParams): Promise<TfjsRnn> {
+  validateParams(spec, params);
+  const names = paramLayout(spec).map((s) => s.name);
+  const variables = await backend.run(() => {
+    const vars: Record<string, tf.Variable> = {};
+    for (const name of names) {
+      const initial = toTf(params[name] as Tensor);
+      vars[name] = tf.variable(initial, true, `deeprnn/${name}`);
+      initial.dispose();
+    }
+    return Object.freeze(vars);
+  });
+  let isDisposed = false;
+  return {
+    spec,
+    variables,
+    apply(x, initial, options = {}) {
+      const weights = prepareWeights(spec, variables);
+      const dropout = options.training === true && spec.dropout > 0 ? { rate: spec.dropout, seed: options.dropoutSeed ?? 0 } : null;
+      return runInUserLayout(spec, weights, {
+        x,
+        h0: initial?.h ?? null,
+        c0: initial?.c ?? null,
+        lengths: options.lengths ?? null,
+        dropout,
+      });
+    },
+    async readParams() {
+      const out: Record<string, Tensor> = {};
+      for (const name of names) out[name] = await fromTf(variables[name] as tf.Variable);
+      return Object.freeze(out);
+    },
+    dispose() {
+      if (isDisposed) return;
+      isDisposed = true;
+      tf.dispose(Object.values(variables));
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import type { PropertyContext } from './context.js';
+import { Meter } from './measure.js';
+import type { ConformanceProperty, PropertyName } from './property.js';
+
+/** How one property was run. */
+export interface RunSettings {
+  /** Number of drawn cases (fast-check `numRuns`). */
+  readonly runs: number;
+  /** fast-check seed; absent means a fresh one (reported either way). */
+  readonly seed?: number;
+  /** Replay path of a failure (with its seed): runs only that case and its shrinks. */
+  readonly path?: string;
+  /** Stop drawing new cases after this many ms; the runs done so far count. */
+  readonly timeLimitMs?: number;
+}
+
+/** What it takes to replay a failure: the seed, the path and the shrunk case. */
+export interface PropertyFailure {
+  readonly seed: number;
+  readonly path: string;
+  /** The smallest failing case fast-check found, as JSON (a recipe: config, seeds, sizes). */
+  readonly counterexample: string;
+  /** What went wrong for that case. */
+  readonly message: string;
+}
+
+/** The outcome of one property against one backend. */
+export interface PropertyResult {
+  readonly property: PropertyName;
+  /** Cases that ran (0 when skipped). */
+  readonly runs: number;
+  /** Largest relative error seen against the expected values (0 for exact checks that passed). */
+  readonly maxError: number;
+  readonly pass: boolean;
+  /** Why the property does not apply, when it was skipped. */
+  readonly skipped?: string;
+  readonly failure?: PropertyFailure;
+}
+
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
+/** Runs one property with fast-check and reports the result instead of throwing. */
+export async function checkProperty(ctx: PropertyContext, property: ConformanceProperty, settings: RunSettings): Promise<PropertyResult> {
+  const skipped = property.skipReason(ctx);
+  if (skipped !== null) return { property: property.name, runs: 0, maxError: 0, pass: true, skipped };
+  let maxError = 0;
+  const predicate = fc.asyncProperty(property.arbitrary(ctx), async (drawn) => {
+    const meter = new Meter(ctx.tolerance);
+    try {
+      await property.check(ctx, drawn, meter);
+    } finally {
+      maxError = Math.max(maxError, meter.maxError);
+    }
+    meter.throwIfFailed();
+  });
+  const details = await fc.check(predicate, {
+    numRuns: settings.runs,
+    ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
+    ...(settings.path !== undefined ? { path: settings.path } : {}),
+    ...(settings.timeLimitMs !== undefined ? { interruptAfterTimeLimit: settings.timeLimitMs, markInterruptAsFailure: false } : {}),
+  });
+  const runs = details.numRuns;
+  if (!details.failed) return { property: property.name, runs, maxError, pass: true };
+  const error = details.errorInstance;
+  const message = error instanceof Error ? error.message : details.counterexample === null ? 'fast-check gave up (too many discarded cases)' : String(error);
+  return {
+    property: property.name,
+    runs,
+    maxError,
+    pass: false,
+    failure: {
+      seed: details.seed,
+      path: details.counterexamplePath ?? '',
+      counterexample: details.counterexample === null ? '' : toJson(details.counterexample[0]),
+      message,
+    },
+  };
+}

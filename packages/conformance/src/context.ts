@@ -1,0 +1,57 @@
+import {
+  type Backend, type DType, type RnnParams, type RnnSpec, type Tolerance, createReferenceBackend, defineSpec, initParams,
+} from '@deeprnn/core';
+
+/** ONNX export and import, injected so that conformance never depends on @deeprnn/onnx at build time. */
+export interface OnnxCodec {
+  exportOnnx(spec: RnnSpec, params: RnnParams): Uint8Array | Promise<Uint8Array>;
+  importOnnx(bytes: Uint8Array): { readonly spec: RnnSpec; readonly params: RnnParams } | Promise<{ readonly spec: RnnSpec; readonly params: RnnParams }>;
+}
+
+/** Everything a property needs: the backend under test, the float64 oracle and the options. */
+export interface PropertyContext {
+  readonly backend: Backend;
+  readonly oracle: Backend;
+  readonly tolerance: Tolerance;
+  /** The dtype of generated parameters and inputs (float32 when the backend takes it). */
+  readonly dtype: DType;
+  /** True when the backend declares the spec's mode and `unsupported(spec)` is null. */
+  readonly supports: (spec: RnnSpec) => boolean;
+  readonly oracleHasGradients: boolean;
+  readonly onnx?: OnnxCodec;
+  /** Makes a fresh backend of the same kind, for checks that dispose a whole backend. */
+  readonly backendFactory?: () => Promise<Backend>;
+}
+
+/** Options of {@link buildContext}. */
+export interface ContextOptions {
+  readonly onnx?: OnnxCodec;
+  readonly backendFactory?: () => Promise<Backend>;
+}
+
+async function probeGradients(oracle: Backend): Promise<boolean> {
+  const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 1 });
+  const model = await oracle.createModel(spec, initParams(spec, { dtype: 'float64' }));
+  try {
+    return typeof model.gradients === 'function';
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** Builds the context of a conformance run (creates the float64 reference oracle). */
+export async function buildContext(backend: Backend, options: ContextOptions = {}): Promise<PropertyContext> {
+  const oracle = createReferenceBackend({ dtype: 'float64' });
+  const caps = backend.capabilities;
+  const dtype: DType = caps.dtypes.includes('float32') ? 'float32' : (caps.dtypes[0] ?? 'float32');
+  return {
+    backend,
+    oracle,
+    tolerance: caps.tolerance,
+    dtype,
+    supports: (spec) => caps.modes.includes(spec.mode) && backend.unsupported(spec) === null,
+    oracleHasGradients: await probeGradients(oracle),
+    ...(options.onnx ? { onnx: options.onnx } : {}),
+    ...(options.backendFactory ? { backendFactory: options.backendFactory } : {}),
+  };
+}

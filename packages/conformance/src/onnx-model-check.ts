@@ -1,0 +1,99 @@
+import {
+  GOLDEN_TOLERANCE, type RnnParams, type RnnSpec, type RnnState, SeededRandom, type Tensor, type Tolerance,
+  cellStateShape, createReferenceBackend, hiddenStateShape, tensor,
+} from '@deeprnn/core';
+import { closeness } from './measure.js';
+import { withModel } from './run-model.js';
+
+/** What a runtime computed for an ONNX graph; states are absent when the graph does not output them. */
+export interface OnnxRunOutput {
+  readonly output: Tensor;
+  readonly h?: Tensor;
+  readonly c?: Tensor;
+}
+
+/** Runs the original ONNX graph (e.g. onnxruntime on the file's bytes). */
+export interface OnnxGraphRunner {
+  /** Whether the graph takes an initial state (h0, and c0 for LSTM) as inputs. */
+  readonly hasInitialState: boolean;
+  run(input: Tensor, initial: RnnState | undefined): Promise<OnnxRunOutput>;
+}
+
+/** Options of {@link checkOnnxModel}. */
+export interface OnnxModelCheckOptions {
+  /** Random calls to compare (default 20). */
+  readonly runs?: number;
+  readonly seed?: number;
+  /** Default {@link GOLDEN_TOLERANCE}: float32 rounding. */
+  readonly tolerance?: Tolerance;
+}
+
+/** The largest disagreement between a runtime and the reference's reading of the same graph. */
+export interface OnnxModelCheck {
+  readonly runs: number;
+  /** Largest relative error over output, hN and cN of every run (see {@link closeness}). */
+  readonly maxError: number;
+  readonly pass: boolean;
+  /** Which tensor of which call disagreed most. */
+  readonly worst: string;
+}
+
+function normal(shape: readonly number[], rng: SeededRandom): Tensor {
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return tensor(data, shape);
+}
+
+/**
+ * Checks that a runtime's output for an ONNX model matches the float64 reference's interpretation of
+ * the same graph (its imported spec and parameters), on random inputs. This is what catches an exporter
+ * that writes a graph that runs everywhere but computes something else.
+ *
+ * @param imported - the spec and parameters `importOnnx` read from the model.
+ * @param runner - runs the model's original bytes.
+ * @returns the largest disagreement over all calls.
+ */
+export async function checkOnnxModel(
+  imported: { readonly spec: RnnSpec; readonly params: RnnParams },
+  runner: OnnxGraphRunner,
+  options: OnnxModelCheckOptions = {},
+): Promise<OnnxModelCheck> {
+  const { spec, params } = imported;
+  const tol = options.tolerance ?? GOLDEN_TOLERANCE;
+  const rng = new SeededRandom(options.seed ?? 0);
+  const runs = options.runs ?? 20;
+  const oracle = createReferenceBackend({ dtype: 'float64' });
+  let maxError = 0;
+  let worst = '';
+  let pass = true;
+  await withModel(oracle, spec, params, async (model) => {
+    for (let run = 0; run < runs; run++) {
+      const T = 1 + Math.floor(rng.nextFloat() * 6);
+      const B = 1 + Math.floor(rng.nextFloat() * 3);
+      const call = { T, B, isUnbatched: false };
+      const input = normal(spec.batchFirst ? [B, T, spec.inputSize] : [T, B, spec.inputSize], rng);
+      let initial: RnnState | undefined;
+      if (runner.hasInitialState) {
+        const h = normal(hiddenStateShape(spec, call), rng);
+        initial = spec.mode === 'lstm' ? { h, c: normal(cellStateShape(spec, call), rng) } : { h };
+      }
+      const want = await model.forward(input, initial);
+      const got = await runner.run(input, initial);
+      const pairs: [string, Tensor | undefined, Tensor | undefined][] = [
+        ['output', got.output, want.output],
+        ['hN', got.h, want.state.h],
+        ['cN', got.c, want.state.c],
+      ];
+      for (const [name, g, w] of pairs) {
+        if (!g || !w) continue;
+        const c = closeness(g, w, tol);
+        if (c.maxError >= maxError) {
+          maxError = c.maxError;
+          worst = `${name} of call ${run} (T=${T}, B=${B})${c.pass ? '' : `: ${c.detail}`}`;
+        }
+        pass &&= c.pass;
+      }
+    }
+  });
+  return { runs, maxError, pass, worst };
+}

@@ -1,0 +1,20 @@
+import { caseArbitrary } from '../arbitrary-case.js';
+import { configArbitrary } from '../arbitrary-spec.js';
+import { defineProperty } from '../property.js';
+import { materialize } from '../recipe.js';
+import { oracleRun, runCase } from '../run-model.js';
+
+/** Output and every final state agree with the float64 reference within the backend's tolerance. */
+export const agreement = defineProperty({
+  name: 'agreement',
+  summary: 'output, hN and cN agree with the float64 reference within the declared tolerance',
+  baseRuns: 120,
+  skipReason: (ctx) => (ctx.backend.capabilities.modes.length === 0 ? 'the backend declares no modes' : null),
+  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype),
+  async check(ctx, recipe, meter) {
+    const c = materialize(recipe);
+    const want = await oracleRun(ctx.oracle, c);
+    const got = await runCase(ctx.backend, c);
+    meter.results('reference vs backend:', got, want);
+  },
+});

@@ -1,0 +1,41 @@
+import type fc from 'fast-check';
+import type { PropertyContext } from './context.js';
+import type { Meter } from './measure.js';
+
+/** Names of the conformance properties, in the order they run. */
+export const PROPERTY_NAMES = [
+  'agreement',
+  'streaming',
+  'batch-independence',
+  'bidirectional',
+  'lengths',
+  'tied-layers',
+  'onnx-round-trip',
+  'determinism',
+  'bad-input',
+  'dispose',
+  'capabilities',
+  'gradients',
+] as const;
+
+/** One of {@link PROPERTY_NAMES}. */
+export type PropertyName = (typeof PROPERTY_NAMES)[number];
+
+/** A named, reusable check: what it draws and what must hold for every draw. */
+export interface ConformanceProperty<C = unknown> {
+  readonly name: PropertyName;
+  /** One line for reports and the README. */
+  readonly summary: string;
+  /** Runs at scale 1 (the CI budget). */
+  readonly baseRuns: number;
+  /** Why the property does not apply to this backend (shows as skipped), or null. */
+  skipReason(ctx: PropertyContext): string | null;
+  arbitrary(ctx: PropertyContext): fc.Arbitrary<C>;
+  /** Runs one drawn case, recording comparisons and failures in `meter`. */
+  check(ctx: PropertyContext, drawn: C, meter: Meter): Promise<void>;
+}
+
+/** Erases a property's case type so properties of different cases fit in one list. */
+export function defineProperty<C>(property: ConformanceProperty<C>): ConformanceProperty {
+  return property as unknown as ConformanceProperty;
+}

@@ -1,0 +1,91 @@
+import {
+  type DType, type RnnConfig, type RnnParams, type RnnSpec, type RnnState, type Tensor, SeededRandom,
+  cellStateShape, defineSpec, hiddenStateShape, initParams, tensor,
+} from '@deeprnn/core';
+
+/** Parameter scales: PyTorch's init, three times that (gates saturate), and a thousandth of it. */
+export const PARAM_SCALES = Object.freeze({ pytorch: 1, saturating: 3, tiny: 1e-3 } as const);
+
+/** One of the keys of {@link PARAM_SCALES}. */
+export type ParamScale = keyof typeof PARAM_SCALES;
+
+/** Input magnitudes: standard normal values, normal values times 25, or all zeros. */
+export type InputKind = 'normal' | 'large' | 'zeros';
+
+/** Which initial state a case passes: none (zeros), h only, or h and c (LSTM). */
+export type InitialKind = 'none' | 'h' | 'hc';
+
+/**
+ * A small, printable description of one forward call: what fast-check draws and prints when a
+ * property fails. {@link materialize} turns it into tensors; the same recipe always gives the same bits.
+ */
+export interface CaseRecipe {
+  readonly config: RnnConfig;
+  readonly dtype: DType;
+  readonly paramSeed: number;
+  readonly paramScale: ParamScale;
+  /** Time steps. */
+  readonly T: number;
+  /** Batch rows (1 when unbatched). */
+  readonly B: number;
+  readonly isUnbatched: boolean;
+  readonly inputSeed: number;
+  readonly inputKind: InputKind;
+  readonly initial: InitialKind;
+  /** Per-row valid steps, or null for full sequences. */
+  readonly lengths: readonly number[] | null;
+}
+
+/** A recipe turned into tensors, ready for `createModel` and `forward`. */
+export interface ForwardCase {
+  readonly recipe: CaseRecipe;
+  readonly spec: RnnSpec;
+  readonly params: RnnParams;
+  readonly input: Tensor;
+  readonly initial: RnnState | undefined;
+  readonly lengths: readonly number[] | undefined;
+}
+
+function randomTensor(shape: readonly number[], dtype: DType, rng: SeededRandom, scale: number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = scale * rng.normal();
+  return tensor(data, shape);
+}
+
+/** The parameters of a recipe: PyTorch's seeded init, scaled. */
+export function recipeParams(spec: RnnSpec, recipe: Pick<CaseRecipe, 'paramSeed' | 'paramScale' | 'dtype'>): RnnParams {
+  const base = initParams(spec, { seed: recipe.paramSeed, dtype: recipe.dtype });
+  const k = PARAM_SCALES[recipe.paramScale];
+  if (k === 1) return base;
+  const out: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(base)) {
+    const data = t.data.slice();
+    for (let i = 0; i < data.length; i++) data[i] = data[i]! * k;
+    out[name] = tensor(data, t.shape);
+  }
+  return Object.freeze(out);
+}
+
+/**
+ * Builds the tensors of a recipe.
+ *
+ * @throws {@link ConfigError} when the recipe's config is invalid (never for drawn recipes).
+ */
+export function materialize(recipe: CaseRecipe): ForwardCase {
+  const spec = defineSpec(recipe.config);
+  const params = recipeParams(spec, recipe);
+  const rng = new SeededRandom(recipe.inputSeed);
+  const { T, B, isUnbatched, dtype } = recipe;
+  const I = spec.inputSize;
+  const shape = isUnbatched ? [T, I] : spec.batchFirst ? [B, T, I] : [T, B, I];
+  const scale = recipe.inputKind === 'zeros' ? 0 : recipe.inputKind === 'large' ? 25 : 1;
+  const input = randomTensor(shape, dtype, rng, scale);
+  const call = { T, B, isUnbatched };
+  let initial: RnnState | undefined;
+  if (recipe.initial !== 'none') {
+    const h = randomTensor(hiddenStateShape(spec, call), dtype, rng, 1);
+    initial = recipe.initial === 'hc' && spec.mode === 'lstm' ? { h, c: randomTensor(cellStateShape(spec, call), dtype, rng, 1) } : { h };
+  }
+  return { recipe, spec, params, input, initial, lengths: recipe.lengths ?? undefined };
+}

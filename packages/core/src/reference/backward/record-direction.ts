@@ -1,0 +1,63 @@
+import type { RnnSpec } from '../../config.js';
+import type { DType } from '../../tensor.js';
+import type { DirectionWeights } from '../direction-weights.js';
+import { type FloatArray, matmulAccumulate } from '../matmul.js';
+import type { DirectionRun } from '../run-direction.js';
+import { type ActiveRows, allocStepBuffers } from '../step-buffers.js';
+import type { RecordContext } from './contexts.js';
+import { recordGruStep } from './gru-record.js';
+import { recordLstmStep } from './lstm-record.js';
+import { recordRnnStep } from './rnn-grad.js';
+import { type DirectionTape, allocTape } from './tape.js';
+
+/** The cell family of a mode. */
+export function cellKind(spec: RnnSpec): 'rnn' | 'gru' | 'lstm' {
+  return spec.mode === 'lstm' ? 'lstm' : spec.mode === 'gru' ? 'gru' : 'rnn';
+}
+
+/**
+ * `runDirection` with a tape: the same walk over time (same products, same order of operations, so the
+ * same numbers), keeping every step's state and gates for {@link backDirection}.
+ *
+ * @returns the tape and the final h [B, Hout] and c [B, H].
+ */
+export function recordDirection(
+  spec: RnnSpec,
+  w: DirectionWeights,
+  run: DirectionRun,
+  dtype: DType,
+): { tape: DirectionTape; h: FloatArray; c: FloatArray | null } {
+  const { T, B, lengths } = run;
+  const GH = w.gates * w.hiddenSize;
+  const xproj = dtype === 'float64' ? new Float64Array(T * B * GH) : new Float32Array(T * B * GH);
+  for (let r = 0; r < T * B; r++) xproj.set(w.inputBias, r * GH);
+  matmulAccumulate(run.x, 0, w.wihT, 0, xproj, 0, T * B, w.inputSize, GH);
+
+  const kind = cellKind(spec);
+  const tape = allocTape(w, kind, spec.clip !== null, run.x, T, B, run.reverse, lengths, dtype);
+  const s = allocStepBuffers(w, B, dtype, run.h0, run.c0);
+  const active: ActiveRows = lengths ? new Uint8Array(B) : null;
+  const ctx: RecordContext = { w, clip: spec.clip, inputForget: spec.inputForget, xproj, s, tape, active };
+  const step = kind === 'lstm' ? recordLstmStep : kind === 'gru' ? recordGruStep : recordRnnStep;
+  const Hout = w.stateSize;
+  const H = w.hiddenSize;
+  for (let i = 0; i < T; i++) {
+    const t = run.reverse ? T - 1 - i : i;
+    if (active && lengths) {
+      let any = false;
+      for (let b = 0; b < B; b++) {
+        active[b] = t < lengths[b]! ? 1 : 0;
+        any ||= active[b] === 1;
+      }
+      if (!any) continue;
+    }
+    tape.hPrev.set(s.h, t * B * Hout);
+    if (tape.cPrev && s.c) tape.cPrev.set(s.c, t * B * H);
+    step(ctx, t);
+    for (let b = 0; b < B; b++) {
+      if (active && !active[b]) continue;
+      run.out.set(s.h.subarray(b * Hout, (b + 1) * Hout), (t * B + b) * run.outStride + run.outOffset);
+    }
+  }
+  return { tape, h: s.h, c: s.c };
+}

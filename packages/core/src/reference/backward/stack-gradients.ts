@@ -1,0 +1,188 @@
+import type { ForwardOptions, GradOutput, ParamGrads, RnnState } from '../../backend.js';
+import { type RnnSpec, directionCount, outputSize, storedLayer, storedLayerCount } from '../../config.js';
+import { ShapeError } from '../../errors.js';
+import { type CallShape, cellStateShape, hiddenStateShape, outputShape } from '../../io-shapes.js';
+import { type RnnParams, paramKey } from '../../params.js';
+import { SeededRandom } from '../../rng.js';
+import { type DType, type Tensor, formatShape, sameShape, tensor } from '../../tensor.js';
+import type { FloatArray } from '../matmul.js';
+import { type StackWeights, fromTimeMajor, toTimeMajor } from '../run-stack.js';
+import { backDirection } from './back-direction.js';
+import type { DirectionGrads, RawDirection } from './contexts.js';
+import { recordDirection } from './record-direction.js';
+import type { DirectionTape } from './tape.js';
+
+function alloc(dtype: DType, n: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+function copyAs(dtype: DType, src: ArrayLike<number>): FloatArray {
+  return dtype === 'float64' ? Float64Array.from(src) : Float32Array.from(src);
+}
+
+/** PyTorch-layout weights of stored layer `layer`, direction `reverse`, in the working dtype. */
+export function rawDirection(params: RnnParams, layer: number, reverse: boolean, dtype: DType): RawDirection {
+  const get = (kind: 'weight' | 'bias', source: 'ih' | 'hh' | 'hr' | 'ph'): FloatArray | null => {
+    const t = params[paramKey(kind, source, layer, reverse)];
+    return t ? (t.dtype === dtype ? t.data : copyAs(dtype, t.data)) : null;
+  };
+  return { wih: get('weight', 'ih')!, whh: get('weight', 'hh')!, whr: get('weight', 'hr'), ph: get('weight', 'ph') };
+}
+
+function checkGradShape(name: string, t: Tensor | undefined, want: number[]): void {
+  if (t !== undefined && !sameShape(t.shape, want)) {
+    throw new ShapeError(`gradients: gradOutput.${name} must be ${formatShape(want)}, got ${formatShape(t.shape)}`);
+  }
+}
+
+/** The dropout keep-mask of every layer but the last, drawn exactly as the forward's `applyDropout` draws it. */
+function dropoutMasks(spec: RnnSpec, options: ForwardOptions, size: number): (Uint8Array | null)[] {
+  const masks: (Uint8Array | null)[] = [];
+  const rng = options.training && spec.dropout > 0 ? new SeededRandom(options.dropoutSeed ?? 0) : null;
+  for (let layer = 0; layer < spec.numLayers; layer++) {
+    if (!rng || layer === spec.numLayers - 1) {
+      masks.push(null);
+      continue;
+    }
+    const keep = new Uint8Array(size);
+    for (let i = 0; i < size; i++) keep[i] = rng.nextFloat() < spec.dropout ? 0 : 1;
+    masks.push(keep);
+  }
+  return masks;
+}
+
+/**
+ * Gradients of L = sum(output ⊙ gOut) + sum(hN ⊙ gH) + sum(cN ⊙ gC) with respect to every parameter,
+ * the input and the initial state: a recording forward of the whole stack, then backpropagation
+ * through time layer by layer from the top. Tied layers accumulate into their shared parameters.
+ *
+ * @throws {@link ShapeError} when a gradOutput tensor does not have the shape of what it is the
+ *   gradient of.
+ */
+export function stackGradients(
+  spec: RnnSpec,
+  weights: StackWeights,
+  params: RnnParams,
+  input: Tensor,
+  initial: RnnState | undefined,
+  gradOutput: GradOutput,
+  options: ForwardOptions,
+  call: CallShape,
+  dtype: DType,
+): ParamGrads {
+  const { T, B } = call;
+  const D = directionCount(spec);
+  const Hout = outputSize(spec);
+  const H = spec.hiddenSize;
+  const F = D * Hout;
+  const isLstm = spec.mode === 'lstm';
+  checkGradShape('output', gradOutput.output, outputShape(spec, call));
+  checkGradShape('h', gradOutput.h, hiddenStateShape(spec, call));
+  checkGradShape('c', gradOutput.c, cellStateShape(spec, call));
+  if (!isLstm && gradOutput.c !== undefined) throw new ShapeError(`gradients: gradOutput.c is only for lstm, got mode ${spec.mode}`);
+  const lengths = options.lengths ? Int32Array.from(options.lengths) : null;
+  const h0 = initial ? copyAs(dtype, initial.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
+  const c0 = isLstm ? (initial?.c ? copyAs(dtype, initial.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
+  const masks = dropoutMasks(spec, options, T * B * F);
+  const scale = 1 / (1 - spec.dropout);
+
+  // Forward, recording.
+  const tapes: DirectionTape[][] = [];
+  let x = toTimeMajor(spec, input, call, dtype);
+  for (let layer = 0; layer < spec.numLayers; layer++) {
+    const out = alloc(dtype, T * B * F);
+    const row: DirectionTape[] = [];
+    for (let d = 0; d < D; d++) {
+      const r = layer * D + d;
+      const w = weights[storedLayer(spec, layer)]![d]!;
+      row.push(recordDirection(spec, w, {
+        x, T, B, reverse: d === 1, lengths,
+        h0: h0.subarray(r * B * Hout, (r + 1) * B * Hout),
+        c0: c0 ? c0.subarray(r * B * H, (r + 1) * B * H) : null,
+        out, outOffset: d * Hout, outStride: F,
+      }, dtype).tape);
+    }
+    tapes.push(row);
+    const keep = masks[layer];
+    if (keep) for (let i = 0; i < out.length; i++) out[i] = keep[i] ? out[i]! * scale : 0;
+    x = out;
+  }
+
+  // Backward.
+  const grads = allocGrads(spec, params, dtype);
+  const dh0 = gradOutput.h ? copyAs(dtype, gradOutput.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
+  const dc0 = isLstm ? (gradOutput.c ? copyAs(dtype, gradOutput.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
+  // outputToTimeMajor copies, so dOut can be scaled in place.
+  let dOut = gradOutput.output ? outputToTimeMajor(spec, gradOutput.output, call, dtype, F) : alloc(dtype, T * B * F);
+  for (let layer = spec.numLayers - 1; layer >= 0; layer--) {
+    const keep = masks[layer];
+    if (keep) for (let i = 0; i < dOut.length; i++) dOut[i] = keep[i] ? dOut[i]! * scale : 0;
+    const I = layer === 0 ? spec.inputSize : F;
+    const dx = alloc(dtype, T * B * I);
+    for (let d = 0; d < D; d++) {
+      const r = layer * D + d;
+      const stored = storedLayer(spec, layer);
+      backDirection(weights[stored]![d]!, rawDirection(params, stored, d === 1, dtype), tapes[layer]![d]!, spec.inputForget, {
+        dOut, outOffset: d * Hout, outStride: F,
+        dh: dh0.subarray(r * B * Hout, (r + 1) * B * Hout),
+        dc: dc0 ? dc0.subarray(r * B * H, (r + 1) * B * H) : null,
+        dx,
+      }, grads[stored]![d]!, dtype);
+    }
+    dOut = dx;
+  }
+  const initialGrad: RnnState = dc0
+    ? { h: tensor(dh0, hiddenStateShape(spec, call)), c: tensor(dc0, cellStateShape(spec, call)) }
+    : { h: tensor(dh0, hiddenStateShape(spec, call)) };
+  return {
+    params: gradsToParams(spec, params, grads),
+    input: tensor(fromTimeMajor(spec, dOut, call, spec.inputSize), input.shape),
+    initial: initialGrad,
+  };
+}
+
+/** A copy of an output-shaped tensor ([B, T, F] when batchFirst) as time-major [T, B, F]. */
+function outputToTimeMajor(spec: RnnSpec, t: Tensor, call: CallShape, dtype: DType, F: number): FloatArray {
+  if (call.isUnbatched || !spec.batchFirst) return copyAs(dtype, t.data);
+  const { T, B } = call;
+  const out = alloc(dtype, T * B * F);
+  for (let b = 0; b < B; b++) {
+    for (let s = 0; s < T; s++) out.set(t.data.subarray((b * T + s) * F, (b * T + s + 1) * F), (s * B + b) * F);
+  }
+  return out;
+}
+
+function allocGrads(spec: RnnSpec, params: RnnParams, dtype: DType): DirectionGrads[][] {
+  const out: DirectionGrads[][] = [];
+  for (let layer = 0; layer < storedLayerCount(spec); layer++) {
+    const row: DirectionGrads[] = [];
+    for (let d = 0; d < directionCount(spec); d++) {
+      const like = (kind: 'weight' | 'bias', source: 'ih' | 'hh' | 'hr' | 'ph'): FloatArray | null => {
+        const t = params[paramKey(kind, source, layer, d === 1)];
+        return t ? alloc(dtype, t.data.length) : null;
+      };
+      row.push({
+        wih: like('weight', 'ih')!, whh: like('weight', 'hh')!, bih: like('bias', 'ih'), bhh: like('bias', 'hh'),
+        whr: like('weight', 'hr'), ph: like('weight', 'ph'),
+      });
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+function gradsToParams(spec: RnnSpec, params: RnnParams, grads: DirectionGrads[][]): RnnParams {
+  const out: Record<string, Tensor> = {};
+  const sources = [['weight', 'ih', 'wih'], ['weight', 'hh', 'whh'], ['bias', 'ih', 'bih'], ['bias', 'hh', 'bhh'], ['weight', 'hr', 'whr'], ['weight', 'ph', 'ph']] as const;
+  for (let layer = 0; layer < storedLayerCount(spec); layer++) {
+    for (let d = 0; d < directionCount(spec); d++) {
+      for (const [kind, source, field] of sources) {
+        const name = paramKey(kind, source, layer, d === 1);
+        const g = grads[layer]![d]![field];
+        const p = params[name];
+        if (g && p) out[name] = tensor(g, p.shape);
+      }
+    }
+  }
+  return Object.freeze(out);
+}

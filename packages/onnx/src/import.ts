@@ -1,0 +1,150 @@
+import {
+  FormatError, ParameterError, type RnnParams, type RnnSpec, RnnError, type Tensor, UnsupportedError, paramLayout, tensor,
+  validateParams,
+} from '@deeprnn/core';
+import { decodeModel } from './decode.js';
+import { type IoBinding, type IoRole, type StackGraph, walkStack } from './import-graph.js';
+import { stackToSpec } from './import-spec.js';
+import { loweringFromMetadata, specFromMetadata } from './metadata.js';
+import { int64ToNumber } from './proto.js';
+import { type ProtoTensor, readTensorProto } from './tensor-proto.js';
+
+/** What {@link importOnnx} returns. */
+export interface ImportedOnnx {
+  readonly spec: RnnSpec;
+  /** PyTorch-named parameters (float32, or float64 for double models). */
+  readonly params: RnnParams;
+  /** Graph inputs that carry data (not weights), with their roles. */
+  readonly inputs: readonly IoBinding[];
+  /** Graph outputs, with their roles. */
+  readonly outputs: readonly IoBinding[];
+  /** True when the graph takes unbatched [T, I] input and [L*D, H] states (torch unbatched exports). */
+  readonly isUnbatched: boolean;
+  /** Opset of the default domain. */
+  readonly opset: number;
+  /** producer_name of the file, e.g. 'pytorch' or 'deeprnn'. */
+  readonly producer: string;
+  /** `metadata` when the spec came from deeprnn's metadata_props, `graph` when read off the nodes. */
+  readonly specSource: 'metadata' | 'graph';
+}
+
+/** Options of {@link importOnnx}. */
+export interface ImportOptions {
+  /**
+   * Values for graph inputs that are really weights (the ONNX backend-test layout feeds W, R, B and P
+   * as inputs). They are used as if they were initializers.
+   */
+  readonly constants?: Readonly<Record<string, Tensor>>;
+}
+
+function wrapRnnErrors<T>(f: () => T, where: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RnnError) throw e;
+    // Anything else is a bug reached through a strange file: keep it typed, keep the cause.
+    throw new FormatError(`${where}: the model could not be read (${e instanceof Error ? e.message : 'unknown error'})`, { cause: e });
+  }
+}
+
+/**
+ * Reads a stacked RNN from ONNX model bytes: deeprnn's own exports (exactly), torch.onnx.export graphs
+ * of nn.RNN/GRU/LSTM (opsets 9 to 17, batch-first and unbatched), and single RNN/GRU/LSTM nodes with
+ * any attribute the spec allows.
+ *
+ * @param bytes - the .onnx file.
+ * @param options - values for graph inputs that hold weights.
+ * @returns the spec, PyTorch-named parameters and how the graph's inputs and outputs map to them.
+ * @throws {@link FormatError} for files that are not ONNX, truncated, cyclic or inconsistent.
+ * @throws {@link UnsupportedError} for a graph that is not a stacked RNN, naming the node and why.
+ * @example
+ * ```ts
+ * const { spec, params } = importOnnx(readFileSync('model.onnx'));
+ * ```
+ */
+export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): ImportedOnnx {
+  return wrapRnnErrors(() => importModel(bytes, options), 'import');
+}
+
+function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
+  const model = decodeModel(bytes);
+  const graph = model.graph ?? {};
+  const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  const opset = int64ToNumber(opsetEntry?.version) ?? 0;
+  for (const o of model.opsetImport ?? []) {
+    if (o.domain && o.domain !== 'ai.onnx') throw new UnsupportedError(`import: operator domain '${o.domain}' is not supported`);
+  }
+  const consts = new Map<string, ProtoTensor>();
+  (graph.initializer ?? []).forEach((t, i) => {
+    const name = t.name ?? '';
+    if (name === '') throw new FormatError(`import: initializer #${i} has no name`);
+    consts.set(name, readTensorProto(t, `import: initializer '${name}'`));
+  });
+  for (const [name, t] of Object.entries(options.constants ?? {})) {
+    consts.set(name, { kind: 'float', dims: [...t.shape], data: t.data });
+  }
+  const ranks = new Map<string, number | null>();
+  for (const input of graph.input ?? []) {
+    const name = input.name ?? '';
+    if (name === '') throw new FormatError('import: a graph input has no name');
+    const dims = input.type?.tensorType?.shape?.dim;
+    ranks.set(name, dims ? dims.length : null);
+  }
+  const metaSpec = specFromMetadata(model.metadataProps);
+  const producer = model.producerName ?? '';
+  if (metaSpec !== null && loweringFromMetadata(model.metadataProps) === 'loop') {
+    return { ...fromNamedInitializers(metaSpec, consts, graph.input ?? [], graph.output ?? []), opset, producer, specSource: 'metadata' };
+  }
+  const stack: StackGraph = walkStack(graph, consts, ranks);
+  let { spec, params } = stackToSpec(stack);
+  let specSource: 'metadata' | 'graph' = 'graph';
+  if (metaSpec !== null) {
+    checkAgainstMetadata(spec, metaSpec);
+    spec = metaSpec;
+    specSource = 'metadata';
+    if (spec.tiedLayers) params = Object.fromEntries(Object.entries(params).filter(([k]) => paramLayout(spec).some((s) => s.name === k)));
+  }
+  return { spec, params, inputs: stack.inputs, outputs: stack.outputs, isUnbatched: stack.isUnbatched, opset, producer, specSource };
+}
+
+function checkAgainstMetadata(graphSpec: RnnSpec, meta: RnnSpec): void {
+  const f = Math.fround;
+  const problems: string[] = [];
+  const keys = ['mode', 'inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'bidirectional', 'peepholes', 'inputForget', 'linearBeforeReset'] as const;
+  for (const k of keys) if (graphSpec[k] !== meta[k]) problems.push(`${k}: graph ${String(graphSpec[k])}, metadata ${String(meta[k])}`);
+  if ((graphSpec.clip === null) !== (meta.clip === null) || (meta.clip !== null && f(meta.clip) !== graphSpec.clip)) problems.push('clip');
+  const acts = (s: RnnSpec): string => JSON.stringify([...s.activations, ...s.reverseActivations].map((a) => [a.name, a.alpha === undefined ? null : f(a.alpha), a.beta === undefined ? null : f(a.beta)]));
+  if (acts(graphSpec) !== acts(meta)) problems.push('activations');
+  if (meta.tiedLayers && meta.numLayers >= 3 && !graphSpec.tiedLayers) problems.push('tiedLayers');
+  if (problems.length > 0) throw new FormatError(`import: metadata_props 'deeprnn.config' disagrees with the graph: ${problems.join('; ')}`);
+}
+
+function fromNamedInitializers(
+  spec: RnnSpec, consts: ReadonlyMap<string, ProtoTensor>, inputs: readonly { name?: string | null }[], outputs: readonly { name?: string | null }[],
+): Omit<ImportedOnnx, 'opset' | 'producer' | 'specSource'> {
+  const params: Record<string, Tensor> = {};
+  for (const slot of paramLayout(spec)) {
+    const t = consts.get(slot.name);
+    if (t === undefined) throw new FormatError(`import: the Loop-lowered deeprnn model lacks initializer '${slot.name}'`);
+    if (t.kind !== 'float') throw new FormatError(`import: initializer '${slot.name}' is not a float tensor`);
+    try {
+      params[slot.name] = tensor(t.data, t.dims);
+    } catch (e) {
+      throw new FormatError(`import: initializer '${slot.name}' is malformed`, { cause: e });
+    }
+  }
+  try {
+    validateParams(spec, params);
+  } catch (e) {
+    if (e instanceof ParameterError) throw new FormatError(`import: ${e.message}`, { cause: e });
+    throw e;
+  }
+  const roles: Record<string, IoRole> = { input: 'input', h0: 'h0', c0: 'c0', sequence_lens: 'lengths', output: 'output', hN: 'hN', cN: 'cN' };
+  const bind = (list: readonly { name?: string | null }[]): IoBinding[] =>
+    list.filter((v) => !consts.has(v.name ?? '')).map((v) => {
+      const role = roles[v.name ?? ''];
+      if (role === undefined) throw new FormatError(`import: unexpected graph input/output '${String(v.name)}' in a deeprnn model`);
+      return { name: v.name as string, role, layout: 'deeprnn' as const };
+    });
+  return { spec, params: Object.freeze(params), inputs: bind(inputs), outputs: bind(outputs), isUnbatched: false };
+}
