@@ -165,8 +165,9 @@ def check_pytorch():
     index = json.load(open(os.path.join(d, "index.json")))
     worst = 0.0
     files = sorted(glob.glob(os.path.join(d, "proj_*.json")))
-    if len(files) != index["count"] or [c["file"] for c in index["cases"]] != [c["file"] for c in index["cases"]]:
-        fail("pytorch index count")
+    if len(files) != index["count"] or sorted(os.path.basename(f) for f in files) != sorted(
+            c["file"] for c in index["cases"]):
+        fail("pytorch: index does not list exactly the case files")
     by_name = {c["name"]: c for c in index["cases"]}
     for p in files:
         case, w = check_forward_case(p)
@@ -180,7 +181,7 @@ def check_pytorch():
         worst = max(worst, w)
     if worst > 5e-6:
         fail(f"pytorch: worst diff {worst}")
-    print(f"pytorch: {len(files)} cases ok, worst |numpy f64 - stored f32| {worst:.3g}")
+    print(f"pytorch: {len(files)} cases checked, worst |numpy f64 - stored f32| {worst:.3g}")
 
 
 def read_safetensors(path):
@@ -229,7 +230,7 @@ def check_safetensors():
                 fail(f"{m['file']}: dtype")
             if not np.array_equal(t.astype(np.float64), arr(case["params"][k])):
                 fail(f"{m['file']}: {k} differs from json params")
-    print(f"safetensors: {len(index['models'])} models ok, worst |numpy f64 - stored f32| {worst:.3g}")
+    print(f"safetensors: {len(index['models'])} models checked, worst |numpy f64 - stored f32| {worst:.3g}")
 
 
 def check_grad():
@@ -283,7 +284,7 @@ def check_grad():
                     fail(f"{p}: grad {label}[{i}] fd {fd} vs {exp}")
     if worst_fwd > 1e-12:
         fail(f"grad: forward diff {worst_fwd}")
-    print(f"grad: {len(files)} cases ok, forward |diff| {worst_fwd:.2g}, {n_checked} gradient entries vs "
+    print(f"grad: {len(files)} cases checked, forward |diff| {worst_fwd:.2g}, {n_checked} gradient entries vs "
           f"finite differences, worst |diff| {worst_grad:.2g}")
 
 
@@ -325,7 +326,7 @@ def check_onnx_node():
         ref = [r.astype(np.float32) for r in ref if r is not None]
         if len(ref) != len(outs) or any(not np.array_equal(a, b) for a, b in zip(ref, outs)):
             fail(f"{name}: outputs differ from onnx_ref")
-    print(f"onnx-node: {len(dirs)} tests ok")
+    print(f"onnx-node: {len(dirs)} tests checked")
 
 
 def main():

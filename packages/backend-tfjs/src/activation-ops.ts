@@ -1,5 +1,6 @@
 import type { Activation } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { OpPolicy } from './op-policy.js';
 
 /** An activation as a differentiable tfjs function. */
 export type TensorFn = (x: tf.Tensor) => tf.Tensor;
@@ -8,14 +9,14 @@ export type TensorFn = (x: tf.Tensor) => tf.Tensor;
  * The tfjs form of an ONNX activation, with the alpha/beta that `defineSpec` filled in. Every branch
  * is written so that its gradient stays finite where the branch is not taken (no exp of large x).
  */
-export function activationOp(a: Activation): TensorFn {
+export function activationOp(a: Activation, policy: OpPolicy): TensorFn {
   const alpha = a.alpha ?? 0;
   const beta = a.beta ?? 0;
   switch (a.name) {
     case 'Relu':
       return (x) => tf.relu(x);
     case 'Tanh':
-      return (x) => tf.tanh(x);
+      return policy.isTanhViaSigmoid ? tanhViaSigmoid : (x) => tf.tanh(x);
     case 'Sigmoid':
       return (x) => tf.sigmoid(x);
     case 'Affine':
@@ -25,7 +26,7 @@ export function activationOp(a: Activation): TensorFn {
     case 'ThresholdedRelu':
       return (x) => tf.where(tf.greater(x, alpha), x, tf.zerosLike(x));
     case 'ScaledTanh':
-      return (x) => tf.mul(tf.tanh(tf.mul(x, beta)), alpha);
+      return (x) => tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha);
     case 'HardSigmoid':
       return (x) => tf.clipByValue(tf.add(tf.mul(x, alpha), beta), 0, 1);
     case 'Elu':
@@ -35,6 +36,11 @@ export function activationOp(a: Activation): TensorFn {
     case 'Softplus':
       return (x) => tf.softplus(x);
   }
+}
+
+/** tanh(x) = 2 sigmoid(2x) - 1, for engines whose tanh kernel is slow. */
+export function tanhViaSigmoid(x: tf.Tensor): tf.Tensor {
+  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
 }
 
 /** Clamps gate pre-activations to [-clip, clip] (ONNX `clip`), or passes them through when clip is null. */

@@ -14,7 +14,8 @@ import {
   sameShape,
 } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { at } from './cell.js';
+import { at } from './list-access.js';
+import type { OpPolicy } from './op-policy.js';
 import { dropoutOf } from './rnn-inputs.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf } from './tensor-convert.js';
@@ -53,6 +54,7 @@ export function gradientTensors(
   initial: RnnState | undefined,
   gradOutput: GradOutput,
   options: ForwardOptions,
+  policy: OpPolicy,
 ): tf.Tensor[] {
   const isLstm = spec.mode === 'lstm';
   const h0 = initial ? toTf(initial.h) : tf.zeros(hiddenStateShape(spec, call));
@@ -73,6 +75,7 @@ export function gradientTensors(
       c0: isLstm ? at(xs, P + 2) : null,
       lengths: options.lengths ?? null,
       dropout: dropoutOf(spec, options),
+      policy,
     });
     let total: tf.Scalar = tf.scalar(0);
     if (gOut) total = tf.add(total, tf.sum(tf.mul(out.output, gOut)));

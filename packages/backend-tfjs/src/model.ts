@@ -18,7 +18,8 @@ import { withEngine } from './engine-handle.js';
 import { checkGradOutput, gradientTensors, readGradients } from './gradients.js';
 import { dropoutOf } from './rnn-inputs.js';
 import { runInUserLayout } from './run-layout.js';
-import { fromTf, toTf } from './tensor-convert.js';
+import { fromTf, toTf, uploadSteps } from './tensor-convert.js';
+import { type OpPolicy, opPolicyFor } from './op-policy.js';
 import { type StackWeights, type TfParams, prepareWeights, weightTensors } from './weights.js';
 
 /**
@@ -33,6 +34,7 @@ export class TfjsModel implements RnnModel {
   #raw: TfParams | null;
   #weights: StackWeights | null;
   readonly #onDispose: (model: TfjsModel) => void;
+  readonly #policy: OpPolicy;
 
   private constructor(spec: RnnSpec, engine: StartedEngine, raw: TfParams, weights: StackWeights, onDispose: (m: TfjsModel) => void) {
     this.spec = spec;
@@ -41,6 +43,7 @@ export class TfjsModel implements RnnModel {
     this.#raw = raw;
     this.#weights = weights;
     this.#onDispose = onDispose;
+    this.#policy = opPolicyFor(engine.engine);
   }
 
   /** Uploads `params` (already validated) to `engine`. */
@@ -63,11 +66,12 @@ export class TfjsModel implements RnnModel {
     const outs = await withEngine(this.#engine, () =>
       tf.tidy(() => {
         const r = runInUserLayout(this.spec, weights, {
-          x: toTf(input),
+          x: { xSteps: uploadSteps(input, this.spec.batchFirst), isUnbatched: input.shape.length === 2 },
           h0: initial ? toTf(initial.h) : null,
           c0: initial?.c ? toTf(initial.c) : null,
           lengths: options.lengths ?? null,
           dropout: dropoutOf(this.spec, options),
+          policy: this.#policy,
         });
         return r.c ? [r.output, r.h, r.c] : [r.output, r.h];
       }),
@@ -85,7 +89,7 @@ export class TfjsModel implements RnnModel {
     const call = checkForwardArgs(this.spec, input, initial, options);
     checkGradOutput(this.spec, call, gradOutput);
     const grads = await withEngine(this.#engine, () =>
-      tf.tidy(() => gradientTensors(this.spec, raw, this.#names, call, input, initial, gradOutput, options)),
+      tf.tidy(() => gradientTensors(this.spec, raw, this.#names, call, input, initial, gradOutput, options, this.#policy)),
     );
     try {
       return await readGradients(this.spec, this.#names, grads);

@@ -1,17 +1,19 @@
-import { type RnnSpec, directionCount, gateCount, outputSize, storedLayer } from '@deeprnn/core';
+import { type RnnSpec, directionCount, outputSize, storedLayer } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Cell, type CellState, at } from './cell.js';
+import type { Cell, CellState } from './cell.js';
 import { gruCell } from './cell-gru.js';
 import { lstmCell } from './cell-lstm.js';
 import { rnnCell } from './cell-rnn.js';
+import { at } from './list-access.js';
+import type { OpPolicy } from './op-policy.js';
 import { runDirection } from './run-direction.js';
 import { stepMasks } from './step-masks.js';
 import type { DirectionWeights, StackWeights } from './weights.js';
 
 /** Time-major inputs of {@link runStack}. */
 export interface StackInputs {
-  /** `[T, B, I]`. */
-  readonly x: tf.Tensor;
+  /** The input split by time step: `xSteps[t]` is `[B, I]`. */
+  readonly xSteps: readonly tf.Tensor[];
   /** `[L*D, B, Hout]`, or null for zeros. */
   readonly h0: tf.Tensor | null;
   /** `[L*D, B, H]` (LSTM), or null for zeros. */
@@ -20,6 +22,7 @@ export interface StackInputs {
   readonly lengths: ArrayLike<number> | null;
   /** Dropout between layers (training only), or null. */
   readonly dropout: { readonly rate: number; readonly seed: number } | null;
+  readonly policy: OpPolicy;
 }
 
 /** Time-major outputs of {@link runStack}. */
@@ -32,16 +35,16 @@ export interface StackOutputs {
   readonly c: tf.Tensor | null;
 }
 
-function makeCell(spec: RnnSpec, w: DirectionWeights, isReverse: boolean): Cell {
+function makeCell(spec: RnnSpec, w: DirectionWeights, isReverse: boolean, policy: OpPolicy): Cell {
   const activations = isReverse ? spec.reverseActivations : spec.activations;
   switch (spec.mode) {
     case 'rnn_tanh':
     case 'rnn_relu':
-      return rnnCell(w, activations, spec.clip);
+      return rnnCell(w, activations, spec.clip, policy);
     case 'gru':
-      return gruCell(w, activations, spec.clip, spec.hiddenSize, spec.linearBeforeReset);
+      return gruCell(w, activations, spec.clip, spec.linearBeforeReset, policy);
     case 'lstm':
-      return lstmCell(w, activations, spec);
+      return lstmCell(w, activations, spec, policy);
   }
 }
 
@@ -52,42 +55,45 @@ function initialState(spec: RnnSpec, row: number, B: number, hRows: tf.Tensor[] 
 }
 
 /**
- * The stacked RNN as tfjs ops, time-major: per layer one input-projection product over all steps
- * (fused with its bias), then the recurrence; bidirectional layers concatenate [forward | reverse].
- * Tied layers reuse stored layer 1. Call inside tf.tidy (or tf.grads): intermediates are not disposed.
+ * The stacked RNN as tfjs ops, time-major and step by step: layer k+1 reads the per-step outputs
+ * of layer k ([forward, reverse] parts) directly, so no `[T, ...]` tensor is sliced on the way;
+ * one stack at the end builds the output. Tied layers reuse stored layer 1. Call inside tf.tidy
+ * (or a gradient function): intermediates are not disposed here.
  *
  * @returns the top layer's output and the final states, ordered layer-major then direction.
  */
 export function runStack(spec: RnnSpec, weights: StackWeights, inputs: StackInputs): StackOutputs {
-  const [T = 0, B = 0] = inputs.x.shape;
+  const T = inputs.xSteps.length;
+  const B = at(inputs.xSteps, 0).shape[0] ?? 0;
   const D = directionCount(spec);
-  const G = gateCount(spec.mode);
   const masks = stepMasks(inputs.lengths, T, B);
-  const hRows = inputs.h0 ? (tf.unstack(inputs.h0)) : null;
-  const cRows = inputs.c0 ? (tf.unstack(inputs.c0)) : null;
+  const hRows = inputs.h0 ? tf.unstack(inputs.h0) : null;
+  const cRows = inputs.c0 ? tf.unstack(inputs.c0) : null;
   const finals: CellState[] = [];
-  let layerIn: tf.Tensor = inputs.x;
+  let steps: tf.Tensor[][] = inputs.xSteps.map((x) => [x]);
+  let dirOuts: tf.Tensor[][] = [];
   for (let layer = 0; layer < spec.numLayers; layer++) {
-    const features = layerIn.shape[2] ?? 0;
-    const flat = tf.reshape(layerIn, [T * B, features]);
-    const outs: tf.Tensor[] = [];
+    dirOuts = [];
     for (let d = 0; d < D; d++) {
       const w = weights[storedLayer(spec, layer)]?.[d];
       if (w === undefined) throw new Error(`backend-tfjs: no weights for layer ${layer} direction ${d}`);
-      const proj = w.bih ? tf.fused.matMul({ a: flat, b: w.wih, bias: w.bih }) : tf.matMul(flat, w.wih);
-      const cell = makeCell(spec, w, d === 1);
-      const steps = cell.splitInputs(tf.reshape(proj, [T, B, G * spec.hiddenSize]));
+      const cell = makeCell(spec, w, d === 1, inputs.policy);
       const run = runDirection(cell, steps, initialState(spec, layer * D + d, B, hRows, cRows), d === 1, masks);
       finals.push(run.final);
-      outs.push(tf.stack(run.outputs));
+      dirOuts.push(run.outputs);
     }
-    let out = D === 1 ? at(outs, 0) : tf.concat(outs, 2);
-    if (inputs.dropout && inputs.dropout.rate > 0 && layer < spec.numLayers - 1) {
-      out = tf.dropout(out, inputs.dropout.rate, undefined, inputs.dropout.seed + layer);
-    }
-    layerIn = out;
+    const drop = inputs.dropout;
+    const isInner = layer < spec.numLayers - 1;
+    steps = Array.from({ length: T }, (_, t) =>
+      dirOuts.map((outs, d) => {
+        const y = at(outs, t);
+        return drop && drop.rate > 0 && isInner ? tf.dropout(y, drop.rate, undefined, drop.seed + ((layer * D + d) * T + t) * 7919) : y;
+      }),
+    );
   }
+  const stacked = dirOuts.map((outs) => tf.stack(outs));
+  const output = stacked.length === 1 ? at(stacked, 0) : tf.concat(stacked, 2);
   const h = tf.stack(finals.map((s) => s.h));
   const c = spec.mode === 'lstm' ? tf.stack(finals.map((s) => s.c ?? tf.zeros([B, spec.hiddenSize]))) : null;
-  return { output: layerIn, h, c };
+  return { output, h, c };
 }

@@ -13,3 +13,28 @@ export async function fromTf(t: tf.Tensor): Promise<Tensor> {
   const data = values instanceof Float32Array ? values.slice() : Float32Array.from(values);
   return tensor(data, t.shape);
 }
+
+/**
+ * Uploads an input `[T, B, I]`, `[B, T, I]` (batchFirst) or `[T, I]` straight into per-step tensors
+ * `[B, I]`, arranging batch-first data on the host: cheaper than uploading once and slicing T times
+ * (on wasm every tfjs slice copies its whole source).
+ */
+export function uploadSteps(t: Tensor, isBatchFirst: boolean): tf.Tensor[] {
+  const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
+  const isUnbatched = t.shape.length === 2;
+  const I = t.shape[t.shape.length - 1] ?? 0;
+  const T = isUnbatched || !isBatchFirst ? (t.shape[0] ?? 0) : (t.shape[1] ?? 0);
+  const B = isUnbatched ? 1 : isBatchFirst ? (t.shape[0] ?? 0) : (t.shape[1] ?? 0);
+  const steps: tf.Tensor[] = [];
+  for (let s = 0; s < T; s++) {
+    let step: Float32Array;
+    if (isUnbatched || !isBatchFirst) {
+      step = data.subarray(s * B * I, (s + 1) * B * I);
+    } else {
+      step = new Float32Array(B * I);
+      for (let b = 0; b < B; b++) step.set(data.subarray((b * T + s) * I, (b * T + s + 1) * I), b * I);
+    }
+    steps.push(tf.tensor2d(step, [B, I], 'float32'));
+  }
+  return steps;
+}

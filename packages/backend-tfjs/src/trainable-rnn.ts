@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from './backend.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf } from './tensor-convert.js';
+import { opPolicyFor } from './op-policy.js';
 import { prepareWeights } from './weights.js';
 
 /** Per-call options of {@link TfjsRnn.apply}. */
@@ -73,6 +74,7 @@ export async function createTfjsRnn(backend: TfjsBackend, spec: RnnSpec, params:
     }
     return Object.freeze(vars);
   });
+  const policy = opPolicyFor(backend.engine);
   let isDisposed = false;
   return {
     spec,
@@ -86,6 +88,7 @@ export async function createTfjsRnn(backend: TfjsBackend, spec: RnnSpec, params:
         c0: initial?.c ?? null,
         lengths: options.lengths ?? null,
         dropout,
+        policy,
       });
     },
     async readParams() {

@@ -1,23 +1,25 @@
-import { type RnnSpec, directionCount, paramKey, storedLayerCount } from '@deeprnn/core';
+import { type ParamSource, type RnnSpec, directionCount, gateCount, paramKey, storedLayerCount } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { at, splitAt } from './cell.js';
+import { at, splitAt } from './list-access.js';
+
+/** One gate's product: `[x_t, h] · w + b`, w `[I_l + Hout, H]` (input rows first), b `[H]` or null. */
+export interface GateWeights {
+  readonly w: tf.Tensor;
+  readonly b: tf.Tensor | null;
+}
 
 /**
- * One direction of one stored layer, rearranged for the recurrence: weights transposed once so every
- * product is `rows x W` without a per-step transpose, and biases folded into the input projection
- * wherever the equations allow it.
+ * One direction of one stored layer, rearranged for the recurrence. Each gate has its own product
+ * over the concatenated step input and state, so no per-step slicing is needed (on wasm every
+ * slice copies its whole source, which costs more than the extra product launches save).
  */
 export interface DirectionWeights {
-  /** W_ih^T `[I_l, G*H]`, gate columns in the cell's order (LSTM `i, f, o, g`; GRU `r, z, n`). */
-  readonly wih: tf.Tensor;
-  /** Bias added to the input projection (b_ih plus every b_hh term outside a reset gate), or null. */
-  readonly bih: tf.Tensor | null;
-  /** W_hh^T `[Hout, G*H]`; for GRU without linearBeforeReset only the r, z columns `[Hout, 2H]`. */
-  readonly whh: tf.Tensor;
-  /** Bias kept in the per-step hidden product (GRU with linearBeforeReset: `[0, 0, b_hn]`), or null. */
-  readonly bhh: tf.Tensor | null;
-  /** GRU without linearBeforeReset: W_hn^T `[Hout, H]`, applied to r * h. */
-  readonly whn: tf.Tensor | null;
+  /** rnn: [act]; gru: [r, z]; lstm: [i, f, g, o] (PyTorch order). Bias b_ih + b_hh. */
+  readonly gates: readonly GateWeights[];
+  /** GRU: W_in^T `[I_l, H]` with b_in (plus b_hn without linearBeforeReset). */
+  readonly xn: GateWeights | null;
+  /** GRU: W_hn^T `[Hout, H]` with b_hn (linearBeforeReset) or no bias. */
+  readonly hn: GateWeights | null;
   /** LSTM projection W_hr^T `[H, P]`. */
   readonly whr: tf.Tensor | null;
   /** LSTM peepholes P_i, P_f, P_o, each `[H]`. */
@@ -30,55 +32,42 @@ export type StackWeights = readonly (readonly DirectionWeights[])[];
 /** Raw parameters as tfjs tensors, by PyTorch name. */
 export type TfParams = Readonly<Record<string, tf.Tensor>>;
 
-function need(params: TfParams, name: string): tf.Tensor {
-  const t = params[name];
-  // validateParams ran at the boundary, so a miss here is a bug in this package.
-  if (t === undefined) throw new Error(`backend-tfjs: parameter ${name} missing after validation`);
-  return t;
-}
-
-/** LSTM rows i, f, g, o (PyTorch) become i, f, o, g, so the three sigmoid gates are contiguous. */
-function lstmOrder(t: tf.Tensor, H: number): tf.Tensor {
-  const p = splitAt(t, [H, H, H, H], 0);
-  return tf.concat([at(p, 0), at(p, 1), at(p, 3), at(p, 2)], 0);
-}
-
-function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, reverse: boolean): DirectionWeights {
+function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReverse: boolean): DirectionWeights {
   const H = spec.hiddenSize;
-  const key = (kind: 'weight' | 'bias', source: 'ih' | 'hh' | 'hr' | 'ph'): string => paramKey(kind, source, layer, reverse);
-  let wih = need(params, key('weight', 'ih'));
-  let whh = need(params, key('weight', 'hh'));
-  const bi = spec.bias ? need(params, key('bias', 'ih')) : null;
-  const bh = spec.bias ? need(params, key('bias', 'hh')) : null;
-  let bih: tf.Tensor | null = null;
-  let bhh: tf.Tensor | null = null;
-  let whn: tf.Tensor | null = null;
-  if (spec.mode === 'lstm') {
-    wih = lstmOrder(wih, H);
-    whh = lstmOrder(whh, H);
-    if (bi && bh) bih = lstmOrder(tf.add(bi, bh), H);
-  } else if (spec.mode === 'gru' && spec.linearBeforeReset) {
-    if (bi && bh) {
-      const p = splitAt(bh, [H, H, H], 0);
-      const zero = tf.zeros([H]);
-      bih = tf.add(bi, tf.concat([at(p, 0), at(p, 1), zero]));
-      bhh = tf.concat([zero, zero, at(p, 2)]);
-    }
-  } else if (spec.mode === 'gru') {
-    const p = splitAt(whh, [2 * H, H], 0);
-    whh = at(p, 0);
-    whn = tf.transpose(at(p, 1));
-    if (bi && bh) bih = tf.add(bi, bh);
-  } else if (bi && bh) {
-    bih = tf.add(bi, bh);
+  const G = gateCount(spec.mode);
+  const get = (kind: 'weight' | 'bias', source: ParamSource): tf.Tensor => {
+    const t = params[paramKey(kind, source, layer, isReverse)];
+    // validateParams ran at the boundary, so a miss here is a bug in this package.
+    if (t === undefined) throw new Error(`backend-tfjs: ${paramKey(kind, source, layer, isReverse)} missing`);
+    return t;
+  };
+  const rows = (t: tf.Tensor): tf.Tensor[] => splitAt(t, new Array<number>(G).fill(H), 0);
+  const wih = rows(get('weight', 'ih'));
+  const whh = rows(get('weight', 'hh'));
+  const bih = spec.bias ? rows(get('bias', 'ih')) : null;
+  const bhh = spec.bias ? rows(get('bias', 'hh')) : null;
+  const gate = (k: number): GateWeights => ({
+    w: tf.concat([tf.transpose(at(wih, k)), tf.transpose(at(whh, k))], 0),
+    b: bih && bhh ? tf.add(at(bih, k), at(bhh, k)) : null,
+  });
+  const isGru = spec.mode === 'gru';
+  const gates = isGru ? [gate(0), gate(1)] : Array.from({ length: G }, (_, k) => gate(k));
+  let xn: GateWeights | null = null;
+  let hn: GateWeights | null = null;
+  if (isGru) {
+    const bIn = bih ? at(bih, 2) : null;
+    const bHn = bhh ? at(bhh, 2) : null;
+    const lbr = spec.linearBeforeReset;
+    xn = { w: tf.transpose(at(wih, 2)), b: bIn && bHn && !lbr ? tf.add(bIn, bHn) : bIn };
+    hn = { w: tf.transpose(at(whh, 2)), b: lbr ? bHn : null };
   }
-  const whr = spec.projSize > 0 ? tf.transpose(need(params, key('weight', 'hr'))) : null;
+  const whr = spec.projSize > 0 ? tf.transpose(get('weight', 'hr')) : null;
   let peep: DirectionWeights['peep'] = null;
   if (spec.peepholes) {
-    const p = splitAt(need(params, key('weight', 'ph')), [H, H, H], 0);
+    const p = splitAt(get('weight', 'ph'), [H, H, H], 0);
     peep = [at(p, 0), at(p, 1), at(p, 2)];
   }
-  return { wih: tf.transpose(wih), bih, whh: tf.transpose(whh), bhh, whn, whr, peep };
+  return { gates, xn, hn, whr, peep };
 }
 
 /**
@@ -104,7 +93,11 @@ export function weightTensors(weights: StackWeights): tf.Tensor[] {
   const out: tf.Tensor[] = [];
   for (const dirs of weights) {
     for (const w of dirs) {
-      for (const t of [w.wih, w.bih, w.whh, w.bhh, w.whn, w.whr, ...(w.peep ?? [])]) if (t) out.push(t);
+      for (const g of [...w.gates, w.xn, w.hn]) {
+        if (g) out.push(...(g.b ? [g.w, g.b] : [g.w]));
+      }
+      if (w.whr) out.push(w.whr);
+      if (w.peep) out.push(...w.peep);
     }
   }
   return out;

@@ -82,7 +82,7 @@ export function corrupt(c: ForwardCase, kind: CorruptionKind): Corruption {
     case 'input-rank-1':
       return forward({ input: reshaped(x, [x.data.length]) });
     case 'input-rank-4':
-      return forward({ input: reshaped(x, [...x.shape, 1]) });
+      return forward({ input: reshaped(x, [...new Array<number>(4 - x.shape.length).fill(1), ...x.shape]) });
     case 'input-no-steps': {
       const shape = [...x.shape];
       shape[!c.recipe.isUnbatched && c.spec.batchFirst ? 1 : 0] = 0;

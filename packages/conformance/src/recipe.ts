@@ -4,10 +4,10 @@ import {
 } from '@deeprnn/core';
 
 /** Parameter scales: PyTorch's init, three times that (gates saturate), and a thousandth of it. */
-export const PARAM_SCALES = Object.freeze({ pytorch: 1, saturating: 3, tiny: 1e-3 } as const);
+export const PARAM_SCALES: Readonly<Record<ParamScale, number>> = Object.freeze({ pytorch: 1, saturating: 3, tiny: 1e-3 });
 
-/** One of the keys of {@link PARAM_SCALES}. */
-export type ParamScale = keyof typeof PARAM_SCALES;
+/** How the parameters of a case are scaled: see {@link PARAM_SCALES}. */
+export type ParamScale = 'pytorch' | 'saturating' | 'tiny';
 
 /** Input magnitudes: standard normal values, normal values times 25, or all zeros. */
 export type InputKind = 'normal' | 'large' | 'zeros';

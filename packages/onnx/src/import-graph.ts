@@ -312,6 +312,9 @@ function recurrent(w: Walk, node: NodeProto): Val[] {
   const inputs = node.input ?? [];
   const X = w.val(inputs[0] ?? '');
   if (attrs.layout === 1 && k > 0) w.fail('layout = 1 is only understood for a single recurrent node');
+  if ((attrs.isReverseOnly || w.layers[0]?.attrs.isReverseOnly === true) && k > 0) {
+    w.fail("direction 'reverse' is only understood for a single recurrent node (deeprnn has no reverse-only layers)");
+  }
   w.layout = attrs.layout;
   if (k === 0) {
     if (X.k === 'in' && (X.rank === 3 || X.rank === null)) {

@@ -20,6 +20,12 @@ export interface ImportedOnnx {
   readonly outputs: readonly IoBinding[];
   /** True when the graph takes unbatched [T, I] input and [L*D, H] states (torch unbatched exports). */
   readonly isUnbatched: boolean;
+  /**
+   * True for a single ONNX node with `direction = reverse`: it equals the forward spec run on each
+   * sequence reversed within its length, with the output reversed back (what
+   * {@link runOnnxTestCase} does). deeprnn itself has no reverse-only layer.
+   */
+  readonly isTimeReversed: boolean;
   /** Opset of the default domain. */
   readonly opset: number;
   /** producer_name of the file, e.g. 'pytorch' or 'deeprnn'. */
@@ -104,7 +110,8 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
     specSource = 'metadata';
     if (spec.tiedLayers) params = Object.fromEntries(Object.entries(params).filter(([k]) => paramLayout(spec).some((s) => s.name === k)));
   }
-  return { spec, params, inputs: stack.inputs, outputs: stack.outputs, isUnbatched: stack.isUnbatched, opset, producer, specSource };
+  const isTimeReversed = stack.layers[0]?.attrs.isReverseOnly === true;
+  return { spec, params, inputs: stack.inputs, outputs: stack.outputs, isUnbatched: stack.isUnbatched, isTimeReversed, opset, producer, specSource };
 }
 
 function checkAgainstMetadata(graphSpec: RnnSpec, meta: RnnSpec): void {
@@ -121,7 +128,7 @@ function checkAgainstMetadata(graphSpec: RnnSpec, meta: RnnSpec): void {
 
 function fromNamedInitializers(
   spec: RnnSpec, consts: ReadonlyMap<string, ProtoTensor>, inputs: readonly { name?: string | null }[], outputs: readonly { name?: string | null }[],
-): Omit<ImportedOnnx, 'opset' | 'producer' | 'specSource'> {
+): Omit<ImportedOnnx, 'opset' | 'producer' | 'specSource' | 'isTimeReversed'> & { isTimeReversed: false } {
   const params: Record<string, Tensor> = {};
   for (const slot of paramLayout(spec)) {
     const t = consts.get(slot.name);
@@ -146,5 +153,5 @@ function fromNamedInitializers(
       if (role === undefined) throw new FormatError(`import: unexpected graph input/output '${String(v.name)}' in a deeprnn model`);
       return { name: v.name as string, role, layout: 'deeprnn' as const };
     });
-  return { spec, params: Object.freeze(params), inputs: bind(inputs), outputs: bind(outputs), isUnbatched: false };
+  return { spec, params: Object.freeze(params), inputs: bind(inputs), outputs: bind(outputs), isUnbatched: false, isTimeReversed: false };
 }

@@ -4,3 +4,6 @@ export { gatesFromOnnx, gatesToOnnx, peepholesFromOnnx, peepholesToOnnx } from '
 export type { IoBinding, IoLayout, IoRole } from './import-graph.js';
 export { type ImportOptions, type ImportedOnnx, importOnnx } from './import.js';
 export { CONFIG_KEY, LOWERING_KEY } from './metadata.js';
+export { type OnnxTestCase, type OnnxTestDataSet, loadOnnxTestCase, readTensorFile, runOnnxTestCase } from './backend-test.js';
+export { outputToOnnx, reverseWithinLengths, swapLeadingAxes } from './layout-convert.js';
+export type { ProtoTensor } from './tensor-proto.js';

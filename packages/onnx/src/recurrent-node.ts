@@ -10,6 +10,8 @@ export interface RecurrentAttributes {
   readonly mode: RnnMode;
   readonly hiddenSize: number | null;
   readonly bidirectional: boolean;
+  /** ONNX `direction = reverse`: one direction that runs from the last step to the first. */
+  readonly isReverseOnly: boolean;
   readonly activations: readonly Activation[];
   readonly reverseActivations: readonly Activation[];
   readonly clip: number | null;
@@ -53,10 +55,7 @@ export function readRecurrentAttributes(node: NodeProto, where: string): Recurre
     if (!KNOWN_ATTRIBUTES.has(a.name ?? '')) throw new UnsupportedError(`${where}: unknown ${op} attribute '${String(a.name)}'`);
   }
   const direction = stringAttr(node, 'direction', 'forward');
-  if (direction === 'reverse') {
-    throw new UnsupportedError(`${where}: direction 'reverse' alone has no deeprnn equivalent (a reverse direction exists only in 'bidirectional')`);
-  }
-  if (direction !== 'forward' && direction !== 'bidirectional') throw new FormatError(`${where}: unknown direction '${direction}'`);
+  if (direction !== 'forward' && direction !== 'bidirectional' && direction !== 'reverse') throw new FormatError(`${where}: unknown direction '${direction}'`);
   const bidirectional = direction === 'bidirectional';
   const hs = intAttr(node, 'hidden_size', -1, where);
   if (hs !== -1 && (hs < 1 || hs > 1 << 16)) throw new FormatError(`${where}: hidden_size ${hs} is out of range`);
@@ -106,7 +105,7 @@ export function readRecurrentAttributes(node: NodeProto, where: string): Recurre
   if (intAttr(node, 'output_sequence', 0, where) !== 0) {
     // output_sequence only existed in RNN-1/LSTM-1; Y is always produced since opset 7.
   }
-  return { mode, hiddenSize: hs === -1 ? null : hs, bidirectional, activations, reverseActivations, clip, inputForget, linearBeforeReset, layout: layout as 0 | 1 };
+  return { mode, hiddenSize: hs === -1 ? null : hs, bidirectional, isReverseOnly: direction === 'reverse', activations, reverseActivations, clip, inputForget, linearBeforeReset, layout: layout as 0 | 1 };
 }
 
 /** Number of gate blocks the node's weights hold. */

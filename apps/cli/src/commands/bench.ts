@@ -85,7 +85,7 @@ export function registerBenchCommand(program: Command): void {
 /** Prints rows as JSON lines or as a table with each row's throughput relative to PyTorch. */
 export function printRows(rows: readonly BenchRow[], torch: readonly BenchRow[], json: boolean): void {
   const ratio = (r: BenchRow): string => {
-    const t = torch.find((x) => x.mode === r.mode && x.config === r.config && x.numLayers === r.numLayers && x.train === r.train);
+    const t = torch.find((x) => x.mode === r.mode && x.config === r.config && x.numLayers === r.numLayers && Boolean(x.train) === Boolean(r.train));
     return t ? `${(r.tokensPerSec / t.tokensPerSec).toFixed(2)}x` : '-';
   };
   if (json) {

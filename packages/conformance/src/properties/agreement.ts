@@ -1,11 +1,11 @@
 import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { materialize } from '../recipe.js';
 import { oracleRun, runCase } from '../run-model.js';
 
 /** Output and every final state agree with the float64 reference within the backend's tolerance. */
-export const agreement = defineProperty({
+export const agreement: ConformanceProperty = defineProperty({
   name: 'agreement',
   summary: 'output, hN and cN agree with the float64 reference within the declared tolerance',
   baseRuns: 120,

@@ -4,7 +4,7 @@ import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
 import { CORRUPTIONS, type CorruptionKind, corrupt } from '../corruption.js';
 import { errorCode, errorText } from '../errors-seen.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { type CaseRecipe, materialize } from '../recipe.js';
 
 interface BadCase {
@@ -20,7 +20,7 @@ function hasNaN(result: ForwardResult): boolean {
  * Shapes, sizes, lengths and parameters drawn to be wrong raise the typed error (ShapeError for calls,
  * ParameterError for weights), never a result (NaN or not) and never an untyped crash.
  */
-export const badInput = defineProperty<BadCase>({
+export const badInput: ConformanceProperty = defineProperty<BadCase>({
   name: 'bad-input',
   summary: 'wrong shapes, sizes, lengths and params raise ShapeError / ParameterError, never NaN or a crash',
   baseRuns: 60,

@@ -3,9 +3,9 @@ import { callArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
 import { range, take } from '../axis-ops.js';
 import { batchAxis } from '../layout.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { type CaseRecipe, materialize } from '../recipe.js';
-import { forwardCase, withModel } from '../run-model.js';
+import { forwardCase, requireTame, withModel } from '../run-model.js';
 import { takeResultRows, takeStateRows } from '../state-ops.js';
 
 interface BatchCase {
@@ -20,7 +20,7 @@ interface BatchCase {
  * Batch rows never see each other: permuting the rows (with their states and lengths) permutes the
  * results, and a row run on its own gives what it gave inside the batch.
  */
-export const batchIndependence = defineProperty<BatchCase>({
+export const batchIndependence: ConformanceProperty = defineProperty<BatchCase>({
   name: 'batch-independence',
   summary: 'permuting batch rows permutes the results; a row alone equals the row in the batch',
   baseRuns: 40,
@@ -39,7 +39,7 @@ export const batchIndependence = defineProperty<BatchCase>({
     const c = materialize(recipe);
     const axis = batchAxis(c.spec);
     await withModel(ctx.backend, c.spec, c.params, async (model) => {
-      const whole = await forwardCase(model, c);
+      const whole = requireTame(await forwardCase(model, c));
       const permuted = await forwardCase(model, c, {
         input: take(c.input, axis, permutation),
         initial: takeStateRows(c.initial, permutation),

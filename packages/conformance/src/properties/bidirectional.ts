@@ -5,9 +5,9 @@ import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
 import { concat, range, reverseWithinLengths, squeeze, unsqueeze } from '../axis-ops.js';
 import { batchAxis, timeAxis } from '../layout.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { type ForwardCase, materialize } from '../recipe.js';
-import { runCase } from '../run-model.js';
+import { requireTame, runCase } from '../run-model.js';
 import { takeStateLayers } from '../state-ops.js';
 
 const REVERSE = '_reverse';
@@ -45,7 +45,7 @@ function stackStates(a: RnnState, b: RnnState): RnnState {
  * A one-layer bidirectional model equals a forward pass concatenated with a forward pass, using the
  * `_reverse` weights, over the time-reversed sequences (reversed within each row's length).
  */
-export const bidirectional = defineProperty({
+export const bidirectional: ConformanceProperty = defineProperty({
   name: 'bidirectional',
   summary: 'bidirectional = forward pass ++ forward pass over reversed sequences with the _reverse weights',
   baseRuns: 30,
@@ -60,7 +60,7 @@ export const bidirectional = defineProperty({
     const fwdSpec = defineSpec(directionConfig(recipe.config, false));
     const revSpec = defineSpec(directionConfig(recipe.config, true));
     fc.pre(ctx.supports(fwdSpec) && ctx.supports(revSpec));
-    const both = await runCase(ctx.backend, c);
+    const both = requireTame(await runCase(ctx.backend, c));
     const fwd = await runCase(ctx.backend, { ...c, spec: fwdSpec, params: directionParams(c.params, false) }, {
       initial: takeStateLayers(c.initial, [0]),
     });

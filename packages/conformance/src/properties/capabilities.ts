@@ -4,7 +4,7 @@ import { anyConfigArbitrary } from '../arbitrary-spec.js';
 import { errorText, expectRejection } from '../errors-seen.js';
 import type { PropertyContext } from '../context.js';
 import type { Meter } from '../measure.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { materialize } from '../recipe.js';
 import { forwardCase } from '../run-model.js';
 
@@ -25,7 +25,7 @@ function checkDeclaration(ctx: PropertyContext, meter: Meter): void {
  * `unsupported` reason runs and gives the right shapes; anything else has a reason and createModel
  * raises UnsupportedError; `gradients` exists exactly when `training` is declared.
  */
-export const capabilities = defineProperty({
+export const capabilities: ConformanceProperty = defineProperty({
   name: 'capabilities',
   summary: 'what the backend declares runs; what it does not raises UnsupportedError; gradients iff training',
   baseRuns: 40,

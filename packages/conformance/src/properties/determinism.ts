@@ -1,11 +1,11 @@
 import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { materialize } from '../recipe.js';
 import { forwardCase, withModel } from '../run-model.js';
 
 /** The same call twice on one model gives the same bits. */
-export const determinism = defineProperty({
+export const determinism: ConformanceProperty = defineProperty({
   name: 'determinism',
   summary: 'the same call twice gives identical bits',
   baseRuns: 25,

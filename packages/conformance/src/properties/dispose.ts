@@ -1,7 +1,7 @@
 import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
 import { errorText, expectRejection } from '../errors-seen.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { materialize } from '../recipe.js';
 import { forwardCase } from '../run-model.js';
 
@@ -9,7 +9,7 @@ import { forwardCase } from '../run-model.js';
  * Disposing twice is harmless and use after dispose raises BackendDisposedError, for models and (when
  * a factory can make a spare backend) for whole backends.
  */
-export const dispose = defineProperty({
+export const dispose: ConformanceProperty = defineProperty({
   name: 'dispose',
   summary: 'double dispose is harmless; use after dispose raises BackendDisposedError',
   baseRuns: 8,

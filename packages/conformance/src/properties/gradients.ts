@@ -2,7 +2,7 @@ import { type GradOutput, type ParamGrads, type RnnModel, SeededRandom, type Ten
 import fc from 'fast-check';
 import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { type CaseRecipe, type ForwardCase, materialize } from '../recipe.js';
 import { lengthsOption, oracleRun, withModel } from '../run-model.js';
 
@@ -22,8 +22,17 @@ function gradientsOf(model: RnnModel, c: ForwardCase, grad: GradOutput): Promise
   return model.gradients(c.input, c.initial, grad, lengthsOption(c.lengths));
 }
 
-/** Gradients of the parameters, the input and the initial state agree with the reference's. */
-export const gradients = defineProperty<GradientCase>({
+/**
+ * Backpropagation through T steps and L layers rounds twice as often as the forward pass: gradients
+ * are held to this multiple of the declared tolerance.
+ */
+export const GRADIENT_TOLERANCE_FACTOR: number = 10;
+
+/**
+ * Gradients of the parameters, the input and the initial state agree with the reference's, within
+ * {@link GRADIENT_TOLERANCE_FACTOR} times the declared tolerance, on configs with smooth activations.
+ */
+export const gradients: ConformanceProperty = defineProperty<GradientCase>({
   name: 'gradients',
   summary: 'gradients (params, input, initial state) agree with the reference',
   baseRuns: 30,
@@ -35,7 +44,7 @@ export const gradients = defineProperty<GradientCase>({
         : null,
   arbitrary: (ctx) =>
     fc.record({
-      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype),
+      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { isSmooth: true }), ctx.dtype),
       gradSeed: fc.integer({ min: 0, max: 0x7fffffff }),
     }),
   async check(ctx, { recipe, gradSeed }, meter) {
@@ -48,9 +57,11 @@ export const gradients = defineProperty<GradientCase>({
       : { output: randomLike(forward.output, rng), h };
     const want = await withModel(ctx.oracle, c.spec, c.params, (m) => gradientsOf(m, c, grad));
     const got = await withModel(ctx.backend, c.spec, c.params, (m) => gradientsOf(m, c, grad));
-    for (const [name, t] of Object.entries(want.params)) meter.close(`d/d ${name}`, got.params[name], t);
-    meter.close('d/d input', got.input, want.input);
-    meter.close('d/d h0', got.initial.h, want.initial.h);
-    meter.close('d/d c0', got.initial.c, want.initial.c);
+    const { rtol, atol } = ctx.tolerance;
+    const tol = { rtol: rtol * GRADIENT_TOLERANCE_FACTOR, atol: atol * GRADIENT_TOLERANCE_FACTOR };
+    for (const [name, t] of Object.entries(want.params)) meter.close(`d/d ${name}`, got.params[name], t, tol);
+    meter.close('d/d input', got.input, want.input, tol);
+    meter.close('d/d h0', got.initial.h, want.initial.h, tol);
+    meter.close('d/d c0', got.initial.c, want.initial.c, tol);
   },
 });

@@ -3,9 +3,9 @@ import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
 import { forEachIndex, replacePadding, slice, take } from '../axis-ops.js';
 import { batchAxis, timeAxis } from '../layout.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { materialize } from '../recipe.js';
-import { forwardCase, withModel } from '../run-model.js';
+import { forwardCase, requireTame, withModel } from '../run-model.js';
 import { takeResultRows, takeStateRows } from '../state-ops.js';
 
 /**
@@ -13,7 +13,7 @@ import { takeResultRows, takeStateRows } from '../state-ops.js';
  * changes nothing; a row of length L equals the same row run alone with T = L (and a row of length 0
  * keeps its initial state).
  */
-export const lengths = defineProperty({
+export const lengths: ConformanceProperty = defineProperty({
   name: 'lengths',
   summary: 'padding changes nothing, outputs past a length are zero, a length-L row equals it run alone with T = L',
   baseRuns: 40,
@@ -29,7 +29,7 @@ export const lengths = defineProperty({
     const tAxis = timeAxis(c.spec, false);
     const bAxis = batchAxis(c.spec);
     await withModel(ctx.backend, c.spec, c.params, async (model) => {
-      const whole = await forwardCase(model, c);
+      const whole = requireTame(await forwardCase(model, c));
       let nonZero = '';
       forEachIndex(whole.output.shape, (flat, idx) => {
         if (nonZero === '' && idx[tAxis]! >= lens[idx[bAxis]!]! && whole.output.data[flat] !== 0) {

@@ -4,9 +4,9 @@ import { callArbitrary } from '../arbitrary-case.js';
 import { SIZE_LIMITS, configArbitrary } from '../arbitrary-spec.js';
 import { concat, slice } from '../axis-ops.js';
 import { timeAxis } from '../layout.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { type CaseRecipe, materialize } from '../recipe.js';
-import { forwardCase, withModel } from '../run-model.js';
+import { forwardCase, requireTame, withModel } from '../run-model.js';
 
 interface StreamingCase {
   readonly recipe: CaseRecipe;
@@ -23,7 +23,7 @@ function chunkBounds(T: number, cuts: readonly number[]): number[] {
  * Running consecutive chunks, each starting from the previous chunk's final state, equals one call.
  * Drawn unidirectional and without lengths: a reverse direction or a padded row has no chunked form.
  */
-export const streaming = defineProperty<StreamingCase>({
+export const streaming: ConformanceProperty = defineProperty<StreamingCase>({
   name: 'streaming',
   summary: 'consecutive chunks with the state passed on equal one call',
   baseRuns: 40,
@@ -39,7 +39,7 @@ export const streaming = defineProperty<StreamingCase>({
     const c = materialize(recipe);
     const axis = timeAxis(c.spec, recipe.isUnbatched);
     await withModel(ctx.backend, c.spec, c.params, async (model) => {
-      const whole = await forwardCase(model, c);
+      const whole = requireTame(await forwardCase(model, c));
       const bounds = chunkBounds(recipe.T, cuts);
       let state: RnnState | undefined = c.initial;
       const parts: ForwardResult[] = [];

@@ -2,9 +2,9 @@ import { type RnnParams, type RnnSpec, type Tensor, defineSpec, paramLayout } fr
 import fc from 'fast-check';
 import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
-import { defineProperty } from '../property.js';
+import { type ConformanceProperty, defineProperty } from '../property.js';
 import { materialize } from '../recipe.js';
-import { runCase } from '../run-model.js';
+import { requireTame, runCase } from '../run-model.js';
 
 /** Untied parameters equal to tied ones: layer 1's set copied to layers 2..L-1. */
 function untie(untied: RnnSpec, params: RnnParams): RnnParams {
@@ -17,7 +17,7 @@ function untie(untied: RnnSpec, params: RnnParams): RnnParams {
 }
 
 /** A tied stack equals the untied stack whose upper layers all hold copies of the shared set. */
-export const tiedLayers = defineProperty({
+export const tiedLayers: ConformanceProperty = defineProperty({
   name: 'tied-layers',
   summary: 'tied layers equal untied layers with copied weights',
   baseRuns: 25,
@@ -28,7 +28,7 @@ export const tiedLayers = defineProperty({
     const c = materialize(recipe);
     const untiedSpec = defineSpec({ ...recipe.config, tiedLayers: false });
     fc.pre(ctx.supports(untiedSpec));
-    const tied = await runCase(ctx.backend, c);
+    const tied = requireTame(await runCase(ctx.backend, c));
     const untied = await runCase(ctx.backend, { ...c, spec: untiedSpec, params: untie(untiedSpec, c.params) });
     meter.results('tied vs untied copy:', tied, untied);
   },

@@ -1,0 +1,112 @@
+import {
+  type Backend, BackendDisposedError, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
+  UnsupportedError, validateParams,
+} from '@deeprnn/core';
+import { exportOnnx } from '@deeprnn/onnx';
+import { InferenceSession } from 'onnxruntime-node';
+import { loweringFor } from './lowering-choice.js';
+import { OnnxruntimeModel } from './onnxruntime-model.js';
+import { type SessionFactory, probeProviders } from './provider-probe.js';
+import { DEFAULT_PROVIDERS, type ExecutionProvider, type SessionTuning, deviceName, sessionOptions } from './session-options.js';
+
+/** Options of {@link createBackend}. */
+export interface OnnxruntimeBackendOptions extends SessionTuning {
+  /** Providers to try, in order; the first that starts is used. Default cuda, webgpu, cpu. */
+  readonly executionProviders?: readonly ExecutionProvider[];
+  /** Replaces `InferenceSession.create` (tests inject failing providers with it). */
+  readonly createSession?: SessionFactory;
+}
+
+/** The onnxruntime backend: a {@link Backend} plus what it learned while starting. */
+export interface OnnxruntimeBackend extends Backend {
+  /** The execution provider every model of this backend runs on. */
+  readonly provider: ExecutionProvider;
+  /** One sentence per provider that could not start (why, and what runs instead). */
+  readonly notices: readonly string[];
+}
+
+const CAPABILITIES: Capabilities = Object.freeze({
+  modes: RNN_MODES,
+  training: false,
+  dtypes: Object.freeze(['float32'] as const),
+  tolerance: Object.freeze({ rtol: 1e-4, atol: 1e-5 }),
+});
+
+class OrtBackend implements OnnxruntimeBackend {
+  readonly name = 'onnxruntime';
+  readonly capabilities: Capabilities = CAPABILITIES;
+  private readonly models = new Set<OnnxruntimeModel>();
+  private isDisposed = false;
+
+  constructor(
+    readonly provider: ExecutionProvider,
+    readonly notices: readonly string[],
+    private readonly tuning: SessionTuning,
+    private readonly create: SessionFactory,
+  ) {}
+
+  get device(): string {
+    return deviceName(this.provider);
+  }
+
+  unsupported(spec: RnnSpec): string | null {
+    if (spec.dropout > 0) return null; // inference ignores dropout; training is not offered
+    return null;
+  }
+
+  async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
+    if (this.isDisposed) throw new BackendDisposedError('onnxruntime backend: createModel after dispose()');
+    validateParams(spec, params);
+    const why = this.unsupported(spec);
+    if (why !== null) throw new UnsupportedError(why);
+    const bytes = exportOnnx(spec, params, { lowering: loweringFor(spec, this.provider), initialState: true, sequenceLengths: true });
+    let session: InferenceSession;
+    try {
+      session = await this.create(bytes, sessionOptions(this.provider, this.tuning));
+    } catch (e) {
+      throw new BackendInitError(`onnxruntime: could not create a ${this.provider} session for the ${spec.mode} model`, { cause: e });
+    }
+    const model = new OnnxruntimeModel(spec, session);
+    this.models.add(model);
+    return model;
+  }
+
+  async dispose(): Promise<void> {
+    this.isDisposed = true;
+    const models = [...this.models];
+    this.models.clear();
+    await Promise.all(models.map((m) => m.dispose()));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/**
+ * Starts the onnxruntime backend on the first execution provider that works.
+ *
+ * @param options - providers to try (default cuda, webgpu, cpu), threads, graph optimisation.
+ * @returns the backend; `device` says what runs, `notices` why earlier providers were skipped.
+ * @throws {@link BackendInitError} when no provider starts (each failure in `cause`).
+ * @example
+ * ```ts
+ * await using backend = await createBackend();
+ * await using model = await backend.createModel(spec, params);
+ * const { output, state } = await model.forward(input);
+ * ```
+ */
+export async function createBackend(options: OnnxruntimeBackendOptions = {}): Promise<OnnxruntimeBackend> {
+  const order = options.executionProviders ?? DEFAULT_PROVIDERS;
+  if (order.length === 0) throw new BackendInitError('onnxruntime: executionProviders is empty');
+  const tuning: SessionTuning = {
+    ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
+    ...(options.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: options.graphOptimizationLevel } : {}),
+  };
+  const create: SessionFactory = options.createSession ?? ((model, opts) => InferenceSession.create(model, opts));
+  const probe = await probeProviders(order, tuning, create);
+  if (probe.provider === null) {
+    throw new BackendInitError(`onnxruntime: no execution provider could start: ${probe.notices.join(' ')}`, { cause: new AggregateError(probe.failures) });
+  }
+  return new OrtBackend(probe.provider, probe.notices, tuning, create);
+}

@@ -1,0 +1,15 @@
+import type { EngineName } from './engine-name.js';
+
+/**
+ * Engine-specific choices between equivalent formulations. On wasm, `tanh` is a scalar loop about
+ * 14x slower than `sigmoid` (which XNNPACK vectorises), so tanh(x) is computed as 2 sigmoid(2x) - 1
+ * (|error| below 2e-7); other engines use their own tanh.
+ */
+export interface OpPolicy {
+  readonly isTanhViaSigmoid: boolean;
+}
+
+/** The policy for an engine. */
+export function opPolicyFor(engine: EngineName): OpPolicy {
+  return { isTanhViaSigmoid: engine === 'wasm' };
+}

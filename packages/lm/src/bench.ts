@@ -1,0 +1,71 @@
+import { type Backend, type RnnMode, SeededRandom } from '@deeprnn/core';
+import { initLmParams, lmSpec } from './lm-model.js';
+import { initialOptimizerState } from './optimizer.js';
+import type { Minibatch } from './partition.js';
+import { type RnnTrainer, backendTrainer } from './rnn-trainer.js';
+import { trainStep } from './train-step.js';
+
+/** What {@link timeTrainStep} measures; defaults are the d2l recipe. */
+export interface TrainStepBenchOptions {
+  readonly backend: Backend;
+  readonly mode?: RnnMode;
+  readonly numLayers?: number;
+  /** Default 256. */
+  readonly hidden?: number;
+  /** Default 32. */
+  readonly batch?: number;
+  /** Default 35. */
+  readonly steps?: number;
+  /** Default 28 (The Time Machine's characters). */
+  readonly vocab?: number;
+  /** Timed steps, default 5 (after one untimed warm-up step). */
+  readonly repeats?: number;
+  /** A native trainer for the backend; default {@link backendTrainer}. */
+  readonly trainer?: RnnTrainer;
+}
+
+/** Timing of one training step. */
+export interface TrainStepTiming {
+  /** Median wall time of a step: forward, backward, clipping and the SGD update. */
+  readonly msPerStep: number;
+  readonly tokensPerSec: number;
+  readonly repeats: number;
+}
+
+/**
+ * Times one full training step (forward, head and loss, backward, global-norm clipping, SGD update)
+ * of a character LM on random tokens, for `deeprnn bench --train`.
+ *
+ * @example
+ * ```ts
+ * const { tokensPerSec } = await timeTrainStep({ backend: createReferenceBackend(), numLayers: 3 });
+ * ```
+ */
+export async function timeTrainStep(o: TrainStepBenchOptions): Promise<TrainStepTiming> {
+  const batch = o.batch ?? 32;
+  const steps = o.steps ?? 35;
+  const V = o.vocab ?? 28;
+  const repeats = o.repeats ?? 5;
+  const spec = lmSpec({ mode: o.mode ?? 'rnn_tanh', vocabSize: V, hiddenSize: o.hidden ?? 256, numLayers: o.numLayers ?? 1 });
+  const trainer = o.trainer ?? backendTrainer(o.backend, spec);
+  const rng = new SeededRandom(1);
+  const X = Int32Array.from({ length: batch * steps }, () => Math.floor(rng.nextFloat() * V));
+  const Y = Int32Array.from({ length: batch * steps }, () => Math.floor(rng.nextFloat() * V));
+  const mb: Minibatch = { X, Y, batch, steps };
+  let params = initLmParams(spec, V, 0);
+  let optimizerState = initialOptimizerState();
+  const times: number[] = [];
+  for (let i = 0; i <= repeats; i++) {
+    const t0 = performance.now();
+    const r = await trainStep(trainer, {
+      spec, params, optimizer: { name: 'sgd', lr: 1 }, optimizerState, batch: mb, state: undefined, clipTheta: 1, dropoutSeed: i,
+    });
+    if (i > 0) times.push(performance.now() - t0);
+    params = r.params;
+    optimizerState = r.optimizerState;
+  }
+  if (!o.trainer) await trainer.dispose();
+  times.sort((a, b) => a - b);
+  const ms = times[Math.floor(times.length / 2)]!;
+  return { msPerStep: ms, tokensPerSec: (batch * steps) / (ms / 1000), repeats };
+}

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { FormatError, type RnnState, type Tensor, readSafetensors, tensor, writeSafetensors } from '@deeprnn/core';
+import { writeFileAtomic } from './atomic-write.js';
+import type { LmParams } from './lm-model.js';
+import type { TrainingState } from './training-state.js';
+
+/** Metadata key under which checkpoints keep their JSON (inside the safetensors header). */
+export const CHECKPOINT_KEY = 'deeprnn.lm.checkpoint';
+
+const MOMENT = 'optim.';
+const STATE_H = 'state.h';
+const STATE_C = 'state.c';
+
+function f32(t: Tensor): Tensor<'float32'> {
+  return (t.dtype === 'float32' ? t : tensor(Float32Array.from(t.data), t.shape)) as Tensor<'float32'>;
+}
+
+/** The JSON half of a checkpoint: config, vocabulary, optimizer step, progress and history. */
+function checkpointJson(st: TrainingState): string {
+  return JSON.stringify({
+    format: 'deeprnn-lm-checkpoint',
+    version: 1,
+    config: st.config,
+    vocab: st.vocab,
+    optimizerStep: st.optimizerState.step,
+    progress: st.progress,
+    history: st.history,
+  });
+}
+
+/**
+ * Writes a checkpoint atomically: `<path>` is a safetensors file holding the weights, the optimizer
+ * moments and the carried state, with the JSON metadata in its header (one file, so it can never be
+ * half old, half new); `<path>.json` is a readable copy of the metadata.
+ */
+export async function saveCheckpoint(path: string, st: TrainingState): Promise<void> {
+  const tensors: Record<string, Tensor> = { ...st.params };
+  for (const [name, t] of Object.entries(st.optimizerState.moments)) tensors[MOMENT + name] = t;
+  if (st.carried) {
+    tensors[STATE_H] = st.carried.h;
+    if (st.carried.c) tensors[STATE_C] = st.carried.c;
+  }
+  const json = checkpointJson(st);
+  await writeFileAtomic(path, writeSafetensors(tensors, { [CHECKPOINT_KEY]: json }));
+  await writeFileAtomic(`${path}.json`, `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+}
+
+/**
+ * Reads a checkpoint written by {@link saveCheckpoint}.
+ *
+ * @throws {@link FormatError} when the file is not a deeprnn LM checkpoint.
+ */
+export async function loadCheckpoint(path: string): Promise<TrainingState> {
+  const { tensors, metadata } = readSafetensors(new Uint8Array(await readFile(path)));
+  const raw = metadata[CHECKPOINT_KEY];
+  if (raw === undefined) throw new FormatError(`${path}: not a deeprnn LM checkpoint (no ${CHECKPOINT_KEY} metadata)`);
+  let meta: Pick<TrainingState, 'config' | 'vocab' | 'progress' | 'history'> & { optimizerStep: number };
+  try {
+    meta = JSON.parse(raw) as typeof meta;
+  } catch (e) {
+    throw new FormatError(`${path}: checkpoint metadata is not JSON`, { cause: e });
+  }
+  const params: Record<string, Tensor<'float32'>> = {};
+  const moments: Record<string, Tensor<'float32'>> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    if (name.startsWith(MOMENT)) moments[name.slice(MOMENT.length)] = f32(t);
+    else if (name !== STATE_H && name !== STATE_C) params[name] = f32(t);
+  }
+  const h = tensors[STATE_H];
+  const c = tensors[STATE_C];
+  const carried: RnnState | undefined = h ? (c ? { h, c } : { h }) : undefined;
+  return {
+    config: meta.config,
+    vocab: meta.vocab,
+    params: Object.freeze(params) as LmParams,
+    optimizerState: { step: meta.optimizerStep, moments: Object.freeze(moments) },
+    carried,
+    progress: meta.progress,
+    history: meta.history,
+  };
+}
