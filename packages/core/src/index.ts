@@ -91,3 +91,4 @@ export {
 export { type GoldenResult, checkGoldenCase } from './golden-check.js';
 export { type ReferenceBackendOptions, createReferenceBackend } from './reference/reference-backend.js';
 export { type SafetensorsContent, readSafetensors, writeSafetensors } from './safetensors.js';
+export { type FloatArray, matmulAccumulate, transpose } from './reference/matmul.js';

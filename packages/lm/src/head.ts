@@ -1,4 +1,4 @@
-import type { Tensor } from '@deeprnn/core';
+import { type Tensor, matmulAccumulate, transpose } from '@deeprnn/core';
 
 /** What the head and loss give back for one minibatch. */
 export interface HeadResult {
@@ -26,6 +26,7 @@ export function rowLogits(Y: ArrayLike<number>, yOff: number, W: Float32Array, b
  * The linear head and softmax cross-entropy of a minibatch, forward and backward in plain TypeScript:
  * logits = Y W^T + b; loss = mean over rows of -log softmax(logits)[target];
  * dlogits = (softmax - onehot(target)) / N; dW = dlogits^T Y; db = column sums; dY = dlogits W.
+ * The three products run through core's blocked `matmulAccumulate`.
  *
  * @param Y - RNN output rows [N, F] (time-major rows, matching `targets`).
  * @param targets - the next token of every row [N].
@@ -34,31 +35,29 @@ export function headForwardBackward(Y: Tensor, W: Tensor<'float32'>, b: Tensor<'
   const V = b.data.length;
   const F = W.shape[1]!;
   const N = targets.length;
-  const y = Y.data;
-  const dY = new Float32Array(N * F);
-  const dW = new Float64Array(V * F);
+  const logits = new Float64Array(N * V);
+  for (let n = 0; n < N; n++) logits.set(b.data, n * V);
+  matmulAccumulate(Y.data, 0, transpose(W.data, V, F), 0, logits, 0, N, F, V);
   const db = new Float64Array(V);
-  const logits = new Float64Array(V);
-  const dl = new Float64Array(V);
   let total = 0;
   for (let n = 0; n < N; n++) {
-    rowLogits(y, n * F, W.data, b.data, F, logits);
+    const o = n * V;
     let max = -Infinity;
-    for (let v = 0; v < V; v++) max = Math.max(max, logits[v]!);
+    for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v]!);
     let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(logits[v]! - max);
+    for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v]! - max);
     const target = targets[n]!;
-    total += Math.log(sum) + max - logits[target]!;
-    for (let v = 0; v < V; v++) dl[v] = (Math.exp(logits[v]! - max) / sum - (v === target ? 1 : 0)) / N;
+    total += Math.log(sum) + max - logits[o + target]!;
+    // logits become dlogits in place.
     for (let v = 0; v < V; v++) {
-      const g = dl[v]!;
+      const g = (Math.exp(logits[o + v]! - max) / sum - (v === target ? 1 : 0)) / N;
+      logits[o + v] = g;
       db[v] = db[v]! + g;
-      const w = v * F;
-      for (let f = 0; f < F; f++) {
-        dW[w + f] = dW[w + f]! + g * y[n * F + f]!;
-        dY[n * F + f] = dY[n * F + f]! + g * W.data[w + f]!;
-      }
     }
   }
+  const dW = new Float64Array(V * F);
+  matmulAccumulate(transpose(logits, N, V), 0, Y.data, 0, dW, 0, V, N, F);
+  const dY = new Float32Array(N * F);
+  matmulAccumulate(logits, 0, W.data, 0, dY, 0, N, V, F);
   return { loss: total / N, dY, dW: Float32Array.from(dW), db: Float32Array.from(db) };
 }

@@ -14,6 +14,7 @@ export const agreement: ConformanceProperty = defineProperty({
   async check(ctx, recipe, meter) {
     const c = materialize(recipe);
     const want = await oracleRun(ctx.oracle, c);
+    await requireWellConditioned(ctx.oracle, c, want, ctx.tolerance);
     const got = await runCase(ctx.backend, c);
     meter.results('reference vs backend:', got, want);
   },
