@@ -53,7 +53,7 @@ export async function trainStep(trainer: RnnTrainer, s: TrainStepInput): Promise
       head = headForwardBackward(output, W, b, targets);
       return { output: { dtype: 'float32', shape: output.shape, data: head.dY } };
     },
-    spec.dropout > 0 ? { training: true, dropoutSeed: s.dropoutSeed } : {},
+    { training: true, dropoutSeed: s.dropoutSeed },
   );
   const h = head as ReturnType<typeof headForwardBackward> | null;
   if (h === null) throw new UnsupportedError('trainStep: the trainer returned without calling the head');

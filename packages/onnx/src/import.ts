@@ -117,7 +117,10 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
 function checkAgainstMetadata(graphSpec: RnnSpec, meta: RnnSpec): void {
   const f = Math.fround;
   const problems: string[] = [];
-  const keys = ['mode', 'inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'bidirectional', 'peepholes', 'inputForget', 'linearBeforeReset'] as const;
+  // rnn_tanh and rnn_relu are one ONNX operator; the activations (compared below) tell them apart.
+  const family = (s: RnnSpec): string => (s.mode === 'rnn_relu' ? 'rnn_tanh' : s.mode);
+  if (family(graphSpec) !== family(meta)) problems.push(`mode: graph ${graphSpec.mode}, metadata ${meta.mode}`);
+  const keys = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'bidirectional', 'peepholes', 'inputForget', 'linearBeforeReset'] as const;
   for (const k of keys) if (graphSpec[k] !== meta[k]) problems.push(`${k}: graph ${String(graphSpec[k])}, metadata ${String(meta[k])}`);
   if ((graphSpec.clip === null) !== (meta.clip === null) || (meta.clip !== null && f(meta.clip) !== graphSpec.clip)) problems.push('clip');
   const acts = (s: RnnSpec): string => JSON.stringify([...s.activations, ...s.reverseActivations].map((a) => [a.name, a.alpha === undefined ? null : f(a.alpha), a.beta === undefined ? null : f(a.beta)]));

@@ -43,8 +43,15 @@ describe('export -> import round trip', () => {
         const params = initParams(spec, { seed: 3 });
         const back = importOnnx(withoutMetadata(exportOnnx(spec, params, { lowering: 'node' })));
         expect(back.specSource).toBe('graph');
-        // A graph shows tied layers only from three layers up (with two, nothing is shared).
-        const want: RnnSpec = spec.tiedLayers && spec.numLayers < 3 ? defineSpec({ ...specToConfig(spec), tiedLayers: false }) : spec;
+        // A graph shows tied layers only from three layers up (with two, nothing is shared), and an RNN
+        // node is rnn_relu exactly when its activation is Relu.
+        const isRnn = spec.mode === 'rnn_tanh' || spec.mode === 'rnn_relu';
+        const want: RnnSpec = defineSpec({
+          ...specToConfig(spec),
+          tiedLayers: spec.tiedLayers && spec.numLayers >= 3,
+          ...(isRnn ? { mode: spec.activations[0]?.name === 'Relu' ? 'rnn_relu' : 'rnn_tanh', activations: spec.activations } : {}),
+          ...(spec.bidirectional ? { reverseActivations: spec.reverseActivations } : {}),
+        });
         expect(specToConfig(back.spec)).toEqual(specToConfig(want));
         for (const [k, t] of Object.entries(back.params)) expect(Array.from(t.data)).toEqual(Array.from(params[k]?.data ?? []));
       }),

@@ -5,7 +5,7 @@ import { checkForwardArgs } from '../io-shapes.js';
 import { type RnnParams, paramsToDType, validateParams } from '../params.js';
 import type { DType, Tensor } from '../tensor.js';
 import { type DirectionWeights, prepareDirection } from './direction-weights.js';
-import { stackGradients } from './backward/stack-gradients.js';
+import { type StackRecording, backwardStack, recordStack } from './backward/stack-gradients.js';
 import { type StackWeights, runStack } from './run-stack.js';
 
 /** Options of {@link createReferenceBackend}. */
@@ -14,8 +14,21 @@ export interface ReferenceBackendOptions {
   readonly dtype?: DType;
 }
 
+/** A training-mode forward kept for the `gradients` call that usually follows it with the same arguments. */
+interface KeptRecording {
+  readonly input: Tensor;
+  readonly initial: RnnState | undefined;
+  readonly options: ForwardOptions;
+  readonly rec: StackRecording;
+}
+
+function sameCall(k: KeptRecording, input: Tensor, initial: RnnState | undefined, o: ForwardOptions): boolean {
+  return k.input === input && k.initial === initial && k.options.lengths === o.lengths && k.options.dropoutSeed === o.dropoutSeed && o.training === true;
+}
+
 class ReferenceModel implements RnnModel {
   private weights: StackWeights | null;
+  private kept: KeptRecording | null = null;
 
   constructor(
     readonly spec: RnnSpec,
@@ -31,7 +44,12 @@ class ReferenceModel implements RnnModel {
     try {
       const weights = this.live();
       const call = checkForwardArgs(this.spec, input, initial, options);
-      return Promise.resolve(stackGradients(this.spec, weights, this.params, input, initial, gradOutput, options, call, this.dtype));
+      // A training forward with the same tensors already recorded this pass: backpropagate from it
+      // instead of running the forward again.
+      const kept = this.kept;
+      this.kept = null;
+      const rec = kept && sameCall(kept, input, initial, options) ? kept.rec : recordStack(this.spec, weights, input, initial, options, call, this.dtype);
+      return Promise.resolve(backwardStack(this.spec, weights, this.params, rec, gradOutput, this.dtype));
     } catch (e) {
       return Promise.reject(e as Error);
     }
@@ -41,6 +59,11 @@ class ReferenceModel implements RnnModel {
     try {
       const weights = this.live();
       const call = checkForwardArgs(this.spec, input, initial, options);
+      if (options.training) {
+        const rec = recordStack(this.spec, weights, input, initial, options, call, this.dtype);
+        this.kept = { input, initial, options, rec };
+        return Promise.resolve(rec.result);
+      }
       return Promise.resolve(runStack(this.spec, weights, input, initial, options, call, this.dtype));
     } catch (e) {
       return Promise.reject(e as Error);
@@ -54,6 +77,7 @@ class ReferenceModel implements RnnModel {
 
   dispose(): Promise<void> {
     this.weights = null;
+    this.kept = null;
     return Promise.resolve();
   }
 

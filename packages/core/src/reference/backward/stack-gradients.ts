@@ -1,4 +1,4 @@
-import type { ForwardOptions, GradOutput, ParamGrads, RnnState } from '../../backend.js';
+import type { ForwardOptions, ForwardResult, GradOutput, ParamGrads, RnnState } from '../../backend.js';
 import { type RnnSpec, directionCount, outputSize, storedLayer, storedLayerCount } from '../../config.js';
 import { ShapeError } from '../../errors.js';
 import { type CallShape, cellStateShape, hiddenStateShape, outputShape } from '../../io-shapes.js';
@@ -51,25 +51,89 @@ function dropoutMasks(spec: RnnSpec, options: ForwardOptions, size: number): (Ui
   return masks;
 }
 
+/** A recorded forward pass of the whole stack: its result and what backpropagation needs. */
+export interface StackRecording {
+  readonly call: CallShape;
+  readonly input: Tensor;
+  readonly result: ForwardResult;
+  /** Tapes indexed [layer][direction]. */
+  readonly tapes: readonly (readonly DirectionTape[])[];
+  /** Dropout keep-masks of each layer's output (null: none). */
+  readonly masks: readonly (Uint8Array | null)[];
+}
+
+/**
+ * `runStack` with tapes: the same forward pass (same numbers), keeping every layer-direction's tape
+ * and the dropout masks for {@link backwardStack}.
+ */
+export function recordStack(
+  spec: RnnSpec,
+  weights: StackWeights,
+  input: Tensor,
+  initial: RnnState | undefined,
+  options: ForwardOptions,
+  call: CallShape,
+  dtype: DType,
+): StackRecording {
+  const { T, B } = call;
+  const D = directionCount(spec);
+  const Hout = outputSize(spec);
+  const H = spec.hiddenSize;
+  const F = D * Hout;
+  const lengths = options.lengths ? Int32Array.from(options.lengths) : null;
+  const h0 = initial ? copyAs(dtype, initial.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
+  const c0 = spec.mode === 'lstm' ? (initial?.c ? copyAs(dtype, initial.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
+  const hN = alloc(dtype, h0.length);
+  const cN = c0 ? alloc(dtype, c0.length) : null;
+  const masks = dropoutMasks(spec, options, T * B * F);
+  const scale = 1 / (1 - spec.dropout);
+  const tapes: DirectionTape[][] = [];
+  let x = toTimeMajor(spec, input, call, dtype);
+  for (let layer = 0; layer < spec.numLayers; layer++) {
+    const out = alloc(dtype, T * B * F);
+    const row: DirectionTape[] = [];
+    for (let d = 0; d < D; d++) {
+      const r = layer * D + d;
+      const w = weights[storedLayer(spec, layer)]![d]!;
+      const rec = recordDirection(spec, w, {
+        x, T, B, reverse: d === 1, lengths,
+        h0: h0.subarray(r * B * Hout, (r + 1) * B * Hout),
+        c0: c0 ? c0.subarray(r * B * H, (r + 1) * B * H) : null,
+        out, outOffset: d * Hout, outStride: F,
+      }, dtype);
+      row.push(rec.tape);
+      hN.set(rec.h, r * B * Hout);
+      if (cN && rec.c) cN.set(rec.c, r * B * H);
+    }
+    tapes.push(row);
+    const keep = masks[layer];
+    if (keep) for (let i = 0; i < out.length; i++) out[i] = keep[i] ? out[i]! * scale : 0;
+    x = out;
+  }
+  const state: RnnState = cN
+    ? { h: tensor(hN, hiddenStateShape(spec, call)), c: tensor(cN, cellStateShape(spec, call)) }
+    : { h: tensor(hN, hiddenStateShape(spec, call)) };
+  const result = { output: tensor(fromTimeMajor(spec, x, call, F), outputShape(spec, call)), state };
+  return { call, input, result, tapes, masks };
+}
+
 /**
  * Gradients of L = sum(output ⊙ gOut) + sum(hN ⊙ gH) + sum(cN ⊙ gC) with respect to every parameter,
- * the input and the initial state: a recording forward of the whole stack, then backpropagation
- * through time layer by layer from the top. Tied layers accumulate into their shared parameters.
+ * the input and the initial state, from a recorded forward: backpropagation through time layer by
+ * layer from the top. Tied layers accumulate into their shared parameters.
  *
  * @throws {@link ShapeError} when a gradOutput tensor does not have the shape of what it is the
  *   gradient of.
  */
-export function stackGradients(
+export function backwardStack(
   spec: RnnSpec,
   weights: StackWeights,
   params: RnnParams,
-  input: Tensor,
-  initial: RnnState | undefined,
+  rec: StackRecording,
   gradOutput: GradOutput,
-  options: ForwardOptions,
-  call: CallShape,
   dtype: DType,
 ): ParamGrads {
+  const { call, tapes, masks } = rec;
   const { T, B } = call;
   const D = directionCount(spec);
   const Hout = outputSize(spec);
@@ -80,35 +144,7 @@ export function stackGradients(
   checkGradShape('h', gradOutput.h, hiddenStateShape(spec, call));
   checkGradShape('c', gradOutput.c, cellStateShape(spec, call));
   if (!isLstm && gradOutput.c !== undefined) throw new ShapeError(`gradients: gradOutput.c is only for lstm, got mode ${spec.mode}`);
-  const lengths = options.lengths ? Int32Array.from(options.lengths) : null;
-  const h0 = initial ? copyAs(dtype, initial.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
-  const c0 = isLstm ? (initial?.c ? copyAs(dtype, initial.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
-  const masks = dropoutMasks(spec, options, T * B * F);
   const scale = 1 / (1 - spec.dropout);
-
-  // Forward, recording.
-  const tapes: DirectionTape[][] = [];
-  let x = toTimeMajor(spec, input, call, dtype);
-  for (let layer = 0; layer < spec.numLayers; layer++) {
-    const out = alloc(dtype, T * B * F);
-    const row: DirectionTape[] = [];
-    for (let d = 0; d < D; d++) {
-      const r = layer * D + d;
-      const w = weights[storedLayer(spec, layer)]![d]!;
-      row.push(recordDirection(spec, w, {
-        x, T, B, reverse: d === 1, lengths,
-        h0: h0.subarray(r * B * Hout, (r + 1) * B * Hout),
-        c0: c0 ? c0.subarray(r * B * H, (r + 1) * B * H) : null,
-        out, outOffset: d * Hout, outStride: F,
-      }, dtype).tape);
-    }
-    tapes.push(row);
-    const keep = masks[layer];
-    if (keep) for (let i = 0; i < out.length; i++) out[i] = keep[i] ? out[i]! * scale : 0;
-    x = out;
-  }
-
-  // Backward.
   const grads = allocGrads(spec, params, dtype);
   const dh0 = gradOutput.h ? copyAs(dtype, gradOutput.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
   const dc0 = isLstm ? (gradOutput.c ? copyAs(dtype, gradOutput.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
@@ -136,9 +172,24 @@ export function stackGradients(
     : { h: tensor(dh0, hiddenStateShape(spec, call)) };
   return {
     params: gradsToParams(spec, params, grads),
-    input: tensor(fromTimeMajor(spec, dOut, call, spec.inputSize), input.shape),
+    input: tensor(fromTimeMajor(spec, dOut, call, spec.inputSize), rec.input.shape),
     initial: initialGrad,
   };
+}
+
+/** {@link recordStack} then {@link backwardStack}. */
+export function stackGradients(
+  spec: RnnSpec,
+  weights: StackWeights,
+  params: RnnParams,
+  input: Tensor,
+  initial: RnnState | undefined,
+  gradOutput: GradOutput,
+  options: ForwardOptions,
+  call: CallShape,
+  dtype: DType,
+): ParamGrads {
+  return backwardStack(spec, weights, params, recordStack(spec, weights, input, initial, options, call, dtype), gradOutput, dtype);
 }
 
 /** A copy of an output-shaped tensor ([B, T, F] when batchFirst) as time-major [T, B, F]. */
