@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDepthCommand } from './commands/depth.js';
+import { registerGenerateCommand } from './commands/generate.js';
 import { registerGoldenCommand } from './commands/golden.js';
 import { registerInfoCommand } from './commands/info.js';
+import { registerTrainCommand } from './commands/train.js';
 
 /** The `deeprnn` command with every subcommand registered. */
 export function buildProgram(): Command {
@@ -14,5 +18,9 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerGoldenCommand(program);
   registerBenchCommand(program);
+  registerCheckCommand(program);
+  registerTrainCommand(program);
+  registerDepthCommand(program);
+  registerGenerateCommand(program);
   return program;
 }

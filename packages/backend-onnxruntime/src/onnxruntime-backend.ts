@@ -1,9 +1,9 @@
 import {
-  type Backend, BackendDisposedError, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
+  type Backend, BackendDisposedError, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
   UnsupportedError, validateParams,
 } from '@deeprnn/core';
-import { exportOnnx } from '@deeprnn/onnx';
-import { InferenceSession } from 'onnxruntime-node';
+import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
+import { InferenceSession, env } from 'onnxruntime-node';
 import { loweringFor } from './lowering-choice.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
 import { type SessionFactory, probeProviders } from './provider-probe.js';
@@ -13,6 +13,16 @@ import { DEFAULT_PROVIDERS, type ExecutionProvider, type SessionTuning, deviceNa
 export interface OnnxruntimeBackendOptions extends SessionTuning {
   /** Providers to try, in order; the first that starts is used. Default cuda, webgpu, cpu. */
   readonly executionProviders?: readonly ExecutionProvider[];
+  /**
+   * Overrides the measured choice of lowering (see {@link loweringFor}), for all modes or per mode.
+   * LSTM with projSize always uses 'loop'.
+   */
+  readonly lowering?: OnnxLowering | Readonly<Partial<Record<RnnMode, OnnxLowering>>>;
+  /**
+   * ONNX Runtime's own (process-wide) log level. Default 'fatal': a provider that cannot start is
+   * reported once in {@link OnnxruntimeBackend.notices} instead of as native error lines on stderr.
+   */
+  readonly ortLogLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
   /** Replaces `InferenceSession.create` (tests inject failing providers with it). */
   readonly createSession?: SessionFactory;
 }
@@ -43,15 +53,23 @@ class OrtBackend implements OnnxruntimeBackend {
     readonly notices: readonly string[],
     private readonly tuning: SessionTuning,
     private readonly create: SessionFactory,
+    private readonly lowering: OnnxruntimeBackendOptions['lowering'],
   ) {}
 
   get device(): string {
     return deviceName(this.provider);
   }
 
-  unsupported(spec: RnnSpec): string | null {
-    if (spec.dropout > 0) return null; // inference ignores dropout; training is not offered
+  unsupported(_spec: RnnSpec): string | null {
+    // Every config exports: the ONNX operators or the Loop lowering cover the whole spec. Dropout is
+    // a training-time option and this backend only runs inference.
     return null;
+  }
+
+  private loweringOf(spec: RnnSpec): OnnxLowering {
+    const asked = typeof this.lowering === 'string' ? this.lowering : this.lowering?.[spec.mode];
+    if (spec.projSize > 0) return 'loop';
+    return asked ?? loweringFor(spec, this.provider);
   }
 
   async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
@@ -59,14 +77,14 @@ class OrtBackend implements OnnxruntimeBackend {
     validateParams(spec, params);
     const why = this.unsupported(spec);
     if (why !== null) throw new UnsupportedError(why);
-    const bytes = exportOnnx(spec, params, { lowering: loweringFor(spec, this.provider), initialState: true, sequenceLengths: true });
+    const bytes = exportOnnx(spec, params, { lowering: this.loweringOf(spec), initialState: true, sequenceLengths: true });
     let session: InferenceSession;
     try {
       session = await this.create(bytes, sessionOptions(this.provider, this.tuning));
     } catch (e) {
       throw new BackendInitError(`onnxruntime: could not create a ${this.provider} session for the ${spec.mode} model`, { cause: e });
     }
-    const model = new OnnxruntimeModel(spec, session);
+    const model = new OnnxruntimeModel(spec, session, () => this.models.delete(model));
     this.models.add(model);
     return model;
   }
@@ -103,10 +121,11 @@ export async function createBackend(options: OnnxruntimeBackendOptions = {}): Pr
     ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
     ...(options.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: options.graphOptimizationLevel } : {}),
   };
+  env.logLevel = options.ortLogLevel ?? 'fatal';
   const create: SessionFactory = options.createSession ?? ((model, opts) => InferenceSession.create(model, opts));
   const probe = await probeProviders(order, tuning, create);
   if (probe.provider === null) {
     throw new BackendInitError(`onnxruntime: no execution provider could start: ${probe.notices.join(' ')}`, { cause: new AggregateError(probe.failures) });
   }
-  return new OrtBackend(probe.provider, probe.notices, tuning, create);
+  return new OrtBackend(probe.provider, probe.notices, tuning, create, options.lowering);
 }

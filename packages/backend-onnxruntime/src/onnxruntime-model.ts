@@ -17,6 +17,7 @@ export class OnnxruntimeModel implements RnnModel {
   constructor(
     readonly spec: RnnSpec,
     session: InferenceSession,
+    private readonly onDispose: () => void = () => {},
   ) {
     this.session = session;
   }
@@ -69,7 +70,9 @@ export class OnnxruntimeModel implements RnnModel {
   async dispose(): Promise<void> {
     const session = this.session;
     this.session = null;
-    if (session !== null) await session.release();
+    if (session === null) return;
+    this.onDispose();
+    await session.release();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -1,11 +1,12 @@
 """PyTorch's ms per forward call on this machine, one thread (the target of the onnxruntime backend).
 Usage: /usr/bin/python3 tools/bench-torch.py [d2l|medium] [threads]"""
 import sys, time, torch
-CONFIGS = {"d2l": (28, 256, 3, 35, 32, 20), "medium": (64, 512, 3, 100, 64, 4)}
+CONFIGS = {"d2l": (28, 256, 3, 35, 32, 30), "medium": (64, 512, 3, 100, 64, 5)}
 which = sys.argv[1] if len(sys.argv) > 1 else "d2l"
 torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
 I, H, L, T, B, reps = CONFIGS[which]
-for mode in ["rnn_tanh", "rnn_relu", "gru", "lstm"]:
+modes = sys.argv[3].split(",") if len(sys.argv) > 3 else ["rnn_tanh", "rnn_relu", "gru", "lstm"]
+for mode in modes:
     if mode.startswith("rnn"):
         m = torch.nn.RNN(I, H, L, nonlinearity=mode[4:])
     else:
@@ -18,4 +19,4 @@ for mode in ["rnn_tanh", "rnn_relu", "gru", "lstm"]:
         for _ in range(reps):
             t0 = time.perf_counter(); m(x); ts.append((time.perf_counter() - t0) * 1000)
     ts.sort()
-    print(f"{which} {mode} torch threads={torch.get_num_threads()}: {ts[len(ts)//2]:.1f} ms (median)")
+    print(f"{which} {mode} torch threads={torch.get_num_threads()}: min {ts[0]:.1f} median {ts[len(ts)//2]:.1f} ms/call (of {reps})")

@@ -1,11 +1,16 @@
 import type { Activation } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { activationOp, clipOp } from './activation-ops.js';
+import { type FusedActivation, linearWithGrad } from './linear-op.js';
 import type { OpPolicy } from './op-policy.js';
 import type { GateWeights } from './weights.js';
 
-/** `a · w + b` as one fused product (bias fused; a rank-1 bias is what every engine's kernel takes). */
-export function product(a: tf.Tensor, g: GateWeights, activation: 'linear' | 'sigmoid' | 'relu' = 'linear'): tf.Tensor {
+/**
+ * `act(a · w + b)` as one fused product (bias fused; a rank-1 bias is what every engine's kernel
+ * takes). Weights prepared for training carry `wT` and get the fast hand-written gradient.
+ */
+export function product(a: tf.Tensor, g: GateWeights, activation: FusedActivation = 'linear'): tf.Tensor {
+  if (g.wT !== null) return linearWithGrad(a, g.w, g.b, g.wT, activation);
   if (g.b === null && activation === 'linear') return tf.matMul(a, g.w);
   return g.b === null ? tf.fused.matMul({ a, b: g.w, activation }) : tf.fused.matMul({ a, b: g.w, bias: g.b, activation });
 }
@@ -20,6 +25,7 @@ export function gateOp(activation: Activation, clip: number | null, policy: OpPo
   const fused = clip === null && (activation.name === 'Sigmoid' || activation.name === 'Relu');
   const fusedName = activation.name === 'Sigmoid' ? 'sigmoid' : 'relu';
   return (a, g, extra) => {
+    if (g.isTanhFolded) return tf.sub(tf.mul(product(a, g, 'sigmoid'), 2), 1);
     if (fused && extra === undefined) return product(a, g, fusedName);
     const pre = product(a, g);
     return act(cl(extra === undefined ? pre : tf.add(pre, extra)));

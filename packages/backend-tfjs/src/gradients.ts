@@ -69,7 +69,7 @@ export function gradientTensors(
   const loss = (...xs: tf.Tensor[]): tf.Scalar => {
     const params: Record<string, tf.Tensor> = {};
     names.forEach((n, i) => (params[n] = at(xs, i)));
-    const out = runInUserLayout(spec, prepareWeights(spec, params), {
+    const out = runInUserLayout(spec, prepareWeights(spec, params, policy, true), {
       x: at(xs, P),
       h0: at(xs, P + 1),
       c0: isLstm ? at(xs, P + 2) : null,

@@ -2,6 +2,7 @@ export { type CreateBackendOptions, TfjsBackend, createBackend } from './backend
 export { capabilitiesFor } from './capabilities.js';
 export type { EngineContext, EngineSkip, EngineStarter, StartedEngine, TfControl } from './engine.js';
 export { ENGINE_NAMES, type EngineName, isEngineName } from './engine-name.js';
+export { type EngineStatus, probeEngines } from './engine-probe.js';
 export { validateEngineList } from './engine-list.js';
 export { type ModuleLoader, importModule } from './module-loader.js';
 export { TfjsModel } from './model.js';

@@ -15,6 +15,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type { StartedEngine } from './engine.js';
 import { withEngine } from './engine-handle.js';
+import { ensureGradients } from './autograd.js';
 import { checkGradOutput, gradientTensors, readGradients } from './gradients.js';
 import { dropoutOf } from './rnn-inputs.js';
 import { runInUserLayout } from './run-layout.js';
@@ -53,7 +54,7 @@ export class TfjsModel implements RnnModel {
       for (const slot of paramLayout(spec)) raw[slot.name] = toTf(params[slot.name] as Tensor);
       let weights: StackWeights = [];
       tf.tidy(() => {
-        weights = prepareWeights(spec, raw);
+        weights = prepareWeights(spec, raw, opPolicyFor(engine.engine));
         weightTensors(weights).forEach((t) => tf.keep(t));
       });
       return new TfjsModel(spec, engine, raw, weights, onDispose);
@@ -88,6 +89,7 @@ export class TfjsModel implements RnnModel {
     const { raw } = this.#live('gradients');
     const call = checkForwardArgs(this.spec, input, initial, options);
     checkGradOutput(this.spec, call, gradOutput);
+    await ensureGradients();
     const grads = await withEngine(this.#engine, () =>
       tf.tidy(() => gradientTensors(this.spec, raw, this.#names, call, input, initial, gradOutput, options, this.#policy)),
     );

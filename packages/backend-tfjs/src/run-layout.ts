@@ -1,5 +1,6 @@
 import type { RnnSpec } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { unstackAt } from './list-access.js';
 import type { OpPolicy } from './op-policy.js';
 import { runStack } from './run-stack.js';
 import type { StackWeights } from './weights.js';
@@ -26,8 +27,8 @@ export interface RnnOutputs {
 
 /** Splits a user-layout input into time steps `[B, I]` (`[1, I]` unbatched). Differentiable. */
 export function splitSteps(spec: RnnSpec, x: tf.Tensor): tf.Tensor[] {
-  if (x.rank === 2) return tf.unstack(tf.expandDims(x, 1));
-  return tf.unstack(x, spec.batchFirst ? 1 : 0);
+  if (x.rank === 2) return unstackAt(tf.expandDims(x, 1));
+  return unstackAt(x, spec.batchFirst ? 1 : 0);
 }
 
 /**

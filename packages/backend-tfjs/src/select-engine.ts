@@ -66,5 +66,5 @@ export async function selectEngine(
 }
 
 function prefixed(engine: EngineName, message: string): string {
-  return message.startsWith(engine) ? message : `${engine}: ${message}`;
+  return message.startsWith(`${engine}:`) || message.startsWith(`${engine} (`) ? message : `${engine}: ${message}`;
 }

@@ -1,5 +1,6 @@
 import { type RnnParams, type RnnSpec, type Tensor, paramLayout, validateParams } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { ensureGradients } from './autograd.js';
 import type { TfjsBackend } from './backend.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf } from './tensor-convert.js';
@@ -35,8 +36,15 @@ export interface TfjsRnn {
   readonly spec: RnnSpec;
   /** The trainable parameters by PyTorch name (pass `Object.values` to an optimizer). */
   readonly variables: Readonly<Record<string, tf.Variable>>;
-  /** The forward pass as differentiable tfjs ops; gradients reach `variables`. */
-  apply(x: tf.Tensor, initial?: { readonly h: tf.Tensor; readonly c?: tf.Tensor }, options?: ApplyOptions): TfjsRnnOutputs;
+  /**
+   * The forward pass as differentiable tfjs ops; gradients reach `variables`.
+   *
+   * @param x - the input in the spec's layout (`[T, B, I]`, `[B, T, I]` batchFirst, `[T, I]`), or
+   *   already split into time steps, `x[t]` `[B, I]`. Pass steps when you can build them directly
+   *   (e.g. one-hot rows per step): on wasm, splitting one tensor copies it once per step.
+   * @param initial - h0 `[L*D, B, Hout]` and (LSTM) c0 `[L*D, B, H]`; zeros when absent.
+   */
+  apply(x: tf.Tensor | readonly tf.Tensor[], initial?: { readonly h: tf.Tensor; readonly c?: tf.Tensor }, options?: ApplyOptions): TfjsRnnOutputs;
   /** Copies the current parameters out (to save, export or load into another backend). */
   readParams(): Promise<RnnParams>;
   /** Frees the variables. Safe to call twice. */
@@ -64,12 +72,13 @@ export interface TfjsRnn {
  */
 export async function createTfjsRnn(backend: TfjsBackend, spec: RnnSpec, params: RnnParams): Promise<TfjsRnn> {
   validateParams(spec, params);
+  await ensureGradients();
   const names = paramLayout(spec).map((s) => s.name);
   const variables = await backend.run(() => {
     const vars: Record<string, tf.Variable> = {};
     for (const name of names) {
       const initial = toTf(params[name] as Tensor);
-      vars[name] = tf.variable(initial, true, `deeprnn/${name}`);
+      vars[name] = tf.variable(initial, true);
       initial.dispose();
     }
     return Object.freeze(vars);
@@ -80,10 +89,10 @@ export async function createTfjsRnn(backend: TfjsBackend, spec: RnnSpec, params:
     spec,
     variables,
     apply(x, initial, options = {}) {
-      const weights = prepareWeights(spec, variables);
+      const weights = prepareWeights(spec, variables, policy, true);
       const dropout = options.training === true && spec.dropout > 0 ? { rate: spec.dropout, seed: options.dropoutSeed ?? 0 } : null;
       return runInUserLayout(spec, weights, {
-        x,
+        x: x instanceof tf.Tensor ? x : { xSteps: x, isUnbatched: false },
         h0: initial?.h ?? null,
         c0: initial?.c ?? null,
         lengths: options.lengths ?? null,

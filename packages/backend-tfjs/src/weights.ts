@@ -1,11 +1,19 @@
-import { type ParamSource, type RnnSpec, directionCount, gateCount, paramKey, storedLayerCount } from '@deeprnn/core';
+import { type Activation, type ParamSource, type RnnSpec, directionCount, gateCount, paramKey, storedLayerCount } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { at, splitAt } from './list-access.js';
+import type { OpPolicy } from './op-policy.js';
 
 /** One gate's product: `[x_t, h] · w + b`, w `[I_l + Hout, H]` (input rows first), b `[H]` or null. */
 export interface GateWeights {
   readonly w: tf.Tensor;
   readonly b: tf.Tensor | null;
+  /**
+   * w and b hold 2W and 2b, so that tanh(z) = 2 sigmoid(2z) - 1 runs as one product with a fused
+   * sigmoid (see {@link OpPolicy}); set only for tanh gates without clip or peephole terms.
+   */
+  readonly isTanhFolded: boolean;
+  /** w transposed, only in weights prepared for training (it feeds the gradient of the product). */
+  readonly wT: tf.Tensor | null;
 }
 
 /**
@@ -32,7 +40,14 @@ export type StackWeights = readonly (readonly DirectionWeights[])[];
 /** Raw parameters as tfjs tensors, by PyTorch name. */
 export type TfParams = Readonly<Record<string, tf.Tensor>>;
 
-function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReverse: boolean): DirectionWeights {
+/** Which activation each gate's product feeds: rnn [f]; gru r, z -> f; lstm i, f, g, o -> f, f, g, f. */
+function gateActivation(spec: RnnSpec, isReverse: boolean, k: number): Activation | undefined {
+  const acts = isReverse ? spec.reverseActivations : spec.activations;
+  return spec.mode === 'lstm' && k === 2 ? acts[1] : acts[0];
+}
+
+function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReverse: boolean, policy: OpPolicy, isForTraining: boolean): DirectionWeights {
+  const withT = (g: Omit<GateWeights, 'wT'>): GateWeights => ({ ...g, wT: isForTraining ? tf.transpose(g.w) : null });
   const H = spec.hiddenSize;
   const G = gateCount(spec.mode);
   const get = (kind: 'weight' | 'bias', source: ParamSource): tf.Tensor => {
@@ -46,10 +61,14 @@ function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReve
   const whh = rows(get('weight', 'hh'));
   const bih = spec.bias ? rows(get('bias', 'ih')) : null;
   const bhh = spec.bias ? rows(get('bias', 'hh')) : null;
-  const gate = (k: number): GateWeights => ({
-    w: tf.concat([tf.transpose(at(wih, k)), tf.transpose(at(whh, k))], 0),
-    b: bih && bhh ? tf.add(at(bih, k), at(bhh, k)) : null,
-  });
+  const gate = (k: number): GateWeights => {
+    const w = tf.concat([tf.transpose(at(wih, k)), tf.transpose(at(whh, k))], 0);
+    const b = bih && bhh ? tf.add(at(bih, k), at(bhh, k)) : null;
+    const hasExtra = spec.peepholes && k !== 2;
+    const isTanhFolded = policy.isTanhViaSigmoid && spec.clip === null && !hasExtra && gateActivation(spec, isReverse, k)?.name === 'Tanh';
+    if (!isTanhFolded) return withT({ w, b, isTanhFolded });
+    return withT({ w: tf.mul(w, 2), b: b === null ? null : tf.mul(b, 2), isTanhFolded });
+  };
   const isGru = spec.mode === 'gru';
   const gates = isGru ? [gate(0), gate(1)] : Array.from({ length: G }, (_, k) => gate(k));
   let xn: GateWeights | null = null;
@@ -58,8 +77,8 @@ function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReve
     const bIn = bih ? at(bih, 2) : null;
     const bHn = bhh ? at(bhh, 2) : null;
     const lbr = spec.linearBeforeReset;
-    xn = { w: tf.transpose(at(wih, 2)), b: bIn && bHn && !lbr ? tf.add(bIn, bHn) : bIn };
-    hn = { w: tf.transpose(at(whh, 2)), b: lbr ? bHn : null };
+    xn = withT({ w: tf.transpose(at(wih, 2)), b: bIn && bHn && !lbr ? tf.add(bIn, bHn) : bIn, isTanhFolded: false });
+    hn = withT({ w: tf.transpose(at(whh, 2)), b: lbr ? bHn : null, isTanhFolded: false });
   }
   const whr = spec.projSize > 0 ? tf.transpose(get('weight', 'hr')) : null;
   let peep: DirectionWeights['peep'] = null;
@@ -76,13 +95,15 @@ function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReve
  *
  * @param spec - the model.
  * @param params - raw parameters by PyTorch name (already validated against `spec`).
+ * @param policy - the engine's op choices (tanh gates are folded for a fused sigmoid on wasm).
+ * @param isForTraining - also keep each gate's transposed weights, for the fast product gradient.
  * @returns prepared weights; the caller owns (and disposes, or tidies) the new tensors.
  */
-export function prepareWeights(spec: RnnSpec, params: TfParams): StackWeights {
+export function prepareWeights(spec: RnnSpec, params: TfParams, policy: OpPolicy, isForTraining = false): StackWeights {
   const layers: DirectionWeights[][] = [];
   for (let layer = 0; layer < storedLayerCount(spec); layer++) {
     const dirs: DirectionWeights[] = [];
-    for (let d = 0; d < directionCount(spec); d++) dirs.push(prepareDirection(spec, params, layer, d === 1));
+    for (let d = 0; d < directionCount(spec); d++) dirs.push(prepareDirection(spec, params, layer, d === 1, policy, isForTraining));
     layers.push(dirs);
   }
   return layers;
@@ -94,7 +115,7 @@ export function weightTensors(weights: StackWeights): tf.Tensor[] {
   for (const dirs of weights) {
     for (const w of dirs) {
       for (const g of [...w.gates, w.xn, w.hn]) {
-        if (g) out.push(...(g.b ? [g.w, g.b] : [g.w]));
+        if (g) out.push(...[g.w, g.b, g.wT].filter((t): t is tf.Tensor => t !== null));
       }
       if (w.whr) out.push(w.whr);
       if (w.peep) out.push(...w.peep);

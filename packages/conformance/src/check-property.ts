@@ -30,6 +30,8 @@ export interface PropertyResult {
   readonly property: PropertyName;
   /** Cases that ran (0 when skipped). */
   readonly runs: number;
+  /** Drawn cases discarded by a precondition (exploded or ill-conditioned draws). */
+  readonly discarded: number;
   /** Largest relative error seen against the expected values (0 for exact checks that passed). */
   readonly maxError: number;
   readonly pass: boolean;
@@ -45,7 +47,7 @@ function toJson(value: unknown): string {
 /** Runs one property with fast-check and reports the result instead of throwing. */
 export async function checkProperty(ctx: PropertyContext, property: ConformanceProperty, settings: RunSettings): Promise<PropertyResult> {
   const skipped = property.skipReason(ctx);
-  if (skipped !== null) return { property: property.name, runs: 0, maxError: 0, pass: true, skipped };
+  if (skipped !== null) return { property: property.name, runs: 0, discarded: 0, maxError: 0, pass: true, skipped };
   let maxError = 0;
   const predicate = fc.asyncProperty(property.arbitrary(ctx), async (drawn) => {
     const meter = new Meter(ctx.tolerance);
@@ -63,12 +65,14 @@ export async function checkProperty(ctx: PropertyContext, property: ConformanceP
     ...(settings.timeLimitMs !== undefined ? { interruptAfterTimeLimit: settings.timeLimitMs, markInterruptAsFailure: false } : {}),
   });
   const runs = details.numRuns;
-  if (!details.failed) return { property: property.name, runs, maxError, pass: true };
+  const discarded = details.numSkips;
+  if (!details.failed) return { property: property.name, runs, discarded, maxError, pass: true };
   const error = details.errorInstance;
   const message = error instanceof Error ? error.message : details.counterexample === null ? 'fast-check gave up (too many discarded cases)' : String(error);
   return {
     property: property.name,
     runs,
+    discarded,
     maxError,
     pass: false,
     failure: {

@@ -16,6 +16,13 @@ export interface OnnxRunOutput {
 export interface OnnxGraphRunner {
   /** Whether the graph takes an initial state (h0, and c0 for LSTM) as inputs. */
   readonly hasInitialState: boolean;
+  /** The graph takes an unbatched [T, I] input and [L*D, H] states. */
+  readonly isUnbatched?: boolean;
+  /** Time steps the graph fixes (a number in its input shape); drawn in [1, 6] when absent. */
+  readonly fixedSteps?: number;
+  /** Batch rows the graph fixes; drawn in [1, 3] when absent. */
+  readonly fixedBatch?: number;
+  /** Runs the graph; tensors are in deeprnn's layout (see {@link Tensor} shapes of `forward`). */
   run(input: Tensor, initial: RnnState | undefined): Promise<OnnxRunOutput>;
 }
 
@@ -68,10 +75,12 @@ export async function checkOnnxModel(
   let pass = true;
   await withModel(oracle, spec, params, async (model) => {
     for (let run = 0; run < runs; run++) {
-      const T = 1 + Math.floor(rng.nextFloat() * 6);
-      const B = 1 + Math.floor(rng.nextFloat() * 3);
-      const call = { T, B, isUnbatched: false };
-      const input = normal(spec.batchFirst ? [B, T, spec.inputSize] : [T, B, spec.inputSize], rng);
+      const isUnbatched = runner.isUnbatched ?? false;
+      const T = runner.fixedSteps ?? 1 + Math.floor(rng.nextFloat() * 6);
+      const B = isUnbatched ? 1 : (runner.fixedBatch ?? 1 + Math.floor(rng.nextFloat() * 3));
+      const call = { T, B, isUnbatched };
+      const I = spec.inputSize;
+      const input = normal(isUnbatched ? [T, I] : spec.batchFirst ? [B, T, I] : [T, B, I], rng);
       let initial: RnnState | undefined;
       if (runner.hasInitialState) {
         const h = normal(hiddenStateShape(spec, call), rng);

@@ -14,8 +14,9 @@ import {
 
 /** Prefix of the RNN's parameters in an LM's parameter map (d2l's `RNNModel.rnn`). */
 export const RNN_PREFIX = 'rnn.';
-/** The head's parameters (d2l's `RNNModel.linear`): weight [V, F], bias [V]. */
+/** The head's weight (d2l's `RNNModel.linear.weight`), [V, F]. */
 export const HEAD_WEIGHT = 'linear.weight';
+/** The head's bias (d2l's `RNNModel.linear.bias`), [V]. */
 export const HEAD_BIAS = 'linear.bias';
 
 /** Every parameter of a language model by name, float32: `rnn.weight_ih_l0`, ..., `linear.weight`, `linear.bias`. */

@@ -101,7 +101,7 @@ function emitDirection(
   let hNew: string;
   let cNew: string | null = null;
   if (spec.mode === 'lstm') {
-    let pre = body.op1('Add', [x, body.op1('MatMul', [hIn, b.op1('Transpose', [whh])])]);
+    const pre = body.op1('Gemm', [hIn, b.op1('Transpose', [whh]), x]);
     const [pi, pf, pg, po] = body.op('Split', [pre], { axis: 1 }, 4) as [string, string, string, string];
     const ph = spec.peepholes ? init('weight', 'ph', [3 * H]) : null;
     const peep = (v: string, k: number, c: string): string =>
@@ -119,8 +119,8 @@ function emitDirection(
     let z: string;
     let n: string;
     if (spec.linearBeforeReset) {
-      let hh = body.op1('MatMul', [hIn, b.op1('Transpose', [whh])]);
-      if (bhh !== null) hh = body.op1('Add', [hh, bhh]);
+      const whhT = b.op1('Transpose', [whh]);
+      const hh = bhh === null ? body.op1('MatMul', [hIn, whhT]) : body.op1('Gemm', [hIn, whhT, bhh]);
       const [hr, hz, hn] = body.op('Split', [hh], { axis: 1 }, 3) as [string, string, string];
       r = act(0, body.op1('Add', [xr, hr]));
       z = act(0, body.op1('Add', [xz, hz]));
@@ -137,34 +137,49 @@ function emitDirection(
     }
     hNew = body.op1('Add', [body.op1('Mul', [body.op1('Sub', [body.floats([1]), z]), n]), body.op1('Mul', [z, hIn])]);
   } else {
-    const hh = body.op1('MatMul', [hIn, b.op1('Transpose', [whh])]);
-    hNew = act(0, body.op1('Add', [x, hh]));
+    // Gemm adds the step's input projection in the same call: h·Whhᵀ + x_t.
+    hNew = act(0, body.op1('Gemm', [hIn, b.op1('Transpose', [whh]), x]));
   }
-  let hOut = hNew;
-  let cOut = cNew;
-  let y: string;
-  if (ctx.mask === null) {
-    // A scan output must be its own value, not the carried one.
-    y = body.op1('Identity', [hNew]);
-  } else {
-    const m = body.op1('Gather', [ctx.mask, iter], { axis: 0 });
-    hOut = body.op1('Where', [m, hNew, hIn]);
-    if (cNew !== null) cOut = body.op1('Where', [m, cNew, cIn as string]);
-    y = body.op1('Where', [m, hNew, body.floats([0])]);
-  }
+  // The body runs every step unmasked; sequence lengths are applied once after the loop (outputs
+  // past a length zeroed, final state gathered at step length-1), which keeps the per-step work to
+  // the cell itself. Steps past a length never influence valid steps: they come after them.
+  const y = body.op1('Identity', [hNew]);
+  const cStep = cNew !== null && ctx.lens64 !== null ? body.op1('Identity', [cNew]) : null;
   const condOut = body.op1('Identity', [condIn]);
   const carried = cIn === null ? [hIn] : [hIn, cIn];
-  const bodyOutputs = cOut === null ? [condOut, hOut, y] : [condOut, hOut, cOut, y];
+  const bodyOutputs = [condOut, hNew, ...(cNew === null ? [] : [cNew]), y, ...(cStep === null ? [] : [cStep])];
   const graph = {
     name: body.fresh('body'),
     node: body.nodes,
     initializer: body.initializers,
     input: [valueInfo(iter, DataType.INT64, []), valueInfo(condIn, DataType.BOOL, []), ...carried.map((n) => valueInfo(n, DataType.FLOAT, null))],
-    output: [valueInfo(bodyOutputs[0] as string, DataType.BOOL, []), ...bodyOutputs.slice(1).map((n) => valueInfo(n, DataType.FLOAT, null))],
+    output: [valueInfo(condOut, DataType.BOOL, []), ...bodyOutputs.slice(1).map((n) => valueInfo(n, DataType.FLOAT, null))],
   };
   const loopInputs = [ctx.steps, b.op1('Identity', [b.boolTrue()]), h0, ...(c0 === null ? [] : [c0])];
-  const outs = b.op('Loop', loopInputs, { body: { graph } }, c0 === null ? 2 : 3);
-  let ys = outs[outs.length - 1] as string;
+  const outs = b.op('Loop', loopInputs, { body: { graph } }, bodyOutputs.length - 1);
+  const carriedCount = c0 === null ? 1 : 2;
+  let ys = outs[carriedCount] as string;
+  let hFinal = outs[0] as string;
+  let cFinal = c0 === null ? null : (outs[1] as string);
+  if (ctx.mask !== null && ctx.lens64 !== null) {
+    hFinal = stateAtLength(b, ys, h0, ctx.lens64, Hout);
+    if (c0 !== null) cFinal = stateAtLength(b, outs[carriedCount + 1] as string, c0, ctx.lens64, H);
+    ys = b.op1('Where', [ctx.mask, ys, b.floats([0])]);
+  }
   if (reverse) ys = reverseTime(b, ys, ctx);
-  return { y: ys, h: outs[0] as string, c: c0 === null ? null : (outs[1] as string) };
+  return { y: ys, h: hFinal, c: cFinal };
+}
+
+/**
+ * The state after step length-1 of each row, read from the per-step states `seq` [T, B, F]; rows of
+ * length 0 keep `initial` [B, F] (nothing was processed).
+ */
+function stateAtLength(b: GraphBuilder, seq: string, initial: string, lens64: string, features: number): string {
+  const last = b.op1('Max', [b.op1('Sub', [lens64, b.ints([1], [])]), b.ints([0], [])]);
+  const shape = b.op1('Concat', [b.ints([1]), b.op1('Shape', [lens64]), b.ints([features])], { axis: 0 });
+  const index = b.op1('Expand', [b.op1('Reshape', [last, b.ints([1, -1, 1])]), shape]);
+  const atLast = b.op1('Squeeze', [b.op1('GatherElements', [seq, index], { axis: 0 }), b.ints([0])]);
+  const started = b.op1('Unsqueeze', [b.op1('Greater', [lens64, b.ints([0], [])]), b.ints([1])]);
+  return b.op1('Where', [started, atLast, initial]);
+
 }

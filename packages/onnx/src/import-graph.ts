@@ -1,4 +1,4 @@
-import { FormatError, UnsupportedError } from '@deeprnn/core';
+import { UnsupportedError } from '@deeprnn/core';
 import { constantNodeValue, findAttr, intAttr, intsAttr } from './constant-values.js';
 import { nodeLabel, topologicalOrder } from './graph-order.js';
 import type { GraphProto, NodeProto } from './proto.js';

@@ -31,7 +31,8 @@ export function hasDir(path: string): boolean {
 }
 
 const float32 = (min: number, max: number): fc.Arbitrary<number> =>
-  fc.float({ min: Math.fround(min), max: Math.fround(max), noNaN: true, noDefaultInfinity: true });
+  // `+ 0` turns -0 into 0: JSON (the metadata) cannot carry the sign of zero.
+  fc.float({ min: Math.fround(min), max: Math.fround(max), noNaN: true, noDefaultInfinity: true }).map((v) => v + 0);
 
 /** An activation with alpha/beta drawn as float32 values (so the graph's float attributes hold them exactly). */
 export const activationArb: fc.Arbitrary<Activation> = fc.constantFrom(...ACTIVATION_NAMES).chain((name) =>

@@ -12,7 +12,7 @@ import { oracleRun, runCase } from '../run-model.js';
 export const agreement: ConformanceProperty = defineProperty({
   name: 'agreement',
   summary: 'output, hN and cN agree with the float64 reference within the declared tolerance',
-  baseRuns: 120,
+  baseRuns: 200,
   skipReason: (ctx) => (ctx.backend.capabilities.modes.length === 0 ? 'the backend declares no modes' : null),
   arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype),
   async check(ctx, recipe, meter) {

@@ -23,7 +23,7 @@ function hasNaN(result: ForwardResult): boolean {
 export const badInput: ConformanceProperty = defineProperty<BadCase>({
   name: 'bad-input',
   summary: 'wrong shapes, sizes, lengths and params raise ShapeError / ParameterError, never NaN or a crash',
-  baseRuns: 60,
+  baseRuns: 80,
   skipReason: () => null,
   arbitrary: (ctx) =>
     fc.record({

@@ -1,0 +1,273 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Backend, ConfigError, RNN_MODES, type RnnMode, specToConfig } from '@deeprnn/core';
+import {
+  type Corpus,
+  type EpochRecord,
+  type OptimizerName,
+  type Partition,
+  type StepReport,
+  type TrainConfig,
+  type TrainingState,
+  Vocab,
+  backendTrainer,
+  epochBatches,
+  generate,
+  initialTrainingState,
+  lmSpec,
+  loadCheckpoint,
+  loadCorpus,
+  readCorpus,
+  saveCheckpoint,
+  saveModel,
+  timeMachine,
+  trainLoop,
+  writeFileAtomic,
+} from '@deeprnn/lm';
+import type { Command } from 'commander';
+import { loadBackend } from '../backends.js';
+
+/** Options shared by `train` and `depth` (commander gives strings). */
+export interface RecipeFlags {
+  mode: string;
+  hidden: string;
+  epochs: string;
+  lr: string;
+  optimizer: string;
+  batch: string;
+  steps: string;
+  maxTokens: string;
+  partition: string;
+  clip: string;
+  dropout: string;
+  seed: string;
+  backend: string;
+  dtype?: string;
+  engine?: string;
+  corpus?: string;
+  prefix: string;
+  sampleEvery: string;
+}
+
+/** Adds the recipe options (the d2l defaults) to a command. */
+export function addRecipeOptions(cmd: Command): Command {
+  return cmd
+    .option('--mode <mode>', `cell: ${RNN_MODES.join(', ')}`, 'rnn_tanh')
+    .option('--hidden <n>', 'hidden units per layer', '256')
+    .option('--epochs <n>', 'epochs', '500')
+    .option('--lr <x>', 'learning rate', '1')
+    .option('--optimizer <name>', 'sgd or adam', 'sgd')
+    .option('--batch <n>', 'rows per minibatch', '32')
+    .option('--steps <n>', 'time steps per minibatch (truncated BPTT)', '35')
+    .option('--max-tokens <n>', 'use the first N characters (0: all); d2l uses 10000', '10000')
+    .option('--partition <p>', 'sequential (state carried) or random (fresh state)', 'sequential')
+    .option('--clip <theta>', 'global gradient-norm clipping (0: off)', '1')
+    .option('--dropout <p>', 'dropout between layers', '0')
+    .option('--seed <n>', 'seed of weights, batches and dropout', '0')
+    .option('--backend <name>', 'backend that trains: reference or tfjs', 'reference')
+    .option('--dtype <dtype>', 'reference backend precision: float32 or float64')
+    .option('--engine <engine>', 'tfjs engine')
+    .option('--corpus <file>', 'a local text file instead of The Time Machine')
+    .option('--prefix <text>', 'prefix of the samples', 'time traveller')
+    .option('--sample-every <n>', 'print a sample every N epochs (0: never)', '10');
+}
+
+function int(value: string, name: string, min = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`--${name} must be an integer >= ${min}, got '${value}'`);
+  return n;
+}
+
+function num(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`--${name} must be a non-negative number, got '${value}'`);
+  return n;
+}
+
+/** The training recipe the flags describe, at a given depth. */
+export function recipeFromFlags(f: RecipeFlags, layers: number, vocabSize: number): TrainConfig {
+  if (!(RNN_MODES as readonly string[]).includes(f.mode)) throw new ConfigError(`--mode must be one of ${RNN_MODES.join(', ')}, got '${f.mode}'`);
+  if (f.optimizer !== 'sgd' && f.optimizer !== 'adam') throw new ConfigError(`--optimizer must be sgd or adam, got '${f.optimizer}'`);
+  if (f.partition !== 'sequential' && f.partition !== 'random') throw new ConfigError(`--partition must be sequential or random, got '${f.partition}'`);
+  const dropout = num(f.dropout, 'dropout');
+  const clip = num(f.clip, 'clip');
+  return {
+    model: { mode: f.mode as RnnMode, vocabSize, hiddenSize: int(f.hidden, 'hidden'), numLayers: layers, ...(dropout > 0 ? { rnn: { dropout } } : {}) },
+    epochs: int(f.epochs, 'epochs'),
+    optimizer: { name: f.optimizer as OptimizerName, lr: num(f.lr, 'lr') },
+    batch: int(f.batch, 'batch'),
+    steps: int(f.steps, 'steps'),
+    partition: f.partition as Partition,
+    clipTheta: clip > 0 ? clip : null,
+    seed: int(f.seed, 'seed', 0),
+  };
+}
+
+/** Reads the corpus the flags name (The Time Machine by default) and prints where it came from. */
+export async function corpusFromFlags(f: RecipeFlags, log: (s: string) => void): Promise<Corpus> {
+  let text: string;
+  if (f.corpus) {
+    text = await readCorpus(f.corpus);
+    log(`corpus: ${f.corpus}`);
+  } else {
+    const got = await timeMachine();
+    text = got.text;
+    log(`corpus: The Time Machine (${got.path})`);
+  }
+  const corpus = loadCorpus(text, int(f.maxTokens, 'max-tokens', 0));
+  log(`${corpus.ids.length} characters, vocabulary of ${corpus.vocab.size}`);
+  return corpus;
+}
+
+/** Loads the backend the flags name and checks that it can train. */
+export async function trainingBackend(f: RecipeFlags, log: (s: string) => void): Promise<Backend> {
+  const { backend, notices } = await loadBackend({
+    name: f.backend,
+    ...(f.dtype ? { dtype: f.dtype as 'float32' | 'float64' } : {}),
+    ...(f.engine ? { engine: f.engine } : {}),
+  });
+  for (const n of notices) log(`note: ${n}`);
+  if (!backend.capabilities.training) {
+    await backend.dispose();
+    throw new ConfigError(`backend ${f.backend} (${backend.device}) cannot train yet; use --backend reference`);
+  }
+  log(`backend: ${backend.name} on ${backend.device}`);
+  return backend;
+}
+
+/** The part of a cli-progress bar we use. */
+export interface Bar {
+  start(total: number, value: number, payload?: Record<string, string>): void;
+  update(value: number, payload?: Record<string, string>): void;
+  stop(): void;
+}
+
+/** A maker of cli-progress bars on stderr (silent when stderr is not a terminal); cli-progress loads lazily. */
+export async function progressBars(): Promise<(label: string) => Bar> {
+  const specifier = 'cli-progress';
+  const mod = (await import(specifier)) as { default?: unknown; SingleBar?: unknown };
+  const lib = (mod.SingleBar ? mod : mod.default) as { SingleBar: new (o: object) => Bar };
+  return (label) =>
+    new lib.SingleBar({
+      format: `${label} epoch {epoch} |{bar}| {percentage}% | ppl {ppl} | {tps} tok/s | ETA {eta_formatted}`,
+      barsize: 24,
+      hideCursor: true,
+      etaBuffer: 50,
+      clearOnComplete: false,
+    });
+}
+
+/** Payload of the progress bar for a step report. */
+export function barPayload(r: StepReport, epochs: number): Record<string, string> {
+  return { epoch: `${r.epoch + 1}/${epochs}`, ppl: r.perplexity.toFixed(2), tps: Math.round(r.tokensPerSec).toString() };
+}
+
+/** The CSV of perplexity per epoch. */
+export function historyCsv(history: readonly EpochRecord[]): string {
+  return `epoch,perplexity,tokens_per_sec,seconds\n${history.map((h) => `${h.epoch},${h.perplexity},${h.tokensPerSec},${h.seconds}`).join('\n')}\n`;
+}
+
+interface TrainFlags extends RecipeFlags {
+  layers: string;
+  out: string;
+  resume?: boolean;
+  checkpointEvery: string;
+}
+
+async function exportOnnxIfAvailable(state: TrainingState, out: string, log: (s: string) => void): Promise<void> {
+  let onnx: { exportOnnx: (spec: ReturnType<typeof lmSpec>, params: Record<string, unknown>) => Uint8Array };
+  try {
+    const specifier = '@deeprnn/onnx';
+    onnx = (await import(specifier)) as typeof onnx;
+  } catch {
+    log('onnx: @deeprnn/onnx is not installed, skipping the ONNX export');
+    return;
+  }
+  const spec = lmSpec(state.config.model);
+  const rnn: Record<string, unknown> = {};
+  for (const [name, t] of Object.entries(state.params)) if (name.startsWith('rnn.')) rnn[name.slice(4)] = t;
+  await writeFileAtomic(join(out, 'rnn.onnx'), onnx.exportOnnx(spec, rnn));
+  log(`onnx: ${join(out, 'rnn.onnx')} (the RNN; the linear head is linear.weight/linear.bias in model.safetensors)`);
+}
+
+/** `deeprnn train`: train a character language model (d2l's recipe by default), with checkpoints. */
+export function registerTrainCommand(program: Command): void {
+  addRecipeOptions(
+    program
+      .command('train')
+      .description('train a character-level language model on The Time Machine (or --corpus FILE)')
+      .option('--layers <n>', 'stacked layers', '3')
+      .option('--out <dir>', 'folder for checkpoint, CSV, final model and ONNX export', 'deeprnn-train')
+      .option('--resume', 'continue from <out>/checkpoint.safetensors, bit-identically')
+      .option('--checkpoint-every <n>', 'write a checkpoint every N epochs (and always on Ctrl-C)', '10'),
+  ).action(async (f: TrainFlags, cmd: Command) => {
+    const log = (s: string): void => void process.stderr.write(`${s}\n`);
+    const corpus = await corpusFromFlags(f, log);
+    const out = f.out;
+    await mkdir(out, { recursive: true });
+    const ckpt = join(out, 'checkpoint.safetensors');
+    let state: TrainingState;
+    if (f.resume) {
+      if (!existsSync(ckpt)) throw new ConfigError(`--resume: no checkpoint at ${ckpt}`);
+      state = await loadCheckpoint(ckpt);
+      if (state.vocab.join('\u0000') !== corpus.vocab.tokens.join('\u0000')) {
+        throw new ConfigError(`--resume: the checkpoint's vocabulary differs from this corpus's; use the same --corpus and --max-tokens`);
+      }
+      // --epochs on the command line extends (or shortens) the run; otherwise keep the checkpoint's.
+      const epochs = cmd.getOptionValueSource('epochs') === 'cli' ? int(f.epochs, 'epochs') : state.config.epochs;
+      state = { ...state, config: { ...state.config, epochs } };
+      log(`resuming at epoch ${state.progress.epoch + 1}, minibatch ${state.progress.batchIndex + 1} (${state.history.length} epochs done)`);
+    } else {
+      state = initialTrainingState(recipeFromFlags(f, int(f.layers, 'layers'), corpus.vocab.size), corpus.vocab.tokens);
+    }
+    const config = state.config;
+    const backend = await trainingBackend(f, log);
+    const spec = lmSpec(config.model);
+    const perEpoch = epochBatches(config.partition, corpus.ids, config.batch, config.steps, config.seed, 0).length;
+    if (perEpoch === 0) throw new ConfigError(`the corpus is too short for --batch ${config.batch} x --steps ${config.steps}`);
+    const ctl = new AbortController();
+    const onSigint = (): void => ctl.abort();
+    process.once('SIGINT', onSigint);
+    const bar = (await progressBars())(`${config.model.numLayers}x${config.model.hiddenSize} ${config.model.mode}`);
+    const done = state.progress.epoch * perEpoch + state.progress.batchIndex;
+    bar.start(config.epochs * perEpoch, done, { epoch: `${state.progress.epoch + 1}/${config.epochs}`, ppl: '-', tps: '-' });
+    const sampleEvery = int(f.sampleEvery, 'sample-every', 0);
+    const checkpointEvery = int(f.checkpointEvery, 'checkpoint-every', 0);
+    const trainer = backendTrainer(backend, spec);
+    try {
+      const outcome = await trainLoop(trainer, corpus.ids, state, {
+        signal: ctl.signal,
+        onStep: (r) => bar.update(r.epoch * perEpoch + r.batchIndex + 1, barPayload(r, config.epochs)),
+        onEpoch: async (rec, st) => {
+          await writeFileAtomic(join(out, 'perplexity.csv'), historyCsv(st.history));
+          if (checkpointEvery > 0 && rec.epoch % checkpointEvery === 0) await saveCheckpoint(ckpt, st);
+          if (sampleEvery > 0 && rec.epoch % sampleEvery === 0) {
+            const text = await generate(backend, { spec, vocab: new Vocab(st.vocab), params: st.params }, f.prefix, { chars: 50 });
+            process.stdout.write(`\nepoch ${rec.epoch}: perplexity ${rec.perplexity.toFixed(2)}, ${Math.round(rec.tokensPerSec)} tokens/s: ${text}\n`);
+          }
+        },
+      });
+      bar.stop();
+      if (outcome.aborted) {
+        await saveCheckpoint(ckpt, outcome.state);
+        log(`interrupted: checkpoint written to ${ckpt}; continue with --resume --out ${out}`);
+        process.exitCode = 130;
+        return;
+      }
+      const final = outcome.state;
+      await saveCheckpoint(ckpt, final);
+      const vocab = new Vocab(final.vocab);
+      await saveModel(out, { spec, vocab, params: final.params });
+      await exportOnnxIfAvailable(final, out, log);
+      const last = final.history.at(-1);
+      const sample = await generate(backend, { spec, vocab, params: final.params }, f.prefix, { chars: 50 });
+      process.stdout.write(`perplexity ${last?.perplexity.toFixed(3) ?? '-'}, ${Math.round(last?.tokensPerSec ?? 0)} tokens/s on ${backend.device}\n${sample}\n`);
+      process.stdout.write(`model: ${out} (${JSON.stringify(specToConfig(spec))})\n`);
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      await trainer.dispose();
+      await backend.dispose();
+    }
+  });
+}
