@@ -24,7 +24,8 @@ export function activationOp(a: Activation, policy: OpPolicy): TensorFn {
     case 'LeakyRelu':
       return (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, alpha));
     case 'ThresholdedRelu':
-      return (x) => tf.where(tf.greater(x, alpha), x, tf.zerosLike(x));
+      // x > alpha ? x : 0; step(x - alpha) is 1 exactly when x > alpha and, unlike Greater, has a tfjs gradient.
+      return (x) => tf.mul(x, tf.step(tf.sub(x, alpha)));
     case 'ScaledTanh':
       return (x) => tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha);
     case 'HardSigmoid':

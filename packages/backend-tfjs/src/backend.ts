@@ -35,8 +35,14 @@ export class TfjsBackend implements Backend {
   readonly device: string;
   /** The engine that runs. */
   readonly engine: EngineName;
-  /** One line per engine that was tried before this one and skipped, saying what is missing. */
-  readonly notices: readonly EngineNotice[];
+  /**
+   * One line per engine tried before this one and skipped, saying what is missing, e.g.
+   * `tfjs-node: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node; ...)`.
+   * The CLI prints these; the package never does.
+   */
+  readonly notices: readonly string[];
+  /** The same skips with their engine and underlying failure (`cause`). */
+  readonly skipped: readonly EngineNotice[];
   readonly capabilities: Capabilities;
   readonly #started: StartedEngine;
   readonly #models = new Set<TfjsModel>();
@@ -46,7 +52,8 @@ export class TfjsBackend implements Backend {
     this.#started = started;
     this.engine = started.engine;
     this.device = started.device;
-    this.notices = Object.freeze([...notices]);
+    this.skipped = Object.freeze([...notices]);
+    this.notices = Object.freeze(notices.map((n) => n.message));
     this.capabilities = capabilitiesFor(started.engine);
   }
 
@@ -87,7 +94,7 @@ export class TfjsBackend implements Backend {
  * Creates the tfjs backend on the best engine that starts.
  *
  * @param options - engines to try and the module loader.
- * @returns the backend; `device` says what runs and `notices` why better engines were skipped.
+ * @returns the backend; `device` says what runs and `notices` why better engines were skipped (one line each).
  * @throws {@link BackendInitError} when no engine starts (every reason in the message, failures in `cause`).
  * @throws {@link ConfigError} when `engines` names an unknown engine or is empty.
  * @remarks tfjs is one global engine per process. Each backend switches tfjs to its own engine at

@@ -16,7 +16,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { at } from './list-access.js';
 import type { OpPolicy } from './op-policy.js';
-import { dropoutOf } from './rnn-inputs.js';
+import { dropoutOf } from './dropout.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf } from './tensor-convert.js';
 import { type TfParams, prepareWeights } from './weights.js';

@@ -17,7 +17,7 @@ import type { StartedEngine } from './engine.js';
 import { withEngine } from './engine-handle.js';
 import { ensureGradients } from './autograd.js';
 import { checkGradOutput, gradientTensors, readGradients } from './gradients.js';
-import { dropoutOf } from './rnn-inputs.js';
+import { dropoutOf } from './dropout.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf, uploadSteps } from './tensor-convert.js';
 import { type OpPolicy, opPolicyFor } from './op-policy.js';

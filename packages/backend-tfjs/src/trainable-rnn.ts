@@ -4,6 +4,7 @@ import { ensureGradients } from './autograd.js';
 import type { TfjsBackend } from './backend.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf } from './tensor-convert.js';
+import { dropoutOf } from './dropout.js';
 import { opPolicyFor } from './op-policy.js';
 import { prepareWeights } from './weights.js';
 
@@ -90,13 +91,12 @@ export async function createTfjsRnn(backend: TfjsBackend, spec: RnnSpec, params:
     variables,
     apply(x, initial, options = {}) {
       const weights = prepareWeights(spec, variables, policy, true);
-      const dropout = options.training === true && spec.dropout > 0 ? { rate: spec.dropout, seed: options.dropoutSeed ?? 0 } : null;
       return runInUserLayout(spec, weights, {
         x: x instanceof tf.Tensor ? x : { xSteps: x, isUnbatched: false },
         h0: initial?.h ?? null,
         c0: initial?.c ?? null,
         lengths: options.lengths ?? null,
-        dropout,
+        dropout: dropoutOf(spec, options),
         policy,
       });
     },

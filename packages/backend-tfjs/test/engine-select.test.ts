@@ -126,7 +126,9 @@ describe('engine selection', () => {
     expect(backend.name).toBe('tfjs');
     expect(backend.engine).toBe('cpu');
     expect(backend.device).toBe('cpu');
-    expect(backend.notices.map((n) => n.engine)).toEqual(['tfjs-node-gpu', 'tfjs-node']);
+    expect(backend.skipped.map((n) => n.engine)).toEqual(['tfjs-node-gpu', 'tfjs-node']);
+    expect(backend.notices).toEqual(backend.skipped.map((n) => n.message));
+    expect(backend.notices[0]).toMatch(/^tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed/);
     await backend.dispose();
   });
 

@@ -29,6 +29,9 @@ const CONFIGS: { name: string; config: RnnConfig; B: number | null; lengths?: nu
   { name: 'gru linearBeforeReset=false bidir, lengths', config: { mode: 'gru', inputSize: 2, hiddenSize: 3, bidirectional: true, linearBeforeReset: false }, B: 2, lengths: [3, 2] },
   { name: 'lstm projSize 2 layers', config: { mode: 'lstm', inputSize: 3, hiddenSize: 4, projSize: 2, numLayers: 2 }, B: 2 },
   { name: 'lstm peepholes unbatched', config: { mode: 'lstm', inputSize: 2, hiddenSize: 3, peepholes: true }, B: null },
+  { name: 'gru HardSigmoid/ThresholdedRelu, clip', config: { mode: 'gru', inputSize: 2, hiddenSize: 3, clip: 1.5, activations: [{ name: 'HardSigmoid' }, { name: 'ThresholdedRelu', alpha: 0.1 }] }, B: 2 },
+  { name: 'lstm LeakyRelu/Elu/Softsign, inputForget', config: { mode: 'lstm', inputSize: 2, hiddenSize: 3, inputForget: true, activations: [{ name: 'Softsign' }, { name: 'LeakyRelu', alpha: 0.2 }, { name: 'Elu' }] }, B: 2 },
+  { name: 'rnn Softplus/ScaledTanh/Affine bidir', config: { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3, bidirectional: true, activations: [{ name: 'Softplus' }], reverseActivations: [{ name: 'ScaledTanh', alpha: 0.9, beta: 1.1 }] }, B: 2 },
   { name: 'rnn_tanh tied 3 layers', config: { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 3, numLayers: 3, tiedLayers: true }, B: 2 },
 ];
 

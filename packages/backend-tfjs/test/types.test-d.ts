@@ -7,7 +7,8 @@ describe('public types', () => {
     expectTypeOf(createBackend).returns.resolves.toEqualTypeOf<TfjsBackend>();
     expectTypeOf<TfjsBackend>().toMatchTypeOf<Backend>();
     expectTypeOf<TfjsBackend['engine']>().toEqualTypeOf<EngineName>();
-    expectTypeOf<TfjsBackend['notices']>().toEqualTypeOf<readonly EngineNotice[]>();
+    expectTypeOf<TfjsBackend['notices']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf<TfjsBackend['skipped']>().toEqualTypeOf<readonly EngineNotice[]>();
     expectTypeOf<Awaited<ReturnType<TfjsBackend['createModel']>>>().toMatchTypeOf<RnnModel>();
   });
   it('createTfjsRnn returns a TfjsRnn', () => {

@@ -3,7 +3,8 @@ import {
   paramKey, tensor,
 } from '@deeprnn/core';
 import { gatesFromOnnx, peepholesFromOnnx } from './gate-order.js';
-import { type NodeWeight, type StackGraph, type StackLayer, hiddenOf } from './import-graph.js';
+import type { StackGraph } from './import-graph.js';
+import { type NodeWeight, type StackLayer, hiddenOf } from './stack-walk.js';
 
 function sameActivations(a: readonly Activation[], b: readonly Activation[]): boolean {
   return a.length === b.length && a.every((x, i) => x.name === b[i]?.name && x.alpha === b[i]?.alpha && x.beta === b[i]?.beta);

@@ -3,7 +3,8 @@ import {
   validateParams,
 } from '@deeprnn/core';
 import { decodeModel } from './decode.js';
-import { type IoBinding, type IoRole, type StackGraph, walkStack } from './import-graph.js';
+import { type StackGraph, walkStack } from './import-graph.js';
+import type { IoBinding, IoRole } from './stack-walk.js';
 import { stackToSpec } from './import-spec.js';
 import { loweringFromMetadata, specFromMetadata } from './metadata.js';
 import { int64ToNumber } from './proto.js';

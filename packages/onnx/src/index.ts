@@ -1,7 +1,7 @@
 export { MAX_MODEL_BYTES } from './decode.js';
 export { type ExportOptions, type OnnxLowering, EXPORT_OPSETS, GRAPH_NAMES, chooseLowering, exportOnnx } from './export.js';
 export { gatesFromOnnx, gatesToOnnx, peepholesFromOnnx, peepholesToOnnx } from './gate-order.js';
-export type { IoBinding, IoLayout, IoRole } from './import-graph.js';
+export type { IoBinding, IoLayout, IoRole } from './stack-walk.js';
 export { type ImportOptions, type ImportedOnnx, importOnnx } from './import.js';
 export { CONFIG_KEY, LOWERING_KEY } from './metadata.js';
 export { type OnnxTestCase, type OnnxTestDataSet, loadOnnxTestCase, readTensorFile, runOnnxTestCase } from './backend-test.js';

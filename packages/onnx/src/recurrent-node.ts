@@ -1,6 +1,6 @@
 import {
   ACTIVATION_NAMES, type Activation, type ActivationName, FormatError, type RnnMode, UnsupportedError, activationCount,
-  gateCount, normalizeActivation, usesAlpha, usesBeta,
+  normalizeActivation, usesAlpha, usesBeta,
 } from '@deeprnn/core';
 import { floatAttr, floatsAttr, intAttr, stringAttr, stringsAttr } from './constant-values.js';
 import type { NodeProto } from './proto.js';
@@ -46,7 +46,7 @@ function canonicalName(name: string, where: string): ActivationName {
  * `activation_alpha`/`activation_beta` are consumed the way ONNX Runtime does: in activation order
  * (forward, then reverse), one value per activation that reads alpha (or beta); an activation whose
  * value is missing from the list takes its ONNX default.
- * @throws {@link UnsupportedError} for a lone `reverse` direction or an unknown activation.
+ * @throws {@link UnsupportedError} for an unknown activation or attribute.
  * @throws {@link FormatError} for malformed attributes.
  */
 export function readRecurrentAttributes(node: NodeProto, where: string): RecurrentAttributes {
@@ -102,13 +102,5 @@ export function readRecurrentAttributes(node: NodeProto, where: string): Recurre
   if (inputForget && op !== 'LSTM') throw new FormatError(`${where}: input_forget is an LSTM attribute`);
   // ONNX's default is linear_before_reset = 0; PyTorch's GRU is 1.
   const linearBeforeReset = op === 'GRU' ? intAttr(node, 'linear_before_reset', 0, where) !== 0 : true;
-  if (intAttr(node, 'output_sequence', 0, where) !== 0) {
-    // output_sequence only existed in RNN-1/LSTM-1; Y is always produced since opset 7.
-  }
   return { mode, hiddenSize: hs === -1 ? null : hs, bidirectional, isReverseOnly: direction === 'reverse', activations, reverseActivations, clip, inputForget, linearBeforeReset, layout: layout as 0 | 1 };
-}
-
-/** Number of gate blocks the node's weights hold. */
-export function nodeGates(attrs: RecurrentAttributes): number {
-  return gateCount(attrs.mode);
 }
