@@ -1,6 +1,6 @@
 import { type RnnMode, RNN_MODES, defineSpec, initParams, tensor } from '@deeprnn/core';
 import type { Command } from 'commander';
-import { loadBackend } from '../backends.js';
+import { type BackendChoice, loadBackend } from '../backends.js';
 import { BENCH_CONFIGS, forwardFlops } from '../bench-configs.js';
 import { formatTable, sig } from '../table.js';
 import { medianMs } from '../timing.js';
@@ -8,6 +8,8 @@ import { type BenchRow, runTorchBench } from '../torch-bench.js';
 
 interface BenchOptions {
   backend: string[];
+  engine?: string;
+  provider?: string;
   mode: string[];
   config: string[];
   json?: boolean;
@@ -18,11 +20,16 @@ interface BenchOptions {
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
 
 /** Backends as the bench names them: `reference` runs float32 and float64 side by side. */
-function expandBackends(names: readonly string[]): { name: string; dtype?: 'float32' | 'float64' }[] {
-  return names.flatMap((name) => (name === 'reference' ? [{ name, dtype: 'float32' as const }, { name, dtype: 'float64' as const }] : [{ name }]));
+function expandBackends(names: readonly string[], opts: BenchOptions): BackendChoice[] {
+  return names.flatMap((name): BackendChoice[] => {
+    if (name === 'reference') return [{ name, dtype: 'float32' }, { name, dtype: 'float64' }];
+    if (name === 'tfjs' && opts.engine) return [{ name, engine: opts.engine }];
+    if (name === 'onnxruntime' && opts.provider) return [{ name, provider: opts.provider }];
+    return [{ name }];
+  });
 }
 
-async function benchForward(choice: { name: string; dtype?: 'float32' | 'float64' }, modes: RnnMode[], configs: string[], repeats: number, log: (s: string) => void): Promise<BenchRow[]> {
+async function benchForward(choice: BackendChoice, modes: RnnMode[], configs: string[], repeats: number, log: (s: string) => void): Promise<BenchRow[]> {
   const { backend, notices } = await loadBackend(choice);
   for (const n of notices) log(`note: ${n}`);
   const rows: BenchRow[] = [];
@@ -35,7 +42,8 @@ async function benchForward(choice: { name: string; dtype?: 'float32' | 'float64
         if (backend.unsupported(spec) !== null) continue;
         const model = await backend.createModel(spec, initParams(spec, { seed: 1 }));
         const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
-        const ms = await medianMs(() => model.forward(x), { repeats, warmup: 2, budgetMs: 20_000 });
+        // Several warm-up calls: the first ones pay for JIT compilation (JS) and kernel setup (wasm, ORT).
+        const ms = await medianMs(() => model.forward(x), { repeats, warmup: 4, budgetMs: 20_000 });
         await model.dispose();
         rows.push({
           backend: choice.dtype === 'float64' ? 'reference-f64' : backend.name,
@@ -58,6 +66,8 @@ export function registerBenchCommand(program: Command): void {
     .command('bench')
     .description('time forward passes: ms per call (median), tokens/s, GFLOP/s, ratio to PyTorch')
     .option('--backend <name>', 'backend (repeatable): reference (float32 and float64), onnxruntime, tfjs', collect, [])
+    .option('--engine <engine>', 'tfjs engine: webgpu, wasm, cpu, tfjs-node, tfjs-node-gpu')
+    .option('--provider <ep>', 'onnxruntime execution provider: cuda, webgpu, cpu')
     .option('--mode <mode>', `mode (repeatable): ${RNN_MODES.join(', ')}`, collect, [])
     .option('--config <name>', `config (repeatable): ${Object.keys(BENCH_CONFIGS).join(', ')}`, collect, [])
     .option('--repeats <n>', 'timed repeats per measurement (median taken)', '7')
@@ -67,7 +77,7 @@ export function registerBenchCommand(program: Command): void {
     .action(async (opts: BenchOptions) => {
       const modes = (opts.mode.length > 0 ? opts.mode : [...RNN_MODES]) as RnnMode[];
       const configs = opts.config.length > 0 ? opts.config : ['d2l'];
-      const backends = expandBackends(opts.backend.length > 0 ? opts.backend : ['reference']);
+      const backends = expandBackends(opts.backend.length > 0 ? opts.backend : ['reference'], opts);
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       const rows: BenchRow[] = [];
       for (const choice of backends) rows.push(...(await benchForward(choice, modes, configs, Number(opts.repeats), log)));

@@ -10,6 +10,16 @@ const CANDIDATES: readonly { choice: BackendChoice; packages: readonly string[] 
   { choice: { name: 'tfjs' }, packages: ['@deeprnn/backend-tfjs', '@tensorflow/tfjs-core'] },
 ];
 
+/** Every tfjs engine and whether it starts here; empty when the tfjs backend is not installed. */
+async function tfjsEngines(): Promise<{ engine: string; isAvailable: boolean; device: string | null; message: string | null }[]> {
+  try {
+    const { probeEngines } = await import('@deeprnn/backend-tfjs');
+    return await probeEngines();
+  } catch {
+    return [];
+  }
+}
+
 /** `deeprnn info`: installed backends, the device each really runs on, and versions. */
 export function registerInfoCommand(program: Command): void {
   program
@@ -27,7 +37,8 @@ export function registerInfoCommand(program: Command): void {
           const training = backend.capabilities.training ? 'yes' : 'no';
           if (opts.json) process.stdout.write(`${JSON.stringify({ backend: backend.name, device: backend.device, modes: backend.capabilities.modes, training: backend.capabilities.training, versions, notices })}\n`);
           rows.push([backend.name, backend.device, modes, training, versions]);
-          notes.push(...notices.map((n) => `${backend.name}: ${n}`));
+          // tfjs's skipped engines show in the engines table below; other backends' notices are printed as notes.
+          if (backend.name !== 'tfjs') notes.push(...notices.map((n) => (n.startsWith(`${backend.name}:`) ? n : `${backend.name}: ${n}`)));
           await backend.dispose();
         } catch (e) {
           const why = e instanceof Error ? e.message : String(e);
@@ -36,9 +47,17 @@ export function registerInfoCommand(program: Command): void {
           notes.push(`${choice.name}: ${why}`);
         }
       }
-      if (opts.json) return;
+      const engines = await tfjsEngines();
+      if (opts.json) {
+        for (const e of engines) process.stdout.write(`${JSON.stringify({ backend: 'tfjs', ...e })}\n`);
+        return;
+      }
       process.stdout.write(`deeprnn 0.1.0 on Node ${process.version} (${process.platform}-${process.arch})\n\n`);
       process.stdout.write(`${formatTable(['backend', 'device', 'modes', 'training', 'versions'], rows)}\n`);
+      if (engines.length > 0) {
+        const engineRows = engines.map((e) => [e.engine, e.isAvailable ? 'yes' : 'no', e.device ?? e.message ?? '']);
+        process.stdout.write(`\ntfjs engines (default order; --engine picks one):\n${formatTable(['engine', 'available', 'device or what is missing'], engineRows)}\n`);
+      }
       if (notes.length > 0) process.stdout.write(`\n${notes.map((n) => `note: ${n}`).join('\n')}\n`);
     });
 }
