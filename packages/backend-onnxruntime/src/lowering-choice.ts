@@ -3,10 +3,11 @@ import type { OnnxLowering } from '@deeprnn/onnx';
 import type { ExecutionProvider } from './session-options.js';
 
 /**
- * The lowering each mode gets on each provider, chosen by measurement (README, "Speed"): on CPU the
- * ONNX RNN node is slower than MatMul over all steps + a Loop of MatMul + activation for rnn_tanh and
- * rnn_relu, while ORT's fused GRU and LSTM kernels beat the Loop. LSTM with projSize always takes the
- * Loop (the LSTM operator has no projection).
+ * The lowering each mode gets on each provider, chosen by measurement (README, "Lowering, chosen by
+ * measurement"; tools/bench.mjs): on CPU, ORT's RNN node is slower than MatMul over all steps plus a
+ * Loop of Gemm + activation (d2l rnn_tanh 21.0 vs 10.5 ms, medium 378 vs 222 ms), while its fused GRU
+ * and LSTM kernels beat the Loop (d2l lstm 37.1 vs 44.0 ms, medium 841 vs 890 ms). LSTM with projSize
+ * always takes the Loop (the LSTM operator has no projection).
  */
 const TABLE: Readonly<Record<ExecutionProvider, Readonly<Record<RnnSpec['mode'], OnnxLowering>>>> = {
   cpu: { rnn_tanh: 'loop', rnn_relu: 'loop', gru: 'node', lstm: 'node' },
@@ -16,7 +17,16 @@ const TABLE: Readonly<Record<ExecutionProvider, Readonly<Record<RnnSpec['mode'],
   webgpu: { rnn_tanh: 'loop', rnn_relu: 'loop', gru: 'node', lstm: 'node' },
 };
 
+/**
+ * Activations that ORT's RNN/GRU/LSTM kernels compute in a way that overflows: their Softplus is
+ * log(1 + exp(x)), which is inf from x ≈ 89 on and turns a GRU update into inf - inf = NaN where
+ * deeprnn's semantics (and ORT's own Softplus operator, used by the Loop lowering) give x.
+ */
+const UNSTABLE_IN_ORT_KERNELS = new Set(['Softplus']);
+
 /** The lowering the backend exports `spec` with on `provider`. */
 export function loweringFor(spec: RnnSpec, provider: ExecutionProvider): OnnxLowering {
-  return spec.projSize > 0 ? 'loop' : TABLE[provider][spec.mode];
+  if (spec.projSize > 0) return 'loop';
+  if ([...spec.activations, ...spec.reverseActivations].some((a) => UNSTABLE_IN_ORT_KERNELS.has(a.name))) return 'loop';
+  return TABLE[provider][spec.mode];
 }

@@ -15,7 +15,7 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
   readonly executionProviders?: readonly ExecutionProvider[];
   /**
    * Overrides the measured choice of lowering (see {@link loweringFor}), for all modes or per mode.
-   * LSTM with projSize always uses 'loop'.
+   * Specs the ONNX node cannot run right (LSTM projSize, Softplus activations) always use 'loop'.
    */
   readonly lowering?: OnnxLowering | Readonly<Partial<Record<RnnMode, OnnxLowering>>>;
   /**
@@ -68,8 +68,10 @@ class OrtBackend implements OnnxruntimeBackend {
 
   private loweringOf(spec: RnnSpec): OnnxLowering {
     const asked = typeof this.lowering === 'string' ? this.lowering : this.lowering?.[spec.mode];
-    if (spec.projSize > 0) return 'loop';
-    return asked ?? loweringFor(spec, this.provider);
+    const measured = loweringFor(spec, this.provider);
+    // What the node cannot do right (projSize, ORT's overflowing Softplus) takes the Loop regardless.
+    if (measured === 'loop' && loweringFor(spec, 'cuda') === 'loop') return 'loop';
+    return asked ?? measured;
   }
 
   async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
