@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerDepthCommand } from './commands/depth.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerGoldenCommand } from './commands/golden.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerTrainCommand } from './commands/train.js';
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerGoldenCommand(program);
   registerBenchCommand(program);
+  registerExportCommand(program);
+  registerImportCommand(program);
   registerCheckCommand(program);
   registerTrainCommand(program);
   registerDepthCommand(program);

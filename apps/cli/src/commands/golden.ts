@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type GoldenCase, GOLDEN_TOLERANCE, type GoldenResult, checkGoldenCase, parseGoldenCase } from '@deeprnn/core';
+import { GOLDEN_TOLERANCE, type GoldenResult } from '@deeprnn/core';
 import type { Command } from 'commander';
 import { loadBackend } from '../backends.js';
-import { type GoldenTarget, collectGoldenTargets } from '../golden-files.js';
-import { loadOnnxBackendTestCase, withOnnxWeights } from '../onnx-cases.js';
+import { collectGoldenTargets } from '../golden-files.js';
+import { runGoldenTarget } from '../golden-target.js';
 import { formatTable, sci } from '../table.js';
 
 interface GoldenOptions {
@@ -13,19 +12,6 @@ interface GoldenOptions {
   provider?: string;
   dtype?: 'float32' | 'float64';
   json?: boolean;
-}
-
-function isCaseJson(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && 'config' in json && 'params' in json && 'output' in json;
-}
-
-/** Loads a target as a golden case, or null when the file is JSON but not a case (e.g. a manifest). */
-async function loadTarget(target: GoldenTarget): Promise<GoldenCase | null> {
-  if (target.kind === 'onnx-test-dir') return loadOnnxBackendTestCase(target.path);
-  const json: unknown = JSON.parse(readFileSync(target.path, 'utf8'));
-  if (!isCaseJson(json)) return null;
-  const goldenCase = parseGoldenCase(json, basename(target.path));
-  return target.onnxPath ? withOnnxWeights(goldenCase, target.onnxPath) : goldenCase;
 }
 
 /** `deeprnn golden`: runs golden case files on a backend and compares output, hN and cN. */
@@ -60,9 +46,9 @@ Prints one line per case and a last line "N passed, N failed"; exits 1 when any 
         for (const target of targets) {
           let result: GoldenResult;
           try {
-            const goldenCase = await loadTarget(target);
-            if (goldenCase === null) continue;
-            result = await checkGoldenCase(backend, goldenCase);
+            const ran = await runGoldenTarget(backend, target);
+            if (ran === null) continue;
+            result = ran;
           } catch (e) {
             const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
             result = { name: basename(target.path), pass: false, maxAbsError: NaN, maxRelError: NaN, failures: [why] };
