@@ -35,7 +35,9 @@ const SMOOTH_ACTIVATIONS: readonly ActivationName[] = ['Tanh', 'Sigmoid', 'Affin
 const ALPHAS: Readonly<Partial<Record<ActivationName, readonly number[]>>> = {
   Affine: [1, 0.5, -0.75],
   LeakyRelu: [0.01, 0.2, 0.5],
-  ThresholdedRelu: [1, 0.25, 0.7],
+  // Thresholds away from the values gates land on exactly (0.25 = 0.5 * 0.5 with tiny weights, 1 when
+  // a sigmoid saturates): there float32 and float64 may fall on different sides, both correctly rounded.
+  ThresholdedRelu: [0.3, 0.7, 1.3],
   ScaledTanh: [1, 0.5, 0.8],
   HardSigmoid: [0.2, 0.1, 0.5],
   Elu: [1, 0.3],
