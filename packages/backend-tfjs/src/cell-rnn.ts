@@ -1,7 +1,6 @@
 import type { Activation } from '@deeprnn/core';
 import { type Cell, withState } from './cell.js';
 import { gateOp } from './gate-op.js';
-import { at } from './list-access.js';
 import type { OpPolicy } from './op-policy.js';
 import type { DirectionWeights } from './weights.js';
 
