@@ -7,6 +7,8 @@ import { medianMs } from '../timing.js';
 import { type BenchRow, runTorchBench } from '../torch-bench.js';
 
 interface BenchOptions {
+  train?: boolean;
+  layers: string;
   backend: string[];
   engine?: string;
   provider?: string;
@@ -60,6 +62,38 @@ async function benchForward(choice: BackendChoice, modes: RnnMode[], configs: st
   return rows;
 }
 
+/** Times the d2l language-model training step (forward, backward, clipping, SGD) per backend, mode and depth. */
+async function benchTrain(choice: BackendChoice, modes: RnnMode[], layers: number[], repeats: number, log: (s: string) => void): Promise<BenchRow[]> {
+  const { timeTrainStep } = await import('@deeprnn/lm');
+  const { backend, notices } = await loadBackend(choice);
+  for (const n of notices) log(`note: ${n}`);
+  const rows: BenchRow[] = [];
+  const [T, B, V, H] = [35, 32, 28, 256];
+  try {
+    if (!backend.capabilities.training) {
+      log(`${backend.name} cannot train (capabilities.training is false); skipped`);
+      return rows;
+    }
+    for (const mode of modes) {
+      for (const numLayers of layers) {
+        const timing = await timeTrainStep({ backend, mode, numLayers, hidden: H, batch: B, steps: T, vocab: V, repeats });
+        const spec = defineSpec({ mode, inputSize: V, hiddenSize: H, numLayers });
+        // Forward + backward ~ 3 x the forward's products, plus the vocabulary head (same count as torch_bench.py).
+        const flops = 3 * (forwardFlops(spec, T, B) + 2 * T * B * H * V);
+        rows.push({
+          backend: choice.dtype === 'float64' ? 'reference-f64' : backend.name, device: backend.device, mode, config: 'd2l-lm',
+          inputSize: V, hiddenSize: H, numLayers, T, B, msPerCall: timing.msPerStep, tokensPerSec: timing.tokensPerSec,
+          gflops: flops / timing.msPerStep / 1e6, train: true,
+        });
+        log(`  ${rows.at(-1)?.backend} train ${mode} x${numLayers}: ${sig(timing.msPerStep)} ms/step`);
+      }
+    }
+  } finally {
+    await backend.dispose();
+  }
+  return rows;
+}
+
 /** `deeprnn bench`: forward-pass speed per backend, mode and config (median of repeats), optionally against PyTorch. */
 export function registerBenchCommand(program: Command): void {
   program
@@ -71,6 +105,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--mode <mode>', `mode (repeatable): ${RNN_MODES.join(', ')}`, collect, [])
     .option('--config <name>', `config (repeatable): ${Object.keys(BENCH_CONFIGS).join(', ')}`, collect, [])
     .option('--repeats <n>', 'timed repeats per measurement (median taken)', '7')
+    .option('--train', 'time the d2l language-model training step instead (vocab 28, hidden 256, T=35, B=32)')
+    .option('--layers <list>', 'with --train: depths to time', '1,3')
     .option('--with-torch', 'also run tools/bench/torch_bench.py (PyTorch, one thread) and print ratios')
     .option('--json', 'one JSON object per line')
     .addHelpText('after', '\nGFLOP/s counts 2 x the multiply-adds of the gate products (input and hidden) and projections.')
@@ -80,10 +116,14 @@ export function registerBenchCommand(program: Command): void {
       const backends = expandBackends(opts.backend.length > 0 ? opts.backend : ['reference'], opts);
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       const rows: BenchRow[] = [];
-      for (const choice of backends) rows.push(...(await benchForward(choice, modes, configs, Number(opts.repeats), log)));
+      const layers = opts.layers.split(',').map(Number);
+      for (const choice of backends) {
+        if (opts.train) rows.push(...(await benchTrain(choice, modes, layers, Math.min(Number(opts.repeats), 5), log)));
+        else rows.push(...(await benchForward(choice, modes, configs, Number(opts.repeats), log)));
+      }
       let torch: BenchRow[] = [];
       if (opts.withTorch) {
-        const result = runTorchBench(modes, configs, false);
+        const result = runTorchBench(modes, configs, opts.train === true, layers);
         if (result.error) log(`PyTorch comparison skipped: ${result.error}`);
         torch = result.rows;
         rows.push(...torch);
@@ -95,7 +135,7 @@ export function registerBenchCommand(program: Command): void {
 /** Prints rows as JSON lines or as a table with each row's throughput relative to PyTorch. */
 export function printRows(rows: readonly BenchRow[], torch: readonly BenchRow[], json: boolean): void {
   const ratio = (r: BenchRow): string => {
-    const t = torch.find((x) => x.mode === r.mode && x.config === r.config && x.numLayers === r.numLayers && Boolean(x.train) === Boolean(r.train));
+    const t = torch.find((x) => x.mode === r.mode && (r.train === true || x.config === r.config) && x.numLayers === r.numLayers && Boolean(x.train) === Boolean(r.train));
     return t ? `${(r.tokensPerSec / t.tokensPerSec).toFixed(2)}x` : '-';
   };
   if (json) {

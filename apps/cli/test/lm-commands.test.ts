@@ -1,0 +1,63 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+// A small corpus the test writes itself: no network, no dependence on the book.
+const TEXT = Array.from({ length: 60 }, (_, i) => `the time traveller ${i % 2 ? 'smiled' : 'spoke'} to us of the fourth dimension`).join('\n');
+const recipe = ['--hidden', '16', '--batch', '4', '--steps', '8', '--max-tokens', '0', '--sample-every', '0'];
+
+function corpus(): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'deeprnn-lm-'));
+  const file = join(dir, 'tiny.txt');
+  writeFileSync(file, TEXT);
+  return { dir, file };
+}
+
+describe('deeprnn depth', () => {
+  it('runs the experiment end to end: one line per depth, CSV, SVG and PNG plot', () => {
+    const { dir, file } = corpus();
+    const out = join(dir, 'depth');
+    const r = runCli(['depth', '--corpus', file, '--layers', '1,2', '--epochs', '3', ...recipe, '--out', out]);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    for (const f of ['depth.svg', 'depth.png']) expect(existsSync(join(out, f))).toBe(true);
+    expect(readFileSync(join(out, 'depth.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(join(out, 'depth.svg'), 'utf8')).toMatch(/<svg/);
+    const csv = readFileSync(join(out, 'perplexity.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('layers,epoch,perplexity,tokens_per_sec,seconds');
+    expect(csv).toHaveLength(1 + 2 * 3);
+    for (const line of csv.slice(1)) {
+      const ppl = Number(line.split(',')[2]);
+      expect(ppl).toBeGreaterThan(1);
+      expect(Number.isFinite(ppl)).toBe(true);
+      expect(ppl).toBeLessThan(29); // below a uniform guess over the 28-token vocabulary
+    }
+    expect(r.stdout).toMatch(/layers\s+epochs\s+final perplexity/);
+    expect(readFileSync(join(out, 'table.txt'), 'utf8')).toMatch(/^1\s+3\s+/m);
+  });
+});
+
+describe('deeprnn train / generate', () => {
+  it('resumes bit-identically and generates the same text on every backend', () => {
+    const { dir, file } = corpus();
+    const straight = join(dir, 'straight');
+    const resumed = join(dir, 'resumed');
+    const args = ['train', '--corpus', file, '--layers', '2', ...recipe];
+    expect(runCli([...args, '--epochs', '4', '--out', straight]).code).toBe(0);
+    expect(runCli([...args, '--epochs', '2', '--checkpoint-every', '1', '--out', resumed]).code).toBe(0);
+    const again = runCli([...args, '--epochs', '4', '--checkpoint-every', '1', '--out', resumed, '--resume']);
+    expect(again.code).toBe(0);
+    expect(readFileSync(join(resumed, 'model.safetensors')).equals(readFileSync(join(straight, 'model.safetensors')))).toBe(true);
+    expect(existsSync(join(straight, 'rnn.onnx'))).toBe(true);
+    const texts = ['reference', 'onnxruntime', 'tfjs'].map((backend) => {
+      const g = runCli(['generate', '--model', straight, '--prefix', 'the time', '--chars', '20', '--backend', backend]);
+      expect(g.code).toBe(0);
+      return g.stdout.trim().split('\n').at(-1);
+    });
+    expect(texts[0]).toMatch(/^the time/);
+    expect(texts[1]).toBe(texts[0]);
+    expect(texts[2]).toBe(texts[0]);
+  });
+});
