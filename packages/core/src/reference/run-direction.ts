@@ -3,7 +3,8 @@ import type { DType } from '../tensor.js';
 import type { DirectionWeights } from './direction-weights.js';
 import { gruStep } from './gru-cell.js';
 import { lstmStep } from './lstm-cell.js';
-import { type FloatArray, matmulAccumulate } from './matmul.js';
+import { inputProjection } from './input-projection.js';
+import type { FloatArray } from './matmul.js';
 import { rnnStep } from './rnn-cell.js';
 import { type ActiveRows, allocStepBuffers } from './step-buffers.js';
 
@@ -34,10 +35,7 @@ export interface DirectionRun {
  */
 export function runDirection(spec: RnnSpec, w: DirectionWeights, run: DirectionRun, dtype: DType): { h: FloatArray; c: FloatArray | null } {
   const { T, B, lengths } = run;
-  const GH = w.gates * w.hiddenSize;
-  const xproj = dtype === 'float64' ? new Float64Array(T * B * GH) : new Float32Array(T * B * GH);
-  for (let r = 0; r < T * B; r++) xproj.set(w.inputBias, r * GH);
-  matmulAccumulate(run.x, 0, w.wihT, 0, xproj, 0, T * B, w.inputSize, GH);
+  const xproj = inputProjection(w, run.x, T * B, dtype);
 
   const s = allocStepBuffers(w, B, dtype, run.h0, run.c0);
   const active: ActiveRows = lengths ? new Uint8Array(B) : null;

@@ -1,7 +1,8 @@
 import type { RnnSpec } from '../../config.js';
 import type { DType } from '../../tensor.js';
 import type { DirectionWeights } from '../direction-weights.js';
-import { type FloatArray, matmulAccumulate } from '../matmul.js';
+import type { FloatArray } from '../matmul.js';
+import { inputProjection } from '../input-projection.js';
 import type { DirectionRun } from '../run-direction.js';
 import { type ActiveRows, allocStepBuffers } from '../step-buffers.js';
 import type { RecordContext } from './contexts.js';
@@ -28,10 +29,7 @@ export function recordDirection(
   dtype: DType,
 ): { tape: DirectionTape; h: FloatArray; c: FloatArray | null } {
   const { T, B, lengths } = run;
-  const GH = w.gates * w.hiddenSize;
-  const xproj = dtype === 'float64' ? new Float64Array(T * B * GH) : new Float32Array(T * B * GH);
-  for (let r = 0; r < T * B; r++) xproj.set(w.inputBias, r * GH);
-  matmulAccumulate(run.x, 0, w.wihT, 0, xproj, 0, T * B, w.inputSize, GH);
+  const xproj = inputProjection(w, run.x, T * B, dtype);
 
   const kind = cellKind(spec);
   const tape = allocTape(w, kind, spec.clip !== null, run.x, T, B, run.reverse, lengths, dtype);
