@@ -5,17 +5,53 @@ import { SeededRandom } from '../rng.js';
 import { type DType, type Tensor, tensor } from '../tensor.js';
 import type { DirectionWeights } from './direction-weights.js';
 import type { FloatArray } from './matmul.js';
-import { runDirection } from './run-direction.js';
+import { type DirectionRun, runDirection } from './run-direction.js';
 
 /** Prepared weights indexed [storedLayer][direction]. */
 export type StackWeights = readonly (readonly DirectionWeights[])[];
 
-function alloc(dtype: DType, n: number): FloatArray {
+/** Runs one layer-direction of a stack; {@link runDirection} by default, a recording walk for training. */
+export type DirectionRunner = (
+  spec: RnnSpec,
+  w: DirectionWeights,
+  run: DirectionRun,
+  dtype: DType,
+  layer: number,
+) => { h: FloatArray; c: FloatArray | null };
+
+/** How {@link runStack} runs each direction and which dropout masks it applies (drawn when absent). */
+export interface StackHooks {
+  readonly direction?: DirectionRunner;
+  readonly masks?: readonly (Uint8Array | null)[];
+}
+
+/** A zeroed buffer of the working dtype. */
+export function alloc(dtype: DType, n: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
-function copyAs(dtype: DType, src: ArrayLike<number>): FloatArray {
+/** A copy of `src` in the working dtype. */
+export function copyAs(dtype: DType, src: ArrayLike<number>): FloatArray {
   return dtype === 'float64' ? Float64Array.from(src) : Float32Array.from(src);
+}
+
+/**
+ * The dropout keep-mask of each layer's output (null for the last layer, or outside training): one
+ * draw per element from a generator seeded with `dropoutSeed`, so a training step can be replayed.
+ */
+export function dropoutMasks(spec: RnnSpec, options: ForwardOptions, size: number): (Uint8Array | null)[] {
+  const masks: (Uint8Array | null)[] = [];
+  const rng = options.training && spec.dropout > 0 ? new SeededRandom(options.dropoutSeed ?? 0) : null;
+  for (let layer = 0; layer < spec.numLayers; layer++) {
+    if (!rng || layer === spec.numLayers - 1) {
+      masks.push(null);
+      continue;
+    }
+    const keep = new Uint8Array(size);
+    for (let i = 0; i < size; i++) keep[i] = rng.nextFloat() < spec.dropout ? 0 : 1;
+    masks.push(keep);
+  }
+  return masks;
 }
 
 /** Input as a time-major [T, B, I] buffer of the working dtype. */
@@ -43,7 +79,8 @@ export function fromTimeMajor(spec: RnnSpec, data: FloatArray, call: CallShape, 
 
 /**
  * Runs the whole stack: layer k reads layer k-1's output; each layer's directions run from their own
- * initial state; dropout (training only) scales the output of every layer but the last.
+ * initial state; dropout (training only) zeroes outputs of every layer but the last and scales the
+ * rest by 1 / (1 - p) (inverted dropout).
  */
 export function runStack(
   spec: RnnSpec,
@@ -53,6 +90,7 @@ export function runStack(
   options: ForwardOptions,
   call: CallShape,
   dtype: DType,
+  hooks: StackHooks = {},
 ): ForwardResult {
   const { T, B } = call;
   const D = directionCount(spec);
@@ -64,7 +102,9 @@ export function runStack(
   const c0 = spec.mode === 'lstm' ? (initial?.c ? copyAs(dtype, initial.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
   const hN = alloc(dtype, h0.length);
   const cN = c0 ? alloc(dtype, c0.length) : null;
-  const rng = options.training && spec.dropout > 0 ? new SeededRandom(options.dropoutSeed ?? 0) : null;
+  const masks = hooks.masks ?? dropoutMasks(spec, options, T * B * F);
+  const direction = hooks.direction ?? runDirection;
+  const scale = 1 / (1 - spec.dropout);
 
   let x = toTimeMajor(spec, input, call, dtype);
   for (let layer = 0; layer < spec.numLayers; layer++) {
@@ -72,16 +112,17 @@ export function runStack(
     for (let d = 0; d < D; d++) {
       const row = layer * D + d;
       const w = weights[storedLayer(spec, layer)]![d]!;
-      const result = runDirection(spec, w, {
+      const result = direction(spec, w, {
         x, T, B, reverse: d === 1, lengths,
         h0: h0.subarray(row * B * Hout, (row + 1) * B * Hout),
         c0: c0 ? c0.subarray(row * B * H, (row + 1) * B * H) : null,
         out, outOffset: d * Hout, outStride: F,
-      }, dtype);
+      }, dtype, layer);
       hN.set(result.h, row * B * Hout);
       if (cN && result.c) cN.set(result.c, row * B * H);
     }
-    if (rng && layer < spec.numLayers - 1) applyDropout(out, spec.dropout, rng);
+    const keep = masks[layer];
+    if (keep) for (let i = 0; i < out.length; i++) out[i] = keep[i] ? out[i]! * scale : 0;
     x = out;
   }
   const state: RnnState = cN
@@ -90,8 +131,3 @@ export function runStack(
   return { output: tensor(fromTimeMajor(spec, x, call, F), outputShape(spec, call)), state };
 }
 
-/** Inverted dropout: zero each value with probability p and scale the rest by 1 / (1 - p). */
-function applyDropout(buf: FloatArray, p: number, rng: SeededRandom): void {
-  const scale = 1 / (1 - p);
-  for (let i = 0; i < buf.length; i++) buf[i] = rng.nextFloat() < p ? 0 : buf[i]! * scale;
-}

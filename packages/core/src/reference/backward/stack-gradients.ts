@@ -3,22 +3,13 @@ import { type RnnSpec, directionCount, outputSize, storedLayer, storedLayerCount
 import { ShapeError } from '../../errors.js';
 import { type CallShape, cellStateShape, hiddenStateShape, outputShape } from '../../io-shapes.js';
 import { type RnnParams, paramKey } from '../../params.js';
-import { SeededRandom } from '../../rng.js';
 import { type DType, type Tensor, formatShape, sameShape, tensor } from '../../tensor.js';
 import type { FloatArray } from '../matmul.js';
-import { type StackWeights, fromTimeMajor, toTimeMajor } from '../run-stack.js';
+import { type StackWeights, alloc, copyAs, dropoutMasks, fromTimeMajor, runStack } from '../run-stack.js';
 import { backDirection } from './back-direction.js';
 import type { DirectionGrads, RawDirection } from './contexts.js';
 import { recordDirection } from './record-direction.js';
 import type { DirectionTape } from './tape.js';
-
-function alloc(dtype: DType, n: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
-}
-
-function copyAs(dtype: DType, src: ArrayLike<number>): FloatArray {
-  return dtype === 'float64' ? Float64Array.from(src) : Float32Array.from(src);
-}
 
 /** PyTorch-layout weights of stored layer `layer`, direction `reverse`, in the working dtype. */
 export function rawDirection(params: RnnParams, layer: number, reverse: boolean, dtype: DType): RawDirection {
@@ -33,22 +24,6 @@ function checkGradShape(name: string, t: Tensor | undefined, want: number[]): vo
   if (t !== undefined && !sameShape(t.shape, want)) {
     throw new ShapeError(`gradients: gradOutput.${name} must be ${formatShape(want)}, got ${formatShape(t.shape)}`);
   }
-}
-
-/** The dropout keep-mask of every layer but the last, drawn exactly as the forward's `applyDropout` draws it. */
-function dropoutMasks(spec: RnnSpec, options: ForwardOptions, size: number): (Uint8Array | null)[] {
-  const masks: (Uint8Array | null)[] = [];
-  const rng = options.training && spec.dropout > 0 ? new SeededRandom(options.dropoutSeed ?? 0) : null;
-  for (let layer = 0; layer < spec.numLayers; layer++) {
-    if (!rng || layer === spec.numLayers - 1) {
-      masks.push(null);
-      continue;
-    }
-    const keep = new Uint8Array(size);
-    for (let i = 0; i < size; i++) keep[i] = rng.nextFloat() < spec.dropout ? 0 : 1;
-    masks.push(keep);
-  }
-  return masks;
 }
 
 /** A recorded forward pass of the whole stack: its result and what backpropagation needs. */
@@ -75,45 +50,16 @@ export function recordStack(
   call: CallShape,
   dtype: DType,
 ): StackRecording {
-  const { T, B } = call;
-  const D = directionCount(spec);
-  const Hout = outputSize(spec);
-  const H = spec.hiddenSize;
-  const F = D * Hout;
-  const lengths = options.lengths ? Int32Array.from(options.lengths) : null;
-  const h0 = initial ? copyAs(dtype, initial.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
-  const c0 = spec.mode === 'lstm' ? (initial?.c ? copyAs(dtype, initial.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
-  const hN = alloc(dtype, h0.length);
-  const cN = c0 ? alloc(dtype, c0.length) : null;
-  const masks = dropoutMasks(spec, options, T * B * F);
-  const scale = 1 / (1 - spec.dropout);
-  const tapes: DirectionTape[][] = [];
-  let x = toTimeMajor(spec, input, call, dtype);
-  for (let layer = 0; layer < spec.numLayers; layer++) {
-    const out = alloc(dtype, T * B * F);
-    const row: DirectionTape[] = [];
-    for (let d = 0; d < D; d++) {
-      const r = layer * D + d;
-      const w = weights[storedLayer(spec, layer)]![d]!;
-      const rec = recordDirection(spec, w, {
-        x, T, B, reverse: d === 1, lengths,
-        h0: h0.subarray(r * B * Hout, (r + 1) * B * Hout),
-        c0: c0 ? c0.subarray(r * B * H, (r + 1) * B * H) : null,
-        out, outOffset: d * Hout, outStride: F,
-      }, dtype);
-      row.push(rec.tape);
-      hN.set(rec.h, r * B * Hout);
-      if (cN && rec.c) cN.set(rec.c, r * B * H);
-    }
-    tapes.push(row);
-    const keep = masks[layer];
-    if (keep) for (let i = 0; i < out.length; i++) out[i] = keep[i] ? out[i]! * scale : 0;
-    x = out;
-  }
-  const state: RnnState = cN
-    ? { h: tensor(hN, hiddenStateShape(spec, call)), c: tensor(cN, cellStateShape(spec, call)) }
-    : { h: tensor(hN, hiddenStateShape(spec, call)) };
-  const result = { output: tensor(fromTimeMajor(spec, x, call, F), outputShape(spec, call)), state };
+  const tapes: DirectionTape[][] = Array.from({ length: spec.numLayers }, () => []);
+  const masks = dropoutMasks(spec, options, call.T * call.B * directionCount(spec) * outputSize(spec));
+  const result = runStack(spec, weights, input, initial, options, call, dtype, {
+    masks,
+    direction: (s, w, run, dt, layer) => {
+      const rec = recordDirection(s, w, run, dt);
+      tapes[layer]!.push(rec.tape);
+      return rec;
+    },
+  });
   return { call, input, result, tapes, masks };
 }
 
