@@ -35,9 +35,17 @@ not counted), for L layers, D directions (1 here), G gates (rnn 1, gru 3, lstm 4
                   wrt weights); the one-hot input is counted as a dense [V]-wide input.
 """
 
+import os
+
+# One thread for real: torch.set_num_threads(1) does not reach OpenBLAS's own pthread pool, which
+# otherwise uses every core (d2l rnn_tanh: 8.7 ms with two threads, 13 ms with one). These must be
+# set before torch (and with it libblas) is loaded.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
 import argparse
 import json
-import os
 import statistics
 import time
 
