@@ -60,6 +60,8 @@ export function runConformance(name: string, source: BackendSource, options: Con
         property.name,
         async (test) => {
           if (!ctx) throw new Error(`${suite}: the backend did not start (see beforeAll)`);
+          // Optional properties (gradients without training, the ONNX round trip without a codec) show
+          // as skipped with the backend's own reason, e.g. "the backend does not declare training".
           const reason = property.skipReason(ctx);
           if (reason !== null) test.skip(reason);
           const result = await checkProperty(ctx, property, {
