@@ -1,8 +1,8 @@
-import { type RnnMode, defineSpec, formatShape, initParams, parameterCount, tensor } from '@deeprnn/core';
+import { type RnnMode, type Tensor, compareTensors, defineSpec, formatShape, initParams, parameterCount, tensor } from '@deeprnn/core';
 import type { Command } from 'commander';
 import { loadBackend } from '../backends.js';
 import { medianMs } from '../timing.js';
-import { sig } from '../table.js';
+import { sci, sig } from '../table.js';
 
 interface DemoOptions {
   backend: string[];
@@ -26,6 +26,7 @@ export function registerDemoCommand(program: Command): void {
       out.write(`\nmodel: ${spec.mode}, ${spec.numLayers} layers, inputSize ${spec.inputSize}, hiddenSize ${spec.hiddenSize}, ${parameterCount(spec)} parameters (PyTorch names: ${Object.keys(params).slice(0, 4).join(', ')}, ...)\n`);
       out.write(`input ${formatShape(x.shape)} = [T, B, I]\n`);
       const backends = opts.backend.length > 0 ? opts.backend : ['reference'];
+      let first: { name: string; output: Tensor } | null = null;
       for (const name of backends) {
         const { backend, notices } = await loadBackend({ name });
         for (const n of notices) out.write(`note: ${n}\n`);
@@ -33,9 +34,12 @@ export function registerDemoCommand(program: Command): void {
           const model = await backend.createModel(spec, params);
           const t0 = performance.now();
           const { output, state } = await model.forward(x);
-          const first = performance.now() - t0;
+          const firstMs = performance.now() - t0;
           const ms = await medianMs(() => model.forward(x), { repeats: 5 });
-          out.write(`${backend.name} on ${backend.device}: output ${formatShape(output.shape)}, hN ${formatShape(state.h.shape)}; first call ${sig(first)} ms, median ${sig(ms)} ms (${sig((T * B) / (ms / 1000))} tokens/s)\n`);
+          // Same weights, same input: every backend should give the first one's numbers to float32 rounding.
+          const agreement = first ? `, max |diff| vs ${first.name} ${sci(compareTensors(output, first.output).maxAbsError)}` : '';
+          out.write(`${backend.name} on ${backend.device}: output ${formatShape(output.shape)}, hN ${formatShape(state.h.shape)}; first call ${sig(firstMs)} ms, median ${sig(ms)} ms (${sig((T * B) / (ms / 1000))} tokens/s)${agreement}\n`);
+          first ??= { name: backend.name, output };
           await model.dispose();
         } finally {
           await backend.dispose();
