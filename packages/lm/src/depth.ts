@@ -1,7 +1,7 @@
-import type { Backend } from '@deeprnn/core';
+import type { Backend, RnnSpec } from '@deeprnn/core';
 import { lmSpec } from './lm-model.js';
 import { type CurvePoint, perplexitySpec, renderPlot } from './plot.js';
-import { backendTrainer } from './rnn-trainer.js';
+import { type RnnTrainer, backendTrainer } from './rnn-trainer.js';
 import { type StepReport, type TrainHooks, trainLoop } from './train-loop.js';
 import { type EpochRecord, type TrainConfig, type TrainingState, initialTrainingState } from './training-state.js';
 
@@ -24,6 +24,8 @@ export interface DepthExperimentOptions {
   /** The recipe; only `model.numLayers` changes between runs. */
   readonly config: TrainConfig;
   readonly layers: readonly number[];
+  /** Builds the trainer of each run; default {@link backendTrainer} over `backend`. */
+  readonly trainerFor?: (spec: RnnSpec) => RnnTrainer | Promise<RnnTrainer>;
   readonly signal?: AbortSignal;
   readonly onRunStart?: (layers: number) => void;
   readonly onStep?: (layers: number, report: StepReport) => void;
@@ -42,7 +44,8 @@ export async function depthExperiment(o: DepthExperimentOptions): Promise<{ runs
     if (o.signal?.aborted) break;
     o.onRunStart?.(layers);
     const config: TrainConfig = { ...o.config, model: { ...o.config.model, numLayers: layers } };
-    const trainer = backendTrainer(o.backend, lmSpec(config.model));
+    const spec = lmSpec(config.model);
+    const trainer = o.trainerFor ? await o.trainerFor(spec) : backendTrainer(o.backend, spec);
     const hooks: TrainHooks = {
       ...(o.signal ? { signal: o.signal } : {}),
       onStep: (r) => o.onStep?.(layers, r),

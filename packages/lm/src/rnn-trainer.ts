@@ -2,7 +2,6 @@ import {
   type Backend,
   type ForwardOptions,
   type GradOutput,
-  type ParamGrads,
   type RnnParams,
   type RnnSpec,
   type RnnState,
@@ -14,7 +13,8 @@ import {
 export interface ForwardBackwardResult {
   readonly output: Tensor;
   readonly state: RnnState;
-  readonly grads: ParamGrads;
+  /** Gradients of the loss with respect to every RNN parameter, by PyTorch name. */
+  readonly paramGrads: RnnParams;
 }
 
 /**
@@ -54,7 +54,7 @@ export function backendTrainer(backend: Backend, spec: RnnSpec): RnnTrainer {
         if (!model.gradients) throw new UnsupportedError(`training: ${backend.name} models have no gradients()`);
         const { output, state } = await model.forward(input, initial, options);
         const grads = await model.gradients(input, initial, head(output), options);
-        return { output, state, grads };
+        return { output, state, paramGrads: grads.params };
       } finally {
         await model.dispose();
       }

@@ -58,7 +58,7 @@ export async function trainStep(trainer: RnnTrainer, s: TrainStepInput): Promise
   const h = head as ReturnType<typeof headForwardBackward> | null;
   if (h === null) throw new UnsupportedError('trainStep: the trainer returned without calling the head');
   const grads: LmGrads = { [HEAD_WEIGHT]: h.dW, [HEAD_BIAS]: h.db };
-  for (const [name, g] of Object.entries(pass.grads.params)) {
+  for (const [name, g] of Object.entries(pass.paramGrads)) {
     grads[RNN_PREFIX + name] = g.data instanceof Float32Array ? g.data : Float32Array.from(g.data);
   }
   const gradNorm = clipGradNorm(grads, s.clipTheta);

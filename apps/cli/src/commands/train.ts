@@ -11,7 +11,6 @@ import {
   type TrainConfig,
   type TrainingState,
   Vocab,
-  backendTrainer,
   epochBatches,
   generate,
   initialTrainingState,
@@ -27,6 +26,7 @@ import {
 } from '@deeprnn/lm';
 import type { Command } from 'commander';
 import { loadBackend } from '../backends.js';
+import { trainerFor } from '../trainer-for.js';
 
 /** Options shared by `train` and `depth` (commander gives strings). */
 export interface RecipeFlags {
@@ -234,7 +234,7 @@ export function registerTrainCommand(program: Command): void {
     bar.start(config.epochs * perEpoch, done, { epoch: `${state.progress.epoch + 1}/${config.epochs}`, ppl: '-', tps: '-' });
     const sampleEvery = int(f.sampleEvery, 'sample-every', 0);
     const checkpointEvery = int(f.checkpointEvery, 'checkpoint-every', 0);
-    const trainer = backendTrainer(backend, spec);
+    const trainer = await trainerFor(backend, spec);
     try {
       const outcome = await trainLoop(trainer, corpus.ids, state, {
         signal: ctl.signal,
