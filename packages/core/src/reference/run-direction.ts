@@ -6,7 +6,7 @@ import { lstmStep } from './lstm-cell.js';
 import { inputProjection } from './input-projection.js';
 import type { FloatArray } from './matmul.js';
 import { rnnStep } from './rnn-cell.js';
-import { type ActiveRows, allocStepBuffers } from './step-buffers.js';
+import { type ActiveRows, allocStepBuffers, markActiveRows, writeStepOutput } from './step-buffers.js';
 
 /** Where one direction reads its input and writes its share of the layer output. */
 export interface DirectionRun {
@@ -42,21 +42,11 @@ export function runDirection(spec: RnnSpec, w: DirectionWeights, run: DirectionR
   const Hout = w.stateSize;
   for (let step = 0; step < T; step++) {
     const t = run.reverse ? T - 1 - step : step;
-    if (active && lengths) {
-      let any = false;
-      for (let b = 0; b < B; b++) {
-        active[b] = t < lengths[b]! ? 1 : 0;
-        any ||= active[b] === 1;
-      }
-      if (!any) continue;
-    }
+    if (active && lengths && !markActiveRows(active, lengths, t)) continue;
     if (spec.mode === 'lstm') lstmStep(w, spec.clip, spec.inputForget, xproj, t, s, active);
     else if (spec.mode === 'gru') gruStep(w, spec.clip, xproj, t, s, active);
     else rnnStep(w, spec.clip, xproj, t, s, active);
-    for (let b = 0; b < B; b++) {
-      if (active && !active[b]) continue;
-      run.out.set(s.h.subarray(b * Hout, (b + 1) * Hout), (t * B + b) * run.outStride + run.outOffset);
-    }
+    writeStepOutput(s.h, active, t, Hout, run);
   }
   return { h: s.h, c: s.c };
 }

@@ -42,3 +42,32 @@ export function allocStepBuffers(w: DirectionWeights, B: number, dtype: DType, h
 
 /** Which batch rows take part in a step: null means all of them. */
 export type ActiveRows = Uint8Array | null;
+
+/**
+ * Marks the rows that take part in step t (those with t < length) and says whether any does, so a
+ * step every row has finished can be skipped.
+ */
+export function markActiveRows(active: Uint8Array, lengths: Int32Array, t: number): boolean {
+  let any = false;
+  for (let b = 0; b < active.length; b++) {
+    active[b] = t < lengths[b]! ? 1 : 0;
+    any ||= active[b] === 1;
+  }
+  return any;
+}
+
+/** Where a direction writes its share of the layer output [T, B, D*Hout]. */
+export interface OutputSlot {
+  readonly out: FloatArray;
+  readonly outOffset: number;
+  readonly outStride: number;
+}
+
+/** Copies the new state of every active row into the layer output at step t (other rows stay zero). */
+export function writeStepOutput(h: FloatArray, active: ActiveRows, t: number, Hout: number, slot: OutputSlot): void {
+  const B = h.length / Hout;
+  for (let b = 0; b < B; b++) {
+    if (active && !active[b]) continue;
+    slot.out.set(h.subarray(b * Hout, (b + 1) * Hout), (t * B + b) * slot.outStride + slot.outOffset);
+  }
+}

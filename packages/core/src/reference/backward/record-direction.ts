@@ -4,7 +4,7 @@ import type { DirectionWeights } from '../direction-weights.js';
 import type { FloatArray } from '../matmul.js';
 import { inputProjection } from '../input-projection.js';
 import type { DirectionRun } from '../run-direction.js';
-import { type ActiveRows, allocStepBuffers } from '../step-buffers.js';
+import { type ActiveRows, allocStepBuffers, markActiveRows, writeStepOutput } from '../step-buffers.js';
 import type { RecordContext } from './contexts.js';
 import { recordGruStep } from './gru-record.js';
 import { recordLstmStep } from './lstm-record.js';
@@ -41,21 +41,11 @@ export function recordDirection(
   const H = w.hiddenSize;
   for (let i = 0; i < T; i++) {
     const t = run.reverse ? T - 1 - i : i;
-    if (active && lengths) {
-      let any = false;
-      for (let b = 0; b < B; b++) {
-        active[b] = t < lengths[b]! ? 1 : 0;
-        any ||= active[b] === 1;
-      }
-      if (!any) continue;
-    }
+    if (active && lengths && !markActiveRows(active, lengths, t)) continue;
     tape.hPrev.set(s.h, t * B * Hout);
     if (tape.cPrev && s.c) tape.cPrev.set(s.c, t * B * H);
     step(ctx, t);
-    for (let b = 0; b < B; b++) {
-      if (active && !active[b]) continue;
-      run.out.set(s.h.subarray(b * Hout, (b + 1) * Hout), (t * B + b) * run.outStride + run.outOffset);
-    }
+    writeStepOutput(s.h, active, t, Hout, run);
   }
   return { tape, h: s.h, c: s.c };
 }
