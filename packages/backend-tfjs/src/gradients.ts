@@ -19,7 +19,7 @@ import type { OpPolicy } from './op-policy.js';
 import { dropoutOf } from './dropout.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf } from './tensor-convert.js';
-import { type TfParams, prepareWeights } from './weights.js';
+import { type TfParams, disposeTransposes, prepareWeights, transposeWeights } from './weights.js';
 
 function rawParam(raw: TfParams, name: string): tf.Tensor {
   const t = raw[name];
@@ -66,10 +66,12 @@ export function gradientTensors(
   // Nothing upstream: the loss is the constant 0 and every gradient is zero (tf.grads would refuse it).
   if (!gOut && !gH && !gC) return args.map((a) => tf.zerosLike(a));
   const P = names.length;
+  // Built here, outside the taped function, so they are still there when the gradient runs.
+  const transposes = transposeWeights(spec, raw, policy);
   const loss = (...xs: tf.Tensor[]): tf.Scalar => {
     const params: Record<string, tf.Tensor> = {};
     names.forEach((n, i) => (params[n] = at(xs, i)));
-    const out = runInUserLayout(spec, prepareWeights(spec, params, policy, true), {
+    const out = runInUserLayout(spec, prepareWeights(spec, params, policy, transposes), {
       x: at(xs, P),
       h0: at(xs, P + 1),
       c0: isLstm ? at(xs, P + 2) : null,
@@ -83,7 +85,11 @@ export function gradientTensors(
     if (gC && out.c) total = tf.add(total, tf.sum(tf.mul(out.c, gC)));
     return total;
   };
-  return tf.grads(loss)(args);
+  try {
+    return tf.grads(loss)(args);
+  } finally {
+    disposeTransposes(transposes);
+  }
 }
 
 /** Downloads the gradient tensors of {@link gradientTensors} into {@link ParamGrads}. */

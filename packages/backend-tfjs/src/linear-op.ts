@@ -11,19 +11,32 @@ function saved(list: readonly tf.Tensor[], i: number): tf.Tensor {
 }
 
 /**
+ * Checks that a tensor captured by a gradient (not saved: saving copies it, and on wasm a new copy
+ * of a weight also makes XNNPACK repack it on every product) still exists when the gradient runs.
+ */
+function alive(t: tf.Tensor): tf.Tensor {
+  if (t.isDisposed) {
+    throw new Error(
+      'backend-tfjs: the transposed weights of a training forward were freed before its gradient ran (see transposeWeights: build them outside the taped function and free them after the gradient)',
+    );
+  }
+  return t;
+}
+
+/**
  * act(a · w + b) with a hand-written gradient. tfjs's own matMul gradient multiplies by transposed
  * operands (`transposeA`/`transposeB`), which the wasm engine runs about 10x slower than a plain
  * product; here da = dz · wT with `wT` transposed once per training step, and dw = transpose(a) · dz.
  * The activation stays fused in the forward product and is differentiated from its output.
  *
- * @param wT - the transpose of `w`, computed by the caller once per step (not differentiated:
- *   the gradient of `w` comes from this function).
+ * @param wT - the transpose of `w`, computed by the caller once per step outside the gradient tape
+ *   and alive until the gradient has run (not differentiated: the gradient of `w` comes from here).
  */
 export function linearWithGrad(a: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, wT: tf.Tensor, activation: FusedActivation): tf.Tensor {
   const backward = (dy: tf.Tensor, keep: readonly tf.Tensor[]): tf.Tensor[] => {
     const x = saved(keep, 0);
     const y = saved(keep, 1);
-    const wt = saved(keep, 2);
+    const wt = alive(wT);
     let dz = dy;
     if (activation === 'sigmoid') dz = tf.mul(dy, tf.mul(y, tf.sub(1, y)));
     else if (activation === 'relu') dz = tf.mul(dy, tf.step(y));
@@ -33,7 +46,7 @@ export function linearWithGrad(a: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, 
   const forward = (x: tf.Tensor, weights: tf.Tensor, bias: tf.Tensor | null, save: tf.GradSaveFunc): { value: tf.Tensor; gradFunc: typeof backward } => {
     const y = bias === null ? tf.fused.matMul({ a: x, b: weights, activation }) : tf.fused.matMul({ a: x, b: weights, bias, activation });
     // Saved, not captured: tfjs disposes the forward pass's intermediates before running gradients.
-    save([x, y, wT]);
+    save([x, y]);
     return { value: y, gradFunc: backward };
   };
   if (b === null) {

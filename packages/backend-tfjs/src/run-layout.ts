@@ -23,6 +23,8 @@ export interface RnnOutputs {
   readonly output: tf.Tensor;
   readonly h: tf.Tensor;
   readonly c: tf.Tensor | null;
+  /** Time-major in every layout: see `runStack`'s `outputSteps` (`[1, Hout]` parts unbatched). */
+  readonly outputSteps: readonly (readonly tf.Tensor[])[];
 }
 
 /** Splits a user-layout input into time steps `[B, I]` (`[1, I]` unbatched). Differentiable. */
@@ -53,5 +55,5 @@ export function runInUserLayout(spec: RnnSpec, weights: StackWeights, inputs: Rn
   let output = out.output;
   if (isUnbatched) output = tf.squeeze(out.output, [1]);
   else if (spec.batchFirst) output = tf.transpose(out.output, [1, 0, 2]);
-  return { output, h: fromStates(out.h), c: out.c === null ? null : fromStates(out.c) };
+  return { output, h: fromStates(out.h), c: out.c === null ? null : fromStates(out.c), outputSteps: out.outputSteps };
 }

@@ -33,6 +33,12 @@ export interface StackOutputs {
   readonly h: tf.Tensor;
   /** `[L*D, B, H]` for LSTM, else null. */
   readonly c: tf.Tensor | null;
+  /**
+   * The top layer's output by time step, as direction parts `[B, Hout]` (forward, then reverse):
+   * what `output` stacks. A loss built on these skips the stack and its gradient (an unstack that on
+   * wasm copies the whole sequence once per step).
+   */
+  readonly outputSteps: readonly (readonly tf.Tensor[])[];
 }
 
 function makeCell(spec: RnnSpec, w: DirectionWeights, isReverse: boolean, policy: OpPolicy): Cell {
@@ -95,5 +101,5 @@ export function runStack(spec: RnnSpec, weights: StackWeights, inputs: StackInpu
   const output = stacked.length === 1 ? at(stacked, 0) : tf.concat(stacked, 2);
   const h = tf.stack(finals.map((s) => s.h));
   const c = spec.mode === 'lstm' ? tf.stack(finals.map((s) => s.c ?? tf.zeros([B, spec.hiddenSize]))) : null;
-  return { output, h, c };
+  return { output, h, c, outputSteps: steps };
 }

@@ -6,7 +6,7 @@ import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf } from './tensor-convert.js';
 import { dropoutOf } from './dropout.js';
 import { opPolicyFor } from './op-policy.js';
-import { prepareWeights } from './weights.js';
+import { type StackTransposes, disposeTransposes, prepareWeights, transposeWeights } from './weights.js';
 
 /** Per-call options of {@link TfjsRnn.apply}. */
 export interface ApplyOptions {
@@ -26,6 +26,12 @@ export interface TfjsRnnOutputs {
   readonly h: tf.Tensor;
   /** `[L*D, B, H]` for LSTM, else null. */
   readonly c: tf.Tensor | null;
+  /**
+   * The same output by time step (time-major in every layout), as direction parts `[B, Hout]`
+   * (forward, then reverse). A loss over these avoids the stack's gradient, which on wasm copies the
+   * whole sequence once per step.
+   */
+  readonly outputSteps: readonly (readonly tf.Tensor[])[];
 }
 
 /**
@@ -44,6 +50,9 @@ export interface TfjsRnn {
    *   already split into time steps, `x[t]` `[B, I]`. Pass steps when you can build them directly
    *   (e.g. one-hot rows per step): on wasm, splitting one tensor copies it once per step.
    * @param initial - h0 `[L*D, B, Hout]` and (LSTM) c0 `[L*D, B, H]`; zeros when absent.
+   *
+   * The gradient of a call reads transposed weights that this call builds and keeps until the next
+   * `apply` or `dispose`: take the gradient of one call before applying again.
    */
   apply(x: tf.Tensor | readonly tf.Tensor[], initial?: { readonly h: tf.Tensor; readonly c?: tf.Tensor }, options?: ApplyOptions): TfjsRnnOutputs;
   /** Copies the current parameters out (to save, export or load into another backend). */
@@ -86,11 +95,19 @@ export async function createTfjsRnn(backend: TfjsBackend, spec: RnnSpec, params:
   });
   const policy = opPolicyFor(backend.engine);
   let isDisposed = false;
+  // The latest apply's transposed weights: its gradient reads them, so they outlive the taped function.
+  let transposes: StackTransposes | null = null;
+  const releaseTransposes = (): void => {
+    if (transposes) disposeTransposes(transposes);
+    transposes = null;
+  };
   return {
     spec,
     variables,
     apply(x, initial, options = {}) {
-      const weights = prepareWeights(spec, variables, policy, true);
+      releaseTransposes();
+      transposes = transposeWeights(spec, variables, policy);
+      const weights = prepareWeights(spec, variables, policy, transposes);
       return runInUserLayout(spec, weights, {
         x: x instanceof tf.Tensor ? x : { xSteps: x, isUnbatched: false },
         h0: initial?.h ?? null,
@@ -108,6 +125,7 @@ export async function createTfjsRnn(backend: TfjsBackend, spec: RnnSpec, params:
     dispose() {
       if (isDisposed) return;
       isDisposed = true;
+      releaseTransposes();
       tf.dispose(Object.values(variables));
     },
   };

@@ -1,10 +1,11 @@
 import {
-  type ForwardOptions, type GradOutput, type RnnParams, type RnnSpec, type RnnState, type Tensor, BackendDisposedError, tensor,
+  type ForwardOptions, type GradOutput, type RnnParams, type RnnSpec, type RnnState, type Tensor, BackendDisposedError, ShapeError, directionCount, outputSize, tensor,
 } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from './backend.js';
+import { linearSoftmaxLoss } from './softmax-head.js';
 import { toTf, uploadSteps } from './tensor-convert.js';
-import { type TfjsRnn, createTfjsRnn } from './trainable-rnn.js';
+import { type ApplyOptions, type TfjsRnn, type TfjsRnnOutputs, createTfjsRnn } from './trainable-rnn.js';
 
 /** One forward + backward pass: the RNN's output and final state, and the gradient of every parameter. */
 export interface TfjsForwardBackward {
@@ -12,6 +13,27 @@ export interface TfjsForwardBackward {
   readonly state: RnnState;
   /** d loss / d parameter, by PyTorch name. */
   readonly paramGrads: RnnParams;
+}
+
+/** A linear head with softmax cross-entropy over the RNN's output rows (a language model's head). */
+export interface TfjsSoftmaxHead {
+  /** `[V, F]`, F the RNN's output width. */
+  readonly weight: Tensor;
+  /** `[V]`. */
+  readonly bias: Tensor;
+  /** The target class of every output row, time-major: row `t * B + b`. */
+  readonly targets: Int32Array;
+}
+
+/** One forward + backward pass through the RNN and a {@link TfjsSoftmaxHead}. */
+export interface TfjsHeadForwardBackward {
+  /** Mean cross-entropy over the rows, before any update. */
+  readonly loss: number;
+  readonly state: RnnState;
+  /** d loss / d RNN parameter, by PyTorch name. */
+  readonly paramGrads: RnnParams;
+  /** d loss / d head weight `[V, F]` and bias `[V]`. */
+  readonly headGrads: { readonly weight: Tensor; readonly bias: Tensor };
 }
 
 /**
@@ -32,12 +54,69 @@ export interface TfjsTrainer extends AsyncDisposable {
     head: (output: Tensor) => GradOutput,
     options: ForwardOptions,
   ): Promise<TfjsForwardBackward>;
+  /**
+   * The same pass with a linear softmax cross-entropy head run on the engine, next to the RNN: the
+   * output never leaves the engine, and the head's gradient enters the RNN step by step (no
+   * `[T, B, F]` stack to differentiate).
+   */
+  forwardBackwardWithHead(
+    params: RnnParams,
+    input: Tensor,
+    initial: RnnState | undefined,
+    head: TfjsSoftmaxHead,
+    options: ForwardOptions,
+  ): Promise<TfjsHeadForwardBackward>;
   dispose(): Promise<void>;
 }
 
 function download(t: tf.Tensor): Tensor {
   const values = t.dataSync();
   return tensor(values instanceof Float32Array ? values.slice() : Float32Array.from(values), t.shape);
+}
+
+function applyOptions(options: ForwardOptions): ApplyOptions {
+  return {
+    ...(options.lengths ? { lengths: options.lengths } : {}),
+    ...(options.training !== undefined ? { training: options.training } : {}),
+    ...(options.dropoutSeed !== undefined ? { dropoutSeed: options.dropoutSeed } : {}),
+  };
+}
+
+function stateOf(out: TfjsRnnOutputs): RnnState {
+  return out.c ? { h: download(out.h), c: download(out.c) } : { h: download(out.h) };
+}
+
+/** Gradients by the given names: variableGrads keys them by the variables' own (generated) names. */
+function gradsByName(variables: Readonly<Record<string, tf.Variable>>, grads: tf.NamedTensorMap): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [name, v] of Object.entries(variables)) {
+    const g = grads[v.name];
+    if (g === undefined) throw new Error(`tfjs trainer: no gradient for ${name}`);
+    out[name] = download(g);
+  }
+  return out;
+}
+
+/** Writes new values into existing variables (shapes were validated when they were made). */
+function assignAll(variables: Readonly<Record<string, tf.Variable>>, values: Readonly<Record<string, Tensor>>): void {
+  for (const [name, v] of Object.entries(variables)) tf.tidy(() => v.assign(toTf(values[name] as Tensor)));
+}
+
+/** Checks the head against the model and input before anything on the engine changes. */
+function checkHead(spec: RnnSpec, input: Tensor, head: TfjsSoftmaxHead): void {
+  const F = outputSize(spec) * directionCount(spec);
+  const [V, width] = head.weight.shape;
+  if (head.weight.shape.length !== 2 || width !== F || head.bias.shape.length !== 1 || head.bias.shape[0] !== V) {
+    throw new ShapeError(
+      `tfjs trainer: head weight must be [V, ${F}] and bias [V], got [${head.weight.shape.join(', ')}] and [${head.bias.shape.join(', ')}]`,
+    );
+  }
+  const rows = input.shape.length === 2 ? (input.shape[0] ?? 0) : (input.shape[0] ?? 0) * (input.shape[1] ?? 0);
+  if (head.targets.length !== rows) {
+    throw new ShapeError(`tfjs trainer: expected one target per output row (${rows}), got ${head.targets.length}`);
+  }
+  const bad = head.targets.findIndex((t) => !(t >= 0 && t < (V ?? 0)));
+  if (bad >= 0) throw new ShapeError(`tfjs trainer: targets must be class indices in [0, ${V}), got ${head.targets[bad]} at row ${bad}`);
 }
 
 /**
@@ -51,39 +130,49 @@ function download(t: tf.Tensor): Tensor {
  */
 export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrainer {
   let rnn: TfjsRnn | null = null;
+  let headVars: Record<string, tf.Variable> | null = null;
   let isDisposed = false;
   const dispose = async (): Promise<void> => {
     isDisposed = true;
-    if (rnn) await backend.run(() => rnn?.dispose());
+    await backend.run(() => {
+      rnn?.dispose();
+      if (headVars) tf.dispose(Object.values(headVars));
+    });
     rnn = null;
+    headVars = null;
+  };
+  /** The RNN's variables, holding `params`. */
+  const sync = async (params: RnnParams): Promise<TfjsRnn> => {
+    if (isDisposed) throw new BackendDisposedError('tfjs trainer: used after dispose()');
+    if (rnn === null) {
+      rnn = await createTfjsRnn(backend, spec, params);
+    } else {
+      const vars = rnn.variables;
+      await backend.run(() => assignAll(vars, params));
+    }
+    return rnn;
+  };
+  /** Uploads the per-step input and initial state, runs `body`, and frees the uploads. */
+  const withInputs = <T>(input: Tensor, initial: RnnState | undefined, body: (steps: tf.Tensor[], init: { h: tf.Tensor; c?: tf.Tensor } | undefined) => T): T => {
+    const steps = uploadSteps(input, spec.batchFirst);
+    const h0 = initial ? toTf(initial.h) : null;
+    const c0 = initial?.c ? toTf(initial.c) : null;
+    try {
+      return body(steps, h0 ? (c0 ? { h: h0, c: c0 } : { h: h0 }) : undefined);
+    } finally {
+      tf.dispose([...steps, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])]);
+    }
   };
   return {
     async forwardBackward(params, input, initial, head, options) {
-      if (isDisposed) throw new BackendDisposedError('tfjs trainer: used after dispose()');
-      if (rnn === null) {
-        rnn = await createTfjsRnn(backend, spec, params);
-      } else {
-        const vars = rnn.variables;
-        await backend.run(() => {
-          for (const [name, v] of Object.entries(vars)) tf.tidy(() => v.assign(toTf(params[name] as Tensor)));
-        });
-      }
-      const model = rnn;
-      return backend.run(() => {
-        const steps = uploadSteps(input, spec.batchFirst);
-        const h0 = initial ? toTf(initial.h) : null;
-        const c0 = initial?.c ? toTf(initial.c) : null;
-        let result: { output: Tensor; state: RnnState } | null = null;
-        try {
+      const model = await sync(params);
+      return backend.run(() =>
+        withInputs(input, initial, (steps, init) => {
+          let result: { output: Tensor; state: RnnState } | null = null;
           const { value, grads } = tf.variableGrads(() => {
-            const out = model.apply(steps, h0 ? (c0 ? { h: h0, c: c0 } : { h: h0 }) : undefined, {
-              ...(options.lengths ? { lengths: options.lengths } : {}),
-              ...(options.training !== undefined ? { training: options.training } : {}),
-              ...(options.dropoutSeed !== undefined ? { dropoutSeed: options.dropoutSeed } : {}),
-            });
+            const out = model.apply(steps, init, applyOptions(options));
             const output = download(out.output);
-            const state: RnnState = out.c ? { h: download(out.h), c: download(out.c) } : { h: download(out.h) };
-            result = { output, state };
+            result = { output, state: stateOf(out) };
             // The head's gradients enter as constants: d/dθ sum(y ⊙ gY) = the backpropagated gY.
             const g = head(output);
             let loss: tf.Scalar = tf.scalar(0);
@@ -92,20 +181,48 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
             if (g.c && out.c) loss = tf.add(loss, tf.sum(tf.mul(out.c, toTf(g.c))));
             return loss;
           }, Object.values(model.variables));
-          // variableGrads keys gradients by the variables' own (generated) names.
-          const paramGrads: Record<string, Tensor> = {};
-          for (const [name, v] of Object.entries(model.variables)) {
-            const g = grads[v.name];
-            if (g === undefined) throw new Error(`tfjs trainer: no gradient for ${name}`);
-            paramGrads[name] = download(g);
+          try {
+            const paramGrads = gradsByName(model.variables, grads);
+            const done = result as { output: Tensor; state: RnnState } | null;
+            if (done === null) throw new Error('tfjs trainer: the forward pass did not run');
+            return { ...done, paramGrads: Object.freeze(paramGrads) };
+          } finally {
+            tf.dispose([value, ...Object.values(grads)]);
           }
-          tf.dispose([value, ...Object.values(grads)]);
-          const done = result as { output: Tensor; state: RnnState } | null;
-          if (done === null) throw new Error('tfjs trainer: the forward pass did not run');
-          return { ...done, paramGrads: Object.freeze(paramGrads) };
-        } finally {
-          tf.dispose([...steps, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])]);
+        }),
+      );
+    },
+    async forwardBackwardWithHead(params, input, initial, head, options) {
+      checkHead(spec, input, head);
+      const model = await sync(params);
+      return backend.run(() => {
+        if (headVars === null) {
+          headVars = { weight: tf.variable(toTf(head.weight), true), bias: tf.variable(toTf(head.bias), true) };
+        } else {
+          assignAll(headVars, { weight: head.weight, bias: head.bias });
         }
+        const hv = headVars;
+        return withInputs(input, initial, (steps, init) => {
+          let state: RnnState | null = null;
+          const { value, grads } = tf.variableGrads(() => {
+            const out = model.apply(steps, init, applyOptions(options));
+            state = stateOf(out);
+            return linearSoftmaxLoss(out.outputSteps, hv.weight as tf.Tensor, hv.bias as tf.Tensor, head.targets);
+          }, [...Object.values(model.variables), ...Object.values(hv)]);
+          try {
+            const final = state as RnnState | null;
+            if (final === null) throw new Error('tfjs trainer: the forward pass did not run');
+            const headGrads = gradsByName(hv, grads);
+            return {
+              loss: value.dataSync()[0] ?? NaN,
+              state: final,
+              paramGrads: Object.freeze(gradsByName(model.variables, grads)),
+              headGrads: { weight: headGrads.weight as Tensor, bias: headGrads.bias as Tensor },
+            };
+          } finally {
+            tf.dispose([value, ...Object.values(grads)]);
+          }
+        });
       });
     },
     dispose,

@@ -12,9 +12,23 @@ export interface GateWeights {
    * sigmoid (see {@link OpPolicy}); set only for tanh gates without clip or peephole terms.
    */
   readonly isTanhFolded: boolean;
-  /** w transposed, only in weights prepared for training (it feeds the gradient of the product). */
+  /**
+   * w transposed, only in weights prepared for training (it feeds the gradient of the product).
+   * Built outside the gradient tape by {@link transposeWeights}: a tensor made inside the taped
+   * function is gone when the gradient runs, and a saved copy would be repacked by XNNPACK per use.
+   */
   readonly wT: tf.Tensor | null;
 }
+
+/** The transposed gate weights of one direction, in {@link DirectionWeights} order. */
+export interface DirectionTransposes {
+  readonly gates: readonly tf.Tensor[];
+  readonly xn: tf.Tensor | null;
+  readonly hn: tf.Tensor | null;
+}
+
+/** Transposed gate weights by stored layer, then direction (see {@link transposeWeights}). */
+export type StackTransposes = readonly (readonly DirectionTransposes[])[];
 
 /**
  * One direction of one stored layer, rearranged for the recurrence. Each gate has its own product
@@ -46,8 +60,15 @@ function gateActivation(spec: RnnSpec, isReverse: boolean, k: number): Activatio
   return spec.mode === 'lstm' && k === 2 ? acts[1] : acts[0];
 }
 
-function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReverse: boolean, policy: OpPolicy, isForTraining: boolean): DirectionWeights {
-  const withT = (g: Omit<GateWeights, 'wT'>): GateWeights => ({ ...g, wT: isForTraining ? tf.transpose(g.w) : null });
+function prepareDirection(
+  spec: RnnSpec,
+  params: TfParams,
+  layer: number,
+  isReverse: boolean,
+  policy: OpPolicy,
+  transposes: DirectionTransposes | null,
+): DirectionWeights {
+  const withT = (g: Omit<GateWeights, 'wT'>, wT: tf.Tensor | null | undefined): GateWeights => ({ ...g, wT: wT ?? null });
   const H = spec.hiddenSize;
   const G = gateCount(spec.mode);
   const get = (kind: 'weight' | 'bias', source: ParamSource): tf.Tensor => {
@@ -66,8 +87,9 @@ function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReve
     const b = bih && bhh ? tf.add(at(bih, k), at(bhh, k)) : null;
     const hasExtra = spec.peepholes && k !== 2;
     const isTanhFolded = policy.isTanhViaSigmoid && spec.clip === null && !hasExtra && gateActivation(spec, isReverse, k)?.name === 'Tanh';
-    if (!isTanhFolded) return withT({ w, b, isTanhFolded });
-    return withT({ w: tf.mul(w, 2), b: b === null ? null : tf.mul(b, 2), isTanhFolded });
+    const wT = transposes?.gates[k];
+    if (!isTanhFolded) return withT({ w, b, isTanhFolded }, wT);
+    return withT({ w: tf.mul(w, 2), b: b === null ? null : tf.mul(b, 2), isTanhFolded }, wT);
   };
   const isGru = spec.mode === 'gru';
   const gates = isGru ? [gate(0), gate(1)] : Array.from({ length: G }, (_, k) => gate(k));
@@ -77,8 +99,8 @@ function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReve
     const bIn = bih ? at(bih, 2) : null;
     const bHn = bhh ? at(bhh, 2) : null;
     const lbr = spec.linearBeforeReset;
-    xn = withT({ w: tf.transpose(at(wih, 2)), b: bIn && bHn && !lbr ? tf.add(bIn, bHn) : bIn, isTanhFolded: false });
-    hn = withT({ w: tf.transpose(at(whh, 2)), b: lbr ? bHn : null, isTanhFolded: false });
+    xn = withT({ w: tf.transpose(at(wih, 2)), b: bIn && bHn && !lbr ? tf.add(bIn, bHn) : bIn, isTanhFolded: false }, transposes?.xn);
+    hn = withT({ w: tf.transpose(at(whh, 2)), b: lbr ? bHn : null, isTanhFolded: false }, transposes?.hn);
   }
   const whr = spec.projSize > 0 ? tf.transpose(get('weight', 'hr')) : null;
   let peep: DirectionWeights['peep'] = null;
@@ -96,17 +118,42 @@ function prepareDirection(spec: RnnSpec, params: TfParams, layer: number, isReve
  * @param spec - the model.
  * @param params - raw parameters by PyTorch name (already validated against `spec`).
  * @param policy - the engine's op choices (tanh gates are folded for a fused sigmoid on wasm).
- * @param isForTraining - also keep each gate's transposed weights, for the fast product gradient.
+ * @param transposes - for training: the gates' transposed weights from {@link transposeWeights}
+ *   (same params), which the fast product gradient reads.
  * @returns prepared weights; the caller owns (and disposes, or tidies) the new tensors.
  */
-export function prepareWeights(spec: RnnSpec, params: TfParams, policy: OpPolicy, isForTraining = false): StackWeights {
+export function prepareWeights(spec: RnnSpec, params: TfParams, policy: OpPolicy, transposes: StackTransposes | null = null): StackWeights {
   const layers: DirectionWeights[][] = [];
   for (let layer = 0; layer < storedLayerCount(spec); layer++) {
     const dirs: DirectionWeights[] = [];
-    for (let d = 0; d < directionCount(spec); d++) dirs.push(prepareDirection(spec, params, layer, d === 1, policy, isForTraining));
+    for (let d = 0; d < directionCount(spec); d++) {
+      dirs.push(prepareDirection(spec, params, layer, d === 1, policy, transposes?.[layer]?.[d] ?? null));
+    }
     layers.push(dirs);
   }
   return layers;
+}
+
+/**
+ * The transposed gate weights that {@link prepareWeights} needs for training, built from the current
+ * parameter values. Call it outside the gradient function (the tape would free them before the
+ * backward pass); the returned tensors are kept (`tf.keep`): free them with
+ * {@link disposeTransposes} after the gradient has run.
+ */
+export function transposeWeights(spec: RnnSpec, params: TfParams, policy: OpPolicy): StackTransposes {
+  let out: StackTransposes = [];
+  tf.tidy(() => {
+    const keepT = (t: tf.Tensor): tf.Tensor => tf.keep(tf.transpose(t));
+    out = prepareWeights(spec, params, policy).map((dirs) =>
+      dirs.map((w) => ({ gates: w.gates.map((g) => keepT(g.w)), xn: w.xn ? keepT(w.xn.w) : null, hn: w.hn ? keepT(w.hn.w) : null })),
+    );
+  });
+  return out;
+}
+
+/** Frees what {@link transposeWeights} returned. */
+export function disposeTransposes(transposes: StackTransposes): void {
+  for (const dirs of transposes) for (const t of dirs) tf.dispose([...t.gates, ...(t.xn ? [t.xn] : []), ...(t.hn ? [t.hn] : [])]);
 }
 
 /** Every tensor held by prepared weights (to keep them out of tf.tidy, or to dispose them). */

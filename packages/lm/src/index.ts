@@ -39,7 +39,7 @@ export {
 export { type Minibatch, type Partition, epochBatches, epochRandom, randomBatches, sequentialBatches } from './partition.js';
 export { type CurvePoint, perplexitySpec, renderPlot } from './plot.js';
 export { type Corpus, charTokens, loadCorpus } from './preprocess.js';
-export { type ForwardBackwardResult, type RnnTrainer, backendTrainer } from './rnn-trainer.js';
+export { type ForwardBackwardResult, type HeadForwardBackwardResult, type RnnTrainer, type SoftmaxHead, backendTrainer } from './rnn-trainer.js';
 export { type LanguageModel, MODEL_FILES, loadModel, saveModel } from './saved-model.js';
 export { type StepReport, type TrainHooks, type TrainOutcome, trainLoop } from './train-loop.js';
 export { type TrainStepInput, type TrainStepResult, trainStep } from './train-step.js';

@@ -17,6 +17,25 @@ export interface ForwardBackwardResult {
   readonly paramGrads: RnnParams;
 }
 
+/** The LM's head, for trainers that run it next to the RNN (see {@link RnnTrainer.forwardBackwardWithHead}). */
+export interface SoftmaxHead {
+  /** `[V, F]`. */
+  readonly weight: Tensor;
+  /** `[V]`. */
+  readonly bias: Tensor;
+  /** The next token of every output row, time-major (row `t * B + b`). */
+  readonly targets: Int32Array;
+}
+
+/** What a pass through the RNN and a {@link SoftmaxHead} returns. */
+export interface HeadForwardBackwardResult {
+  /** Mean cross-entropy over the rows. */
+  readonly loss: number;
+  readonly state: RnnState;
+  readonly paramGrads: RnnParams;
+  readonly headGrads: { readonly weight: Tensor; readonly bias: Tensor };
+}
+
 /**
  * The one thing training needs from a backend: run the RNN forward, let the caller turn the output
  * into an output gradient (the head and loss, in plain TypeScript), and backpropagate it. A backend
@@ -32,6 +51,18 @@ export interface RnnTrainer extends AsyncDisposable {
     head: (output: Tensor) => GradOutput,
     options: ForwardOptions,
   ): Promise<ForwardBackwardResult>;
+  /**
+   * Optional: the same pass with the linear head and softmax cross-entropy run by the trainer itself
+   * (same numbers as `headForwardBackward` up to float32 rounding), so the RNN's output need not
+   * leave its device. `trainStep` uses it when present.
+   */
+  forwardBackwardWithHead?(
+    params: RnnParams,
+    input: Tensor,
+    initial: RnnState | undefined,
+    head: SoftmaxHead,
+    options: ForwardOptions,
+  ): Promise<HeadForwardBackwardResult>;
   dispose(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { type RnnSpec, type RnnState, UnsupportedError } from '@deeprnn/core';
+import { type RnnParams, type RnnSpec, type RnnState, type Tensor, UnsupportedError } from '@deeprnn/core';
 import { headForwardBackward } from './head.js';
 import { HEAD_BIAS, HEAD_WEIGHT, type LmParams, RNN_PREFIX, rnnParamsOf } from './lm-model.js';
 import { oneHotTimeMajor, targetsTimeMajor } from './one-hot.js';
@@ -33,6 +33,10 @@ export interface TrainStepResult {
   readonly gradNorm: number;
 }
 
+function float32(t: Tensor): Float32Array {
+  return t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
+}
+
 /**
  * One step of truncated BPTT: one-hot input, RNN forward, head + cross-entropy, backward through head
  * and RNN, global-norm clipping, optimizer update.
@@ -44,24 +48,37 @@ export async function trainStep(trainer: RnnTrainer, s: TrainStepInput): Promise
   const targets = targetsTimeMajor(mb.Y, mb.batch, mb.steps);
   const W = s.params[HEAD_WEIGHT]!;
   const b = s.params[HEAD_BIAS]!;
-  let head: ReturnType<typeof headForwardBackward> | null = null;
-  const pass = await trainer.forwardBackward(
-    rnnParamsOf(s.params),
-    input,
-    s.state,
-    (output) => {
-      head = headForwardBackward(output, W, b, targets);
-      return { output: { dtype: 'float32', shape: output.shape, data: head.dY } };
-    },
-    { training: true, dropoutSeed: s.dropoutSeed },
-  );
-  const h = head as ReturnType<typeof headForwardBackward> | null;
-  if (h === null) throw new UnsupportedError('trainStep: the trainer returned without calling the head');
-  const grads: LmGrads = { [HEAD_WEIGHT]: h.dW, [HEAD_BIAS]: h.db };
-  for (const [name, g] of Object.entries(pass.paramGrads)) {
-    grads[RNN_PREFIX + name] = g.data instanceof Float32Array ? g.data : Float32Array.from(g.data);
+  const options = { training: true, dropoutSeed: s.dropoutSeed };
+  const grads: LmGrads = {};
+  let loss: number;
+  let state: RnnState;
+  let rnnGrads: RnnParams;
+  if (trainer.forwardBackwardWithHead) {
+    const pass = await trainer.forwardBackwardWithHead(rnnParamsOf(s.params), input, s.state, { weight: W, bias: b, targets }, options);
+    grads[HEAD_WEIGHT] = float32(pass.headGrads.weight);
+    grads[HEAD_BIAS] = float32(pass.headGrads.bias);
+    ({ loss, state, paramGrads: rnnGrads } = pass);
+  } else {
+    let head: ReturnType<typeof headForwardBackward> | null = null;
+    const pass = await trainer.forwardBackward(
+      rnnParamsOf(s.params),
+      input,
+      s.state,
+      (output) => {
+        head = headForwardBackward(output, W, b, targets);
+        return { output: { dtype: 'float32', shape: output.shape, data: head.dY } };
+      },
+      options,
+    );
+    const h = head as ReturnType<typeof headForwardBackward> | null;
+    if (h === null) throw new UnsupportedError('trainStep: the trainer returned without calling the head');
+    grads[HEAD_WEIGHT] = h.dW;
+    grads[HEAD_BIAS] = h.db;
+    ({ state, paramGrads: rnnGrads } = pass);
+    loss = h.loss;
   }
+  for (const [name, g] of Object.entries(rnnGrads)) grads[RNN_PREFIX + name] = float32(g);
   const gradNorm = clipGradNorm(grads, s.clipTheta);
   const next = optimizerStep(s.optimizer, s.params, grads, s.optimizerState);
-  return { params: next.params, optimizerState: next.state, loss: h.loss, state: pass.state, gradNorm };
+  return { params: next.params, optimizerState: next.state, loss, state, gradNorm };
 }

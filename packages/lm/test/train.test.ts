@@ -1,13 +1,18 @@
 import { join } from 'node:path';
-import { createReferenceBackend } from '@deeprnn/core';
+import { type Tensor, createReferenceBackend, tensor } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 import {
+  type RnnTrainer,
+  type SoftmaxHead,
   type TrainConfig,
   type TrainingState,
   Vocab,
   backendTrainer,
   depthExperiment,
   generate,
+  headForwardBackward,
+  initLmParams,
+  initialOptimizerState,
   initialTrainingState,
   lmSpec,
   loadCheckpoint,
@@ -17,6 +22,7 @@ import {
   saveModel,
   timeTrainStep,
   trainLoop,
+  trainStep,
 } from '../src/index.js';
 import { TINY_TEXT, tempDir } from './fixtures.js';
 
@@ -140,5 +146,42 @@ describe('timeTrainStep', () => {
     const r = await timeTrainStep({ backend: createReferenceBackend(), hidden: 16, batch: 4, steps: 5, repeats: 2 });
     expect(r.msPerStep).toBeGreaterThan(0);
     expect(r.tokensPerSec).toBeGreaterThan(0);
+  });
+});
+
+describe('trainStep with a trainer that runs the head itself', () => {
+  it('uses forwardBackwardWithHead: its loss, state and head gradients drive the update', async () => {
+    const spec = lmSpec({ mode: 'gru', vocabSize: 6, hiddenSize: 5, numLayers: 2 });
+    const generic = backendTrainer(createReferenceBackend({ dtype: 'float64' }), spec);
+    const calls: SoftmaxHead[] = [];
+    // The same numbers by another route: the generic pass with the host head, returned through the fused method.
+    const fused: RnnTrainer = {
+      forwardBackward: () => Promise.reject(new Error('trainStep must prefer forwardBackwardWithHead')),
+      async forwardBackwardWithHead(params, input, initial, head, options) {
+        calls.push(head);
+        let h: ReturnType<typeof headForwardBackward> | null = null;
+        const pass = await generic.forwardBackward(params, input, initial, (y) => {
+          h = headForwardBackward(y, head.weight as Tensor<'float32'>, head.bias as Tensor<'float32'>, head.targets);
+          return { output: tensor(h.dY, y.shape) };
+        }, options);
+        const done = h as unknown as ReturnType<typeof headForwardBackward>;
+        return { loss: done.loss, state: pass.state, paramGrads: pass.paramGrads, headGrads: { weight: tensor(done.dW, head.weight.shape), bias: tensor(done.db, head.bias.shape) } };
+      },
+      dispose: () => Promise.resolve(),
+      [Symbol.asyncDispose]: () => Promise.resolve(),
+    };
+    const X = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 5) % 6);
+    const Y = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 7 + 1) % 6);
+    const input = {
+      spec, params: initLmParams(spec, 6, 3), optimizer: { name: 'sgd', lr: 1 } as const, optimizerState: initialOptimizerState(),
+      batch: { X, Y, batch: 4, steps: 3 }, state: undefined, clipTheta: 1, dropoutSeed: 0,
+    };
+    const want = await trainStep(generic, input);
+    const got = await trainStep(fused, input);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.targets).toHaveLength(12);
+    expect(got.loss).toBe(want.loss);
+    expect(got.gradNorm).toBe(want.gradNorm);
+    for (const [name, t] of Object.entries(want.params)) expect(got.params[name]!.data, name).toEqual(t.data);
   });
 });
