@@ -7,10 +7,10 @@ import type { GateWeights } from './weights.js';
 
 /**
  * `act(a · w + b)` as one fused product (bias fused; a rank-1 bias is what every engine's kernel
- * takes). Weights prepared for training carry `wT` and get the fast hand-written gradient.
+ * takes). Weights prepared for training get the fast hand-written gradient.
  */
 export function product(a: tf.Tensor, g: GateWeights, activation: FusedActivation = 'linear'): tf.Tensor {
-  if (g.wT !== null) return linearWithGrad(a, g.w, g.b, g.wT, activation);
+  if (g.training !== null) return linearWithGrad(a, g.training.wT, g.training.batch, activation);
   if (g.b === null && activation === 'linear') return tf.matMul(a, g.w);
   return g.b === null ? tf.fused.matMul({ a, b: g.w, activation }) : tf.fused.matMul({ a, b: g.w, bias: g.b, activation });
 }

@@ -7,9 +7,15 @@ import type { EngineName } from './engine-name.js';
  */
 export interface OpPolicy {
   readonly isTanhViaSigmoid: boolean;
+  /**
+   * Whether the engine reads tensors back synchronously (`dataSync`). WebGPU in Node cannot (its
+   * synchronous read needs an OffscreenCanvas), so code that must read inside a taped function
+   * (a host-side softmax) takes an all-engine path there.
+   */
+  readonly canReadSync: boolean;
 }
 
 /** The policy for an engine. */
 export function opPolicyFor(engine: EngineName): OpPolicy {
-  return { isTanhViaSigmoid: engine === 'wasm' };
+  return { isTanhViaSigmoid: engine === 'wasm', canReadSync: engine !== 'webgpu' };
 }

@@ -47,7 +47,8 @@ function partsOf(dRows: Float32Array, parts: readonly (readonly tf.Tensor[])[], 
  * The mean softmax cross-entropy of a linear head over an RNN's per-step outputs, as one tfjs op
  * with a hand-written gradient: logits = rows · W^T + b, loss = mean over rows of
  * -log softmax(logits)[target]. The softmax runs on the host (`[N, V]` is small), the three products
- * on the engine; the gradient reaches every part, W and b.
+ * on the engine; the gradient reaches every part, W and b. With `softmaxOnHost: false` (for engines
+ * that cannot read back synchronously, like WebGPU) everything runs as differentiable engine ops.
  *
  * @param parts - `parts[t]` are the direction parts `[B, F_d]` of step t (time-major rows).
  * @param weight - `[V, F]` with F the parts' total width.
@@ -55,7 +56,13 @@ function partsOf(dRows: Float32Array, parts: readonly (readonly tf.Tensor[])[], 
  * @param targets - the target class of every row, `T*B`, time-major.
  * @returns the mean loss as a scalar.
  */
-export function linearSoftmaxLoss(parts: readonly (readonly tf.Tensor[])[], weight: tf.Tensor, bias: tf.Tensor, targets: Int32Array): tf.Scalar {
+export function linearSoftmaxLoss(
+  parts: readonly (readonly tf.Tensor[])[],
+  weight: tf.Tensor,
+  bias: tf.Tensor,
+  targets: Int32Array,
+  options: { readonly softmaxOnHost?: boolean } = {},
+): tf.Scalar {
   const flat = parts.flat();
   const [V, F] = weight.shape as [number, number];
   const N = targets.length;
@@ -66,6 +73,7 @@ export function linearSoftmaxLoss(parts: readonly (readonly tf.Tensor[])[], weig
   }
   const bad = targets.findIndex((t) => !(t >= 0 && t < V));
   if (bad >= 0) throw new ShapeError(`linearSoftmaxLoss: targets must be class indices in [0, ${V}), got ${targets[bad]} at row ${bad}`);
+  if (options.softmaxOnHost === false) return engineSoftmaxLoss(rowsOf(parts), weight, bias, targets);
   const inputs = [...flat, weight, bias];
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
@@ -94,4 +102,12 @@ export function linearSoftmaxLoss(parts: readonly (readonly tf.Tensor[])[], weig
 function regroup(flat: readonly tf.Tensor[], parts: readonly (readonly tf.Tensor[])[]): tf.Tensor[][] {
   let i = 0;
   return parts.map((dirs) => dirs.map(() => flat[i++] as tf.Tensor));
+}
+
+/** The same loss as engine ops only, differentiated by tfjs autograd. */
+function engineSoftmaxLoss(rows: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, targets: Int32Array): tf.Scalar {
+  const [V] = weight.shape as [number, number];
+  const logits = tf.add(tf.matMul(rows, tf.transpose(weight)), bias);
+  const oneHot = tf.oneHot(tf.tensor1d(targets, 'int32'), V);
+  return tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot))), targets.length);
 }

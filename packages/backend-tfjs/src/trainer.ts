@@ -4,7 +4,8 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from './backend.js';
 import { linearSoftmaxLoss } from './softmax-head.js';
-import { toTf, uploadSteps } from './tensor-convert.js';
+import { opPolicyFor } from './op-policy.js';
+import { fromTf, toTf, uploadSteps } from './tensor-convert.js';
 import { type ApplyOptions, type TfjsRnn, type TfjsRnnOutputs, createTfjsRnn } from './trainable-rnn.js';
 
 /** One forward + backward pass: the RNN's output and final state, and the gradient of every parameter. */
@@ -82,17 +83,23 @@ function applyOptions(options: ForwardOptions): ApplyOptions {
   };
 }
 
-function stateOf(out: TfjsRnnOutputs): RnnState {
-  return out.c ? { h: download(out.h), c: download(out.c) } : { h: download(out.h) };
+/** The final state kept past the taped function, to be read asynchronously (any engine). */
+function keepState(out: TfjsRnnOutputs): tf.Tensor[] {
+  return out.c ? [tf.keep(out.h), tf.keep(out.c)] : [tf.keep(out.h)];
 }
 
-/** Gradients by the given names: variableGrads keys them by the variables' own (generated) names. */
-function gradsByName(variables: Readonly<Record<string, tf.Variable>>, grads: tf.NamedTensorMap): Record<string, Tensor> {
+async function readState(kept: readonly tf.Tensor[]): Promise<RnnState> {
+  const [h, c] = await Promise.all(kept.map(fromTf));
+  return c ? { h: h as Tensor, c } : { h: h as Tensor };
+}
+
+/** Reads gradients by the given names: variableGrads keys them by the variables' own (generated) names. */
+async function readGrads(variables: Readonly<Record<string, tf.Variable>>, grads: tf.NamedTensorMap): Promise<Record<string, Tensor>> {
   const out: Record<string, Tensor> = {};
   for (const [name, v] of Object.entries(variables)) {
     const g = grads[v.name];
     if (g === undefined) throw new Error(`tfjs trainer: no gradient for ${name}`);
-    out[name] = download(g);
+    out[name] = await fromTf(g);
   }
   return out;
 }
@@ -100,6 +107,22 @@ function gradsByName(variables: Readonly<Record<string, tf.Variable>>, grads: tf
 /** Writes new values into existing variables (shapes were validated when they were made). */
 function assignAll(variables: Readonly<Record<string, tf.Variable>>, values: Readonly<Record<string, Tensor>>): void {
   for (const [name, v] of Object.entries(variables)) tf.tidy(() => v.assign(toTf(values[name] as Tensor)));
+}
+
+/** The loss whose gradient is the head's: d/dθ sum(y ⊙ gY) = the backpropagated gY (gradients enter as constants). */
+function linkedLoss(out: TfjsRnnOutputs, g: { readonly output: tf.Tensor | null; readonly h: tf.Tensor | null; readonly c: tf.Tensor | null }): tf.Scalar {
+  let loss: tf.Scalar = tf.scalar(0);
+  if (g.output) loss = tf.add(loss, tf.sum(tf.mul(out.output, g.output)));
+  if (g.h) loss = tf.add(loss, tf.sum(tf.mul(out.h, g.h)));
+  if (g.c && out.c) loss = tf.add(loss, tf.sum(tf.mul(out.c, g.c)));
+  return loss;
+}
+
+/** Inputs uploaded for one pass. */
+interface Uploaded {
+  readonly steps: tf.Tensor[];
+  readonly init: { h: tf.Tensor; c?: tf.Tensor } | undefined;
+  readonly all: tf.Tensor[];
 }
 
 /** Checks the head against the model and input before anything on the engine changes. */
@@ -129,6 +152,7 @@ function checkHead(spec: RnnSpec, input: Tensor, head: TfjsSoftmaxHead): void {
  * ```
  */
 export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrainer {
+  const policy = opPolicyFor(backend.engine);
   let rnn: TfjsRnn | null = null;
   let headVars: Record<string, tf.Variable> | null = null;
   let isDisposed = false;
@@ -152,78 +176,93 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
     }
     return rnn;
   };
-  /** Uploads the per-step input and initial state, runs `body`, and frees the uploads. */
-  const withInputs = <T>(input: Tensor, initial: RnnState | undefined, body: (steps: tf.Tensor[], init: { h: tf.Tensor; c?: tf.Tensor } | undefined) => T): T => {
-    const steps = uploadSteps(input, spec.batchFirst);
-    const h0 = initial ? toTf(initial.h) : null;
-    const c0 = initial?.c ? toTf(initial.c) : null;
-    try {
-      return body(steps, h0 ? (c0 ? { h: h0, c: c0 } : { h: h0 }) : undefined);
-    } finally {
-      tf.dispose([...steps, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])]);
-    }
-  };
+  /** Uploads the per-step input and initial state; `all` is what to dispose afterwards. */
+  const upload = (input: Tensor, initial: RnnState | undefined): Promise<Uploaded> =>
+    backend.run(() => {
+      const steps = uploadSteps(input, spec.batchFirst);
+      const h0 = initial ? toTf(initial.h) : null;
+      const c0 = initial?.c ? toTf(initial.c) : null;
+      const init = h0 ? (c0 ? { h: h0, c: c0 } : { h: h0 }) : undefined;
+      return { steps, init, all: [...steps, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])] };
+    });
   return {
     async forwardBackward(params, input, initial, head, options) {
       const model = await sync(params);
-      return backend.run(() =>
-        withInputs(input, initial, (steps, init) => {
-          let result: { output: Tensor; state: RnnState } | null = null;
-          const { value, grads } = tf.variableGrads(() => {
-            const out = model.apply(steps, init, applyOptions(options));
-            const output = download(out.output);
-            result = { output, state: stateOf(out) };
-            // The head's gradients enter as constants: d/dθ sum(y ⊙ gY) = the backpropagated gY.
-            const g = head(output);
-            let loss: tf.Scalar = tf.scalar(0);
-            if (g.output) loss = tf.add(loss, tf.sum(tf.mul(out.output, toTf(g.output))));
-            if (g.h) loss = tf.add(loss, tf.sum(tf.mul(out.h, toTf(g.h))));
-            if (g.c && out.c) loss = tf.add(loss, tf.sum(tf.mul(out.c, toTf(g.c))));
-            return loss;
-          }, Object.values(model.variables));
-          try {
-            const paramGrads = gradsByName(model.variables, grads);
-            const done = result as { output: Tensor; state: RnnState } | null;
-            if (done === null) throw new Error('tfjs trainer: the forward pass did not run');
-            return { ...done, paramGrads: Object.freeze(paramGrads) };
-          } finally {
-            tf.dispose([value, ...Object.values(grads)]);
-          }
-        }),
-      );
+      const x = await upload(input, initial);
+      const opts = applyOptions(options);
+      const owned: tf.Tensor[] = [...x.all];
+      try {
+        let output: Tensor;
+        let kept: tf.Tensor[];
+        let taped: { value: tf.Scalar; grads: tf.NamedTensorMap };
+        if (policy.canReadSync) {
+          // One forward: the output is read inside the taped function and the head runs there.
+          let seen: { output: Tensor; kept: tf.Tensor[] } | null = null;
+          taped = await backend.run(() =>
+            tf.variableGrads(() => {
+              const out = model.apply(x.steps, x.init, opts);
+              const y = download(out.output);
+              seen = { output: y, kept: keepState(out) };
+              const g = head(y);
+              return linkedLoss(out, { output: g.output ? toTf(g.output) : null, h: g.h ? toTf(g.h) : null, c: g.c ? toTf(g.c) : null });
+            }, Object.values(model.variables)),
+          );
+          const done = seen as { output: Tensor; kept: tf.Tensor[] } | null;
+          if (done === null) throw new Error('tfjs trainer: the forward pass did not run');
+          ({ output, kept } = done);
+        } else {
+          // No synchronous reads (WebGPU): a forward to read the output, then the taped forward.
+          const first = await backend.run(() =>
+            tf.tidy(() => {
+              const out = model.apply(x.steps, x.init, opts);
+              return [out.output, out.h, ...(out.c ? [out.c] : [])];
+            }),
+          );
+          owned.push(...first);
+          output = await fromTf(first[0] as tf.Tensor);
+          kept = first.slice(1);
+          const g = head(output);
+          const gT = await backend.run(() => ({ output: g.output ? toTf(g.output) : null, h: g.h ? toTf(g.h) : null, c: g.c ? toTf(g.c) : null }));
+          owned.push(...[gT.output, gT.h, gT.c].filter((t): t is tf.Tensor => t !== null));
+          taped = await backend.run(() => tf.variableGrads(() => linkedLoss(model.apply(x.steps, x.init, opts), gT), Object.values(model.variables)));
+        }
+        owned.push(...kept, taped.value, ...Object.values(taped.grads));
+        const [state, paramGrads] = await Promise.all([readState(kept), readGrads(model.variables, taped.grads)]);
+        return { output, state, paramGrads: Object.freeze(paramGrads) };
+      } finally {
+        tf.dispose(owned);
+      }
     },
     async forwardBackwardWithHead(params, input, initial, head, options) {
       checkHead(spec, input, head);
       const model = await sync(params);
-      return backend.run(() => {
-        if (headVars === null) {
-          headVars = { weight: tf.variable(toTf(head.weight), true), bias: tf.variable(toTf(head.bias), true) };
-        } else {
-          assignAll(headVars, { weight: head.weight, bias: head.bias });
-        }
-        const hv = headVars;
-        return withInputs(input, initial, (steps, init) => {
-          let state: RnnState | null = null;
-          const { value, grads } = tf.variableGrads(() => {
-            const out = model.apply(steps, init, applyOptions(options));
-            state = stateOf(out);
-            return linearSoftmaxLoss(out.outputSteps, hv.weight as tf.Tensor, hv.bias as tf.Tensor, head.targets);
-          }, [...Object.values(model.variables), ...Object.values(hv)]);
-          try {
-            const final = state as RnnState | null;
-            if (final === null) throw new Error('tfjs trainer: the forward pass did not run');
-            const headGrads = gradsByName(hv, grads);
-            return {
-              loss: value.dataSync()[0] ?? NaN,
-              state: final,
-              paramGrads: Object.freeze(gradsByName(model.variables, grads)),
-              headGrads: { weight: headGrads.weight as Tensor, bias: headGrads.bias as Tensor },
-            };
-          } finally {
-            tf.dispose([value, ...Object.values(grads)]);
-          }
+      const x = await upload(input, initial);
+      const owned: tf.Tensor[] = [...x.all];
+      try {
+        const hv = await backend.run(() => {
+          if (headVars === null) headVars = { weight: tf.variable(toTf(head.weight), true), bias: tf.variable(toTf(head.bias), true) };
+          else assignAll(headVars, { weight: head.weight, bias: head.bias });
+          return headVars;
         });
-      });
+        let kept: tf.Tensor[] = [];
+        const { value, grads } = await backend.run(() =>
+          tf.variableGrads(() => {
+            const out = model.apply(x.steps, x.init, applyOptions(options));
+            kept = keepState(out);
+            return linearSoftmaxLoss(out.outputSteps, hv.weight as tf.Tensor, hv.bias as tf.Tensor, head.targets, { softmaxOnHost: policy.canReadSync });
+          }, [...Object.values(model.variables), ...Object.values(hv)]),
+        );
+        owned.push(...kept, value, ...Object.values(grads));
+        const [loss, state, paramGrads, headGrads] = await Promise.all([value.data(), readState(kept), readGrads(model.variables, grads), readGrads(hv, grads)]);
+        return {
+          loss: loss[0] ?? NaN,
+          state,
+          paramGrads: Object.freeze(paramGrads),
+          headGrads: { weight: headGrads.weight as Tensor, bias: headGrads.bias as Tensor },
+        };
+      } finally {
+        tf.dispose(owned);
+      }
     },
     dispose,
     [Symbol.asyncDispose]: dispose,

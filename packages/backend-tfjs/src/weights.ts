@@ -1,5 +1,6 @@
 import { type Activation, type ParamSource, type RnnSpec, directionCount, gateCount, paramKey, storedLayerCount } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { BatchedWeightGradient } from './linear-op.js';
 import { at, splitAt } from './list-access.js';
 import type { OpPolicy } from './op-policy.js';
 
@@ -12,12 +13,20 @@ export interface GateWeights {
    * sigmoid (see {@link OpPolicy}); set only for tanh gates without clip or peephole terms.
    */
   readonly isTanhFolded: boolean;
+  /** Set only in weights prepared for training: what the hand-written product gradient needs. */
+  readonly training: GateTraining | null;
+}
+
+/** The gradient helpers of one gate's product (see `linearWithGrad`). */
+export interface GateTraining {
   /**
-   * w transposed, only in weights prepared for training (it feeds the gradient of the product).
-   * Built outside the gradient tape by {@link transposeWeights}: a tensor made inside the taped
-   * function is gone when the gradient runs, and a saved copy would be repacked by XNNPACK per use.
+   * w transposed, built outside the gradient tape by {@link transposeWeights}: a tensor made inside
+   * the taped function is gone when the gradient runs, and a saved copy would be repacked by XNNPACK
+   * on every use.
    */
-  readonly wT: tf.Tensor | null;
+  readonly wT: tf.Tensor;
+  /** Sums the weight and bias gradients over every step at once. */
+  readonly batch: BatchedWeightGradient;
 }
 
 /** The transposed gate weights of one direction, in {@link DirectionWeights} order. */
@@ -68,7 +77,10 @@ function prepareDirection(
   policy: OpPolicy,
   transposes: DirectionTransposes | null,
 ): DirectionWeights {
-  const withT = (g: Omit<GateWeights, 'wT'>, wT: tf.Tensor | null | undefined): GateWeights => ({ ...g, wT: wT ?? null });
+  const withT = (g: Omit<GateWeights, 'training'>, wT: tf.Tensor | null | undefined): GateWeights => ({
+    ...g,
+    training: wT ? { wT, batch: new BatchedWeightGradient(g.w, g.b) } : null,
+  });
   const H = spec.hiddenSize;
   const G = gateCount(spec.mode);
   const get = (kind: 'weight' | 'bias', source: ParamSource): tf.Tensor => {
@@ -162,7 +174,7 @@ export function weightTensors(weights: StackWeights): tf.Tensor[] {
   for (const dirs of weights) {
     for (const w of dirs) {
       for (const g of [...w.gates, w.xn, w.hn]) {
-        if (g) out.push(...[g.w, g.b, g.wT].filter((t): t is tf.Tensor => t !== null));
+        if (g) out.push(...[g.w, g.b, g.training?.wT ?? null].filter((t): t is tf.Tensor => t !== null));
       }
       if (w.whr) out.push(w.whr);
       if (w.peep) out.push(...w.peep);

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Packs what a GPU device run needs into DEST (git-ignored; name it in the device tool's `carry`):
+# a stripped node binary, libvulkan.so.1, and node_modules.tar.xz holding the built @deeprnn packages
+# and only the runtime files of their dependencies (linux-x64 binaries, Node bundles of tfjs).
+# The device machine has a GPU and its Vulkan driver but no Node.js and no network (../shared/gpu/GPU.md).
+# usage: npm run build && bash tools/gpu/bundle.sh .gpu        (then: bash .gpu/device-run.sh on the device)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd); DEST=$(mkdir -p "$1" && cd "$1" && pwd)
+STAGE=$(mktemp -d); trap 'rm -rf "$STAGE"' EXIT
+N="$STAGE/node_modules"; S="$ROOT/node_modules"; mkdir -p "$N" "$DEST/bin" "$DEST/lib"
+copy() { for p in "$@"; do mkdir -p "$N/$(dirname "$p")"; cp -a "$S/$p" "$N/$p"; done; }
+for p in tfjs:tf tfjs-core:tf-core tfjs-backend-cpu:tf-backend-cpu tfjs-backend-wasm:tf-backend-wasm tfjs-backend-webgpu:tf-backend-webgpu \
+         tfjs-layers:tf-layers tfjs-converter:tf-converter tfjs-data:tf-data tfjs-backend-webgl:tf-backend-webgl; do
+  copy "@tensorflow/${p%%:*}/package.json" "@tensorflow/${p%%:*}/dist/${p##*:}.node.js"
+done
+copy @tensorflow/tfjs-backend-wasm/wasm-out
+copy onnxruntime-node/package.json onnxruntime-node/dist onnxruntime-node/bin/napi-v6/linux/x64 onnxruntime-common
+copy webgpu/package.json webgpu/index.js webgpu/dist/linux-x64/dawn.node
+copy long seedrandom node-fetch whatwg-url tr46 webidl-conversions string_decoder safe-buffer debug ms onnx-proto protobufjs @protobufjs
+for d in "$ROOT"/packages/*/; do
+  name=$(node -p "require('$d/package.json').name"); mkdir -p "$N/$name"; cp -a "$d/package.json" "$d/dist" "$N/$name/"
+done
+find "$N" \( -name '*.map' -o -name '*.d.ts' -o -name '*.md' \) -delete
+tar -C "$STAGE" -cf - node_modules | xz -T2 -6 > "$DEST/node_modules.tar.xz"
+cp "$(command -v node)" "$STAGE/node"; strip "$STAGE/node"; xz -T2 -6 -c "$STAGE/node" > "$DEST/bin/node.xz"
+( cd "$STAGE" && apt-get download -qq libvulkan1 && dpkg -x libvulkan1_*.deb x && cp -L x/usr/lib/x86_64-linux-gnu/libvulkan.so.1 "$DEST/lib/" )
+cp "$ROOT/tools/gpu/device-run.sh" "$ROOT/tools/gpu/gpu-bench.mjs" "$DEST/"
+du -sh "$DEST"/*

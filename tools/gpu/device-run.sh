@@ -1,0 +1,10 @@
+#!/bin/bash
+# Runs on the device machine from the repo root: unpacks the bundle (see bundle.sh) and runs the GPU bench.
+set -uo pipefail
+B=$(cd "$(dirname "$0")" && pwd); W=/tmp/deeprnn-gpu; mkdir -p "$W/bin"
+xz -dc "$B/bin/node.xz" > "$W/bin/node" && chmod +x "$W/bin/node"
+tar -C "$W" -xJf "$B/node_modules.tar.xz" && cp "$B/gpu-bench.mjs" "$W/"
+ICD=$(ls /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd*.json /etc/vulkan/icd.d/nvidia_icd*.json 2>/dev/null | head -1)
+export VK_DRIVER_FILES="$ICD" VK_ICD_FILENAMES="$ICD" LD_LIBRARY_PATH="$B/lib:${LD_LIBRARY_PATH:-}"
+echo "ICD: $ICD"; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+cd "$W" && "$W/bin/node" gpu-bench.mjs "$@"
