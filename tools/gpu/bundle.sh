@@ -13,7 +13,7 @@ for p in tfjs:tf tfjs-core:tf-core tfjs-backend-cpu:tf-backend-cpu tfjs-backend-
          tfjs-layers:tf-layers tfjs-converter:tf-converter tfjs-data:tf-data tfjs-backend-webgl:tf-backend-webgl; do
   copy "@tensorflow/${p%%:*}/package.json" "@tensorflow/${p%%:*}/dist/${p##*:}.node.js"
 done
-copy @tensorflow/tfjs-backend-wasm/wasm-out
+for f in "$S"/@tensorflow/tfjs-backend-wasm/dist/*.wasm; do copy "@tensorflow/tfjs-backend-wasm/dist/$(basename "$f")"; done
 copy onnxruntime-node/package.json onnxruntime-node/dist onnxruntime-node/bin/napi-v6/linux/x64 onnxruntime-common
 copy webgpu/package.json webgpu/index.js webgpu/dist/linux-x64/dawn.node
 copy long seedrandom node-fetch whatwg-url tr46 webidl-conversions string_decoder safe-buffer debug ms onnx-proto protobufjs @protobufjs
