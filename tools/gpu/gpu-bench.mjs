@@ -49,6 +49,26 @@ async function tryStart(label, start) {
   }
 }
 
+// GPU_BENCH_LOWERING=1: only compare onnxruntime's two lowerings of the rnn modes on WebGPU.
+if (process.env.GPU_BENCH_LOWERING === '1') {
+  log('onnxruntime webgpu, rnn modes: node lowering (ONNX RNN) vs loop lowering (MatMul + Loop of Gemm)');
+  for (const lowering of ['node', 'loop']) {
+    const backend = await ort.createBackend({ executionProviders: ['webgpu'], lowering });
+    for (const [configName, c] of Object.entries(CONFIGS)) {
+      for (const mode of ['rnn_tanh', 'rnn_relu']) {
+        const spec = defineSpec({ mode, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers });
+        const model = await backend.createModel(spec, initParams(spec, { seed: 1 }));
+        const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
+        const ms = await median(() => model.forward(x), { warmup: 2, repeats: 5 });
+        await model.dispose();
+        log(`  ${backend.device} ${lowering.padEnd(4)} ${configName.padEnd(6)} ${mode.padEnd(8)} ${ms.toFixed(2)} ms`);
+      }
+    }
+    await backend.dispose();
+  }
+  process.exit(0);
+}
+
 log(`tfjs engines: ${JSON.stringify(await tfjs.probeEngines())}`);
 const backends = [
   ['onnxruntime cuda', () => ort.createBackend({ executionProviders: ['cuda'] })],
@@ -76,8 +96,12 @@ for (const mode of MODES) {
   await m.dispose();
 }
 const rows = [];
+// GPU_BENCH_CPU_CONFIGS=d2l: CPU paths run only these configs (to spend device time on the GPU paths).
+const cpuConfigs = process.env.GPU_BENCH_CPU_CONFIGS?.split(',');
+const isGpu = (backend) => /webgpu|cuda/.test(backend.device);
 for (const [label, backend] of started) {
   for (const [configName, c] of Object.entries(CONFIGS)) {
+    if (cpuConfigs && !isGpu(backend) && !cpuConfigs.includes(configName)) continue;
     for (const mode of MODES) {
       try {
         const spec = defineSpec({ mode, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers });
