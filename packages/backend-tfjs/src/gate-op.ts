@@ -11,6 +11,10 @@ import type { GateWeights } from './weights.js';
  */
 export function product(a: tf.Tensor, g: GateWeights, activation: FusedActivation = 'linear'): tf.Tensor {
   if (g.training !== null) return linearWithGrad(a, g.training.wT, g.training.batch, activation);
+  return inferenceProduct(a, g, activation);
+}
+
+function inferenceProduct(a: tf.Tensor, g: GateWeights, activation: FusedActivation): tf.Tensor {
   if (g.b === null && activation === 'linear') return tf.matMul(a, g.w);
   return g.b === null ? tf.fused.matMul({ a, b: g.w, activation }) : tf.fused.matMul({ a, b: g.w, bias: g.b, activation });
 }
@@ -25,7 +29,9 @@ export function gateOp(activation: Activation, clip: number | null, policy: OpPo
   const fused = clip === null && (activation.name === 'Sigmoid' || activation.name === 'Relu');
   const fusedName = activation.name === 'Sigmoid' ? 'sigmoid' : 'relu';
   return (a, g, extra) => {
-    if (g.isTanhFolded) return tf.sub(tf.mul(product(a, g, 'sigmoid'), 2), 1);
+    if (g.isTanhFolded) {
+      return g.training !== null ? linearWithGrad(a, g.training.wT, g.training.batch, 'tanhViaSigmoid') : tf.sub(tf.mul(inferenceProduct(a, g, 'sigmoid'), 2), 1);
+    }
     if (fused && extra === undefined) return product(a, g, fusedName);
     const pre = product(a, g);
     return act(cl(extra === undefined ? pre : tf.add(pre, extra)));

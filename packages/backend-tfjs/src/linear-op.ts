@@ -3,6 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 /** The activations a product can fuse: XNNPACK and every tfjs engine fuse these into the matmul. */
 export type FusedActivation = 'linear' | 'sigmoid' | 'relu';
 
+/**
+ * What a training product can apply: a fused activation, or `tanhViaSigmoid` for weights that hold
+ * 2W and 2b: tanh(z) = 2 sigmoid(2z) - 1 (see `OpPolicy.isTanhViaSigmoid`), differentiated here as
+ * one step instead of through the multiply and subtract (and their constants' gradients).
+ */
+export type ProductActivation = FusedActivation | 'tanhViaSigmoid';
+
 /** Reads a saved tensor of a custom gradient (tfjs passes exactly what was saved). */
 function saved(list: readonly tf.Tensor[], i: number): tf.Tensor {
   const t = list[i];
@@ -82,7 +89,7 @@ export class BatchedWeightGradient {
  *   and alive until the gradient has run (not differentiated).
  * @param batch - gathers this weight's gradients; it holds w and b.
  */
-export function linearWithGrad(a: tf.Tensor, wT: tf.Tensor, batch: BatchedWeightGradient, activation: FusedActivation): tf.Tensor {
+export function linearWithGrad(a: tf.Tensor, wT: tf.Tensor, batch: BatchedWeightGradient, activation: ProductActivation): tf.Tensor {
   const { w, b } = batch;
   const link = batch.link();
   const backward = (dy: tf.Tensor, keep: readonly tf.Tensor[]): tf.Tensor[] => {
@@ -91,13 +98,17 @@ export function linearWithGrad(a: tf.Tensor, wT: tf.Tensor, batch: BatchedWeight
     let dz = dy;
     if (activation === 'sigmoid') dz = tf.mul(dy, tf.mul(y, tf.sub(1, y)));
     else if (activation === 'relu') dz = tf.mul(dy, tf.step(y));
+    // y = 2 sigmoid(z) - 1 (z already doubled): dy/dz = 2 s (1 - s) = (1 - y^2) / 2.
+    else if (activation === 'tanhViaSigmoid') dz = tf.mul(dy, tf.sub(0.5, tf.mul(tf.square(y), 0.5)));
     batch.record(x, dz);
     const da = tf.matMul(dz, alive(wT));
     return [da, tf.zerosLike(link)];
   };
   const forward = (x: tf.Tensor, save: tf.GradSaveFunc): { value: tf.Tensor; gradFunc: typeof backward } => {
     // w and b are read here, while the taped function that made them is still running.
-    const y = b === null ? tf.fused.matMul({ a: x, b: w, activation }) : tf.fused.matMul({ a: x, b: w, bias: b, activation });
+    const fused = activation === 'tanhViaSigmoid' ? 'sigmoid' : activation;
+    const z = b === null ? tf.fused.matMul({ a: x, b: w, activation: fused }) : tf.fused.matMul({ a: x, b: w, bias: b, activation: fused });
+    const y = activation === 'tanhViaSigmoid' ? tf.sub(tf.mul(z, 2), 1) : z;
     // Saved, not captured: tfjs disposes the forward pass's intermediates before running gradients.
     save([x, y]);
     return { value: y, gradFunc: backward };

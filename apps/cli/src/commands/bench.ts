@@ -121,7 +121,8 @@ export function registerBenchCommand(program: Command): void {
       const rows: BenchRow[] = [];
       const layers = opts.layers.split(',').map(Number);
       for (const choice of backends) {
-        if (opts.train) rows.push(...(await benchTrain(choice, modes, layers, Math.min(Number(opts.repeats), 5), log)));
+        // Training rows time at most 9 steps after 3 warm-ups: a 3-layer reference step takes about 1 s.
+        if (opts.train) rows.push(...(await benchTrain(choice, modes, layers, Math.min(Number(opts.repeats), 9), log)));
         else rows.push(...(await benchForward(choice, modes, configs, Number(opts.repeats), log)));
       }
       let torch: BenchRow[] = [];
