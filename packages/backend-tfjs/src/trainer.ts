@@ -1,5 +1,5 @@
 import {
-  type ForwardOptions, type GradOutput, type RnnParams, type RnnSpec, type RnnState, type Tensor, BackendDisposedError, ShapeError, directionCount, outputSize, tensor,
+  type ForwardOptions, type GradOutput, type RnnParams, type RnnSpec, type RnnState, type Tensor, BackendDisposedError, ShapeError, directionCount, outputSize, tensor, validateParams,
 } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from './backend.js';
@@ -168,6 +168,8 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
   /** The RNN's variables, holding `params`. */
   const sync = async (params: RnnParams): Promise<TfjsRnn> => {
     if (isDisposed) throw new BackendDisposedError('tfjs trainer: used after dispose()');
+    // Checked on every call (shapes only): a mismatch must be a ParameterError, not a tfjs assign failure.
+    validateParams(spec, params);
     if (rnn === null) {
       rnn = await createTfjsRnn(backend, spec, params);
     } else {
@@ -202,7 +204,9 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
             tf.variableGrads(() => {
               const out = model.apply(x.steps, x.init, opts);
               const y = download(out.output);
-              seen = { output: y, kept: keepState(out) };
+              const kept = keepState(out);
+              owned.push(...kept);
+              seen = { output: y, kept };
               const g = head(y);
               return linkedLoss(out, { output: g.output ? toTf(g.output) : null, h: g.h ? toTf(g.h) : null, c: g.c ? toTf(g.c) : null });
             }, Object.values(model.variables)),
@@ -226,7 +230,7 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
           owned.push(...[gT.output, gT.h, gT.c].filter((t): t is tf.Tensor => t !== null));
           taped = await backend.run(() => tf.variableGrads(() => linkedLoss(model.apply(x.steps, x.init, opts), gT), Object.values(model.variables)));
         }
-        owned.push(...kept, taped.value, ...Object.values(taped.grads));
+        owned.push(taped.value, ...Object.values(taped.grads));
         const [state, paramGrads] = await Promise.all([readState(kept), readGrads(model.variables, taped.grads)]);
         return { output, state, paramGrads: Object.freeze(paramGrads) };
       } finally {
@@ -240,8 +244,14 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
       const owned: tf.Tensor[] = [...x.all];
       try {
         const hv = await backend.run(() => {
-          if (headVars === null) headVars = { weight: tf.variable(toTf(head.weight), true), bias: tf.variable(toTf(head.bias), true) };
-          else assignAll(headVars, { weight: head.weight, bias: head.bias });
+          const fits = headVars !== null && tf.util.arraysEqual(headVars.weight?.shape ?? [], [...head.weight.shape]);
+          if (headVars !== null && fits) {
+            assignAll(headVars, { weight: head.weight, bias: head.bias });
+          } else {
+            // First call, or a head of another vocabulary size: (re)make the variables.
+            if (headVars !== null) tf.dispose(Object.values(headVars));
+            headVars = { weight: tf.variable(toTf(head.weight), true), bias: tf.variable(toTf(head.bias), true) };
+          }
           return headVars;
         });
         let kept: tf.Tensor[] = [];
@@ -249,10 +259,11 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
           tf.variableGrads(() => {
             const out = model.apply(x.steps, x.init, applyOptions(options));
             kept = keepState(out);
+            owned.push(...kept);
             return linearSoftmaxLoss(out.outputSteps, hv.weight as tf.Tensor, hv.bias as tf.Tensor, head.targets, { softmaxOnHost: policy.canReadSync });
           }, [...Object.values(model.variables), ...Object.values(hv)]),
         );
-        owned.push(...kept, value, ...Object.values(grads));
+        owned.push(value, ...Object.values(grads));
         const [loss, state, paramGrads, headGrads] = await Promise.all([value.data(), readState(kept), readGrads(model.variables, grads), readGrads(hv, grads)]);
         return {
           loss: loss[0] ?? NaN,

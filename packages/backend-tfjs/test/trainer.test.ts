@@ -123,7 +123,7 @@ describe('createTfjsTrainer', () => {
       }
     });
 
-    it('rejects a head that does not fit, before touching the engine, and leaks nothing per step', async () => {
+    it('rejects a head or parameters that do not fit with typed errors, leaks nothing per step, and takes a new head size', async () => {
       const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4 });
       const x = tensor(Float32Array.from({ length: 5 * 2 * 3 }, (_, i) => Math.cos(i)), [5, 2, 3]);
       const params = initParams(spec, { seed: 1 });
@@ -141,6 +141,14 @@ describe('createTfjsTrainer', () => {
         /targets must be class indices in \[0, 2\), got 2/,
       );
       expect(tf.memory().numTensors).toBe(steady);
+      // Parameters of the wrong shape: a typed error, and the trainer stays usable.
+      const bad = { ...params, weight_hh_l0: tensor(new Float32Array(3 * 4), [3, 4]) };
+      await expect(trainer.forwardBackwardWithHead(bad, x, undefined, good, {})).rejects.toMatchObject({ code: 'E_PARAMETER' });
+      // A head for another vocabulary size gets its own variables.
+      const wider = { weight: tensor(Float32Array.from({ length: 5 * 4 }, (_, i) => i / 20), [5, 4]), bias: tensor(new Float32Array(5), [5]), targets: Int32Array.from({ length: 10 }, (_, i) => i % 5) };
+      const r = await trainer.forwardBackwardWithHead(params, x, undefined, wider, {});
+      expect(r.headGrads.weight.shape).toEqual([5, 4]);
+      expect(Number.isFinite(r.loss)).toBe(true);
     });
   });
 });
