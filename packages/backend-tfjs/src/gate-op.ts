@@ -1,7 +1,7 @@
 import type { Activation } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { activationOp, clipOp } from './activation-ops.js';
-import { type FusedActivation, linearWithGrad } from './linear-op.js';
+import { type ProductActivation, linearWithGrad } from './linear-op.js';
 import type { OpPolicy } from './op-policy.js';
 import type { GateWeights } from './weights.js';
 
@@ -9,12 +9,9 @@ import type { GateWeights } from './weights.js';
  * `act(a · w + b)` as one fused product (bias fused; a rank-1 bias is what every engine's kernel
  * takes). Weights prepared for training get the fast hand-written gradient.
  */
-export function product(a: tf.Tensor, g: GateWeights, activation: FusedActivation = 'linear'): tf.Tensor {
+export function product(a: tf.Tensor, g: GateWeights, activation: ProductActivation = 'linear'): tf.Tensor {
   if (g.training !== null) return linearWithGrad(a, g.training.wT, g.training.batch, activation);
-  return inferenceProduct(a, g, activation);
-}
-
-function inferenceProduct(a: tf.Tensor, g: GateWeights, activation: FusedActivation): tf.Tensor {
+  if (activation === 'tanhViaSigmoid') return tf.sub(tf.mul(product(a, g, 'sigmoid'), 2), 1);
   if (g.b === null && activation === 'linear') return tf.matMul(a, g.w);
   return g.b === null ? tf.fused.matMul({ a, b: g.w, activation }) : tf.fused.matMul({ a, b: g.w, bias: g.b, activation });
 }
@@ -29,9 +26,7 @@ export function gateOp(activation: Activation, clip: number | null, policy: OpPo
   const fused = clip === null && (activation.name === 'Sigmoid' || activation.name === 'Relu');
   const fusedName = activation.name === 'Sigmoid' ? 'sigmoid' : 'relu';
   return (a, g, extra) => {
-    if (g.isTanhFolded) {
-      return g.training !== null ? linearWithGrad(a, g.training.wT, g.training.batch, 'tanhViaSigmoid') : tf.sub(tf.mul(inferenceProduct(a, g, 'sigmoid'), 2), 1);
-    }
+    if (g.isTanhFolded) return product(a, g, 'tanhViaSigmoid');
     if (fused && extra === undefined) return product(a, g, fusedName);
     const pre = product(a, g);
     return act(cl(extra === undefined ? pre : tf.add(pre, extra)));

@@ -1,18 +1,10 @@
-import { ShapeError } from '@deeprnn/core';
+import { ShapeError, softmaxCrossEntropyRow } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Log-sum-exp cross-entropy of one row of logits, and its gradient written in place (scaled). */
-function rowCrossEntropy(logits: Float32Array, off: number, V: number, target: number, scale: number): number {
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) max = Math.max(max, logits[off + v]!);
-  let sum = 0;
-  for (let v = 0; v < V; v++) sum += Math.exp(logits[off + v]! - max);
-  const loss = Math.log(sum) + max - logits[off + target]!;
-  for (let v = 0; v < V; v++) {
-    const p = Math.exp(logits[off + v]! - max) / sum;
-    logits[off + v] = (p - (v === target ? 1 : 0)) * scale;
-  }
-  return loss;
+/** Throws a {@link ShapeError} unless every target is a class index in [0, classes). */
+export function checkTargets(targets: Int32Array, classes: number, who: string): void {
+  const bad = targets.findIndex((t) => !(t >= 0 && t < classes));
+  if (bad >= 0) throw new ShapeError(`${who}: targets must be class indices in [0, ${classes}), got ${targets[bad]} at row ${bad}`);
 }
 
 /** Concatenates the per-step direction parts into the rows `[T*B, F]` (time-major, as `targets`). */
@@ -71,8 +63,7 @@ export function linearSoftmaxLoss(
   if (rowCount !== N || width !== F || bias.shape[0] !== V) {
     throw new ShapeError(`linearSoftmaxLoss: expected ${N} rows of width ${F} and a bias [${V}], got ${rowCount} rows of width ${width} and a bias [${bias.shape.join(', ')}]`);
   }
-  const bad = targets.findIndex((t) => !(t >= 0 && t < V));
-  if (bad >= 0) throw new ShapeError(`linearSoftmaxLoss: targets must be class indices in [0, ${V}), got ${targets[bad]} at row ${bad}`);
+  checkTargets(targets, V, 'linearSoftmaxLoss');
   if (options.softmaxOnHost === false) return engineSoftmaxLoss(rowsOf(parts), weight, bias, targets);
   const inputs = [...flat, weight, bias];
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -84,7 +75,7 @@ export function linearSoftmaxLoss(
     const dLogits = logits.dataSync() as Float32Array;
     logits.dispose();
     let total = 0;
-    for (let n = 0; n < N; n++) total += rowCrossEntropy(dLogits, n * V, V, targets[n]!, 1 / N);
+    for (let n = 0; n < N; n++) total += softmaxCrossEntropyRow(dLogits, n * V, V, targets[n]!, N);
     save([rows, w]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [savedRows, savedW] = saved as [tf.Tensor, tf.Tensor];

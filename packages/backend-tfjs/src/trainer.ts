@@ -3,7 +3,7 @@ import {
 } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from './backend.js';
-import { linearSoftmaxLoss } from './softmax-head.js';
+import { checkTargets, linearSoftmaxLoss } from './softmax-head.js';
 import { opPolicyFor } from './op-policy.js';
 import { fromTf, toTf, uploadSteps } from './tensor-convert.js';
 import { type ApplyOptions, type TfjsRnn, type TfjsRnnOutputs, createTfjsRnn } from './trainable-rnn.js';
@@ -109,8 +109,19 @@ function assignAll(variables: Readonly<Record<string, tf.Variable>>, values: Rea
   for (const [name, v] of Object.entries(variables)) tf.tidy(() => v.assign(toTf(values[name] as Tensor)));
 }
 
+/** The head's output gradients uploaded (null where the head gave none). */
+interface UploadedGrads {
+  readonly output: tf.Tensor | null;
+  readonly h: tf.Tensor | null;
+  readonly c: tf.Tensor | null;
+}
+
+function uploadGrads(g: GradOutput): UploadedGrads {
+  return { output: g.output ? toTf(g.output) : null, h: g.h ? toTf(g.h) : null, c: g.c ? toTf(g.c) : null };
+}
+
 /** The loss whose gradient is the head's: d/dθ sum(y ⊙ gY) = the backpropagated gY (gradients enter as constants). */
-function linkedLoss(out: TfjsRnnOutputs, g: { readonly output: tf.Tensor | null; readonly h: tf.Tensor | null; readonly c: tf.Tensor | null }): tf.Scalar {
+function linkedLoss(out: TfjsRnnOutputs, g: UploadedGrads): tf.Scalar {
   let loss: tf.Scalar = tf.scalar(0);
   if (g.output) loss = tf.add(loss, tf.sum(tf.mul(out.output, g.output)));
   if (g.h) loss = tf.add(loss, tf.sum(tf.mul(out.h, g.h)));
@@ -138,8 +149,7 @@ function checkHead(spec: RnnSpec, input: Tensor, head: TfjsSoftmaxHead): void {
   if (head.targets.length !== rows) {
     throw new ShapeError(`tfjs trainer: expected one target per output row (${rows}), got ${head.targets.length}`);
   }
-  const bad = head.targets.findIndex((t) => !(t >= 0 && t < (V ?? 0)));
-  if (bad >= 0) throw new ShapeError(`tfjs trainer: targets must be class indices in [0, ${V}), got ${head.targets[bad]} at row ${bad}`);
+  checkTargets(head.targets, V ?? 0, 'tfjs trainer');
 }
 
 /**
@@ -207,8 +217,7 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
               const kept = keepState(out);
               owned.push(...kept);
               seen = { output: y, kept };
-              const g = head(y);
-              return linkedLoss(out, { output: g.output ? toTf(g.output) : null, h: g.h ? toTf(g.h) : null, c: g.c ? toTf(g.c) : null });
+              return linkedLoss(out, uploadGrads(head(y)));
             }, Object.values(model.variables)),
           );
           const done = seen as { output: Tensor; kept: tf.Tensor[] } | null;
@@ -226,7 +235,7 @@ export function createTfjsTrainer(backend: TfjsBackend, spec: RnnSpec): TfjsTrai
           output = await fromTf(first[0] as tf.Tensor);
           kept = first.slice(1);
           const g = head(output);
-          const gT = await backend.run(() => ({ output: g.output ? toTf(g.output) : null, h: g.h ? toTf(g.h) : null, c: g.c ? toTf(g.c) : null }));
+          const gT = await backend.run(() => uploadGrads(g));
           owned.push(...[gT.output, gT.h, gT.c].filter((t): t is tf.Tensor => t !== null));
           taped = await backend.run(() => tf.variableGrads(() => linkedLoss(model.apply(x.steps, x.init, opts), gT), Object.values(model.variables)));
         }

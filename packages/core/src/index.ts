@@ -92,3 +92,4 @@ export { type GoldenResult, checkGoldenCase } from './golden-check.js';
 export { type ReferenceBackendOptions, createReferenceBackend } from './reference/reference-backend.js';
 export { type SafetensorsContent, readSafetensors, writeSafetensors } from './safetensors.js';
 export { type FloatArray, matmulAccumulate, transpose } from './reference/matmul.js';
+export { softmaxCrossEntropyRow } from './reference/softmax-cross-entropy.js';

@@ -1,4 +1,4 @@
-import { type Tensor, matmulAccumulate, transpose } from '@deeprnn/core';
+import { type Tensor, matmulAccumulate, softmaxCrossEntropyRow, transpose } from '@deeprnn/core';
 
 /** What the head and loss give back for one minibatch. */
 export interface HeadResult {
@@ -41,19 +41,9 @@ export function headForwardBackward(Y: Tensor, W: Tensor<'float32'>, b: Tensor<'
   const db = new Float64Array(V);
   let total = 0;
   for (let n = 0; n < N; n++) {
-    const o = n * V;
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v]!);
-    let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v]! - max);
-    const target = targets[n]!;
-    total += Math.log(sum) + max - logits[o + target]!;
     // logits become dlogits in place.
-    for (let v = 0; v < V; v++) {
-      const g = (Math.exp(logits[o + v]! - max) / sum - (v === target ? 1 : 0)) / N;
-      logits[o + v] = g;
-      db[v] = db[v]! + g;
-    }
+    total += softmaxCrossEntropyRow(logits, n * V, V, targets[n]!, N);
+    for (let v = 0; v < V; v++) db[v] = db[v]! + logits[n * V + v]!;
   }
   const dW = new Float64Array(V * F);
   matmulAccumulate(transpose(logits, N, V), 0, Y.data, 0, dW, 0, V, N, F);
