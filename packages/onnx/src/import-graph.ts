@@ -34,11 +34,12 @@ export function walkStack(graph: GraphProto, consts: ReadonlyMap<string, ProtoTe
   const known = new Set<string>([...w.env.keys(), '']);
   for (const node of topologicalOrder(graph.node ?? [], known)) {
     w.where = nodeLabel(node);
-    const outs = (node.output ?? []).filter((o) => o !== '');
     const results = RECURRENT.has(node.opType ?? '') ? recurrent(w, node) : [step(w, node)];
-    outs.forEach((o, i) => {
+    // Outputs bind by position: an omitted optional output is '' and keeps its slot (['', 'Y_h']
+    // makes the second output Y_h, not the first).
+    (node.output ?? []).forEach((o, i) => {
       const r = results[i];
-      if (r !== undefined) w.env.set(o, r);
+      if (o !== '' && r !== undefined) w.env.set(o, r);
     });
   }
   w.where = 'graph outputs';
