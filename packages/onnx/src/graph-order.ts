@@ -30,10 +30,11 @@ export function topologicalOrder(nodes: readonly NodeProto[], known: ReadonlySet
       readers.set(p, list);
     }
   });
+  // A queue read by index: `shift()` on an array moves every element, which made 800k nodes take 37 s.
   const ready = nodes.map((_, i) => i).filter((i) => waiting[i] === 0);
   const order: NodeProto[] = [];
-  while (ready.length > 0) {
-    const i = ready.shift() as number;
+  for (let head = 0; head < ready.length; head++) {
+    const i = ready[head] as number;
     order.push(nodes[i] as NodeProto);
     for (const r of readers.get(i) ?? []) {
       waiting[r] = (waiting[r] as number) - 1;
