@@ -3,10 +3,14 @@ import {
   validateParams,
 } from '@deeprnn/core';
 import { decodeModel } from './decode.js';
+import { topologicalOrder } from './graph-order.js';
 import { type StackGraph, walkStack } from './import-graph.js';
 import type { IoBinding, IoRole } from './stack-walk.js';
 import { stackToSpec } from './import-spec.js';
 import { loweringFromMetadata, specFromMetadata } from './metadata.js';
+import { MetadataMismatchError } from './metadata-error.js';
+import { checkLoopStructure } from './loop-structure.js';
+import { verifyLoopGraph } from './loop-verify.js';
 import { int64ToNumber } from './proto.js';
 import { type ProtoTensor, readTensorProto } from './tensor-proto.js';
 
@@ -100,7 +104,13 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
   const metaSpec = specFromMetadata(model.metadataProps);
   const producer = model.producerName ?? '';
   if (metaSpec !== null && loweringFromMetadata(model.metadataProps) === 'loop') {
-    return { ...fromNamedInitializers(metaSpec, consts, graph.input ?? [], graph.output ?? []), opset, producer, specSource: 'metadata' };
+    // The Loop body is not read back into a spec: the metadata gives it, and the graph must be
+    // exactly what export writes for it, or the file is refused.
+    topologicalOrder(graph.node ?? [], new Set([...consts.keys(), ...ranks.keys(), ''])); // every value read is provided, no cycle
+    checkLoopStructure(graph, consts, metaSpec);
+    const imported = fromNamedInitializers(metaSpec, consts, graph.input ?? [], graph.output ?? []);
+    verifyLoopGraph(graph, metaSpec, imported.params);
+    return { ...imported, opset, producer, specSource: 'metadata' };
   }
   const stack: StackGraph = walkStack(graph, consts, ranks);
   let { spec, params } = stackToSpec(stack);
@@ -117,17 +127,23 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
 
 function checkAgainstMetadata(graphSpec: RnnSpec, meta: RnnSpec): void {
   const f = Math.fround;
-  const problems: string[] = [];
+  const problems: [string, string][] = [];
   // rnn_tanh and rnn_relu are one ONNX operator; the activations (compared below) tell them apart.
   const family = (s: RnnSpec): string => (s.mode === 'rnn_relu' ? 'rnn_tanh' : s.mode);
-  if (family(graphSpec) !== family(meta)) problems.push(`mode: graph ${graphSpec.mode}, metadata ${meta.mode}`);
-  const keys = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'bidirectional', 'peepholes', 'inputForget', 'linearBeforeReset'] as const;
-  for (const k of keys) if (graphSpec[k] !== meta[k]) problems.push(`${k}: graph ${String(graphSpec[k])}, metadata ${String(meta[k])}`);
-  if ((graphSpec.clip === null) !== (meta.clip === null) || (meta.clip !== null && f(meta.clip) !== graphSpec.clip)) problems.push('clip');
-  const acts = (s: RnnSpec): string => JSON.stringify([...s.activations, ...s.reverseActivations].map((a) => [a.name, a.alpha === undefined ? null : f(a.alpha), a.beta === undefined ? null : f(a.beta)]));
-  if (acts(graphSpec) !== acts(meta)) problems.push('activations');
-  if (meta.tiedLayers && meta.numLayers >= 3 && !graphSpec.tiedLayers) problems.push('tiedLayers');
-  if (problems.length > 0) throw new FormatError(`import: metadata_props 'deeprnn.config' disagrees with the graph: ${problems.join('; ')}`);
+  if (family(graphSpec) !== family(meta)) problems.push(['mode', `mode: graph ${graphSpec.mode}, metadata ${meta.mode}`]);
+  const keys = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'bidirectional', 'projSize', 'peepholes', 'inputForget', 'linearBeforeReset'] as const;
+  for (const k of keys) if (graphSpec[k] !== meta[k]) problems.push([k, `${k}: graph ${String(graphSpec[k])}, metadata ${String(meta[k])}`]);
+  if ((graphSpec.clip === null) !== (meta.clip === null) || (meta.clip !== null && f(meta.clip) !== graphSpec.clip)) {
+    problems.push(['clip', `clip: graph ${String(graphSpec.clip)}, metadata ${String(meta.clip)}`]);
+  }
+  const acts = (list: RnnSpec['activations']): string => JSON.stringify(list.map((a) => [a.name, a.alpha === undefined ? null : f(a.alpha), a.beta === undefined ? null : f(a.beta)]));
+  if (acts(graphSpec.activations) !== acts(meta.activations)) problems.push([family(meta) === 'rnn_tanh' && graphSpec.mode !== meta.mode ? 'mode' : 'activations', 'activations']);
+  else if (acts(graphSpec.reverseActivations) !== acts(meta.reverseActivations)) problems.push(['reverseActivations', 'reverseActivations']);
+  if (meta.tiedLayers !== graphSpec.tiedLayers && meta.numLayers >= 3) problems.push(['tiedLayers', `tiedLayers: graph ${String(graphSpec.tiedLayers)}, metadata ${String(meta.tiedLayers)}`]);
+  const first = problems[0];
+  if (first !== undefined) {
+    throw new MetadataMismatchError(first[0], `import: metadata_props 'deeprnn.config' disagrees with the graph: ${problems.map((p) => p[1]).join('; ')}`);
+  }
 }
 
 function fromNamedInitializers(

@@ -4,6 +4,7 @@ export { gatesFromOnnx, gatesToOnnx, peepholesFromOnnx, peepholesToOnnx } from '
 export type { IoBinding, IoLayout, IoRole } from './stack-walk.js';
 export { type ImportOptions, type ImportedOnnx, importOnnx } from './import.js';
 export { CONFIG_KEY, LOWERING_KEY } from './metadata.js';
+export { MetadataMismatchError } from './metadata-error.js';
 export { type OnnxTestCase, type OnnxTestDataSet, loadOnnxTestCase, readTensorFile, runOnnxTestCase } from './backend-test.js';
 export { outputToOnnx, reverseWithinLengths, swapLeadingAxes } from './layout-convert.js';
 export type { ProtoTensor } from './tensor-proto.js';
