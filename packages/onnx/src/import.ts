@@ -121,6 +121,7 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
     specSource = 'metadata';
     if (spec.tiedLayers) params = Object.fromEntries(Object.entries(params).filter(([k]) => paramLayout(spec).some((s) => s.name === k)));
   }
+  checkParams(spec, params);
   const isTimeReversed = stack.layers[0]?.attrs.isReverseOnly === true;
   return { spec, params, inputs: stack.inputs, outputs: stack.outputs, isUnbatched: stack.isUnbatched, isTimeReversed, opset, producer, specSource };
 }
@@ -146,6 +147,16 @@ function checkAgainstMetadata(graphSpec: RnnSpec, meta: RnnSpec): void {
   }
 }
 
+/** Weights read from a file must pass the same checks as any others (shapes, finite values). */
+function checkParams(spec: RnnSpec, params: RnnParams): void {
+  try {
+    validateParams(spec, params);
+  } catch (e) {
+    if (e instanceof ParameterError) throw new FormatError(`import: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
 function fromNamedInitializers(
   spec: RnnSpec, consts: ReadonlyMap<string, ProtoTensor>, inputs: readonly { name?: string | null }[], outputs: readonly { name?: string | null }[],
 ): Omit<ImportedOnnx, 'opset' | 'producer' | 'specSource' | 'isTimeReversed'> & { isTimeReversed: false } {
@@ -160,12 +171,7 @@ function fromNamedInitializers(
       throw new FormatError(`import: initializer '${slot.name}' is malformed`, { cause: e });
     }
   }
-  try {
-    validateParams(spec, params);
-  } catch (e) {
-    if (e instanceof ParameterError) throw new FormatError(`import: ${e.message}`, { cause: e });
-    throw e;
-  }
+  checkParams(spec, params);
   const roles: Record<string, IoRole> = { input: 'input', h0: 'h0', c0: 'c0', sequence_lens: 'lengths', output: 'output', hN: 'hN', cN: 'cN' };
   const bind = (list: readonly { name?: string | null }[]): IoBinding[] =>
     list.filter((v) => !consts.has(v.name ?? '')).map((v) => {

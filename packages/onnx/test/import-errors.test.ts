@@ -118,6 +118,14 @@ describe('import rejects what is not a stacked RNN, saying which node and why', 
     expect(() => importOnnx(bytesOf(m))).toThrow(/reads 'weight_hr_l0', which no node, input or initializer provides/);
   });
 
+  it('a weight that is NaN (node graphs validate their weights as Loop graphs do)', () => {
+    const m = exported({ mode: 'gru', inputSize: 2, hiddenSize: 3 });
+    const R = m.graph!.initializer!.find((t) => t.name === 'R_l0')!;
+    R.rawData = Uint8Array.from(R.rawData!, (_, i) => (i < 4 ? [0, 0, 0xc0, 0x7f][i]! : R.rawData![i]!));
+    expect(() => importOnnx(bytesOf(m))).toThrow(FormatError);
+    expect(() => importOnnx(bytesOf(m))).toThrow(/is NaN, parameters must be finite/);
+  });
+
   it('operators from another domain', () => {
     const m = exported({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
     m.opsetImport!.push({ domain: 'com.microsoft', version: 1 });
