@@ -10,7 +10,7 @@ function withEditedMetadata(config: RnnConfig, lowering: 'node' | 'loop', edit: 
   const spec = defineSpec(config);
   const model = onnx.ModelProto.decode(exportOnnx(spec, initParams(spec, { seed: 7 }), { lowering, ...options }));
   const entry = model.metadataProps.find((p) => p.key === CONFIG_KEY)!;
-  const stored = JSON.parse(entry.value) as Record<string, unknown>;
+  const stored = JSON.parse(entry.value ?? '') as Record<string, unknown>;
   edit(stored);
   entry.value = JSON.stringify(stored);
   return onnx.ModelProto.encode(model).finish();
@@ -77,13 +77,13 @@ describe('a Loop-lowered model does not trust its stored config: each flipped fi
   it('a graph edited behind the metadata (one activation op swapped) is refused as a whole', () => {
     const spec = defineSpec(rnn);
     const model = onnx.ModelProto.decode(exportOnnx(spec, initParams(spec), { lowering: 'loop' }));
-    const loop = model.graph.node.find((n) => n.opType === 'Loop')!;
-    const body = loop.attribute.find((a) => a.name === 'body')!.g!;
-    const tanh = body.node.find((n) => n.opType === 'Tanh')!;
+    const loop = model.graph!.node!.find((n) => n.opType === 'Loop')!;
+    const body = loop.attribute!.find((a) => a.name === 'body')!.g!;
+    const tanh = body.node!.find((n) => n.opType === 'Tanh')!;
     tanh.opType = 'Sigmoid';
     expect(refusal(onnx.ModelProto.encode(model).finish()).field).toBe('activations');
     tanh.opType = 'Tanh';
-    body.node.push({ opType: 'Identity', input: [tanh.output[0]!], output: ['stray'] });
+    body.node!.push({ opType: 'Identity', input: [tanh.output![0]!], output: ['stray'] });
     expect(refusal(onnx.ModelProto.encode(model).finish()).field).toBe('graph');
   });
 

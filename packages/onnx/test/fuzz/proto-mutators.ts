@@ -157,7 +157,7 @@ const graphIo: ProtoMutator = (m, rng) => {
       v.name = 'renamed';
       break;
     case 3:
-      list.push(onnx.ValueInfoProto.create({ name: v.name }));
+      list.push(onnx.ValueInfoProto.create({ name: v.name ?? '' }));
       break;
     default:
       list.splice(list.indexOf(v), 1);
@@ -220,7 +220,7 @@ const blowUp: ProtoMutator = (m, rng) => {
   const g = m.graph as Graph;
   const node = pick(rng, g.node ?? []);
   if (!node) return;
-  const copies = Array.from({ length: 500 + int(rng, 1500) }, (_, i) => onnx.NodeProto.create({ ...node, name: `copy${i}`, output: rng.nextFloat() < 0.5 ? node.output : (node.output ?? []).map((o) => `${o}_${i}`) }));
+  const copies = Array.from({ length: 500 + int(rng, 1500) }, (_, i) => onnx.NodeProto.create({ opType: node.opType ?? '', input: node.input ?? [], attribute: node.attribute ?? [], name: `copy${i}`, output: rng.nextFloat() < 0.5 ? node.output ?? [] : (node.output ?? []).map((o) => `${o}_${i}`) }));
   g.node = [...copies, ...(g.node ?? [])];
 };
 
