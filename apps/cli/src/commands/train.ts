@@ -216,12 +216,14 @@ export function registerTrainCommand(program: Command): void {
     const out = f.out;
     const ckpt = join(out, 'checkpoint.safetensors');
     if (f.resume && !existsSync(ckpt)) throw new InputError(`--resume: expected a checkpoint at ${ckpt}, found none`);
+    // The checkpoint is read and checked against the flags before anything is loaded or written.
+    const saved = f.resume ? await readCheckpoint(ckpt) : null;
+    if (saved) refuseChangedRecipe(cmd, recipeFromFlags(f, layers, saved.config.model.vocabSize), saved.config, ckpt);
     prepareOutputFolder(out, '--out');
     const corpus = await corpusFromFlags(f, log);
     let state: TrainingState;
-    if (f.resume) {
-      state = await readCheckpoint(ckpt);
-      refuseChangedRecipe(cmd, recipeFromFlags(f, layers, state.config.model.vocabSize), state.config, ckpt);
+    if (saved) {
+      state = saved;
       if (state.vocab.join('\u0000') !== corpus.vocab.tokens.join('\u0000')) {
         throw new ConfigError(`--resume: the checkpoint's vocabulary differs from this corpus's; use the same --corpus and --max-tokens`);
       }
