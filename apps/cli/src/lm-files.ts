@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RNN_MODES } from '@deeprnn/core';
 import { HEAD_WEIGHT, type LanguageModel, MODEL_FILES, type TrainingState, loadCheckpoint, loadModel, lmSpec } from '@deeprnn/lm';
@@ -7,6 +7,9 @@ import { requireInputPath } from './file-checks.js';
 
 // Checkpoints and saved models are checked field by field when they are read, so that a hand-edited
 // or damaged file is refused with the field's name instead of training or sampling something else.
+
+/** The metadata key of a saved model (packages/lm/src/saved-model.ts). */
+const SAVED_MODEL_KEY = 'deeprnn.lm.model';
 
 type Check = (value: unknown) => boolean;
 const isInt = (min: number): Check => (v) => Number.isSafeInteger(v) && (v as number) >= min;
@@ -92,6 +95,37 @@ export async function readCheckpoint(path: string): Promise<TrainingState> {
   return st;
 }
 
+/**
+ * The JSON metadata of a saved model's safetensors header (the header only: the weights can be large),
+ * or null when the file has none under the model key (a checkpoint, say).
+ */
+function savedModelMetadata(file: string): unknown {
+  const fd = openSync(file, 'r');
+  try {
+    const size = Buffer.alloc(8);
+    if (readSync(fd, size, 0, 8, 0) < 8) return null;
+    const length = Number(size.readBigUInt64LE(0));
+    if (length > 100 * 2 ** 20 || length > statSync(file).size) return null;
+    const header = Buffer.alloc(length);
+    readSync(fd, header, 0, length, 8);
+    const meta = (JSON.parse(header.toString('utf8')) as { __metadata__?: Record<string, string> }).__metadata__?.[SAVED_MODEL_KEY];
+    return meta === undefined ? null : JSON.parse(meta);
+  } catch {
+    return null; // loadModel says what is wrong with the file itself
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The fields of a saved model's metadata that loading relies on. */
+function checkSavedModelFields(file: string, where: string): void {
+  const meta = savedModelMetadata(file);
+  if (meta === null) return;
+  const rnn = field(meta, 'rnn');
+  if (typeof rnn !== 'object' || rnn === null) throw new InputError(`${where}: rnn: expected the RNN config object, got ${shown(rnn)}`);
+  checkVocab(field(meta, 'vocab'), null, where);
+}
+
 /** Reads and checks a model folder written by `deeprnn train` (or a checkpoint file). */
 export async function readLanguageModel(path: string): Promise<LanguageModel> {
   requireInputPath(path, '--model');
@@ -100,6 +134,7 @@ export async function readLanguageModel(path: string): Promise<LanguageModel> {
     throw new InputError(`--model: expected a folder written by \`deeprnn train\` (with ${MODEL_FILES.weights}) or a checkpoint file, got ${path} without ${MODEL_FILES.weights}`);
   }
   const where = `model ${isFolder ? join(path, MODEL_FILES.weights) : path}`;
+  checkSavedModelFields(isFolder ? join(path, MODEL_FILES.weights) : path, where);
   let lm: LanguageModel;
   try {
     lm = await loadModel(path);

@@ -97,7 +97,7 @@ beforeAll(() => {
     modelLacksField: editedModel('model-lacks-field', (m) => void delete m.rnn),
     modelDuplicateVocab: editedModel('model-duplicate-vocab', (m) => void ((m.vocab as string[])[3] = (m.vocab as string[])[1]!)),
   };
-  copyFileSync(join(fx.edited.ckptNotJson, 'checkpoint.safetensors'), join(fx.edited.ckptNotJson, 'not-json.safetensors'));
+  copyFileSync(join(fx.edited.ckptNotJson!, 'checkpoint.safetensors'), join(fx.edited.ckptNotJson!, 'not-json.safetensors'));
 }, 120_000);
 
 interface BadInput {
@@ -163,7 +163,7 @@ const CASES: readonly BadInput[] = [
   { name: 'checkpoint duplicated vocabulary', args: resume(() => fx.edited.ckptDuplicateVocab!), exitCode: input, says: /vocab: expected distinct tokens, got .* twice/ },
   { name: 'generate on a checkpoint with bad JSON', args: () => ['generate', '--model', join(fx.edited.ckptNotJson!, 'not-json.safetensors')], exitCode: input, says: /model .*: expected a deeprnn language model: .*not JSON/ },
   { name: 'model metadata not JSON', args: () => ['generate', '--model', fx.edited.modelNotJson!], exitCode: input, says: /model .*model.safetensors: expected a deeprnn language model/ },
-  { name: 'model metadata lacks a field', args: () => ['generate', '--model', fx.edited.modelLacksField!], exitCode: input, says: /model .*model.safetensors: expected a deeprnn language model/ },
+  { name: 'model metadata lacks a field', args: () => ['generate', '--model', fx.edited.modelLacksField!], exitCode: input, says: /model .*model.safetensors: rnn: expected the RNN config object, got nothing \(the field is missing\)/ },
   { name: 'model duplicated vocabulary', args: () => ['generate', '--model', fx.edited.modelDuplicateVocab!], exitCode: input, says: /vocab: expected distinct tokens, got .* twice/ },
   // Files and folders to write (output errors).
   { name: 'export --out in a missing folder', ...exportGolden(() => join(fx.dir, 'no-such-folder', 'x.onnx')), exitCode: output, says: /--out: expected a file in an existing folder, but the folder .* does not exist/ },
