@@ -58,8 +58,10 @@ function oneLine(text: string): string {
  */
 export function describeFailure(e: unknown): FailureReport {
   if (e instanceof CommanderError) {
-    // --help and --version end this way too, with code 0 and their text already on stdout.
+    // --help and --version end this way too, with code 0 and their text already on stdout; no command
+    // at all prints the help on stderr, a usage error.
     if (e.exitCode === 0) return { line: null, exitCode: 0 };
+    if (e.code === 'commander.help') return { line: null, exitCode: EXIT_CODES.usage };
     return { line: `${oneLine(e.message.replace(/^error: /, ''))} (--help lists the options)`, exitCode: EXIT_CODES.usage };
   }
   if (e instanceof UsageError || e instanceof InputError || e instanceof OutputError) {
