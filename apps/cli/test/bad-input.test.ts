@@ -130,6 +130,7 @@ const CASES: readonly BadInput[] = [
   { name: 'generate --temperature -1', args: () => ['generate', '--model', fx.run, '--temperature', '-1'], exitCode: usage, says: /expected a number >= 0/ },
   { name: 'train --epochs -1', args: () => ['train', '--corpus', fx.corpus, '--epochs', '-1'], exitCode: usage, says: /--epochs must be an integer >= 1, got '-1'/ },
   { name: 'train --mode weird', args: () => ['train', '--corpus', fx.corpus, '--mode', 'weird'], exitCode: usage, says: /--mode must be one of rnn_tanh/ },
+  { name: 'train --dropout 1.5', args: () => ['train', '--corpus', fx.corpus, '--dropout', '1.5'], exitCode: usage, says: /dropout must be a number in \[0, 1\), got 1.5/ },
   { name: 'depth --layers 0,1', args: () => ['depth', '--layers', '0,1'], exitCode: usage, says: /--layers must be a comma-separated list of depths/ },
   { name: 'unknown option', args: () => ['info', '--bogus'], exitCode: usage, says: /unknown option '--bogus'/ },
   { name: 'export --golden with --config', args: () => ['export', '--golden', GOLDEN, '--config', fx.config, '--out', join(fx.dir, 'x.onnx')], exitCode: usage, says: /--golden takes config and weights from the case; drop --config/ },

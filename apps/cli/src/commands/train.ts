@@ -76,7 +76,8 @@ export function addRecipeOptions(cmd: Command): Command {
 
 /** Checks every recipe flag before any work starts (the corpus, the backend); throws a usage error. */
 export function checkRecipeFlags(f: RecipeFlags, layers: readonly number[]): void {
-  for (const n of layers) recipeFromFlags(f, n, 2);
+  // The model itself too (sizes, dropout), with a stand-in vocabulary: ConfigError names the field.
+  for (const n of layers) lmSpec(recipeFromFlags(f, n, 2).model);
   int(f.maxTokens, 'max-tokens', 0);
   int(f.sampleEvery, 'sample-every', 0);
   singleBackend(f, TRAINING_BACKENDS);
