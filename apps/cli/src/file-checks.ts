@@ -1,4 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { dirname, join, resolve } from 'node:path';
 import { InputError, OutputError } from './cli-errors.js';
 
@@ -68,5 +69,14 @@ export function readInputFile<T>(path: string, what: string, expected: string, r
     return read(path);
   } catch (e) {
     throw new InputError(`${what} ${path}: expected ${expected}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/** Writes an output file atomically (temp file + rename); a failure (disk full, say) names the file. */
+export async function writeOutputFile(path: string, what: string, data: Uint8Array | string): Promise<void> {
+  try {
+    await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  } catch (e) {
+    throw new OutputError(`${what}: cannot write ${path}: ${reason(e)}`, { cause: e });
   }
 }

@@ -49,8 +49,10 @@ function shown(v: unknown): string {
   return v === undefined ? 'nothing (the field is missing)' : JSON.stringify(v);
 }
 
-function why(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/** The error's message without a leading `<path>: ` (our line names the file already). */
+function why(e: unknown, path = ''): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return path !== '' && text.startsWith(`${path}: `) ? text.slice(path.length + 2) : text;
 }
 
 /** Refuses a vocabulary that is not a list of distinct strings of the expected size. */
@@ -89,7 +91,7 @@ export async function readCheckpoint(path: string): Promise<TrainingState> {
   try {
     st = await loadCheckpoint(path);
   } catch (e) {
-    throw new InputError(`${where}: expected a deeprnn LM checkpoint: ${why(e)}`, { cause: e });
+    throw new InputError(`${where}: expected a deeprnn LM checkpoint: ${why(e, path)}`, { cause: e });
   }
   checkTrainingState(st, where);
   return st;
@@ -133,13 +135,14 @@ export async function readLanguageModel(path: string): Promise<LanguageModel> {
   if (isFolder && !existsSync(join(path, MODEL_FILES.weights))) {
     throw new InputError(`--model: expected a folder written by \`deeprnn train\` (with ${MODEL_FILES.weights}) or a checkpoint file, got ${path} without ${MODEL_FILES.weights}`);
   }
-  const where = `model ${isFolder ? join(path, MODEL_FILES.weights) : path}`;
-  checkSavedModelFields(isFolder ? join(path, MODEL_FILES.weights) : path, where);
+  const file = isFolder ? join(path, MODEL_FILES.weights) : path;
+  const where = `model ${file}`;
+  checkSavedModelFields(file, where);
   let lm: LanguageModel;
   try {
     lm = await loadModel(path);
   } catch (e) {
-    throw new InputError(`${where}: expected a deeprnn language model: ${why(e)}`, { cause: e });
+    throw new InputError(`${where}: expected a deeprnn language model: ${why(e, file)}`, { cause: e });
   }
   const head = lm.params[HEAD_WEIGHT];
   checkVocab(lm.vocab.tokens, head?.shape[0] ?? null, where);

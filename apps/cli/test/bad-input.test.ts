@@ -172,7 +172,7 @@ const CASES: readonly BadInput[] = [
   { name: 'export --out in a read-only folder', ...exportGolden(() => join(fx.readOnlyDir, 'x.onnx')), exitCode: output, says: /--out: expected a writable folder, but .* cannot be written/ },
   { name: 'train --out a read-only folder', args: () => ['train', '--corpus', fx.corpus, '--out', fx.readOnlyDir], exitCode: output, says: /--out: expected a writable folder, but .* cannot be written/ },
   { name: 'train --out under a file', args: () => ['train', '--corpus', fx.corpus, '--out', join(fx.corpus, 'sub')], exitCode: output, says: /--out: cannot create the folder .*: .*ENOTDIR/ },
-  { name: 'disk full while exporting', ...exportGolden(() => join(fx.dir, 'full.onnx'), { NODE_OPTIONS: `--import ${INJECT_ENOSPC}` }), exitCode: output, says: /cannot write.*: no space left on device \(ENOSPC\)/ },
+  { name: 'disk full while exporting', ...exportGolden(() => join(fx.dir, 'full.onnx'), { NODE_OPTIONS: `--import ${INJECT_ENOSPC}` }), exitCode: output, says: /--out: cannot write .*full.onnx: no space left on device \(ENOSPC\)/ },
 ];
 
 function expectOneCleanLine(stderr: string, says: RegExp): void {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type RnnConfig, type RnnParams, type RnnSpec, defineSpec, parseGoldenCase, readSafetensors } from '@deeprnn/core';
 import type { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
 import { UsageError } from '../cli-errors.js';
-import { readInputFile as fromFile, requireOutputFile } from '../file-checks.js';
+import { readInputFile as fromFile, requireOutputFile, writeOutputFile } from '../file-checks.js';
 import { integerIn, oneOf } from '../flag-values.js';
 
 const LOWERINGS = ['auto', 'node', 'loop'] as const;
@@ -50,7 +49,7 @@ export function registerExportCommand(program: Command): void {
       const { spec, params } = loadModel(opts);
       const { exportOnnx, chooseLowering } = await import('@deeprnn/onnx');
       const bytes = exportOnnx(spec, params, { opset: opts.opset, lowering: opts.lowering, sequenceLengths: opts.lengths === true });
-      await writeFileAtomic(opts.out, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      await writeOutputFile(opts.out, '--out', bytes);
       process.stdout.write(`wrote ${opts.out} (${bytes.length} bytes, opset ${opts.opset}, ${chooseLowering(spec, opts.lowering)} lowering, ${spec.mode} x ${spec.numLayers} layers)\n`);
     });
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { specToConfig, writeSafetensors } from '@deeprnn/core';
 import type { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
-import { readInputFile, requireOutputFile } from '../file-checks.js';
+import { readInputFile, requireOutputFile, writeOutputFile } from '../file-checks.js';
 
 interface ImportCommandOptions {
   out: string;
@@ -24,8 +23,8 @@ export function registerImportCommand(program: Command): void {
       const imported = readInputFile(model, 'import', 'an ONNX model', (p) => importOnnx(new Uint8Array(readFileSync(p))));
       const config = specToConfig(imported.spec);
       const weights = writeSafetensors(imported.params, { format: 'pt', 'deeprnn.config': JSON.stringify(config) });
-      await writeFileAtomic(opts.out, Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength));
-      await writeFileAtomic(opts.configOut, `${JSON.stringify(config, null, 2)}\n`);
+      await writeOutputFile(opts.out, '--out', weights);
+      await writeOutputFile(opts.configOut, '--config-out', `${JSON.stringify(config, null, 2)}\n`);
       process.stdout.write(`read ${model} (producer ${imported.producer || 'unknown'}, opset ${imported.opset}, spec from ${imported.specSource})\n`);
       process.stdout.write(`wrote ${opts.out} (${Object.keys(imported.params).length} tensors) and ${opts.configOut}: ${JSON.stringify(config)}\n`);
       if (imported.isTimeReversed) {
