@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { InputError } from './cli-errors.js';
 
 /** One thing `deeprnn golden` runs: a JSON case file, or a directory in the ONNX backend-test layout. */
 export type GoldenTarget =
@@ -13,7 +14,7 @@ export type GoldenTarget =
 export function collectGoldenTargets(paths: readonly string[]): GoldenTarget[] {
   const out: GoldenTarget[] = [];
   const visit = (path: string): void => {
-    if (!existsSync(path)) throw new Error(`no such file or directory: ${path}`);
+    if (!existsSync(path)) throw new InputError(`golden: expected a file or folder, but ${path} does not exist`);
     if (statSync(path).isDirectory()) {
       if (existsSync(join(path, 'model.onnx'))) {
         out.push({ kind: 'onnx-test-dir', path });

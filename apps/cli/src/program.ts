@@ -9,13 +9,22 @@ import { registerGoldenCommand } from './commands/golden.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerTrainCommand } from './commands/train.js';
+import { setVerboseNotices } from './notices.js';
 
-/** The `deeprnn` command with every subcommand registered. */
+/**
+ * The `deeprnn` command with every subcommand registered. Parse errors are thrown (not printed, not
+ * exited on) so that the caller reports them as one line with the usage exit code; subcommands
+ * inherit that because it is set before they are added.
+ */
 export function buildProgram(): Command {
   const program = new Command('deeprnn')
     .description('Stacked (deep) RNNs with one semantics and interchangeable backends')
     .version('0.1.0')
-    .showHelpAfterError();
+    .option('--debug', 'on failure, print the stack trace instead of one line')
+    .option('--verbose', 'print every backend start-up notice in full (default: one line per backend)')
+    .hook('preAction', (root) => setVerboseNotices(root.opts<{ verbose?: boolean }>().verbose === true))
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
   registerInfoCommand(program);
   registerDemoCommand(program);
   registerGoldenCommand(program);

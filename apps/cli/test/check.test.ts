@@ -58,7 +58,7 @@ describe('deeprnn check (backends)', () => {
     expect(io.stdout).toMatch(/onnx-round-trip\s+0\s+-\s+skipped \(no ONNX codec/);
     // Backends that do not load are skipped with a note when none were named.
     expect(io.stderr).toMatch(/skipping onnxruntime: no package for onnxruntime/);
-    expect(io.stderr).toMatch(/note: reference says hello/);
+    expect(io.stderr).toMatch(/note: reference runs on .*; one start-up notice: --verbose or `deeprnn info` prints them/);
   });
 
   it('exits 1 on a failing property and prints the command that replays it', async () => {
@@ -66,7 +66,7 @@ describe('deeprnn check (backends)', () => {
     const code = await runBackendChecks({ backends: ['broken'], runs: 20, seed: 5, properties: ['agreement', 'determinism'] }, io);
     expect(code).toBe(1);
     expect(io.stdout).toMatch(/broken\s+agreement\s+\d+\s+\S+\s+FAIL/);
-    expect(io.stdout).toMatch(/replay: deeprnn check --backends broken --properties agreement --runs 20 --seed 5 --path '[\d:]+'/);
+    expect(io.stdout).toMatch(/replay: deeprnn check --backend broken --properties agreement --runs 20 --seed 5 --path '[\d:]+'/);
     expect(io.stdout.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
   });
 

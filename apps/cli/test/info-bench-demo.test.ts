@@ -31,8 +31,8 @@ describe('deeprnn bench', () => {
 
   it('rejects an unknown config', () => {
     const r = runCli(['bench', '--config', 'huge', '--json']);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/unknown config 'huge'/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/argument 'huge' is invalid. expected one of d2l, medium, latency, long/);
   });
 });
 

@@ -53,11 +53,11 @@ describe('deeprnn export / import', () => {
 
   it('refuses contradictory or missing arguments and corrupt files with a message', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deeprnn-onnx-'));
-    expect(runCli(['export', '--out', join(dir, 'x.onnx')]).stderr).toMatch(/give --config C\.json and --weights W\.safetensors, or --golden CASE\.json/);
+    expect(runCli(['export', '--out', join(dir, 'x.onnx')]).stderr).toMatch(/expected --config C\.json and --weights W\.safetensors, or --golden CASE\.json/);
     writeFileSync(join(dir, 'bad.onnx'), Buffer.from([8, 7, 0x12, 0xff, 0xff, 0xff, 0x7f, 1, 2]));
     const r = runCli(['import', join(dir, 'bad.onnx'), '--out', join(dir, 'w.safetensors'), '--config-out', join(dir, 'c.json')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/FormatError \(E_FORMAT\)/);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^deeprnn: import .*bad.onnx: expected an ONNX model: .*protobuf/);
   });
 });
 

@@ -3,8 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The built CLI entry (tests run after `build`). */
-export const cliMain: string = resolve(here, '../dist/main.js');
+/**
+ * The built CLI entry (tests run after `build`). DEEPRNN_CLI_MAIN points the tests at another build,
+ * e.g. an older commit's, to count how the bad-input table fared before a change.
+ */
+export const cliMain: string = process.env.DEEPRNN_CLI_MAIN ?? resolve(here, '../dist/main.js');
 /** Repository root. */
 export const repoRoot: string = resolve(here, '../../..');
 

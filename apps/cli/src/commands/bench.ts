@@ -1,45 +1,42 @@
 import { type RnnMode, RNN_MODES, defineSpec, initParams, tensor } from '@deeprnn/core';
 import type { Command } from 'commander';
+import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, backendSelection } from '../backend-options.js';
 import { type BackendChoice, loadBackend } from '../backends.js';
 import { BENCH_CONFIGS, forwardFlops } from '../bench-configs.js';
+import { UsageError } from '../cli-errors.js';
+import { integerAtLeast, oneOf, repeatable } from '../flag-values.js';
+import { printNotices } from '../notices.js';
 import { formatTable, sig } from '../table.js';
 import { trainerFor } from '../trainer-for.js';
 import { medianMs } from '../timing.js';
 import { type BenchRow, runTorchBench } from '../torch-bench.js';
 
-interface BenchOptions {
+interface BenchOptions extends BackendFlags {
   train?: boolean;
-  layers: string;
-  backend: string[];
-  engine?: string;
-  provider?: string;
-  mode: string[];
-  config: string[];
+  layers?: number[];
+  mode?: RnnMode[];
+  config?: string[];
   json?: boolean;
   withTorch?: boolean;
-  repeats: string;
+  repeats: number;
 }
 
-const collect = (v: string, acc: string[]): string[] => [...acc, v];
+const BACKENDS: BackendOptionsSpec = { purpose: 'backend to time', isRepeatable: true, defaults: ['reference'] };
 
-/** Backends as the bench names them: `reference` runs float32 and float64 side by side. */
-function expandBackends(names: readonly string[], opts: BenchOptions): BackendChoice[] {
-  return names.flatMap((name): BackendChoice[] => {
-    if (name === 'reference') return [{ name, dtype: 'float32' }, { name, dtype: 'float64' }];
-    if (name === 'tfjs' && opts.engine) return [{ name, engine: opts.engine }];
-    if (name === 'onnxruntime' && opts.provider) return [{ name, provider: opts.provider }];
-    return [{ name }];
-  });
+/** Backends as the bench times them: `reference` without --dtype runs float32 and float64 side by side. */
+function expandBackends(choices: readonly BackendChoice[]): BackendChoice[] {
+  return choices.flatMap((c): BackendChoice[] => (c.name === 'reference' && c.dtype === undefined ? [{ ...c, dtype: 'float32' }, { ...c, dtype: 'float64' }] : [c]));
 }
 
 async function benchForward(choice: BackendChoice, modes: RnnMode[], configs: string[], repeats: number, log: (s: string) => void): Promise<BenchRow[]> {
-  const { backend, notices } = await loadBackend(choice);
-  for (const n of notices) log(`note: ${n}`);
+  const loaded = await loadBackend(choice);
+  printNotices(loaded);
+  const { backend } = loaded;
   const rows: BenchRow[] = [];
   try {
     for (const configName of configs) {
       const c = BENCH_CONFIGS[configName];
-      if (!c) throw new Error(`unknown config '${configName}' (known: ${Object.keys(BENCH_CONFIGS).join(', ')})`);
+      if (!c) throw new UsageError(`--config: expected one of ${Object.keys(BENCH_CONFIGS).join(', ')}, got '${configName}'`);
       for (const mode of modes) {
         const spec = defineSpec({ mode, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers });
         if (backend.unsupported(spec) !== null) continue;
@@ -66,8 +63,9 @@ async function benchForward(choice: BackendChoice, modes: RnnMode[], configs: st
 /** Times the d2l language-model training step (forward, backward, clipping, SGD) per backend, mode and depth. */
 async function benchTrain(choice: BackendChoice, modes: RnnMode[], layers: number[], repeats: number, log: (s: string) => void): Promise<BenchRow[]> {
   const { timeTrainStep } = await import('@deeprnn/lm');
-  const { backend, notices } = await loadBackend(choice);
-  for (const n of notices) log(`note: ${n}`);
+  const loaded = await loadBackend(choice);
+  printNotices(loaded);
+  const { backend } = loaded;
   const rows: BenchRow[] = [];
   const [T, B, V, H] = [35, 32, 28, 256];
   try {
@@ -99,31 +97,27 @@ async function benchTrain(choice: BackendChoice, modes: RnnMode[], layers: numbe
 
 /** `deeprnn bench`: forward-pass speed per backend, mode and config (median of repeats), optionally against PyTorch. */
 export function registerBenchCommand(program: Command): void {
-  program
-    .command('bench')
+  addBackendOptions(program.command('bench'), BACKENDS)
     .description('time forward passes: ms per call (median), tokens/s, GFLOP/s, ratio to PyTorch')
-    .option('--backend <name>', 'backend (repeatable): reference (float32 and float64), onnxruntime, tfjs', collect, [])
-    .option('--engine <engine>', 'tfjs engine: webgpu, wasm, cpu, tfjs-node, tfjs-node-gpu')
-    .option('--provider <ep>', 'onnxruntime execution provider: cuda, webgpu, cpu')
-    .option('--mode <mode>', `mode (repeatable): ${RNN_MODES.join(', ')}`, collect, [])
-    .option('--config <name>', `config (repeatable): ${Object.keys(BENCH_CONFIGS).join(', ')}`, collect, [])
-    .option('--repeats <n>', 'timed repeats per measurement (median taken)', '7')
+    .option('--mode <mode>', `mode (repeatable): ${RNN_MODES.join(', ')} (default: all)`, repeatable(oneOf(RNN_MODES)))
+    .option('--config <name>', `config (repeatable): ${Object.keys(BENCH_CONFIGS).join(', ')} (default: d2l)`, repeatable(oneOf(Object.keys(BENCH_CONFIGS))))
+    .option('--repeats <n>', 'timed repeats per measurement (median taken)', integerAtLeast(1), 7)
     .option('--train', 'time the d2l language-model training step instead (vocab 28, hidden 256, T=35, B=32)')
-    .option('--layers <list>', 'with --train: depths to time', '1,3')
+    .option('--layers <list>', 'with --train: depths to time (default: 1,3)', repeatable(integerAtLeast(1)))
     .option('--with-torch', 'also run tools/bench/torch_bench.py (PyTorch, one thread) and print ratios')
     .option('--json', 'one JSON object per line')
     .addHelpText('after', '\nGFLOP/s counts 2 x the multiply-adds of the gate products (input and hidden) and projections.')
     .action(async (opts: BenchOptions) => {
-      const modes = (opts.mode.length > 0 ? opts.mode : [...RNN_MODES]) as RnnMode[];
-      const configs = opts.config.length > 0 ? opts.config : ['d2l'];
-      const backends = expandBackends(opts.backend.length > 0 ? opts.backend : ['reference'], opts);
+      const modes = opts.mode ?? [...RNN_MODES];
+      const configs = opts.config ?? ['d2l'];
+      const backends = expandBackends(backendSelection(opts, BACKENDS).choices);
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       const rows: BenchRow[] = [];
-      const layers = opts.layers.split(',').map(Number);
+      const layers = opts.layers ?? [1, 3];
       for (const choice of backends) {
         // Training rows time at most 9 steps after 3 warm-ups: a 3-layer reference step takes about 1 s.
-        if (opts.train) rows.push(...(await benchTrain(choice, modes, layers, Math.min(Number(opts.repeats), 9), log)));
-        else rows.push(...(await benchForward(choice, modes, configs, Number(opts.repeats), log)));
+        if (opts.train) rows.push(...(await benchTrain(choice, modes, layers, Math.min(opts.repeats, 9), log)));
+        else rows.push(...(await benchForward(choice, modes, configs, opts.repeats, log)));
       }
       let torch: BenchRow[] = [];
       if (opts.withTorch) {

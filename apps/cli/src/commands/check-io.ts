@@ -10,8 +10,9 @@ export interface CheckCommandOptions {
   readonly properties?: readonly PropertyName[];
   readonly json?: boolean;
   readonly onnx?: string;
-  readonly engine?: string;
-  readonly provider?: string;
+  readonly dtype?: BackendChoice['dtype'];
+  readonly engine?: BackendChoice['engine'];
+  readonly provider?: BackendChoice['provider'];
 }
 
 /** What `check` needs from the outside world; tests replace it. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type OnnxGraphRunner, type OnnxRunOutput, checkOnnxModel } from '@deeprnn/conformance';
 import { type RnnParams, type RnnSpec, type RnnState, type Tensor, tensor } from '@deeprnn/core';
+import { readInputFile } from '../file-checks.js';
 import { formatTable, sci } from '../table.js';
 import { type CheckCommandOptions, type CheckIo, DEFAULT_IO, hasFunctions } from './check-io.js';
 
@@ -139,8 +140,8 @@ export async function runOnnxModelCheck(file: string, opts: CheckCommandOptions,
     io.err(`deeprnn check --onnx needs ${missing.join(' and ')}, which could not be imported; install and build them (npm install, npm run build) and try again.\n`);
     return 2;
   }
-  const bytes = new Uint8Array(readFileSync(file));
-  const imported: unknown = await (onnxMod.importOnnx as (b: Uint8Array) => unknown)(bytes);
+  const bytes = readInputFile(file, '--onnx', 'an ONNX model', (p) => new Uint8Array(readFileSync(p)));
+  const imported: unknown = await readInputFile(file, '--onnx', 'an ONNX model', () => (onnxMod.importOnnx as (b: Uint8Array) => unknown)(bytes));
   if (!isImportedModel(imported)) {
     io.err(`deeprnn check --onnx: @deeprnn/onnx's importOnnx returned no spec, params and graph bindings for ${file}.\n`);
     return 2;

@@ -3,7 +3,10 @@ import {
 } from '@deeprnn/conformance';
 import type { Backend } from '@deeprnn/core';
 import { type Command, InvalidArgumentError } from 'commander';
+import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, backendSelection } from '../backend-options.js';
 import { BACKEND_NAMES, type BackendChoice, type LoadedBackend } from '../backends.js';
+import { requireInputFile } from '../file-checks.js';
+import { printNotices } from '../notices.js';
 import { formatTable, sci } from '../table.js';
 import { type CheckCommandOptions, type CheckIo, DEFAULT_IO, hasFunctions } from './check-io.js';
 import { runOnnxModelCheck } from './check-onnx.js';
@@ -19,10 +22,6 @@ export interface CheckRow {
   readonly result: PropertyResult;
 }
 
-function list(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-}
-
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
@@ -36,7 +35,7 @@ function integer(value: string): number {
 }
 
 function propertyList(value: string): PropertyName[] {
-  const names = list(value);
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   for (const n of names) {
     if (!(PROPERTY_NAMES as readonly string[]).includes(n)) {
       throw new InvalidArgumentError(`unknown property '${n}' (known: ${PROPERTY_NAMES.join(', ')})`);
@@ -54,7 +53,7 @@ function replayCommand(backend: string, r: PropertyResult, runs: number | undefi
   const f = r.failure;
   if (!f) return '';
   const runsFlag = runs === undefined ? '' : ` --runs ${runs}`;
-  return `deeprnn check --backends ${backend} --properties ${r.property}${runsFlag} --seed ${f.seed} --path '${f.path}'`;
+  return `deeprnn check --backend ${backend} --properties ${r.property}${runsFlag} --seed ${f.seed} --path '${f.path}'`;
 }
 
 function resultCell(r: PropertyResult): string {
@@ -93,6 +92,7 @@ export async function runBackendChecks(opts: CheckCommandOptions, io: CheckIo = 
   for (const name of names) {
     const choice: BackendChoice = {
       name,
+      ...(opts.dtype ? { dtype: opts.dtype } : {}),
       ...(opts.engine ? { engine: opts.engine } : {}),
       ...(opts.provider ? { provider: opts.provider } : {}),
     };
@@ -107,7 +107,7 @@ export async function runBackendChecks(opts: CheckCommandOptions, io: CheckIo = 
       } else io.err(`note: skipping ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
       continue;
     }
-    for (const n of first.notices) io.err(`note: ${n}\n`);
+    printNotices(first, io.err);
     const { backend } = first;
     let isFirstHandedOut = false;
     // The first backend is the one under test; later ones are spares that `dispose` may dispose.
@@ -155,18 +155,19 @@ export async function runBackendChecks(opts: CheckCommandOptions, io: CheckIo = 
   return failed > 0 ? 1 : 0;
 }
 
+/** The flags of `deeprnn check` as commander parses them. */
+type CheckFlags = Omit<CheckCommandOptions, 'backends' | 'dtype' | 'engine' | 'provider'> & BackendFlags;
+
+const BACKENDS: BackendOptionsSpec = { purpose: 'backends to check (default: every one that loads)', isRepeatable: true, defaults: BACKEND_NAMES };
+
 /** `deeprnn check`: the conformance properties outside vitest, or `--onnx M.onnx` against onnxruntime. */
 export function registerCheckCommand(program: Command): void {
-  program
-    .command('check')
+  addBackendOptions(program.command('check'), BACKENDS)
     .description('run the conformance properties against installed backends, or check an ONNX model against the reference')
-    .option('--backends <list>', `comma-separated backends (default: every one that loads: ${BACKEND_NAMES.join(', ')})`, list)
     .option('--runs <n>', 'cases per property (default: the CI budget times DEEPRNN_FC_RUNS)', positiveInt)
     .option('--seed <n>', 'fast-check seed (default: FC_SEED, else fresh; printed on failure)', integer)
     .option('--path <path>', 'fast-check replay path of a failure (with its --seed and --properties)')
     .option('--properties <list>', `only these properties: ${PROPERTY_NAMES.join(', ')}`, propertyList)
-    .option('--engine <engine>', 'tfjs engine: webgpu, wasm, cpu, tfjs-node, tfjs-node-gpu')
-    .option('--provider <ep>', 'onnxruntime execution provider: cuda, webgpu, cpu')
     .option('--onnx <file>', 'check an ONNX model: onnxruntime on its bytes vs the reference on its imported spec')
     .option('--json', 'one JSON object per result, then a summary object')
     .addHelpText('after', `
@@ -174,7 +175,10 @@ Prints a table (backend x property: runs, max error, result) and a last line "N 
 exits 1 when any property fails. A failure prints the seed, path and the command that replays it.
 Max error is the largest |got - want| / max(|want|, rms(want), atol/rtol) seen.
 With --onnx, exits 2 when @deeprnn/onnx or @deeprnn/backend-onnxruntime is not installed.`)
-    .action(async (opts: CheckCommandOptions) => {
-      process.exitCode = opts.onnx ? await runOnnxModelCheck(opts.onnx, opts) : await runBackendChecks(opts);
+    .action(async (flags: CheckFlags) => {
+      const { choices, isExplicit } = backendSelection(flags, BACKENDS);
+      const { backend: _named, backends: _alias, ...rest } = flags;
+      const opts: CheckCommandOptions = { ...rest, ...(isExplicit ? { backends: choices.map((c) => c.name) } : {}) };
+      process.exitCode = opts.onnx ? await runOnnxModelCheck(requireInputFile(opts.onnx, '--onnx'), opts) : await runBackendChecks(opts);
     });
 }

@@ -1,22 +1,25 @@
-import { type RnnMode, type Tensor, compareTensors, defineSpec, formatShape, initParams, parameterCount, tensor } from '@deeprnn/core';
+import { RNN_MODES, type RnnMode, type Tensor, compareTensors, defineSpec, formatShape, initParams, parameterCount, tensor } from '@deeprnn/core';
 import type { Command } from 'commander';
+import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, backendSelection } from '../backend-options.js';
 import { loadBackend } from '../backends.js';
+import { oneOf } from '../flag-values.js';
+import { printNotices } from '../notices.js';
 import { medianMs } from '../timing.js';
 import { sci, sig } from '../table.js';
 
-interface DemoOptions {
-  backend: string[];
+interface DemoOptions extends BackendFlags {
   mode: RnnMode;
 }
 
+const BACKENDS: BackendOptionsSpec = { purpose: 'backend to run on', isRepeatable: true, defaults: ['reference'] };
+
 /** `deeprnn demo`: builds a 3-layer RNN (the d2l note's nn.RNN(28, 256, num_layers=3)), runs it, prints shapes and timings. */
 export function registerDemoCommand(program: Command): void {
-  program
-    .command('demo')
+  addBackendOptions(program.command('demo'), BACKENDS)
     .description('build a 3-layer RNN (d2l: 28 inputs, 256 hidden, T=35, B=32), run it, print shapes and timings')
-    .option('--backend <name>', 'backend to run on (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--mode <mode>', 'rnn_tanh, rnn_relu, gru or lstm', 'rnn_tanh')
+    .option('--mode <mode>', `cell: ${RNN_MODES.join(', ')}`, oneOf(RNN_MODES), 'rnn_tanh')
     .action(async (opts: DemoOptions) => {
+      const { choices } = backendSelection(opts, BACKENDS);
       const spec = defineSpec({ mode: opts.mode, inputSize: 28, hiddenSize: 256, numLayers: 3 });
       const params = initParams(spec, { seed: 0 });
       const T = 35;
@@ -25,11 +28,11 @@ export function registerDemoCommand(program: Command): void {
       const out = process.stdout;
       out.write(`\nmodel: ${spec.mode}, ${spec.numLayers} layers, inputSize ${spec.inputSize}, hiddenSize ${spec.hiddenSize}, ${parameterCount(spec)} parameters (PyTorch names: ${Object.keys(params).slice(0, 4).join(', ')}, ...)\n`);
       out.write(`input ${formatShape(x.shape)} = [T, B, I]\n`);
-      const backends = opts.backend.length > 0 ? opts.backend : ['reference'];
       let first: { name: string; output: Tensor } | null = null;
-      for (const name of backends) {
-        const { backend, notices } = await loadBackend({ name });
-        for (const n of notices) out.write(`note: ${n}\n`);
+      for (const choice of choices) {
+        const loaded = await loadBackend(choice);
+        printNotices(loaded);
+        const { backend } = loaded;
         try {
           const model = await backend.createModel(spec, params);
           const t0 = performance.now();

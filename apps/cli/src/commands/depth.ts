@@ -1,11 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '@deeprnn/core';
 import { depthExperiment, epochBatches, writeFileAtomic } from '@deeprnn/lm';
 import type { Command } from 'commander';
+import { UsageError } from '../cli-errors.js';
+import { prepareOutputFolder } from '../file-checks.js';
 import { formatTable, sig } from '../table.js';
 import { trainerFor } from '../trainer-for.js';
-import { type Bar, type RecipeFlags, addRecipeOptions, barPayload, corpusFromFlags, progressBars, recipeFromFlags, trainingBackend } from './train.js';
+import {
+  type Bar, type RecipeFlags, addRecipeOptions, barPayload, checkRecipeFlags, corpusFromFlags, progressBars, recipeFromFlags, trainingBackend,
+} from './train.js';
 
 interface DepthFlags extends RecipeFlags {
   layers: string;
@@ -15,7 +19,7 @@ interface DepthFlags extends RecipeFlags {
 function layerList(value: string): number[] {
   const layers = value.split(',').map((s) => Number(s.trim()));
   if (layers.length === 0 || layers.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new ConfigError(`--layers must be a comma-separated list of depths like 1,2,3, got '${value}'`);
+    throw new UsageError(`--layers must be a comma-separated list of depths like 1,2,3, got '${value}'`);
   }
   return layers;
 }
@@ -31,12 +35,13 @@ export function registerDepthCommand(program: Command): void {
   ).action(async (f: DepthFlags) => {
     const log = (s: string): void => void process.stderr.write(`${s}\n`);
     const layers = layerList(f.layers);
+    checkRecipeFlags(f, layers);
+    prepareOutputFolder(f.out, '--out');
     const corpus = await corpusFromFlags(f, log);
     const base = recipeFromFlags(f, layers[0]!, corpus.vocab.size);
     const backend = await trainingBackend(f, log);
     const perEpoch = epochBatches(base.partition, corpus.ids, base.batch, base.steps, base.seed, 0).length;
     if (perEpoch === 0) throw new ConfigError(`the corpus is too short for --batch ${base.batch} x --steps ${base.steps}`);
-    await mkdir(f.out, { recursive: true });
     const ctl = new AbortController();
     const onSigint = (): void => ctl.abort();
     process.once('SIGINT', onSigint);

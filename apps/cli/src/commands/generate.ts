@@ -1,52 +1,44 @@
-import { ConfigError } from '@deeprnn/core';
-import { generate, loadModel } from '@deeprnn/lm';
+import { generate } from '@deeprnn/lm';
 import type { Command } from 'commander';
+import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, singleBackend } from '../backend-options.js';
 import { loadBackend } from '../backends.js';
+import { integerAtLeast, numberAtLeast } from '../flag-values.js';
+import { readLanguageModel } from '../lm-files.js';
+import { printNotices } from '../notices.js';
 
-interface GenerateFlags {
+interface GenerateFlags extends BackendFlags {
   model: string;
   prefix: string;
-  chars: string;
-  backend: string;
-  dtype?: string;
-  engine?: string;
-  provider?: string;
-  temperature: string;
-  seed: string;
+  chars: number;
+  temperature: number;
+  seed: number;
 }
+
+const BACKENDS: BackendOptionsSpec = { purpose: 'backend that runs the model', isRepeatable: false, defaults: ['reference'] };
 
 /** `deeprnn generate`: continue a prefix with a trained model, on any backend (inference only). */
 export function registerGenerateCommand(program: Command): void {
-  program
-    .command('generate')
-    .description('continue a prefix with a model saved by `deeprnn train` (any backend)')
-    .requiredOption('--model <dir>', 'folder written by `deeprnn train` (or a checkpoint file)')
-    .option('--prefix <text>', 'text to continue', 'time traveller')
-    .option('--chars <n>', 'characters to generate', '50')
-    .option('--backend <name>', 'reference, onnxruntime or tfjs', 'reference')
-    .option('--dtype <dtype>', 'reference backend precision')
-    .option('--engine <engine>', 'tfjs engine')
-    .option('--provider <ep>', 'onnxruntime execution provider')
-    .option('--temperature <t>', '0: greedy (d2l); > 0: sample from softmax(logits / t)', '0')
-    .option('--seed <n>', 'sampler seed', '0')
-    .action(async (f: GenerateFlags) => {
-      const chars = Number(f.chars);
-      const temperature = Number(f.temperature);
-      if (!Number.isInteger(chars) || chars < 0) throw new ConfigError(`--chars must be a non-negative integer, got '${f.chars}'`);
-      if (!Number.isFinite(temperature) || temperature < 0) throw new ConfigError(`--temperature must be >= 0, got '${f.temperature}'`);
-      const lm = await loadModel(f.model);
-      const { backend, notices } = await loadBackend({
-        name: f.backend,
-        ...(f.dtype ? { dtype: f.dtype as 'float32' | 'float64' } : {}),
-        ...(f.engine ? { engine: f.engine } : {}),
-        ...(f.provider ? { provider: f.provider } : {}),
-      });
-      for (const n of notices) process.stderr.write(`note: ${n}\n`);
-      try {
-        const text = await generate(backend, lm, f.prefix, { chars, temperature, seed: Number(f.seed) || 0 });
-        process.stdout.write(`${text}\n`);
-      } finally {
-        await backend.dispose();
-      }
-    });
+  addBackendOptions(
+    program
+      .command('generate')
+      .description('continue a prefix with a model saved by `deeprnn train` (any backend)')
+      .requiredOption('--model <dir>', 'folder written by `deeprnn train` (or a checkpoint file)')
+      .option('--prefix <text>', 'text to continue', 'time traveller')
+      .option('--chars <n>', 'characters to generate', integerAtLeast(0), 50)
+      .option('--temperature <t>', '0: greedy (d2l); > 0: sample from softmax(logits / t)', numberAtLeast(0), 0)
+      .option('--seed <n>', 'sampler seed', integerAtLeast(0), 0),
+    BACKENDS,
+  ).action(async (f: GenerateFlags) => {
+    const choice = singleBackend(f, BACKENDS);
+    const lm = await readLanguageModel(f.model);
+    const loaded = await loadBackend(choice);
+    printNotices(loaded);
+    const { backend } = loaded;
+    try {
+      const text = await generate(backend, lm, f.prefix, { chars: f.chars, temperature: f.temperature, seed: f.seed });
+      process.stdout.write(`${text}\n`);
+    } finally {
+      await backend.dispose();
+    }
+  });
 }

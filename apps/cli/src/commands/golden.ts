@@ -1,29 +1,26 @@
 import { basename } from 'node:path';
 import { GOLDEN_TOLERANCE, type GoldenResult } from '@deeprnn/core';
 import type { Command } from 'commander';
+import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, singleBackend } from '../backend-options.js';
 import { loadBackend } from '../backends.js';
+import { InputError } from '../cli-errors.js';
+import { requireInputPath } from '../file-checks.js';
 import { collectGoldenTargets } from '../golden-files.js';
+import { printNotices } from '../notices.js';
 import { runGoldenTarget } from '../golden-target.js';
 import { formatTable, sci } from '../table.js';
 
-interface GoldenOptions {
-  backend: string;
-  engine?: string;
-  provider?: string;
-  dtype?: 'float32' | 'float64';
+interface GoldenOptions extends BackendFlags {
   json?: boolean;
 }
 
+const BACKENDS: BackendOptionsSpec = { purpose: 'backend to run the cases on', isRepeatable: false, defaults: ['reference'] };
+
 /** `deeprnn golden`: runs golden case files on a backend and compares output, hN and cN. */
 export function registerGoldenCommand(program: Command): void {
-  program
-    .command('golden')
+  addBackendOptions(program.command('golden'), BACKENDS)
     .description('run golden case files (the format of shared/golden/README.md) on a backend and compare')
     .argument('<paths...>', 'case files or directories (searched recursively; index.json skipped)')
-    .option('--backend <name>', 'reference, onnxruntime or tfjs', 'reference')
-    .option('--engine <engine>', 'tfjs engine: webgpu, wasm, cpu, tfjs-node, tfjs-node-gpu')
-    .option('--provider <ep>', 'onnxruntime execution provider: cuda, webgpu, cpu')
-    .option('--dtype <dtype>', 'reference precision: float32 or float64', 'float32')
     .option('--json', 'one JSON object per case, then a summary object')
     .addHelpText('after', `
 A case passes when every element of output, hN and cN satisfies
@@ -33,14 +30,13 @@ For NAME.json with NAME.onnx beside it, the weights come from importing NAME.onn
 is one case: the model is imported, run on the backend and compared with output_K.pb.
 Prints one line per case and a last line "N passed, N failed"; exits 1 when any case fails.`)
     .action(async (paths: string[], opts: GoldenOptions) => {
+      const choice = singleBackend(opts, BACKENDS);
+      for (const p of paths) requireInputPath(p, 'golden');
       const targets = collectGoldenTargets(paths);
-      const { backend, notices } = await loadBackend({
-        name: opts.backend,
-        ...(opts.engine ? { engine: opts.engine } : {}),
-        ...(opts.provider ? { provider: opts.provider } : {}),
-        ...(opts.dtype ? { dtype: opts.dtype } : {}),
-      });
-      for (const n of notices) process.stderr.write(`note: ${n}\n`);
+      if (targets.length === 0) throw new InputError(`golden: expected case files (NAME.json) or ONNX test folders (model.onnx), found none in ${paths.join(', ')}`);
+      const loaded = await loadBackend(choice);
+      printNotices(loaded);
+      const { backend } = loaded;
       const results: GoldenResult[] = [];
       try {
         for (const target of targets) {

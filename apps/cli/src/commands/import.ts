@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { specToConfig, writeSafetensors } from '@deeprnn/core';
 import type { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
+import { readInputFile, requireOutputFile, writeOutputFile } from '../file-checks.js';
 
 interface ImportCommandOptions {
   out: string;
@@ -17,12 +17,14 @@ export function registerImportCommand(program: Command): void {
     .requiredOption('--out <file>', 'where to write the weights (.safetensors, PyTorch names)')
     .requiredOption('--config-out <file>', 'where to write the config JSON')
     .action(async (model: string, opts: ImportCommandOptions) => {
+      requireOutputFile(opts.out, '--out');
+      requireOutputFile(opts.configOut, '--config-out');
       const { importOnnx } = await import('@deeprnn/onnx');
-      const imported = importOnnx(new Uint8Array(readFileSync(model)));
+      const imported = readInputFile(model, 'import', 'an ONNX model', (p) => importOnnx(new Uint8Array(readFileSync(p))));
       const config = specToConfig(imported.spec);
       const weights = writeSafetensors(imported.params, { format: 'pt', 'deeprnn.config': JSON.stringify(config) });
-      await writeFileAtomic(opts.out, Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength));
-      await writeFileAtomic(opts.configOut, `${JSON.stringify(config, null, 2)}\n`);
+      await writeOutputFile(opts.out, '--out', weights);
+      await writeOutputFile(opts.configOut, '--config-out', `${JSON.stringify(config, null, 2)}\n`);
       process.stdout.write(`read ${model} (producer ${imported.producer || 'unknown'}, opset ${imported.opset}, spec from ${imported.specSource})\n`);
       process.stdout.write(`wrote ${opts.out} (${Object.keys(imported.params).length} tensors) and ${opts.configOut}: ${JSON.stringify(config)}\n`);
       if (imported.isTimeReversed) {

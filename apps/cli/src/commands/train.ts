@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Backend, ConfigError, RNN_MODES, type RnnMode, specToConfig } from '@deeprnn/core';
 import {
@@ -15,7 +14,6 @@ import {
   generate,
   initialTrainingState,
   lmSpec,
-  loadCheckpoint,
   loadCorpus,
   readCorpus,
   saveCheckpoint,
@@ -25,11 +23,17 @@ import {
   writeFileAtomic,
 } from '@deeprnn/lm';
 import type { Command } from 'commander';
+import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, singleBackend } from '../backend-options.js';
 import { loadBackend } from '../backends.js';
+import { InputError, UsageError } from '../cli-errors.js';
+import { prepareOutputFolder, requireInputFile } from '../file-checks.js';
+import { readCheckpoint } from '../lm-files.js';
+import { printNotices } from '../notices.js';
+import { refuseChangedRecipe } from '../resume-check.js';
 import { trainerFor } from '../trainer-for.js';
 
 /** Options shared by `train` and `depth` (commander gives strings). */
-export interface RecipeFlags {
+export interface RecipeFlags extends BackendFlags {
   mode: string;
   hidden: string;
   epochs: string;
@@ -42,17 +46,17 @@ export interface RecipeFlags {
   clip: string;
   dropout: string;
   seed: string;
-  backend: string;
-  dtype?: string;
-  engine?: string;
   corpus?: string;
   prefix: string;
   sampleEvery: string;
 }
 
-/** Adds the recipe options (the d2l defaults) to a command. */
+/** How training commands take backends: one, whichever can train (capabilities.training says). */
+const TRAINING_BACKENDS: BackendOptionsSpec = { purpose: 'backend that trains', isRepeatable: false, defaults: ['reference'] };
+
+/** Adds the recipe options (the d2l defaults) and the backend options to a command. */
 export function addRecipeOptions(cmd: Command): Command {
-  return cmd
+  return addBackendOptions(cmd, TRAINING_BACKENDS)
     .option('--mode <mode>', `cell: ${RNN_MODES.join(', ')}`, 'rnn_tanh')
     .option('--hidden <n>', 'hidden units per layer', '256')
     .option('--epochs <n>', 'epochs', '500')
@@ -65,31 +69,38 @@ export function addRecipeOptions(cmd: Command): Command {
     .option('--clip <theta>', 'global gradient-norm clipping (0: off)', '1')
     .option('--dropout <p>', 'dropout between layers', '0')
     .option('--seed <n>', 'seed of weights, batches and dropout', '0')
-    .option('--backend <name>', 'backend that trains: reference or tfjs', 'reference')
-    .option('--dtype <dtype>', 'reference backend precision: float32 or float64')
-    .option('--engine <engine>', 'tfjs engine')
     .option('--corpus <file>', 'a local text file instead of The Time Machine')
     .option('--prefix <text>', 'prefix of the samples', 'time traveller')
     .option('--sample-every <n>', 'print a sample every N epochs (0: never)', '10');
 }
 
+/** Checks every recipe flag before any work starts (the corpus, the backend); throws a usage error. */
+export function checkRecipeFlags(f: RecipeFlags, layers: readonly number[]): void {
+  // The model itself too (sizes, dropout), with a stand-in vocabulary: ConfigError names the field.
+  for (const n of layers) lmSpec(recipeFromFlags(f, n, 2).model);
+  int(f.maxTokens, 'max-tokens', 0);
+  int(f.sampleEvery, 'sample-every', 0);
+  singleBackend(f, TRAINING_BACKENDS);
+  if (f.corpus !== undefined) requireInputFile(f.corpus, '--corpus');
+}
+
 function int(value: string, name: string, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`--${name} must be an integer >= ${min}, got '${value}'`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
   return n;
 }
 
 function num(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`--${name} must be a non-negative number, got '${value}'`);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got '${value}'`);
   return n;
 }
 
 /** The training recipe the flags describe, at a given depth. */
 export function recipeFromFlags(f: RecipeFlags, layers: number, vocabSize: number): TrainConfig {
-  if (!(RNN_MODES as readonly string[]).includes(f.mode)) throw new ConfigError(`--mode must be one of ${RNN_MODES.join(', ')}, got '${f.mode}'`);
-  if (f.optimizer !== 'sgd' && f.optimizer !== 'adam') throw new ConfigError(`--optimizer must be sgd or adam, got '${f.optimizer}'`);
-  if (f.partition !== 'sequential' && f.partition !== 'random') throw new ConfigError(`--partition must be sequential or random, got '${f.partition}'`);
+  if (!(RNN_MODES as readonly string[]).includes(f.mode)) throw new UsageError(`--mode must be one of ${RNN_MODES.join(', ')}, got '${f.mode}'`);
+  if (f.optimizer !== 'sgd' && f.optimizer !== 'adam') throw new UsageError(`--optimizer must be sgd or adam, got '${f.optimizer}'`);
+  if (f.partition !== 'sequential' && f.partition !== 'random') throw new UsageError(`--partition must be sequential or random, got '${f.partition}'`);
   const dropout = num(f.dropout, 'dropout');
   const clip = num(f.clip, 'clip');
   return {
@@ -108,7 +119,7 @@ export function recipeFromFlags(f: RecipeFlags, layers: number, vocabSize: numbe
 export async function corpusFromFlags(f: RecipeFlags, log: (s: string) => void): Promise<Corpus> {
   let text: string;
   if (f.corpus) {
-    text = await readCorpus(f.corpus);
+    text = await readCorpus(requireInputFile(f.corpus, '--corpus'));
     log(`corpus: ${f.corpus}`);
   } else {
     const got = await timeMachine();
@@ -122,15 +133,12 @@ export async function corpusFromFlags(f: RecipeFlags, log: (s: string) => void):
 
 /** Loads the backend the flags name and checks that it can train. */
 export async function trainingBackend(f: RecipeFlags, log: (s: string) => void): Promise<Backend> {
-  const { backend, notices } = await loadBackend({
-    name: f.backend,
-    ...(f.dtype ? { dtype: f.dtype as 'float32' | 'float64' } : {}),
-    ...(f.engine ? { engine: f.engine } : {}),
-  });
-  for (const n of notices) log(`note: ${n}`);
+  const loaded = await loadBackend(singleBackend(f, TRAINING_BACKENDS));
+  printNotices(loaded);
+  const { backend } = loaded;
   if (!backend.capabilities.training) {
     await backend.dispose();
-    throw new ConfigError(`backend ${f.backend} (${backend.device}) cannot train yet; use --backend reference`);
+    throw new ConfigError(`backend ${backend.name} (${backend.device}) cannot train (capabilities.training is false); \`deeprnn info\` lists the backends that train`);
   }
   log(`backend: ${backend.name} on ${backend.device}`);
   return backend;
@@ -203,14 +211,20 @@ export function registerTrainCommand(program: Command): void {
       .option('--checkpoint-every <n>', 'write a checkpoint every N epochs (and always on Ctrl-C)', '10'),
   ).action(async (f: TrainFlags, cmd: Command) => {
     const log = (s: string): void => void process.stderr.write(`${s}\n`);
-    const corpus = await corpusFromFlags(f, log);
+    const layers = int(f.layers, 'layers');
+    checkRecipeFlags(f, [layers]);
+    int(f.checkpointEvery, 'checkpoint-every', 0);
     const out = f.out;
-    await mkdir(out, { recursive: true });
     const ckpt = join(out, 'checkpoint.safetensors');
+    if (f.resume && !existsSync(ckpt)) throw new InputError(`--resume: expected a checkpoint at ${ckpt}, found none`);
+    // The checkpoint is read and checked against the flags before anything is loaded or written.
+    const saved = f.resume ? await readCheckpoint(ckpt) : null;
+    if (saved) refuseChangedRecipe(cmd, recipeFromFlags(f, layers, saved.config.model.vocabSize), saved.config, ckpt);
+    prepareOutputFolder(out, '--out');
+    const corpus = await corpusFromFlags(f, log);
     let state: TrainingState;
-    if (f.resume) {
-      if (!existsSync(ckpt)) throw new ConfigError(`--resume: no checkpoint at ${ckpt}`);
-      state = await loadCheckpoint(ckpt);
+    if (saved) {
+      state = saved;
       if (state.vocab.join('\u0000') !== corpus.vocab.tokens.join('\u0000')) {
         throw new ConfigError(`--resume: the checkpoint's vocabulary differs from this corpus's; use the same --corpus and --max-tokens`);
       }
@@ -219,7 +233,7 @@ export function registerTrainCommand(program: Command): void {
       state = { ...state, config: { ...state.config, epochs } };
       log(`resuming at epoch ${state.progress.epoch + 1}, minibatch ${state.progress.batchIndex + 1} (${state.history.length} epochs done)`);
     } else {
-      state = initialTrainingState(recipeFromFlags(f, int(f.layers, 'layers'), corpus.vocab.size), corpus.vocab.tokens);
+      state = initialTrainingState(recipeFromFlags(f, layers, corpus.vocab.size), corpus.vocab.tokens);
     }
     const config = state.config;
     const backend = await trainingBackend(f, log);
