@@ -83,7 +83,7 @@ describe('safetensors', () => {
   /** A file written by our writer (header padded with spaces) with its length field lowered by `short`. */
   function withShortHeaderLength(short: number): Uint8Array {
     // Grow the name until the writer pads the header with at least 4 spaces.
-    let bytes = new Uint8Array(0);
+    let bytes: Uint8Array = new Uint8Array(0);
     for (let name = 'w'; ; name += 'w') {
       bytes = writeSafetensors({ [name]: tensor(Float32Array.from([1, 2, 3]), [3]) });
       if (bytes[8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)) - 4] === 0x20) break;
@@ -122,7 +122,7 @@ describe('safetensors', () => {
     expect(Object.keys(back.tensors).sort()).toEqual(['__proto__', 'constructor']);
     expect(Object.getPrototypeOf(back.tensors)).toBeNull();
     expect([...back.tensors['__proto__']!.data]).toEqual([7]);
-    expect([...back.tensors.constructor!.data]).toEqual([8, 9]);
+    expect([...back.tensors['constructor']!.data]).toEqual([8, 9]);
     expect(Object.hasOwn(back.metadata, '__proto__')).toBe(true);
     // Built by hand, the way the issue's hostile file was.
     const hand = withHeader(JSON.parse('{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'), new Uint8Array([0, 0, 128, 63]));
