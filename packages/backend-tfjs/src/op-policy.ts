@@ -13,9 +13,14 @@ export interface OpPolicy {
    * (a host-side softmax) takes an all-engine path there.
    */
   readonly canReadSync: boolean;
+  /**
+   * Whether a product may fuse its relu (one kernel). wasm's fused matMul clamps with XNNPACK's
+   * output_min, which turns NaN into 0; there relu runs as its own op, which keeps NaN.
+   */
+  readonly canFuseRelu: boolean;
 }
 
 /** The policy for an engine. */
 export function opPolicyFor(engine: EngineName): OpPolicy {
-  return { isTanhViaSigmoid: engine === 'wasm', canReadSync: engine !== 'webgpu' };
+  return { isTanhViaSigmoid: engine === 'wasm', canReadSync: engine !== 'webgpu', canFuseRelu: engine !== 'wasm' };
 }
