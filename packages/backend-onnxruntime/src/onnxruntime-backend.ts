@@ -1,10 +1,11 @@
 import {
   type Backend, BackendDisposedError, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
-  UnsupportedError, validateParams,
+  UnsupportedError, createReferenceBackend, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
 import { InferenceSession, env } from 'onnxruntime-node';
 import { loweringFor } from './lowering-choice.js';
+import { LazyModel } from './non-finite-route.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
 import { type SessionFactory, probeProviders } from './provider-probe.js';
 import { DEFAULT_PROVIDERS, type ExecutionProvider, type SessionTuning, deviceName, sessionOptions } from './session-options.js';
@@ -86,7 +87,9 @@ class OrtBackend implements OnnxruntimeBackend {
     } catch (e) {
       throw new BackendInitError(`onnxruntime: could not create a ${this.provider} session for the ${spec.mode} model`, { cause: e });
     }
-    const model = new OnnxruntimeModel(spec, session, () => this.models.delete(model));
+    // NaN in, NaN out: calls with non-finite input or state run on the float32 reference (see hasNonFinite).
+    const nonFinitePath = new LazyModel(() => createReferenceBackend({ dtype: 'float32' }).createModel(spec, params));
+    const model = new OnnxruntimeModel(spec, session, () => this.models.delete(model), nonFinitePath);
     this.models.add(model);
     return model;
   }

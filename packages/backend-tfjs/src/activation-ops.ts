@@ -16,7 +16,7 @@ type OpBuilder = (alpha: number, beta: number, policy: OpPolicy) => TensorFn;
  * large x).
  */
 const OPS: { readonly [K in ActivationName]: OpBuilder } = {
-  Relu: () => (x) => tf.relu(x),
+  Relu: (_a, _b, policy) => (policy.isReluNanSafe ? (x) => tf.relu(x) : (x) => tf.where(tf.lessEqual(x, 0), tf.zerosLike(x), x)),
   Tanh: (_a, _b, policy) => (policy.isTanhViaSigmoid ? tanhViaSigmoid : (x) => tf.tanh(x)),
   Sigmoid: () => (x) => tf.sigmoid(x),
   Affine: (alpha, beta) => (x) => tf.add(tf.mul(x, alpha), beta),

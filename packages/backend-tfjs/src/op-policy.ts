@@ -14,13 +14,14 @@ export interface OpPolicy {
    */
   readonly canReadSync: boolean;
   /**
-   * Whether a product may fuse its relu (one kernel). wasm's fused matMul clamps with XNNPACK's
-   * output_min, which turns NaN into 0; there relu runs as its own op, which keeps NaN.
+   * Whether the engine's relu (plain and fused into a product) keeps NaN. wasm's XNNPACK relu turns
+   * a NaN with the sign bit set (what inf - inf gives) into 0, and its fused relu every NaN; there
+   * relu runs unfused as `x <= 0 ? 0 : x`.
    */
-  readonly canFuseRelu: boolean;
+  readonly isReluNanSafe: boolean;
 }
 
 /** The policy for an engine. */
 export function opPolicyFor(engine: EngineName): OpPolicy {
-  return { isTanhViaSigmoid: engine === 'wasm', canReadSync: engine !== 'webgpu', canFuseRelu: engine !== 'wasm' };
+  return { isTanhViaSigmoid: engine === 'wasm', canReadSync: engine !== 'webgpu', isReluNanSafe: engine !== 'wasm' };
 }
