@@ -1,6 +1,7 @@
 import type { ForwardOptions, RnnState } from './backend.js';
 import { type RnnSpec, directionCount, outputSize } from './config.js';
 import { ShapeError } from './errors.js';
+import { checkBytes, forwardWorkingBytes } from './size-limit.js';
 import { type Tensor, firstNonFinite, formatShape, sameShape } from './tensor.js';
 
 /** Sizes of one forward call, read off the input. */
@@ -37,6 +38,7 @@ export function outputShape(spec: RnnSpec, call: CallShape): number[] {
  *
  * @returns the call's sizes.
  * @throws {@link ShapeError} saying which tensor is wrong, what was expected and what arrived.
+ * @throws {@link SizeLimitError} when the call's working memory would exceed `options.maxBytes` (default 2 GiB).
  */
 export function checkForwardArgs(
   spec: RnnSpec,
@@ -60,6 +62,7 @@ export function checkForwardArgs(
   if (T < 1) throw new ShapeError(`forward: input needs at least one time step, got ${formatShape(shape)}`);
   if (B < 1) throw new ShapeError(`forward: input needs at least one batch row, got ${formatShape(shape)}`);
   const call: CallShape = { T, B, isUnbatched };
+  checkBytes(`forward: a ${spec.mode} call with T=${T}, B=${B}`, forwardWorkingBytes(spec, call, input.dtype), options.maxBytes, 'forward (options.maxBytes)');
   if (initial !== undefined) checkState(spec, call, initial);
   if (options.lengths !== undefined) checkLengths(options.lengths, call);
   if (options.checkFinite) {
