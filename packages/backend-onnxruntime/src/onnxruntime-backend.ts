@@ -4,7 +4,7 @@ import {
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
 import { InferenceSession, env } from 'onnxruntime-node';
-import { loweringFor } from './lowering-choice.js';
+import { loweringFor, nodeLimitation } from './lowering-choice.js';
 import { LazyModel } from './non-finite-route.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
 import { type SessionFactory, probeProviders } from './provider-probe.js';
@@ -32,7 +32,10 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
 export interface OnnxruntimeBackend extends Backend {
   /** The execution provider every model of this backend runs on. */
   readonly provider: ExecutionProvider;
-  /** One sentence per provider that could not start (why, and what runs instead). */
+  /**
+   * What a user should know, each said once: providers that could not start (why, and what runs
+   * instead) and models routed around what the provider cannot run (added when such a model is created).
+   */
   readonly notices: readonly string[];
 }
 
@@ -48,14 +51,25 @@ class OrtBackend implements OnnxruntimeBackend {
   readonly capabilities: Capabilities = CAPABILITIES;
   private readonly models = new Set<OnnxruntimeModel>();
   private isDisposed = false;
+  private readonly said: string[];
 
   constructor(
     readonly provider: ExecutionProvider,
-    readonly notices: readonly string[],
+    notices: readonly string[],
     private readonly tuning: SessionTuning,
     private readonly create: SessionFactory,
     private readonly lowering: OnnxruntimeBackendOptions['lowering'],
-  ) {}
+  ) {
+    this.said = [...new Set(notices)];
+  }
+
+  get notices(): readonly string[] {
+    return [...this.said];
+  }
+
+  private notice(sentence: string): void {
+    if (!this.said.includes(sentence)) this.said.push(sentence);
+  }
 
   get device(): string {
     return deviceName(this.provider);
@@ -69,10 +83,17 @@ class OrtBackend implements OnnxruntimeBackend {
 
   private loweringOf(spec: RnnSpec): OnnxLowering {
     const asked = typeof this.lowering === 'string' ? this.lowering : this.lowering?.[spec.mode];
-    const measured = loweringFor(spec, this.provider);
-    // What the node cannot do right (projSize, ORT's overflowing Softplus) takes the Loop regardless.
-    if (measured === 'loop' && loweringFor(spec, 'cuda') === 'loop') return 'loop';
-    return asked ?? measured;
+    // What the node cannot do right on this provider (projSize, ORT's overflowing Softplus, activations
+    // the WebGPU kernels lack) takes the Loop regardless of what was asked: it runs on every provider.
+    const limitation = nodeLimitation(spec, this.provider);
+    if (limitation !== null) {
+      // Said when it changes what runs: a limit of this provider only, or a lowering the caller asked for.
+      if (limitation !== nodeLimitation(spec, 'cpu') || asked === 'node') {
+        this.notice(`onnxruntime: ${limitation}; such ${spec.mode} models run as a Loop of ONNX operators on ${this.provider} instead of the ${spec.mode.toUpperCase()} node.`);
+      }
+      return 'loop';
+    }
+    return asked ?? loweringFor(spec, this.provider);
   }
 
   async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
