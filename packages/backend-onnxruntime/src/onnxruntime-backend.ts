@@ -3,11 +3,11 @@ import {
   UnsupportedError, createReferenceBackend, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
-import { InferenceSession, env } from 'onnxruntime-node';
+import { type InferenceSession, env } from 'onnxruntime-node';
 import { loweringFor, nodeLimitation } from './lowering-choice.js';
 import { LazyModel } from './non-finite-route.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
-import { type SessionFactory, probeProviders } from './provider-probe.js';
+import { type SessionFactory, defaultSessionFactory, probeProviders } from './provider-probe.js';
 import { DEFAULT_PROVIDERS, type ExecutionProvider, type SessionTuning, deviceName, sessionOptions } from './session-options.js';
 
 /** Options of {@link createBackend}. */
@@ -148,7 +148,7 @@ export async function createBackend(options: OnnxruntimeBackendOptions = {}): Pr
     ...(options.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: options.graphOptimizationLevel } : {}),
   };
   env.logLevel = options.ortLogLevel ?? 'fatal';
-  const create: SessionFactory = options.createSession ?? ((model, opts) => InferenceSession.create(model, opts));
+  const create: SessionFactory = options.createSession ?? defaultSessionFactory;
   const probe = await probeProviders(order, tuning, create);
   if (probe.provider === null) {
     throw new BackendInitError(`onnxruntime: no execution provider could start: ${probe.notices.join(' ')}`, { cause: new AggregateError(probe.failures) });
