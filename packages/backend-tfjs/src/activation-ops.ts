@@ -16,14 +16,15 @@ type OpBuilder = (alpha: number, beta: number, policy: OpPolicy) => TensorFn;
  * large x).
  */
 const OPS: { readonly [K in ActivationName]: OpBuilder } = {
-  Relu: (_a, _b, policy) => (policy.isReluNanSafe ? (x) => tf.relu(x) : (x) => tf.where(tf.lessEqual(x, 0), tf.zerosLike(x), x)),
+  // Off wasm tf.relu keeps NaN; on wasm, x <= 0 ? 0 : x as for ThresholdedRelu.
+  Relu: (_a, _b, policy) => (policy.isReluNanSafe ? (x) => tf.relu(x) : (x) => tf.where(tf.greaterEqual(0, x), tf.zerosLike(x), x)),
   Tanh: (_a, _b, policy) => (policy.isTanhViaSigmoid ? tanhViaSigmoid : (x) => tf.tanh(x)),
   Sigmoid: () => (x) => tf.sigmoid(x),
   Affine: (alpha, beta) => (x) => tf.add(tf.mul(x, alpha), beta),
   LeakyRelu: (alpha) => (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, alpha)),
   // x <= alpha ? 0 : x (PyTorch's threshold): NaN fails the test and passes; x * step(x - alpha) would
-  // give -inf * 0 = NaN at -inf.
-  ThresholdedRelu: (alpha) => (x) => tf.where(tf.lessEqual(x, alpha), tf.zerosLike(x), x),
+  // give -inf * 0 = NaN at -inf. Written alpha >= x: GreaterEqual has a tfjs gradient, LessEqual none.
+  ThresholdedRelu: (alpha) => (x) => tf.where(tf.greaterEqual(alpha, x), tf.zerosLike(x), x),
   ScaledTanh: (alpha, beta, policy) => (x) => tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha),
   HardSigmoid: (alpha, beta) => (x) => clampKeepingNaN(tf.add(tf.mul(x, alpha), beta), 0, 1),
   Elu: (alpha) => (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha)),
