@@ -81,13 +81,14 @@ function compareNonFinite(meter: Meter, label: string, got: Tensor | undefined, 
 const BOUNDED = new Set(['Tanh', 'Sigmoid', 'ScaledTanh', 'HardSigmoid', 'Softsign']);
 
 /**
- * With an infinite candidate n, the GRU blend's two equal forms differ: (1 - z) n + z h (the spec) and
- * n + z (h - n) (PyTorch's kernel) give inf and NaN at z = 0. Only unbounded ONNX activations make n
- * infinite; such GRUs are drawn with NaN poisons only (NaN propagates through either form).
+ * With an infinite candidate n or gate z, the GRU blend's two equal forms differ: (1 - z) n + z h (the
+ * spec) and n + z (h - n) (PyTorch's kernel, tfjs) give, e.g., inf and NaN at z = 0, or NaN and -inf
+ * at z = inf, h = 0. Only unbounded ONNX activations make n or z infinite; such GRUs are drawn with
+ * NaN poisons only (NaN propagates through either form).
  */
 function hasFormDependentInfinity(c: ForwardCase, poisons: readonly Poison[]): boolean {
   if (c.spec.mode !== 'gru' || poisons.every((p) => Number.isNaN(p.value))) return false;
-  return [c.spec.activations[1], c.spec.reverseActivations[1]].some((a) => a !== undefined && !BOUNDED.has(a.name));
+  return [...c.spec.activations, ...c.spec.reverseActivations].some((a) => !BOUNDED.has(a.name));
 }
 
 function isTameWhereFinite(r: ForwardResult): boolean {
