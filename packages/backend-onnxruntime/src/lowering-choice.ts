@@ -1,4 +1,4 @@
-import type { RnnSpec } from '@deeprnn/core';
+import type { ActivationName, RnnSpec } from '@deeprnn/core';
 import type { OnnxLowering } from '@deeprnn/onnx';
 import type { ExecutionProvider } from './session-options.js';
 
@@ -20,15 +20,42 @@ const TABLE: Readonly<Record<ExecutionProvider, Readonly<Record<RnnSpec['mode'],
 };
 
 /**
+ * The activations each provider's GRU and LSTM kernels implement (null: all of ONNX's). ORT's WebGPU
+ * kernels know only these three and throw for the rest, the GRU at session creation, the LSTM at its
+ * first run ("Unsupported LSTM activation for WebGPU: Affine"; measured with onnxruntime-node 1.x over
+ * lavapipe). Its RNN node has no WebGPU kernel at all and runs on the CPU provider, so it is not limited.
+ */
+const NODE_ACTIVATIONS: Readonly<Record<ExecutionProvider, ReadonlySet<ActivationName> | null>> = {
+  cpu: null,
+  cuda: null,
+  webgpu: new Set<ActivationName>(['Sigmoid', 'Tanh', 'Relu']),
+};
+
+/**
  * Activations that ORT's RNN/GRU/LSTM kernels compute in a way that overflows: their Softplus is
  * log(1 + exp(x)), which is inf from x ≈ 89 on and turns a GRU update into inf - inf = NaN where
  * deeprnn's semantics (and ORT's own Softplus operator, used by the Loop lowering) give x.
  */
-const UNSTABLE_IN_ORT_KERNELS = new Set(['Softplus']);
+const UNSTABLE_IN_ORT_KERNELS = new Set<ActivationName>(['Softplus']);
+
+/**
+ * Why ORT's RNN/GRU/LSTM node cannot run `spec` right on `provider` (then the Loop lowering, built from
+ * ordinary operators that every provider runs, is used), or null when it can.
+ */
+export function nodeLimitation(spec: RnnSpec, provider: ExecutionProvider): string | null {
+  if (spec.projSize > 0) return 'the LSTM operator has no projection (projSize)';
+  const activations = [...spec.activations, ...spec.reverseActivations];
+  const unstable = activations.find((a) => UNSTABLE_IN_ORT_KERNELS.has(a.name));
+  if (unstable) return `ORT's ${spec.mode.toUpperCase()} kernels overflow in ${unstable.name}`;
+  const allowed = NODE_ACTIVATIONS[provider];
+  if (allowed !== null && spec.mode !== 'rnn_tanh' && spec.mode !== 'rnn_relu') {
+    const missing = activations.find((a) => !allowed.has(a.name));
+    if (missing) return `the ${provider} provider's ${spec.mode.toUpperCase()} kernel cannot run ${missing.name} activations`;
+  }
+  return null;
+}
 
 /** The lowering the backend exports `spec` with on `provider`. */
 export function loweringFor(spec: RnnSpec, provider: ExecutionProvider): OnnxLowering {
-  if (spec.projSize > 0) return 'loop';
-  if ([...spec.activations, ...spec.reverseActivations].some((a) => UNSTABLE_IN_ORT_KERNELS.has(a.name))) return 'loop';
-  return TABLE[provider][spec.mode];
+  return nodeLimitation(spec, provider) === null ? TABLE[provider][spec.mode] : 'loop';
 }

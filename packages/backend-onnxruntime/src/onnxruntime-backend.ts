@@ -1,12 +1,13 @@
 import {
   type Backend, BackendDisposedError, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
-  UnsupportedError, validateParams,
+  UnsupportedError, createReferenceBackend, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
-import { InferenceSession, env } from 'onnxruntime-node';
-import { loweringFor } from './lowering-choice.js';
+import { type InferenceSession, env } from 'onnxruntime-node';
+import { loweringFor, nodeLimitation } from './lowering-choice.js';
+import { LazyModel } from './non-finite-route.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
-import { type SessionFactory, probeProviders } from './provider-probe.js';
+import { type SessionFactory, defaultSessionFactory, probeProviders } from './provider-probe.js';
 import { DEFAULT_PROVIDERS, type ExecutionProvider, type SessionTuning, deviceName, sessionOptions } from './session-options.js';
 
 /** Options of {@link createBackend}. */
@@ -31,7 +32,10 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
 export interface OnnxruntimeBackend extends Backend {
   /** The execution provider every model of this backend runs on. */
   readonly provider: ExecutionProvider;
-  /** One sentence per provider that could not start (why, and what runs instead). */
+  /**
+   * What a user should know, each said once: providers that could not start (why, and what runs
+   * instead) and models routed around what the provider cannot run (added when such a model is created).
+   */
   readonly notices: readonly string[];
 }
 
@@ -47,14 +51,25 @@ class OrtBackend implements OnnxruntimeBackend {
   readonly capabilities: Capabilities = CAPABILITIES;
   private readonly models = new Set<OnnxruntimeModel>();
   private isDisposed = false;
+  private readonly said: string[];
 
   constructor(
     readonly provider: ExecutionProvider,
-    readonly notices: readonly string[],
+    notices: readonly string[],
     private readonly tuning: SessionTuning,
     private readonly create: SessionFactory,
     private readonly lowering: OnnxruntimeBackendOptions['lowering'],
-  ) {}
+  ) {
+    this.said = [...new Set(notices)];
+  }
+
+  get notices(): readonly string[] {
+    return [...this.said];
+  }
+
+  private notice(sentence: string): void {
+    if (!this.said.includes(sentence)) this.said.push(sentence);
+  }
 
   get device(): string {
     return deviceName(this.provider);
@@ -68,10 +83,17 @@ class OrtBackend implements OnnxruntimeBackend {
 
   private loweringOf(spec: RnnSpec): OnnxLowering {
     const asked = typeof this.lowering === 'string' ? this.lowering : this.lowering?.[spec.mode];
-    const measured = loweringFor(spec, this.provider);
-    // What the node cannot do right (projSize, ORT's overflowing Softplus) takes the Loop regardless.
-    if (measured === 'loop' && loweringFor(spec, 'cuda') === 'loop') return 'loop';
-    return asked ?? measured;
+    // What the node cannot do right on this provider (projSize, ORT's overflowing Softplus, activations
+    // the WebGPU kernels lack) takes the Loop regardless of what was asked: it runs on every provider.
+    const limitation = nodeLimitation(spec, this.provider);
+    if (limitation !== null) {
+      // Said when it changes what runs: a limit of this provider only, or a lowering the caller asked for.
+      if (limitation !== nodeLimitation(spec, 'cpu') || asked === 'node') {
+        this.notice(`onnxruntime: ${limitation}; such ${spec.mode} models run as a Loop of ONNX operators on ${this.provider} instead of the ${spec.mode.toUpperCase()} node.`);
+      }
+      return 'loop';
+    }
+    return asked ?? loweringFor(spec, this.provider);
   }
 
   async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
@@ -86,7 +108,9 @@ class OrtBackend implements OnnxruntimeBackend {
     } catch (e) {
       throw new BackendInitError(`onnxruntime: could not create a ${this.provider} session for the ${spec.mode} model`, { cause: e });
     }
-    const model = new OnnxruntimeModel(spec, session, () => this.models.delete(model));
+    // NaN in, NaN out: calls with non-finite input or state run on the float32 reference (see hasNonFinite).
+    const nonFinitePath = new LazyModel(() => createReferenceBackend({ dtype: 'float32' }).createModel(spec, params));
+    const model = new OnnxruntimeModel(spec, session, () => this.models.delete(model), nonFinitePath);
     this.models.add(model);
     return model;
   }
@@ -124,7 +148,7 @@ export async function createBackend(options: OnnxruntimeBackendOptions = {}): Pr
     ...(options.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: options.graphOptimizationLevel } : {}),
   };
   env.logLevel = options.ortLogLevel ?? 'fatal';
-  const create: SessionFactory = options.createSession ?? ((model, opts) => InferenceSession.create(model, opts));
+  const create: SessionFactory = options.createSession ?? defaultSessionFactory;
   const probe = await probeProviders(order, tuning, create);
   if (probe.provider === null) {
     throw new BackendInitError(`onnxruntime: no execution provider could start: ${probe.notices.join(' ')}`, { cause: new AggregateError(probe.failures) });

@@ -4,13 +4,18 @@ import {
 } from '@deeprnn/core';
 import { GRAPH_NAMES } from '@deeprnn/onnx';
 import { type InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { type LazyModel, hasNonFinite } from './non-finite-route.js';
 
 function float32(data: Float32Array | Float64Array): Float32Array {
   // Float32 data is handed to ORT as is (no copy); float64 is rounded once.
   return data instanceof Float32Array ? data : Float32Array.from(data);
 }
 
-/** A compiled model: one ORT session, created once, with `h0`/`c0` and `sequence_lens` inputs. */
+/**
+ * A compiled model: one ORT session, created once, with `h0`/`c0` and `sequence_lens` inputs. Calls
+ * whose input or initial state is not finite run on the float32 reference (`nonFinitePath`), which
+ * keeps NaN where ORT's kernels would hide it.
+ */
 export class OnnxruntimeModel implements RnnModel {
   private session: InferenceSession | null;
 
@@ -18,6 +23,7 @@ export class OnnxruntimeModel implements RnnModel {
     readonly spec: RnnSpec,
     session: InferenceSession,
     private readonly onDispose: () => void = () => {},
+    private readonly nonFinitePath: LazyModel | null = null,
   ) {
     this.session = session;
   }
@@ -27,6 +33,9 @@ export class OnnxruntimeModel implements RnnModel {
     const call = checkForwardArgs(this.spec, input, initial, options);
     if (options.training === true && this.spec.dropout > 0) {
       throw new UnsupportedError('onnxruntime: training-mode dropout is not supported (inference only)');
+    }
+    if (this.nonFinitePath !== null && hasNonFinite(input, initial)) {
+      return (await this.nonFinitePath.get()).forward(input, initial, { ...options, checkFinite: false });
     }
     const { T, B } = call;
     const spec = this.spec;
@@ -72,7 +81,7 @@ export class OnnxruntimeModel implements RnnModel {
     this.session = null;
     if (session === null) return;
     this.onDispose();
-    await session.release();
+    await Promise.all([session.release(), this.nonFinitePath?.dispose()]);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -25,7 +25,8 @@ export interface SessionTuning {
  * - `graphOptimizationLevel: 'all'` by default: folds the weight transposes of the Loop lowering into
  *   constants once at load time;
  * - memory arena and pattern planning on (the shapes repeat from call to call);
- * - `logSeverityLevel: 3` (errors only), so ORT does not write warnings to the user's stderr.
+ * - `logSeverityLevel: 4` (fatal only), so ORT does not write to the user's stderr: every error it
+ *   logs also comes back as the exception we rethrow (a provider's session failing, say).
  */
 export function sessionOptions(provider: ExecutionProvider, tuning: SessionTuning): InferenceSession.SessionOptions {
   return {
@@ -36,7 +37,7 @@ export function sessionOptions(provider: ExecutionProvider, tuning: SessionTunin
     graphOptimizationLevel: tuning.graphOptimizationLevel ?? 'all',
     enableCpuMemArena: true,
     enableMemPattern: true,
-    logSeverityLevel: 3,
+    logSeverityLevel: 4,
   };
 }
 

@@ -1,6 +1,7 @@
 import { defineSpec } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 import { loweringFor } from '../src/index.js';
+import { nodeLimitation } from '../src/lowering-choice.js';
 
 describe('loweringFor (the measured choices)', () => {
   it('takes the Loop for rnn modes on CPU and the ONNX nodes on GPU providers', () => {
@@ -19,5 +20,26 @@ describe('loweringFor (the measured choices)', () => {
       expect(loweringFor(proj, provider)).toBe('loop');
       expect(loweringFor(softplus, provider)).toBe('loop');
     }
+  });
+});
+
+describe('what each provider can run (ORT WebGPU GRU/LSTM kernels know Sigmoid, Tanh, Relu only)', () => {
+  const others = ['Affine', 'LeakyRelu', 'ThresholdedRelu', 'ScaledTanh', 'HardSigmoid', 'Elu', 'Softsign'] as const;
+  it.each(others.map((a) => [a]))('a GRU or LSTM with %s takes the Loop on webgpu, the node on cpu', (name) => {
+    for (const mode of ['gru', 'lstm'] as const) {
+      const n = mode === 'gru' ? 2 : 3;
+      const spec = defineSpec({ mode, inputSize: 2, hiddenSize: 3, activations: Array.from({ length: n }, (_, i) => ({ name: i === n - 1 ? name : 'Sigmoid' })) });
+      expect(loweringFor(spec, 'webgpu')).toBe('loop');
+      expect(nodeLimitation(spec, 'webgpu')).toMatch(new RegExp(`webgpu provider's ${mode.toUpperCase()} kernel cannot run ${name}`));
+      expect(loweringFor(spec, 'cpu')).toBe('node');
+      expect(nodeLimitation(spec, 'cpu')).toBeNull();
+    }
+  });
+
+  it('keeps the node for the kernels\' own activations and for rnn modes (their node runs on the CPU provider)', () => {
+    const relu = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, activations: [{ name: 'Relu' }, { name: 'Tanh' }, { name: 'Sigmoid' }] });
+    expect(loweringFor(relu, 'webgpu')).toBe('node');
+    const affineRnn = defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3, activations: [{ name: 'Affine' }] });
+    expect(loweringFor(affineRnn, 'webgpu')).toBe('node');
   });
 });

@@ -1,42 +1,45 @@
-import type { Activation } from '@deeprnn/core';
+import type { Activation, ActivationName } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { OpPolicy } from './op-policy.js';
 
 /** An activation as a differentiable tfjs function. */
 export type TensorFn = (x: tf.Tensor) => tf.Tensor;
 
+/** Builds one activation's op from its alpha, beta and the engine's policy. */
+type OpBuilder = (alpha: number, beta: number, policy: OpPolicy) => TensorFn;
+
 /**
- * The tfjs form of an ONNX activation, with the alpha/beta that `defineSpec` filled in. Every branch
- * is written so that its gradient stays finite where the branch is not taken (no exp of large x).
+ * Every activation's tfjs op, keyed by name (the compiler rejects a missing one). Each maps NaN to NaN
+ * and infinities to PyTorch's limits on every engine: clamps are `minimum(maximum(..))`, because wasm's
+ * clipByValue turns NaN into the lower bound, and selections put NaN on the branch that returns x.
+ * Every branch is written so that its gradient stays finite where the branch is not taken (no exp of
+ * large x).
  */
+const OPS: { readonly [K in ActivationName]: OpBuilder } = {
+  // Off wasm tf.relu keeps NaN; on wasm, x <= 0 ? 0 : x as for ThresholdedRelu.
+  Relu: (_a, _b, policy) => (policy.isReluNanSafe ? (x) => tf.relu(x) : (x) => tf.where(tf.greaterEqual(0, x), tf.zerosLike(x), x)),
+  Tanh: (_a, _b, policy) => (policy.isTanhViaSigmoid ? tanhViaSigmoid : (x) => tf.tanh(x)),
+  Sigmoid: () => (x) => tf.sigmoid(x),
+  Affine: (alpha, beta) => (x) => tf.add(tf.mul(x, alpha), beta),
+  LeakyRelu: (alpha) => (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, alpha)),
+  // x <= alpha ? 0 : x (PyTorch's threshold): NaN fails the test and passes; x * step(x - alpha) would
+  // give -inf * 0 = NaN at -inf. Written alpha >= x: GreaterEqual has a tfjs gradient, LessEqual none.
+  ThresholdedRelu: (alpha) => (x) => tf.where(tf.greaterEqual(alpha, x), tf.zerosLike(x), x),
+  ScaledTanh: (alpha, beta, policy) => (x) => tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha),
+  HardSigmoid: (alpha, beta) => (x) => clampKeepingNaN(tf.add(tf.mul(x, alpha), beta), 0, 1),
+  Elu: (alpha) => (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha)),
+  Softsign: () => (x) => tf.div(x, tf.add(tf.abs(x), 1)),
+  Softplus: () => (x) => tf.softplus(x),
+};
+
+/** The tfjs form of an ONNX activation, with the alpha/beta that `defineSpec` filled in. */
 export function activationOp(a: Activation, policy: OpPolicy): TensorFn {
-  const alpha = a.alpha ?? 0;
-  const beta = a.beta ?? 0;
-  switch (a.name) {
-    case 'Relu':
-      return (x) => tf.relu(x);
-    case 'Tanh':
-      return policy.isTanhViaSigmoid ? tanhViaSigmoid : (x) => tf.tanh(x);
-    case 'Sigmoid':
-      return (x) => tf.sigmoid(x);
-    case 'Affine':
-      return (x) => tf.add(tf.mul(x, alpha), beta);
-    case 'LeakyRelu':
-      return (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, alpha));
-    case 'ThresholdedRelu':
-      // x > alpha ? x : 0; step(x - alpha) is 1 exactly when x > alpha and, unlike Greater, has a tfjs gradient.
-      return (x) => tf.mul(x, tf.step(tf.sub(x, alpha)));
-    case 'ScaledTanh':
-      return (x) => tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha);
-    case 'HardSigmoid':
-      return (x) => tf.clipByValue(tf.add(tf.mul(x, alpha), beta), 0, 1);
-    case 'Elu':
-      return (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha));
-    case 'Softsign':
-      return (x) => tf.div(x, tf.add(tf.abs(x), 1));
-    case 'Softplus':
-      return (x) => tf.softplus(x);
-  }
+  return OPS[a.name](a.alpha ?? 0, a.beta ?? 0, policy);
+}
+
+/** Clamps to [lo, hi] with NaN kept (tfjs's maximum/minimum propagate NaN on every engine; wasm's clipByValue does not). */
+function clampKeepingNaN(x: tf.Tensor, lo: number, hi: number): tf.Tensor {
+  return tf.minimum(tf.maximum(x, lo), hi);
 }
 
 /** tanh(x) = 2 sigmoid(2x) - 1, for engines whose tanh kernel is slow. */
@@ -44,7 +47,7 @@ export function tanhViaSigmoid(x: tf.Tensor): tf.Tensor {
   return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
 }
 
-/** Clamps gate pre-activations to [-clip, clip] (ONNX `clip`), or passes them through when clip is null. */
+/** Clamps gate pre-activations to [-clip, clip] (ONNX `clip`, NaN kept), or passes them through when clip is null. */
 export function clipOp(clip: number | null): TensorFn {
-  return clip === null ? (x) => x : (x) => tf.clipByValue(x, -clip, clip);
+  return clip === null ? (x) => x : (x) => clampKeepingNaN(x, -clip, clip);
 }

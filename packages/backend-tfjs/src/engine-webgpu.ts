@@ -1,4 +1,5 @@
 import { type EngineContext, type EngineSkip, type StartedEngine, loadOrSkip, setBackendOrSkip } from './engine.js';
+import { isVulkanLoaderMissing } from './engine-vulkan.js';
 import { moduleExport } from './module-loader.js';
 
 /** The parts of `navigator.gpu` and its adapter that engine selection reads. */
@@ -23,6 +24,9 @@ function isGpuLike(value: unknown): value is GpuLike {
 async function findGpu(ctx: EngineContext): Promise<GpuLike | EngineSkip> {
   const scope = globalThis as { navigator?: { gpu?: unknown } };
   if (isGpuLike(scope.navigator?.gpu)) return scope.navigator.gpu;
+  if (await isVulkanLoaderMissing(ctx.load)) {
+    return { skipped: `webgpu: no WebGPU adapter, the Vulkan loader (libvulkan.so.1) is not installed (${LAVAPIPE_HINT})` };
+  }
   const loaded = await loadOrSkip(ctx, 'webgpu', 'npm install webgpu: Dawn for Node, linux-x64/darwin/win32 prebuilt');
   if ('skipped' in loaded) return loaded;
   const create = moduleExport(loaded.mod, 'create');

@@ -13,9 +13,15 @@ export interface OpPolicy {
    * (a host-side softmax) takes an all-engine path there.
    */
   readonly canReadSync: boolean;
+  /**
+   * Whether the engine's relu (plain and fused into a product) keeps NaN. wasm's XNNPACK relu turns
+   * a NaN with the sign bit set (what inf - inf gives) into 0, and its fused relu every NaN; there
+   * relu runs unfused as `x <= 0 ? 0 : x`.
+   */
+  readonly isReluNanSafe: boolean;
 }
 
 /** The policy for an engine. */
 export function opPolicyFor(engine: EngineName): OpPolicy {
-  return { isTanhViaSigmoid: engine === 'wasm', canReadSync: engine !== 'webgpu' };
+  return { isTanhViaSigmoid: engine === 'wasm', canReadSync: engine !== 'webgpu', isReluNanSafe: engine !== 'wasm' };
 }

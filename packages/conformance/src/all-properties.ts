@@ -7,6 +7,7 @@ import { determinism } from './properties/determinism.js';
 import { dispose } from './properties/dispose.js';
 import { gradients } from './properties/gradients.js';
 import { lengths } from './properties/lengths.js';
+import { nonFinite } from './properties/non-finite.js';
 import { onnxRoundTrip } from './properties/onnx-round-trip.js';
 import { streaming } from './properties/streaming.js';
 import { tiedLayers } from './properties/tied-layers.js';
@@ -15,6 +16,7 @@ import type { ConformanceProperty } from './property.js';
 /** Every conformance property, in the order of {@link PROPERTY_NAMES}. */
 export const PROPERTIES: readonly ConformanceProperty[] = Object.freeze([
   agreement,
+  nonFinite,
   streaming,
   batchIndependence,
   bidirectional,

@@ -5,6 +5,7 @@ import type { Meter } from './measure.js';
 /** Names of the conformance properties, in the order they run. */
 export const PROPERTY_NAMES = [
   'agreement',
+  'non-finite',
   'streaming',
   'batch-independence',
   'bidirectional',

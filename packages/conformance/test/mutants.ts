@@ -163,6 +163,16 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
       },
     },
   },
+  'NaN hidden as zero (like a clamped kernel)': {
+    caughtBy: 'non-finite',
+    hooks: {
+      forward: async (inner, input, initial, options) => {
+        const r = await inner(input, initial, options);
+        const hide = (t: Tensor): Tensor => mapTensor(t, (v) => (Number.isNaN(v) ? 0 : v));
+        return { output: hide(r.output), state: r.state.c ? { h: hide(r.state.h), c: hide(r.state.c) } : { h: hide(r.state.h) } };
+      },
+    },
+  },
   'declares training without gradients': { caughtBy: 'capabilities', hooks: { capabilities: { training: true }, dropGradients: true } },
   'input gradient 2% off': {
     caughtBy: 'gradients',

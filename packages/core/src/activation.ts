@@ -86,55 +86,49 @@ export interface ActivationFn {
   readonly derivative: (x: number, y: number) => number;
 }
 
-/** The scalar function an activation computes (float64; callers round to their dtype). */
+/**
+ * Every activation's scalar function, keyed by name: the mapped type makes the compiler reject a
+ * missing or misspelled activation, where a `switch` could fall through. Each maps NaN to NaN (as
+ * PyTorch's functions do): comparisons are written so that NaN takes the branch that returns x.
+ */
+const ACTIVATION_FNS: { readonly [K in ActivationName]: (alpha: number, beta: number) => ActivationFn } = {
+  // x <= 0 is false for NaN, so NaN passes through; the derivative lets the gradient through at NaN
+  // as PyTorch's threshold_backward does.
+  Relu: () => ({ apply: (x) => (x <= 0 ? 0 : x), derivative: (x) => (x <= 0 ? 0 : 1) }),
+  Tanh: () => ({ apply: Math.tanh, derivative: (_x, y) => 1 - y * y }),
+  Sigmoid: () => ({ apply: sigmoid, derivative: (_x, y) => y * (1 - y) }),
+  Affine: (alpha, beta) => ({ apply: (x) => alpha * x + beta, derivative: () => alpha }),
+  LeakyRelu: (alpha) => ({ apply: (x) => (x >= 0 ? x : alpha * x), derivative: (x) => (x >= 0 ? 1 : alpha) }),
+  ThresholdedRelu: (alpha) => ({ apply: (x) => (x <= alpha ? 0 : x), derivative: (x) => (x <= alpha ? 0 : 1) }),
+  ScaledTanh: (alpha, beta) => ({
+    apply: (x) => alpha * Math.tanh(beta * x),
+    derivative: (x) => {
+      const t = Math.tanh(beta * x);
+      return alpha * beta * (1 - t * t);
+    },
+  }),
+  HardSigmoid: (alpha, beta) => ({
+    // Math.min/Math.max return NaN for a NaN argument.
+    apply: (x) => Math.max(0, Math.min(1, alpha * x + beta)),
+    derivative: (x) => {
+      const v = alpha * x + beta;
+      return v > 0 && v < 1 ? alpha : 0;
+    },
+  }),
+  Elu: (alpha) => ({ apply: (x) => (x >= 0 ? x : alpha * Math.expm1(x)), derivative: (x, y) => (x >= 0 ? 1 : y + alpha) }),
+  Softsign: () => ({
+    apply: (x) => x / (1 + Math.abs(x)),
+    derivative: (x) => {
+      const d = 1 + Math.abs(x);
+      return 1 / (d * d);
+    },
+  }),
+  Softplus: () => ({ apply: softplus, derivative: (x) => sigmoid(x) }),
+};
+
+/** The scalar function an activation computes (float64; callers round to their dtype). NaN maps to NaN. */
 export function activationFn(a: Activation): ActivationFn {
-  const alpha = a.alpha ?? 0;
-  const beta = a.beta ?? 0;
-  switch (a.name) {
-    case 'Relu':
-      return { apply: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0) };
-    case 'Tanh':
-      return { apply: Math.tanh, derivative: (_x, y) => 1 - y * y };
-    case 'Sigmoid':
-      return { apply: sigmoid, derivative: (_x, y) => y * (1 - y) };
-    case 'Affine':
-      return { apply: (x) => alpha * x + beta, derivative: () => alpha };
-    case 'LeakyRelu':
-      return { apply: (x) => (x >= 0 ? x : alpha * x), derivative: (x) => (x >= 0 ? 1 : alpha) };
-    case 'ThresholdedRelu':
-      return { apply: (x) => (x > alpha ? x : 0), derivative: (x) => (x > alpha ? 1 : 0) };
-    case 'ScaledTanh':
-      return {
-        apply: (x) => alpha * Math.tanh(beta * x),
-        derivative: (x) => {
-          const t = Math.tanh(beta * x);
-          return alpha * beta * (1 - t * t);
-        },
-      };
-    case 'HardSigmoid':
-      return {
-        apply: (x) => Math.max(0, Math.min(1, alpha * x + beta)),
-        derivative: (x) => {
-          const v = alpha * x + beta;
-          return v > 0 && v < 1 ? alpha : 0;
-        },
-      };
-    case 'Elu':
-      return {
-        apply: (x) => (x >= 0 ? x : alpha * Math.expm1(x)),
-        derivative: (x, y) => (x >= 0 ? 1 : y + alpha),
-      };
-    case 'Softsign':
-      return {
-        apply: (x) => x / (1 + Math.abs(x)),
-        derivative: (x) => {
-          const d = 1 + Math.abs(x);
-          return 1 / (d * d);
-        },
-      };
-    case 'Softplus':
-      return { apply: softplus, derivative: (x) => sigmoid(x) };
-  }
+  return ACTIVATION_FNS[a.name](a.alpha ?? 0, a.beta ?? 0);
 }
 
 /** Numerically stable logistic sigmoid. */

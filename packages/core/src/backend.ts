@@ -16,8 +16,13 @@ export interface ForwardOptions {
    * starts there (ONNX `sequence_lens`, PyTorch packed sequences).
    */
   readonly lengths?: ArrayLike<number>;
-  /** Reject NaN and infinities in the input and initial state before running. Default false. */
+  /**
+   * Reject NaN and infinities in the input and initial state before running. Default false: then
+   * NaN in gives NaN out where PyTorch gives NaN (README, "NaN and infinity").
+   */
   readonly checkFinite?: boolean;
+  /** Refuse (SizeLimitError) a call whose working memory would exceed this many bytes. Default 2 GiB. */
+  readonly maxBytes?: number;
   /** Training mode: applies `spec.dropout` between layers. Default false (inference). */
   readonly training?: boolean;
   /** Seed of the dropout mask in training mode, so a step can be replayed exactly. Default 0. */

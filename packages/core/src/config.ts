@@ -75,8 +75,12 @@ const CONFIG_KEYS: readonly string[] = [
   'linearBeforeReset', 'tiedLayers',
 ];
 
-/** Upper bound on any one size, so a typo cannot ask for gigabytes of weights. */
-export const MAX_SIZE: number = 1 << 16;
+/**
+ * Upper bound on any one size (inputSize, hiddenSize), a sanity check against typos: a 32768-unit
+ * hidden state is already 4 GiB per LSTM weight matrix. What a model really takes is checked in bytes
+ * against `maxBytes` (default 2 GiB) where memory is allocated: `initParams`, `forward`.
+ */
+export const MAX_SIZE: number = 1 << 15;
 
 /** Number of stacked weight blocks per cell: 1 (rnn), 3 (gru), 4 (lstm). */
 export function gateCount(mode: RnnMode): number {

@@ -53,3 +53,11 @@ export class UnknownBackendError extends RnnError {
 export class FormatError extends RnnError {
   readonly code = 'E_FORMAT' as const;
 }
+
+/**
+ * What a call would allocate (parameters, a forward's working memory) exceeds the stated limit,
+ * `maxBytes` (default 2 GiB); the message says how many bytes and how to raise the limit.
+ */
+export class SizeLimitError extends RnnError {
+  readonly code = 'E_SIZE_LIMIT' as const;
+}

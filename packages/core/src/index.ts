@@ -46,6 +46,7 @@ export {
   ParameterError,
   RnnError,
   ShapeError,
+  SizeLimitError,
   UnknownBackendError,
   UnsupportedError,
 } from './errors.js';
@@ -61,10 +62,12 @@ export {
   paramKey,
   paramLayout,
   paramsToDType,
+  parameterBytes,
   parameterCount,
   validateParams,
 } from './params.js';
 export { SeededRandom } from './rng.js';
+export { DEFAULT_MAX_BYTES, bytesPerElement, checkBytes, forwardWorkingBytes } from './size-limit.js';
 export {
   type DType,
   type Tensor,

@@ -1,6 +1,7 @@
 import type { ForwardOptions, RnnState } from './backend.js';
 import { type RnnSpec, directionCount, outputSize } from './config.js';
 import { ShapeError } from './errors.js';
+import { checkBytes, forwardWorkingBytes } from './size-limit.js';
 import { type Tensor, firstNonFinite, formatShape, sameShape } from './tensor.js';
 
 /** Sizes of one forward call, read off the input. */
@@ -37,6 +38,7 @@ export function outputShape(spec: RnnSpec, call: CallShape): number[] {
  *
  * @returns the call's sizes.
  * @throws {@link ShapeError} saying which tensor is wrong, what was expected and what arrived.
+ * @throws {@link SizeLimitError} when the call's working memory would exceed `options.maxBytes` (default 2 GiB).
  */
 export function checkForwardArgs(
   spec: RnnSpec,
@@ -44,9 +46,7 @@ export function checkForwardArgs(
   initial?: RnnState,
   options: ForwardOptions = {},
 ): CallShape {
-  if (typeof input !== 'object' || input === null || !Array.isArray(input.shape)) {
-    throw new ShapeError(`forward: input must be a tensor, got ${String(input)}`);
-  }
+  checkTensorData('input', input);
   const shape = input.shape;
   if (shape.length !== 2 && shape.length !== 3) {
     const want = spec.batchFirst ? '[B, T, I]' : '[T, B, I]';
@@ -62,6 +62,7 @@ export function checkForwardArgs(
   if (T < 1) throw new ShapeError(`forward: input needs at least one time step, got ${formatShape(shape)}`);
   if (B < 1) throw new ShapeError(`forward: input needs at least one batch row, got ${formatShape(shape)}`);
   const call: CallShape = { T, B, isUnbatched };
+  checkBytes(`forward: a ${spec.mode} call with T=${T}, B=${B}`, forwardWorkingBytes(spec, call, input.dtype), options.maxBytes, 'forward (options.maxBytes)');
   if (initial !== undefined) checkState(spec, call, initial);
   if (options.lengths !== undefined) checkLengths(options.lengths, call);
   if (options.checkFinite) {
@@ -75,7 +76,34 @@ export function checkForwardArgs(
   return call;
 }
 
+/**
+ * Checks that a (possibly hand-built) tensor is one: a shape of non-negative integers and a Float32Array
+ * or Float64Array holding exactly the product of the shape. A shorter `data` would make a backend read
+ * past its end (NaN or garbage) instead of failing.
+ */
+function checkTensorData(name: string, t: unknown): asserts t is Tensor {
+  if (typeof t !== 'object' || t === null || !Array.isArray((t as Tensor).shape)) {
+    throw new ShapeError(`forward: ${name} must be a tensor ({ dtype, shape, data }), got ${t === null ? 'null' : typeof t}`);
+  }
+  const { shape, data } = t as Tensor;
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ShapeError(`forward: ${name} shape must be non-negative integers, got [${shape.map(String).join(', ')}]`);
+  }
+  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
+    throw new ShapeError(`forward: ${name}.data must be a Float32Array or Float64Array, got ${data === null ? 'null' : typeof data === 'object' ? (data as object).constructor?.name ?? 'object' : typeof data}`);
+  }
+  const want = shape.reduce((n, d) => n * d, 1);
+  if (data.length !== want) {
+    throw new ShapeError(`forward: ${name} of shape ${formatShape(shape)} needs ${want} elements, its data has ${data.length}`);
+  }
+}
+
 function checkState(spec: RnnSpec, call: CallShape, initial: RnnState): void {
+  if (typeof initial !== 'object' || initial === null) {
+    throw new ShapeError(`forward: the initial state must be { h, c? }, got ${initial === null ? 'null' : typeof initial}`);
+  }
+  if (initial.h !== undefined) checkTensorData('h0', initial.h);
+  if (initial.c !== undefined) checkTensorData('c0', initial.c);
   const wantH = hiddenStateShape(spec, call);
   if (!initial.h || !sameShape(initial.h.shape, wantH)) {
     throw new ShapeError(`forward: h0 must be ${formatShape(wantH)}, got ${initial.h ? formatShape(initial.h.shape) : 'nothing'}`);
@@ -91,6 +119,9 @@ function checkState(spec: RnnSpec, call: CallShape, initial: RnnState): void {
 }
 
 function checkLengths(lengths: ArrayLike<number>, call: CallShape): void {
+  if (typeof lengths !== 'object' || lengths === null || typeof lengths.length !== 'number') {
+    throw new ShapeError(`forward: lengths must be an array of ${call.B} integers, got ${lengths === null ? 'null' : typeof lengths}`);
+  }
   if (lengths.length !== call.B) {
     throw new ShapeError(`forward: lengths must have one entry per batch row (${call.B}), got ${lengths.length}`);
   }

@@ -1,6 +1,7 @@
 import { type RnnSpec, directionCount, gateCount, layerInputSize, outputSize, storedLayerCount } from './config.js';
 import { ParameterError } from './errors.js';
 import { SeededRandom } from './rng.js';
+import { bytesPerElement, checkBytes } from './size-limit.js';
 import { type DType, type Tensor, firstNonFinite, formatShape, sameShape, sizeOf, tensor } from './tensor.js';
 
 /** Parameters by PyTorch `state_dict` name (`weight_ih_l0`, `bias_hh_l1_reverse`, ...). */
@@ -131,11 +132,20 @@ export interface InitParamsOptions {
   /** Seed of the generator; the same seed gives the same weights everywhere. Default 0. */
   readonly seed?: number;
   readonly dtype?: DType;
+  /** Refuse (SizeLimitError) when the parameters would take more bytes than this. Default 2 GiB. */
+  readonly maxBytes?: number;
+}
+
+/** Bytes a spec's parameters take in a dtype. */
+export function parameterBytes(spec: RnnSpec, dtype: DType = 'float32'): number {
+  return parameterCount(spec) * bytesPerElement(dtype);
 }
 
 /**
  * PyTorch's default initialisation: every parameter uniform(-1/sqrt(H), 1/sqrt(H)), drawn in layout
- * order from a seeded generator.
+ * order from a seeded generator. The total size is checked before anything is allocated.
+ *
+ * @throws {@link SizeLimitError} when the parameters would take more than `maxBytes` (default 2 GiB).
  *
  * @example
  * ```ts
@@ -143,6 +153,8 @@ export interface InitParamsOptions {
  * ```
  */
 export function initParams(spec: RnnSpec, options: InitParamsOptions = {}): RnnParams {
+  const dtype = options.dtype ?? 'float32';
+  checkBytes(`initParams: the ${spec.mode} parameters (${parameterCount(spec)} ${dtype} values)`, parameterBytes(spec, dtype), options.maxBytes, 'initParams(spec, { maxBytes })');
   const rng = new SeededRandom(options.seed ?? 0);
   const k = 1 / Math.sqrt(spec.hiddenSize);
   const out: Record<string, Tensor> = {};

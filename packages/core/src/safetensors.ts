@@ -1,102 +1,52 @@
-import { FormatError, ShapeError } from './errors.js';
+import { ShapeError } from './errors.js';
+import { SAFETENSORS_DTYPE_BYTES, failSafetensors, parseSafetensorsHeader } from './safetensors-header.js';
 import { type Tensor, sizeOf, tensor } from './tensor.js';
 
-/** A safetensors file's content: tensors by name, plus the free-form string metadata. */
+/** A safetensors file's content: tensors by name, plus the free-form string metadata (prototype-free objects). */
 export interface SafetensorsContent {
   readonly tensors: Readonly<Record<string, Tensor>>;
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** Element sizes of the dtypes deeprnn reads; F16 and BF16 are widened to float32. */
-const DTYPE_BYTES: Readonly<Record<string, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
-
 /** The safetensors format caps the JSON header at 100 MB; we apply the same bound before allocating. */
 const MAX_HEADER_BYTES = 100_000_000;
 
-function fail(message: string, cause?: unknown): never {
-  throw new FormatError(`safetensors: ${message}`, cause === undefined ? undefined : { cause });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * Reads a safetensors file (8-byte little-endian header length, JSON header, raw little-endian data),
- * the format PyTorch users save state_dicts in. Reading is bounded: every size the header declares is
- * checked against the bytes actually present before anything is allocated.
+ * the format PyTorch users save state_dicts in, exactly as the Rust `safetensors` crate does: the
+ * tensors must tile the data section (no gaps, no overlaps, no trailing bytes), so a header length
+ * declared a few bytes short is refused instead of shifting every weight. Reading is bounded: every
+ * size the header declares is checked against the bytes actually present before anything is allocated.
  *
  * @param bytes - the whole file.
- * @returns tensors by name (F32 and F64 keep their type; F16/BF16 become float32) and the metadata.
- * @throws {@link FormatError} for a truncated file, a bad header, an unsupported dtype or offsets that
- *   overlap, leave gaps or point outside the file.
+ * @returns tensors by name (F32 and F64 keep their type; F16/BF16 become float32) and the metadata,
+ *   both in objects without a prototype (a tensor may be called `__proto__` or `constructor`).
+ * @throws {@link FormatError} for a truncated file, a bad header, an unsupported dtype, or offsets
+ *   that overlap, leave gaps or trailing bytes, or point outside the file.
  * @example
  * ```ts
  * const { tensors } = readSafetensors(new Uint8Array(await readFile('model.safetensors')));
  * ```
  */
 export function readSafetensors(bytes: Uint8Array): SafetensorsContent {
-  if (!(bytes instanceof Uint8Array)) fail('expected the file as a Uint8Array');
-  if (bytes.length < 8) fail(`file has ${bytes.length} bytes, a header length needs 8`);
+  if (!(bytes instanceof Uint8Array)) failSafetensors('expected the file as a Uint8Array');
+  if (bytes.length < 8) failSafetensors(`file has ${bytes.length} bytes, a header length needs 8`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(Math.min(bytes.length - 8, MAX_HEADER_BYTES))) {
-    fail(`header declares ${headerLength} bytes, the file has ${bytes.length - 8} after the length field`);
+    failSafetensors(`header declares ${headerLength} bytes, the file has ${bytes.length - 8} after the length field`);
   }
   const n = Number(headerLength);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
-  } catch (e) {
-    fail('header is not valid UTF-8 JSON', e);
-  }
-  if (!isRecord(header)) fail('header must be a JSON object');
   const dataStart = 8 + n;
-  const dataLength = bytes.length - dataStart;
-  const tensors: Record<string, Tensor> = {};
-  let metadata: Record<string, string> = {};
-  const spans: [number, number, string][] = [];
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      if (!isRecord(entry) || !Object.values(entry).every((v) => typeof v === 'string')) {
-        fail('__metadata__ must map strings to strings');
-      }
-      metadata = entry as Record<string, string>;
-      continue;
-    }
-    if (!isRecord(entry)) fail(`entry '${name}' must be an object`);
-    const { dtype, shape, data_offsets: offsets } = entry;
-    if (typeof dtype !== 'string' || DTYPE_BYTES[dtype] === undefined) {
-      fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}, supported: ${Object.keys(DTYPE_BYTES).join(', ')}`);
-    }
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-      fail(`tensor '${name}' has shape ${JSON.stringify(shape)}, expected non-negative integers`);
-    }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
-      fail(`tensor '${name}' has data_offsets ${JSON.stringify(offsets)}, expected [begin, end]`);
-    }
-    const [begin, end] = offsets as [number, number];
-    const elementBytes = DTYPE_BYTES[dtype] as number;
-    const count = sizeOf(shape as number[]);
-    if (end < begin || end > dataLength) {
-      fail(`tensor '${name}' spans bytes [${begin}, ${end}) of a ${dataLength}-byte data section`);
-    }
-    if (end - begin !== count * elementBytes) {
-      fail(`tensor '${name}' of shape ${JSON.stringify(shape)} ${dtype} needs ${count * elementBytes} bytes, offsets give ${end - begin}`);
-    }
-    spans.push([begin, end, name]);
-    tensors[name] = decode(view, dataStart + begin, count, dtype, shape as number[]);
+  const header = parseSafetensorsHeader(bytes.subarray(8, dataStart), bytes.length - dataStart);
+  const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
+  for (const { name, dtype, shape, begin, end } of header.entries) {
+    tensors[name] = decode(view, dataStart + begin, (end - begin) / (SAFETENSORS_DTYPE_BYTES.get(dtype) as number), dtype, shape);
   }
-  spans.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < spans.length; i++) {
-    const prev = spans[i - 1] as [number, number, string];
-    const cur = spans[i] as [number, number, string];
-    if (cur[0] < prev[1]) fail(`tensors '${prev[2]}' and '${cur[2]}' overlap`);
-  }
-  return { tensors: Object.freeze(tensors), metadata: Object.freeze({ ...metadata }) };
+  return { tensors: Object.freeze(tensors), metadata: header.metadata };
 }
 
-function decode(view: DataView, at: number, count: number, dtype: string, shape: number[]): Tensor {
+function decode(view: DataView, at: number, count: number, dtype: string, shape: readonly number[]): Tensor {
   if (dtype === 'F64') {
     const out = new Float64Array(count);
     for (let i = 0; i < count; i++) out[i] = view.getFloat64(at + 8 * i, true);
@@ -126,20 +76,31 @@ function f16ToNumber(bits: number): number {
 
 /**
  * Writes tensors as a safetensors file (F32 for float32, F64 for float64), in the order given, with
- * the header padded to a multiple of 8 bytes as the reference implementation does.
+ * the header padded to a multiple of 8 bytes as the reference implementation does. The result always
+ * reads back with {@link readSafetensors}: every name (`__proto__` included) is kept, and a tensor
+ * whose data does not match its shape is refused rather than written as a file no reader accepts.
  *
  * @param tensors - tensors by name (e.g. a model's params: PyTorch loads them with `safetensors.torch.load_file`).
  * @param metadata - free-form strings stored under `__metadata__`.
  * @returns the file's bytes.
- * @throws {@link ShapeError} when a name is empty or `__metadata__`.
+ * @throws {@link ShapeError} when a name is empty or `__metadata__`, a tensor's data length is not
+ *   the product of its shape, or a metadata value is not a string.
  */
 export function writeSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  // No prototype: a tensor called `__proto__` must become a key, not replace the header's prototype.
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const metaEntries = Object.entries(metadata);
+  for (const [k, v] of metaEntries) {
+    if (typeof v !== 'string') throw new ShapeError(`writeSafetensors: metadata '${k}' must be a string, got ${typeof v}`);
+  }
+  if (metaEntries.length > 0) header.__metadata__ = Object.fromEntries(metaEntries);
   let offset = 0;
   const entries = Object.entries(tensors);
   for (const [name, t] of entries) {
     if (name === '' || name === '__metadata__') throw new ShapeError(`writeSafetensors: invalid tensor name '${name}'`);
+    if (sizeOf(t.shape) !== t.data.length) {
+      throw new ShapeError(`writeSafetensors: tensor '${name}' has shape [${t.shape.join(', ')}] (${sizeOf(t.shape)} elements), data has ${t.data.length}`);
+    }
     const size = t.data.length * (t.dtype === 'float64' ? 8 : 4);
     header[name] = { dtype: t.dtype === 'float64' ? 'F64' : 'F32', shape: [...t.shape], data_offsets: [offset, offset + size] };
     offset += size;

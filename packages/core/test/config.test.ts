@@ -56,7 +56,7 @@ describe('defineSpec defaults', () => {
 describe('defineSpec validation', () => {
   const bad: [string, unknown, RegExp][] = [
     ['unknown mode', { ...base, mode: 'transformer' }, /config.mode must be one of .* got transformer/],
-    ['zero hidden size', { ...base, hiddenSize: 0 }, /config.hiddenSize must be an integer in \[1, 65536\], got 0/],
+    ['zero hidden size', { ...base, hiddenSize: 0 }, /config.hiddenSize must be an integer in \[1, 32768\], got 0/],
     ['fractional input size', { ...base, inputSize: 2.5 }, /config.inputSize .* got 2.5/],
     ['negative layers', { ...base, numLayers: -1 }, /config.numLayers .* got -1/],
     ['NaN size', { ...base, inputSize: Number.NaN }, /config.inputSize .* got NaN/],

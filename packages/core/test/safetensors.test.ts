@@ -15,6 +15,15 @@ function withHeader(header: unknown, data: Uint8Array = new Uint8Array(0), decla
   return out;
 }
 
+function rawHeader(text: string, data: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(text);
+  const out = new Uint8Array(8 + json.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  out.set(data, 8 + json.length);
+  return out;
+}
+
 describe('safetensors', () => {
   it('round-trips float32 and float64 tensors and metadata exactly', () => {
     const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 5, projSize: 2, bidirectional: true });
@@ -69,6 +78,63 @@ describe('safetensors', () => {
   it.each(hostile)('rejects %s with FormatError', (_what, bytes, message) => {
     expect(() => readSafetensors(bytes)).toThrow(FormatError);
     expect(() => readSafetensors(bytes)).toThrow(message);
+  });
+
+  /** A file written by our writer (header padded with spaces) with its length field lowered by `short`. */
+  function withShortHeaderLength(short: number): Uint8Array {
+    // Grow the name until the writer pads the header with at least 4 spaces.
+    let bytes: Uint8Array = new Uint8Array(0);
+    for (let name = 'w'; ; name += 'w') {
+      bytes = writeSafetensors({ [name]: tensor(Float32Array.from([1, 2, 3]), [3]) });
+      if (bytes[8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)) - 4] === 0x20) break;
+    }
+    const view = new DataView(bytes.buffer);
+    const declared = view.getBigUint64(0, true);
+    expect(new TextDecoder().decode(bytes.subarray(8 + Number(declared) - short, 8 + Number(declared)))).toBe(' '.repeat(short));
+    view.setBigUint64(0, declared - BigInt(short), true);
+    return bytes;
+  }
+  it.each([1, 2, 3, 4])('refuses a header length declared %i byte(s) short, into the space padding', (short) => {
+    // Before: JSON.parse ignored the cut padding and every weight was read shifted by `short` bytes.
+    expect(() => readSafetensors(withShortHeaderLength(short))).toThrow(FormatError);
+    expect(() => readSafetensors(withShortHeaderLength(short))).toThrow(new RegExp(`${short} trailing bytes`));
+  });
+
+  const inexact: [string, Uint8Array, RegExp][] = [
+    ['trailing bytes after the last tensor', withHeader({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(5)), /cover 4 bytes of the 5-byte data section; 1 trailing/],
+    ['data with no tensors at all', withHeader({}, new Uint8Array(8)), /cover 0 bytes of the 8-byte/],
+    ['a gap between tensors', withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, new Uint8Array(12)), /bytes \[4, 8\) before tensor 'b' belong to no tensor/],
+    ['a gap before the first tensor', withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), /bytes \[0, 4\) before tensor 'a'/],
+    ['an empty tensor inside another', withHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, e: { dtype: 'F32', shape: [0], data_offsets: [4, 4] } }, new Uint8Array(8)), /'a' and 'e' overlap/],
+    ['a dtype named after an Object method', withHeader({ w: { dtype: 'toString', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), /dtype "toString", supported/],
+    ['a header with leading whitespace', rawHeader(' {"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', new Uint8Array(4)), /starting at its first byte/],
+  ];
+  it.each(inexact)('refuses %s (the reference crate does too)', (_what, bytes, message) => {
+    expect(() => readSafetensors(bytes)).toThrow(FormatError);
+    expect(() => readSafetensors(bytes)).toThrow(message);
+  });
+
+  it('keeps a tensor named __proto__ as a tensor and changes no prototype', () => {
+    const weird = { ['__proto__']: tensor(Float32Array.from([7]), [1]), constructor: tensor(Float64Array.from([8, 9]), [2]) };
+    Object.defineProperty(weird, '__proto__', { value: tensor(Float32Array.from([7]), [1]), enumerable: true });
+    const bytes = writeSafetensors(weird, { ['__proto__']: 'meta' } as Record<string, string>);
+    const back = readSafetensors(bytes);
+    expect(Object.keys(back.tensors).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(back.tensors)).toBeNull();
+    expect([...back.tensors['__proto__']!.data]).toEqual([7]);
+    expect([...back.tensors['constructor']!.data]).toEqual([8, 9]);
+    expect(Object.hasOwn(back.metadata, '__proto__')).toBe(true);
+    // Built by hand, the way the issue's hostile file was.
+    const hand = withHeader(JSON.parse('{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'), new Uint8Array([0, 0, 128, 63]));
+    const loaded = readSafetensors(hand);
+    expect(Object.keys(loaded.tensors)).toEqual(['__proto__']);
+    expect([...loaded.tensors['__proto__']!.data]).toEqual([1]);
+    expect(({} as Record<string, unknown>).dtype).toBeUndefined();
+  });
+
+  it('refuses to write a tensor whose data does not match its shape', () => {
+    const bad = { dtype: 'float32', shape: [4], data: new Float32Array(3) } as const;
+    expect(() => writeSafetensors({ w: bad })).toThrow(/shape \[4\] \(4 elements\), data has 3/);
   });
 
   it('reads F16 and BF16 as float32', () => {

@@ -1,8 +1,11 @@
-import type { Activation } from '../activation.js';
+import type { Activation, ActivationName } from '../activation.js';
 import { sigmoid } from '../activation.js';
 import type { FloatArray } from './matmul.js';
 
-/** Clamps buf[start..end) to [-clip, clip] (ONNX `clip`, applied to gate pre-activations). */
+/**
+ * Clamps buf[start..end) to [-clip, clip] (ONNX `clip`, applied to gate pre-activations). NaN stays
+ * NaN: both comparisons are false for it.
+ */
 export function clipSpan(buf: FloatArray, start: number, end: number, clip: number): void {
   for (let i = start; i < end; i++) {
     const v = buf[i]!;
@@ -11,51 +14,56 @@ export function clipSpan(buf: FloatArray, start: number, end: number, clip: numb
   }
 }
 
+/** Applies one activation in place to buf[start..end), given its alpha and beta. */
+type SpanFn = (buf: FloatArray, start: number, end: number, alpha: number, beta: number) => void;
+
 /**
- * Applies an activation in place to buf[start..end). The switch sits outside the loops so the common
- * cases (Tanh, Sigmoid, Relu) run as tight loops.
+ * One tight loop per activation, keyed by name: the mapped type makes the compiler reject a missing
+ * activation. Every loop maps NaN to NaN (NaN in, NaN out, as in PyTorch): the conditions are written
+ * so that NaN fails them and keeps its value.
  */
+const SPANS: { readonly [K in ActivationName]: SpanFn } = {
+  Tanh: (buf, start, end) => {
+    for (let i = start; i < end; i++) buf[i] = Math.tanh(buf[i]!);
+  },
+  Sigmoid: (buf, start, end) => {
+    for (let i = start; i < end; i++) buf[i] = sigmoid(buf[i]!);
+  },
+  Relu: (buf, start, end) => {
+    for (let i = start; i < end; i++) if (buf[i]! <= 0) buf[i] = 0;
+  },
+  Affine: (buf, start, end, alpha, beta) => {
+    for (let i = start; i < end; i++) buf[i] = alpha * buf[i]! + beta;
+  },
+  LeakyRelu: (buf, start, end, alpha) => {
+    for (let i = start; i < end; i++) if (buf[i]! < 0) buf[i] = alpha * buf[i]!;
+  },
+  ThresholdedRelu: (buf, start, end, alpha) => {
+    for (let i = start; i < end; i++) if (buf[i]! <= alpha) buf[i] = 0;
+  },
+  ScaledTanh: (buf, start, end, alpha, beta) => {
+    for (let i = start; i < end; i++) buf[i] = alpha * Math.tanh(beta * buf[i]!);
+  },
+  HardSigmoid: (buf, start, end, alpha, beta) => {
+    for (let i = start; i < end; i++) buf[i] = Math.max(0, Math.min(1, alpha * buf[i]! + beta));
+  },
+  Elu: (buf, start, end, alpha) => {
+    for (let i = start; i < end; i++) if (buf[i]! < 0) buf[i] = alpha * Math.expm1(buf[i]!);
+  },
+  Softsign: (buf, start, end) => {
+    for (let i = start; i < end; i++) buf[i] = buf[i]! / (1 + Math.abs(buf[i]!));
+  },
+  Softplus: (buf, start, end) => {
+    for (let i = start; i < end; i++) {
+      const x = buf[i]!;
+      buf[i] = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    }
+  },
+};
+
+/** Applies an activation in place to buf[start..end); the dispatch sits outside the loops. */
 export function activateSpan(a: Activation, buf: FloatArray, start: number, end: number): void {
-  const alpha = a.alpha ?? 0;
-  const beta = a.beta ?? 0;
-  switch (a.name) {
-    case 'Tanh':
-      for (let i = start; i < end; i++) buf[i] = Math.tanh(buf[i]!);
-      return;
-    case 'Sigmoid':
-      for (let i = start; i < end; i++) buf[i] = sigmoid(buf[i]!);
-      return;
-    case 'Relu':
-      for (let i = start; i < end; i++) if (!(buf[i]! > 0)) buf[i] = 0;
-      return;
-    case 'Affine':
-      for (let i = start; i < end; i++) buf[i] = alpha * buf[i]! + beta;
-      return;
-    case 'LeakyRelu':
-      for (let i = start; i < end; i++) if (buf[i]! < 0) buf[i] = alpha * buf[i]!;
-      return;
-    case 'ThresholdedRelu':
-      for (let i = start; i < end; i++) if (!(buf[i]! > alpha)) buf[i] = 0;
-      return;
-    case 'ScaledTanh':
-      for (let i = start; i < end; i++) buf[i] = alpha * Math.tanh(beta * buf[i]!);
-      return;
-    case 'HardSigmoid':
-      for (let i = start; i < end; i++) buf[i] = Math.max(0, Math.min(1, alpha * buf[i]! + beta));
-      return;
-    case 'Elu':
-      for (let i = start; i < end; i++) if (buf[i]! < 0) buf[i] = alpha * Math.expm1(buf[i]!);
-      return;
-    case 'Softsign':
-      for (let i = start; i < end; i++) buf[i] = buf[i]! / (1 + Math.abs(buf[i]!));
-      return;
-    case 'Softplus':
-      for (let i = start; i < end; i++) {
-        const x = buf[i]!;
-        buf[i] = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-      }
-      return;
-  }
+  SPANS[a.name](buf, start, end, a.alpha ?? 0, a.beta ?? 0);
 }
 
 /** Scalar form of {@link activateSpan}, for single values. */

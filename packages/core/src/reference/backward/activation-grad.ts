@@ -1,10 +1,49 @@
-import { type Activation, activationFn } from '../../activation.js';
+import { type Activation, type ActivationName, activationFn } from '../../activation.js';
 import type { FloatArray } from '../matmul.js';
+
+/** Multiplies grad[gOff + i] by act'(pre[off + i]) for i in [0, n), given the recorded y = act(pre). */
+type DerivativeSpan = (a: Activation, pre: FloatArray, y: FloatArray, off: number, grad: FloatArray, gOff: number, n: number) => void;
+
+/** The other ONNX activations go through their scalar derivative. */
+const viaScalarDerivative: DerivativeSpan = (a, pre, y, off, grad, gOff, n) => {
+  const fn = activationFn(a);
+  for (let i = 0; i < n; i++) grad[gOff + i] = grad[gOff + i]! * fn.derivative(pre[off + i]!, y[off + i]!);
+};
+
+/**
+ * The derivative loop of every activation, keyed by name (the compiler rejects a missing one). Tanh,
+ * Sigmoid and Relu, the cells' defaults, run as tight loops; Relu lets the gradient through at a NaN
+ * pre-activation, as PyTorch's threshold_backward does.
+ */
+const DERIVATIVE_SPANS: { readonly [K in ActivationName]: DerivativeSpan } = {
+  Tanh: (_a, _pre, y, off, grad, gOff, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = y[off + i]!;
+      grad[gOff + i] = grad[gOff + i]! * (1 - v * v);
+    }
+  },
+  Sigmoid: (_a, _pre, y, off, grad, gOff, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = y[off + i]!;
+      grad[gOff + i] = grad[gOff + i]! * (v * (1 - v));
+    }
+  },
+  Relu: (_a, pre, _y, off, grad, gOff, n) => {
+    for (let i = 0; i < n; i++) if (pre[off + i]! <= 0) grad[gOff + i] = 0;
+  },
+  Affine: viaScalarDerivative,
+  LeakyRelu: viaScalarDerivative,
+  ThresholdedRelu: viaScalarDerivative,
+  ScaledTanh: viaScalarDerivative,
+  HardSigmoid: viaScalarDerivative,
+  Elu: viaScalarDerivative,
+  Softsign: viaScalarDerivative,
+  Softplus: viaScalarDerivative,
+};
 
 /**
  * Multiplies grad[gOff + i] by act'(pre[off + i]) for i in [0, n), where y = act(pre) was recorded by
- * the forward pass. Tanh, Sigmoid and Relu, the cells' defaults, run as tight loops reading y only;
- * the other ONNX activations go through their scalar derivative.
+ * the forward pass.
  */
 export function scaleByDerivative(
   a: Activation,
@@ -15,27 +54,7 @@ export function scaleByDerivative(
   gOff: number,
   n: number,
 ): void {
-  switch (a.name) {
-    case 'Tanh':
-      for (let i = 0; i < n; i++) {
-        const v = y[off + i]!;
-        grad[gOff + i] = grad[gOff + i]! * (1 - v * v);
-      }
-      return;
-    case 'Sigmoid':
-      for (let i = 0; i < n; i++) {
-        const v = y[off + i]!;
-        grad[gOff + i] = grad[gOff + i]! * (v * (1 - v));
-      }
-      return;
-    case 'Relu':
-      for (let i = 0; i < n; i++) if (!(pre[off + i]! > 0)) grad[gOff + i] = 0;
-      return;
-    default: {
-      const fn = activationFn(a);
-      for (let i = 0; i < n; i++) grad[gOff + i] = grad[gOff + i]! * fn.derivative(pre[off + i]!, y[off + i]!);
-    }
-  }
+  DERIVATIVE_SPANS[a.name](a, pre, y, off, grad, gOff, n);
 }
 
 /** Zeroes grad[gOff + i] where the forward clamped the pre-activation (`inRange[off + i]` is 0). */
@@ -59,7 +78,8 @@ export function clipRecording(buf: FloatArray, off: number, n: number, clip: num
       buf[i] = -clip;
       inRange[i] = 0;
     } else {
-      inRange[i] = 1;
+      // NaN stays NaN and, as in PyTorch's clamp backward, passes no gradient.
+      inRange[i] = v === v ? 1 : 0;
     }
   }
 }
