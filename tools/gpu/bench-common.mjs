@@ -92,8 +92,11 @@ export function printMarkdown(title, rowKeys, colKeys, cell) {
   for (const rk of rowKeys) log(`| ${rk} | ${colKeys.map((ck) => cell(rk, ck) ?? '').join(' | ')} |`);
 }
 
-/** `3.1e-7`, or '-' when there is nothing to compare with. */
-export const fmtErr = (e) => (e === null || e === undefined || Number.isNaN(e) ? '-' : e.toExponential(1));
+/** Relative errors above this are marked: float32 paths agree with the float64 reference to ~1e-6. */
+export const ERR_FLAG = 1e-3;
+
+/** `3.1e-7`, `1.1e+0 (!)` past {@link ERR_FLAG}, or '-' when there is nothing to compare with. */
+export const fmtErr = (e) => (e === null || e === undefined ? '-' : `${e.toExponential(1)}${!(e <= ERR_FLAG) ? ' (!)' : ''}`);
 
 /** Milliseconds with 3 significant digits (0.412, 12.3, 1593). */
 export const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toPrecision(3));

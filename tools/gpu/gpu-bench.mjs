@@ -8,17 +8,23 @@ import { createReferenceBackend } from '@deeprnn/core';
 import * as tfjs from '@deeprnn/backend-tfjs';
 import * as ort from '@deeprnn/backend-onnxruntime';
 import * as webgpu from '@deeprnn/backend-webgpu';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIGS, FORWARD_MODES, LM, QUICK, TRAIN_LAYERS, TRAIN_MODES, forwardCase, fmtErr, fmtMs, log, maxRelError, median, oneLine, printMarkdown, printTable, tryStart } from './bench-common.mjs';
+import { CONFIGS, ERR_FLAG, FORWARD_MODES, LM, QUICK, TRAIN_LAYERS, TRAIN_MODES, forwardCase, fmtErr, fmtMs, log, maxRelError, median, oneLine, printMarkdown, printTable, tryStart } from './bench-common.mjs';
 import { runTorch, writeCase } from './torch-runner.mjs';
 import { lmCase, referenceFirstStep, statsOf, timeContractStep, timeLegacyStep } from './train-bench.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const t0 = performance.now();
 const PYTHON = process.env.GPU_BENCH_PYTHON ?? 'python3';
-const TORCH = process.env.GPU_BENCH_TORCH ?? here('./torch_bench.py');
+// Beside this file in the bundle; in the repository, tools/bench/torch_bench.py.
+const TORCH = process.env.GPU_BENCH_TORCH ?? [here('./torch_bench.py'), here('../bench/torch_bench.py')].find((p) => existsSync(p));
 // @deeprnn/lm's step timer, for tfjs's trainer on a tree without the trainer contract (see timeLegacyStep).
-const lmBench = await import(new URL('./node_modules/@deeprnn/lm/dist/bench.js', import.meta.url)).catch(() => null);
+const lmBench = await import(new URL('./node_modules/@deeprnn/lm/dist/bench.js', import.meta.url))
+  .catch(() => import(new URL('../../node_modules/@deeprnn/lm/dist/bench.js', import.meta.url))).catch(() => null);
+const CASES = mkdtempSync(join(tmpdir(), 'deeprnn-gpu-cases-'));
 
 const ALL = [
   ['deeprnn webgpu', () => webgpu.createBackend()],
@@ -48,10 +54,20 @@ for (const configName of Object.keys(CONFIGS)) {
       fc.want = (await m.forward(fc.x)).output;
       await m.dispose();
     }
-    fc.file = writeCase(here('./cases'), `${configName}-${mode}`, fc, fc.want);
+    fc.file = writeCase(CASES, `${configName}-${mode}`, fc, fc.want);
     cases.push(fc);
   }
 }
+
+/** A failed row's note: 'unsupported: why' when the backend declined (UnsupportedError), else 'FAILED why'. */
+const failureNote = (e) => (e?.name === 'UnsupportedError' ? `unsupported: ${oneLine(e)}` : `FAILED ${oneLine(e)}`);
+/** The text-table cell of a row without a time: its note, cut to fit (the progress line has it whole). */
+const noteCell = (note) => (note.length > 60 ? `${note.slice(0, 57)}...` : note);
+/** The markdown cell of a row without a time. */
+const noteMd = (note) => (note.startsWith('n/a') ? note : note.startsWith('unsupported') ? 'unsupported' : 'failed');
+
+/** What a markdown cell adds after the time: dispatches (deeprnn webgpu), time without transfers (PyTorch CUDA). */
+const extraMd = (r) => (r.dispatches !== undefined ? `, ${r.dispatches} disp` : r.msDevice !== undefined ? `, ${fmtMs(r.msDevice)} on device` : '');
 
 const rows = [];
 const isGpu = (backend) => /webgpu|cuda/.test(backend.device);
@@ -67,9 +83,9 @@ for (const [label, backend] of started) {
       const ms = await median(() => model.forward(fc.x), { warmup: fc.configName === 'd2l' ? 5 : 2, repeats: fc.configName === 'd2l' ? 15 : 7 });
       const s = statsOf(model);
       await model.dispose();
-      Object.assign(row, { ms, counters: s ? `${s.dispatches} disp, ${s.submits} submit, ${(s.bytesRead / 1024).toFixed(0)} KiB read` : '' });
+      Object.assign(row, { ms, dispatches: s?.dispatches, counters: s ? `${s.dispatches} disp, ${s.submits} submit, ${(s.bytesRead / 1024).toFixed(0)} KiB read` : '' });
     } catch (e) {
-      row.note = `FAILED ${oneLine(e)}`;
+      row.note = failureNote(e);
     }
     rows.push(row);
     log(`  ${label} ${fc.configName} ${fc.mode}: ${row.ms !== undefined ? `${fmtMs(row.ms)} ms` : row.note}, err ${fmtErr(row.err)}`);
@@ -81,7 +97,7 @@ for (const device of ['cuda', 'cpu']) {
   for (const fc of cases) {
     const rec = r.records.find((x) => x.case === `${fc.configName}-${fc.mode}.json`);
     const row = { backend: label, device: rec ? (rec.gpu ?? `cpu (1 thread, ${rec.torch})`) : device, config: fc.configName, mode: fc.mode };
-    if (rec) Object.assign(row, { ms: rec.msPerCall, err: rec.maxRelError, counters: rec.msDevice !== undefined ? `${fmtMs(rec.msDevice)} ms on device` : '' });
+    if (rec) Object.assign(row, { ms: rec.msPerCall, err: rec.maxRelError, msDevice: rec.msDevice, counters: rec.msDevice !== undefined ? `${fmtMs(rec.msDevice)} ms on device` : '' });
     else row.note = `n/a (${r.missing ?? 'no result'})`;
     rows.push(row);
   }
@@ -91,14 +107,14 @@ for (const device of ['cuda', 'cpu']) {
 const tokens = (row) => (row.ms === undefined ? '' : Math.round((CONFIGS[row.config].T * CONFIGS[row.config].B) / (row.ms / 1000)));
 printTable('forward, median ms per call, end to end (host input to host output); err = max |y - y_f64| / max |y_f64| on d2l',
   ['backend', 'device', 'config', 'mode', 'ms/call', 'tokens/s', 'err', 'counters / note'],
-  rows.map((r) => ({ ...r, device: String(r.device).slice(0, 34), 'ms/call': r.ms === undefined ? r.note : fmtMs(r.ms), 'tokens/s': tokens(r), err: fmtErr(r.err), 'counters / note': r.counters ?? '' })));
+  rows.map((r) => ({ ...r, device: String(r.device).slice(0, 34), 'ms/call': r.ms === undefined ? noteCell(r.note) : fmtMs(r.ms), 'tokens/s': tokens(r), err: fmtErr(r.err), 'counters / note': r.counters ?? '' })));
 const rowKeys = [...new Set(rows.map((r) => `${r.backend} (${String(r.device).slice(0, 40)})`))];
 const colKeys = cases.map((fc) => `${fc.configName} ${fc.mode}`);
 printMarkdown('forward, median ms per call (max error vs float64 on d2l)', rowKeys, colKeys, (rk, ck) => {
   const r = rows.find((x) => `${x.backend} (${String(x.device).slice(0, 40)})` === rk && `${x.config} ${x.mode}` === ck);
   if (!r) return undefined;
-  if (r.ms === undefined) return r.note.startsWith('n/a') ? r.note : 'failed';
-  return r.err !== undefined && r.err !== null ? `${fmtMs(r.ms)} (${fmtErr(r.err)})` : fmtMs(r.ms);
+  if (r.ms === undefined) return noteMd(r.note);
+  return `${fmtMs(r.ms)}${r.err !== undefined && r.err !== null ? ` (${fmtErr(r.err)})` : ''}${extraMd(r)}`;
 });
 
 // Training steps: every JS backend with a trainer (the core contract), then PyTorch on cuda and cpu.
@@ -119,10 +135,10 @@ for (const mode of TRAIN_MODES) {
         if (t === null) row.note = 'n/a (no trainer)';
         else {
           const rel = (a, b) => (a === null || !b || b.error ? null : Math.abs(a - b) / Math.max(Math.abs(b), 1e-30));
-          Object.assign(row, { ms: t.ms, lossErr: rel(t.loss, ref?.loss), normErr: rel(t.gradNorm, ref?.gradNorm), counters: t.stats ? `${t.stats.dispatches} disp, ${t.stats.submits} submit, ${t.stats.bytesRead} B read` : '' });
+          Object.assign(row, { ms: t.ms, dispatches: t.stats?.dispatches, lossErr: rel(t.loss, ref?.loss), normErr: rel(t.gradNorm, ref?.gradNorm), counters: t.stats ? `${t.stats.dispatches} disp, ${t.stats.submits} submit, ${t.stats.bytesRead} B read` : '' });
         }
       } catch (e) {
-        row.note = `FAILED ${oneLine(e)}`;
+        row.note = failureNote(e);
       }
       trows.push(row);
       log(`  ${label} ${mode} x${numLayers}: ${row.ms !== undefined ? `${fmtMs(row.ms)} ms/step` : row.note}`);
@@ -147,16 +163,19 @@ for (const device of ['cuda', 'cpu']) {
 const perStepTokens = LM.steps * LM.batch;
 printTable('training step, median ms per step (loss and norm read back); loss/norm err = first step vs the float64 reference trainer',
   ['backend', 'device', 'mode', 'layers', 'ms/step', 'tokens/s', 'loss err', 'norm err', 'counters / note'],
-  trows.map((r) => ({ ...r, device: String(r.device).slice(0, 34), 'ms/step': r.ms === undefined ? r.note : fmtMs(r.ms), 'tokens/s': r.ms === undefined ? '' : Math.round(perStepTokens / (r.ms / 1000)), 'loss err': fmtErr(r.lossErr), 'norm err': fmtErr(r.normErr), 'counters / note': r.counters ?? '' })));
+  trows.map((r) => ({ ...r, device: String(r.device).slice(0, 34), 'ms/step': r.ms === undefined ? noteCell(r.note) : fmtMs(r.ms), 'tokens/s': r.ms === undefined ? '' : Math.round(perStepTokens / (r.ms / 1000)), 'loss err': fmtErr(r.lossErr), 'norm err': fmtErr(r.normErr), 'counters / note': r.counters ?? '' })));
 const trowKeys = [...new Set(trows.map((r) => `${r.backend} (${String(r.device).slice(0, 40)})`))];
 const tcolKeys = TRAIN_MODES.flatMap((m) => TRAIN_LAYERS.map((l) => `${m} ${l} layer${l > 1 ? 's' : ''}`));
 printMarkdown('training step, median ms per step (tokens/s)', trowKeys, tcolKeys, (rk, ck) => {
   const r = trows.find((x) => `${x.backend} (${String(x.device).slice(0, 40)})` === rk && `${x.mode} ${x.layers} layer${x.layers > 1 ? 's' : ''}` === ck);
   if (!r) return undefined;
-  return r.ms === undefined ? (r.note.startsWith('n/a') ? r.note : 'failed') : `${fmtMs(r.ms)} (${Math.round(perStepTokens / (r.ms / 1000)).toLocaleString('en-US')})`;
+  if (r.ms === undefined) return noteMd(r.note);
+  const off = [['loss', r.lossErr], ['norm', r.normErr]].filter(([, e]) => e > ERR_FLAG).map(([k, e]) => ` (!) ${k} err ${e.toExponential(1)}`).join('');
+  return `${fmtMs(r.ms)} (${Math.round(perStepTokens / (r.ms / 1000)).toLocaleString('en-US')})${extraMd(r)}${off}`;
 });
 
 for (const [, b] of started) await b.dispose();
 await oracle.dispose();
+rmSync(CASES, { recursive: true, force: true });
 log(`\ngpu-bench done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 process.exit(0);
