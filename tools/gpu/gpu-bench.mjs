@@ -93,8 +93,9 @@ for (const [label, backend] of started) {
 }
 for (const device of ['cuda', 'cpu']) {
   const label = `pytorch ${device}`;
-  const r = await runTorch({ python: PYTHON, script: TORCH, args: ['--device', device, ...cases.flatMap((fc) => ['--case', fc.file])], timeoutMs: 300_000 });
-  for (const fc of cases) {
+  const torchCases = cases.filter((fc) => device === 'cuda' || !cpuConfigs || cpuConfigs.includes(fc.configName));
+  const r = await runTorch({ python: PYTHON, script: TORCH, args: ['--device', device, ...torchCases.flatMap((fc) => ['--case', fc.file])], timeoutMs: 300_000 });
+  for (const fc of torchCases) {
     const rec = r.records.find((x) => x.case === `${fc.configName}-${fc.mode}.json`);
     const row = { backend: label, device: rec ? (rec.gpu ?? `cpu (1 thread, ${rec.torch})`) : device, config: fc.configName, mode: fc.mode };
     if (rec) Object.assign(row, { ms: rec.msPerCall, err: rec.maxRelError, msDevice: rec.msDevice, counters: rec.msDevice !== undefined ? `${fmtMs(rec.msDevice)} ms on device` : '' });
