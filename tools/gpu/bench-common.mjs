@@ -7,9 +7,12 @@ export const log = (s = '') => console.log(s);
 export const QUICK = process.env.GPU_BENCH_QUICK === '1';
 
 /** Forward configs (tools/bench/README.md); QUICK keeps the names so every table and code path is exercised. */
-export const CONFIGS = QUICK
+const ALL_CONFIGS = QUICK
   ? { d2l: { inputSize: 28, hiddenSize: 16, numLayers: 2, T: 5, B: 2 }, medium: { inputSize: 8, hiddenSize: 24, numLayers: 2, T: 6, B: 3 } }
   : { d2l: { inputSize: 28, hiddenSize: 256, numLayers: 3, T: 35, B: 32 }, medium: { inputSize: 64, hiddenSize: 512, numLayers: 3, T: 100, B: 64 } };
+/** GPU_BENCH_CONFIGS=d2l: only these forward configs (d2l must stay: it carries the agreement check). */
+const picked = process.env.GPU_BENCH_CONFIGS?.split(',').map((s) => s.trim());
+export const CONFIGS = Object.fromEntries(Object.entries(ALL_CONFIGS).filter(([name]) => !picked || name === 'd2l' || picked.includes(name)));
 
 /** The d2l character LM's training step (T 35, B 32, H 256, V 28), or a tiny one when QUICK. */
 export const LM = QUICK
