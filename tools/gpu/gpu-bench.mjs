@@ -1,145 +1,182 @@
-// The GPU check, run on the device machine by device-run.sh (see bundle.sh): which engines and
-// providers start, forward agreement with the float64 reference, forward speed and tfjs training
-// speed, each GPU path next to the same machine's CPU path. Prints tables; nothing here is a test.
-import { createReferenceBackend, defineSpec, initParams, tensor } from '@deeprnn/core';
+// The GPU check, run on the device machine by device-run.sh (see bundle.sh). On one machine in one
+// run: the d2l and medium forward of @deeprnn/backend-webgpu, ONNX Runtime (webgpu, cpu), tfjs webgpu,
+// PyTorch CUDA and PyTorch CPU, each checked against the float64 reference on d2l; then the d2l
+// training step of every trainer that exists (Backend.createTrainer) beside PyTorch's. Prints tables;
+// nothing here is a test. Environment: GPU_BENCH_QUICK=1 (tiny shapes, for a rehearsal on lavapipe),
+// GPU_BENCH_BACKENDS (comma list of labels below), GPU_BENCH_PYTHON, GPU_BENCH_TORCH (torch_bench.py path).
+import { createReferenceBackend } from '@deeprnn/core';
 import * as tfjs from '@deeprnn/backend-tfjs';
 import * as ort from '@deeprnn/backend-onnxruntime';
+import * as webgpu from '@deeprnn/backend-webgpu';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONFIGS, ERR_FLAG, FORWARD_MODES, LM, QUICK, TRAIN_LAYERS, TRAIN_MODES, forwardCase, fmtErr, fmtMs, log, maxRelError, median, oneLine, printMarkdown, printTable, tryStart } from './bench-common.mjs';
+import { runTorch, writeCase } from './torch-runner.mjs';
+import { lmCase, referenceFirstStep, statsOf, timeContractStep, timeLegacyStep } from './train-bench.mjs';
 
-const { timeTrainStep } = await import(new URL('./node_modules/@deeprnn/lm/dist/bench.js', import.meta.url));
-const log = (s) => console.log(s);
-// GPU_BENCH_QUICK=1: tiny shapes, to try the bundle on a machine without a GPU first.
-const QUICK = process.env.GPU_BENCH_QUICK === '1';
-const CONFIGS = QUICK
-  ? { d2l: { inputSize: 28, hiddenSize: 16, numLayers: 2, T: 5, B: 2 } }
-  : { d2l: { inputSize: 28, hiddenSize: 256, numLayers: 3, T: 35, B: 32 }, medium: { inputSize: 64, hiddenSize: 512, numLayers: 3, T: 100, B: 64 } };
-const LM = QUICK ? { hidden: 16, batch: 2, steps: 5, repeats: 1 } : { hidden: 256, batch: 32, steps: 35, repeats: 5 };
-const MODES = ['rnn_tanh', 'gru', 'lstm'];
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const t0 = performance.now();
+const PYTHON = process.env.GPU_BENCH_PYTHON ?? 'python3';
+// Beside this file in the bundle; in the repository, tools/bench/torch_bench.py.
+const TORCH = process.env.GPU_BENCH_TORCH ?? [here('./torch_bench.py'), here('../bench/torch_bench.py')].find((p) => existsSync(p));
+// @deeprnn/lm's step timer, for tfjs's trainer on a tree without the trainer contract (see timeLegacyStep).
+const lmBench = await import(new URL('./node_modules/@deeprnn/lm/dist/bench.js', import.meta.url))
+  .catch(() => import(new URL('../../node_modules/@deeprnn/lm/dist/bench.js', import.meta.url))).catch(() => null);
+const CASES = mkdtempSync(join(tmpdir(), 'deeprnn-gpu-cases-'));
 
-async function median(fn, { warmup = 3, repeats = 7, budgetMs = 15_000 } = {}) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times = [];
-  const start = performance.now();
-  while (times.length < repeats && (times.length < 3 || performance.now() - start < budgetMs)) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-function maxRelError(got, want) {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < want.data.length; i++) {
-    scale = Math.max(scale, Math.abs(want.data[i]));
-    err = Math.max(err, Math.abs(got.data[i] - want.data[i]));
-  }
-  return err / Math.max(scale, 1e-30);
-}
-
-async function tryStart(label, start) {
-  try {
-    const backend = await start();
-    log(`start ${label}: ${backend.name} on ${backend.device}${backend.notices?.length ? ` (notes: ${backend.notices.join(' | ')})` : ''}`);
-    return backend;
-  } catch (e) {
-    log(`start ${label}: FAILED ${e?.message ?? e}`);
-    return null;
-  }
-}
-
-// GPU_BENCH_LOWERING=1: only compare onnxruntime's two lowerings of the rnn modes on WebGPU.
-if (process.env.GPU_BENCH_LOWERING === '1') {
-  log('onnxruntime webgpu, rnn modes: node lowering (ONNX RNN) vs loop lowering (MatMul + Loop of Gemm)');
-  for (const lowering of ['node', 'loop']) {
-    const backend = await ort.createBackend({ executionProviders: ['webgpu'], lowering });
-    for (const [configName, c] of Object.entries(CONFIGS)) {
-      for (const mode of ['rnn_tanh', 'rnn_relu']) {
-        const spec = defineSpec({ mode, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers });
-        const model = await backend.createModel(spec, initParams(spec, { seed: 1 }));
-        const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
-        const ms = await median(() => model.forward(x), { warmup: 2, repeats: 5 });
-        await model.dispose();
-        log(`  ${backend.device} ${lowering.padEnd(4)} ${configName.padEnd(6)} ${mode.padEnd(8)} ${ms.toFixed(2)} ms`);
-      }
-    }
-    await backend.dispose();
-  }
-  process.exit(0);
-}
-
-log(`tfjs engines: ${JSON.stringify(await tfjs.probeEngines())}`);
-const backends = [
-  ['onnxruntime cuda', () => ort.createBackend({ executionProviders: ['cuda'] })],
+const ALL = [
+  ['deeprnn webgpu', () => webgpu.createBackend()],
   ['onnxruntime webgpu', () => ort.createBackend({ executionProviders: ['webgpu'] })],
+  ['onnxruntime cuda', () => ort.createBackend({ executionProviders: ['cuda'] })],
   ['onnxruntime cpu', () => ort.createBackend({ executionProviders: ['cpu'] })],
   ['tfjs webgpu', () => tfjs.createBackend({ engines: ['webgpu'] })],
   ['tfjs wasm', () => tfjs.createBackend({ engines: ['wasm'] })],
 ];
+const wanted = (process.env.GPU_BENCH_BACKENDS ?? 'deeprnn webgpu,onnxruntime webgpu,onnxruntime cuda,onnxruntime cpu,tfjs webgpu').split(',').map((s) => s.trim());
+log(`gpu-bench ${QUICK ? '(QUICK: tiny shapes, a rehearsal, not a measurement) ' : ''}node ${process.version}; configs ${JSON.stringify(CONFIGS)}`);
+log(`tfjs engines: ${JSON.stringify((await tfjs.probeEngines()).map((e) => `${e.engine}:${e.isAvailable ? e.device : 'no'}`))}`);
 const started = [];
-for (const [label, start] of backends) {
+for (const [label, start] of ALL.filter(([l]) => wanted.includes(l))) {
   const b = await tryStart(label, start);
   if (b) started.push([label, b]);
 }
 
-// Agreement on d2l (float64 reference as the oracle), then forward speed.
+// Forward cases: the float64 reference on d2l is the oracle; every backend and PyTorch get the same weights and input.
 const oracle = createReferenceBackend({ dtype: 'float64' });
-const wantByMode = {};
-for (const mode of MODES) {
-  const c = CONFIGS.d2l;
-  const spec = defineSpec({ mode, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers });
-  const params = initParams(spec, { seed: 1 });
-  const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
-  const m = await oracle.createModel(spec, params);
-  wantByMode[mode] = { spec, params, x, out: await m.forward(x) };
-  await m.dispose();
-}
-const rows = [];
-// GPU_BENCH_CPU_CONFIGS=d2l: CPU paths run only these configs (to spend device time on the GPU paths).
-const cpuConfigs = process.env.GPU_BENCH_CPU_CONFIGS?.split(',');
-const isGpu = (backend) => /webgpu|cuda/.test(backend.device);
-for (const [label, backend] of started) {
-  for (const [configName, c] of Object.entries(CONFIGS)) {
-    if (cpuConfigs && !isGpu(backend) && !cpuConfigs.includes(configName)) continue;
-    for (const mode of MODES) {
-      try {
-        const spec = defineSpec({ mode, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers });
-        const params = configName === 'd2l' ? wantByMode[mode].params : initParams(spec, { seed: 1 });
-        const x = configName === 'd2l' ? wantByMode[mode].x : tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
-        const model = await backend.createModel(spec, params);
-        const first = await model.forward(x);
-        const err = configName === 'd2l' ? maxRelError(first.output, wantByMode[mode].out.output).toExponential(1) : '-';
-        const ms = await median(() => model.forward(x), { warmup: configName === "d2l" ? 3 : 2 });
-        await model.dispose();
-        rows.push({ label, device: backend.device, config: configName, mode, ms: ms.toFixed(2), tokens: Math.round((c.T * c.B) / (ms / 1000)), err });
-        log(`  ${label} ${configName} ${mode}: ${ms.toFixed(2)} ms, max error / max |y| ${err}`);
-      } catch (e) {
-        log(`  ${label} ${configName} ${mode}: FAILED ${e?.message ?? e}`);
-      }
+const cases = [];
+for (const configName of Object.keys(CONFIGS)) {
+  for (const mode of FORWARD_MODES) {
+    const fc = forwardCase(configName, mode);
+    if (configName === 'd2l') {
+      const m = await oracle.createModel(fc.spec, fc.params);
+      fc.want = (await m.forward(fc.x)).output;
+      await m.dispose();
     }
+    fc.file = writeCase(CASES, `${configName}-${mode}`, fc, fc.want);
+    cases.push(fc);
   }
 }
-log('\nforward (median of up to 7 calls after 3 warm-ups)');
-log('backend             device                          config  mode      ms/call  tokens/s  err vs f64');
-for (const r of rows) log(`${r.label.padEnd(19)} ${r.device.slice(0, 31).padEnd(31)} ${r.config.padEnd(7)} ${r.mode.padEnd(9)} ${String(r.ms).padStart(8)} ${String(r.tokens).padStart(9)}  ${r.err}`);
 
-// Training steps (d2l LM recipe) on tfjs: WebGPU next to wasm on the same machine.
-log('\ntraining step, d2l LM recipe (T 35, B 32, H 256, V 28), tfjs native trainer');
-for (const [label, backend] of started.filter(([l]) => l.startsWith('tfjs'))) {
-  for (const mode of ['rnn_tanh', 'lstm']) {
-    for (const numLayers of [1, 3]) {
+/** A failed row's note: 'unsupported: why' when the backend declined (UnsupportedError), else 'FAILED why'. */
+const failureNote = (e) => (e?.name === 'UnsupportedError' ? `unsupported: ${oneLine(e)}` : `FAILED ${oneLine(e)}`);
+/** The text-table cell of a row without a time: its note, cut to fit (the progress line has it whole). */
+const noteCell = (note) => (note.length > 60 ? `${note.slice(0, 57)}...` : note);
+/** The markdown cell of a row without a time. */
+const noteMd = (note) => (note.startsWith('n/a') ? note : note.startsWith('unsupported') ? 'unsupported' : 'failed');
+
+/** What a markdown cell adds after the time: dispatches (deeprnn webgpu), time without transfers (PyTorch CUDA). */
+const extraMd = (r) => (r.dispatches !== undefined ? `, ${r.dispatches} disp` : r.msDevice !== undefined ? `, ${fmtMs(r.msDevice)} on device` : '');
+
+const rows = [];
+const isGpu = (backend) => /webgpu|cuda/.test(backend.device);
+const cpuConfigs = process.env.GPU_BENCH_CPU_CONFIGS?.split(',');
+for (const [label, backend] of started) {
+  for (const fc of cases) {
+    if (cpuConfigs && !isGpu(backend) && !cpuConfigs.includes(fc.configName)) continue;
+    const row = { backend: label, device: backend.device, config: fc.configName, mode: fc.mode };
+    try {
+      const model = await backend.createModel(fc.spec, fc.params);
+      const first = await model.forward(fc.x);
+      row.err = fc.want ? maxRelError(first.output.data, fc.want.data) : null;
+      const ms = await median(() => model.forward(fc.x), { warmup: fc.configName === 'd2l' ? 5 : 2, repeats: fc.configName === 'd2l' ? 15 : 7 });
+      const s = statsOf(model);
+      await model.dispose();
+      Object.assign(row, { ms, dispatches: s?.dispatches, counters: s ? `${s.dispatches} disp, ${s.submits} submit, ${(s.bytesRead / 1024).toFixed(0)} KiB read` : '' });
+    } catch (e) {
+      row.note = failureNote(e);
+    }
+    rows.push(row);
+    log(`  ${label} ${fc.configName} ${fc.mode}: ${row.ms !== undefined ? `${fmtMs(row.ms)} ms` : row.note}, err ${fmtErr(row.err)}`);
+  }
+}
+for (const device of ['cuda', 'cpu']) {
+  const label = `pytorch ${device}`;
+  const torchCases = cases.filter((fc) => device === 'cuda' || !cpuConfigs || cpuConfigs.includes(fc.configName));
+  const r = await runTorch({ python: PYTHON, script: TORCH, args: ['--device', device, ...torchCases.flatMap((fc) => ['--case', fc.file])], timeoutMs: 300_000 });
+  for (const fc of torchCases) {
+    const rec = r.records.find((x) => x.case === `${fc.configName}-${fc.mode}.json`);
+    const row = { backend: label, device: rec ? (rec.gpu ?? `cpu (1 thread, ${rec.torch})`) : device, config: fc.configName, mode: fc.mode };
+    if (rec) Object.assign(row, { ms: rec.msPerCall, err: rec.maxRelError, msDevice: rec.msDevice, counters: rec.msDevice !== undefined ? `${fmtMs(rec.msDevice)} ms on device` : '' });
+    else row.note = `n/a (${r.missing ?? 'no result'})`;
+    rows.push(row);
+  }
+  log(`  ${label}: ${r.missing ? `n/a (${r.missing}): ${r.detail}` : `${r.records.length} results`}`);
+}
+
+const tokens = (row) => (row.ms === undefined ? '' : Math.round((CONFIGS[row.config].T * CONFIGS[row.config].B) / (row.ms / 1000)));
+printTable('forward, median ms per call, end to end (host input to host output); err = max |y - y_f64| / max |y_f64| on d2l',
+  ['backend', 'device', 'config', 'mode', 'ms/call', 'tokens/s', 'err', 'counters / note'],
+  rows.map((r) => ({ ...r, device: String(r.device).slice(0, 34), 'ms/call': r.ms === undefined ? noteCell(r.note) : fmtMs(r.ms), 'tokens/s': tokens(r), err: fmtErr(r.err), 'counters / note': r.counters ?? '' })));
+const rowKeys = [...new Set(rows.map((r) => `${r.backend} (${String(r.device).slice(0, 40)})`))];
+const colKeys = cases.map((fc) => `${fc.configName} ${fc.mode}`);
+printMarkdown('forward, median ms per call (max error vs float64 on d2l)', rowKeys, colKeys, (rk, ck) => {
+  const r = rows.find((x) => `${x.backend} (${String(x.device).slice(0, 40)})` === rk && `${x.config} ${x.mode}` === ck);
+  if (!r) return undefined;
+  if (r.ms === undefined) return noteMd(r.note);
+  return `${fmtMs(r.ms)}${r.err !== undefined && r.err !== null ? ` (${fmtErr(r.err)})` : ''}${extraMd(r)}`;
+});
+
+// Training steps: every JS backend with a trainer (the core contract), then PyTorch on cuda and cpu.
+log(`\ntraining step, d2l LM recipe (T ${LM.steps}, B ${LM.batch}, H ${LM.hidden}, V ${LM.vocab}), SGD lr 1, clip 1, median of ${LM.repeats} after ${LM.warmup} warm-up`);
+const trainers = started.filter(([l]) => l === 'deeprnn webgpu' || l.startsWith('tfjs'));
+const trows = [];
+for (const mode of TRAIN_MODES) {
+  for (const numLayers of TRAIN_LAYERS) {
+    const lc = lmCase(mode, numLayers, LM);
+    const ref = process.env.GPU_BENCH_TRAIN_CHECK !== '0' ? await referenceFirstStep(oracle, lc).catch((e) => ({ error: oneLine(e) })) : null;
+    if (ref?.error) log(`  float64 reference trainer ${mode} x${numLayers}: FAILED ${ref.error}`);
+    for (const [label, backend] of trainers) {
+      const row = { backend: label, device: backend.device, mode, layers: numLayers };
       try {
-        const spec = defineSpec({ mode, inputSize: 28, hiddenSize: LM.hidden, numLayers });
-        const trainer = tfjs.createTfjsTrainer(backend, spec);
-        const t = await timeTrainStep({ backend, mode, numLayers, ...LM, trainer });
-        await trainer.dispose();
-        log(`${label.padEnd(12)} ${backend.device.slice(0, 31).padEnd(31)} ${mode.padEnd(9)} layers ${numLayers}  ${t.msPerStep.toFixed(1)} ms/step  ${Math.round(t.tokensPerSec)} tokens/s`);
+        const t = typeof backend.createTrainer === 'function'
+          ? await timeContractStep(backend, lc, LM)
+          : label.startsWith('tfjs') ? await timeLegacyStep(backend, tfjs, lmBench, mode, numLayers, LM) : null;
+        if (t === null) row.note = 'n/a (no trainer)';
+        else {
+          const rel = (a, b) => (a === null || !b || b.error ? null : Math.abs(a - b) / Math.max(Math.abs(b), 1e-30));
+          Object.assign(row, { ms: t.ms, dispatches: t.stats?.dispatches, lossErr: rel(t.loss, ref?.loss), normErr: rel(t.gradNorm, ref?.gradNorm), counters: t.stats ? `${t.stats.dispatches} disp, ${t.stats.submits} submit, ${t.stats.bytesRead} B read` : '' });
+        }
       } catch (e) {
-        log(`${label} ${mode} x${numLayers}: FAILED ${e?.message ?? e}`);
+        row.note = failureNote(e);
       }
+      trows.push(row);
+      log(`  ${label} ${mode} x${numLayers}: ${row.ms !== undefined ? `${fmtMs(row.ms)} ms/step` : row.note}`);
     }
   }
 }
+const trainArgs = ['--train', '--mode', 'rnn_tanh', '--mode', 'lstm', '--layers', TRAIN_LAYERS.join(','), '--hidden', String(LM.hidden), '--batch', String(LM.batch), '--steps', String(LM.steps)];
+for (const device of ['cuda', 'cpu']) {
+  const label = `pytorch ${device}`;
+  const r = await runTorch({ python: PYTHON, script: TORCH, args: ['--device', device, ...trainArgs], timeoutMs: 300_000 });
+  for (const mode of TRAIN_MODES) {
+    for (const numLayers of TRAIN_LAYERS) {
+      const rec = r.records.find((x) => x.mode === mode && x.numLayers === numLayers);
+      const row = { backend: label, device: rec ? (rec.gpu ?? `cpu (1 thread, ${rec.torch})`) : device, mode, layers: numLayers };
+      if (rec) row.ms = rec.msPerCall;
+      else row.note = `n/a (${r.missing ?? 'no result'})`;
+      trows.push(row);
+    }
+  }
+  log(`  ${label}: ${r.missing ? `n/a (${r.missing}): ${r.detail}` : `${r.records.length} results`}`);
+}
+const perStepTokens = LM.steps * LM.batch;
+printTable('training step, median ms per step (loss and norm read back); loss/norm err = first step vs the float64 reference trainer',
+  ['backend', 'device', 'mode', 'layers', 'ms/step', 'tokens/s', 'loss err', 'norm err', 'counters / note'],
+  trows.map((r) => ({ ...r, device: String(r.device).slice(0, 34), 'ms/step': r.ms === undefined ? noteCell(r.note) : fmtMs(r.ms), 'tokens/s': r.ms === undefined ? '' : Math.round(perStepTokens / (r.ms / 1000)), 'loss err': fmtErr(r.lossErr), 'norm err': fmtErr(r.normErr), 'counters / note': r.counters ?? '' })));
+const trowKeys = [...new Set(trows.map((r) => `${r.backend} (${String(r.device).slice(0, 40)})`))];
+const tcolKeys = TRAIN_MODES.flatMap((m) => TRAIN_LAYERS.map((l) => `${m} ${l} layer${l > 1 ? 's' : ''}`));
+printMarkdown('training step, median ms per step (tokens/s)', trowKeys, tcolKeys, (rk, ck) => {
+  const r = trows.find((x) => `${x.backend} (${String(x.device).slice(0, 40)})` === rk && `${x.mode} ${x.layers} layer${x.layers > 1 ? 's' : ''}` === ck);
+  if (!r) return undefined;
+  if (r.ms === undefined) return noteMd(r.note);
+  const off = [['loss', r.lossErr], ['norm', r.normErr]].filter(([, e]) => e > ERR_FLAG).map(([k, e]) => ` (!) ${k} err ${e.toExponential(1)}`).join('');
+  return `${fmtMs(r.ms)} (${Math.round(perStepTokens / (r.ms / 1000)).toLocaleString('en-US')})${extraMd(r)}${off}`;
+});
+
 for (const [, b] of started) await b.dispose();
+await oracle.dispose();
+rmSync(CASES, { recursive: true, force: true });
+log(`\ngpu-bench done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 process.exit(0);

@@ -1,0 +1,18 @@
+import { type Capabilities, RNN_MODES, type RnnSpec } from '@deeprnn/core';
+import { workgroupMemoryProblem } from './kernel-plan.js';
+
+/**
+ * Every mode and option, forward only, float32. The tolerance is wider than the CPU backends':
+ * products sum in a different order and the GPU's exp may be a few ulp off.
+ */
+export const WEBGPU_CAPABILITIES: Capabilities = Object.freeze({
+  modes: RNN_MODES,
+  training: false,
+  dtypes: Object.freeze(['float32'] as const),
+  tolerance: Object.freeze({ rtol: 1e-3, atol: 1e-4 }),
+});
+
+/** Why the kernels cannot run `spec`, or null: the only limit is the default workgroup memory. */
+export function unsupportedReason(spec: RnnSpec): string | null {
+  return workgroupMemoryProblem(spec);
+}

@@ -1,0 +1,108 @@
+import { BackendInitError } from '@deeprnn/core';
+
+/** Where the GPU came from and what it is, in words (`webgpu (llvmpipe)`). */
+export interface AcquiredDevice {
+  readonly device: GPUDevice;
+  /** `webgpu (<adapter>)`, the backend's `device` string. */
+  readonly description: string;
+  /** True when this backend created the device and so destroys it on dispose. */
+  readonly isOwned: boolean;
+}
+
+/** Options that decide which device runs the kernels. */
+export interface DeviceRequest {
+  /** Use this device (shared with an app or another library); it is not destroyed on dispose. */
+  readonly device?: GPUDevice;
+  /** Adapter preference when this backend requests its own device. Default `high-performance`. */
+  readonly powerPreference?: GPUPowerPreference;
+  /** Dawn toggles for the Node `webgpu` package's `create()`, e.g. `enable-dawn-features=disable_robustness`. */
+  readonly dawnOptions?: readonly string[];
+}
+
+const LAVAPIPE_HINT = 'on Linux without a GPU: bash tools/ci/setup-lavapipe.sh, then source its env.sh';
+
+function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof proc?.versions?.node === 'string';
+}
+
+/**
+ * Dawn instances by their options. One per process and options: an instance must outlive every
+ * device made from it (Dawn in Node crashes when it is collected first), and each costs a driver load.
+ */
+const dawnInstances = new Map<string, Promise<GPU>>();
+
+/** Dawn's `create` from the `webgpu` npm package, imported only in Node so browsers never see it. */
+function nodeGpu(dawnOptions: readonly string[]): Promise<GPU> {
+  const key = dawnOptions.join('\n');
+  let gpu = dawnInstances.get(key);
+  if (!gpu) {
+    gpu = startDawn(dawnOptions);
+    gpu.catch(() => dawnInstances.delete(key));
+    dawnInstances.set(key, gpu);
+  }
+  return gpu;
+}
+
+async function startDawn(dawnOptions: readonly string[]): Promise<GPU> {
+  let mod: { create?: unknown; default?: { create?: unknown } };
+  try {
+    // A variable specifier keeps bundlers from pulling Dawn (a native addon) into browser builds.
+    const specifier = 'webgpu';
+    mod = (await import(specifier)) as typeof mod;
+  } catch (cause) {
+    throw new BackendInitError('webgpu backend: no navigator.gpu and the `webgpu` package (Dawn for Node) did not load; npm install webgpu', { cause });
+  }
+  const create = mod.create ?? mod.default?.create;
+  if (typeof create !== 'function') throw new BackendInitError('webgpu backend: the `webgpu` package has no create() export (expected webgpu 0.6)');
+  try {
+    return (create as (options: string[]) => GPU)([...dawnOptions]);
+  } catch (cause) {
+    throw new BackendInitError('webgpu backend: Dawn failed to start (create() threw)', { cause });
+  }
+}
+
+/** `navigator.gpu` where it exists (browsers, Deno), else Dawn in Node. */
+async function findGpu(dawnOptions: readonly string[]): Promise<GPU> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu && typeof nav.gpu.requestAdapter === 'function') return nav.gpu;
+  if (isNode()) return nodeGpu(dawnOptions);
+  throw new BackendInitError('webgpu backend: this environment has no navigator.gpu (WebGPU is off or unsupported in this browser)');
+}
+
+/** A short adapter name: `llvmpipe`, `NVIDIA H100 80GB HBM3`, or the vendor. */
+export function adapterName(info: GPUAdapterInfo | undefined): string {
+  const description = info?.description?.trim() ?? '';
+  const beforeColon = description.split(' (')[0]?.split(':')[0]?.trim() ?? '';
+  return beforeColon || info?.device || info?.vendor || info?.architecture || 'unknown adapter';
+}
+
+/**
+ * Gets the device the kernels run on: the caller's, or a new one from the best adapter.
+ *
+ * @throws {@link BackendInitError} naming what is missing (no WebGPU, no adapter, device refused).
+ */
+export async function acquireDevice(request: DeviceRequest): Promise<AcquiredDevice> {
+  if (request.device) {
+    const info = (request.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    return { device: request.device, description: `webgpu (${info ? adapterName(info) : 'shared device'})`, isOwned: false };
+  }
+  const gpu = await findGpu(request.dawnOptions ?? []);
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: request.powerPreference ?? 'high-performance' });
+  } catch (cause) {
+    throw new BackendInitError(`webgpu backend: requesting a WebGPU adapter failed (${LAVAPIPE_HINT})`, { cause });
+  }
+  if (adapter === null) {
+    throw new BackendInitError(`webgpu backend: no WebGPU adapter: no usable Vulkan/Metal/D3D12 driver (${LAVAPIPE_HINT})`);
+  }
+  let device: GPUDevice;
+  try {
+    // Default limits only: the kernels are written to fit them, so lavapipe and every browser run them.
+    device = await adapter.requestDevice();
+  } catch (cause) {
+    throw new BackendInitError('webgpu backend: the adapter refused to create a device', { cause });
+  }
+  return { device, description: `webgpu (${adapterName(adapter.info)})`, isOwned: true };
+}

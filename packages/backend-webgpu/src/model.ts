@@ -1,0 +1,137 @@
+import {
+  BackendDisposedError, type ForwardOptions, type ForwardResult, type RnnModel, type RnnSpec, type RnnState, type Tensor,
+  UnsupportedError, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, tensor,
+} from '@deeprnn/core';
+import { type ForwardPipelines, type LayerWeights, bindLayers, encodeForward, uniformData } from './forward-encoder.js';
+import { type KernelShape, planRecurrent } from './kernel-plan.js';
+import { batchToTime, timeToBatch } from './layout.js';
+import { MAP_MODE_READ } from './gpu-flags.js';
+import type { PipelineCache } from './pipeline-cache.js';
+import { recurrentWgsl } from './recurrent-kernel.js';
+import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
+import type { RunStats } from './run-stats.js';
+
+/** What a model shares with its backend. */
+export interface ModelContext {
+  readonly device: GPUDevice;
+  readonly pipelines: PipelineCache;
+  readonly shape: KernelShape;
+  readonly isBackendDisposed: () => boolean;
+}
+
+/** A model of the WebGPU backend: an {@link RnnModel} that also reports what its last call cost. */
+export interface WebgpuModel extends RnnModel {
+  /** Counters of the last completed forward (null before the first): dispatches, submits, bytes. */
+  readonly lastRunStats: RunStats | null;
+}
+
+/** The model: weights on the device, buffers and bind groups kept for the last call shape. */
+export class WebgpuRnnModel implements WebgpuModel {
+  lastRunStats: RunStats | null = null;
+  private weights: readonly LayerWeights[] | null;
+  private buffers: RunBuffers | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly spec: RnnSpec,
+    weights: readonly LayerWeights[],
+    private readonly ctx: ModelContext,
+  ) {
+    this.weights = weights;
+  }
+
+  forward(input: Tensor, initial?: RnnState, options: ForwardOptions = {}): Promise<ForwardResult> {
+    try {
+      this.live();
+      const call = checkForwardArgs(this.spec, input, initial, options);
+      if (options.training && this.spec.dropout > 0) {
+        throw new UnsupportedError('webgpu forward: training-mode dropout is not implemented (inference only; capabilities.training is false)');
+      }
+      // Calls share buffers, so they run one after another.
+      const run = this.queue.then(() => this.run(input, initial, options, call.T, call.B, call.isUnbatched));
+      this.queue = run.catch(() => undefined);
+      return run;
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  private async run(input: Tensor, initial: RnnState | undefined, options: ForwardOptions, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
+    const weights = this.live();
+    const { device } = this.ctx;
+    const spec = this.spec;
+    const pipelines = await this.pipelinesFor(B);
+    const b = this.buffersFor(T, B, weights, pipelines);
+    const x = spec.batchFirst && !isUnbatched ? batchToTime(input.data, B, T, spec.inputSize) : Float32Array.from(input.data);
+    const state0 = new Float32Array(b.stateWords);
+    if (initial) {
+      state0.set(initial.h.data);
+      if (initial.c) state0.set(initial.c.data, stateWords(spec, B).h);
+    }
+    const lengths = options.lengths ? Uint32Array.from(options.lengths) : new Uint32Array(B).fill(T);
+    const uniforms = uniformData(spec, T, B);
+    device.queue.writeBuffer(b.input, 0, x);
+    device.queue.writeBuffer(b.state0, 0, state0);
+    device.queue.writeBuffer(b.lengths, 0, lengths);
+    device.queue.writeBuffer(b.uniforms, 0, uniforms);
+    const { commands, dispatches } = encodeForward(device, spec, b, pipelines);
+    device.queue.submit([commands]);
+    await b.staging.mapAsync(MAP_MODE_READ);
+    const all = new Float32Array(b.staging.getMappedRange().slice(0));
+    b.staging.unmap();
+    this.lastRunStats = {
+      dispatches,
+      submits: 1,
+      bytesRead: all.byteLength,
+      bytesWritten: x.byteLength + state0.byteLength + lengths.byteLength + uniforms.byteLength,
+    };
+    const F = directionCount(spec) * outputSize(spec);
+    const timeMajor = all.subarray(0, b.outputWords);
+    const out = spec.batchFirst && !isUnbatched ? timeToBatch(timeMajor, T, B, F) : timeMajor.slice();
+    const call = { T, B, isUnbatched };
+    const hWords = stateWords(spec, B).h;
+    const h = tensor(all.slice(b.outputWords, b.outputWords + hWords), hiddenStateShape(spec, call));
+    const state: RnnState = spec.mode === 'lstm' ? { h, c: tensor(all.slice(b.outputWords + hWords), cellStateShape(spec, call)) } : { h };
+    return { output: tensor(out, outputShape(spec, call)), state };
+  }
+
+  private async pipelinesFor(B: number): Promise<ForwardPipelines> {
+    const plan = planRecurrent(this.spec, B, this.ctx.shape);
+    const [projection, recurrent] = await Promise.all([this.ctx.pipelines.projection(), this.ctx.pipelines.get(recurrentWgsl(plan))]);
+    return { projection, recurrent, rowsPerWorkgroup: plan.R };
+  }
+
+  private buffersFor(T: number, B: number, weights: readonly LayerWeights[], pipelines: ForwardPipelines): RunBuffers {
+    const kept = this.buffers;
+    if (kept && kept.T === T && kept.B === B && kept.rowsPerWorkgroup === pipelines.rowsPerWorkgroup) return kept;
+    if (kept) destroyRunBuffers(kept);
+    this.buffers = null;
+    const raw = createRunBuffers(this.ctx.device, this.spec, T, B);
+    const b: RunBuffers = { ...raw, rowsPerWorkgroup: pipelines.rowsPerWorkgroup, bindGroups: bindLayers(this.ctx.device, this.spec, raw, weights, pipelines) };
+    this.buffers = b;
+    return b;
+  }
+
+  private live(): readonly LayerWeights[] {
+    if (this.ctx.isBackendDisposed()) throw new BackendDisposedError('webgpu model: its backend was disposed');
+    if (this.weights === null) throw new BackendDisposedError('webgpu model: used after dispose()');
+    return this.weights;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.weights === null) return;
+    const weights = this.weights;
+    this.weights = null;
+    await this.queue;
+    for (const w of weights) {
+      w.projection.destroy();
+      w.recurrent.destroy();
+    }
+    if (this.buffers) destroyRunBuffers(this.buffers);
+    this.buffers = null;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}

@@ -1,0 +1,31 @@
+import { PROJECTION_WGSL } from './projection-kernel.js';
+
+/**
+ * Compiled compute pipelines by WGSL source, per device: conformance and applications create many
+ * models with the same shapes, and compiling a shader costs far more than a forward on small sizes.
+ */
+export class PipelineCache {
+  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
+
+  constructor(private readonly device: GPUDevice) {}
+
+  /** The pipeline of `code` (entry point `main`, layout derived from the shader). */
+  get(code: string): Promise<GPUComputePipeline> {
+    let pipeline = this.pipelines.get(code);
+    if (!pipeline) {
+      pipeline = this.device.createComputePipelineAsync({
+        layout: 'auto',
+        compute: { module: this.device.createShaderModule({ code }), entryPoint: 'main' },
+      });
+      // A failed compile is not cached: the next model retries and reports the error itself.
+      pipeline.catch(() => this.pipelines.delete(code));
+      this.pipelines.set(code, pipeline);
+    }
+    return pipeline;
+  }
+
+  /** The input-projection (matrix product) pipeline. */
+  projection(): Promise<GPUComputePipeline> {
+    return this.get(PROJECTION_WGSL);
+  }
+}
