@@ -94,6 +94,7 @@ export { type ReferenceBackendOptions, createReferenceBackend } from './referenc
 export { type SafetensorsContent, readSafetensors, writeSafetensors } from './safetensors.js';
 export { type FloatArray, matmulAccumulate, transpose } from './reference/matmul.js';
 export { softmaxCrossEntropyRow } from './reference/softmax-cross-entropy.js';
+export { dropoutMasks } from './reference/run-stack.js';
 export {
   type CarriedState,
   HEAD_PARAM_NAMES,
