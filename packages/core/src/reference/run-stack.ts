@@ -94,7 +94,7 @@ export function runStack(
   const hN = alloc(dtype, h0.length);
   const cN = c0 ? alloc(dtype, c0.length) : null;
   const masks = hooks.masks ?? dropoutMasks(spec, options, T * B * F);
-  const direction = hooks.direction ?? runDirection;
+  const direction: DirectionRunner = hooks.direction ?? ((s, w, run, dt) => runDirection(s, w, run, dt));
   const scale = 1 / (1 - spec.dropout);
 
   let x = toTimeMajor(spec, input, call, dtype);

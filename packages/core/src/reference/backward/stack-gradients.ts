@@ -7,7 +7,7 @@ import type { FloatArray } from '../matmul.js';
 import { type StackWeights, alloc, copyAs, dropoutMasks, fromTimeMajor, runStack, toTimeMajor } from '../run-stack.js';
 import { backDirection } from './back-direction.js';
 import type { DirectionGrads, RawDirection } from './contexts.js';
-import { recordDirection } from './record-direction.js';
+import { runDirection } from '../run-direction.js';
 import type { DirectionTape } from './tape.js';
 
 /** PyTorch-layout weights of stored layer `layer`, direction `reverse`, in the working dtype. */
@@ -48,8 +48,8 @@ export function recordStack(
   const result = runStack(spec, weights, input, initial, options, call, dtype, {
     masks,
     direction: (s, w, run, dt, layer) => {
-      const rec = recordDirection(s, w, run, dt);
-      tapes[layer]!.push(rec.tape);
+      const rec = runDirection(s, w, run, dt, true);
+      tapes[layer]!.push(rec.tape!);
       return rec;
     },
   });
