@@ -96,12 +96,14 @@ export function checkTrainBatch(spec: RnnSpec, batch: TrainBatch, classes: numbe
   const call = checkForwardArgs(spec, batch.input, initial, batch.lengths ? { lengths: batch.lengths } : {});
   const rows = call.T * call.B;
   if (classes !== null) {
+    if (batch.gradOutput !== undefined) throw new ShapeError(`${who}: a trainer with a head takes targets, not gradOutput (its loss is the head's cross-entropy)`);
     const t = batch.targets;
     if (!(t instanceof Int32Array)) throw new ShapeError(`${who}: a trainer with a head needs targets (Int32Array, one class per output row)`);
     if (t.length !== rows) throw new ShapeError(`${who}: expected one target per output row (${rows}), got ${t.length}`);
     const bad = t.findIndex((c) => !(c >= 0 && c < classes));
     if (bad >= 0) throw new ShapeError(`${who}: targets must be class indices in [0, ${classes}), got ${t[bad]} at row ${bad}`);
   } else {
+    if (batch.targets !== undefined) throw new ShapeError(`${who}: a trainer without a head takes gradOutput, not targets (create it with a head to train on class ids)`);
     const g: Tensor | undefined = batch.gradOutput;
     const want = outputShape(spec, call);
     if (g === undefined) throw new ShapeError(`${who}: a trainer without a head needs gradOutput ${formatShape(want)}`);
