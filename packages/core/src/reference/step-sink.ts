@@ -10,23 +10,11 @@ import type { ActiveRows, StepBuffers } from './step-buffers.js';
  * Where a cell step writes what it computes. Inference: one step's scratch rows, reused every step
  * (gates activated in place over their pre-activations). Training: the direction's tape, where step t
  * has its own rows, kept for the backward pass. Rows of step t start at `gateOffset(t)` in the
- * `[.., G*H]` buffers and at `rowOffset(t)` in the `[.., H]` ones; row b is b rows further.
+ * `[.., G*H]` buffers and at `rowOffset(t)` in the `[.., H]` ones; row b is b rows further. The
+ * buffers mean what the tape's fields of the same names mean; for inference `gates` is `pre` itself
+ * (activated in place) and `inRange` is null.
  */
-export interface StepSink {
-  /** Gate pre-activations, after peepholes and clipping. */
-  readonly pre: FloatArray;
-  /** Gate activations; `pre` itself when nothing keeps the pre-activations. */
-  readonly gates: FloatArray;
-  /** With clip, while recording: 1 where the pre-activation was inside [-clip, clip]. */
-  readonly inRange: Uint8Array | null;
-  /** LSTM c_t. */
-  readonly cell: FloatArray | null;
-  /** LSTM h(c_t). */
-  readonly cellAct: FloatArray | null;
-  /** LSTM with projection: o ⊙ h(c_t) before W_hr. */
-  readonly hFull: FloatArray | null;
-  /** GRU: W_hn·h + b_hn (linearBeforeReset) or r ⊙ h (otherwise). */
-  readonly aux: FloatArray | null;
+export interface StepSink extends Pick<DirectionTape, 'pre' | 'gates' | 'inRange' | 'cell' | 'cellAct' | 'hFull' | 'aux'> {
   gateOffset(t: number): number;
   rowOffset(t: number): number;
 }
