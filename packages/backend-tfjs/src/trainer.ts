@@ -1,7 +1,7 @@
 import {
   BackendDisposedError, type CarriedState, HEAD_PARAM_NAMES, type OptimizerState, type RnnSpec, type RnnState, type RnnTrainer, ShapeError, type Tensor,
   type TrainBatch, type TrainStepResult, type TrainerInit, type TrainerParams, checkOptimizerState, checkRestoredParams, checkTrainBatch,
-  checkTrainerInit, formatShape, hiddenStateShape, isCarriedState, paramLayout, sameShape, swapLeadingAxes,
+  checkTrainerInit, clipGlobalNorm, formatShape, hiddenStateShape, isCarriedState, paramLayout, sameShape, swapLeadingAxes, updateParameter,
 } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients } from './autograd.js';
@@ -94,7 +94,7 @@ export class TfjsTrainer implements RnnTrainer {
     // The head reads rows time-major (the RNN's steps); targets come in the output's row order.
     const targets = batch.targets && spec.batchFirst && !call.isUnbatched ? swapLeadingAxes(batch.targets, call.B, call.T, 1) : batch.targets;
     const step = this.#step + 1;
-    const { stats, kept } = await this.#host.run(() => {
+    const { stats, kept, value, ordered } = await this.#host.run(() => {
       const uploaded: tf.Tensor[] = uploadSteps(batch.input, spec.batchFirst);
       const xSteps = [...uploaded];
       const h0 = carried ? carried.h : hostInitial ? toTf(hostInitial.h) : null;
@@ -118,18 +118,60 @@ export class TfjsTrainer implements RnnTrainer {
       // differentiateStack lists the RNN's gradients first, then the head's; slots hold the head first.
       const nRnn = Object.keys(this.#rnn).length;
       const ordered = head ? [...grads.slice(nRnn), ...grads.slice(0, nRnn)] : grads;
+      tf.dispose(uploaded);
+      if (!this.#policy.canReadSync) return { stats: null, kept, value, ordered };
       const stats = tf.tidy(() => tf.stack([value, clipAndUpdate(this.#slots, ordered, this.#init.optimizer, this.#init.clipNorm, step)]));
-      tf.dispose([value, ...grads, ...uploaded]);
-      return { stats, kept };
+      tf.dispose([value, ...grads]);
+      return { stats, kept, value: null, ordered: [] };
     });
     this.#step = step;
     this.#replaceCarried(kept);
+    if (stats === null) {
+      // WebGPU: elementwise ops on the gradients tfjs-webgpu returns here come out wrong (measured on
+      // lavapipe: sum(g*g) gave sum(g)), while their values read back right; so this engine clips
+      // and updates on the host with core's definition, and writes the new values back.
+      try {
+        const [loss] = await value!.data();
+        const gradNorm = await this.#hostUpdate(ordered, step);
+        return { loss: loss ?? NaN, gradNorm, state: this.#carried!.handle };
+      } finally {
+        tf.dispose([value!, ...ordered]);
+      }
+    }
     try {
       const [loss, gradNorm] = await stats.data();
       return { loss: loss ?? NaN, gradNorm: gradNorm ?? NaN, state: this.#carried!.handle };
     } finally {
       stats.dispose();
     }
+  }
+
+  /** Clipping and the update on the host (core's `clipGlobalNorm` and `updateParameter`), values written back. */
+  async #hostUpdate(grads: readonly tf.Tensor[], step: number): Promise<number> {
+    const read = async (t: tf.Tensor): Promise<Float32Array> => Float32Array.from(await t.data());
+    const g = await Promise.all(grads.map(read));
+    const norm = clipGlobalNorm(g, this.#init.clipNorm);
+    const next = await Promise.all(
+      this.#slots.map(async (s, i) => {
+        const p = await read(s.value);
+        const moments = s.m && s.v ? { m: await read(s.m), v: await read(s.v) } : null;
+        updateParameter(this.#init.optimizer, step, p, g[i]!, moments);
+        return { p, moments };
+      }),
+    );
+    await this.#host.run(() =>
+      this.#slots.forEach((s, i) => {
+        const { p, moments } = next[i]!;
+        tf.tidy(() => {
+          s.value.assign(tf.tensor(p, s.value.shape));
+          if (moments && s.m && s.v) {
+            s.m.assign(tf.tensor(moments.m, s.m.shape));
+            s.v.assign(tf.tensor(moments.v, s.v.shape));
+          }
+        });
+      }),
+    );
+    return norm;
   }
 
   #resolve(initial: CarriedState, want: number[]): Carried {
