@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@deeprnn/core';
+import { type Tensor, swapLeadingAxes, tensor } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Uploads a core tensor to the active tfjs engine as float32 (float64 data is rounded). */
@@ -25,16 +25,8 @@ export function uploadSteps(t: Tensor, isBatchFirst: boolean): tf.Tensor[] {
   const I = t.shape[t.shape.length - 1] ?? 0;
   const T = isUnbatched || !isBatchFirst ? (t.shape[0] ?? 0) : (t.shape[1] ?? 0);
   const B = isUnbatched ? 1 : isBatchFirst ? (t.shape[0] ?? 0) : (t.shape[1] ?? 0);
+  const timeMajor = isUnbatched || !isBatchFirst ? data : swapLeadingAxes(data, B, T, I);
   const steps: tf.Tensor[] = [];
-  for (let s = 0; s < T; s++) {
-    let step: Float32Array;
-    if (isUnbatched || !isBatchFirst) {
-      step = data.subarray(s * B * I, (s + 1) * B * I);
-    } else {
-      step = new Float32Array(B * I);
-      for (let b = 0; b < B; b++) step.set(data.subarray((b * T + s) * I, (b * T + s + 1) * I), b * I);
-    }
-    steps.push(tf.tensor2d(step, [B, I], 'float32'));
-  }
+  for (let s = 0; s < T; s++) steps.push(tf.tensor2d(timeMajor.subarray(s * B * I, (s + 1) * B * I), [B, I], 'float32'));
   return steps;
 }

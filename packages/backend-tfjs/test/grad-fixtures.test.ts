@@ -26,7 +26,8 @@ describe('PyTorch gradient fixtures on tfjs wasm', () => {
   afterAll(async () => {
     await backend.dispose();
   });
-  it.skipIf(files.length === 0)(`every case in fixtures/grad (${files.length})`, async () => {
+  // 13 cases take 3-4 s on an idle core; the timeout leaves room for a shared machine.
+  it.skipIf(files.length === 0)(`every case in fixtures/grad (${files.length})`, { timeout: 60_000 }, async () => {
     for (const file of files) {
       const json = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Json;
       const c = parseGoldenCase(json, file);

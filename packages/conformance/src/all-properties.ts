@@ -11,6 +11,7 @@ import { nonFinite } from './properties/non-finite.js';
 import { onnxRoundTrip } from './properties/onnx-round-trip.js';
 import { streaming } from './properties/streaming.js';
 import { tiedLayers } from './properties/tied-layers.js';
+import { trainer } from './properties/trainer.js';
 import type { ConformanceProperty } from './property.js';
 
 /** Every conformance property, in the order of {@link PROPERTY_NAMES}. */
@@ -28,4 +29,5 @@ export const PROPERTIES: readonly ConformanceProperty[] = Object.freeze([
   dispose,
   capabilities,
   gradients,
+  trainer,
 ]);

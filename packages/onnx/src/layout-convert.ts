@@ -1,4 +1,4 @@
-import { type RnnSpec, type Tensor, directionCount, outputSize, tensor } from '@deeprnn/core';
+import { type RnnSpec, type Tensor, directionCount, outputSize, swapLeadingAxes as swapAxes, tensor } from '@deeprnn/core';
 
 function newLike(t: Tensor, n: number): Float32Array | Float64Array {
   return t.data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
@@ -7,9 +7,7 @@ function newLike(t: Tensor, n: number): Float32Array | Float64Array {
 /** Swaps the first two axes of a rank-3 tensor. */
 export function swapLeadingAxes(t: Tensor): Tensor {
   const [a, b, c] = t.shape as [number, number, number];
-  const out = newLike(t, t.data.length);
-  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) out.set(t.data.subarray((i * b + j) * c, (i * b + j + 1) * c), (j * a + i) * c);
-  return tensor(out, [b, a, c]);
+  return tensor(swapAxes(t.data, a, b, c), [b, a, c]);
 }
 
 /**

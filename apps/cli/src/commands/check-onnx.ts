@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type OnnxGraphRunner, type OnnxRunOutput, checkOnnxModel } from '@deeprnn/conformance';
-import { type RnnParams, type RnnSpec, type RnnState, type Tensor, tensor } from '@deeprnn/core';
+import { type RnnParams, type RnnSpec, type RnnState, type Tensor, swapLeadingAxes as swapAxes, tensor } from '@deeprnn/core';
 import { readInputFile } from '../file-checks.js';
 import { formatTable, sci } from '../table.js';
 import { type CheckCommandOptions, type CheckIo, DEFAULT_IO, hasFunctions } from './check-io.js';
@@ -44,9 +44,7 @@ function isOrtModule(mod: unknown): mod is OrtModule {
 /** [a, b, c] -> [b, a, c]: ONNX `layout = 1` states and inputs against deeprnn's. */
 function swapLeadingAxes(t: Tensor): Tensor {
   const [a, b, c] = t.shape as [number, number, number];
-  const out = new Float32Array(t.data.length);
-  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) out.set(t.data.subarray((i * b + j) * c, (i * b + j + 1) * c), (j * a + i) * c);
-  return tensor(out, [b, a, c]);
+  return tensor(swapAxes(Float32Array.from(t.data), a, b, c), [b, a, c]);
 }
 
 /** The ONNX operator's Y ([T, D, B, H], or [B, T, D, H] batch-first) in deeprnn's layout. */

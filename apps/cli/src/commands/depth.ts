@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { UsageError } from '../cli-errors.js';
 import { prepareOutputFolder } from '../file-checks.js';
 import { formatTable, sig } from '../table.js';
-import { trainerFor } from '../trainer-for.js';
 import {
   type Bar, type RecipeFlags, addRecipeOptions, barPayload, checkRecipeFlags, corpusFromFlags, progressBars, recipeFromFlags, trainingBackend,
 } from './train.js';
@@ -54,7 +53,6 @@ export function registerDepthCommand(program: Command): void {
         vocab: corpus.vocab.tokens,
         config: base,
         layers,
-        trainerFor: (spec) => trainerFor(backend, spec),
         signal: ctl.signal,
         onRunStart: (n) => {
           bar?.stop();

@@ -1,50 +1,61 @@
-import type { DirectionWeights } from './direction-weights.js';
-import { activateSpan, clipSpan } from './activate.js';
-import { type FloatArray, matmulAccumulate } from './matmul.js';
-import type { ActiveRows, StepBuffers } from './step-buffers.js';
+import type { FloatArray } from './matmul.js';
+import { activateSpan } from './activate.js';
+import { matmulAccumulate } from './matmul.js';
+import { type StepContext, clipInSink, preToGates } from './step-sink.js';
 
 /**
  * One time step of an LSTM (PyTorch row order i, f, g, o) for every active batch row:
  * i = f(.. + P_i ⊙ c), f = f(.. + P_f ⊙ c) (or 1 - i with inputForget), g = g(..),
  * c' = f ⊙ c + i ⊙ g, o = f(.. + P_o ⊙ c'), h' = o ⊙ h(c'), then h' = W_hr h' with a projection.
+ * Pre-activations, gates, c', h(c') and (projection) o ⊙ h(c') go through the sink.
  */
-export function lstmStep(w: DirectionWeights, clip: number | null, inputForget: boolean, xproj: FloatArray, t: number, s: StepBuffers, active: ActiveRows): void {
+export function lstmStep(ctx: StepContext, t: number): void {
+  const { w, s, sink, active, xproj, clip } = ctx;
   const H = w.hiddenSize;
   const G = 4 * H;
-  const { B, h, hh, gates } = s;
+  const { B, h, hh } = s;
   const c = s.c as FloatArray;
+  const { pre, gates } = sink;
+  const cell = sink.cell!;
+  const cellAct = sink.cellAct!;
   const [fAct, gAct, hAct] = [w.activations[0]!, w.activations[1]!, w.activations[2]!];
   const P = w.peepholes;
   const whrT = w.whrT;
   const hFull = whrT ? s.tmpH : h;
+  const base = sink.gateOffset(t);
+  const rows = sink.rowOffset(t);
   hh.fill(0);
   matmulAccumulate(h, 0, w.whhT, 0, hh, 0, B, w.stateSize, G);
   for (let b = 0; b < B; b++) {
     if (active && !active[b]) continue;
-    const o = b * G;
     const x = (t * B + b) * G;
+    const o = base + b * G;
     const cr = b * H;
-    for (let j = 0; j < G; j++) gates[o + j] = xproj[x + j]! + hh[o + j]!;
+    const ct = rows + b * H;
+    for (let j = 0; j < G; j++) pre[o + j] = xproj[x + j]! + hh[b * G + j]!;
     if (P) {
       for (let j = 0; j < H; j++) {
-        gates[o + j] = gates[o + j]! + P[j]! * c[cr + j]!;
-        gates[o + H + j] = gates[o + H + j]! + P[H + j]! * c[cr + j]!;
+        pre[o + j] = pre[o + j]! + P[j]! * c[cr + j]!;
+        pre[o + H + j] = pre[o + H + j]! + P[H + j]! * c[cr + j]!;
       }
     }
-    if (clip !== null) clipSpan(gates, o, o + 3 * H, clip);
+    clipInSink(sink, pre, o, 3 * H, clip);
+    preToGates(sink, o, 3 * H);
     activateSpan(fAct, gates, o, o + 2 * H);
-    if (inputForget) for (let j = 0; j < H; j++) gates[o + H + j] = 1 - gates[o + j]!;
+    if (ctx.inputForget) for (let j = 0; j < H; j++) gates[o + H + j] = 1 - gates[o + j]!;
     activateSpan(gAct, gates, o + 2 * H, o + 3 * H);
     for (let j = 0; j < H; j++) {
       c[cr + j] = gates[o + H + j]! * c[cr + j]! + gates[o + j]! * gates[o + 2 * H + j]!;
     }
-    if (P) for (let j = 0; j < H; j++) gates[o + 3 * H + j] = gates[o + 3 * H + j]! + P[2 * H + j]! * c[cr + j]!;
-    if (clip !== null) clipSpan(gates, o + 3 * H, o + G, clip);
+    cell.set(c.subarray(cr, cr + H), ct);
+    if (P) for (let j = 0; j < H; j++) pre[o + 3 * H + j] = pre[o + 3 * H + j]! + P[2 * H + j]! * c[cr + j]!;
+    clipInSink(sink, pre, o + 3 * H, H, clip);
+    preToGates(sink, o + 3 * H, H);
     activateSpan(fAct, gates, o + 3 * H, o + G);
-    // h(c') into hFull, then multiply by o.
-    for (let j = 0; j < H; j++) hFull[cr + j] = c[cr + j]!;
-    activateSpan(hAct, hFull, cr, cr + H);
-    for (let j = 0; j < H; j++) hFull[cr + j] = gates[o + 3 * H + j]! * hFull[cr + j]!;
+    cellAct.set(c.subarray(cr, cr + H), ct);
+    activateSpan(hAct, cellAct, ct, ct + H);
+    for (let j = 0; j < H; j++) hFull[cr + j] = gates[o + 3 * H + j]! * cellAct[ct + j]!;
+    if (sink.hFull) sink.hFull.set(hFull.subarray(cr, cr + H), ct);
   }
   if (whrT) {
     const Hout = w.stateSize;

@@ -52,6 +52,12 @@ export function backDirection(
     active,
     scratch: alloc(B * Math.max(GH, Hout)),
     scratch2: alloc(B * H),
+    wide: {
+      row: new Float64Array(w.gates === 4 ? H : 0),
+      dn: new Float64Array(w.whnT ? B * H : 0),
+      drh: new Float64Array(w.whnT ? B * H : 0),
+      rz: new Float64Array(w.whnT ? B * 2 * H : 0),
+    },
   };
   const step = w.gates === 4 ? backLstmStep : w.gates === 3 ? backGruStep : backRnnStep;
   for (let i = T - 1; i >= 0; i--) {

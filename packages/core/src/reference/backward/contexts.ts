@@ -1,6 +1,6 @@
 import type { DirectionWeights } from '../direction-weights.js';
 import type { FloatArray } from '../matmul.js';
-import type { ActiveRows, StepBuffers } from '../step-buffers.js';
+import type { ActiveRows } from '../step-buffers.js';
 import type { DirectionTape } from './tape.js';
 
 /** One layer-direction's weights in PyTorch's layout ([out, in]), which the backward pass multiplies by. */
@@ -25,18 +25,6 @@ export interface DirectionGrads {
   readonly ph: FloatArray | null;
 }
 
-/** Everything a recording forward step reads and writes. */
-export interface RecordContext {
-  readonly w: DirectionWeights;
-  readonly clip: number | null;
-  readonly inputForget: boolean;
-  /** x·W_ih^T + biases of every step, [T, B, G*H]. */
-  readonly xproj: FloatArray;
-  readonly s: StepBuffers;
-  readonly tape: DirectionTape;
-  readonly active: ActiveRows;
-}
-
 /** Everything a backward step reads and writes. */
 export interface BackContext {
   readonly w: DirectionWeights;
@@ -59,4 +47,9 @@ export interface BackContext {
   /** Scratch [B, max(G*H, Hout)] and [B, H]. */
   readonly scratch: FloatArray;
   readonly scratch2: FloatArray;
+  /**
+   * Float64 scratch reused by every step (allocated once per walk, not per step): LSTM's
+   * dL/dh(c) row [H]; GRU without linearBeforeReset's da_n, (da_n · W_hn) and [da_r, da_z] rows.
+   */
+  readonly wide: { readonly row: Float64Array; readonly dn: Float64Array; readonly drh: Float64Array; readonly rz: Float64Array };
 }

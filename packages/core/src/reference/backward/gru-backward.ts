@@ -68,15 +68,16 @@ function resetBeforeHidden(ctx: BackContext, t: number): void {
   const B = tape.B;
   const whh = ctx.raw.whh;
   // rows of da_n and of [da_r, da_z] packed contiguously so one product each covers the batch.
-  const dn = new Float64Array(B * H);
+  const { dn, drh, rz } = ctx.wide;
+  dn.fill(0);
+  drh.fill(0);
+  rz.fill(0);
   for (let b = 0; b < B; b++) {
     if (active && !active[b]) continue;
     const o = (t * B + b) * G;
     for (let j = 0; j < H; j++) dn[b * H + j] = dpre[o + 2 * H + j]!;
   }
-  const drh = new Float64Array(B * H);
   matmulAccumulate(dn, 0, whh, 2 * H * H, drh, 0, B, H, H);
-  const rz = new Float64Array(B * 2 * H);
   for (let b = 0; b < B; b++) {
     if (active && !active[b]) continue;
     const o = (t * B + b) * G;

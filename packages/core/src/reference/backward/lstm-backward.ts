@@ -33,7 +33,7 @@ export function backLstmStep(ctx: BackContext, t: number): void {
     matmulAccumulate(dh, 0, ctx.raw.whr, 0, scratch2, 0, B, Hout, H);
     dhf = scratch2;
   }
-  const tmp = new Float64Array(H);
+  const tmp = ctx.wide.row;
   for (let b = 0; b < B; b++) {
     if (active && !active[b]) continue;
     const o = (t * B + b) * G;
