@@ -53,7 +53,7 @@ describe('deeprnn check (backends)', () => {
     const code = await runBackendChecks({ runs: 5, seed: 3 }, io);
     expect(code).toBe(0);
     const lines = io.stdout.trim().split('\n');
-    expect(lines.at(-1)).toBe('12 passed, 0 failed');
+    expect(lines.at(-1)).toBe('13 passed, 0 failed');
     expect(io.stdout).toMatch(/reference\s+agreement\s+5\s+\d\.\de[-+]\d+\s+pass/);
     expect(io.stdout).toMatch(/onnx-round-trip\s+0\s+-\s+skipped \(no ONNX codec/);
     // Backends that do not load are skipped with a note when none were named.
@@ -133,7 +133,7 @@ describe('deeprnn check (the built command)', () => {
   it('runs every backend that loads and ends with the summary line', () => {
     const r = runCli(['check', '--backends', 'reference', '--runs', '5', '--seed', '7']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('13 passed, 0 failed');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('14 passed, 0 failed');
   });
 
   it('checks an ONNX model exported by PyTorch against onnxruntime', () => {
