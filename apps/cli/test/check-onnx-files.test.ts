@@ -112,6 +112,44 @@ describe('deeprnn check --onnx on a batchwise (layout=1) node', () => {
   });
 });
 
+describe('deeprnn check --onnx when onnxruntime fails', () => {
+  const torchFile = join(repoRoot, 'packages/onnx/test/fixtures/torch/tv_gru_l2_bidir_op11.onnx');
+
+  /** DEFAULT_IO, except that onnxruntime-node is `ort` (the real one, with create or run replaced). */
+  async function withOrt(patch: (real: { InferenceSession: { create(b: Uint8Array): Promise<object> } }) => unknown): Promise<Outcome> {
+    const real = (await import('onnxruntime-node')) as unknown as { InferenceSession: { create(b: Uint8Array): Promise<object> } };
+    let stdout = '';
+    let stderr = '';
+    const io: CheckIo = {
+      ...DEFAULT_IO,
+      importOptional: async (name) => (name === 'onnxruntime-node' ? { ...real, ...(patch(real) as object) } : DEFAULT_IO.importOptional(name)),
+      out: (t) => void (stdout += t),
+      err: (t) => void (stderr += t),
+    };
+    try {
+      return { code: await runOnnxModelCheck(torchFile, { runs: 2 }, io), stdout, stderr };
+    } catch (e) {
+      return thrown(e, stdout, stderr);
+    }
+  }
+
+  it('a session that cannot be created is one line with its reason and the reference reading, exit 5', async () => {
+    const r = await withOrt(() => ({ InferenceSession: { create: () => Promise.reject(new Error('Exception during initialization:\n  no kernel for GRU')) } }));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^deeprnn: check --onnx \S+: onnxruntime cannot load the model \(the reference reads it as gru 2 layer\(s\) bidirectional, I=3 H=4\): Exception during initialization: no kernel for GRU\n$/);
+  });
+
+  it('a run that fails is one line, exit 5', async () => {
+    const r = await withOrt((real) => ({
+      InferenceSession: {
+        create: async (b: Uint8Array) => ({ ...(await real.InferenceSession.create(b)), run: () => Promise.reject(new Error('out of memory')) }),
+      },
+    }));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^deeprnn: check --onnx \S+: onnxruntime cannot run the model \(the reference reads it as gru .*\): out of memory\n$/);
+  });
+});
+
 describe('every ONNX file of the repository through check --onnx and import', () => {
   const files = repositoryOnnxFiles();
 
