@@ -5,9 +5,12 @@ import {
 import { closeness } from './measure.js';
 import { withModel } from './run-model.js';
 
-/** What a runtime computed for an ONNX graph; states are absent when the graph does not output them. */
+/** The outputs an RNN graph can have, in deeprnn's names: the sequence output, hN and cN. */
+export type OnnxOutputName = 'output' | 'hN' | 'cN';
+
+/** What a runtime computed for an ONNX graph; each is absent when the graph does not output it. */
 export interface OnnxRunOutput {
-  readonly output: Tensor;
+  readonly output?: Tensor;
   readonly h?: Tensor;
   readonly c?: Tensor;
 }
@@ -22,6 +25,11 @@ export interface OnnxGraphRunner {
   readonly fixedSteps?: number;
   /** Batch rows the graph fixes; drawn in [1, 3] when absent. */
   readonly fixedBatch?: number;
+  /**
+   * The outputs the graph has (e.g. only `hN` for ONNX's `['', 'Y_h']` nodes): exactly these are
+   * compared, and a run that lacks one of them fails.
+   */
+  readonly outputs: readonly OnnxOutputName[];
   /** Runs the graph; tensors are in deeprnn's layout (see {@link Tensor} shapes of `forward`). */
   run(input: Tensor, initial: RnnState | undefined): Promise<OnnxRunOutput>;
 }
@@ -38,10 +46,12 @@ export interface OnnxModelCheckOptions {
 /** The largest disagreement between a runtime and the reference's reading of the same graph. */
 export interface OnnxModelCheck {
   readonly runs: number;
+  /** The outputs that were compared, in the graph's order. */
+  readonly compared: readonly OnnxOutputName[];
   /** Largest relative error over output, hN and cN of every run (see {@link closeness}). */
   readonly maxError: number;
   readonly pass: boolean;
-  /** Which tensor of which call disagreed most. */
+  /** Which tensor of which call disagreed most (or was missing, which outranks any error). */
   readonly worst: string;
 }
 
@@ -54,7 +64,8 @@ function normal(shape: readonly number[], rng: SeededRandom): Tensor {
 /**
  * Checks that a runtime's output for an ONNX model matches the float64 reference's interpretation of
  * the same graph (its imported spec and parameters), on random inputs. This is what catches an exporter
- * that writes a graph that runs everywhere but computes something else.
+ * that writes a graph that runs everywhere but computes something else. Exactly the outputs the graph
+ * has ({@link OnnxGraphRunner.outputs}) are compared; a graph with none of them fails.
  *
  * @param imported - the spec and parameters `importOnnx` read from the model.
  * @param runner - runs the model's original bytes.
@@ -70,9 +81,14 @@ export async function checkOnnxModel(
   const rng = new SeededRandom(options.seed ?? 0);
   const runs = options.runs ?? 20;
   const oracle = createReferenceBackend({ dtype: 'float64' });
+  const compared = [...new Set(runner.outputs)];
+  if (compared.length === 0) {
+    return { runs: 0, compared, maxError: 0, pass: false, worst: 'the graph has none of output, hN, cN: nothing to compare' };
+  }
   let maxError = 0;
   let worst = '';
   let pass = true;
+  let missing: string | undefined;
   await withModel(oracle, spec, params, async (model) => {
     for (let run = 0; run < runs; run++) {
       const isUnbatched = runner.isUnbatched ?? false;
@@ -88,13 +104,19 @@ export async function checkOnnxModel(
       }
       const want = await model.forward(input, initial);
       const got = await runner.run(input, initial);
-      const pairs: [string, Tensor | undefined, Tensor | undefined][] = [
-        ['output', got.output, want.output],
-        ['hN', got.h, want.state.h],
-        ['cN', got.c, want.state.c],
-      ];
-      for (const [name, g, w] of pairs) {
-        if (!g || !w) continue;
+      const pairs: Record<OnnxOutputName, [Tensor | undefined, Tensor | undefined]> = {
+        output: [got.output, want.output],
+        hN: [got.h, want.state.h],
+        cN: [got.c, want.state.c],
+      };
+      for (const name of compared) {
+        const [g, w] = pairs[name];
+        if (!g || !w) {
+          // A graph output that one side does not produce is a disagreement, not a pass.
+          pass = false;
+          missing ??= `${name} of call ${run} (T=${T}, B=${B}): ${g ? 'the reference' : 'the runtime'} returned none`;
+          continue;
+        }
         const c = closeness(g, w, tol);
         if (c.maxError >= maxError) {
           maxError = c.maxError;
@@ -104,5 +126,5 @@ export async function checkOnnxModel(
       }
     }
   });
-  return { runs, maxError, pass, worst };
+  return { runs, compared, maxError, pass, worst: missing ?? worst };
 }
