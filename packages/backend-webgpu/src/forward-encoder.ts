@@ -79,12 +79,13 @@ export function encodeForward(device: GPUDevice, spec: RnnSpec, b: RunBuffers, p
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   const N = directionCount(spec) * gateCount(spec.mode) * spec.hiddenSize;
+  const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
   let dispatches = 0;
   for (let layer = 0; layer < spec.numLayers; layer++) {
     const groups = b.bindGroups[layer]!;
     pass.setPipeline(pipelines.projection);
     pass.setBindGroup(0, groups.projection);
-    pass.dispatchWorkgroups(Math.ceil(N / (PROJECTION_THREADS * projectionWidth(N))), Math.ceil((b.T * b.B) / PROJECTION_ROWS));
+    pass.dispatchWorkgroups(Math.ceil(N / (PROJECTION_THREADS * projectionWidth(N))), Math.min(maxGroups, Math.ceil((b.T * b.B) / PROJECTION_ROWS)));
     pass.setPipeline(pipelines.recurrent);
     pass.setBindGroup(0, groups.recurrent);
     pass.dispatchWorkgroups(Math.ceil(b.B / pipelines.rowsPerWorkgroup), directionCount(spec));

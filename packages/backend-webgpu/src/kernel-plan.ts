@@ -77,7 +77,7 @@ export function planRecurrent(spec: RnnSpec, B: number, shape: KernelShape = {})
   const fit = Math.floor(WORKGROUP_WORDS / wordsPerRow(spec));
   const R = Math.max(1, Math.min(shape.rowsPerWorkgroup ?? 4, fit, B));
   const V = H % 4 === 0 && shape.vectorWidth !== 1 ? 4 : 1;
-  const threads = Math.min(MAX_THREADS, shape.threads ?? Math.max(32, Math.ceil(Math.max(H / V, outputSize(spec)) / 32) * 32));
+  const threads = Math.min(MAX_THREADS, shape.threads ?? Math.max(32, Math.ceil(H / V / 32) * 32));
   return {
     spec, H, Hout: outputSize(spec), G: gateCount(spec.mode), D: directionCount(spec), R, threads, V,
     layout: recurrentLayout(spec),

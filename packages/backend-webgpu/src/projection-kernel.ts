@@ -22,9 +22,9 @@ export function projectionWidth(N: number): number {
 }
 
 /** The WGSL source of the projection kernel for column width `V` (1 or 4). */
-export function projectionWgsl(V: number): string {
+export function projectionWgsl(V: number, rowsPerGroup: number = PROJECTION_ROWS): string {
   const VT = V === 4 ? 'vec4<f32>' : 'f32';
-  const rows = Array.from({ length: PROJECTION_ROWS }, (_, r) => r);
+  const rows = Array.from({ length: rowsPerGroup }, (_, r) => r);
   return /* wgsl */ `
 struct Params { M: u32, N: u32, K: u32, pad: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
@@ -33,19 +33,23 @@ struct Params { M: u32, N: u32, K: u32, pad: u32 }
 @group(0) @binding(3) var<storage, read_write> y: array<${VT}>;
 
 @compute @workgroup_size(${PROJECTION_THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
   let NV = p.N / ${V}u;
   let col = wid.x * ${PROJECTION_THREADS}u + lid;
   let c = min(col, NV - 1u);
-  let row0 = wid.y * ${PROJECTION_ROWS}u;
-${rows.map((r) => `  let x${r} = min(row0 + ${r}u, p.M - 1u) * p.K;\n  var acc${r} = ${VT}(0.0);`).join('\n')}
-  for (var k = 0u; k < p.K; k++) {
-    let wv = w[k * NV + c];
-${rows.map((r) => `    acc${r} += x[x${r} + k] * wv;`).join('\n')}
+  // Row blocks beyond the dispatch limit (65535 per dimension) are taken in turns.
+  for (var row0 = wid.y * ${rowsPerGroup}u; row0 < p.M; row0 += groups.y * ${rowsPerGroup}u) {
+${rows.map((r) => `    let x${r} = min(row0 + ${r}u, p.M - 1u) * p.K;\n    var acc${r} = ${VT}(0.0);`).join('\n')}
+    for (var k = 0u; k < p.K; k++) {
+      let wv = w[k * NV + c];
+${rows.map((r) => `      acc${r} += x[x${r} + k] * wv;`).join('\n')}
+    }
+    if (col < NV) {
+      let bias = w[p.K * NV + c];
+${rows.map((r) => `      if (row0 + ${r}u < p.M) { y[(row0 + ${r}u) * NV + c] = acc${r} + bias; }`).join('\n')}
+    }
   }
-  if (col >= NV) { return; }
-  let bias = w[p.K * NV + c];
-${rows.map((r) => `  if (row0 + ${r}u < p.M) { y[(row0 + ${r}u) * NV + c] = acc${r} + bias; }`).join('\n')}
 }
 `;
 }

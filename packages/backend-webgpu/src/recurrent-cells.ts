@@ -80,7 +80,7 @@ export function cellUpdate(plan: RecurrentPlan, u: number): string {
 /** GRU without linearBeforeReset: n = g(x_n + W_hn (r ⊙ h)), once every unit's r ⊙ h is in `ex`. */
 export function resetBeforeLinearPhase(plan: RecurrentPlan, unitsPerThread: number): string {
   return `    workgroupBarrier();
-${perUnitBlock(unitsPerThread, (u) => `${hiddenProduct(plan, [2], 'ex', plan.H, plan.H)}
+${perUnitBlock(plan, unitsPerThread, (u) => `${hiddenProduct(plan, [2], 'ex', plan.H, plan.H)}
 ${perRow(plan.R, (r) => `${IND}let hp${r} = ${vload(plan.V, 'hs', `cur + ${r}u * HO + j`)};
 ${IND}let n${r} = act_g(clip_gate(${xg(plan, r, 2)} + acc${r}_2), dir);
 ${IND}let hn${r} = (VT(1.0) - z${u}_${r}) * n${r} + z${u}_${r} * hp${r};

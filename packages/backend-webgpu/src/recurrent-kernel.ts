@@ -35,10 +35,10 @@ export function recurrentWgsl(plan: RecurrentPlan): string {
   let bc${r} = min(b${r}, p.B - 1u);
   let len${r} = select(0u, lens[bc${r}], ok${r});`);
   const cInit = isLstm
-    ? perUnitBlock(unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { c${u}_${r} = ${vload(V, 's0', `p.cOff + (srow * p.B + b${r}) * H + j`)}; }`))
+    ? perUnitBlock(plan, unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { c${u}_${r} = ${vload(V, 's0', `p.cOff + (srow * p.B + b${r}) * H + j`)}; }`))
     : '';
   const cFinal = isLstm
-    ? perUnitBlock(unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { ${vstore(V, 'sN', `p.cOff + (srow * p.B + b${r}) * H + j`, `c${u}_${r}`)} }`))
+    ? perUnitBlock(plan, unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { ${vstore(V, 'sN', `p.cOff + (srow * p.B + b${r}) * H + j`, `c${u}_${r}`)} }`))
     : '';
   const wAt = V === 1 ? 'return w[i];' : 'return w[i >> 2u][i & 3u];';
   return /* wgsl */ `
@@ -93,7 +93,7 @@ ${cInit}
     let cur = (s & 1u) * (R * HO);
     let nxt = R * HO - cur;
 ${perRow(R, (r) => `    let a${r} = ok${r} && t < len${r};\n    let xo${r} = (t * p.B + bc${r}) * XSV + dir * GHV;\n    let yo${r} = (t * p.B + bc${r}) * OS + dir * HO;`)}
-${perUnitBlock(unitsPerThread, (u) => `${hiddenProduct(plan, mainGates, 'hs', Hout, Hout)}\n${cellUpdate(plan, u)}`)}
+${perUnitBlock(plan, unitsPerThread, (u) => `${hiddenProduct(plan, mainGates, 'hs', Hout, Hout)}\n${cellUpdate(plan, u)}`)}
 ${isResetBefore ? resetBeforeLinearPhase(plan, unitsPerThread) : ''}
 ${spec.projSize > 0 ? projectionPhase(plan) : ''}
     workgroupBarrier();

@@ -39,12 +39,18 @@ ${fmas}
         }`;
 }
 
-/** Emits `body(u)` once per unit block a thread owns (units jv = lid + u * WG), each guarded. */
-export function perUnitBlock(unitsPerThread: number, body: (u: number) => string): string {
+/**
+ * Emits `body(u)` once per unit block a thread owns (units jv = lid + u * WG). The guard `jv < HV` is
+ * left out when every thread has a unit in every block: code outside divergent control flow lets
+ * compilers (lavapipe's among them) turn the state reads that are equal across threads into one
+ * broadcast load instead of a gather.
+ */
+export function perUnitBlock(plan: RecurrentPlan, unitsPerThread: number, body: (u: number) => string): string {
+  const isExact = plan.H / plan.V === plan.threads * unitsPerThread;
   return Array.from({ length: unitsPerThread }, (_, u) => `    {
-      let jv = lid + ${u * 1}u * WG;
+      let jv = lid + ${u}u * WG;
       let j = jv * V;
-      if (jv < HV) {
+      ${isExact ? '{' : 'if (jv < HV) {'}
 ${body(u)}
       }
     }`).join('\n');

@@ -88,6 +88,16 @@ describe.skipIf(probe instanceof Error)(`webgpu backend on this adapter${skipNot
     expect((await model.forward(b)).output.data).toEqual(rb.output.data);
   });
 
+  it('takes more projection rows than one dispatch dimension holds (T*B > 65535 * 8) in turns', { timeout: 300_000 }, async () => {
+    const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 1 });
+    const c = smoothCase(spec, 9, 60_000, 7);
+    await using model = await backend.createModel(spec, c.params);
+    const got = await model.forward(c.input, c.initial);
+    const want = await oracle(spec, c.params, c.input, c.initial);
+    expectClose(got.output, want.output, WEBGPU_CAPABILITIES.tolerance, 'output');
+    expectClose(got.state.h, want.state.h, WEBGPU_CAPABILITIES.tolerance, 'hN');
+  });
+
   it('rejects bad input with ShapeError and a spec over the limits with UnsupportedError', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
     await using model = await backend.createModel(spec, initParams(spec));
