@@ -78,8 +78,9 @@ for (const name of [...new Set(rows.map((r) => r.backend))]) {
     const r = rows.find((x) => x.backend === name && x.mode === mode);
     if (!r) return '-';
     const o = ours(mode);
-    const ratio = o && r !== o ? `, webgpu ${(r.ms / o.ms).toFixed(1)}x faster` : '';
-    return `${r.ms.toFixed(1)} ms, ${r.dispatches} dispatches${ratio}`;
+    const x = o && r !== o ? r.ms / o.ms : 1;
+    const ratio = o && r !== o ? (x >= 1 ? `, webgpu ${x.toFixed(1)}x faster` : `, webgpu ${(1 / x).toFixed(0)}x slower`) : '';
+    return `${r.ms.toFixed(1)} ms${r.dispatches === '-' ? '' : `, ${r.dispatches} dispatches`}${ratio}`;
   });
   lines.push(`| ${name} (${rows.find((r) => r.backend === name).device}) | ${cells.join(' | ')} |`);
 }

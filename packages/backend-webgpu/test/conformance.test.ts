@@ -1,4 +1,5 @@
 import { runConformance } from '@deeprnn/conformance';
+import { exportOnnx, importOnnx } from '@deeprnn/onnx';
 import { describe, it } from 'vitest';
 import { createBackend } from '../src/index.js';
 import { failOnCiWithoutAdapter, probeBackend, skipNote } from './adapter.js';
@@ -14,5 +15,6 @@ if (probe instanceof Error) {
   });
 } else {
   await probe.dispose();
-  runConformance('webgpu', () => createBackend());
+  // The ONNX codec enables the round-trip property.
+  runConformance('webgpu', () => createBackend(), { onnx: { exportOnnx, importOnnx } });
 }
