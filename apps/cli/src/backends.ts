@@ -6,7 +6,7 @@ import { type Backend, UnknownBackendError, createReferenceBackend } from '@deep
 // its options (if any) in BackendChoice and backend-options.ts, and one case in loadBackend.
 
 /** Backend names the CLI knows. */
-export const BACKEND_NAMES = ['reference', 'onnxruntime', 'tfjs'] as const;
+export const BACKEND_NAMES = ['reference', 'onnxruntime', 'tfjs', 'webgpu'] as const;
 
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -73,6 +73,10 @@ export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend>
       const mod = await import('@deeprnn/backend-tfjs');
       const backend = await mod.createBackend(choice.engine ? { engines: [choice.engine] } : {});
       return { backend, notices: backend.notices };
+    }
+    case 'webgpu': {
+      const mod = await import('@deeprnn/backend-webgpu');
+      return { backend: await mod.createBackend(), notices: [] };
     }
     default:
       throw new UnknownBackendError(name satisfies never);

@@ -18,6 +18,8 @@ export interface BenchRow {
   readonly tokensPerSec: number;
   readonly gflops: number;
   readonly train?: boolean;
+  /** GPU counters of the last timed call, from backends that report them (webgpu's `lastRunStats`). */
+  readonly runStats?: Readonly<Record<string, number>>;
 }
 
 const PYTHON = '/usr/bin/python3';

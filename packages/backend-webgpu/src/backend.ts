@@ -1,5 +1,5 @@
 import {
-  type Backend, BackendDisposedError, type Capabilities, type RnnModel, type RnnParams, type RnnSpec, UnsupportedError,
+  type Backend, BackendDisposedError, type Capabilities, type RnnParams, type RnnSpec, UnsupportedError,
   defineSpec, storedLayerCount, validateParams,
 } from '@deeprnn/core';
 import { WEBGPU_CAPABILITIES, unsupportedReason } from './capabilities.js';

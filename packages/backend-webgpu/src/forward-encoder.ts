@@ -1,5 +1,5 @@
 import { type RnnSpec, directionCount, gateCount, layerInputSize, storedLayer } from '@deeprnn/core';
-import { PROJECTION_TILE } from './projection-kernel.js';
+import { PROJECTION_ROWS, PROJECTION_THREADS, projectionWidth } from './projection-kernel.js';
 import { type RunBuffers, UNIFORM_SLOT_BYTES, stateWords } from './run-buffers.js';
 
 /** One stored layer's weights on the device. */
@@ -79,12 +79,13 @@ export function encodeForward(device: GPUDevice, spec: RnnSpec, b: RunBuffers, p
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   const N = directionCount(spec) * gateCount(spec.mode) * spec.hiddenSize;
+  const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
   let dispatches = 0;
   for (let layer = 0; layer < spec.numLayers; layer++) {
     const groups = b.bindGroups[layer]!;
     pass.setPipeline(pipelines.projection);
     pass.setBindGroup(0, groups.projection);
-    pass.dispatchWorkgroups(Math.ceil(N / PROJECTION_TILE), Math.ceil((b.T * b.B) / PROJECTION_TILE));
+    pass.dispatchWorkgroups(Math.ceil(N / (PROJECTION_THREADS * projectionWidth(N))), Math.min(maxGroups, Math.ceil((b.T * b.B) / PROJECTION_ROWS)));
     pass.setPipeline(pipelines.recurrent);
     pass.setBindGroup(0, groups.recurrent);
     pass.dispatchWorkgroups(Math.ceil(b.B / pipelines.rowsPerWorkgroup), directionCount(spec));

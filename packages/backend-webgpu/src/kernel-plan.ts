@@ -10,8 +10,10 @@ export const MAX_THREADS: number = 256;
 export interface KernelShape {
   /** Batch rows one recurrent workgroup owns (each weight read is reused this many times). Default 4. */
   readonly rowsPerWorkgroup?: number;
-  /** Threads of a recurrent workgroup (at most 256). Default: H rounded up to 32, at most 256. */
+  /** Threads of a recurrent workgroup (at most 256). Default: H / V rounded up to 32, at most 256. */
   readonly threads?: number;
+  /** Units per thread as one vector: 4 (vec4, when H is a multiple of 4) or 1. Default 4 where allowed. */
+  readonly vectorWidth?: 1 | 4;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface RecurrentPlan {
   readonly R: number;
   /** Threads per workgroup. */
   readonly threads: number;
+  /** Adjacent units a thread owns as one value (vec4 when 4). */
+  readonly V: 1 | 4;
   readonly layout: RecurrentLayout;
 }
 
@@ -72,9 +76,10 @@ export function planRecurrent(spec: RnnSpec, B: number, shape: KernelShape = {})
   const H = spec.hiddenSize;
   const fit = Math.floor(WORKGROUP_WORDS / wordsPerRow(spec));
   const R = Math.max(1, Math.min(shape.rowsPerWorkgroup ?? 4, fit, B));
-  const threads = Math.min(MAX_THREADS, shape.threads ?? Math.max(32, Math.ceil(Math.max(H, outputSize(spec)) / 32) * 32));
+  const V = H % 4 === 0 && shape.vectorWidth !== 1 ? 4 : 1;
+  const threads = Math.min(MAX_THREADS, shape.threads ?? Math.max(32, Math.ceil(H / V / 32) * 32));
   return {
-    spec, H, Hout: outputSize(spec), G: gateCount(spec.mode), D: directionCount(spec), R, threads,
+    spec, H, Hout: outputSize(spec), G: gateCount(spec.mode), D: directionCount(spec), R, threads, V,
     layout: recurrentLayout(spec),
   };
 }

@@ -1,9 +1,10 @@
 import {
   BackendDisposedError, type ForwardOptions, type ForwardResult, type RnnModel, type RnnSpec, type RnnState, type Tensor,
-  UnsupportedError, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, tensor,
+  UnsupportedError, cellStateShape, checkForwardArgs, directionCount, gateCount, hiddenStateShape, outputShape, outputSize, tensor,
 } from '@deeprnn/core';
 import { type ForwardPipelines, type LayerWeights, bindLayers, encodeForward, uniformData } from './forward-encoder.js';
 import { type KernelShape, planRecurrent } from './kernel-plan.js';
+import { projectionWidth } from './projection-kernel.js';
 import { batchToTime, timeToBatch } from './layout.js';
 import { MAP_MODE_READ } from './gpu-flags.js';
 import type { PipelineCache } from './pipeline-cache.js';
@@ -97,7 +98,7 @@ export class WebgpuRnnModel implements WebgpuModel {
 
   private async pipelinesFor(B: number): Promise<ForwardPipelines> {
     const plan = planRecurrent(this.spec, B, this.ctx.shape);
-    const [projection, recurrent] = await Promise.all([this.ctx.pipelines.projection(), this.ctx.pipelines.get(recurrentWgsl(plan))]);
+    const [projection, recurrent] = await Promise.all([this.ctx.pipelines.projection(projectionWidth(directionCount(this.spec) * gateCount(this.spec.mode) * this.spec.hiddenSize)), this.ctx.pipelines.get(recurrentWgsl(plan))]);
     return { projection, recurrent, rowsPerWorkgroup: plan.R };
   }
 

@@ -1,4 +1,4 @@
-import { PROJECTION_WGSL } from './projection-kernel.js';
+import { projectionWgsl } from './projection-kernel.js';
 
 /**
  * Compiled compute pipelines by WGSL source, per device: conformance and applications create many
@@ -24,8 +24,8 @@ export class PipelineCache {
     return pipeline;
   }
 
-  /** The input-projection (matrix product) pipeline. */
-  projection(): Promise<GPUComputePipeline> {
-    return this.get(PROJECTION_WGSL);
+  /** The input-projection (matrix product) pipeline for column width `V`. */
+  projection(V: number): Promise<GPUComputePipeline> {
+    return this.get(projectionWgsl(V));
   }
 }

@@ -3,73 +3,53 @@
  * y[m, n] = bias[n] + sum_k x[m, k] * w[k, n], with x the layer input [T*B, K] and w the transposed
  * input weights of every direction side by side [K, D*G*H], the bias stored right after w.
  *
- * A workgroup of 16x16 threads computes a 64x64 tile of y, each thread a 4x4 block, staging 16-wide
- * slices of x and w in workgroup memory (8 KiB) so each global value is read once per tile.
+ * A workgroup of 64 threads computes PROJECTION_ROWS rows by 64*V columns: thread t owns V adjacent
+ * columns (a vec4 when N is a multiple of 4), so adjacent threads read adjacent words of w, and the
+ * x value of a row is the same for every thread (one broadcast load). Accumulators are unrolled
+ * scalars/vectors: no private arrays, which software rasterisers (lavapipe) spill to memory.
+ * Measured on lavapipe against a 64x64 tile staged in workgroup memory: see the README.
  */
 
-/** Rows and columns of y one workgroup computes. */
-export const PROJECTION_TILE = 64;
+/** Rows of y one workgroup computes. */
+export const PROJECTION_ROWS = 8;
 
-/** Bytes of the uniform block the projection kernel reads: M, N, K and padding. */
-export const PROJECTION_PARAMS_BYTES = 16;
+/** Threads of a projection workgroup. */
+export const PROJECTION_THREADS = 64;
 
-/** The WGSL source of the projection kernel. */
-export const PROJECTION_WGSL = /* wgsl */ `
+/** Columns each thread computes: 4 (a vec4) when N allows, else 1. */
+export function projectionWidth(N: number): number {
+  return N % 4 === 0 ? 4 : 1;
+}
+
+/** The WGSL source of the projection kernel for column width `V` (1 or 4). */
+export function projectionWgsl(V: number, rowsPerGroup: number = PROJECTION_ROWS): string {
+  const VT = V === 4 ? 'vec4<f32>' : 'f32';
+  const rows = Array.from({ length: rowsPerGroup }, (_, r) => r);
+  return /* wgsl */ `
 struct Params { M: u32, N: u32, K: u32, pad: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<${VT}>;
+@group(0) @binding(3) var<storage, read_write> y: array<${VT}>;
 
-const TILE = 64u;
-const TK = 16u;
-var<workgroup> xs: array<f32, 1024>; // [TILE][TK]
-var<workgroup> ws: array<f32, 1024>; // [TK][TILE]
-
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let row0 = wid.y * TILE;
-  let col0 = wid.x * TILE;
-  var acc: array<f32, 16>;
-  for (var k0 = 0u; k0 < p.K; k0 += TK) {
-    for (var i = li; i < TILE * TK; i += 256u) {
-      let r = row0 + i / TK;
-      let k = k0 + i % TK;
-      var v = 0.0;
-      if (r < p.M && k < p.K) { v = x[r * p.K + k]; }
-      xs[i] = v;
-      let kk = k0 + i / TILE;
-      let c = col0 + i % TILE;
-      var u = 0.0;
-      if (kk < p.K && c < p.N) { u = w[kk * p.N + c]; }
-      ws[i] = u;
+@compute @workgroup_size(${PROJECTION_THREADS})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let NV = p.N / ${V}u;
+  let col = wid.x * ${PROJECTION_THREADS}u + lid;
+  let c = min(col, NV - 1u);
+  // Row blocks beyond the dispatch limit (65535 per dimension) are taken in turns.
+  for (var row0 = wid.y * ${rowsPerGroup}u; row0 < p.M; row0 += groups.y * ${rowsPerGroup}u) {
+${rows.map((r) => `    let x${r} = min(row0 + ${r}u, p.M - 1u) * p.K;\n    var acc${r} = ${VT}(0.0);`).join('\n')}
+    for (var k = 0u; k < p.K; k++) {
+      let wv = w[k * NV + c];
+${rows.map((r) => `      acc${r} += x[x${r} + k] * wv;`).join('\n')}
     }
-    workgroupBarrier();
-    for (var k = 0u; k < TK; k++) {
-      // Columns lid.x + 16*b: adjacent threads read adjacent words.
-      let w0 = ws[k * TILE + lid.x];
-      let w1 = ws[k * TILE + lid.x + 16u];
-      let w2 = ws[k * TILE + lid.x + 32u];
-      let w3 = ws[k * TILE + lid.x + 48u];
-      for (var a = 0u; a < 4u; a++) {
-        let xv = xs[(lid.y + 16u * a) * TK + k];
-        acc[a * 4u] += xv * w0;
-        acc[a * 4u + 1u] += xv * w1;
-        acc[a * 4u + 2u] += xv * w2;
-        acc[a * 4u + 3u] += xv * w3;
-      }
-    }
-    workgroupBarrier();
-  }
-  let biasAt = p.K * p.N;
-  for (var a = 0u; a < 4u; a++) {
-    let r = row0 + lid.y + 16u * a;
-    if (r >= p.M) { continue; }
-    for (var b = 0u; b < 4u; b++) {
-      let c = col0 + lid.x + 16u * b;
-      if (c < p.N) { y[r * p.N + c] = acc[a * 4u + b] + w[biasAt + c]; }
+    if (col < NV) {
+      let bias = w[p.K * NV + c];
+${rows.map((r) => `      if (row0 + ${r}u < p.M) { y[(row0 + ${r}u) * NV + c] = acc${r} + bias; }`).join('\n')}
     }
   }
 }
 `;
+}

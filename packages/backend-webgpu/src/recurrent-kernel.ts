@@ -1,63 +1,63 @@
 import type { RecurrentPlan } from './kernel-plan.js';
 import { cellUpdate, projectionPhase, resetBeforeLinearPhase } from './recurrent-cells.js';
-import { hiddenProduct, perRow } from './wgsl-unroll.js';
-import { WGSL_ACTIVATION_HELPERS, WGSL_MATH, activationFunction, clipFunction } from './wgsl-math.js';
+import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from './wgsl-unroll.js';
+import { WGSL_MATH, activationFunction, clipFunction } from './wgsl-math.js';
 
 /** Bytes of the uniform block the recurrent kernel reads: T, B, first state row, c offset. */
 export const RECURRENT_PARAMS_BYTES = 16;
+
+/** Declarations of per-thread registers (c for LSTM, z for GRU reset-before) per unit block and row. */
+function registers(plan: RecurrentPlan, unitsPerThread: number, name: string): string {
+  const out: string[] = [];
+  for (let u = 0; u < unitsPerThread; u++) out.push(perRow(plan.R, (r) => `  var ${name}${u}_${r} = VT(0.0);`));
+  return out.join('\n');
+}
 
 /**
  * The recurrent kernel of one layer, both directions: workgroup (x, d) owns batch rows
  * [x*R, x*R + R) of direction d, keeps their h in workgroup memory (double-buffered, so one
  * barrier per step suffices) and their c in registers, and walks all T steps in one dispatch.
- * Thread `lid` computes units j = lid, lid + threads, ... of every row, reading W_hh^T row k at
+ * Thread `lid` owns V adjacent units (a vec4 when V is 4) per unit block, reading W_hh^T row k at
  * columns g*H + j: adjacent threads read adjacent words.
  */
 export function recurrentWgsl(plan: RecurrentPlan): string {
-  const { spec, H, Hout, G, D, R, threads } = plan;
-  const unitsPerThread = Math.ceil(H / threads);
+  const { spec, H, Hout, G, D, R, threads, V } = plan;
+  const unitsPerThread = Math.ceil(H / V / threads);
   const fwd = spec.activations;
   const rev = D === 2 ? spec.reverseActivations : [];
   const acts = ['act_f', 'act_g', 'act_h'].slice(0, fwd.length).map((name, i) => activationFunction(name, fwd[i]!, rev[i])).join('');
   const hasExtra = spec.projSize > 0 || (spec.mode === 'gru' && !spec.linearBeforeReset);
   const isLstm = spec.mode === 'lstm';
+  const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
+  const mainGates = isResetBefore ? [0, 1] : Array.from({ length: G }, (_, g) => g);
   const rowSetup = perRow(R, (r) => `  let b${r} = rowBase + ${r}u;
   let ok${r} = b${r} < p.B;
   let bc${r} = min(b${r}, p.B - 1u);
   let len${r} = select(0u, lens[bc${r}], ok${r});`);
   const cInit = isLstm
-    ? `  for (var u = 0u; u < UPT; u++) {
-    let j = lid + u * WG;
-    if (j < H) {
-${perRow(R, (r) => `      if (ok${r}) { c[u * R + ${r}u] = s0[p.cOff + (srow * p.B + b${r}) * H + j]; }`)}
-    }
-  }`
+    ? perUnitBlock(plan, unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { c${u}_${r} = ${vload(V, 's0', `p.cOff + (srow * p.B + b${r}) * H + j`)}; }`))
     : '';
   const cFinal = isLstm
-    ? `  for (var u = 0u; u < UPT; u++) {
-    let j = lid + u * WG;
-    if (j < H) {
-${perRow(R, (r) => `      if (ok${r}) { sN[p.cOff + (srow * p.B + b${r}) * H + j] = c[u * R + ${r}u]; }`)}
-    }
-  }`
+    ? perUnitBlock(plan, unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { ${vstore(V, 'sN', `p.cOff + (srow * p.B + b${r}) * H + j`, `c${u}_${r}`)} }`))
     : '';
-  const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
-  const mainGates = isResetBefore ? [0, 1] : Array.from({ length: G }, (_, g) => g);
+  const wAt = V === 1 ? 'return w[i];' : 'return w[i >> 2u][i & 3u];';
   return /* wgsl */ `
+alias VT = ${V === 4 ? 'vec4<f32>' : 'f32'};
+const V = ${V}u;
 const H = ${H}u;
+const HV = ${H / V}u;
 const HO = ${Hout}u;
-const GH = ${G * H}u;
+const GHV = ${(G * H) / V}u;
 const R = ${R}u;
 const WG = ${threads}u;
-const UPT = ${unitsPerThread}u;
-const XS = ${D * G * H}u;
+const XSV = ${(D * G * H) / V}u;
 const OS = ${D * Hout}u;
 const DS = ${plan.layout.stride}u;
 
 struct Params { T: u32, B: u32, stateRow: u32, cOff: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> xp: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(1) var<storage, read> xp: array<VT>;
+@group(0) @binding(2) var<storage, read> w: array<VT>;
 @group(0) @binding(3) var<storage, read> s0: array<f32>;
 @group(0) @binding(4) var<storage, read> lens: array<u32>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
@@ -65,8 +65,8 @@ struct Params { T: u32, B: u32, stateRow: u32, cOff: u32 }
 
 var<workgroup> hs: array<f32, ${2 * R * Hout}>;
 ${hasExtra ? `var<workgroup> ex: array<f32, ${R * H}>;` : ''}
+fn w_at(i: u32) -> f32 { ${wAt} }
 ${WGSL_MATH}
-${WGSL_ACTIVATION_HELPERS}
 ${acts}
 ${clipFunction(spec.clip)}
 
@@ -76,6 +76,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let rowBase = wid.x * R;
   let srow = p.stateRow + dir;
   let wb = dir * DS;
+  let wbv = wb / V;
 ${rowSetup}
   for (var i = lid; i < R * HO; i += WG) {
     let b = rowBase + i / HO;
@@ -83,23 +84,17 @@ ${rowSetup}
     if (b < p.B) { v = s0[(srow * p.B + b) * HO + i % HO]; }
     hs[i] = v;
   }
-  ${isLstm ? 'var c: array<f32, ' + R * unitsPerThread + '>;' : ''}
-  ${isResetBefore ? 'var zr: array<f32, ' + R * unitsPerThread + '>;' : ''}
+${isLstm ? registers(plan, unitsPerThread, 'c') : ''}
+${isResetBefore ? registers(plan, unitsPerThread, 'z') : ''}
 ${cInit}
   workgroupBarrier();
   for (var s = 0u; s < p.T; s++) {
     let t = select(s, p.T - 1u - s, dir == 1u);
     let cur = (s & 1u) * (R * HO);
     let nxt = R * HO - cur;
-${perRow(R, (r) => `    let a${r} = ok${r} && t < len${r};\n    let xo${r} = (t * p.B + bc${r}) * XS + dir * GH;\n    let yo${r} = (t * p.B + bc${r}) * OS + dir * HO;`)}
-    for (var u = 0u; u < UPT; u++) {
-      let j = lid + u * WG;
-      if (j < H) {
-${hiddenProduct(plan, mainGates, 'hs', Hout, Hout)}
-${cellUpdate(plan)}
-      }
-    }
-${isResetBefore ? resetBeforeLinearPhase(plan) : ''}
+${perRow(R, (r) => `    let a${r} = ok${r} && t < len${r};\n    let xo${r} = (t * p.B + bc${r}) * XSV + dir * GHV;\n    let yo${r} = (t * p.B + bc${r}) * OS + dir * HO;`)}
+${perUnitBlock(plan, unitsPerThread, (u) => `${hiddenProduct(plan, mainGates, 'hs', Hout, Hout)}\n${cellUpdate(plan, u)}`)}
+${isResetBefore ? resetBeforeLinearPhase(plan, unitsPerThread) : ''}
 ${spec.projSize > 0 ? projectionPhase(plan) : ''}
     workgroupBarrier();
   }

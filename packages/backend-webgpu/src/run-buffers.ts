@@ -59,6 +59,10 @@ export function createRunBuffers(device: GPUDevice, spec: RnnSpec, T: number, B:
       throw new UnsupportedError(`webgpu forward: the ${name} buffer for T=${T}, B=${B} needs ${n * 4} bytes, more than the device's ${limit}-byte storage binding limit; split the sequence or the batch`);
     }
   }
+  const groups = device.limits.maxComputeWorkgroupsPerDimension;
+  if (B > groups) {
+    throw new UnsupportedError(`webgpu forward: batch ${B} needs more recurrent workgroups than the device's ${groups} per dispatch; split the batch`);
+  }
   const state = stateWords(spec, B).total;
   const storage = (n: number, extra = 0): GPUBuffer =>
     device.createBuffer({ size: Math.max(4, n * 4), usage: BufferUsage.STORAGE | extra });

@@ -9,70 +9,65 @@ export function f32(value: number): string {
 }
 
 /**
- * Activations written without WGSL's `tanh` (it returns NaN for large |x| on some drivers) and
- * without min/max/clamp (their result on NaN is unspecified): tanh and sigmoid come from
- * exp(-|x|), which never overflows, and every comparison is a `select` that keeps NaN (NaN in, NaN
- * out, as in PyTorch).
+ * Math on the kernel's value type `VT` (f32, or vec4<f32> when a thread owns 4 units), written
+ * without WGSL's `tanh` (it returns NaN for large |x| on some drivers) and without min/max/clamp
+ * (their result on NaN is unspecified): tanh and sigmoid come from exp(-|x|), which never
+ * overflows, and every comparison is a `select` that keeps NaN (NaN in, NaN out, as in PyTorch).
  */
 export const WGSL_MATH = /* wgsl */ `
-fn safe_tanh(x: f32) -> f32 {
+fn safe_tanh(x: VT) -> VT {
   let a = abs(x);
-  if (a < 0.125) {
-    // Near 0 the exp form loses relative precision; the odd Taylor series to x^7 is exact in f32 here.
-    let x2 = x * x;
-    return x * (1.0 + x2 * (-0.33333334 + x2 * (0.13333334 + x2 * -0.053968254)));
-  }
-  let e = exp(-2.0 * a);
-  let t = (1.0 - e) / (1.0 + e);
-  return select(-t, t, x >= 0.0);
+  // Near 0 the exp form loses relative precision; the odd Taylor series to x^7 is exact in f32 there.
+  let x2 = x * x;
+  let poly = x * (VT(1.0) + x2 * (VT(-0.33333334) + x2 * (VT(0.13333334) + x2 * VT(-0.053968254))));
+  let e = exp(VT(-2.0) * a);
+  let t = (VT(1.0) - e) / (VT(1.0) + e);
+  return select(select(-t, t, x >= VT(0.0)), poly, a < VT(0.125));
 }
-fn safe_sigmoid(x: f32) -> f32 {
+fn safe_sigmoid(x: VT) -> VT {
   let e = exp(-abs(x));
-  let s = 1.0 / (1.0 + e);
-  return select(e * s, s, x >= 0.0);
+  let s = VT(1.0) / (VT(1.0) + e);
+  return select(e * s, s, x >= VT(0.0));
+}
+fn hard_sigmoid(v: VT) -> VT {
+  return select(select(v, VT(1.0), v > VT(1.0)), VT(0.0), v < VT(0.0));
+}
+fn softplus(x: VT) -> VT {
+  // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), without overflow.
+  return select(VT(0.0), x, x > VT(0.0)) + log(VT(1.0) + exp(-abs(x)));
 }
 `;
 
-/** The WGSL expression of one activation applied to the expression `x`. */
+/** The WGSL expression (type VT) of one activation applied to the expression `x`. */
 export function activationExpr(a: Activation, x: string): string {
-  const alpha = f32(a.alpha ?? 0);
-  const beta = f32(a.beta ?? 0);
+  const alpha = `VT${f32(a.alpha ?? 0)}`;
+  const beta = `VT${f32(a.beta ?? 0)}`;
+  const zero = 'VT(0.0)';
   switch (a.name) {
     case 'Tanh':
       return `safe_tanh(${x})`;
     case 'Sigmoid':
       return `safe_sigmoid(${x})`;
     case 'Relu':
-      return `select(${x}, 0.0, ${x} < 0.0)`;
+      return `select(${x}, ${zero}, ${x} < ${zero})`;
     case 'Affine':
       return `(${alpha} * ${x} + ${beta})`;
     case 'LeakyRelu':
-      return `select(${x}, ${alpha} * ${x}, ${x} < 0.0)`;
+      return `select(${x}, ${alpha} * ${x}, ${x} < ${zero})`;
     case 'ThresholdedRelu':
-      return `select(${x}, 0.0, ${x} <= ${alpha})`;
+      return `select(${x}, ${zero}, ${x} <= ${alpha})`;
     case 'ScaledTanh':
       return `(${alpha} * safe_tanh(${beta} * ${x}))`;
     case 'HardSigmoid':
       return `hard_sigmoid(${alpha} * ${x} + ${beta})`;
     case 'Elu':
-      return `select(${alpha} * (exp(${x}) - 1.0), ${x}, ${x} >= 0.0)`;
+      return `select(${alpha} * (exp(${x}) - VT(1.0)), ${x}, ${x} >= ${zero})`;
     case 'Softsign':
-      return `(${x} / (1.0 + abs(${x})))`;
+      return `(${x} / (VT(1.0) + abs(${x})))`;
     case 'Softplus':
       return `softplus(${x})`;
   }
 }
-
-/** Helpers some activations call; always emitted (unused functions cost nothing). */
-export const WGSL_ACTIVATION_HELPERS = /* wgsl */ `
-fn hard_sigmoid(v: f32) -> f32 {
-  return select(select(v, 1.0, v > 1.0), 0.0, v < 0.0);
-}
-fn softplus(x: f32) -> f32 {
-  // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), without overflow.
-  return select(0.0, x, x > 0.0) + log(1.0 + exp(-abs(x)));
-}
-`;
 
 /**
  * A WGSL function `name(x, dir)` applying the forward direction's activation for dir 0 and the
@@ -80,15 +75,14 @@ fn softplus(x: f32) -> f32 {
  */
 export function activationFunction(name: string, forward: Activation, reverse: Activation | undefined): string {
   const fwd = activationExpr(forward, 'x');
-  if (!reverse) return `fn ${name}(x: f32, dir: u32) -> f32 { return ${fwd}; }\n`;
-  const rev = activationExpr(reverse, 'x');
-  if (rev === fwd) return `fn ${name}(x: f32, dir: u32) -> f32 { return ${fwd}; }\n`;
-  return `fn ${name}(x: f32, dir: u32) -> f32 {\n  if (dir == 0u) { return ${fwd}; }\n  return ${rev};\n}\n`;
+  const rev = reverse ? activationExpr(reverse, 'x') : fwd;
+  if (rev === fwd) return `fn ${name}(x: VT, dir: u32) -> VT { return ${fwd}; }\n`;
+  return `fn ${name}(x: VT, dir: u32) -> VT {\n  if (dir == 0u) { return ${fwd}; }\n  return ${rev};\n}\n`;
 }
 
 /** A WGSL function `clip_gate(v)` clamping to [-clip, clip] (ONNX `clip`), or the identity. */
 export function clipFunction(clip: number | null): string {
-  if (clip === null) return 'fn clip_gate(v: f32) -> f32 { return v; }\n';
-  const c = f32(clip);
-  return `fn clip_gate(v: f32) -> f32 { return select(select(v, ${c}, v > ${c}), -${c}, v < -${c}); }\n`;
+  if (clip === null) return 'fn clip_gate(v: VT) -> VT { return v; }\n';
+  const c = `VT${f32(clip)}`;
+  return `fn clip_gate(v: VT) -> VT { return select(select(v, ${c}, v > ${c}), -${c}, v < -${c}); }\n`;
 }

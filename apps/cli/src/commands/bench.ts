@@ -43,12 +43,14 @@ async function benchForward(choice: BackendChoice, modes: RnnMode[], configs: st
         const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
         // Several warm-up calls: the first ones pay for JIT compilation (JS) and kernel setup (wasm, ORT).
         const ms = await medianMs(() => model.forward(x), { repeats, warmup: 4, budgetMs: 20_000 });
+        const runStats = (model as { lastRunStats?: Readonly<Record<string, number>> | null }).lastRunStats ?? undefined;
         await model.dispose();
         rows.push({
           backend: choice.dtype === 'float64' ? 'reference-f64' : backend.name,
           device: backend.device, mode, config: c.name, inputSize: c.inputSize, hiddenSize: c.hiddenSize,
           numLayers: c.numLayers, T: c.T, B: c.B, msPerCall: ms, tokensPerSec: (c.T * c.B) / (ms / 1000),
           gflops: forwardFlops(spec, c.T, c.B) / ms / 1e6,
+          ...(runStats ? { runStats } : {}),
         });
         log(`  ${rows.at(-1)?.backend} ${configName} ${mode}: ${sig(ms)} ms`);
       }

@@ -8,6 +8,7 @@ const CANDIDATES: readonly { choice: BackendChoice; packages: readonly string[] 
   { choice: { name: 'reference', dtype: 'float64' }, packages: ['@deeprnn/core'] },
   { choice: { name: 'onnxruntime' }, packages: ['@deeprnn/backend-onnxruntime', 'onnxruntime-node'] },
   { choice: { name: 'tfjs' }, packages: ['@deeprnn/backend-tfjs', '@tensorflow/tfjs-core'] },
+  { choice: { name: 'webgpu' }, packages: ['@deeprnn/backend-webgpu', 'webgpu'] },
 ];
 
 /** Every tfjs engine and whether it starts here; empty when the tfjs backend is not installed. */

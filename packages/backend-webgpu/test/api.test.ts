@@ -1,0 +1,108 @@
+import { BackendInitError, ShapeError, UnsupportedError, defineSpec, initParams, sizeOf } from '@deeprnn/core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { WEBGPU_CAPABILITIES, createBackend } from '../src/index.js';
+import { failOnCiWithoutAdapter, probeBackend, skipNote } from './adapter.js';
+import { expectClose, oracle, smoothCase } from './helpers.js';
+
+describe('without an adapter', () => {
+  const scope = globalThis as { navigator?: unknown };
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  afterEach(() => {
+    if (saved) Object.defineProperty(globalThis, 'navigator', saved);
+    else delete scope.navigator;
+  });
+
+  it('createBackend rejects with BackendInitError saying there is no adapter', async () => {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: () => Promise.resolve(null) } }, configurable: true, writable: true });
+    const error = await createBackend().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendInitError);
+    expect((error as Error).message).toMatch(/no WebGPU adapter/);
+  });
+
+  it('unsupported() names the workgroup-memory limit for a too-wide hidden state, and nothing else', async () => {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: () => Promise.resolve(null) } }, configurable: true, writable: true });
+    const { unsupportedReason } = await import('../src/capabilities.js');
+    expect(unsupportedReason(defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 2049 }))).toMatch(/hiddenSize 2049 needs 16392 bytes of workgroup memory/);
+    expect(unsupportedReason(defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 2048 }))).toBeNull();
+    expect(unsupportedReason(defineSpec({ mode: 'lstm', inputSize: 1, hiddenSize: 1024, projSize: 1023, peepholes: true, bidirectional: true }))).toBeNull();
+    expect(unsupportedReason(defineSpec({ mode: 'gru', inputSize: 1, hiddenSize: 1366, linearBeforeReset: false }))).toMatch(/workgroup memory/);
+    expect(WEBGPU_CAPABILITIES.training).toBe(false);
+  });
+});
+
+const probe = await probeBackend();
+failOnCiWithoutAdapter(probe, 'webgpu api');
+
+describe.skipIf(probe instanceof Error)(`webgpu backend on this adapter${skipNote(probe)}`, () => {
+  const backend = probe as Exclude<typeof probe, Error>;
+  afterAll(async () => {
+    await backend.dispose();
+  });
+
+  it('names the adapter', () => {
+    expect(backend.name).toBe('webgpu');
+    expect(backend.device).toMatch(/^webgpu \(.+\)$/);
+  });
+
+  for (const bidirectional of [false, true]) {
+    it(`one submit and 2 dispatches per layer (projection + recurrent, both directions), bidirectional ${bidirectional}`, async () => {
+      const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, numLayers: 3, bidirectional });
+      const c = smoothCase(spec, 5, 2, 1);
+      await using model = await backend.createModel(spec, c.params);
+      expect(model.lastRunStats).toBeNull();
+      const { output, state } = await model.forward(c.input, c.initial);
+      expect(model.lastRunStats).toEqual({
+        dispatches: 2 * spec.numLayers,
+        submits: 1,
+        bytesRead: 4 * (sizeOf(output.shape) + sizeOf(state.h.shape) + sizeOf(state.c!.shape)),
+        bytesWritten: expect.any(Number) as number,
+      });
+    });
+  }
+
+  it('the vec4 and scalar kernels, several unit blocks per thread and 1-4 rows per workgroup agree with the reference', { timeout: 300_000 }, async () => {
+    // H 132: 33 vec4 units over 32 threads (2 unit blocks), or 132 scalar units over 64 threads (3 blocks).
+    const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 132, numLayers: 2, bidirectional: true, peepholes: true });
+    const c = smoothCase(spec, 3, 5, 2);
+    const want = await oracle(spec, c.params, c.input, c.initial, [3, 1, 0, 2, 3]);
+    for (const shape of [{ threads: 32 }, { threads: 64, vectorWidth: 1 as const }, { rowsPerWorkgroup: 1 }, { rowsPerWorkgroup: 2 }]) {
+      await using shaped = await createBackend({ device: backend.gpuDevice, kernelShape: shape });
+      await using model = await shaped.createModel(spec, c.params);
+      const got = await model.forward(c.input, c.initial, { lengths: [3, 1, 0, 2, 3] });
+      for (const [name, g, w] of [['output', got.output, want.output], ['hN', got.state.h, want.state.h], ['cN', got.state.c, want.state.c]] as const) {
+        expectClose(g, w, WEBGPU_CAPABILITIES.tolerance, `${JSON.stringify(shape)} ${name}`);
+      }
+    }
+    // A shared device outlives the backends made on it.
+    await using again = await backend.createModel(spec, c.params);
+    await expect(again.forward(c.input, c.initial)).resolves.toBeDefined();
+  });
+
+  it('overlapping forward calls give the results of sequential ones', async () => {
+    const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 4 });
+    await using model = await backend.createModel(spec, initParams(spec, { seed: 4 }));
+    const a = smoothCase(spec, 4, 3, 5).input;
+    const b = smoothCase(spec, 2, 1, 6).input;
+    const [ra, rb] = await Promise.all([model.forward(a), model.forward(b)]);
+    expect((await model.forward(a)).output.data).toEqual(ra.output.data);
+    expect((await model.forward(b)).output.data).toEqual(rb.output.data);
+  });
+
+  it('takes more projection rows than one dispatch dimension holds (T*B > 65535 * 8) in turns', { timeout: 300_000 }, async () => {
+    const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 1 });
+    const c = smoothCase(spec, 9, 60_000, 7);
+    await using model = await backend.createModel(spec, c.params);
+    const got = await model.forward(c.input, c.initial);
+    const want = await oracle(spec, c.params, c.input, c.initial);
+    expectClose(got.output, want.output, WEBGPU_CAPABILITIES.tolerance, 'output');
+    expectClose(got.state.h, want.state.h, WEBGPU_CAPABILITIES.tolerance, 'hN');
+  });
+
+  it('rejects bad input with ShapeError and a spec over the limits with UnsupportedError', async () => {
+    const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
+    await using model = await backend.createModel(spec, initParams(spec));
+    await expect(model.forward(smoothCase(defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 3 }), 2, 1, 0).input)).rejects.toBeInstanceOf(ShapeError);
+    const wide = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 2049 });
+    await expect(backend.createModel(wide, {})).rejects.toBeInstanceOf(UnsupportedError);
+  });
+});
