@@ -3,7 +3,7 @@ import {
   UnsupportedError, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
-import { InferenceSession, env } from 'onnxruntime-node';
+import { InferenceSession, env } from '#ort';
 import { loweringFor } from './lowering-choice.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
 import { type SessionFactory, probeProviders } from './provider-probe.js';

@@ -3,7 +3,7 @@ import {
   UnsupportedError, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, sizeOf, tensor,
 } from '@deeprnn/core';
 import { GRAPH_NAMES } from '@deeprnn/onnx';
-import { type InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { type InferenceSession, Tensor as OrtTensor } from '#ort';
 
 function float32(data: Float32Array | Float64Array): Float32Array {
   // Float32 data is handed to ORT as is (no copy); float64 is rounded once.

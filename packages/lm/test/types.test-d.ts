@@ -3,7 +3,7 @@ import type { Backend, GradOutput, RnnModel, Tensor } from '@deeprnn/core';
 import { expectTypeOf } from 'vitest';
 import {
   type LmParams, type RnnTrainer, type TrainStepTiming, type TrainingState, backendTrainer, generate, loadCheckpoint, timeTrainStep,
-} from '../src/index.js';
+} from '../src/node.js';
 
 expectTypeOf(backendTrainer).returns.toEqualTypeOf<RnnTrainer>();
 expectTypeOf(timeTrainStep).returns.resolves.toEqualTypeOf<TrainStepTiming>();

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '@deeprnn/core';
-import { depthExperiment, epochBatches, writeFileAtomic } from '@deeprnn/lm';
+import { depthExperiment, epochBatches, writeFileAtomic } from '@deeprnn/lm/node';
 import type { Command } from 'commander';
 import { formatTable, sig } from '../table.js';
 import { trainerFor } from '../trainer-for.js';

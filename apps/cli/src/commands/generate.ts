@@ -1,5 +1,5 @@
 import { ConfigError } from '@deeprnn/core';
-import { generate, loadModel } from '@deeprnn/lm';
+import { generate, loadModel } from '@deeprnn/lm/node';
 import type { Command } from 'commander';
 import { loadBackend } from '../backends.js';
 

@@ -23,7 +23,7 @@ import {
   timeMachine,
   trainLoop,
   writeFileAtomic,
-} from '@deeprnn/lm';
+} from '@deeprnn/lm/node';
 import type { Command } from 'commander';
 import { loadBackend } from '../backends.js';
 import { trainerFor } from '../trainer-for.js';
