@@ -12,10 +12,17 @@ if (!hasChromium) {
   console.warn(`${why}; skipping the browser project`);
 }
 
+// What the page's suites read from the environment (browser/setup.ts installs it as process.env). The
+// browser lane runs a quarter of fast-check's runs by default to stay within a few minutes.
+const PAGE_ENV_KEYS = ['CI', 'FC_SEED', 'FC_PATH', 'DEEPRNN_FC_TIME_LIMIT_S'];
+const pageEnv: Record<string, string> = Object.fromEntries(PAGE_ENV_KEYS.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
+pageEnv.DEEPRNN_FC_RUNS = process.env.DEEPRNN_BROWSER_FC_RUNS ?? '0.25';
+
 export default defineConfig({
+  define: { __DEEPRNN_PAGE_ENV__: JSON.stringify(pageEnv) },
   optimizeDeps: {
-    // onnxruntime-web and tfjs-backend-wasm locate their .wasm next to their own module; pre-bundling moves it.
-    exclude: ['onnxruntime-web', '@tensorflow/tfjs-backend-wasm'],
+    // onnxruntime-web finds its .wasm next to its own module (new URL(..., import.meta.url)); pre-bundling moves it.
+    exclude: ['onnxruntime-web'],
   },
   test: {
     projects: [
@@ -29,6 +36,7 @@ export default defineConfig({
           test: {
             name: 'chromium',
             include: ['browser/**/*.test.ts'],
+            setupFiles: ['browser/setup.ts'],
             testTimeout: 120_000,
             browser: {
               enabled: true,

@@ -1,4 +1,4 @@
-import { BackendInitError, type RnnModel, type RnnParams, type RnnSpec } from '@deeprnn/core';
+import { BackendInitError, type RnnModel, type RnnParams, type RnnSpec, UnsupportedError, defaultActivations, sameActivations } from '@deeprnn/core';
 import { type OnnxruntimeBackend, type OnnxruntimeBackendOptions, createBackend as createSharedBackend } from '../onnxruntime-backend.js';
 import type { ExecutionProvider } from '../session-options.js';
 
@@ -31,6 +31,19 @@ function webNotice(notice: string): string {
     .replace('(Dawn found no GPU or Vulkan driver)', '(navigator.gpu gave none: WebGPU off or no GPU)');
 }
 
+/**
+ * Whether onnxruntime-web's WebGPU provider runs `spec` as an ONNX GRU/LSTM node. Its WGSL kernels know
+ * only the default activations and no clip (measured with 1.30: "Unsupported LSTM activation for
+ * WebGPU: ScaledTanh", and session creation fails for a GRU with HardSigmoid); the RNN node has no WebGPU
+ * kernel and runs on the CPU with any activation. The Loop lowering is no way out there: on the WebGPU
+ * provider it corrupted the wasm heap ("memory access out of bounds"), so such specs are unsupported.
+ */
+export function webgpuNodeRuns(spec: RnnSpec): boolean {
+  if (spec.mode === 'rnn_tanh' || spec.mode === 'rnn_relu') return true;
+  const defaults = defaultActivations(spec.mode);
+  return spec.clip === null && sameActivations(spec.activations, defaults) && (!spec.bidirectional || sameActivations(spec.reverseActivations, defaults));
+}
+
 class WebBackend implements WebOnnxruntimeBackend {
   readonly name: string;
   readonly capabilities: OnnxruntimeBackend['capabilities'];
@@ -49,10 +62,14 @@ class WebBackend implements WebOnnxruntimeBackend {
   }
 
   unsupported(spec: RnnSpec): string | null {
-    return this.shared.unsupported(spec);
+    const shared = this.shared.unsupported(spec);
+    if (shared !== null || this.provider !== 'webgpu' || webgpuNodeRuns(spec)) return shared;
+    return `onnxruntime-web's WebGPU provider runs ${spec.mode} with the default activations and no clip only; use the wasm provider`;
   }
 
-  createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
+  async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
+    const why = this.unsupported(spec);
+    if (why !== null) throw new UnsupportedError(why);
     return this.shared.createModel(spec, params);
   }
 

@@ -1,0 +1,15 @@
+// The conformance suite on tfjs in Chromium, one suite per engine the page starts by name.
+import { runConformance } from '@deeprnn/conformance/vitest';
+import { exportOnnx, importOnnx } from '@deeprnn/onnx';
+import { pageBackend } from '../../playground/src/backends.js';
+import { withFewerRuns } from './fewer-runs.js';
+import { withWebgpu } from './webgpu-lane.js';
+
+const tfjs = pageBackend('tfjs');
+const onnx = { exportOnnx, importOnnx };
+
+runConformance('tfjs wasm (chromium)', () => tfjs.create('wasm'), { onnx });
+runConformance('tfjs cpu (chromium)', () => tfjs.create('cpu'), { onnx });
+await withWebgpu('tfjs webgpu (chromium)', () => {
+  withFewerRuns(0.4, () => runConformance('tfjs webgpu (chromium)', () => tfjs.create('webgpu'), { onnx }));
+});
