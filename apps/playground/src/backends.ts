@@ -23,7 +23,8 @@ export const PAGE_BACKENDS: readonly PageBackend[] = [
   {
     name: 'tfjs',
     engines: TFJS_ENGINES,
-    create: (engine) => createTfjs({ engines: engine === undefined ? TFJS_ENGINES : [engine as EngineName], loader: pageModuleLoader }),
+    // Unnamed, tfjs tries its own order and skips a software WebGPU adapter (wasm is faster there).
+    create: (engine) => createTfjs(engine === undefined ? { loader: pageModuleLoader } : { engines: [engine as EngineName], loader: pageModuleLoader }),
   },
   {
     name: 'onnxruntime',
@@ -32,8 +33,8 @@ export const PAGE_BACKENDS: readonly PageBackend[] = [
   },
   {
     name: 'reference',
-    engines: ['float64', 'float32'],
-    create: async (engine) => createReferenceBackend({ dtype: engine === 'float32' ? 'float32' : 'float64' }),
+    engines: ['float32', 'float64'],
+    create: async (engine) => createReferenceBackend(engine === 'float64' ? { dtype: 'float64' } : { dtype: 'float32' }),
   },
 ];
 

@@ -1,5 +1,4 @@
 import type { ModuleLoader } from '@deeprnn/backend-tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -13,7 +12,7 @@ const MODULES: Readonly<Record<string, () => Promise<unknown>>> = {
   '@tensorflow/tfjs-backend-webgl': () => import('@tensorflow/tfjs-backend-webgl'),
   '@tensorflow/tfjs-backend-wasm': async () => {
     const mod = await import('@tensorflow/tfjs-backend-wasm');
-    setWasmPaths({
+    mod.setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,
       'tfjs-backend-wasm-simd.wasm': wasmSimd,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
