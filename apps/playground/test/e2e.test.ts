@@ -57,7 +57,7 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     await page.close();
   });
 
-  it('?train= trains 1 and 3 layers with perplexity falling, then generates text from the deeper model', async () => {
+  it('?train= trains 1 and 3 layers with perplexity falling, generates text, and its downloads load and run in a fresh page', async () => {
     const { page, errors } = await open('?train=reference&epochs=6&layers=1,3&hidden=32&tokens=0');
     await page.waitForFunction(() => document.title.startsWith('perplexity') || document.title.startsWith('error'), undefined, { timeout: 180_000 });
     const title = await page.title();
@@ -77,6 +77,35 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     expect(text.length).toBe('time traveller'.length + 40);
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'playground.png'), fullPage: true });
+
+    // Download the model in both formats, load each into a fresh page, and use it there.
+    const saved: Record<string, string> = {};
+    for (const button of ['#download-st', '#download-onnx']) {
+      const downloads: Promise<void>[] = [];
+      page.on('download', (d) => downloads.push(d.saveAs(join(OUT, d.suggestedFilename())).then(() => {
+        saved[d.suggestedFilename()] = join(OUT, d.suggestedFilename());
+      })));
+      await page.click(button);
+      await expect.poll(() => downloads.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await Promise.all(downloads);
+      page.removeAllListeners('download');
+    }
+    expect(Object.keys(saved).sort()).toEqual(['model.config.json', 'model.onnx', 'model.safetensors', 'model.vocab.json']);
+    const second = await open('');
+    await second.page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('ready:'), undefined, { timeout: 60_000 });
+    await second.page.setInputFiles('#files', [saved['model.safetensors']!, saved['model.config.json']!]);
+    await second.page.waitForFunction(() => document.querySelector('#model-info')?.textContent?.startsWith('loaded model.safetensors'));
+    await second.page.fill('#chars', '40');
+    await second.page.click('#generate');
+    await second.page.waitForFunction(() => (document.querySelector('#generated')?.textContent ?? '').length > 0, undefined, { timeout: 60_000 });
+    // Greedy generation from the same weights writes the same text on any backend within float32 rounding.
+    expect((await second.page.textContent('#generated'))!.length).toBe(text.length);
+    await second.page.setInputFiles('#files', saved['model.onnx']!);
+    await second.page.waitForFunction(() => document.querySelector('#model-info')?.textContent?.includes('3 layers × 32 hidden'));
+    await second.page.click('#generate');
+    await second.page.waitForFunction(() => /output \[35, 1, 32\]/.test(document.querySelector('#generated')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    expect(second.errors).toEqual([]);
+    await second.page.close();
     expect(errors).toEqual([]);
     await page.close();
   });
