@@ -1,10 +1,11 @@
 /**
  * The playground page: pick a backend, train the note's experiment live, load, generate and save
- * models, and run the conformance suite. Driven by its URL too (see url-driver.ts).
+ * models, and run the conformance suite. Driven by its URL too: `?check=`, `?train=`, `?bench=d2l`.
  *
  * @packageDocumentation
  */
 import { type StartedBackend, fillPickers, pickedBackend, showBackend, startBackend, startFastest } from './backend-picker.js';
+import { runBench } from './bench.js';
 import { runCheck, summary } from './check-panel.js';
 import { pageBackend } from './backends.js';
 import { byId, guarded, showError, status } from './dom.js';
@@ -47,7 +48,10 @@ function intParam(params: URLSearchParams, key: string, fallback: number): numbe
   return value;
 }
 
-/** `?check=BACKEND[&engine=E]` and `?train=BACKEND[&engine=E]&epochs=N&layers=1,3`: run at load, outcome in the title. */
+/**
+ * `?check=BACKEND[&engine=E][&runs=N][&seed=S]`, `?train=BACKEND[&engine=E]&epochs=N&layers=1,3[&hidden=H][&mode=M][&tokens=N]`
+ * and `?bench=d2l[&repeats=N][&lanes=tfjs:wasm,...]` run at load and write their outcome into document.title.
+ */
 async function driveFromUrl(params: URLSearchParams): Promise<void> {
   const checkName = params.get('check');
   const trainName = params.get('train');
@@ -71,6 +75,16 @@ async function driveFromUrl(params: URLSearchParams): Promise<void> {
   if (trainName !== null) {
     train.applyParams(params);
     document.title = await train.run();
+  }
+  if (params.get('bench') === 'd2l') {
+    const lanes = params.get('lanes')?.split(',').map((lane) => lane.split(':') as [string, string]);
+    const table = await runBench(intParam(params, 'repeats', 5), status, lanes);
+    const pre = document.createElement('pre');
+    pre.id = 'bench-markdown';
+    pre.textContent = table;
+    document.body.append(pre);
+    status('d2l forward timings done');
+    document.title = 'bench done';
   }
 }
 
