@@ -8,6 +8,7 @@ import { registerGenerateCommand } from './commands/generate.js';
 import { registerGoldenCommand } from './commands/golden.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerInfoCommand } from './commands/info.js';
+import { registerPlaygroundCommand } from './commands/playground.js';
 import { registerTrainCommand } from './commands/train.js';
 import { setVerboseNotices } from './notices.js';
 
@@ -35,5 +36,6 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerDepthCommand(program);
   registerGenerateCommand(program);
+  registerPlaygroundCommand(program);
   return program;
 }

@@ -3,7 +3,7 @@ import {
   UnsupportedError, createReferenceBackend, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
-import { type InferenceSession, env } from 'onnxruntime-node';
+import { type InferenceSession, env } from '#ort';
 import { loweringFor, nodeLimitation } from './lowering-choice.js';
 import { LazyModel } from './non-finite-route.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';

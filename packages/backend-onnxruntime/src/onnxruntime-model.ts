@@ -3,7 +3,7 @@ import {
   UnsupportedError, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, sizeOf, tensor,
 } from '@deeprnn/core';
 import { GRAPH_NAMES } from '@deeprnn/onnx';
-import { type InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { type InferenceSession, Tensor as OrtTensor } from '#ort';
 import { type LazyModel, hasNonFinite } from './non-finite-route.js';
 
 function float32(data: Float32Array | Float64Array): Float32Array {

@@ -62,7 +62,8 @@ export function adapterName(info: AdapterLike['info']): string {
 /** True for CPU-emulated adapters (lavapipe/llvmpipe, SwiftShader), which are slower than wasm. */
 export function isSoftwareAdapter(info: AdapterLike['info']): boolean {
   if (info?.architecture === 'software') return true;
-  const text = `${info?.description ?? ''} ${info?.device ?? ''} ${info?.vendor ?? ''}`;
+  // Chromium's SwiftShader adapter names itself only in `architecture` ('swiftshader', vendor 'google').
+  const text = `${info?.description ?? ''} ${info?.device ?? ''} ${info?.vendor ?? ''} ${info?.architecture ?? ''}`;
   return /llvmpipe|lavapipe|swiftshader/i.test(text);
 }
 

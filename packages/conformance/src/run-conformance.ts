@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import type { Backend } from '@deeprnn/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { PROPERTIES } from './all-properties.js';
@@ -71,7 +70,7 @@ export function runConformance(name: string, source: BackendSource, options: Con
             ...(settings.path !== undefined ? { path: settings.path } : {}),
           });
           if (!result.pass) {
-            const file = relative(process.cwd(), test.task.file.filepath);
+            const file = relativeToCwd(test.task.file.filepath);
             throw new Error(formatFailure(name, result, (seed, path) => vitestReplayCommand(file, `${suite} ${property.name}`, seed, path)));
           }
         },
@@ -79,4 +78,10 @@ export function runConformance(name: string, source: BackendSource, options: Con
       );
     }
   });
+}
+
+/** `filepath` relative to the working directory when there is one (Node); as is in a browser page. */
+function relativeToCwd(filepath: string): string {
+  const cwd = (globalThis as { process?: { cwd?: () => string } }).process?.cwd?.();
+  return cwd && filepath.startsWith(`${cwd}/`) ? filepath.slice(cwd.length + 1) : filepath;
 }

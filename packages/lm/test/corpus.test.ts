@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TIME_MACHINE_FILE, TIME_MACHINE_SHA1, TIME_MACHINE_URL, sha1Hex, timeMachine } from '../src/index.js';
+import { TIME_MACHINE_FILE, TIME_MACHINE_SHA1, TIME_MACHINE_URL, sha1Hex, timeMachine } from '../src/node.js';
 import { tempDir } from './fixtures.js';
 
 const noNetwork = (): never => {

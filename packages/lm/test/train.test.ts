@@ -26,7 +26,7 @@ import {
   timeTrainStep,
   trainLoop,
   trainStep,
-} from '../src/index.js';
+} from '../src/node.js';
 import { TINY_TEXT, tempDir } from './fixtures.js';
 
 const corpus = loadCorpus(TINY_TEXT);

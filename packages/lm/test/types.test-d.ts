@@ -3,7 +3,7 @@ import type { Backend, GradOutput, RnnModel, RnnTrainer, Tensor } from '@deeprnn
 import { expectTypeOf } from 'vitest';
 import {
   type LmParams, type TrainStepTiming, type TrainingState, createLmTrainer, generate, loadCheckpoint, timeTrainStep, trainLoop,
-} from '../src/index.js';
+} from '../src/node.js';
 
 // lm trains through the core contract only: its trainer is core's, its loop takes any Backend.
 expectTypeOf(createLmTrainer).returns.resolves.toEqualTypeOf<RnnTrainer>();

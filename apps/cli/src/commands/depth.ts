@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '@deeprnn/core';
-import { depthExperiment, epochBatches, writeFileAtomic } from '@deeprnn/lm';
+import { depthExperiment, epochBatches, writeFileAtomic } from '@deeprnn/lm/node';
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors.js';
 import { prepareOutputFolder } from '../file-checks.js';

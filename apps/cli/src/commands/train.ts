@@ -20,7 +20,7 @@ import {
   timeMachine,
   trainLoop,
   writeFileAtomic,
-} from '@deeprnn/lm';
+} from '@deeprnn/lm/node';
 import type { Command } from 'commander';
 import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, singleBackend } from '../backend-options.js';
 import { loadBackend } from '../backends.js';

@@ -1,0 +1,48 @@
+// Prints the d2l forward timings of every backend in headless Chromium (npm run bench -w @deeprnn/playground).
+// Without a GPU, Chromium's WebGPU adapter is SwiftShader (the CPU): those rows are not GPU numbers.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from '../test/chromium.js';
+import { servePlayground } from '../test/serve.js';
+
+const repeats = Number(process.argv[2] ?? 5);
+const lanes = process.argv[3] ? `&lanes=${process.argv[3]}` : '';
+const corpus = join(mkdtempSync(join(tmpdir(), 'deeprnn-bench-')), 'corpus.txt');
+writeFileSync(corpus, 'unused by the benchmark');
+const { url, child } = await servePlayground(fileURLToPath(new URL('../dist', import.meta.url)), corpus);
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage();
+  await page.goto(`${url}?bench=d2l&repeats=${repeats}${lanes}`);
+  // One line per lane as it finishes, so a slow lane (SwiftShader) shows what is done.
+  let shown = '';
+  const progress = setInterval(() => {
+    void page.textContent('#status').then((line) => {
+      if (line && line !== shown) process.stderr.write(`${(shown = line)}\n`);
+    }).catch(() => {});
+  }, 2000);
+  page.once('close', () => clearInterval(progress));
+  const budget = Number(process.env.DEEPRNN_BENCH_TIMEOUT_S ?? 590) * 1000;
+  const finished = await page.waitForFunction(() => document.title === 'bench done' || document.title.startsWith('error'), undefined, { timeout: budget })
+    .then(() => true, () => false);
+  if (!finished) {
+    // Out of time (a slow lane, e.g. WebGPU on SwiftShader): print the rows done so far.
+    const rows = await page.$$eval('#bench-table tr', (trs) => trs.map((tr) => `| ${[...tr.children].map((c) => c.textContent).join(' | ')} |`));
+    process.stdout.write(`bench unfinished after ${budget / 1000} s; rows so far:\n${rows.join('\n')}\n`);
+    process.exitCode = 1;
+  } else {
+    const adapter = await page.evaluate(async () => {
+      const gpu = (navigator as { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null> } }).gpu;
+      const a = await gpu?.requestAdapter();
+      return a ? `${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''}`.trim() : 'none';
+    });
+    process.stdout.write(`${await page.title()}; WebGPU adapter: ${adapter}; cross-origin isolated: ${String(await page.evaluate(() => crossOriginIsolated))}\n`);
+    process.stdout.write(`${(await page.textContent('#bench-markdown')) ?? (await page.textContent('#status'))}\n`);
+  }
+  await page.close();
+} finally {
+  await browser.close();
+  child.kill();
+}

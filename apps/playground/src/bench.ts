@@ -1,0 +1,73 @@
+import { type RnnMode, defineSpec, initParams, tensor } from '@deeprnn/core';
+import { escapeHtml } from './backend-picker.js';
+import { pageBackend } from './backends.js';
+import { byId, oneLine } from './dom.js';
+
+/** The d2l shape of `deeprnn bench` (tools/bench): 3 layers × 256 hidden, input 28, T 35, B 32. */
+export const D2L = { inputSize: 28, hiddenSize: 256, numLayers: 3, T: 35, B: 32 } as const;
+
+/** Backend × engine pairs the page times, fastest-first as the pickers list them. */
+export const BENCH_LANES: readonly (readonly [string, string])[] = [
+  ['reference', 'float32'],
+  ['tfjs', 'wasm'],
+  ['tfjs', 'webgpu'],
+  ['onnxruntime', 'wasm'],
+  ['onnxruntime', 'webgpu'],
+];
+
+const MODES: readonly RnnMode[] = ['rnn_tanh', 'gru', 'lstm'];
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Times one d2l forward call per backend, engine and cell: 2 warm-up calls, then the median of
+ * `repeats`. Fills a table in the page; a lane that cannot start shows why.
+ *
+ * @returns the table as Markdown.
+ */
+export async function runBench(repeats: number, onProgress: (line: string) => void, lanes: readonly (readonly [string, string])[] = BENCH_LANES): Promise<string> {
+  const section = document.createElement('section');
+  section.innerHTML = '<h2>d2l forward timings in this page</h2><table id="bench-table" class="check-table"></table>';
+  byId('check-panel').after(section);
+  const rows: string[][] = [];
+  const render = (): void => {
+    byId('bench-table').innerHTML = `<tr><th>backend</th><th>device</th>${MODES.map((m) => `<th>${m} (ms)</th>`).join('')}</tr>` +
+      rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  };
+  for (const [name, engine] of lanes) {
+    const row = [`${name} ${engine}`, '', ...MODES.map(() => '…')];
+    rows.push(row);
+    render();
+    try {
+      const backend = await pageBackend(name).create(engine);
+      row[1] = backend.device;
+      try {
+        for (const [i, mode] of MODES.entries()) {
+          onProgress(`timing ${name} ${engine} ${mode}…`);
+          const spec = defineSpec({ mode, inputSize: D2L.inputSize, hiddenSize: D2L.hiddenSize, numLayers: D2L.numLayers });
+          await using model = await backend.createModel(spec, initParams(spec, { seed: 1 }));
+          const input = tensor(new Float32Array(D2L.T * D2L.B * D2L.inputSize).map((_, k) => Math.sin(k)), [D2L.T, D2L.B, D2L.inputSize]);
+          const times: number[] = [];
+          for (let r = 0; r < repeats + 2; r++) {
+            const t0 = performance.now();
+            await model.forward(input);
+            if (r >= 2) times.push(performance.now() - t0);
+          }
+          row[2 + i] = median(times).toFixed(1);
+          render();
+        }
+      } finally {
+        await backend.dispose();
+      }
+    } catch (e) {
+      row[1] = `did not run: ${oneLine(e)}`;
+      render();
+    }
+  }
+  const header = `| backend | device | ${MODES.join(' ms | ')} ms |`;
+  return [header, `|---|---|${MODES.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}

@@ -1,0 +1,60 @@
+import type { RnnParams, RnnSpec } from '@deeprnn/core';
+import { type LanguageModel, encodeModel, modelFromSafetensors, rnnParamsOf } from '@deeprnn/lm';
+import { exportOnnx, importOnnx } from '@deeprnn/onnx';
+import { download } from './dom.js';
+
+/** What the page holds after loading files: a whole language model, or an RNN alone (from .onnx). */
+export type LoadedModel =
+  | { readonly kind: 'lm'; readonly model: LanguageModel; readonly source: string }
+  | { readonly kind: 'rnn'; readonly spec: RnnSpec; readonly params: RnnParams; readonly source: string };
+
+function extension(name: string): string {
+  return name.slice(name.lastIndexOf('.')).toLowerCase();
+}
+
+/**
+ * Reads dropped or picked files: a `model.safetensors` (its metadata holds the config and vocabulary,
+ * so `config.json` is optional and only checked against it), or an `.onnx` file (the RNN without the
+ * language-model head, as `deeprnn export` writes it).
+ *
+ * @throws Error with one line saying what was expected when no file is usable.
+ */
+export async function loadFiles(files: readonly File[]): Promise<LoadedModel> {
+  const weights = files.find((f) => extension(f.name) === '.safetensors');
+  const onnx = files.find((f) => extension(f.name) === '.onnx');
+  const config = files.find((f) => extension(f.name) === '.json');
+  if (weights) {
+    const model = modelFromSafetensors(new Uint8Array(await weights.arrayBuffer()), weights.name);
+    if (config) {
+      const declared = JSON.parse(await config.text()) as { vocabSize?: unknown };
+      if (declared.vocabSize !== undefined && declared.vocabSize !== model.vocab.size) {
+        throw new Error(`${config.name} says vocabSize ${String(declared.vocabSize)} but ${weights.name} holds ${model.vocab.size} tokens`);
+      }
+    }
+    return { kind: 'lm', model, source: weights.name };
+  }
+  if (onnx) {
+    const { spec, params } = importOnnx(new Uint8Array(await onnx.arrayBuffer()));
+    return { kind: 'rnn', spec, params, source: onnx.name };
+  }
+  const names = files.map((f) => f.name).join(', ') || 'nothing';
+  throw new Error(`expected a .safetensors model (with its config.json) or an .onnx file, got ${names}`);
+}
+
+/** Downloads `model.safetensors` and `config.json` (and `vocab.json`), as `deeprnn train` saves them. */
+export function downloadSafetensors(model: LanguageModel, stem: string): void {
+  const files = encodeModel(model);
+  download(`${stem}.safetensors`, files.weights);
+  download(`${stem}.config.json`, files.config, 'application/json');
+  download(`${stem}.vocab.json`, files.vocab, 'application/json');
+}
+
+/** Downloads the RNN of `model` as ONNX (the head stays in the .safetensors). */
+export function downloadOnnx(model: LanguageModel, stem: string): void {
+  download(`${stem}.onnx`, exportOnnx(model.spec, rnnParamsOf(model.params)));
+}
+
+/** One line describing a spec: `rnn_tanh, 3 layers × 256 hidden, input 28`. */
+export function describeSpec(spec: RnnSpec): string {
+  return `${spec.mode}, ${spec.numLayers} layer${spec.numLayers > 1 ? 's' : ''} × ${spec.hiddenSize} hidden, input ${spec.inputSize}`;
+}

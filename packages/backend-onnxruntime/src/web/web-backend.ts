@@ -1,0 +1,112 @@
+import { BackendInitError, type RnnModel, type RnnParams, type RnnSpec, UnsupportedError, defaultActivations, sameActivations } from '@deeprnn/core';
+import { type OnnxruntimeBackend, type OnnxruntimeBackendOptions, createBackend as createSharedBackend } from '../onnxruntime-backend.js';
+import type { ExecutionProvider } from '../session-options.js';
+
+/** Execution providers of onnxruntime-web that this backend uses, fastest first. */
+export type WebExecutionProvider = 'webgpu' | 'wasm';
+
+/** The default order in a browser: WebGPU when the page gets an adapter, else WebAssembly. */
+export const WEB_PROVIDERS: readonly WebExecutionProvider[] = Object.freeze(['webgpu', 'wasm']);
+
+/** Options of the browser {@link createBackend}: those of Node, with the web providers. */
+export interface WebBackendOptions extends Omit<OnnxruntimeBackendOptions, 'executionProviders'> {
+  /** Providers to try, in order; the first that starts is used. Default webgpu, wasm. */
+  readonly executionProviders?: readonly WebExecutionProvider[];
+}
+
+/** The onnxruntime backend in a browser: `provider` and `device` name the web provider that runs. */
+export interface WebOnnxruntimeBackend extends Omit<OnnxruntimeBackend, 'provider'> {
+  readonly provider: WebExecutionProvider;
+}
+
+// onnxruntime-web registers its WebAssembly backend as both 'cpu' and 'wasm'; the shared code (lowering
+// table, probe) knows it as 'cpu', which is what ORT's wasm build runs: ORT's CPU kernels.
+const ORT_NAME: Readonly<Record<WebExecutionProvider, ExecutionProvider>> = { webgpu: 'webgpu', wasm: 'cpu' };
+
+/** The shared notices speak of Node's providers; in a page, 'cpu' is wasm and the adapter comes from the browser. */
+function webNotice(notice: string): string {
+  return notice
+    .replace('cpu execution provider', 'wasm execution provider')
+    .replace('using cpu instead', 'using wasm instead')
+    .replace('(Dawn found no GPU or Vulkan driver)', '(navigator.gpu gave none: WebGPU off or no GPU)');
+}
+
+/**
+ * Whether onnxruntime-web's WebGPU provider runs `spec` as an ONNX GRU/LSTM node. Its WGSL kernels know
+ * only the default activations and no clip (measured with 1.30: "Unsupported LSTM activation for
+ * WebGPU: ScaledTanh", and session creation fails for a GRU with HardSigmoid); the RNN node has no WebGPU
+ * kernel and runs on the CPU with any activation. The Loop lowering is no way out there: on the WebGPU
+ * provider it corrupted the wasm heap ("memory access out of bounds"), so such specs are unsupported.
+ */
+export function webgpuNodeRuns(spec: RnnSpec): boolean {
+  if (spec.mode === 'rnn_tanh' || spec.mode === 'rnn_relu') return true;
+  const defaults = defaultActivations(spec.mode);
+  return spec.clip === null && sameActivations(spec.activations, defaults) && (!spec.bidirectional || sameActivations(spec.reverseActivations, defaults));
+}
+
+class WebBackend implements WebOnnxruntimeBackend {
+  readonly name: string;
+  readonly capabilities: OnnxruntimeBackend['capabilities'];
+  readonly provider: WebExecutionProvider;
+  readonly notices: readonly string[];
+
+  constructor(private readonly shared: OnnxruntimeBackend) {
+    this.name = shared.name;
+    this.capabilities = shared.capabilities;
+    this.provider = shared.provider === 'webgpu' ? 'webgpu' : 'wasm';
+    this.notices = shared.notices.map(webNotice);
+  }
+
+  get device(): string {
+    return this.provider;
+  }
+
+  unsupported(spec: RnnSpec): string | null {
+    const shared = this.shared.unsupported(spec);
+    if (shared !== null || this.provider !== 'webgpu' || webgpuNodeRuns(spec)) return shared;
+    return `onnxruntime-web's WebGPU provider runs ${spec.mode} with the default activations and no clip only; use the wasm provider`;
+  }
+
+  async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
+    const why = this.unsupported(spec);
+    if (why !== null) throw new UnsupportedError(why);
+    return this.shared.createModel(spec, params);
+  }
+
+  dispose(): Promise<void> {
+    return this.shared.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/**
+ * Starts the onnxruntime backend in a browser (onnxruntime-web, resolved through the `browser` export
+ * condition) on the first provider that works: WebGPU, then WebAssembly. Multi-threaded wasm needs the
+ * page to be cross-origin isolated (COOP/COEP headers); without it ORT runs one thread.
+ *
+ * @param options - providers to try (default webgpu, wasm), graph optimisation, lowering.
+ * @returns the backend; `device` says what runs, `notices` why earlier providers were skipped.
+ * @throws {@link BackendInitError} when no provider starts, or `executionProviders` names an unknown one.
+ * @example
+ * ```ts
+ * import { createBackend } from '@deeprnn/backend-onnxruntime'; // onnxruntime-web in a bundler's browser build
+ * const backend = await createBackend();
+ * console.log(backend.device, backend.notices);
+ * ```
+ */
+export async function createBackend(options: WebBackendOptions = {}): Promise<WebOnnxruntimeBackend> {
+  const order = options.executionProviders ?? WEB_PROVIDERS;
+  const unknown = order.filter((p) => !(p in ORT_NAME));
+  if (unknown.length > 0) {
+    throw new BackendInitError(`onnxruntime (web): unknown execution provider ${unknown.map((p) => `'${p}'`).join(', ')}; expected webgpu or wasm`);
+  }
+  try {
+    return new WebBackend(await createSharedBackend({ ...options, executionProviders: order.map((p) => ORT_NAME[p]) }));
+  } catch (e) {
+    if (e instanceof BackendInitError) throw new BackendInitError(webNotice(e.message), { cause: e.cause });
+    throw e;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The browser entry of @deeprnn/conformance (the `browser` export condition): the main entry without
+ * `runConformance` (vitest registration; in a browser test import it from `@deeprnn/conformance/vitest`).
+ * Keep it in step with index.ts; the browser-bundle check fails on any `node:` import reachable from here.
+ *
+ * @packageDocumentation
+ */
+export { type CallConstraints, callArbitrary, caseArbitrary, lengthsArbitrary } from './arbitrary-case.js';
+export {
+  SIZE_LIMITS,
+  type SpecConstraints,
+  activationArbitrary,
+  anyConfigArbitrary,
+  configArbitrary,
+} from './arbitrary-spec.js';
+export { PROPERTIES } from './all-properties.js';
+export { type BackendSource, type CheckOptions, checkBackend } from './check-backend.js';
+export { type PropertyFailure, type PropertyResult, type RunSettings, checkProperty } from './check-property.js';
+export { type ContextOptions, type OnnxCodec, type PropertyContext, buildContext } from './context.js';
+export { formatFailure, vitestReplayCommand } from './failure-report.js';
+export { type Closeness, Meter, closeness } from './measure.js';
+export {
+  type OnnxGraphRunner,
+  type OnnxModelCheck,
+  type OnnxModelCheckOptions,
+  type OnnxRunOutput,
+  checkOnnxModel,
+} from './onnx-model-check.js';
+export { type ConformanceProperty, PROPERTY_NAMES, type PropertyName, defineProperty } from './property.js';
+export {
+  type CaseRecipe,
+  type ForwardCase,
+  type InitialKind,
+  type InputKind,
+  PARAM_SCALES,
+  type ParamScale,
+  materialize,
+} from './recipe.js';
+export { ENV_VARS, type FcSettings, readSettings, scaledRuns } from './settings.js';
