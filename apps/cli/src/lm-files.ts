@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RNN_MODES } from '@deeprnn/core';
-import { HEAD_WEIGHT, type LanguageModel, MODEL_FILES, type TrainingState, loadCheckpoint, loadModel, lmSpec } from '@deeprnn/lm';
+import { HEAD_WEIGHT, type LanguageModel, MODEL_FILES, type TrainingState, loadCheckpoint, loadModel, lmSpec } from '@deeprnn/lm/node';
 import { InputError } from './cli-errors.js';
 import { requireInputPath } from './file-checks.js';
 

@@ -1,6 +1,6 @@
 import type { Backend, RnnMode } from '@deeprnn/core';
 import {
-  type Corpus, type EpochRecord, type LanguageModel, type TrainConfig, type TrainingState, Vocab, backendTrainer, epochBatches, generate,
+  type Corpus, type EpochRecord, type LanguageModel, type TrainConfig, type TrainingState, Vocab, epochBatches, generate,
   initialTrainingState, lmSpec, trainLoop,
 } from '@deeprnn/lm';
 
@@ -55,7 +55,7 @@ export function batchesPerEpoch(corpus: Corpus, config: TrainConfig): number {
 
 /**
  * Trains one model per depth on `backend`, side by side (the depths take turns at every await, so
- * both curves grow together), with lm's `trainLoop` over `backendTrainer`. Stops after the minibatch
+ * both curves grow together), with lm's `trainLoop` (the backend's own trainer). Stops after the minibatch
  * in progress when `hooks.signal` aborts.
  */
 export async function runExperiment(backend: Backend, corpus: Corpus, s: ExperimentSettings, hooks: ExperimentHooks): Promise<DepthOutcome[]> {
@@ -64,17 +64,12 @@ export async function runExperiment(backend: Backend, corpus: Corpus, s: Experim
   if (batches === 0) throw new Error(`the corpus (${corpus.ids.length} characters) is too short for batch 32 × 35 steps`);
   return Promise.all(s.layers.map(async (layers) => {
     const config = d2lRecipe(s, layers, corpus.vocab.size);
-    const trainer = backendTrainer(backend, lmSpec(config.model));
-    try {
-      const { state, aborted } = await trainLoop(trainer, corpus.ids, initialTrainingState(config, corpus.vocab.tokens), {
-        signal: hooks.signal,
-        onStep: (r) => hooks.onStep?.(layers, r.epoch, r.batchIndex, r.batchesPerEpoch),
-        onEpoch: (record, st) => hooks.onEpoch?.(layers, record, modelOf(st)),
-      });
-      return { layers, history: state.history, model: modelOf(state), aborted };
-    } finally {
-      await trainer.dispose();
-    }
+    const { state, aborted } = await trainLoop(backend, corpus.ids, initialTrainingState(config, corpus.vocab.tokens), {
+      signal: hooks.signal,
+      onStep: (r) => hooks.onStep?.(layers, r.epoch, r.batchIndex, r.batchesPerEpoch),
+      onEpoch: (record, st) => hooks.onEpoch?.(layers, record, modelOf(st)),
+    });
+    return { layers, history: state.history, model: modelOf(state), aborted };
   }));
 }
 

@@ -23,6 +23,7 @@ export {
   type OnnxGraphRunner,
   type OnnxModelCheck,
   type OnnxModelCheckOptions,
+  type OnnxOutputName,
   type OnnxRunOutput,
   checkOnnxModel,
 } from './onnx-model-check.js';

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { MAX_MODEL_BYTES } from './decode.js';
+export { MetadataMismatchError } from './metadata-error.js';
 export { type ExportOptions, type OnnxLowering, EXPORT_OPSETS, GRAPH_NAMES, chooseLowering, exportOnnx } from './export.js';
 export { gatesFromOnnx, gatesToOnnx, peepholesFromOnnx, peepholesToOnnx } from './gate-order.js';
 export type { IoBinding, IoLayout, IoRole } from './stack-walk.js';
