@@ -43,3 +43,15 @@ describe('what each provider can run (ORT WebGPU GRU/LSTM kernels know Sigmoid, 
     expect(loweringFor(affineRnn, 'webgpu')).toBe('node');
   });
 });
+
+describe('ORT WebGPU LSTM with clip and peepholes together (wrong numbers there, each alone agrees)', () => {
+  it('takes the Loop on webgpu only when both are set', () => {
+    const both = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, clip: 1, peepholes: true });
+    expect(loweringFor(both, 'webgpu')).toBe('loop');
+    expect(nodeLimitation(both, 'webgpu')).toMatch(/clip and peepholes/);
+    expect(loweringFor(both, 'cpu')).toBe('node');
+    for (const one of [{ clip: 1 }, { peepholes: true }]) {
+      expect(loweringFor(defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, ...one }), 'webgpu')).toBe('node');
+    }
+  });
+});

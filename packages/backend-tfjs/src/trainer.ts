@@ -127,9 +127,11 @@ export class TfjsTrainer implements RnnTrainer {
     this.#step = step;
     this.#replaceCarried(kept);
     if (stats === null) {
-      // WebGPU: elementwise ops on the gradients tfjs-webgpu returns here come out wrong (measured on
+      // WebGPU: elementwise ops on the gradients tfjs-webgpu returns here came out wrong (measured on
       // lavapipe: sum(g*g) gave sum(g)), while their values read back right; so this engine clips
-      // and updates on the host with core's definition, and writes the new values back.
+      // and updates on the host with core's definition, and writes the new values back. (A likely
+      // cause, found later: tf.addN over 14 inputs exceeds WebGPU's 8 storage buffers per stage;
+      // clipAndUpdate no longer uses addN, but this path stays until re-measured on a GPU.)
       try {
         const [loss] = await value!.data();
         const gradNorm = await this.#hostUpdate(ordered, step);
