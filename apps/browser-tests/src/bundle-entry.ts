@@ -9,6 +9,7 @@ export const BROWSER_ENTRIES: readonly string[] = Object.freeze([
   '@deeprnn/lm',
   '@deeprnn/backend-tfjs',
   '@deeprnn/backend-onnxruntime',
+  '@deeprnn/backend-webgpu',
 ]);
 
 /** One entry bundled for the browser: its sizes, or why it does not bundle. */

@@ -1,5 +1,6 @@
 import { createBackend as createOnnxruntime } from '@deeprnn/backend-onnxruntime';
 import { type EngineName, createBackend as createTfjs } from '@deeprnn/backend-tfjs';
+import { createBackend as createWebgpu } from '@deeprnn/backend-webgpu';
 import { type Backend, createReferenceBackend } from '@deeprnn/core';
 import { pageModuleLoader } from './tfjs-loader.js';
 
@@ -13,13 +14,32 @@ export interface PageBackend {
   create(engine?: string): Promise<Backend>;
 }
 
+/** True when the page's WebGPU adapter runs on the CPU (Chromium's SwiftShader, or a fallback adapter). */
+async function isSoftwareAdapter(): Promise<boolean> {
+  type PageAdapter = { readonly isFallbackAdapter?: boolean; readonly info?: { readonly architecture?: string } };
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<PageAdapter | null> } } | undefined)?.gpu;
+  const adapter = await gpu?.requestAdapter();
+  if (!adapter) return false;
+  return adapter.isFallbackAdapter === true || /swiftshader/i.test(adapter.info?.architecture ?? '');
+}
+
 const TFJS_ENGINES: readonly EngineName[] = ['webgpu', 'wasm', 'cpu'];
 
 /**
- * Every backend of the page, in the order the page tries them for its default. Add a backend here
- * (e.g. `@deeprnn/backend-webgpu` once it exists) and it shows in the picker, `?check=` and `?train=`.
+ * Every backend of the page, in the order the page tries them for its default. Add a backend here and
+ * it shows in the picker, `?check=` and `?train=`.
  */
 export const PAGE_BACKENDS: readonly PageBackend[] = [
+  {
+    // deeprnn's own WGSL kernels on the page's WebGPU adapter (navigator.gpu).
+    name: 'webgpu',
+    engines: ['webgpu'],
+    // Unnamed (the page's default), a software adapter is passed over: on SwiftShader the CPU engines win.
+    create: async (engine) => {
+      if (engine === undefined && (await isSoftwareAdapter())) throw new Error('the WebGPU adapter is software (SwiftShader): the CPU engines are faster');
+      return createWebgpu();
+    },
+  },
   {
     name: 'tfjs',
     engines: TFJS_ENGINES,
