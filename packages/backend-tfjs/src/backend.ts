@@ -4,6 +4,8 @@ import {
   type Capabilities,
   type RnnParams,
   type RnnSpec,
+  type TrainerInit,
+  defineSpec,
   validateParams,
 } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,6 +17,7 @@ import { type ModuleLoader, importModule } from './module-loader.js';
 import { TfjsModel } from './model.js';
 import { type EngineNotice, selectEngine } from './select-engine.js';
 import { validateEngineList } from './engine-list.js';
+import { TfjsTrainer } from './trainer.js';
 
 /** Options of {@link createBackend}. */
 export interface CreateBackendOptions {
@@ -46,6 +49,7 @@ export class TfjsBackend implements Backend {
   readonly capabilities: Capabilities;
   readonly #started: StartedEngine;
   readonly #models = new Set<TfjsModel>();
+  readonly #trainers = new Set<TfjsTrainer>();
   #isDisposed = false;
 
   constructor(started: StartedEngine, notices: readonly EngineNotice[]) {
@@ -71,18 +75,32 @@ export class TfjsBackend implements Backend {
   }
 
   /**
-   * Runs `build` with this backend's engine active in tfjs (see {@link createTfjsRnn} for composing
-   * your own ops). Synchronous tfjs code only: the engine may change after `build` returns.
+   * Starts a trainer whose parameters, head and optimizer state are variables on this engine (see
+   * {@link TfjsTrainer}).
+   *
+   * @throws {@link ParameterError} or {@link UnsupportedError} when `init` does not fit `spec`.
+   */
+  async createTrainer(specIn: RnnSpec, init: TrainerInit): Promise<TfjsTrainer> {
+    if (this.#isDisposed) throw new BackendDisposedError('createTrainer: this tfjs backend was disposed');
+    const trainer = await TfjsTrainer.create(defineSpec(specIn), this, init, (t) => this.#trainers.delete(t));
+    this.#trainers.add(trainer);
+    return trainer;
+  }
+
+  /**
+   * Runs `build` with this backend's engine active in tfjs. Synchronous tfjs code only: the engine
+   * may change after `build` returns.
    */
   run<T>(build: () => T): Promise<T> {
     if (this.#isDisposed) return Promise.reject(new BackendDisposedError('run: this tfjs backend was disposed'));
     return withEngine(this.#started, build);
   }
 
-  /** Disposes every model this backend created; the tfjs engine itself stays up for other users. */
+  /** Disposes every model and trainer this backend created; the tfjs engine itself stays up for other users. */
   async dispose(): Promise<void> {
     this.#isDisposed = true;
     await Promise.all([...this.#models].map((m) => m.dispose()));
+    await Promise.all([...this.#trainers].map((t) => t.dispose()));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

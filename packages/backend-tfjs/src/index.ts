@@ -7,6 +7,5 @@ export { validateEngineList } from './engine-list.js';
 export { type ModuleLoader, importModule } from './module-loader.js';
 export { TfjsModel } from './model.js';
 export { ENGINE_STARTERS, type EngineNotice, type EngineSelection, selectEngine } from './select-engine.js';
-export { type ApplyOptions, type TfjsRnn, type TfjsRnnOutputs, createTfjsRnn } from './trainable-rnn.js';
-export { type TfjsForwardBackward, type TfjsHeadForwardBackward, type TfjsSoftmaxHead, type TfjsTrainer, createTfjsTrainer } from './trainer.js';
+export { type TrainerHost, TfjsTrainer } from './trainer.js';
 export { linearSoftmaxLoss } from './softmax-head.js';

@@ -10,13 +10,14 @@ import {
   type RnnState,
   type Tensor,
   checkForwardArgs,
+  checkGradOutput,
   paramLayout,
 } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { StartedEngine } from './engine.js';
 import { withEngine } from './engine-handle.js';
 import { ensureGradients } from './autograd.js';
-import { checkGradOutput, gradientTensors, readGradients } from './gradients.js';
+import { gradientTensors, readGradients } from './gradients.js';
 import { dropoutOf } from './dropout.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf, uploadSteps } from './tensor-convert.js';

@@ -1,4 +1,4 @@
-import { type RnnSpec, directionCount, outputSize, storedLayer } from '@deeprnn/core';
+import { type RnnSpec, directionCount, dropoutMasks, outputSize, storedLayer } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Cell, CellState } from './cell.js';
 import { gruCell } from './cell-gru.js';
@@ -60,6 +60,16 @@ function initialState(spec: RnnSpec, row: number, B: number, hRows: tf.Tensor[] 
   return { h, c: cRows?.[row] ?? tf.zeros([B, spec.hiddenSize]) };
 }
 
+/** One step's keep-mask for one direction, `[B, Hout]`: 1 / (1 - p) where kept, 0 where dropped. */
+function stepKeep(keep: Uint8Array, t: number, d: number, B: number, D: number, Hout: number, scale: number): tf.Tensor {
+  const data = new Float32Array(B * Hout);
+  for (let b = 0; b < B; b++) {
+    const src = (t * B + b) * D * Hout + d * Hout;
+    for (let j = 0; j < Hout; j++) data[b * Hout + j] = keep[src + j] ? scale : 0;
+  }
+  return tf.tensor2d(data, [B, Hout]);
+}
+
 /**
  * The stacked RNN as tfjs ops, time-major and step by step: layer k+1 reads the per-step outputs
  * of layer k ([forward, reverse] parts) directly, so no `[T, ...]` tensor is sliced on the way;
@@ -73,6 +83,11 @@ export function runStack(spec: RnnSpec, weights: StackWeights, inputs: StackInpu
   const B = at(inputs.xSteps, 0).shape[0] ?? 0;
   const D = directionCount(spec);
   const masks = stepMasks(inputs.lengths, T, B);
+  const Hout = outputSize(spec);
+  // Core's seeded masks (the reference's, bit for bit), so a training step agrees across backends.
+  const drop = inputs.dropout;
+  const keepMasks = drop && drop.rate > 0 ? dropoutMasks(spec, { training: true, dropoutSeed: drop.seed }, T * B * D * Hout) : null;
+  const scale = drop ? 1 / (1 - drop.rate) : 1;
   const hRows = inputs.h0 ? unstackAt(inputs.h0) : null;
   const cRows = inputs.c0 ? unstackAt(inputs.c0) : null;
   const finals: CellState[] = [];
@@ -88,12 +103,11 @@ export function runStack(spec: RnnSpec, weights: StackWeights, inputs: StackInpu
       finals.push(run.final);
       dirOuts.push(run.outputs);
     }
-    const drop = inputs.dropout;
-    const isInner = layer < spec.numLayers - 1;
+    const keep = keepMasks?.[layer] ?? null;
     steps = Array.from({ length: T }, (_, t) =>
       dirOuts.map((outs, d) => {
         const y = at(outs, t);
-        return drop && drop.rate > 0 && isInner ? tf.dropout(y, drop.rate, undefined, drop.seed + ((layer * D + d) * T + t) * 7919) : y;
+        return keep ? tf.mul(y, stepKeep(keep, t, d, B, D, Hout, scale)) : y;
       }),
     );
   }

@@ -1,7 +1,7 @@
 import { type RnnConfig, defineSpec } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TfjsBackend, createBackend, createTfjsRnn } from '../src/index.js';
+import { type TfjsBackend, createBackend } from '../src/index.js';
 import { randomCase, randomTensor } from './helpers.js';
 
 // Every forward and every gradient call leaves tf.memory().numTensors where it was; dispose frees
@@ -49,28 +49,21 @@ for (const engine of ['wasm', 'cpu'] as const) {
       expect(tf.memory().numTensors).toBe(loaded);
       await expect(model.forward(c.input)).resolves.toBeDefined();
     });
-    it('training steps on createTfjsRnn variables leak nothing (steady after the first step)', async () => {
-      const c = randomCase(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2 }), 3, 2, 8);
-      const optimizer = tf.train.sgd(0.1);
+    it('trainer steps leak nothing (steady after the first step; dispose frees everything)', async () => {
+      const c = randomCase(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, dropout: 0.2 }), 3, 2, 8);
       const before = tf.memory().numTensors;
-      const rnn = await createTfjsRnn(backend, c.spec, c.params);
-      const step = (): Promise<void> =>
-        backend.run(() => {
-          const x = tf.tensor(Float32Array.from(c.input.data), [...c.input.shape]);
-          const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(rnn.apply(x).output)));
-          optimizer.applyGradients(grads);
-          tf.dispose([x, value, ...Object.values(grads)]);
-        });
-      await step();
-      // The variables, the optimizer's state and the latest apply's transposed weights (kept for its gradient).
+      const head = { weight: randomTensor([5, 4], 1), bias: randomTensor([5], 2) };
+      const trainer = await backend.createTrainer(c.spec, { params: { rnn: c.params, head }, optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 1 });
+      const targets = Int32Array.from({ length: 6 }, (_, i) => i % 5);
+      let r = await trainer.step({ input: c.input, targets, dropoutSeed: 1 });
+      // The variables, the Adam moments and the carried state.
       const steady = tf.memory().numTensors;
-      await step();
-      await step();
+      r = await trainer.step({ input: c.input, targets, initial: r.state, dropoutSeed: 2 });
+      await trainer.step({ input: c.input, targets, initial: r.state, dropoutSeed: 3 });
       expect(tf.memory().numTensors).toBe(steady);
-      rnn.dispose();
-      rnn.dispose();
+      await trainer.dispose();
+      await trainer.dispose();
       expect(tf.memory().numTensors).toBe(before);
-      optimizer.dispose();
     });
   });
 }

@@ -1,154 +1,133 @@
-import { type GradOutput, type RnnConfig, type Tensor, compareTensors, createReferenceBackend, defineSpec, initParams, tensor } from '@deeprnn/core';
+import {
+  type CarriedState, type OptimizerOptions, type RnnConfig, type RnnSpec, type RnnState, type RnnTrainer, type Tensor, type TrainBatch, type TrainerParams,
+  compareTensors, createReferenceBackend, defineSpec, initParams, tensor,
+} from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createBackend, createTfjsTrainer } from '../src/index.js';
+import { createBackend } from '../src/index.js';
 
 const backend = await createBackend({ engines: ['wasm'] });
 afterAll(() => backend.dispose());
 const oracle = createReferenceBackend({ dtype: 'float64' });
+const [T, B, V] = [6, 3, 4];
 
-/** A fixed output gradient, as a head would return it. */
-const head = (y: Tensor): GradOutput => ({ output: tensor(Float32Array.from(y.data, (_, i) => Math.cos(i * 0.7)), y.shape) });
-
-async function referenceGrads(config: RnnConfig, x: Tensor) {
-  const spec = defineSpec(config);
-  const params = initParams(spec, { seed: 4 });
-  const model = await oracle.createModel(spec, params);
-  const { output, state } = await model.forward(x);
-  const grads = await model.gradients!(x, undefined, head(output));
-  return { spec, params, output, state, grads: grads.params };
+function inputOf(spec: RnnSpec, seed: number): Tensor {
+  const shape = spec.batchFirst ? [B, T, spec.inputSize] : [T, B, spec.inputSize];
+  return tensor(Float32Array.from({ length: T * B * spec.inputSize }, (_, i) => Math.sin(i * 1.3 + seed)), shape);
 }
 
-describe('createTfjsTrainer', () => {
-  it.each<[string, RnnConfig]>([
-    ['rnn_tanh, 2 layers', { mode: 'rnn_tanh', inputSize: 5, hiddenSize: 6, numLayers: 2 }],
-    ['gru, bidirectional', { mode: 'gru', inputSize: 4, hiddenSize: 5, bidirectional: true }],
-    ['lstm, projection', { mode: 'lstm', inputSize: 3, hiddenSize: 6, numLayers: 2, projSize: 3 }],
-  ])('%s: output, state and parameter gradients agree with the float64 reference', async (_name, config) => {
-    const x = tensor(Float32Array.from({ length: 7 * 3 * config.inputSize }, (_, i) => Math.sin(i * 1.3)), [7, 3, config.inputSize]);
-    const want = await referenceGrads(config, x);
-    await using trainer = createTfjsTrainer(backend, want.spec);
-    for (let step = 0; step < 2; step++) {
-      // The second call reuses the variables with new values written in.
-      const got = await trainer.forwardBackward(want.params, x, undefined, head, {});
-      expect(compareTensors(got.output, want.output).pass).toBe(true);
-      expect(compareTensors(got.state.h, want.state.h).pass).toBe(true);
-      expect(Object.keys(got.paramGrads).sort()).toEqual(Object.keys(want.grads).sort());
-      // Gradients sum over steps and rows: float32 against float64 within 1e-4 + 1e-3 |want|.
-      for (const [name, g] of Object.entries(want.grads)) {
-        const c = compareTensors(got.paramGrads[name]!, g, { atol: 1e-4, rtol: 1e-3 });
-        expect(c.detail, name).toBe('');
-      }
+function headOf(spec: RnnSpec): TrainerParams['head'] {
+  const F = (spec.projSize || spec.hiddenSize) * (spec.bidirectional ? 2 : 1);
+  return { weight: tensor(Float32Array.from({ length: V * F }, (_, i) => 0.5 * Math.cos(i * 0.9)), [V, F]), bias: tensor(Float32Array.from({ length: V }, (_, i) => 0.1 * i), [V]) };
+}
+
+/** Three steps carrying the state, each with new targets in the output's row order; the final parameters and step results. */
+async function run(trainer: RnnTrainer, spec: RnnSpec): Promise<{ params: TrainerParams; losses: number[]; norms: number[] }> {
+  let initial: CarriedState | undefined;
+  const losses: number[] = [];
+  const norms: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const targets = Int32Array.from({ length: T * B }, (_, i) => (i * 7 + k) % V);
+    const r = await trainer.step({ input: inputOf(spec, k), targets, dropoutSeed: k, ...(initial ? { initial } : {}) });
+    losses.push(r.loss);
+    norms.push(r.gradNorm);
+    initial = r.state;
+  }
+  return { params: await trainer.readParams(), losses, norms };
+}
+
+describe('tfjs trainer (backend.createTrainer)', () => {
+  it.each<[string, RnnConfig, OptimizerOptions]>([
+    ['rnn_tanh, 2 layers, sgd', { mode: 'rnn_tanh', inputSize: 5, hiddenSize: 6, numLayers: 2 }, { name: 'sgd', lr: 1 }],
+    ['gru, bidirectional, batch-first, adam', { mode: 'gru', inputSize: 4, hiddenSize: 5, bidirectional: true, batchFirst: true }, { name: 'adam', lr: 0.01, eps: 0.01 }],
+    ['lstm, projection, dropout, sgd', { mode: 'lstm', inputSize: 3, hiddenSize: 6, numLayers: 2, projSize: 3, dropout: 0.3 }, { name: 'sgd', lr: 0.5 }],
+  ])('%s: three steps (head, clipping, update, carried state) agree with the float64 reference trainer', async (_name, config, optimizer) => {
+    const spec = defineSpec(config);
+    const init = { params: { rnn: initParams(spec, { seed: 4 }), head: headOf(spec) }, optimizer, clipNorm: 0.5 };
+    await using want = await oracle.createTrainer!(spec, init);
+    await using got = await backend.createTrainer(spec, init);
+    const w = await run(want, spec);
+    const g = await run(got, spec);
+    const tol = { atol: 1e-4, rtol: 1e-3 };
+    for (let k = 0; k < 3; k++) {
+      expect(Math.abs(g.losses[k]! - w.losses[k]!) / w.losses[k]!).toBeLessThan(1e-5);
+      expect(Math.abs(g.norms[k]! - w.norms[k]!) / w.norms[k]!).toBeLessThan(1e-4);
     }
+    for (const [name, t] of Object.entries(w.params.rnn)) expect(compareTensors(g.params.rnn[name]!, t, tol).detail, name).toBe('');
+    expect(compareTensors(g.params.head!.weight, w.params.head!.weight, tol).detail).toBe('');
+    expect(compareTensors(g.params.head!.bias, w.params.head!.bias, tol).detail).toBe('');
   });
 
-  it('writes new parameter values into its variables between steps and leaks no tensors', async () => {
+  it('without a head the loss is sum(output ⊙ gradOutput), as the reference trainer', async () => {
+    const spec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2 });
+    const init = { params: { rnn: initParams(spec, { seed: 2 }), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, clipNorm: null };
+    const gradOutput = tensor(Float32Array.from({ length: T * B * 4 }, (_, i) => Math.cos(i * 0.7)), [T, B, 4]);
+    const batch: TrainBatch = { input: inputOf(spec, 0), gradOutput };
+    await using want = await oracle.createTrainer!(spec, init);
+    await using got = await backend.createTrainer(spec, init);
+    const [rw, rg] = [await want.step(batch), await got.step(batch)];
+    expect(Math.abs(rg.loss - rw.loss)).toBeLessThan(1e-4 * Math.max(1, Math.abs(rw.loss)));
+    const [pw, pg] = [await want.readParams(), await got.readParams()];
+    for (const [name, t] of Object.entries(pw.rnn)) expect(compareTensors(pg.rnn[name]!, t, { atol: 1e-5, rtol: 1e-4 }).detail, name).toBe('');
+    const [sw, sg] = [await rw.state.read(), await rg.state.read()];
+    expect(compareTensors(sg.h, sw.h, { atol: 1e-5, rtol: 1e-4 }).detail).toBe('');
+  });
+
+  it('checkpoint and restore resume bit-identically (Adam moments and step included)', async () => {
     const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4 });
-    const x = tensor(Float32Array.from({ length: 5 * 2 * 3 }, (_, i) => Math.cos(i)), [5, 2, 3]);
-    const trainer = createTfjsTrainer(backend, spec);
-    const a = await trainer.forwardBackward(initParams(spec, { seed: 1 }), x, undefined, head, {});
-    const before = tf.memory().numTensors;
-    const b = await trainer.forwardBackward(initParams(spec, { seed: 2 }), x, undefined, head, {});
-    expect(tf.memory().numTensors).toBe(before);
-    expect(b.output.data).not.toEqual(a.output.data);
-    const again = await trainer.forwardBackward(initParams(spec, { seed: 1 }), x, undefined, head, {});
-    expect(again.output.data).toEqual(a.output.data);
-    await trainer.dispose();
-    await trainer.dispose();
-    await expect(trainer.forwardBackward(initParams(spec, { seed: 1 }), x, undefined, head, {})).rejects.toThrow(/used after dispose/);
+    const init = { params: { rnn: initParams(spec, { seed: 1 }), head: headOf(spec) }, optimizer: { name: 'adam', lr: 0.01 } as const, clipNorm: 1 };
+    const targets = Int32Array.from({ length: T * B }, (_, i) => i % V);
+    await using a = await backend.createTrainer(spec, init);
+    let r = await a.step({ input: inputOf(spec, 0), targets });
+    r = await a.step({ input: inputOf(spec, 1), targets, initial: r.state });
+    const saved = { params: await a.readParams(), optimizerState: await a.readOptimizerState(), state: await r.state.read() };
+    expect(saved.optimizerState.step).toBe(2);
+    await using b = await backend.createTrainer(spec, { ...init, params: saved.params, optimizerState: saved.optimizerState });
+    const next = { input: inputOf(spec, 2), targets };
+    const [ra, rb] = [await a.step({ ...next, initial: r.state }), await b.step({ ...next, initial: saved.state })];
+    expect(rb.loss).toBe(ra.loss);
+    const [pa, pb] = [await a.readParams(), await b.readParams()];
+    for (const [name, t] of Object.entries(pa.rnn)) expect(Array.from(pb.rnn[name]!.data), name).toEqual(Array.from(t.data));
+    expect(Array.from(pb.head!.weight.data)).toEqual(Array.from(pa.head!.weight.data));
   });
 
-  describe('forwardBackwardWithHead (linear head + softmax cross-entropy on the engine)', () => {
-    /** The head in float64 on the host: loss, dLoss/dOutput (in the output's layout), dW, db. */
-    function hostHead(output: Tensor, W: Float64Array, b: Float64Array, targets: Int32Array, isBatchFirst: boolean) {
-      const [d0, d1, F] = output.shape as [number, number, number];
-      const [T, B] = isBatchFirst ? [d1, d0] : [d0, d1];
-      const V = b.length;
-      const N = T * B;
-      const dY = new Float32Array(output.data.length);
-      const dW = new Float64Array(V * F);
-      const db = new Float64Array(V);
-      let loss = 0;
-      for (let t = 0; t < T; t++) {
-        for (let r = 0; r < B; r++) {
-          const yOff = (isBatchFirst ? r * T + t : t * B + r) * F;
-          const logits = Array.from({ length: V }, (_, v) => b[v]! + Array.from({ length: F }, (_, f) => W[v * F + f]! * output.data[yOff + f]!).reduce((x, y) => x + y));
-          const max = Math.max(...logits);
-          const sum = logits.reduce((s, l) => s + Math.exp(l - max), 0);
-          const target = targets[t * B + r]!;
-          loss += Math.log(sum) + max - logits[target]!;
-          for (let v = 0; v < V; v++) {
-            const g = (Math.exp(logits[v]! - max) / sum - (v === target ? 1 : 0)) / N;
-            db[v]! += g;
-            for (let f = 0; f < F; f++) {
-              dW[v * F + f]! += g * output.data[yOff + f]!;
-              dY[yOff + f]! += g * W[v * F + f]!;
-            }
-          }
-        }
-      }
-      return { loss: loss / N, dY, dW, db };
-    }
+  it('leaks nothing per step, rejects bad batches with typed errors before changing anything, and frees everything on dispose', async () => {
+    const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4 });
+    const before = tf.memory().numTensors;
+    const trainer = await backend.createTrainer(spec, { params: { rnn: initParams(spec, { seed: 1 }), head: headOf(spec) }, optimizer: { name: 'sgd', lr: 1 }, clipNorm: 1 });
+    const targets = new Int32Array(T * B);
+    const first = await trainer.step({ input: inputOf(spec, 0), targets });
+    const steady = tf.memory().numTensors;
+    let state: CarriedState = (await trainer.step({ input: inputOf(spec, 0), targets, initial: first.state })).state;
+    expect(tf.memory().numTensors).toBe(steady);
+    // A superseded carried state can no longer be read or passed.
+    await expect(first.state.read()).rejects.toMatchObject({ code: 'E_DISPOSED' });
+    await expect(trainer.step({ input: inputOf(spec, 0), targets, initial: first.state })).rejects.toMatchObject({ code: 'E_DISPOSED' });
+    const params = await trainer.readParams();
+    await expect(trainer.step({ input: inputOf(spec, 0), targets: new Int32Array(5) })).rejects.toMatchObject({ code: 'E_SHAPE' });
+    await expect(trainer.step({ input: inputOf(spec, 0), targets: targets.map(() => V) })).rejects.toThrow(/targets must be class indices in \[0, 4\), got 4/);
+    await expect(trainer.step({ input: tensor(new Float32Array(T * 2 * 3), [T, 2, 3]), targets: new Int32Array(T * 2), initial: state })).rejects.toMatchObject({ code: 'E_SHAPE' });
+    const h: RnnState = await state.read();
+    expect(h.h.shape).toEqual([1, B, 4]);
+    expect(Array.from((await trainer.readParams()).rnn.weight_hh_l0!.data)).toEqual(Array.from(params.rnn.weight_hh_l0!.data));
+    expect(tf.memory().numTensors).toBe(steady);
+    state = (await trainer.step({ input: inputOf(spec, 1), targets, initial: state })).state;
+    await trainer.dispose();
+    await trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(trainer.step({ input: inputOf(spec, 0), targets })).rejects.toMatchObject({ code: 'E_DISPOSED' });
+    await expect(state.read()).rejects.toMatchObject({ code: 'E_DISPOSED' });
+  });
 
-    it.each<[string, RnnConfig]>([
-      ['rnn_tanh, 2 layers', { mode: 'rnn_tanh', inputSize: 5, hiddenSize: 6, numLayers: 2 }],
-      ['gru, bidirectional, batch-first', { mode: 'gru', inputSize: 4, hiddenSize: 5, bidirectional: true, batchFirst: true }],
-      ['lstm, projection', { mode: 'lstm', inputSize: 3, hiddenSize: 6, numLayers: 2, projSize: 3 }],
-    ])('%s: loss, state, RNN and head gradients agree with the float64 reference', async (_name, config) => {
-      const spec = defineSpec(config);
-      const [T, B, V] = [7, 3, 4];
-      const shape = spec.batchFirst ? [B, T, spec.inputSize] : [T, B, spec.inputSize];
-      const x = tensor(Float32Array.from({ length: T * B * spec.inputSize }, (_, i) => Math.sin(i * 1.3)), shape);
-      const F = (spec.projSize || spec.hiddenSize) * (spec.bidirectional ? 2 : 1);
-      const W = Float32Array.from({ length: V * F }, (_, i) => 0.5 * Math.cos(i * 0.9));
-      const bias = Float32Array.from({ length: V }, (_, i) => 0.1 * i);
-      const targets = Int32Array.from({ length: T * B }, (_, i) => (i * 7) % V);
-      const params = initParams(spec, { seed: 4 });
-      const model = await oracle.createModel(spec, params);
-      const { output, state } = await model.forward(x);
-      const want = hostHead(output, Float64Array.from(W), Float64Array.from(bias), targets, spec.batchFirst);
-      const wantGrads = await model.gradients!(x, undefined, { output: tensor(want.dY, output.shape) });
-      await using trainer = createTfjsTrainer(backend, spec);
-      const head = { weight: tensor(W, [V, F]), bias: tensor(bias, [V]), targets };
-      for (let step = 0; step < 2; step++) {
-        const got = await trainer.forwardBackwardWithHead(params, x, undefined, head, {});
-        expect(Math.abs(got.loss - want.loss) / want.loss).toBeLessThan(1e-5);
-        expect(compareTensors(got.state.h, state.h).pass).toBe(true);
-        const tol = { atol: 1e-5, rtol: 1e-3 };
-        expect(compareTensors(got.headGrads.weight, tensor(want.dW, [V, F]), tol).detail).toBe('');
-        expect(compareTensors(got.headGrads.bias, tensor(want.db, [V]), tol).detail).toBe('');
-        for (const [name, g] of Object.entries(wantGrads.params)) {
-          expect(compareTensors(got.paramGrads[name]!, g, tol).detail, name).toBe('');
-        }
-      }
-    });
-
-    it('rejects a head or parameters that do not fit with typed errors, leaks nothing per step, and takes a new head size', async () => {
-      const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4 });
-      const x = tensor(Float32Array.from({ length: 5 * 2 * 3 }, (_, i) => Math.cos(i)), [5, 2, 3]);
-      const params = initParams(spec, { seed: 1 });
-      const good = { weight: tensor(new Float32Array(2 * 4), [2, 4]), bias: tensor(new Float32Array(2), [2]), targets: new Int32Array(10) };
-      await using trainer = createTfjsTrainer(backend, spec);
-      await trainer.forwardBackwardWithHead(params, x, undefined, good, {});
-      const steady = tf.memory().numTensors;
-      await trainer.forwardBackwardWithHead(params, x, undefined, good, {});
-      expect(tf.memory().numTensors).toBe(steady);
-      await expect(trainer.forwardBackwardWithHead(params, x, undefined, { ...good, weight: tensor(new Float32Array(6), [2, 3]) }, {})).rejects.toThrow(
-        /head weight must be \[V, 4\].*got \[2, 3\]/,
-      );
-      await expect(trainer.forwardBackwardWithHead(params, x, undefined, { ...good, targets: new Int32Array(9) }, {})).rejects.toMatchObject({ code: 'E_SHAPE' });
-      await expect(trainer.forwardBackwardWithHead(params, x, undefined, { ...good, targets: Int32Array.from({ length: 10 }, () => 2) }, {})).rejects.toThrow(
-        /targets must be class indices in \[0, 2\), got 2/,
-      );
-      expect(tf.memory().numTensors).toBe(steady);
-      // Parameters of the wrong shape: a typed error, and the trainer stays usable.
-      const bad = { ...params, weight_hh_l0: tensor(new Float32Array(3 * 4), [3, 4]) };
-      await expect(trainer.forwardBackwardWithHead(bad, x, undefined, good, {})).rejects.toMatchObject({ code: 'E_PARAMETER' });
-      // A head for another vocabulary size gets its own variables.
-      const wider = { weight: tensor(Float32Array.from({ length: 5 * 4 }, (_, i) => i / 20), [5, 4]), bias: tensor(new Float32Array(5), [5]), targets: Int32Array.from({ length: 10 }, (_, i) => i % 5) };
-      const r = await trainer.forwardBackwardWithHead(params, x, undefined, wider, {});
-      expect(r.headGrads.weight.shape).toEqual([5, 4]);
-      expect(Number.isFinite(r.loss)).toBe(true);
-    });
+  it('refuses parameters, a head or an optimizer state that do not fit the spec (typed errors)', async () => {
+    const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4 });
+    const rnn = initParams(spec, { seed: 1 });
+    const base = { params: { rnn, head: headOf(spec) }, optimizer: { name: 'sgd', lr: 1 } as const, clipNorm: 1 };
+    await expect(backend.createTrainer(spec, { ...base, params: { rnn: { ...rnn, weight_hh_l0: tensor(new Float32Array(12), [3, 4]) }, head: null } })).rejects.toMatchObject({ code: 'E_PARAMETER' });
+    await expect(backend.createTrainer(spec, { ...base, params: { rnn, head: { weight: tensor(new Float32Array(6), [2, 3]), bias: tensor(new Float32Array(2), [2]) } } })).rejects.toThrow(
+      /head weight must be \[V, 4\]/,
+    );
+    await expect(backend.createTrainer(spec, { ...base, optimizerState: { step: 1, moments: { 'm.nope': tensor(new Float32Array(1), [1]) } } })).rejects.toMatchObject({ code: 'E_PARAMETER' });
+    await expect(backend.createTrainer(spec, { ...base, optimizer: { name: 'sgd', lr: -1 } })).rejects.toMatchObject({ code: 'E_UNSUPPORTED' });
   });
 });

@@ -1,6 +1,6 @@
-import type { Backend, RnnModel } from '@deeprnn/core';
+import type { Backend, RnnModel, RnnTrainer } from '@deeprnn/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type EngineName, type EngineNotice, type TfjsBackend, type TfjsRnn, createBackend, createTfjsRnn } from '../src/index.js';
+import { type EngineName, type EngineNotice, type TfjsBackend, createBackend } from '../src/index.js';
 
 describe('public types', () => {
   it('createBackend returns a Backend with engine, notices and run', () => {
@@ -11,7 +11,7 @@ describe('public types', () => {
     expectTypeOf<TfjsBackend['skipped']>().toEqualTypeOf<readonly EngineNotice[]>();
     expectTypeOf<Awaited<ReturnType<TfjsBackend['createModel']>>>().toMatchTypeOf<RnnModel>();
   });
-  it('createTfjsRnn returns a TfjsRnn', () => {
-    expectTypeOf(createTfjsRnn).returns.resolves.toEqualTypeOf<TfjsRnn>();
+  it('createTrainer returns the core RnnTrainer contract', () => {
+    expectTypeOf<Awaited<ReturnType<TfjsBackend['createTrainer']>>>().toMatchTypeOf<RnnTrainer>();
   });
 });

@@ -10,6 +10,7 @@ import { lengths } from './properties/lengths.js';
 import { onnxRoundTrip } from './properties/onnx-round-trip.js';
 import { streaming } from './properties/streaming.js';
 import { tiedLayers } from './properties/tied-layers.js';
+import { trainer } from './properties/trainer.js';
 import type { ConformanceProperty } from './property.js';
 
 /** Every conformance property, in the order of {@link PROPERTY_NAMES}. */
@@ -26,4 +27,5 @@ export const PROPERTIES: readonly ConformanceProperty[] = Object.freeze([
   dispose,
   capabilities,
   gradients,
+  trainer,
 ]);

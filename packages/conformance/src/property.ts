@@ -16,6 +16,7 @@ export const PROPERTY_NAMES = [
   'dispose',
   'capabilities',
   'gradients',
+  'trainer',
 ] as const;
 
 /** One of {@link PROPERTY_NAMES}. */

@@ -1,6 +1,7 @@
 import type { RnnMode, RnnSpec } from './config.js';
 import type { RnnParams } from './params.js';
 import type { DType, Tensor } from './tensor.js';
+import type { RnnTrainer, TrainerInit } from './trainer.js';
 
 /** Initial or final recurrent state: `h` [L*D, B, Hout] and, for LSTM, `c` [L*D, B, H] (no B when unbatched). */
 export interface RnnState {
@@ -48,6 +49,7 @@ export interface ParamGrads {
 /** What a backend can do; data that conformance checks. */
 export interface Capabilities {
   readonly modes: readonly RnnMode[];
+  /** True exactly when the backend has `createTrainer` and its models have `gradients`. */
   readonly training: boolean;
   readonly dtypes: readonly DType[];
   /** Agreement with the float64 reference: |got - want| <= atol + rtol * |want|. */
@@ -93,5 +95,13 @@ export interface Backend extends AsyncDisposable {
    * @throws {@link UnsupportedError} when {@link Backend.unsupported} says why not.
    */
   createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel>;
+  /**
+   * Starts training `spec` where this backend runs: parameters, optimizer state and head stay on the
+   * backend between steps. Present exactly when `capabilities.training` is true.
+   *
+   * @throws {@link ParameterError} when the parameters, head or optimizer state do not match `spec`.
+   * @throws {@link UnsupportedError} when {@link Backend.unsupported} says why not.
+   */
+  createTrainer?(spec: RnnSpec, init: TrainerInit): Promise<RnnTrainer>;
   dispose(): Promise<void>;
 }

@@ -49,7 +49,8 @@ export {
   UnknownBackendError,
   UnsupportedError,
 } from './errors.js';
-export { type CallShape, cellStateShape, checkForwardArgs, hiddenStateShape, outputShape } from './io-shapes.js';
+export { type CallShape, cellStateShape, checkForwardArgs, checkGradOutput, hiddenStateShape, outputShape } from './io-shapes.js';
+export { swapLeadingAxes } from './layout.js';
 export {
   type InitParamsOptions,
   type ParamKind,
@@ -93,3 +94,27 @@ export { type ReferenceBackendOptions, createReferenceBackend } from './referenc
 export { type SafetensorsContent, readSafetensors, writeSafetensors } from './safetensors.js';
 export { type FloatArray, matmulAccumulate, transpose } from './reference/matmul.js';
 export { softmaxCrossEntropyRow } from './reference/softmax-cross-entropy.js';
+export { dropoutMasks } from './reference/run-stack.js';
+export {
+  type CarriedState,
+  HEAD_PARAM_NAMES,
+  type HeadParams,
+  type OptimizerName,
+  type OptimizerOptions,
+  type OptimizerState,
+  type RnnTrainer,
+  type TrainBatch,
+  type TrainStepResult,
+  type TrainerInit,
+  type TrainerParams,
+} from './trainer.js';
+export { type AdamMoments, clipGlobalNorm, updateParameter } from './training/host-optimizer.js';
+export { type HeadGradients, softmaxHeadGradients } from './training/softmax-head.js';
+export {
+  checkOptimizerState,
+  checkRestoredParams,
+  checkTrainBatch,
+  checkTrainerInit,
+  isCarriedState,
+  trainedShapes,
+} from './training/trainer-checks.js';

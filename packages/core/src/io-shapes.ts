@@ -1,4 +1,4 @@
-import type { ForwardOptions, RnnState } from './backend.js';
+import type { ForwardOptions, GradOutput, RnnState } from './backend.js';
 import { type RnnSpec, directionCount, outputSize } from './config.js';
 import { ShapeError } from './errors.js';
 import { type Tensor, firstNonFinite, formatShape, sameShape } from './tensor.js';
@@ -100,4 +100,21 @@ function checkLengths(lengths: ArrayLike<number>, call: CallShape): void {
       throw new ShapeError(`forward: lengths[${b}] must be an integer in [0, ${call.T}], got ${L}`);
     }
   }
+}
+
+/**
+ * Checks the upstream gradients of a `gradients` call against the call's output and state shapes.
+ *
+ * @throws {@link ShapeError} naming the tensor, its expected and its actual shape.
+ */
+export function checkGradOutput(spec: RnnSpec, call: CallShape, g: GradOutput): void {
+  const check = (name: string, t: Tensor | undefined, want: number[]): void => {
+    if (t !== undefined && !sameShape(t.shape, want)) {
+      throw new ShapeError(`gradients: gradOutput.${name} must be ${formatShape(want)}, got ${formatShape(t.shape)}`);
+    }
+  };
+  check('output', g.output, outputShape(spec, call));
+  check('h', g.h, hiddenStateShape(spec, call));
+  if (spec.mode === 'lstm') check('c', g.c, cellStateShape(spec, call));
+  else if (g.c !== undefined) throw new ShapeError(`gradients: gradOutput.c is only for lstm, got mode ${spec.mode}`);
 }

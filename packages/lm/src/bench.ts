@@ -1,8 +1,8 @@
 import { type Backend, type RnnMode, SeededRandom } from '@deeprnn/core';
+import { createLmTrainer } from './lm-trainer.js';
 import { initLmParams, lmSpec } from './lm-model.js';
 import { initialOptimizerState } from './optimizer.js';
 import type { Minibatch } from './partition.js';
-import { type RnnTrainer, backendTrainer } from './rnn-trainer.js';
 import { trainStep } from './train-step.js';
 
 /** What {@link timeTrainStep} measures; defaults are the d2l recipe. */
@@ -25,13 +25,11 @@ export interface TrainStepBenchOptions {
    * compilation and the engine's caches (on tfjs wasm the first three run 1.2x to 2.5x slower).
    */
   readonly warmup?: number;
-  /** A native trainer for the backend; default {@link backendTrainer}. */
-  readonly trainer?: RnnTrainer;
 }
 
 /** Timing of one training step. */
 export interface TrainStepTiming {
-  /** Median wall time of a step: forward, backward, clipping and the SGD update. */
+  /** Median wall time of a step: forward, head and loss, backward, clipping and the SGD update, loss read back. */
   readonly msPerStep: number;
   readonly tokensPerSec: number;
   readonly repeats: number;
@@ -53,24 +51,18 @@ export async function timeTrainStep(o: TrainStepBenchOptions): Promise<TrainStep
   const repeats = o.repeats ?? 5;
   const warmup = o.warmup ?? 3;
   const spec = lmSpec({ mode: o.mode ?? 'rnn_tanh', vocabSize: V, hiddenSize: o.hidden ?? 256, numLayers: o.numLayers ?? 1 });
-  const trainer = o.trainer ?? backendTrainer(o.backend, spec);
+  const params = initLmParams(spec, V, 0);
   const rng = new SeededRandom(1);
   const X = Int32Array.from({ length: batch * steps }, () => Math.floor(rng.nextFloat() * V));
   const Y = Int32Array.from({ length: batch * steps }, () => Math.floor(rng.nextFloat() * V));
   const mb: Minibatch = { X, Y, batch, steps };
-  let params = initLmParams(spec, V, 0);
-  let optimizerState = initialOptimizerState();
   const times: number[] = [];
+  await using trainer = await createLmTrainer(o.backend, spec, { params, optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), clipTheta: 1 });
   for (let i = 0; i < warmup + repeats; i++) {
     const t0 = performance.now();
-    const r = await trainStep(trainer, {
-      spec, params, optimizer: { name: 'sgd', lr: 1 }, optimizerState, batch: mb, state: undefined, clipTheta: 1, dropoutSeed: i,
-    });
+    await trainStep(trainer, V, mb, undefined, i);
     if (i >= warmup) times.push(performance.now() - t0);
-    params = r.params;
-    optimizerState = r.optimizerState;
   }
-  if (!o.trainer) await trainer.dispose();
   times.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)]!;
   return { msPerStep: ms, tokensPerSec: (batch * steps) / (ms / 1000), repeats };

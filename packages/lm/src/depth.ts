@@ -1,7 +1,5 @@
-import type { Backend, RnnSpec } from '@deeprnn/core';
-import { lmSpec } from './lm-model.js';
+import type { Backend } from '@deeprnn/core';
 import { type CurvePoint, perplexitySpec, renderPlot } from './plot.js';
-import { type RnnTrainer, backendTrainer } from './rnn-trainer.js';
 import { type StepReport, type TrainHooks, trainLoop } from './train-loop.js';
 import { type EpochRecord, type TrainConfig, type TrainingState, initialTrainingState } from './training-state.js';
 
@@ -24,8 +22,6 @@ export interface DepthExperimentOptions {
   /** The recipe; only `model.numLayers` changes between runs. */
   readonly config: TrainConfig;
   readonly layers: readonly number[];
-  /** Builds the trainer of each run; default {@link backendTrainer} over `backend`. */
-  readonly trainerFor?: (spec: RnnSpec) => RnnTrainer | Promise<RnnTrainer>;
   readonly signal?: AbortSignal;
   readonly onRunStart?: (layers: number) => void;
   readonly onStep?: (layers: number, report: StepReport) => void;
@@ -44,15 +40,12 @@ export async function depthExperiment(o: DepthExperimentOptions): Promise<{ runs
     if (o.signal?.aborted) break;
     o.onRunStart?.(layers);
     const config: TrainConfig = { ...o.config, model: { ...o.config.model, numLayers: layers } };
-    const spec = lmSpec(config.model);
-    const trainer = o.trainerFor ? await o.trainerFor(spec) : backendTrainer(o.backend, spec);
     const hooks: TrainHooks = {
       ...(o.signal ? { signal: o.signal } : {}),
       onStep: (r) => o.onStep?.(layers, r),
       onEpoch: (rec, st) => o.onEpoch?.(layers, rec, st),
     };
-    const { state, aborted } = await trainLoop(trainer, o.ids, initialTrainingState(config, o.vocab), hooks);
-    await trainer.dispose();
+    const { state, aborted } = await trainLoop(o.backend, o.ids, initialTrainingState(config, o.vocab), hooks);
     const seconds = state.history.reduce((s, h) => s + h.seconds, 0);
     const tokens = state.history.reduce((s, h) => s + h.tokensPerSec * h.seconds, 0);
     runs.push({

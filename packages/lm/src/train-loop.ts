@@ -1,6 +1,7 @@
+import type { Backend, CarriedState, RnnState, RnnTrainer } from '@deeprnn/core';
+import { createLmTrainer, readLmTrainer } from './lm-trainer.js';
 import { lmSpec } from './lm-model.js';
 import { epochBatches } from './partition.js';
-import type { RnnTrainer } from './rnn-trainer.js';
 import { trainStep } from './train-step.js';
 import type { EpochRecord, TrainingState } from './training-state.js';
 
@@ -37,39 +38,59 @@ function hashStep(seed: number, step: number): number {
 
 /**
  * Trains until `config.epochs` epochs are done or `signal` aborts, starting from any state (a fresh
- * one or a checkpoint's). Deterministic: minibatches come from (seed, epoch), dropout masks from
- * (seed, step), so resuming a checkpoint continues bit-identically.
+ * one or a checkpoint's), on the backend's trainer (the core contract: weights, optimizer state and
+ * carried state stay on the backend; parameters come back at each epoch's end and on abort).
+ * Deterministic: minibatches come from (seed, epoch), dropout masks from (seed, step), so resuming a
+ * checkpoint continues bit-identically.
  *
+ * @throws {@link UnsupportedError} when the backend cannot train.
  * @example
  * ```ts
- * const trainer = backendTrainer(createReferenceBackend(), lmSpec(config.model));
- * const { state } = await trainLoop(trainer, corpus.ids, initialTrainingState(config, corpus.vocab.tokens));
+ * const start = initialTrainingState(config, corpus.vocab.tokens);
+ * const { state } = await trainLoop(createReferenceBackend(), corpus.ids, start);
  * ```
  */
-export async function trainLoop(trainer: RnnTrainer, ids: Int32Array, start: TrainingState, hooks: TrainHooks = {}): Promise<TrainOutcome> {
+export async function trainLoop(backend: Backend, ids: Int32Array, start: TrainingState, hooks: TrainHooks = {}): Promise<TrainOutcome> {
+  const { config } = start;
+  const spec = lmSpec(config.model);
+  const isSequential = config.partition === 'sequential';
+  const trainer = await createLmTrainer(backend, spec, {
+    params: start.params, optimizer: config.optimizer, optimizerState: start.optimizerState, clipTheta: config.clipTheta,
+  });
+  try {
+    return await runEpochs(trainer, config.model.vocabSize, ids, start, isSequential, hooks);
+  } finally {
+    await trainer.dispose();
+  }
+}
+
+/** The state with the trainer's current parameters and optimizer state read back. */
+async function withTrainerValues(trainer: RnnTrainer, st: TrainingState, carried: RnnState | undefined): Promise<TrainingState> {
+  const { params, optimizerState } = await readLmTrainer(trainer);
+  return { ...st, params, optimizerState, carried };
+}
+
+async function runEpochs(trainer: RnnTrainer, V: number, ids: Int32Array, start: TrainingState, isSequential: boolean, hooks: TrainHooks): Promise<TrainOutcome> {
   let st = start;
   const { config } = st;
-  const spec = lmSpec(config.model);
+  let step = st.optimizerState.step;
+  let carried: RnnState | CarriedState | undefined = isSequential ? st.carried : undefined;
   while (st.progress.epoch < config.epochs) {
     const epoch = st.progress.epoch;
     const batches = epochBatches(config.partition, ids, config.batch, config.steps, config.seed, epoch);
     for (let i = st.progress.batchIndex; i < batches.length; i++) {
-      if (hooks.signal?.aborted) return { state: st, aborted: true };
+      if (hooks.signal?.aborted) {
+        const host = carried === undefined ? undefined : 'read' in carried ? await carried.read() : carried;
+        return { state: await withTrainerValues(trainer, st, host), aborted: true };
+      }
       const t0 = performance.now();
-      const r = await trainStep(trainer, {
-        spec,
-        params: st.params,
-        optimizer: config.optimizer,
-        optimizerState: st.optimizerState,
-        batch: batches[i]!,
-        state: config.partition === 'sequential' ? st.carried : undefined,
-        clipTheta: config.clipTheta ?? Infinity,
-        dropoutSeed: hashStep(config.seed, st.optimizerState.step),
-      });
+      const r = await trainStep(trainer, V, batches[i]!, isSequential ? carried : undefined, hashStep(config.seed, step));
+      step += 1;
+      if (isSequential) carried = r.state;
       const n = config.batch * config.steps;
       const p = st.progress;
       const progress = { epoch, batchIndex: i + 1, lossSum: p.lossSum + r.loss * n, tokens: p.tokens + n, seconds: p.seconds + (performance.now() - t0) / 1000 };
-      st = { ...st, params: r.params, optimizerState: r.optimizerState, carried: config.partition === 'sequential' ? r.state : undefined, progress };
+      st = { ...st, progress };
       hooks.onStep?.({
         epoch, batchIndex: i, batchesPerEpoch: batches.length, loss: r.loss,
         perplexity: Math.exp(progress.lossSum / progress.tokens), tokensPerSec: progress.tokens / Math.max(progress.seconds, 1e-9),
@@ -82,7 +103,9 @@ export async function trainLoop(trainer: RnnTrainer, ids: Int32Array, start: Tra
       tokensPerSec: p.tokens / Math.max(p.seconds, 1e-9),
       seconds: p.seconds,
     };
-    st = { ...st, carried: undefined, progress: { epoch: epoch + 1, batchIndex: 0, lossSum: 0, tokens: 0, seconds: 0 }, history: [...st.history, record] };
+    carried = undefined;
+    st = await withTrainerValues(trainer, st, undefined);
+    st = { ...st, progress: { epoch: epoch + 1, batchIndex: 0, lossSum: 0, tokens: 0, seconds: 0 }, history: [...st.history, record] };
     await hooks.onEpoch?.(record, st);
   }
   return { state: st, aborted: false };

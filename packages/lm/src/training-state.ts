@@ -1,6 +1,6 @@
-import type { RnnState } from '@deeprnn/core';
+import type { OptimizerOptions, OptimizerState, RnnState } from '@deeprnn/core';
 import { type LmConfig, type LmParams, initLmParams, lmSpec } from './lm-model.js';
-import { type OptimizerOptions, type OptimizerState, initialOptimizerState } from './optimizer.js';
+import { initialOptimizerState } from './optimizer.js';
 import type { Partition } from './partition.js';
 
 /** The recipe of a training run; everything that decides its numbers. */

@@ -1,16 +1,15 @@
 import { join } from 'node:path';
-import { type Tensor, createReferenceBackend, tensor } from '@deeprnn/core';
+import { type FloatArray, createReferenceBackend, clipGlobalNorm, paramLayout, softmaxHeadGradients, tensor, updateParameter } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 import {
-  type RnnTrainer,
-  type SoftmaxHead,
+  HEAD_BIAS,
+  HEAD_WEIGHT,
   type TrainConfig,
   type TrainingState,
   Vocab,
-  backendTrainer,
+  createLmTrainer,
   depthExperiment,
   generate,
-  headForwardBackward,
   initLmParams,
   initialOptimizerState,
   initialTrainingState,
@@ -18,8 +17,12 @@ import {
   loadCheckpoint,
   loadCorpus,
   loadModel,
+  oneHotTimeMajor,
+  readLmTrainer,
+  rnnParamsOf,
   saveCheckpoint,
   saveModel,
+  targetsTimeMajor,
   timeTrainStep,
   trainLoop,
   trainStep,
@@ -44,9 +47,8 @@ function recipe(over: Partial<TrainConfig> = {}): TrainConfig {
 
 async function run(start: TrainingState, signal?: AbortSignal, stopAfter?: number, ctl?: AbortController): Promise<{ state: TrainingState; aborted: boolean }> {
   const backend = createReferenceBackend();
-  const trainer = backendTrainer(backend, lmSpec(start.config.model));
   let steps = 0;
-  return trainLoop(trainer, corpus.ids, start, {
+  return trainLoop(backend, corpus.ids, start, {
     ...(signal ? { signal } : {}),
     onStep: () => {
       steps += 1;
@@ -149,39 +151,41 @@ describe('timeTrainStep', () => {
   });
 });
 
-describe('trainStep with a trainer that runs the head itself', () => {
-  it('uses forwardBackwardWithHead: its loss, state and head gradients drive the update', async () => {
+describe('trainStep on the reference trainer', () => {
+  it('is bit for bit the host step: reference forward and gradients, host head, clipping and SGD in float32', async () => {
     const spec = lmSpec({ mode: 'gru', vocabSize: 6, hiddenSize: 5, numLayers: 2 });
-    const generic = backendTrainer(createReferenceBackend({ dtype: 'float64' }), spec);
-    const calls: SoftmaxHead[] = [];
-    // The same numbers by another route: the generic pass with the host head, returned through the fused method.
-    const fused: RnnTrainer = {
-      forwardBackward: () => Promise.reject(new Error('trainStep must prefer forwardBackwardWithHead')),
-      async forwardBackwardWithHead(params, input, initial, head, options) {
-        calls.push(head);
-        let h: ReturnType<typeof headForwardBackward> | null = null;
-        const pass = await generic.forwardBackward(params, input, initial, (y) => {
-          h = headForwardBackward(y, head.weight as Tensor<'float32'>, head.bias as Tensor<'float32'>, head.targets);
-          return { output: tensor(h.dY, y.shape) };
-        }, options);
-        const done = h as unknown as ReturnType<typeof headForwardBackward>;
-        return { loss: done.loss, state: pass.state, paramGrads: pass.paramGrads, headGrads: { weight: tensor(done.dW, head.weight.shape), bias: tensor(done.db, head.bias.shape) } };
-      },
-      dispose: () => Promise.resolve(),
-      [Symbol.asyncDispose]: () => Promise.resolve(),
-    };
+    const params = initLmParams(spec, 6, 3);
     const X = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 5) % 6);
     const Y = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 7 + 1) % 6);
-    const input = {
-      spec, params: initLmParams(spec, 6, 3), optimizer: { name: 'sgd', lr: 1 } as const, optimizerState: initialOptimizerState(),
-      batch: { X, Y, batch: 4, steps: 3 }, state: undefined, clipTheta: 1, dropoutSeed: 0,
-    };
-    const want = await trainStep(generic, input);
-    const got = await trainStep(fused, input);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]!.targets).toHaveLength(12);
-    expect(got.loss).toBe(want.loss);
-    expect(got.gradNorm).toBe(want.gradNorm);
-    for (const [name, t] of Object.entries(want.params)) expect(got.params[name]!.data, name).toEqual(t.data);
+    const backend = createReferenceBackend();
+    await using trainer = await createLmTrainer(backend, spec, { params, optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), clipTheta: 1 });
+    const r = await trainStep(trainer, 6, { X, Y, batch: 4, steps: 3 }, undefined, 0);
+    const got = await readLmTrainer(trainer);
+    // The same step on the host, as @deeprnn/lm did it before trainers held the weights.
+    const input = oneHotTimeMajor(X, 4, 3, 6);
+    await using model = await backend.createModel(spec, rnnParamsOf(params));
+    const { output } = await model.forward(input, undefined, { training: true });
+    const W = params[HEAD_WEIGHT]!.data.slice();
+    const b = params[HEAD_BIAS]!.data.slice();
+    const head = softmaxHeadGradients(output.data, W, b, targetsTimeMajor(Y, 4, 3));
+    const grads = await model.gradients!(input, undefined, { output: tensor(head.dY as Float32Array, output.shape) }, { training: true });
+    const names = paramLayout(spec).map((s) => s.name);
+    const all: FloatArray[] = [head.dW, head.db, ...names.map((n) => grads.params[n]!.data)];
+    const values: FloatArray[] = [W, b, ...names.map((n) => params[`rnn.${n}`]!.data.slice())];
+    expect(r.gradNorm).toBe(clipGlobalNorm(all, 1));
+    expect(r.loss).toBe(head.loss);
+    values.forEach((v, i) => updateParameter({ name: 'sgd', lr: 1 }, 1, v, all[i]!, null));
+    const want = [HEAD_WEIGHT, HEAD_BIAS, ...names.map((n) => `rnn.${n}`)];
+    want.forEach((name, i) => expect(Array.from(got.params[name]!.data), name).toEqual(Array.from(values[i]!)));
+    expect(got.optimizerState.step).toBe(1);
+  });
+
+  it('refuses a backend that cannot train, naming it', async () => {
+    const spec = lmSpec({ mode: 'rnn_tanh', vocabSize: 3, hiddenSize: 2, numLayers: 1 });
+    const { createTrainer: _, ...reference } = createReferenceBackend();
+    const inference = { ...reference, name: 'inference-only', capabilities: { ...reference.capabilities, training: false } };
+    await expect(
+      createLmTrainer(inference, spec, { params: initLmParams(spec, 3, 0), optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), clipTheta: null }),
+    ).rejects.toThrow(/inference-only .* cannot train/);
   });
 });

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { type BackendChoice, loadBackend } from '../backends.js';
 import { BENCH_CONFIGS, forwardFlops } from '../bench-configs.js';
 import { formatTable, sig } from '../table.js';
-import { trainerFor } from '../trainer-for.js';
 import { medianMs } from '../timing.js';
 import { type BenchRow, runTorchBench } from '../torch-bench.js';
 
@@ -78,9 +77,7 @@ async function benchTrain(choice: BackendChoice, modes: RnnMode[], layers: numbe
     for (const mode of modes) {
       for (const numLayers of layers) {
         const spec = defineSpec({ mode, inputSize: V, hiddenSize: H, numLayers });
-        const trainer = await trainerFor(backend, spec);
-        const timing = await timeTrainStep({ backend, mode, numLayers, hidden: H, batch: B, steps: T, vocab: V, repeats, trainer });
-        await trainer.dispose();
+        const timing = await timeTrainStep({ backend, mode, numLayers, hidden: H, batch: B, steps: T, vocab: V, repeats });
         // Forward + backward ~ 3 x the forward's products, plus the vocabulary head (same count as torch_bench.py).
         const flops = 3 * (forwardFlops(spec, T, B) + 2 * T * B * H * V);
         rows.push({

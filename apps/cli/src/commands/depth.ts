@@ -4,7 +4,6 @@ import { ConfigError } from '@deeprnn/core';
 import { depthExperiment, epochBatches, writeFileAtomic } from '@deeprnn/lm';
 import type { Command } from 'commander';
 import { formatTable, sig } from '../table.js';
-import { trainerFor } from '../trainer-for.js';
 import { type Bar, type RecipeFlags, addRecipeOptions, barPayload, corpusFromFlags, progressBars, recipeFromFlags, trainingBackend } from './train.js';
 
 interface DepthFlags extends RecipeFlags {
@@ -49,7 +48,6 @@ export function registerDepthCommand(program: Command): void {
         vocab: corpus.vocab.tokens,
         config: base,
         layers,
-        trainerFor: (spec) => trainerFor(backend, spec),
         signal: ctl.signal,
         onRunStart: (n) => {
           bar?.stop();

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Backend, ConfigError, RNN_MODES, type RnnMode, specToConfig } from '@deeprnn/core';
+import { type Backend, ConfigError, type OptimizerName, RNN_MODES, type RnnMode, specToConfig } from '@deeprnn/core';
 import {
   type Corpus,
   type EpochRecord,
-  type OptimizerName,
   type Partition,
   type StepReport,
   type TrainConfig,
@@ -26,7 +25,6 @@ import {
 } from '@deeprnn/lm';
 import type { Command } from 'commander';
 import { loadBackend } from '../backends.js';
-import { trainerFor } from '../trainer-for.js';
 
 /** Options shared by `train` and `depth` (commander gives strings). */
 export interface RecipeFlags {
@@ -234,9 +232,8 @@ export function registerTrainCommand(program: Command): void {
     bar.start(config.epochs * perEpoch, done, { epoch: `${state.progress.epoch + 1}/${config.epochs}`, ppl: '-', tps: '-' });
     const sampleEvery = int(f.sampleEvery, 'sample-every', 0);
     const checkpointEvery = int(f.checkpointEvery, 'checkpoint-every', 0);
-    const trainer = await trainerFor(backend, spec);
     try {
-      const outcome = await trainLoop(trainer, corpus.ids, state, {
+      const outcome = await trainLoop(backend, corpus.ids, state, {
         signal: ctl.signal,
         onStep: (r) => bar.update(r.epoch * perEpoch + r.batchIndex + 1, barPayload(r, config.epochs)),
         onEpoch: async (rec, st) => {
@@ -266,7 +263,6 @@ export function registerTrainCommand(program: Command): void {
       process.stdout.write(`model: ${out} (${JSON.stringify(specToConfig(spec))})\n`);
     } finally {
       process.removeListener('SIGINT', onSigint);
-      await trainer.dispose();
       await backend.dispose();
     }
   });

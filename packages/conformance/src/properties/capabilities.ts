@@ -18,6 +18,7 @@ function checkDeclaration(ctx: PropertyContext, meter: Meter): void {
   const { rtol, atol } = caps.tolerance;
   meter.expect(Number.isFinite(rtol) && rtol >= 0 && Number.isFinite(atol) && atol >= 0, `capabilities.tolerance is ${rtol}, ${atol}`);
   meter.expect(typeof caps.training === 'boolean', 'capabilities.training is not a boolean');
+  meter.expect((typeof backend.createTrainer === 'function') === caps.training, `capabilities.training is ${caps.training} but createTrainer is ${backend.createTrainer ? 'present' : 'absent'}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Activation } from '../activation.js';
-import { type RnnSpec, gateCount, layerInputSize, outputSize } from '../config.js';
+import { type RnnSpec, directionCount, gateCount, layerInputSize, outputSize, storedLayerCount } from '../config.js';
 import { type RnnParams, paramKey } from '../params.js';
 import type { DType, Tensor } from '../tensor.js';
 import { type FloatArray, transpose } from './matmul.js';
@@ -105,4 +105,15 @@ export function prepareDirection(spec: RnnSpec, params: RnnParams, layer: number
     peepholes: get('weight', 'ph')?.slice() ?? null,
     activations: reverse ? spec.reverseActivations : spec.activations,
   };
+}
+
+/** Prepares every stored layer-direction, indexed [storedLayer][direction]. */
+export function prepareStack(spec: RnnSpec, params: RnnParams, dtype: DType): DirectionWeights[][] {
+  const weights: DirectionWeights[][] = [];
+  for (let layer = 0; layer < storedLayerCount(spec); layer++) {
+    const dirs: DirectionWeights[] = [];
+    for (let d = 0; d < directionCount(spec); d++) dirs.push(prepareDirection(spec, params, layer, d === 1, dtype));
+    weights.push(dirs);
+  }
+  return weights;
 }

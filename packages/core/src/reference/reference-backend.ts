@@ -1,10 +1,12 @@
 import type { Backend, Capabilities, ForwardOptions, ForwardResult, GradOutput, ParamGrads, RnnModel, RnnState } from '../backend.js';
-import { RNN_MODES, type RnnSpec, defineSpec, directionCount, storedLayerCount } from '../config.js';
+import { RNN_MODES, type RnnSpec, defineSpec } from '../config.js';
 import { BackendDisposedError } from '../errors.js';
 import { checkForwardArgs } from '../io-shapes.js';
 import { type RnnParams, paramsToDType, validateParams } from '../params.js';
 import type { DType, Tensor } from '../tensor.js';
-import { type DirectionWeights, prepareDirection } from './direction-weights.js';
+import type { RnnTrainer, TrainerInit } from '../trainer.js';
+import { prepareStack } from './direction-weights.js';
+import { createReferenceTrainer } from './reference-trainer.js';
 import { type StackRecording, backwardStack, recordStack } from './backward/stack-gradients.js';
 import { type StackWeights, runStack } from './run-stack.js';
 
@@ -117,13 +119,15 @@ export function createReferenceBackend(options: ReferenceBackendOptions = {}): B
         if (disposed) throw new BackendDisposedError('reference backend: createModel after dispose()');
         const spec = defineSpec(specIn);
         validateParams(spec, params);
-        const weights: DirectionWeights[][] = [];
-        for (let layer = 0; layer < storedLayerCount(spec); layer++) {
-          const dirs: DirectionWeights[] = [];
-          for (let d = 0; d < directionCount(spec); d++) dirs.push(prepareDirection(spec, params, layer, d === 1, dtype));
-          weights.push(dirs);
-        }
-        return Promise.resolve(new ReferenceModel(spec, weights, dtype, paramsToDType(params, dtype)));
+        return Promise.resolve(new ReferenceModel(spec, prepareStack(spec, params, dtype), dtype, paramsToDType(params, dtype)));
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    },
+    createTrainer(specIn: RnnSpec, init: TrainerInit): Promise<RnnTrainer> {
+      try {
+        if (disposed) throw new BackendDisposedError('reference backend: createTrainer after dispose()');
+        return Promise.resolve(createReferenceTrainer(defineSpec(specIn), init, dtype));
       } catch (e) {
         return Promise.reject(e as Error);
       }

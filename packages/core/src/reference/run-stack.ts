@@ -2,6 +2,7 @@ import type { ForwardOptions, ForwardResult, RnnState } from '../backend.js';
 import { type RnnSpec, directionCount, outputSize, storedLayer } from '../config.js';
 import { type CallShape, cellStateShape, hiddenStateShape, outputShape } from '../io-shapes.js';
 import { SeededRandom } from '../rng.js';
+import { swapLeadingAxes } from '../layout.js';
 import { type DType, type Tensor, tensor } from '../tensor.js';
 import type { DirectionWeights } from './direction-weights.js';
 import type { FloatArray } from './matmul.js';
@@ -54,27 +55,17 @@ export function dropoutMasks(spec: RnnSpec, options: ForwardOptions, size: numbe
   return masks;
 }
 
-/** Input as a time-major [T, B, I] buffer of the working dtype. */
+/** Input as a time-major [T, B, I] buffer of the working dtype (always a copy). */
 export function toTimeMajor(spec: RnnSpec, input: Tensor, call: CallShape, dtype: DType): FloatArray {
-  if (call.isUnbatched || !spec.batchFirst) return copyAs(dtype, input.data);
-  const { T, B } = call;
-  const I = spec.inputSize;
-  const out = alloc(dtype, T * B * I);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) out.set(input.data.subarray((b * T + t) * I, (b * T + t + 1) * I), (t * B + b) * I);
-  }
-  return out;
+  const data = copyAs(dtype, input.data);
+  if (call.isUnbatched || !spec.batchFirst) return data;
+  return swapLeadingAxes(data, call.B, call.T, input.data.length / (call.T * call.B));
 }
 
 /** Converts a time-major [T, B, F] buffer to the output layout of the spec. */
 export function fromTimeMajor(spec: RnnSpec, data: FloatArray, call: CallShape, F: number): FloatArray {
   if (call.isUnbatched || !spec.batchFirst) return data;
-  const { T, B } = call;
-  const out = data instanceof Float64Array ? new Float64Array(data.length) : new Float32Array(data.length);
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) out.set(data.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
-  }
-  return out;
+  return swapLeadingAxes(data, call.T, call.B, F);
 }
 
 /**

@@ -1,11 +1,10 @@
 import type { ForwardOptions, ForwardResult, GradOutput, ParamGrads, RnnState } from '../../backend.js';
 import { type RnnSpec, directionCount, outputSize, storedLayer, storedLayerCount } from '../../config.js';
-import { ShapeError } from '../../errors.js';
-import { type CallShape, cellStateShape, hiddenStateShape, outputShape } from '../../io-shapes.js';
+import { type CallShape, cellStateShape, checkGradOutput, hiddenStateShape } from '../../io-shapes.js';
 import { type RnnParams, paramKey } from '../../params.js';
-import { type DType, type Tensor, formatShape, sameShape, tensor } from '../../tensor.js';
+import { type DType, type Tensor, tensor } from '../../tensor.js';
 import type { FloatArray } from '../matmul.js';
-import { type StackWeights, alloc, copyAs, dropoutMasks, fromTimeMajor, runStack } from '../run-stack.js';
+import { type StackWeights, alloc, copyAs, dropoutMasks, fromTimeMajor, runStack, toTimeMajor } from '../run-stack.js';
 import { backDirection } from './back-direction.js';
 import type { DirectionGrads, RawDirection } from './contexts.js';
 import { recordDirection } from './record-direction.js';
@@ -18,12 +17,6 @@ export function rawDirection(params: RnnParams, layer: number, reverse: boolean,
     return t ? (t.dtype === dtype ? t.data : copyAs(dtype, t.data)) : null;
   };
   return { wih: get('weight', 'ih')!, whh: get('weight', 'hh')!, whr: get('weight', 'hr'), ph: get('weight', 'ph') };
-}
-
-function checkGradShape(name: string, t: Tensor | undefined, want: number[]): void {
-  if (t !== undefined && !sameShape(t.shape, want)) {
-    throw new ShapeError(`gradients: gradOutput.${name} must be ${formatShape(want)}, got ${formatShape(t.shape)}`);
-  }
 }
 
 /** A recorded forward pass of the whole stack: its result and what backpropagation needs. */
@@ -86,16 +79,13 @@ export function backwardStack(
   const H = spec.hiddenSize;
   const F = D * Hout;
   const isLstm = spec.mode === 'lstm';
-  checkGradShape('output', gradOutput.output, outputShape(spec, call));
-  checkGradShape('h', gradOutput.h, hiddenStateShape(spec, call));
-  checkGradShape('c', gradOutput.c, cellStateShape(spec, call));
-  if (!isLstm && gradOutput.c !== undefined) throw new ShapeError(`gradients: gradOutput.c is only for lstm, got mode ${spec.mode}`);
+  checkGradOutput(spec, call, gradOutput);
   const scale = 1 / (1 - spec.dropout);
   const grads = allocGrads(spec, params, dtype);
   const dh0 = gradOutput.h ? copyAs(dtype, gradOutput.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
   const dc0 = isLstm ? (gradOutput.c ? copyAs(dtype, gradOutput.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
-  // outputToTimeMajor copies, so dOut can be scaled in place.
-  let dOut = gradOutput.output ? outputToTimeMajor(spec, gradOutput.output, call, dtype, F) : alloc(dtype, T * B * F);
+  // toTimeMajor copies, so dOut can be scaled in place.
+  let dOut = gradOutput.output ? toTimeMajor(spec, gradOutput.output, call, dtype) : alloc(dtype, T * B * F);
   for (let layer = spec.numLayers - 1; layer >= 0; layer--) {
     const keep = masks[layer];
     if (keep) for (let i = 0; i < dOut.length; i++) dOut[i] = keep[i] ? dOut[i]! * scale : 0;
@@ -136,17 +126,6 @@ export function stackGradients(
   dtype: DType,
 ): ParamGrads {
   return backwardStack(spec, weights, params, recordStack(spec, weights, input, initial, options, call, dtype), gradOutput, dtype);
-}
-
-/** A copy of an output-shaped tensor ([B, T, F] when batchFirst) as time-major [T, B, F]. */
-function outputToTimeMajor(spec: RnnSpec, t: Tensor, call: CallShape, dtype: DType, F: number): FloatArray {
-  if (call.isUnbatched || !spec.batchFirst) return copyAs(dtype, t.data);
-  const { T, B } = call;
-  const out = alloc(dtype, T * B * F);
-  for (let b = 0; b < B; b++) {
-    for (let s = 0; s < T; s++) out.set(t.data.subarray((b * T + s) * F, (b * T + s + 1) * F), (s * B + b) * F);
-  }
-  return out;
 }
 
 function allocGrads(spec: RnnSpec, params: RnnParams, dtype: DType): DirectionGrads[][] {
