@@ -1,6 +1,6 @@
 import {
   type Backend, BackendDisposedError, type Capabilities, type RnnModel, type RnnParams, type RnnSpec, UnsupportedError,
-  defineSpec, storedLayerCount, validateParams,
+  type TrainerInit, defineSpec, storedLayerCount, validateParams,
 } from '@deeprnn/core';
 import { WEBGPU_CAPABILITIES, unsupportedReason } from './capabilities.js';
 import { type DeviceRequest, acquireDevice } from './gpu-device.js';
@@ -10,6 +10,7 @@ import { type WebgpuModel, WebgpuRnnModel } from './model.js';
 import { packLayer } from './packed-weights.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { BufferUsage } from './gpu-flags.js';
+import { type WebgpuTrainer, createWebgpuTrainer } from './train/trainer.js';
 
 /** Options of {@link createBackend}. */
 export interface WebgpuBackendOptions extends DeviceRequest {
@@ -70,6 +71,16 @@ class WebgpuBackendImpl implements WebgpuBackend {
           isBackendDisposed: () => this.isDisposed,
         }),
       );
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  createTrainer(specIn: RnnSpec, init: TrainerInit): Promise<WebgpuTrainer> {
+    try {
+      if (this.isDisposed) throw new BackendDisposedError('webgpu backend: createTrainer after dispose()');
+      const ctx = { device: this.gpuDevice, pipelines: this.pipelines, isBackendDisposed: () => this.isDisposed };
+      return Promise.resolve(createWebgpuTrainer(defineSpec(specIn), init, ctx));
     } catch (e) {
       return Promise.reject(e as Error);
     }
