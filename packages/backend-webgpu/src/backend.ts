@@ -6,10 +6,11 @@ import { WEBGPU_CAPABILITIES, unsupportedReason } from './capabilities.js';
 import { type DeviceRequest, acquireDevice } from './gpu-device.js';
 import type { LayerWeights } from './forward-encoder.js';
 import type { KernelShape } from './kernel-plan.js';
-import { type WebgpuModel, WebgpuRnnModel } from './model.js';
+import type { WebgpuModel } from './model.js';
 import { packLayer } from './packed-weights.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { BufferUsage } from './gpu-flags.js';
+import { TrainableWebgpuModel } from './train/trainable-model.js';
 import { type WebgpuTrainer, createWebgpuTrainer } from './train/trainer.js';
 
 /** Options of {@link createBackend}. */
@@ -64,12 +65,12 @@ class WebgpuBackendImpl implements WebgpuBackend {
         weights.push({ projection: upload(this.gpuDevice, packed.projection), recurrent: upload(this.gpuDevice, packed.recurrent) });
       }
       return Promise.resolve(
-        new WebgpuRnnModel(spec, weights, {
+        new TrainableWebgpuModel(spec, weights, {
           device: this.gpuDevice,
           pipelines: this.pipelines,
           shape: this.shape,
           isBackendDisposed: () => this.isDisposed,
-        }),
+        }, params),
       );
     } catch (e) {
       return Promise.reject(e as Error);

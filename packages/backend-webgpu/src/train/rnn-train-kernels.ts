@@ -1,15 +1,6 @@
-import type { Activation, RnnSpec } from '@deeprnn/core';
-
-/** Activations whose derivative follows from their output, so the backward needs only h. */
-const FROM_OUTPUT: Readonly<Record<string, { readonly f: string; readonly df: string }>> = {
-  // tanh from e = exp(-2|x|): no overflow for large |x| (KERNELS.md).
-  Tanh: { f: 'let e = exp(-2.0 * abs(x)); return sign(x) * (1.0 - e) / (1.0 + e);', df: 'return 1.0 - y * y;' },
-  Relu: { f: 'return max(x, 0.0);', df: 'return select(0.0, 1.0, y > 0.0);' },
-  Sigmoid: { f: 'let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);', df: 'return y * (1.0 - y);' },
-};
-
-/** Names of the activations the plain-RNN training kernels take. */
-export const TRAINABLE_ACTIVATIONS: readonly string[] = Object.keys(FROM_OUTPUT);
+import type { RnnSpec } from '@deeprnn/core';
+import { WGSL_ACTIVATION_HELPERS, WGSL_MATH, activationFunction } from '../wgsl-math.js';
+import { derivativeFromOutput } from './activation-derivative.js';
 
 /** Rows per workgroup and threads of the training recurrences for hidden size H and batch B. */
 export function trainRowPlan(H: number, B: number): { R: number; threads: number } {
@@ -19,12 +10,17 @@ export function trainRowPlan(H: number, B: number): { R: number; threads: number
 }
 
 function activationPair(spec: RnnSpec): string {
-  const fwd: Activation = spec.activations[0]!;
-  const rev: Activation = spec.reverseActivations[0] ?? fwd;
-  const def = (name: string, a: Activation, key: 'f' | 'df', arg: string): string => `fn ${name}(${arg}: f32) -> f32 { ${FROM_OUTPUT[a.name]![key]} }`;
-  return [def('act0', fwd, 'f', 'x'), def('act1', rev, 'f', 'x'), def('dact0', fwd, 'df', 'y'), def('dact1', rev, 'df', 'y'),
-    'fn act(x: f32, dir: u32) -> f32 { if (dir == 0u) { return act0(x); } return act1(x); }',
-    'fn dact(y: f32, dir: u32) -> f32 { if (dir == 0u) { return dact0(y); } return dact1(y); }'].join('\n');
+  const fwd = spec.activations[0]!;
+  const rev = spec.reverseActivations[0] ?? fwd;
+  const dfwd = derivativeFromOutput(fwd, 'y')!;
+  const drev = derivativeFromOutput(rev, 'y')!;
+  return `${WGSL_MATH}
+${WGSL_ACTIVATION_HELPERS}
+${activationFunction('act', fwd, rev)}
+fn dact(y: f32, dir: u32) -> f32 {
+  if (dir == 0u) { return ${dfwd}; }
+  return ${drev};
+}`;
 }
 
 /** The uniform block of both recurrences: call sizes and where the layer's weights sit. */
