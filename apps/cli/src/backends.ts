@@ -1,7 +1,7 @@
 import { type Backend, UnknownBackendError, createReferenceBackend } from '@deeprnn/core';
 
 /** Backend names the CLI knows. */
-export const BACKEND_NAMES = ['reference', 'onnxruntime', 'tfjs'] as const;
+export const BACKEND_NAMES = ['reference', 'onnxruntime', 'tfjs', 'webgpu'] as const;
 
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -49,6 +49,10 @@ export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend>
       const mod = await import('@deeprnn/backend-tfjs');
       const backend = await mod.createBackend(choice.engine ? { engines: [choice.engine as 'wasm'] } : {});
       return { backend, notices: noticesOf(backend) };
+    }
+    case 'webgpu': {
+      const mod = await import('@deeprnn/backend-webgpu');
+      return { backend: await mod.createBackend(), notices: [] };
     }
     default:
       throw new UnknownBackendError(name satisfies never);
