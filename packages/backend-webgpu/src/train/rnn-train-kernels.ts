@@ -1,6 +1,5 @@
 import type { RnnSpec } from '@deeprnn/core';
-import { WGSL_ACTIVATION_HELPERS, WGSL_MATH, activationFunction } from '../wgsl-math.js';
-import { derivativeFromOutput } from './activation-derivative.js';
+import { activationPairWgsl } from './train-activations.js';
 
 /** Rows per workgroup and threads of the training recurrences for hidden size H and batch B. */
 export function trainRowPlan(H: number, B: number): { R: number; threads: number } {
@@ -11,16 +10,7 @@ export function trainRowPlan(H: number, B: number): { R: number; threads: number
 
 function activationPair(spec: RnnSpec): string {
   const fwd = spec.activations[0]!;
-  const rev = spec.reverseActivations[0] ?? fwd;
-  const dfwd = derivativeFromOutput(fwd, 'y')!;
-  const drev = derivativeFromOutput(rev, 'y')!;
-  return `${WGSL_MATH}
-${WGSL_ACTIVATION_HELPERS}
-${activationFunction('act', fwd, rev)}
-fn dact(y: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return ${dfwd}; }
-  return ${drev};
-}`;
+  return activationPairWgsl(fwd, spec.reverseActivations[0] ?? fwd);
 }
 
 /** The uniform block of both recurrences: call sizes and where the layer's weights sit. */
