@@ -98,7 +98,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 /**
  * The backward recurrence of one plain-RNN layer, both directions, from the last step of each
  * direction to its first: g_t = (dy_t + dh) act'(y_t), dh <- W_hh^T g_t (steps past a row's length
- * pass dh through). Writes g (the gate gradients [T*B, D*H]), the h_{t-1} each step read (so dW_hh
+ * pass dh through; W_hh is read in row order from a copy made just before, so adjacent threads
+ * read adjacent words). Writes g (the gate gradients [T*B, D*H]), the h_{t-1} each step read (so dW_hh
  * is one product afterwards) and dh_0, the initial state's gradient. s0 holds the initial states, then (from word
  * `seed`) the final state's gradient that seeds dh (zeros in a trainer).
  */
@@ -159,7 +160,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var acc: array<f32, ${R}>;
       for (var r = 0u; r < R; r++) { acc[r] = 0.0; } // zeroed each step: a declaration in a loop is not re-zeroed on every driver
       for (var j = 0u; j < H; j++) {
-        let wv = w[wb + k * H + j];
+        let wv = w[wb + j * H + k];
         for (var r = 0u; r < R; r++) { acc[r] += gs[r * H + j] * wv; }
       }
       for (var r = 0u; r < R; r++) {

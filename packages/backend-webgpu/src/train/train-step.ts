@@ -104,6 +104,7 @@ export function buildStep(
   const dys = Array.from({ length: L }, (_, l) => buf(rows * N, l === L - 1 ? DST : 0));
   const gates = buf(rows * N);
   const hPrev = buf(rows * N);
+  const whhRows = buf(D * H * H);
   const head = layout.head;
   const targets = head ? buf(rows, DST) : null;
   const logits = head ? buf(rows * head.V) : null;
@@ -113,7 +114,7 @@ export function buildStep(
   const stateN = buf(stateWords, SRC);
   const dState0 = buf(stateWords, SRC);
   const dInput = o.inputGrad ? buf(rows * spec.inputSize, SRC) : null;
-  const uniforms = new UniformSlots(device, 12 * L + 16);
+  const uniforms = new UniformSlots(device, 14 * L + 16);
   owned.push(uniforms.buffer);
 
   const dispatches: Dispatch[] = [];
@@ -154,7 +155,8 @@ export function buildStep(
     const s = layout.layers[stored]!;
     const accumulate = written.has(stored);
     written.add(stored);
-    add(pipes.backward, recurrenceUniform(T, B, l * D, s.whh, s.bhh, stateWords), [ys[l]!, dys[l]!, P, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.R), D);
+    add(pipes.transpose, Uint32Array.of(H, D, s.whh, 0), [P, whhRows], strideWorkgroups(D * H * H));
+    add(pipes.backward, recurrenceUniform(T, B, l * D, 0, 0, stateWords), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.R), D);
     for (let d = 0; d < D; d++) {
       matmul({ M: H, N: H, K: rows, a: [d * H, 1, N], b: [d * H, N, 1], c: [s.whh + d * H * H, H, 1], bias: null, accumulate }, hPrev, gates, G);
     }
