@@ -47,12 +47,37 @@ const TK = 16u;
 var<workgroup> as_: array<f32, 1024>; // [TILE][TK]
 var<workgroup> bs: array<f32, 1024>;  // [TK][TILE]
 
+fn store(r: u32, n: u32, acc: f32) {
+  if (r >= p.M || n >= p.N) { return; }
+  let at = p.cOff + r * p.cSm + n * p.cSn;
+  var v = acc;
+  if ((p.flags & 2u) != 0u) { v += bias[p.biasOff + n]; }
+  if ((p.flags & 1u) != 0u) { v += c[at]; }
+  c[at] = v;
+}
+
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let row0 = wid.y * TILE;
   let col0 = wid.x * TILE;
-  var acc: array<f32, 16>;
+  // The 4x4 block of every thread in scalars: a dynamically indexed array would live in memory.
+  var c00 = 0.0;
+  var c01 = 0.0;
+  var c02 = 0.0;
+  var c03 = 0.0;
+  var c10 = 0.0;
+  var c11 = 0.0;
+  var c12 = 0.0;
+  var c13 = 0.0;
+  var c20 = 0.0;
+  var c21 = 0.0;
+  var c22 = 0.0;
+  var c23 = 0.0;
+  var c30 = 0.0;
+  var c31 = 0.0;
+  var c32 = 0.0;
+  var c33 = 0.0;
   for (var k0 = 0u; k0 < p.K; k0 += TK) {
     for (var i = li; i < TILE * TK; i += 256u) {
       let r = row0 + i / TK;
@@ -68,32 +93,48 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
     for (var k = 0u; k < TK; k++) {
-      let b0 = bs[k * TILE + lid.x];
+      let b0 = bs[k * TILE + lid.x + 0u];
       let b1 = bs[k * TILE + lid.x + 16u];
       let b2 = bs[k * TILE + lid.x + 32u];
       let b3 = bs[k * TILE + lid.x + 48u];
-      for (var i = 0u; i < 4u; i++) {
-        let av = as_[(lid.y + 16u * i) * TK + k];
-        acc[i * 4u] += av * b0;
-        acc[i * 4u + 1u] += av * b1;
-        acc[i * 4u + 2u] += av * b2;
-        acc[i * 4u + 3u] += av * b3;
-      }
+      let a0 = as_[(lid.y + 0u) * TK + k];
+      let a1 = as_[(lid.y + 16u) * TK + k];
+      let a2 = as_[(lid.y + 32u) * TK + k];
+      let a3 = as_[(lid.y + 48u) * TK + k];
+      c00 += a0 * b0;
+      c01 += a0 * b1;
+      c02 += a0 * b2;
+      c03 += a0 * b3;
+      c10 += a1 * b0;
+      c11 += a1 * b1;
+      c12 += a1 * b2;
+      c13 += a1 * b3;
+      c20 += a2 * b0;
+      c21 += a2 * b1;
+      c22 += a2 * b2;
+      c23 += a2 * b3;
+      c30 += a3 * b0;
+      c31 += a3 * b1;
+      c32 += a3 * b2;
+      c33 += a3 * b3;
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let r = row0 + lid.y + 16u * i;
-    if (r >= p.M) { continue; }
-    for (var j = 0u; j < 4u; j++) {
-      let n = col0 + lid.x + 16u * j;
-      if (n >= p.N) { continue; }
-      let at = p.cOff + r * p.cSm + n * p.cSn;
-      var v = acc[i * 4u + j];
-      if ((p.flags & 2u) != 0u) { v += bias[p.biasOff + n]; }
-      if ((p.flags & 1u) != 0u) { v += c[at]; }
-      c[at] = v;
-    }
-  }
+  store(row0 + lid.y + 0u, col0 + lid.x + 0u, c00);
+  store(row0 + lid.y + 0u, col0 + lid.x + 16u, c01);
+  store(row0 + lid.y + 0u, col0 + lid.x + 32u, c02);
+  store(row0 + lid.y + 0u, col0 + lid.x + 48u, c03);
+  store(row0 + lid.y + 16u, col0 + lid.x + 0u, c10);
+  store(row0 + lid.y + 16u, col0 + lid.x + 16u, c11);
+  store(row0 + lid.y + 16u, col0 + lid.x + 32u, c12);
+  store(row0 + lid.y + 16u, col0 + lid.x + 48u, c13);
+  store(row0 + lid.y + 32u, col0 + lid.x + 0u, c20);
+  store(row0 + lid.y + 32u, col0 + lid.x + 16u, c21);
+  store(row0 + lid.y + 32u, col0 + lid.x + 32u, c22);
+  store(row0 + lid.y + 32u, col0 + lid.x + 48u, c23);
+  store(row0 + lid.y + 48u, col0 + lid.x + 0u, c30);
+  store(row0 + lid.y + 48u, col0 + lid.x + 16u, c31);
+  store(row0 + lid.y + 48u, col0 + lid.x + 32u, c32);
+  store(row0 + lid.y + 48u, col0 + lid.x + 48u, c33);
 }
 `;

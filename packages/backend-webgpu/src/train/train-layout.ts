@@ -40,6 +40,10 @@ export interface TrainLayout {
   readonly placements: readonly Placement[];
 }
 
+function align4(n: number): number {
+  return Math.ceil(n / 4) * 4;
+}
+
 /** Lays out the parameters of a plain RNN stack (one gate) and optional head of `classes` classes. */
 export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout {
   const D = directionCount(spec);
@@ -59,7 +63,9 @@ export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout 
   for (let l = 0; l < storedLayerCount(spec); l++) {
     const K = layerInputSize(spec, l);
     const biasWords = spec.bias ? N : 0;
-    const s: LayerSlots = { wih: at, bih: at + K * N, whh: at + K * N + biasWords, bhh: at + K * N + biasWords + D * H * H, K };
+    // W_hh^T starts on a 4-word boundary: the forward reads it as vec4 (pad words stay zero).
+    const whh = align4(at + K * N + biasWords);
+    const s: LayerSlots = { wih: at, bih: at + K * N, whh, bhh: whh + D * H * H, K };
     at = s.bhh + biasWords;
     layers.push(s);
     for (let d = 0; d < D; d++) {
@@ -72,7 +78,7 @@ export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout 
       }
     }
   }
-  return { total: at, head, layers, placements };
+  return { total: align4(at), head, layers, placements };
 }
 
 /** Packs named tensors (PyTorch layout) into a flat buffer; names absent from `byName` stay zero. */

@@ -18,14 +18,16 @@ export interface TrainPipelines {
   readonly backward: GPUComputePipeline;
   /** Batch rows per recurrent workgroup. */
   readonly R: number;
+  /** Units per thread of the recurrences (4: the forward also binds the weights as vec4). */
+  readonly U: number;
 }
 
 /** Compiles (or finds in the cache) the kernels of a training step. */
 export async function trainPipelines(cache: PipelineCache, spec: RnnSpec, B: number): Promise<TrainPipelines> {
-  const { R, threads } = trainRowPlan(spec.hiddenSize, B);
+  const plan = trainRowPlan(spec.hiddenSize, B);
   const [matmul, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
     [MATMUL_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
-      rnnForwardWgsl(spec, R, threads), rnnBackwardWgsl(spec, R, threads)].map((code) => cache.get(code)),
+      rnnForwardWgsl(spec, plan), rnnBackwardWgsl(spec, plan)].map((code) => cache.get(code)),
   );
-  return { matmul: matmul!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!, transpose: transpose!, forward: forward!, backward: backward!, R };
+  return { matmul: matmul!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!, transpose: transpose!, forward: forward!, backward: backward!, R: plan.R, U: plan.U };
 }

@@ -135,7 +135,7 @@ export function buildStep(
     const s = layout.layers[storedLayer(spec, l)]!;
     if (l > 0 && o.dropout) add(pipes.mask, Uint32Array.of(rows * N, 0, 0, 0), [ys[l - 1]!, masks[l - 1]!, xs[l]!], strideWorkgroups(rows * N));
     matmul({ M: rows, N, K: s.K, a: [0, s.K, 1], b: [s.wih, N, 1], c: [0, N, 1], bias: spec.bias ? s.bih : null, accumulate: false }, xs[l]!, P, projected);
-    add(pipes.forward, recurrenceUniform(T, B, l * D, s.whh, s.bhh), [projected, P, state0, lengths, ys[l]!, stateN], Math.ceil(B / pipes.R), D);
+    add(pipes.forward, recurrenceUniform(T, B, l * D, s.whh, s.bhh), [projected, P, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [P] : [])], Math.ceil(B / pipes.R), D);
   }
   const top = ys[L - 1]!;
   if (head && targets && logits && rowLoss) {
