@@ -1,3 +1,4 @@
+/* global process, console */
 // The d2l language-model training step (vocab 28, hidden 256, T=35, B=32, SGD, clipping 1, head)
 // on the WebGPU trainer and, with --tfjs, on tfjs's webgpu engine, side by side: ms per step
 // (median), tokens/s, compute dispatches and bytes mapped back per step. Dispatches and readback

@@ -1,5 +1,5 @@
 import {
-  type Backend, BackendDisposedError, type Capabilities, type RnnModel, type RnnParams, type RnnSpec, UnsupportedError,
+  type Backend, BackendDisposedError, type Capabilities, type RnnParams, type RnnSpec, UnsupportedError,
   type TrainerInit, defineSpec, storedLayerCount, validateParams,
 } from '@deeprnn/core';
 import { WEBGPU_CAPABILITIES, unsupportedReason } from './capabilities.js';
@@ -24,6 +24,8 @@ export interface WebgpuBackend extends Backend {
   /** The device the kernels run on (the caller's, when one was passed). */
   readonly gpuDevice: GPUDevice;
   createModel(spec: RnnSpec, params: RnnParams): Promise<WebgpuModel>;
+  /** A trainer on the device (src/train): one command buffer and an 8-byte readback per step. */
+  createTrainer(spec: RnnSpec, init: TrainerInit): Promise<WebgpuTrainer>;
 }
 
 function upload(device: GPUDevice, data: Float32Array): GPUBuffer {
