@@ -1,15 +1,17 @@
 import {
   type Backend, BackendDisposedError, type Capabilities, type RnnParams, type RnnSpec, UnsupportedError,
-  defineSpec, storedLayerCount, validateParams,
+  type TrainerInit, defineSpec, storedLayerCount, validateParams,
 } from '@deeprnn/core';
 import { WEBGPU_CAPABILITIES, unsupportedReason } from './capabilities.js';
 import { type DeviceRequest, acquireDevice } from './gpu-device.js';
 import type { LayerWeights } from './forward-encoder.js';
 import type { KernelShape } from './kernel-plan.js';
-import { type WebgpuModel, WebgpuRnnModel } from './model.js';
+import type { WebgpuModel } from './model.js';
 import { packLayer } from './packed-weights.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { BufferUsage } from './gpu-flags.js';
+import { TrainableWebgpuModel } from './train/trainable-model.js';
+import { type WebgpuTrainer, createWebgpuTrainer } from './train/trainer.js';
 
 /** Options of {@link createBackend}. */
 export interface WebgpuBackendOptions extends DeviceRequest {
@@ -22,6 +24,8 @@ export interface WebgpuBackend extends Backend {
   /** The device the kernels run on (the caller's, when one was passed). */
   readonly gpuDevice: GPUDevice;
   createModel(spec: RnnSpec, params: RnnParams): Promise<WebgpuModel>;
+  /** A trainer on the device (src/train): one command buffer and an 8-byte readback per step. */
+  createTrainer(spec: RnnSpec, init: TrainerInit): Promise<WebgpuTrainer>;
 }
 
 function upload(device: GPUDevice, data: Float32Array): GPUBuffer {
@@ -63,13 +67,23 @@ class WebgpuBackendImpl implements WebgpuBackend {
         weights.push({ projection: upload(this.gpuDevice, packed.projection), recurrent: upload(this.gpuDevice, packed.recurrent) });
       }
       return Promise.resolve(
-        new WebgpuRnnModel(spec, weights, {
+        new TrainableWebgpuModel(spec, weights, {
           device: this.gpuDevice,
           pipelines: this.pipelines,
           shape: this.shape,
           isBackendDisposed: () => this.isDisposed,
-        }),
+        }, params),
       );
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  createTrainer(specIn: RnnSpec, init: TrainerInit): Promise<WebgpuTrainer> {
+    try {
+      if (this.isDisposed) throw new BackendDisposedError('webgpu backend: createTrainer after dispose()');
+      const ctx = { device: this.gpuDevice, pipelines: this.pipelines, isBackendDisposed: () => this.isDisposed };
+      return Promise.resolve(createWebgpuTrainer(defineSpec(specIn), init, ctx));
     } catch (e) {
       return Promise.reject(e as Error);
     }

@@ -4,3 +4,4 @@ export type { DeviceRequest } from './gpu-device.js';
 export type { KernelShape } from './kernel-plan.js';
 export type { WebgpuModel } from './model.js';
 export type { RunStats } from './run-stats.js';
+export type { WebgpuTrainer } from './train/trainer.js';

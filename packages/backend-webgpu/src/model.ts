@@ -46,7 +46,7 @@ export class WebgpuRnnModel implements WebgpuModel {
       this.live();
       const call = checkForwardArgs(this.spec, input, initial, options);
       if (options.training && this.spec.dropout > 0) {
-        throw new UnsupportedError('webgpu forward: training-mode dropout is not implemented (inference only; capabilities.training is false)');
+        throw new UnsupportedError('webgpu forward: training-mode dropout is not applied by forward (train through backend.createTrainer, which applies core\'s seeded masks)');
       }
       // Calls share buffers, so they run one after another.
       const run = this.queue.then(() => this.run(input, initial, options, call.T, call.B, call.isUnbatched));

@@ -56,6 +56,11 @@ export interface Capabilities {
   readonly modes: readonly RnnMode[];
   /** True exactly when the backend has `createTrainer` and its models have `gradients`. */
   readonly training: boolean;
+  /**
+   * The modes training covers when fewer than `modes` (the others run forward only and their
+   * `gradients`/`createTrainer` raise UnsupportedError); absent means every mode in `modes`.
+   */
+  readonly trainingModes?: readonly RnnMode[];
   readonly dtypes: readonly DType[];
   /** Agreement with the float64 reference: |got - want| <= atol + rtol * |want|. */
   readonly tolerance: { readonly rtol: number; readonly atol: number };

@@ -75,6 +75,11 @@ async function benchTrain(choice: BackendChoice, modes: RnnMode[], layers: numbe
       return rows;
     }
     for (const mode of modes) {
+      const trainable = backend.capabilities.trainingModes;
+      if (trainable && !trainable.includes(mode)) {
+        log(`${backend.name} trains ${trainable.join(', ')} only; ${mode} skipped`);
+        continue;
+      }
       for (const numLayers of layers) {
         const spec = defineSpec({ mode, inputSize: V, hiddenSize: H, numLayers });
         const timing = await timeTrainStep({ backend, mode, numLayers, hidden: H, batch: B, steps: T, vocab: V, repeats });

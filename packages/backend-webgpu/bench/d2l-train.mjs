@@ -1,0 +1,67 @@
+/* global process, console */
+// The d2l language-model training step (vocab 28, hidden 256, T=35, B=32, SGD, clipping 1, head)
+// on the WebGPU trainer and, with --tfjs, on tfjs's webgpu engine, side by side: ms per step
+// (median), tokens/s, compute dispatches and bytes mapped back per step. Dispatches and readback
+// bytes are counted by wrapping Dawn's GPUComputePassEncoder.dispatchWorkgroups and
+// GPUBuffer.getMappedRange, so both backends are measured the same way.
+//   node bench/d2l-train.mjs [--layers 1,3] [--repeats 5] [--tfjs]
+import { timeTrainStep } from '@deeprnn/lm';
+import { createBackend } from '../dist/index.js';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const layers = arg('layers', '1,3').split(',').map(Number);
+const repeats = Number(arg('repeats', '5'));
+const withTfjs = process.argv.includes('--tfjs');
+
+const counts = { dispatches: 0, bytesRead: 0 };
+function instrument(device) {
+  const pass = device.createCommandEncoder().beginComputePass();
+  const passProto = Object.getPrototypeOf(pass);
+  pass.end();
+  const dispatch = passProto.dispatchWorkgroups;
+  passProto.dispatchWorkgroups = function (...a) {
+    counts.dispatches += 1;
+    return dispatch.apply(this, a);
+  };
+  const buffer = device.createBuffer({ size: 4, usage: 0x0001 | 0x0008 });
+  const bufferProto = Object.getPrototypeOf(buffer);
+  buffer.destroy();
+  const mapped = bufferProto.getMappedRange;
+  bufferProto.getMappedRange = function (...a) {
+    const range = mapped.apply(this, a);
+    // Only buffers mapped for reading count (MAP_READ usage): uploads through mappedAtCreation do not.
+    if ((this.usage & 0x0001) !== 0) counts.bytesRead += range.byteLength;
+    return range;
+  };
+}
+
+async function measure(label, backend, numLayers) {
+  // Counters over exactly one step, after warm-up, then the timing (median of repeats).
+  await timeTrainStep({ backend, numLayers, repeats: 1, warmup: 2 });
+  const before = { ...counts };
+  await timeTrainStep({ backend, numLayers, repeats: 1, warmup: 0 });
+  // timeTrainStep creates a trainer (uploads) and runs one step: subtract nothing, one step is one step.
+  const perStep = { dispatches: counts.dispatches - before.dispatches, bytesRead: counts.bytesRead - before.bytesRead };
+  const t = await timeTrainStep({ backend, numLayers, repeats, warmup: 2 });
+  return { label, device: backend.device, numLayers, ms: t.msPerStep, tokensPerSec: t.tokensPerSec, ...perStep };
+}
+
+const rows = [];
+const webgpu = await createBackend();
+instrument(webgpu.gpuDevice);
+for (const L of layers) rows.push(await measure('webgpu', webgpu, L));
+await webgpu.dispose();
+if (withTfjs) {
+  const tfjsMod = await import('@deeprnn/backend-tfjs');
+  const tfjs = await tfjsMod.createBackend({ engines: ['webgpu'] });
+  for (const L of layers) rows.push(await measure('tfjs (webgpu engine)', tfjs, L));
+  await tfjs.dispose();
+}
+const head = ['backend', 'device', 'layers', 'ms/step', 'tokens/s', 'dispatches/step', 'bytes read/step'];
+const lines = rows.map((r) => [r.label, r.device, String(r.numLayers), r.ms.toFixed(1), Math.round(r.tokensPerSec).toString(), String(r.dispatches), String(r.bytesRead)]);
+const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+console.log([fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n'));

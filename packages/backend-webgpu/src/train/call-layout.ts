@@ -1,0 +1,27 @@
+import { type CallShape, type RnnSpec, type Tensor, dropoutMasks, swapLeadingAxes } from '@deeprnn/core';
+
+/** A call's input (or output gradient) as time-major float32 words. */
+export function timeMajor(spec: RnnSpec, t: Tensor, call: CallShape): Float32Array {
+  const data = Float32Array.from(t.data);
+  if (call.isUnbatched || !spec.batchFirst) return data;
+  return Float32Array.from(swapLeadingAxes(data, call.B, call.T, data.length / (call.T * call.B)));
+}
+
+/** Targets in time-major row order (t * B + b). */
+export function timeMajorTargets(spec: RnnSpec, targets: Int32Array, call: CallShape): Uint32Array {
+  const out = new Uint32Array(targets.length);
+  if (call.isUnbatched || !spec.batchFirst) {
+    out.set(targets);
+    return out;
+  }
+  for (let b = 0; b < call.B; b++) for (let t = 0; t < call.T; t++) out[t * call.B + b] = targets[b * call.T + t]!;
+  return out;
+}
+
+/** Core's seeded dropout masks of a step as multipliers (keep / (1 - p)), one per layer but the last. */
+export function dropoutMultipliers(spec: RnnSpec, seed: number, words: number): Float32Array[] {
+  const scale = 1 / (1 - spec.dropout);
+  return dropoutMasks(spec, { training: true, dropoutSeed: seed }, words)
+    .slice(0, spec.numLayers - 1)
+    .map((keep) => Float32Array.from(keep!, (k) => k * scale));
+}
