@@ -78,10 +78,6 @@ export async function loadBackend(choice: BackendChoice): Promise<LoadedBackend>
       const mod = await import('@deeprnn/backend-webgpu');
       return { backend: await mod.createBackend(), notices: [] };
     }
-    case 'webgpu': {
-      const mod = await import('@deeprnn/backend-webgpu');
-      return { backend: await mod.createBackend(), notices: [] };
-    }
     default:
       throw new UnknownBackendError(name satisfies never);
   }

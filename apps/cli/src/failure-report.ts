@@ -1,4 +1,4 @@
-import { ConfigError, FormatError, ParameterError, RnnError, UnknownBackendError } from '@deeprnn/core';
+import { ConfigError, FormatError, ParameterError, RnnError, SizeLimitError, UnknownBackendError } from '@deeprnn/core';
 import { CommanderError } from 'commander';
 import { EXIT_CODES, InputError, OutputError, UsageError } from './cli-errors.js';
 
@@ -40,7 +40,8 @@ function systemFailure(e: SystemError): FailureReport {
 }
 
 function exitCodeOf(e: RnnError): number {
-  if (e instanceof UsageError || e instanceof ConfigError || e instanceof UnknownBackendError) return EXIT_CODES.usage;
+  // A size over the limit comes from flags (--hidden, --layers) or a config the user chose: a usage error.
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof UnknownBackendError || e instanceof SizeLimitError) return EXIT_CODES.usage;
   if (e instanceof InputError || e instanceof FormatError || e instanceof ParameterError) return EXIT_CODES.input;
   if (e instanceof OutputError) return EXIT_CODES.output;
   return EXIT_CODES.runtime;

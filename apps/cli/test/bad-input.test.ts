@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors, writeSafetensors } from '@deeprnn/core';
-import { CHECKPOINT_KEY } from '@deeprnn/lm';
+import { CHECKPOINT_KEY } from '@deeprnn/lm/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/cli-errors.js';
 import { cliMain, repoRoot, runCli } from './run-cli.js';
@@ -128,6 +128,7 @@ const CASES: readonly BadInput[] = [
   { name: 'bench --mode weird', args: () => ['bench', '--mode', 'weird'], exitCode: usage, says: /expected one of rnn_tanh, rnn_relu, gru, lstm/ },
   { name: 'generate --seed abc', args: () => ['generate', '--model', fx.run, '--seed', 'abc'], exitCode: usage, says: /--seed.*'abc'.*expected an integer >= 0/ },
   { name: 'generate --temperature -1', args: () => ['generate', '--model', fx.run, '--temperature', '-1'], exitCode: usage, says: /expected a number >= 0/ },
+  { name: 'train --hidden 20000 (over the memory limit)', args: () => ['train', '--corpus', fx.corpus, '--hidden', '20000'], exitCode: usage, says: /train: \d layer\(s\) of 20000 units \(parameters, gradients, optimizer state\) would take .*GiB.*over the limit of 2\.0 GiB/ },
   { name: 'train --epochs -1', args: () => ['train', '--corpus', fx.corpus, '--epochs', '-1'], exitCode: usage, says: /--epochs must be an integer >= 1, got '-1'/ },
   { name: 'train --mode weird', args: () => ['train', '--corpus', fx.corpus, '--mode', 'weird'], exitCode: usage, says: /--mode must be one of rnn_tanh/ },
   { name: 'train --dropout 1.5', args: () => ['train', '--corpus', fx.corpus, '--dropout', '1.5'], exitCode: usage, says: /dropout must be a number in \[0, 1\), got 1.5/ },

@@ -120,4 +120,5 @@ export {
   checkTrainerInit,
   isCarriedState,
   trainedShapes,
+  trainerBytes,
 } from './training/trainer-checks.js';

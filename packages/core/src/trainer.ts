@@ -53,6 +53,11 @@ export interface TrainerInit {
   readonly optimizerState?: OptimizerState;
   /** Global-norm clipping threshold over every gradient (d2l: 1); null turns clipping off. */
   readonly clipNorm: number | null;
+  /**
+   * Limit on what the trainer holds (parameters, their gradients and, for Adam, two moments each, in
+   * float32), checked before anything is allocated. Default 2 GiB (`DEFAULT_MAX_BYTES`).
+   */
+  readonly maxBytes?: number;
 }
 
 /**

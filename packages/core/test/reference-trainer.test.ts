@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RnnSpec, type Tensor, type TrainerInit, createReferenceBackend, defineSpec, initParams, tensor } from '../src/index.js';
+import { type RnnSpec, type Tensor, type TrainerInit, createReferenceBackend, defineSpec, initParams, parameterCount, tensor, trainerBytes } from '../src/index.js';
 
 const [T, B, V] = [4, 2, 3];
 const spec: RnnSpec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2 });
@@ -9,6 +9,18 @@ const head = { weight: tensor(Float32Array.from({ length: V * 4 }, (_, i) => Mat
 const init: TrainerInit = { params: { rnn: initParams(spec, { seed: 3 }), head }, optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 1 };
 
 describe('the reference trainer', () => {
+  it('counts what a trainer holds (weights, gradients, two Adam moments) and refuses it over maxBytes before allocating', async () => {
+    const weights = parameterCount(spec) + V * (4 + 1);
+    expect(trainerBytes(spec, { classes: V, optimizer: 'sgd' })).toBe(weights * 2 * 4);
+    expect(trainerBytes(spec, { classes: V, optimizer: 'adam' })).toBe(weights * 4 * 4);
+    const backend = createReferenceBackend();
+    const limit = weights * 4 * 4 - 1;
+    await expect(backend.createTrainer!(spec, { ...init, maxBytes: limit })).rejects.toMatchObject({ code: 'E_SIZE_LIMIT' });
+    await expect(backend.createTrainer!(spec, { ...init, maxBytes: limit })).rejects.toThrow(/would take .* over the limit/);
+    await using ok = await backend.createTrainer!(spec, { ...init, optimizer: { name: 'sgd', lr: 1 }, maxBytes: limit });
+    expect((await ok.step({ input, targets })).loss).toBeGreaterThan(0);
+  });
+
   it('resumes bit-identically from its parameters, optimizer state and carried state', async () => {
     const backend = createReferenceBackend();
     await using a = await backend.createTrainer!(spec, init);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Backend, ConfigError, type OptimizerName, RNN_MODES, type RnnMode, specToConfig } from '@deeprnn/core';
+import { type Backend, ConfigError, type OptimizerName, RNN_MODES, type RnnMode, checkBytes, specToConfig, trainerBytes } from '@deeprnn/core';
 import {
   type Corpus,
   type EpochRecord,
@@ -75,7 +75,12 @@ export function addRecipeOptions(cmd: Command): Command {
 /** Checks every recipe flag before any work starts (the corpus, the backend); throws a usage error. */
 export function checkRecipeFlags(f: RecipeFlags, layers: readonly number[]): void {
   // The model itself too (sizes, dropout), with a stand-in vocabulary: ConfigError names the field.
-  for (const n of layers) lmSpec(recipeFromFlags(f, n, 2).model);
+  for (const n of layers) {
+    const recipe = recipeFromFlags(f, n, 2);
+    const spec = lmSpec(recipe.model);
+    // What the trainer will hold (weights, gradients, Adam's moments), refused before anything is allocated.
+    checkBytes(`train: ${n} layer(s) of ${recipe.model.hiddenSize} units (parameters, gradients, optimizer state)`, trainerBytes(spec, { classes: 0, optimizer: recipe.optimizer.name }), undefined, 'the library (TrainerInit.maxBytes); the CLI keeps the default');
+  }
   int(f.maxTokens, 'max-tokens', 0);
   int(f.sampleEvery, 'sample-every', 0);
   singleBackend(f, TRAINING_BACKENDS);

@@ -2,9 +2,10 @@ import type { RnnState } from '../backend.js';
 import { type RnnSpec, directionCount, outputSize } from '../config.js';
 import { ParameterError, ShapeError, UnsupportedError } from '../errors.js';
 import { type CallShape, checkForwardArgs, outputShape } from '../io-shapes.js';
-import { paramLayout, validateParams } from '../params.js';
+import { paramLayout, parameterCount, validateParams } from '../params.js';
+import { checkBytes } from '../size-limit.js';
 import { type Tensor, firstNonFinite, formatShape, sameShape } from '../tensor.js';
-import { type CarriedState, HEAD_PARAM_NAMES, type OptimizerState, type TrainBatch, type TrainerInit, type TrainerParams } from '../trainer.js';
+import { type CarriedState, HEAD_PARAM_NAMES, type OptimizerName, type OptimizerState, type TrainBatch, type TrainerInit, type TrainerParams } from '../trainer.js';
 
 /** True for a trainer's carried-state handle (as opposed to a host {@link RnnState}). */
 export function isCarriedState(s: RnnState | CarriedState): s is CarriedState {
@@ -63,6 +64,7 @@ export function checkOptimizerState(spec: RnnSpec, params: TrainerParams, state:
  * @throws {@link UnsupportedError} on an unknown optimizer or a bad learning rate or threshold.
  */
 export function checkTrainerInit(spec: RnnSpec, init: TrainerInit, who: string): void {
+  checkTrainerBytes(spec, init, who);
   validateParams(spec, init.params.rnn);
   checkHead(spec, init.params.head, who);
   const o = init.optimizer;
@@ -70,6 +72,21 @@ export function checkTrainerInit(spec: RnnSpec, init: TrainerInit, who: string):
   if (!(Number.isFinite(o.lr) && o.lr > 0)) throw new UnsupportedError(`${who}: learning rate must be a finite number > 0, got ${o.lr}`);
   if (init.clipNorm !== null && !(init.clipNorm > 0)) throw new UnsupportedError(`${who}: clipNorm must be > 0 or null, got ${init.clipNorm}`);
   if (init.optimizerState) checkOptimizerState(spec, init.params, init.optimizerState, who);
+}
+
+/**
+ * Bytes a trainer holds for `spec`: every parameter (and a `classes`-way head's, when there is one), its
+ * gradient and, for Adam, two moments, in float32.
+ */
+export function trainerBytes(spec: RnnSpec, o: { readonly classes: number; readonly optimizer: OptimizerName }): number {
+  const head = o.classes > 0 ? o.classes * (directionCount(spec) * outputSize(spec) + 1) : 0;
+  return (parameterCount(spec) + head) * (o.optimizer === 'adam' ? 4 : 2) * 4;
+}
+
+function checkTrainerBytes(spec: RnnSpec, init: TrainerInit, who: string): void {
+  const classes = init.params?.head?.weight?.shape?.[0] ?? 0;
+  const bytes = trainerBytes(spec, { classes, optimizer: init.optimizer?.name === 'adam' ? 'adam' : 'sgd' });
+  checkBytes(`${who}: parameters, gradients and optimizer state`, bytes, init.maxBytes, 'createTrainer (TrainerInit.maxBytes)');
 }
 
 /** Checks restored parameters against the trainer's current ones (same names, same shapes). */
