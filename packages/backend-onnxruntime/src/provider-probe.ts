@@ -1,6 +1,6 @@
 import { defineSpec, initParams } from '@deeprnn/core';
 import { exportOnnx } from '@deeprnn/onnx';
-import { InferenceSession } from 'onnxruntime-node';
+import { InferenceSession } from '#ort';
 import { hasVulkanLoader } from './vulkan-loader.js';
 import { type ExecutionProvider, type SessionTuning, sessionOptions } from './session-options.js';
 

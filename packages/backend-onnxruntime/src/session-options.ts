@@ -1,4 +1,4 @@
-import type { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from '#ort';
 
 /** Execution providers this backend knows, in the default order of preference. */
 export type ExecutionProvider = 'cuda' | 'webgpu' | 'cpu';

@@ -1,5 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// node:fs is reached through process.getBuiltinModule, not a static import, so that this file (part
+// of the main entry) also bundles for browsers, where WebGPU needs no Vulkan check.
+interface Fs {
+  existsSync(path: string): boolean;
+  readFileSync(path: string): { includes(value: string): boolean };
+}
 
 const LIBRARY = 'libvulkan.so.1';
 const STANDARD_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/local/lib'];
@@ -11,12 +15,15 @@ const STANDARD_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/lib/x86_64-
  * ld.so looks: LD_LIBRARY_PATH, the ld.so cache, the standard folders. Other systems (Metal, D3D12)
  * answer true: Dawn does not need Vulkan there.
  */
-export function hasVulkanLoader(platform: string = process.platform, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (platform !== 'linux') return true;
-  const fromEnv = (env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== '');
-  if ([...fromEnv, ...STANDARD_DIRS].some((dir) => existsSync(join(dir, LIBRARY)))) return true;
+export function hasVulkanLoader(platform?: string, env?: Readonly<Record<string, string | undefined>>): boolean {
+  const proc = (globalThis as { process?: { platform: string; env: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  if ((platform ?? proc?.platform) !== 'linux') return true;
+  const fs = proc?.getBuiltinModule?.('node:fs') as Fs | undefined;
+  if (fs === undefined) return true;
+  const fromEnv = ((env ?? proc?.env ?? {}).LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== '');
+  if ([...fromEnv, ...STANDARD_DIRS].some((dir) => fs.existsSync(`${dir.replace(/\/+$/, '')}/${LIBRARY}`))) return true;
   try {
-    return readFileSync('/etc/ld.so.cache').includes(LIBRARY);
+    return fs.readFileSync('/etc/ld.so.cache').includes(LIBRARY);
   } catch {
     return false;
   }

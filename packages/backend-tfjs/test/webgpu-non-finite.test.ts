@@ -1,4 +1,4 @@
-import { runConformance } from '@deeprnn/conformance';
+import { runConformance } from '@deeprnn/conformance/vitest';
 import { describe, it } from 'vitest';
 import { TfjsBackend, createBackend } from '../src/index.js';
 

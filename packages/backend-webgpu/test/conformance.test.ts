@@ -1,4 +1,4 @@
-import { runConformance } from '@deeprnn/conformance';
+import { runConformance } from '@deeprnn/conformance/vitest';
 import { exportOnnx, importOnnx } from '@deeprnn/onnx';
 import { describe, it } from 'vitest';
 import { createBackend } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { runConformance } from '@deeprnn/conformance';
+import { runConformance } from '@deeprnn/conformance/vitest';
 import { createBackend } from '../src/index.js';
 import { probeBackend } from './gpu-probe.js';
 

@@ -30,5 +30,4 @@ export {
   type ParamScale,
   materialize,
 } from './recipe.js';
-export { type ConformanceOptions, runConformance } from './run-conformance.js';
 export { ENV_VARS, type FcSettings, readSettings, scaledRuns } from './settings.js';

@@ -1,5 +1,6 @@
 import { createReferenceBackend } from '@deeprnn/core';
-import { type OnnxCodec, runConformance } from '../src/index.js';
+import type { OnnxCodec } from '../src/index.js';
+import { runConformance } from '../src/run-conformance.js';
 
 // @deeprnn/onnx is not a dependency of this package (it would make a build cycle with the backends):
 // when it is built, the round trip runs too; otherwise that one property shows as skipped.

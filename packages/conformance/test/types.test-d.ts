@@ -1,8 +1,9 @@
 import type { Backend } from '@deeprnn/core';
 import { expectTypeOf, test } from 'vitest';
 import {
-  type OnnxCodec, type PropertyName, type PropertyResult, checkBackend, readSettings, runConformance,
+  type OnnxCodec, type PropertyName, type PropertyResult, checkBackend, readSettings,
 } from '../src/index.js';
+import { runConformance } from '../src/run-conformance.js';
 
 test('public signatures', () => {
   expectTypeOf(runConformance).parameter(1).toEqualTypeOf<Backend | (() => Backend | Promise<Backend>)>();
