@@ -122,7 +122,7 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
   it('shows a bad URL as one line, not a blank page', async () => {
     const { page } = await open('?check=nosuch');
     await page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
-    expect(await page.textContent('#status')).toBe("unknown backend 'nosuch' (known: tfjs, onnxruntime, reference)");
+    expect(await page.textContent('#status')).toBe("unknown backend 'nosuch' (known: webgpu, tfjs, onnxruntime, reference)");
     await page.close();
   });
 });
