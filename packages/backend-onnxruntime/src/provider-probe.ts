@@ -1,7 +1,6 @@
-import { defineSpec, initParams } from '@deeprnn/core';
+import { defineSpec, hasVulkanLoader, initParams } from '@deeprnn/core';
 import { exportOnnx } from '@deeprnn/onnx';
 import { InferenceSession } from '#ort';
-import { hasVulkanLoader } from './vulkan-loader.js';
 import { type ExecutionProvider, type SessionTuning, sessionOptions } from './session-options.js';
 
 /** Creates an ORT session; injectable so tests can make a provider fail. */

@@ -1,4 +1,4 @@
-import { BackendInitError } from '@deeprnn/core';
+import { BackendInitError, hasVulkanLoader } from '@deeprnn/core';
 
 /** Where the GPU came from and what it is, in words (`webgpu (llvmpipe)`). */
 export interface AcquiredDevice {
@@ -45,6 +45,10 @@ function nodeGpu(dawnOptions: readonly string[]): Promise<GPU> {
 }
 
 async function startDawn(dawnOptions: readonly string[]): Promise<GPU> {
+  // Without the loader Dawn finds no adapter anyway and only writes "Couldn't load Vulkan" to the user's stderr.
+  if (!hasVulkanLoader()) {
+    throw new BackendInitError('webgpu backend: no WebGPU adapter: the Vulkan loader (libvulkan.so.1) is not installed (on Linux without a GPU: bash tools/ci/setup-lavapipe.sh, then source its env.sh)');
+  }
   let mod: { create?: unknown; default?: { create?: unknown } };
   try {
     // A variable specifier keeps bundlers from pulling Dawn (a native addon) into browser builds.

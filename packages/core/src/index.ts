@@ -69,6 +69,7 @@ export {
 } from './params.js';
 export { SeededRandom } from './rng.js';
 export { DEFAULT_MAX_BYTES, bytesPerElement, checkBytes, forwardWorkingBytes } from './size-limit.js';
+export { hasVulkanLoader } from './vulkan-loader.js';
 export {
   type DType,
   type Tensor,
