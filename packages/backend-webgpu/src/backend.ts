@@ -11,6 +11,7 @@ import { packLayer } from './packed-weights.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { BufferUsage } from './gpu-flags.js';
 import { TrainableWebgpuModel } from './train/trainable-model.js';
+import { trainingUnsupportedReason } from './train/trainable.js';
 import { type WebgpuTrainer, createWebgpuTrainer } from './train/trainer.js';
 
 /** Options of {@link createBackend}. */
@@ -52,6 +53,10 @@ class WebgpuBackendImpl implements WebgpuBackend {
 
   unsupported(spec: RnnSpec): string | null {
     return unsupportedReason(spec);
+  }
+
+  unsupportedTraining(spec: RnnSpec): string | null {
+    return unsupportedReason(spec) ?? trainingUnsupportedReason(spec);
   }
 
   createModel(specIn: RnnSpec, params: RnnParams): Promise<WebgpuModel> {

@@ -2,14 +2,13 @@ import { type Capabilities, RNN_MODES, type RnnSpec } from '@deeprnn/core';
 import { workgroupMemoryProblem } from './kernel-plan.js';
 
 /**
- * Every mode and option forward, float32; training (trainer and `gradients`) for rnn_tanh and
- * rnn_relu (src/train). The tolerance is wider than the CPU backends': products sum in a different
+ * Every mode and option forward, float32; training (trainer and `gradients`) for every mode, with
+ * the options TRAINING.md lists (src/train/trainable.ts names what is refused). The tolerance is wider than the CPU backends': products sum in a different
  * order and the GPU's exp may be a few ulp off.
  */
 export const WEBGPU_CAPABILITIES: Capabilities = Object.freeze({
   modes: RNN_MODES,
   training: true,
-  trainingModes: Object.freeze(['rnn_tanh', 'rnn_relu'] as const),
   dtypes: Object.freeze(['float32'] as const),
   tolerance: Object.freeze({ rtol: 1e-3, atol: 1e-4 }),
 });

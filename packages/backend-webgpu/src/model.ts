@@ -11,6 +11,7 @@ import type { PipelineCache } from './pipeline-cache.js';
 import { recurrentWgsl } from './recurrent-kernel.js';
 import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
 import type { RunStats } from './run-stats.js';
+import { withDeviceErrors } from './device-errors.js';
 
 /** What a model shares with its backend. */
 export interface ModelContext {
@@ -57,7 +58,11 @@ export class WebgpuRnnModel implements WebgpuModel {
     }
   }
 
-  private async run(input: Tensor, initial: RnnState | undefined, options: ForwardOptions, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
+  private run(input: Tensor, initial: RnnState | undefined, options: ForwardOptions, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
+    return withDeviceErrors(this.ctx.device, 'webgpu forward', () => this.runChecked(input, initial, options, T, B, isUnbatched));
+  }
+
+  private async runChecked(input: Tensor, initial: RnnState | undefined, options: ForwardOptions, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
     const weights = this.live();
     const { device } = this.ctx;
     const spec = this.spec;

@@ -26,9 +26,18 @@ describe('without an adapter', () => {
     expect(unsupportedReason(defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 2048 }))).toBeNull();
     expect(unsupportedReason(defineSpec({ mode: 'lstm', inputSize: 1, hiddenSize: 1024, projSize: 1023, peepholes: true, bidirectional: true }))).toBeNull();
     expect(unsupportedReason(defineSpec({ mode: 'gru', inputSize: 1, hiddenSize: 1366, linearBeforeReset: false }))).toMatch(/workgroup memory/);
-    // Forward runs every mode; the trainer (createTrainer, gradients) covers the rnn modes only so far.
+    // Forward runs every mode; the trainer (createTrainer, gradients) every mode too, with the
+    // options trainable.ts names.
     expect(WEBGPU_CAPABILITIES.training).toBe(true);
-    expect(WEBGPU_CAPABILITIES.trainingModes).toEqual(['rnn_tanh', 'rnn_relu']);
+    expect(WEBGPU_CAPABILITIES.trainingModes).toBeUndefined();
+    const { trainingUnsupportedReason } = await import('../src/train/trainable.js');
+    for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'] as const) expect(trainingUnsupportedReason(defineSpec({ mode, inputSize: 3, hiddenSize: 256, numLayers: 3 }))).toBeNull();
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, projSize: 4 }))).toMatch(/projSize 4/);
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, peepholes: true }))).toMatch(/peepholes/);
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, linearBeforeReset: false }))).toMatch(/linearBeforeReset false/);
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, clip: 2 }))).toMatch(/clip 2/);
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 683 }))).toMatch(/16392 bytes of workgroup memory/);
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 682 }))).toBeNull();
   });
 });
 

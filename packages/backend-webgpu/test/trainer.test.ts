@@ -33,6 +33,7 @@ interface Run {
   readonly losses: number[];
   readonly norms: number[];
   readonly finalH: Tensor;
+  readonly finalC: Tensor | undefined;
 }
 
 /** Three steps carrying the state (targets with a head, an output gradient without), then the parameters. */
@@ -47,7 +48,8 @@ async function run(trainer: RnnTrainer, spec: RnnSpec, withHead: boolean, length
     norms.push(r.gradNorm);
     initial = r.state;
   }
-  return { params: await trainer.readParams(), losses, norms, finalH: (await initial!.read()).h };
+  const final = await initial!.read();
+  return { params: await trainer.readParams(), losses, norms, finalH: final.h, finalC: final.c };
 }
 
 const TOL = { atol: 1e-4, rtol: 1e-3 };
@@ -64,6 +66,12 @@ describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})
     ['rnn_relu, bidirectional, batch-first, no head, adam', { mode: 'rnn_relu', inputSize: 4, hiddenSize: 5, bidirectional: true, batchFirst: true }, { name: 'adam', lr: 0.01, eps: 0.01 }, false],
     ['rnn_tanh, 3 tied layers, dropout, lengths, head, adam', { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 7, numLayers: 3, tiedLayers: true, dropout: 0.3, bidirectional: true }, { name: 'adam', lr: 0.02 }, true, [5, 2, 4]],
     ['rnn_tanh, no bias, sigmoid, sgd', { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 40, bias: false, activations: [{ name: 'Sigmoid' }] }, { name: 'sgd', lr: 0.5 }, true],
+    ['gru, 2 layers, head, sgd', { mode: 'gru', inputSize: 5, hiddenSize: 6, numLayers: 2 }, { name: 'sgd', lr: 1 }, true],
+    ['gru, bidirectional, batch-first, lengths, no head, adam', { mode: 'gru', inputSize: 3, hiddenSize: 8, bidirectional: true, batchFirst: true }, { name: 'adam', lr: 0.01, eps: 0.01 }, false, [4, 5, 1]],
+    ['gru, 3 tied layers, no bias, dropout, head, adam', { mode: 'gru', inputSize: 4, hiddenSize: 5, numLayers: 3, tiedLayers: true, bias: false, dropout: 0.25 }, { name: 'adam', lr: 0.02 }, true],
+    ['lstm, 2 layers, dropout, head, sgd', { mode: 'lstm', inputSize: 5, hiddenSize: 8, numLayers: 2, dropout: 0.2 }, { name: 'sgd', lr: 1 }, true],
+    ['lstm, bidirectional, lengths, no head, adam', { mode: 'lstm', inputSize: 3, hiddenSize: 7, bidirectional: true }, { name: 'adam', lr: 0.01, eps: 0.01 }, false, [5, 3, 2]],
+    ['lstm, input_forget, softsign cell, no bias, head, sgd', { mode: 'lstm', inputSize: 2, hiddenSize: 12, bias: false, inputForget: true, activations: [{ name: 'Sigmoid' }, { name: 'Softsign' }, { name: 'Tanh' }] }, { name: 'sgd', lr: 0.5 }, true],
   ])('%s: three steps agree with the float64 reference trainer', async (_name, config, optimizer, withHead, lengths) => {
     const spec = defineSpec(config);
     const init = { params: { rnn: initParams(spec, { seed: 4 }), head: withHead ? headOf(spec, V) : null }, optimizer, clipNorm: 0.5 };
@@ -81,6 +89,8 @@ describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})
       expect(compareTensors(g.params.head!.bias, w.params.head!.bias, TOL).detail).toBe('');
     }
     expect(compareTensors(g.finalH, w.finalH, TOL).detail).toBe('');
+    expect(g.finalC === undefined).toBe(spec.mode !== 'lstm');
+    if (w.finalC) expect(compareTensors(g.finalC!, w.finalC, TOL).detail).toBe('');
     expect(got.lastStepStats?.submits).toBe(1);
     expect(got.lastStepStats?.bytesRead).toBe(8);
   });
@@ -105,10 +115,12 @@ describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})
   });
 
   it('refuses what its kernels cannot train, naming it', async () => {
-    const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3 });
+    const spec = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, projSize: 2 });
     const init = { params: { rnn: initParams(spec), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, clipNorm: null };
     await expect(gpu.createTrainer(spec, init)).rejects.toThrow(UnsupportedError);
-    await expect(gpu.createTrainer(spec, init)).rejects.toThrow(/training gru is not implemented/);
+    await expect(gpu.createTrainer(spec, init)).rejects.toThrow(/training lstm with projSize 2 is not implemented/);
+    expect(gpu.unsupportedTraining(spec)).toMatch(/projSize 2/);
+    expect(gpu.unsupportedTraining(defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3 }))).toBeNull();
   });
 
   it('refuses a carried state after the trainer moved on', async () => {

@@ -17,6 +17,8 @@ export interface PropertyContext {
   readonly dtype: DType;
   /** True when the backend declares the spec's mode and `unsupported(spec)` is null. */
   readonly supports: (spec: RnnSpec) => boolean;
+  /** True when the backend also trains the spec (trainingModes and `unsupportedTraining`). */
+  readonly trainSupports: (spec: RnnSpec) => boolean;
   readonly oracleHasGradients: boolean;
   readonly onnx?: OnnxCodec;
   /** Makes a fresh backend of the same kind, for checks that dispose a whole backend. */
@@ -50,6 +52,8 @@ export async function buildContext(backend: Backend, options: ContextOptions = {
     tolerance: caps.tolerance,
     dtype,
     supports: (spec) => caps.modes.includes(spec.mode) && backend.unsupported(spec) === null,
+    trainSupports: (spec) =>
+      (caps.trainingModes ?? caps.modes).includes(spec.mode) && backend.unsupported(spec) === null && (backend.unsupportedTraining?.(spec) ?? null) === null,
     oracleHasGradients: await probeGradients(oracle),
     ...(options.onnx ? { onnx: options.onnx } : {}),
     ...(options.backendFactory ? { backendFactory: options.backendFactory } : {}),

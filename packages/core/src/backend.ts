@@ -99,6 +99,11 @@ export interface Backend extends AsyncDisposable {
   /** Why this backend cannot run `spec`, or null when it can. */
   unsupported(spec: RnnSpec): string | null;
   /**
+   * Why this backend cannot train `spec` (`createTrainer`, `model.gradients`), or null when it can.
+   * Absent: every spec it runs in a mode of `capabilities.trainingModes` trains.
+   */
+  unsupportedTraining?(spec: RnnSpec): string | null;
+  /**
    * Uploads weights / builds the session once.
    *
    * @throws {@link ParameterError} when `params` do not match `spec`.

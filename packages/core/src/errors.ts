@@ -36,6 +36,14 @@ export class BackendInitError extends RnnError {
   readonly code = 'E_BACKEND_INIT' as const;
 }
 
+/**
+ * The device refused or lost the work of a call (a WebGPU validation or out-of-memory error, a lost
+ * device): the call's results do not exist; the device's own message is in the text.
+ */
+export class DeviceError extends RnnError {
+  readonly code = 'E_DEVICE' as const;
+}
+
 /** A model or backend was used after `dispose()`. */
 export class BackendDisposedError extends RnnError {
   readonly code = 'E_DISPOSED' as const;

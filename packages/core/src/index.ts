@@ -40,6 +40,7 @@ export {
 } from './config.js';
 export {
   BackendDisposedError,
+  DeviceError,
   BackendInitError,
   ConfigError,
   FormatError,

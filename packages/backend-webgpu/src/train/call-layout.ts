@@ -1,4 +1,4 @@
-import { type CallShape, type RnnSpec, type Tensor, dropoutMasks, swapLeadingAxes } from '@deeprnn/core';
+import { type CallShape, type RnnSpec, type RnnState, type Tensor, cellStateShape, dropoutMasks, hiddenStateShape, swapLeadingAxes, tensor } from '@deeprnn/core';
 
 /** A call's input (or output gradient) as time-major float32 words. */
 export function timeMajor(spec: RnnSpec, t: Tensor, call: CallShape): Float32Array {
@@ -24,4 +24,18 @@ export function dropoutMultipliers(spec: RnnSpec, seed: number, words: number): 
   return dropoutMasks(spec, { training: true, dropoutSeed: seed }, words)
     .slice(0, spec.numLayers - 1)
     .map((keep) => Float32Array.from(keep!, (k) => k * scale));
+}
+
+/** A state as the kernels' words: h ([L*D][B][H] = hWords), then c for LSTM; absent parts are zeros. */
+export function stateWords(spec: RnnSpec, state: Partial<RnnState> | undefined, hWords: number): Float32Array {
+  const out = new Float32Array(spec.mode === 'lstm' ? 2 * hWords : hWords);
+  if (state?.h) out.set(state.h.data);
+  if (spec.mode === 'lstm' && state?.c) out.set(state.c.data, hWords);
+  return out;
+}
+
+/** The kernels' state words as an RnnState of a call's shapes (c only for LSTM). */
+export function stateOf(spec: RnnSpec, words: Float32Array, hWords: number, call: CallShape): RnnState {
+  const h = tensor(words.slice(0, hWords), hiddenStateShape(spec, call));
+  return spec.mode === 'lstm' ? { h, c: tensor(words.slice(hWords, 2 * hWords), cellStateShape(spec, call)) } : { h };
 }

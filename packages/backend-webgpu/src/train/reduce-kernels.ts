@@ -173,24 +173,24 @@ export function strideWorkgroups(len: number): number {
 }
 
 /**
- * out[d][j][k] = w[off + d*H*H + k*H + j]: W_hh in PyTorch's row order for the backward recurrence,
- * whose threads own columns k and so read adjacent words (the flat buffer keeps W_hh^T for the
- * forward, whose threads own rows j).
+ * out[d][n][k] = w[off + d*H*C + k*C + n]: W_hh ([C = G*H][H] per direction) in PyTorch's row
+ * order for the backward recurrence, whose threads own columns k and so read adjacent words (the
+ * flat buffer keeps W_hh^T, [H][C], for the forward, whose threads own units).
  */
 export const TRANSPOSE_WGSL: string = /* wgsl */ `
-struct P { H: u32, D: u32, off: u32, p0: u32 }
+struct P { H: u32, D: u32, off: u32, C: u32 }
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let HH = p.H * p.H;
-  for (var i = wid.x * 256u + li; i < p.D * HH; i += nw.x * 256u) {
-    let d = i / HH;
-    let j = (i % HH) / p.H;
+  let HC = p.H * p.C;
+  for (var i = wid.x * 256u + li; i < p.D * HC; i += nw.x * 256u) {
+    let d = i / HC;
+    let n = (i % HC) / p.H;
     let k = i % p.H;
-    out[i] = w[p.off + d * HH + k * p.H + j];
+    out[i] = w[p.off + d * HC + k * p.C + n];
   }
 }
 `;

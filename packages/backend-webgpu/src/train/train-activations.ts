@@ -57,17 +57,20 @@ function expr(a: Activation, x: string): string {
   }
 }
 
+/** The scalar helpers every training activation uses (declare once per kernel). */
+export const TRAIN_MATH: string = MATH;
+
 /**
- * WGSL `act(x, dir)` and `dact(y, dir)`: each direction's activation and its slope written in the
- * output (reverseActivations apply to direction 1).
+ * WGSL `<name>(x, dir)` and `d<name>(y, dir)`: one activation of each direction (reverse
+ * activations apply to direction 1) and its slope written in the output. Needs {@link TRAIN_MATH}.
  */
-export function activationPairWgsl(forward: Activation, reverse: Activation): string {
-  return `${MATH}
-fn act(x: f32, dir: u32) -> f32 {
+export function activationPairWgsl(name: string, forward: Activation, reverse: Activation): string {
+  return `
+fn ${name}(x: f32, dir: u32) -> f32 {
   if (dir == 0u) { return ${expr(forward, 'x')}; }
   return ${expr(reverse, 'x')};
 }
-fn dact(y: f32, dir: u32) -> f32 {
+fn d${name}(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return ${derivativeFromOutput(forward, 'y')!}; }
   return ${derivativeFromOutput(reverse, 'y')!};
 }`;

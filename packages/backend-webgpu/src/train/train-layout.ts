@@ -1,15 +1,15 @@
 import {
-  type RnnParams, type RnnSpec, type Tensor, type TrainerParams, HEAD_PARAM_NAMES, directionCount, layerInputSize, paramKey,
+  type RnnParams, type RnnSpec, type Tensor, type TrainerParams, HEAD_PARAM_NAMES, directionCount, gateCount, layerInputSize, paramKey,
   storedLayerCount, tensor,
 } from '@deeprnn/core';
 
 /** Where one stored layer's parameters sit in the trainer's flat buffer (f32 words). */
 export interface LayerSlots {
-  /** W_ih^T of both directions side by side, [K][D*H]. */
+  /** W_ih^T of both directions side by side, [K][D*G*H] (column d*G*H + g*H + j). */
   readonly wih: number;
-  /** b_ih of both directions, [D*H] (absent without bias: same offset, zero words). */
+  /** b_ih of both directions, [D*G*H] (absent without bias: same offset, zero words). */
   readonly bih: number;
-  /** W_hh^T per direction, [D][H][H] (row k, column j). */
+  /** W_hh^T per direction, [D][H][G*H] (row k, column g*H + j). */
   readonly whh: number;
   readonly bhh: number;
   /** Input features of the layer. */
@@ -44,12 +44,13 @@ function align4(n: number): number {
   return Math.ceil(n / 4) * 4;
 }
 
-/** Lays out the parameters of a plain RNN stack (one gate) and optional head of `classes` classes. */
+/** Lays out the parameters of a stack (G gates per unit) and an optional head of `classes` classes. */
 export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout {
   const D = directionCount(spec);
   const H = spec.hiddenSize;
-  const N = D * H;
-  const F = N;
+  const GH = gateCount(spec.mode) * H;
+  const N = D * GH;
+  const F = D * H;
   const placements: Placement[] = [];
   let at = 0;
   let head: TrainLayout['head'] = null;
@@ -65,16 +66,16 @@ export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout 
     const biasWords = spec.bias ? N : 0;
     // W_hh^T starts on a 4-word boundary: the forward reads it as vec4 (pad words stay zero).
     const whh = align4(at + K * N + biasWords);
-    const s: LayerSlots = { wih: at, bih: at + K * N, whh, bhh: whh + D * H * H, K };
+    const s: LayerSlots = { wih: at, bih: at + K * N, whh, bhh: whh + D * H * GH, K };
     at = s.bhh + biasWords;
     layers.push(s);
     for (let d = 0; d < D; d++) {
       const r = d === 1;
-      placements.push({ name: paramKey('weight', 'ih', l, r), shape: [H, K], base: s.wih + d * H, rows: H, cols: K, rs: 1, cs: N });
-      placements.push({ name: paramKey('weight', 'hh', l, r), shape: [H, H], base: s.whh + d * H * H, rows: H, cols: H, rs: 1, cs: H });
+      placements.push({ name: paramKey('weight', 'ih', l, r), shape: [GH, K], base: s.wih + d * GH, rows: GH, cols: K, rs: 1, cs: N });
+      placements.push({ name: paramKey('weight', 'hh', l, r), shape: [GH, H], base: s.whh + d * H * GH, rows: GH, cols: H, rs: 1, cs: GH });
       if (spec.bias) {
-        placements.push({ name: paramKey('bias', 'ih', l, r), shape: [H], base: s.bih + d * H, rows: H, cols: 1, rs: 1, cs: 1 });
-        placements.push({ name: paramKey('bias', 'hh', l, r), shape: [H], base: s.bhh + d * H, rows: H, cols: 1, rs: 1, cs: 1 });
+        placements.push({ name: paramKey('bias', 'ih', l, r), shape: [GH], base: s.bih + d * GH, rows: GH, cols: 1, rs: 1, cs: 1 });
+        placements.push({ name: paramKey('bias', 'hh', l, r), shape: [GH], base: s.bhh + d * GH, rows: GH, cols: 1, rs: 1, cs: 1 });
       }
     }
   }

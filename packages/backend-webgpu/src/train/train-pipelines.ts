@@ -2,7 +2,7 @@ import type { RnnSpec } from '@deeprnn/core';
 import type { PipelineCache } from '../pipeline-cache.js';
 import { MATMUL_WGSL } from './matmul-kernel.js';
 import { COLSUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, PARTIAL_SUM_WGSL, SOFTMAX_XENT_WGSL, TRANSPOSE_WGSL } from './reduce-kernels.js';
-import { rnnBackwardWgsl, rnnForwardWgsl, trainRowPlan } from './rnn-train-kernels.js';
+import { trainBackwardWgsl, trainForwardWgsl, trainRowPlan } from './recurrence-kernels.js';
 
 /** Every compiled kernel a training step of one spec and batch size uses. */
 export interface TrainPipelines {
@@ -24,10 +24,10 @@ export interface TrainPipelines {
 
 /** Compiles (or finds in the cache) the kernels of a training step. */
 export async function trainPipelines(cache: PipelineCache, spec: RnnSpec, B: number): Promise<TrainPipelines> {
-  const plan = trainRowPlan(spec.hiddenSize, B);
+  const plan = trainRowPlan(spec, B);
   const [matmul, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
     [MATMUL_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
-      rnnForwardWgsl(spec, plan), rnnBackwardWgsl(spec, plan)].map((code) => cache.get(code)),
+      trainForwardWgsl(spec, plan), trainBackwardWgsl(spec, plan)].map((code) => cache.get(code)),
   );
   return { matmul: matmul!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!, transpose: transpose!, forward: forward!, backward: backward!, R: plan.R, U: plan.U };
 }

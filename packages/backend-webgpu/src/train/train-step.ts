@@ -1,8 +1,9 @@
-import { type RnnSpec, UnsupportedError, directionCount, storedLayer } from '@deeprnn/core';
+import { type RnnSpec, UnsupportedError, directionCount, gateCount, storedLayer } from '@deeprnn/core';
 import { BufferUsage } from '../gpu-flags.js';
 import { type MatmulArgs, matmulUniform, matmulWorkgroups } from './matmul-kernel.js';
 import { SUM_WORKGROUPS, SumTerm, strideWorkgroups } from './reduce-kernels.js';
-import { recurrenceUniform } from './rnn-train-kernels.js';
+import { recurrenceUniform } from './recurrence-kernels.js';
+import { trainCell } from './train-cells.js';
 import type { TrainPipelines } from './train-pipelines.js';
 import type { TrainLayout } from './train-layout.js';
 
@@ -49,13 +50,16 @@ export interface StepProgram extends StepOptions {
   /** Keep masks (keep / (1 - p)) between layers, [L-1][T*B*N]. */
   readonly masks: readonly GPUBuffer[];
   readonly lengths: GPUBuffer;
-  /** Initial states, then (from byte stateWords * 4) the final state's gradient that seeds the backward. */
+  /** Initial states (h, then c for LSTM), then (from word stateWords) the final state's gradient that seeds the backward. */
   readonly state0: GPUBuffer;
   readonly stateN: GPUBuffer;
   /** The initial state's gradient. */
   readonly dState0: GPUBuffer;
   readonly dInput: GPUBuffer | null;
+  /** Words of the state: h (L*D*B*H), then c as many again for LSTM. */
   readonly stateWords: number;
+  /** Words of one state tensor (h, or c), L*D*B*H. */
+  readonly hWords: number;
   readonly dispatches: readonly Dispatch[];
   readonly owned: readonly GPUBuffer[];
 }
@@ -84,6 +88,8 @@ export function buildStep(
   const D = directionCount(spec);
   const H = spec.hiddenSize;
   const N = D * H;
+  const NG = gateCount(spec.mode) * N;
+  const cell = trainCell(spec);
   const rows = T * B;
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const owned: GPUBuffer[] = [];
@@ -95,16 +101,20 @@ export function buildStep(
   };
   const DST = BufferUsage.COPY_DST;
   const SRC = BufferUsage.COPY_SRC;
-  const stateWords = L * D * B * H;
+  const hWords = L * D * B * H;
+  const stateWords = spec.mode === 'lstm' ? 2 * hWords : hWords;
   const input = buf(rows * spec.inputSize, DST);
-  const projected = buf(rows * N);
-  const ys = Array.from({ length: L }, () => buf(rows * N));
+  const projected = buf(rows * NG);
+  // Each layer's outputs, then the record slots its backward reads (GRU and LSTM gates).
+  const ys = Array.from({ length: L }, () => buf(rows * (N + cell.slots * N)));
   const xs = Array.from({ length: L }, (_, l) => (l === 0 ? input : o.dropout ? buf(rows * N) : ys[l - 1]!));
   const masks = o.dropout ? Array.from({ length: L - 1 }, () => buf(rows * N, DST)) : [];
   const dys = Array.from({ length: L }, (_, l) => buf(rows * N, l === L - 1 ? DST : 0));
-  const gates = buf(rows * N);
+  // Input-side gate gradients, then (GRU) the hidden side's.
+  const ghOffset = cell.splitsHiddenGrad ? rows * NG : 0;
+  const gates = buf(rows * NG + ghOffset);
   const hPrev = buf(rows * N);
-  const whhRows = buf(D * H * H);
+  const whhRows = buf(D * NG * H);
   const head = layout.head;
   const targets = head ? buf(rows, DST) : null;
   const logits = head ? buf(rows * head.V) : null;
@@ -114,7 +124,7 @@ export function buildStep(
   const stateN = buf(stateWords, SRC);
   const dState0 = buf(stateWords, SRC);
   const dInput = o.inputGrad ? buf(rows * spec.inputSize, SRC) : null;
-  const uniforms = new UniformSlots(device, 14 * L + 16);
+  const uniforms = new UniformSlots(device, 20 * L + 16);
   owned.push(uniforms.buffer);
 
   const dispatches: Dispatch[] = [];
@@ -134,8 +144,8 @@ export function buildStep(
   for (let l = 0; l < L; l++) {
     const s = layout.layers[storedLayer(spec, l)]!;
     if (l > 0 && o.dropout) add(pipes.mask, Uint32Array.of(rows * N, 0, 0, 0), [ys[l - 1]!, masks[l - 1]!, xs[l]!], strideWorkgroups(rows * N));
-    matmul({ M: rows, N, K: s.K, a: [0, s.K, 1], b: [s.wih, N, 1], c: [0, N, 1], bias: spec.bias ? s.bih : null, accumulate: false }, xs[l]!, P, projected);
-    add(pipes.forward, recurrenceUniform(T, B, l * D, s.whh, s.bhh), [projected, P, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [P] : [])], Math.ceil(B / pipes.R), D);
+    matmul({ M: rows, N: NG, K: s.K, a: [0, s.K, 1], b: [s.wih, NG, 1], c: [0, NG, 1], bias: spec.bias ? s.bih : null, accumulate: false }, xs[l]!, P, projected);
+    add(pipes.forward, recurrenceUniform(T, B, l * D, s.whh, s.bhh, 0, hWords), [projected, P, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [P] : [])], Math.ceil(B / pipes.R), D);
   }
   const top = ys[L - 1]!;
   if (head && targets && logits && rowLoss) {
@@ -155,14 +165,21 @@ export function buildStep(
     const s = layout.layers[stored]!;
     const accumulate = written.has(stored);
     written.add(stored);
-    add(pipes.transpose, Uint32Array.of(H, D, s.whh, 0), [P, whhRows], strideWorkgroups(D * H * H));
-    add(pipes.backward, recurrenceUniform(T, B, l * D, 0, 0, stateWords), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.R), D);
+    const GH = NG / D;
+    add(pipes.transpose, Uint32Array.of(H, D, s.whh, GH), [P, whhRows], strideWorkgroups(D * NG * H));
+    add(pipes.backward, recurrenceUniform(T, B, l * D, 0, 0, stateWords, hWords), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.R), D);
     for (let d = 0; d < D; d++) {
-      matmul({ M: H, N: H, K: rows, a: [d * H, 1, N], b: [d * H, N, 1], c: [s.whh + d * H * H, H, 1], bias: null, accumulate }, hPrev, gates, G);
+      matmul({ M: H, N: GH, K: rows, a: [d * H, 1, N], b: [ghOffset + d * GH, NG, 1], c: [s.whh + d * H * GH, GH, 1], bias: null, accumulate }, hPrev, gates, G);
     }
-    if (spec.bias) add(pipes.colsum, Uint32Array.of(rows, N, 0, s.bih, s.bhh, accumulate ? 1 : 0, 0, 0), [gates, G], Math.ceil(N / 64));
-    matmul({ M: s.K, N, K: rows, a: [0, 1, s.K], b: [0, N, 1], c: [s.wih, N, 1], bias: null, accumulate }, xs[l]!, gates, G);
-    const dx = { M: rows, N: s.K, K: N, a: [0, N, 1], b: [s.wih, 1, N], c: [0, s.K, 1], bias: null, accumulate: false } as const;
+    if (spec.bias) {
+      // b_ih and b_hh share the input side's gradient except where the hidden side differs (GRU's n).
+      const acc = accumulate ? 1 : 0;
+      const hidden = cell.splitsHiddenGrad ? s.bih : s.bhh;
+      add(pipes.colsum, Uint32Array.of(rows, NG, 0, s.bih, hidden, acc, 0, 0), [gates, G], Math.ceil(NG / 64));
+      if (cell.splitsHiddenGrad) add(pipes.colsum, Uint32Array.of(rows, NG, ghOffset, s.bhh, s.bhh, acc, 0, 0), [gates, G], Math.ceil(NG / 64));
+    }
+    matmul({ M: s.K, N: NG, K: rows, a: [0, 1, s.K], b: [0, NG, 1], c: [s.wih, NG, 1], bias: null, accumulate }, xs[l]!, gates, G);
+    const dx = { M: rows, N: s.K, K: NG, a: [0, NG, 1], b: [s.wih, 1, NG], c: [0, s.K, 1], bias: null, accumulate: false } as const;
     if (l > 0 && o.dropout) {
       matmul(dx, gates, P, hPrev);
       add(pipes.mask, Uint32Array.of(rows * N, 0, 0, 0), [hPrev, masks[l - 1]!, dys[l - 1]!], strideWorkgroups(rows * N));
@@ -178,7 +195,7 @@ export function buildStep(
     const entries: GPUBindGroupEntry[] = [flat.optimizer, G, flat.result, P, flat.m, flat.v].map((buffer, i) => ({ binding: i, resource: { buffer } }));
     dispatches.push({ pipeline: pipes.optimizer, group: device.createBindGroup({ layout: pipes.optimizer.getBindGroupLayout(0), entries }), x: strideWorkgroups(layout.total), y: 1 });
   }
-  return { ...o, input, targets, topGrad: dys[L - 1]!, masks, lengths, state0, stateN, dState0, dInput, stateWords, dispatches, owned };
+  return { ...o, input, targets, topGrad: dys[L - 1]!, masks, lengths, state0, stateN, dState0, dInput, stateWords, hWords, dispatches, owned };
 }
 
 /** Records a program's dispatches into one compute pass. */

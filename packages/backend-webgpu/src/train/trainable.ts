@@ -1,20 +1,26 @@
 import type { RnnSpec } from '@deeprnn/core';
 import { derivativeFromOutput } from './activation-derivative.js';
+import { backwardWordsPerRow } from './recurrence-kernels.js';
 
 /**
- * Why the training kernels cannot train `spec`, or null. They train plain RNN stacks (rnn_tanh,
- * rnn_relu, any activation whose slope follows from its output) of any depth, bidirectional or
- * not, with or without bias, dropout, lengths and tied layers; not gate clipping, GRU or LSTM.
+ * Why the training kernels cannot train `spec`, or null. They train every mode (rnn_tanh, rnn_relu,
+ * GRU with the reset gate after the hidden product as PyTorch has it, LSTM with or without
+ * input_forget) with any activation whose slope follows from its output, of any depth,
+ * bidirectional or not, with or without bias, dropout, lengths and tied layers. Not yet: gate
+ * clipping, LSTM peepholes and projections, GRU with the reset gate before the hidden product.
  */
 export function trainingUnsupportedReason(spec: RnnSpec): string | null {
-  if (spec.mode !== 'rnn_tanh' && spec.mode !== 'rnn_relu') {
-    return `training ${spec.mode} is not implemented yet (the WebGPU training kernels cover rnn_tanh and rnn_relu; ${spec.mode} runs forward only)`;
+  if (spec.mode === 'gru' && !spec.linearBeforeReset) {
+    return 'training gru with linearBeforeReset false (ONNX\'s default reset-before form) is not implemented (PyTorch\'s linearBeforeReset true trains)';
   }
+  if (spec.projSize > 0) return `training lstm with projSize ${spec.projSize} is not implemented (LSTM without projections trains)`;
+  if (spec.peepholes) return 'training lstm with peepholes is not implemented (LSTM without peepholes trains)';
   const acts = [...spec.activations, ...spec.reverseActivations];
   const bad = acts.find((a) => derivativeFromOutput(a, 'y') === null);
   if (bad) return `training with ${bad.name} alpha ${bad.alpha} is not implemented (its slope does not follow from its output)`;
   if (spec.clip !== null) return `training with gate clipping (clip ${spec.clip}) is not implemented (its gradient is not in the WebGPU training kernels)`;
-  // Backward workgroup memory: 3 R H words with R >= 1.
-  if (3 * spec.hiddenSize > 4096) return `training hiddenSize ${spec.hiddenSize} needs ${12 * spec.hiddenSize} bytes of workgroup memory, more than the 16384 every WebGPU device offers`;
+  // Backward workgroup memory: (2 + G) H words per batch row, at least one row.
+  const words = backwardWordsPerRow(spec);
+  if (words > 4096) return `training ${spec.mode} with hiddenSize ${spec.hiddenSize} needs ${4 * words} bytes of workgroup memory, more than the 16384 every WebGPU device offers`;
   return null;
 }

@@ -1,12 +1,13 @@
 import {
   BackendDisposedError, type CallShape, type CarriedState, type OptimizerState, type RnnSpec, type RnnState, type RnnTrainer, ShapeError,
   type Tensor, type TrainBatch, type TrainStepResult, type TrainerInit, type TrainerParams, UnsupportedError, checkOptimizerState,
-  checkRestoredParams, checkTrainBatch, checkTrainerInit, directionCount, hiddenStateShape, isCarriedState, tensor,
+  checkRestoredParams, checkTrainBatch, checkTrainerInit, directionCount, isCarriedState,
 } from '@deeprnn/core';
 import { BufferUsage, MAP_MODE_READ } from '../gpu-flags.js';
 import type { PipelineCache } from '../pipeline-cache.js';
 import type { RunStats } from '../run-stats.js';
-import { dropoutMultipliers, timeMajor, timeMajorTargets } from './call-layout.js';
+import { dropoutMultipliers, stateOf, stateWords, timeMajor, timeMajorTargets } from './call-layout.js';
+import { withDeviceErrors } from '../device-errors.js';
 import { readWords, storageWith } from './device-io.js';
 import { trainPipelines } from './train-pipelines.js';
 import { type FlatBuffers, type StepProgram, buildStep, encodeDispatches } from './train-step.js';
@@ -86,7 +87,7 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
           throw new ShapeError(`${WHO}: the carried state has batch ${from.B}, this batch has ${call.B}`);
         }
       }
-      const run = this.#queue.then(() => this.#run(batch, call));
+      const run = this.#queue.then(() => withDeviceErrors(this.ctx.device, WHO, () => this.#run(batch, call)));
       this.#queue = run.catch(() => undefined);
       return run;
     } catch (e) {
@@ -124,10 +125,7 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
     if (p.targets) write(p.targets, timeMajorTargets(spec, batch.targets!, call));
     else write(p.topGrad, timeMajor(spec, batch.gradOutput!, call));
     if (!carry) {
-      const s0 = new Float32Array(p.stateWords);
-      const host = batch.initial as RnnState | undefined;
-      if (host) s0.set(host.h.data);
-      write(p.state0, s0);
+      write(p.state0, stateWords(spec, batch.initial as RnnState | undefined, p.hWords));
     }
     if (p.dropout) {
       const N = directionCount(spec) * spec.hiddenSize;
@@ -157,8 +155,8 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
       if (this.#isDisposed || this.#carried?.handle !== handle || !p) {
         throw new BackendDisposedError(`${WHO}: this carried state was superseded by a later step`);
       }
-      const [h] = await readWords(this.ctx.device, [{ buffer: p.stateN, words: p.stateWords }]);
-      return { h: tensor(h!, hiddenStateShape(this.spec, this.#carried.call)) };
+      const [words] = await readWords(this.ctx.device, [{ buffer: p.stateN, words: p.stateWords }]);
+      return stateOf(this.spec, words!, p.hWords, this.#carried.call);
     });
     this.#queue = run.catch(() => undefined);
     return run;

@@ -1,4 +1,4 @@
-import { RNN_MODES, type RnnModel, defineSpec, outputShape } from '@deeprnn/core';
+import { RNN_MODES, type RnnModel, defineSpec, outputShape, tensor } from '@deeprnn/core';
 import { callArbitrary } from '../arbitrary-case.js';
 import { anyConfigArbitrary } from '../arbitrary-spec.js';
 import { errorText, expectRejection } from '../errors-seen.js';
@@ -24,7 +24,8 @@ function checkDeclaration(ctx: PropertyContext, meter: Meter): void {
 /**
  * What a backend declares holds, over configs drawn from the whole spec: a declared mode with no
  * `unsupported` reason runs and gives the right shapes; anything else has a reason and createModel
- * raises UnsupportedError; `gradients` exists exactly when `training` is declared.
+ * raises UnsupportedError; `gradients` exists exactly when `training` is declared, and refuses by
+ * type a spec the backend runs but does not train (trainingModes, `unsupportedTraining`).
  */
 export const capabilities: ConformanceProperty = defineProperty({
   name: 'capabilities',
@@ -58,6 +59,11 @@ export const capabilities: ConformanceProperty = defineProperty({
       const result = await forwardCase(model, c);
       const want = outputShape(spec, recipe);
       meter.expect(result.output.shape.join() === want.join(), `output shape [${result.output.shape.join(', ')}], expected [${want.join(', ')}]`);
+      if (hasGradients && !ctx.trainSupports(spec)) {
+        // A spec the backend runs but does not train: the gradients primitive refuses it by type.
+        const refused = await expectRejection(() => model.gradients!(c.input, c.initial, { output: tensor(new Float32Array(result.output.data.length), want) }), 'E_UNSUPPORTED', `gradients of an untrained ${spec.mode} spec`);
+        meter.expect(refused === '', refused);
+      }
     } catch (e) {
       meter.fail(`forward of a supported spec raised ${errorText(e)}`);
     } finally {

@@ -132,7 +132,7 @@ export const trainer: ConformanceProperty = defineProperty<TrainerCase>({
   skipReason: (ctx) => (!ctx.backend.capabilities.training ? 'the backend does not declare training' : !ctx.oracleHasGradients ? 'the reference backend has no gradients' : null),
   arbitrary: (ctx) =>
     fc.record({
-      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.trainingModes ?? ctx.backend.capabilities.modes, ctx.supports, { isSmooth: true }), ctx.dtype, { isGentle: true }),
+      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.trainingModes ?? ctx.backend.capabilities.modes, ctx.trainSupports, { isSmooth: true }), ctx.dtype, { isGentle: true }),
       classes: fc.constantFrom(0, 2, 5),
       // Adam's eps is large so that a gradient near zero (whose sign is rounding) cannot flip a step.
       optimizer: fc.constantFrom<OptimizerOptions>({ name: 'sgd', lr: 0.5 }, { name: 'adam', lr: 0.01, eps: 0.01 }),

@@ -1,0 +1,96 @@
+import type { RnnSpec } from '@deeprnn/core';
+
+/**
+ * The per-unit cell code of the training recurrences, one scalar unit `j` of one batch row at a
+ * time. The forward reads the input projection `x<g>` and the hidden product `hh<g>` (W_hh h +
+ * b_hh) of each gate and the previous output `hp`, and sets `hn`; what the backward needs beyond
+ * the outputs is recorded per step in `rec` slots (post-activation gates, and for GRU the hidden
+ * product of n, for LSTM the new cell). The backward reads `dhv` (the gradient reaching h_t),
+ * `hprev`, the slots, and sets the gate gradients: `gx<g>` for the input side (W_ih, b_ih, the
+ * layer below) and `gh<g>` for the hidden side (W_hh, b_hh, h_{t-1}); they differ only in GRU's n
+ * gate, which the reset gate scales. `direct` is what reaches h_{t-1} outside W_hh (GRU's z h).
+ * LSTM's cell state and its gradient live in the state buffers (`sN`/`ds0` at `ci`), each element
+ * touched only by the thread that owns its unit.
+ */
+export interface TrainCell {
+  /** Record slots per unit (0 for plain RNN, which recomputes nothing from its output). */
+  readonly slots: number;
+  /** Whether the hidden-side gate gradients differ from the input side's (stored apart). */
+  readonly splitsHiddenGrad: boolean;
+  /** WGSL setting `hn` and writing record slot s at `rec(s)`; runs when the row exists. */
+  forward(rec: (slot: number) => string): string;
+  /** WGSL setting gx<g>, gh<g>, direct from `dhv`, `hprev`, slot reads `rec(s)` and (LSTM) `cprev`. */
+  backward(rec: (slot: number) => string): string;
+}
+
+const I = '          ';
+
+function lines(...l: string[]): string {
+  return l.map((s) => I + s).join('\n');
+}
+
+const RNN: TrainCell = {
+  slots: 0,
+  splitsHiddenGrad: false,
+  forward: () => lines('let hn = act_f(x0 + hh0, dir);'),
+  backward: () => lines('let gx0 = dhv * dact_f(y[at], dir);', 'let gh0 = gx0;', 'let direct = 0.0;'),
+};
+
+// GRU with the reset gate applied after the hidden product (PyTorch's; ONNX linear_before_reset=1).
+const GRU: TrainCell = {
+  slots: 4,
+  splitsHiddenGrad: true,
+  forward: (rec) => lines(
+    'let rg = act_f(x0 + hh0, dir);',
+    'let zg = act_f(x1 + hh1, dir);',
+    'let ng = act_g(x2 + rg * hh2, dir);',
+    'let hn = (1.0 - zg) * ng + zg * hp;',
+    `if (a) { ${rec(0)} = rg; ${rec(1)} = zg; ${rec(2)} = ng; ${rec(3)} = hh2; }`,
+  ),
+  backward: (rec) => lines(
+    `let rg = ${rec(0)};`, `let zg = ${rec(1)};`, `let ng = ${rec(2)};`, `let hhn = ${rec(3)};`,
+    'let gx2 = dhv * (1.0 - zg) * dact_g(ng, dir);',
+    'let gx1 = dhv * (hprev - ng) * dact_f(zg, dir);',
+    'let gx0 = gx2 * hhn * dact_f(rg, dir);',
+    'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2 * rg;',
+    'let direct = dhv * zg;',
+  ),
+};
+
+function lstm(inputForget: boolean): TrainCell {
+  return {
+    slots: 5,
+    splitsHiddenGrad: false,
+    forward: (rec) => lines(
+      'let cp = sN[ci];',
+      'let ig = act_f(x0 + hh0, dir);',
+      inputForget ? 'let fg = 1.0 - ig;' : 'let fg = act_f(x1 + hh1, dir);',
+      'let gg = act_g(x2 + hh2, dir);',
+      'let og = act_f(x3 + hh3, dir);',
+      'let cn = fg * cp + ig * gg;',
+      'let hn = og * act_h(cn, dir);',
+      `if (a) { sN[ci] = cn; ${rec(0)} = ig; ${rec(1)} = fg; ${rec(2)} = gg; ${rec(3)} = og; ${rec(4)} = cn; }`,
+    ),
+    backward: (rec) => lines(
+      `let ig = ${rec(0)};`, `let fg = ${rec(1)};`, `let gg = ${rec(2)};`, `let og = ${rec(3)};`, `let cn = ${rec(4)};`,
+      'let tc = act_h(cn, dir);',
+      // The cell's gradient: what the next step passed back, plus what h_t = o act_h(c_t) adds.
+      'let dct = ds0[ci] + dhv * og * dact_h(tc, dir);',
+      // With input_forget, f = 1 - i: i's gradient also takes -dL/df, and f's own gate gets none.
+      inputForget ? 'let gx0 = dct * (gg - cprev) * dact_f(ig, dir);' : 'let gx0 = dct * gg * dact_f(ig, dir);',
+      inputForget ? 'let gx1 = 0.0;' : 'let gx1 = dct * cprev * dact_f(fg, dir);',
+      'let gx2 = dct * ig * dact_g(gg, dir);',
+      'let gx3 = dhv * tc * dact_f(og, dir);',
+      'if (a) { ds0[ci] = dct * fg; }',
+      'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2;', 'let gh3 = gx3;',
+      'let direct = 0.0;',
+    ),
+  };
+}
+
+/** The training cell of a spec's mode. */
+export function trainCell(spec: RnnSpec): TrainCell {
+  if (spec.mode === 'gru') return GRU;
+  if (spec.mode === 'lstm') return lstm(spec.inputForget);
+  return RNN;
+}
