@@ -24,6 +24,8 @@ export interface WebgpuBackendOptions extends DeviceRequest {
 export interface WebgpuBackend extends Backend {
   /** The device the kernels run on (the caller's, when one was passed). */
   readonly gpuDevice: GPUDevice;
+  /** Why the training kernels cannot train `spec` (createTrainer, gradients), or null. */
+  unsupportedTraining(spec: RnnSpec): string | null;
   createModel(spec: RnnSpec, params: RnnParams): Promise<WebgpuModel>;
   /** A trainer on the device (src/train): one command buffer and an 8-byte readback per step. */
   createTrainer(spec: RnnSpec, init: TrainerInit): Promise<WebgpuTrainer>;
