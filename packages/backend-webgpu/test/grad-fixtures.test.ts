@@ -1,17 +1,15 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type GradOutput, type Tensor, UnsupportedError, compareTensors, parseGoldenCase, parseJsonTensor } from '@deeprnn/core';
+import { type GradOutput, type Tensor, compareTensors, parseGoldenCase, parseJsonTensor } from '@deeprnn/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeBackend } from './gpu-probe.js';
 
 // PyTorch (float64 autograd) gradients from tools/golden in fixtures/grad. The training kernels
-// compute in float32: agreement is atol 1e-4 + rtol 1e-3. The fixtures with LSTM projections are
-// outside the training kernels (trainable.ts) and must be refused with UnsupportedError; every other
-// fixture must pass.
+// compute in float32: agreement is atol 1e-4 + rtol 1e-3. Every fixture (all modes, LSTM
+// projections included) must pass.
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/grad');
 const TOL = { atol: 1e-4, rtol: 1e-3 };
-const REFUSED = new Set(['grad_lstm_l2_proj.json', 'grad_lstm_l2_proj_bidir_bf.json']);
 const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index.json').sort() : [];
 const { backend, reason } = await probeBackend();
 
@@ -36,10 +34,6 @@ describe.skipIf(!backend)(`PyTorch gradient fixtures on webgpu${backend ? '' : `
       }),
     );
     await using model = await gpu.createModel(c.spec, c.params);
-    if (REFUSED.has(file)) {
-      await expect(model.gradients!(run.input, run.initial, gradOutput)).rejects.toThrow(UnsupportedError);
-      return;
-    }
     const got = await model.gradients!(run.input, run.initial, gradOutput);
     const want = json.grads as Json;
     expect(Object.keys(got.params).sort()).toEqual(Object.keys(want.params as Json).sort());

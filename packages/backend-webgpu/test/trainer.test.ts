@@ -71,6 +71,8 @@ describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})
     ['gru, 3 tied layers, no bias, dropout, head, adam', { mode: 'gru', inputSize: 4, hiddenSize: 5, numLayers: 3, tiedLayers: true, bias: false, dropout: 0.25 }, { name: 'adam', lr: 0.02 }, true],
     ['lstm, 2 layers, dropout, head, sgd', { mode: 'lstm', inputSize: 5, hiddenSize: 8, numLayers: 2, dropout: 0.2 }, { name: 'sgd', lr: 1 }, true],
     ['lstm, bidirectional, lengths, no head, adam', { mode: 'lstm', inputSize: 3, hiddenSize: 7, bidirectional: true }, { name: 'adam', lr: 0.01, eps: 0.01 }, false, [5, 3, 2]],
+    ['lstm, projections, 2 layers, dropout, head, adam', { mode: 'lstm', inputSize: 4, hiddenSize: 8, projSize: 3, numLayers: 2, dropout: 0.3 }, { name: 'adam', lr: 0.02 }, true],
+    ['lstm, projections, bidirectional, batch-first, lengths, no head, sgd', { mode: 'lstm', inputSize: 3, hiddenSize: 12, projSize: 8, bidirectional: true, batchFirst: true }, { name: 'sgd', lr: 0.5 }, false, [2, 5, 4]],
     ['lstm, input_forget, softsign cell, no bias, head, sgd', { mode: 'lstm', inputSize: 2, hiddenSize: 12, bias: false, inputForget: true, activations: [{ name: 'Sigmoid' }, { name: 'Softsign' }, { name: 'Tanh' }] }, { name: 'sgd', lr: 0.5 }, true],
   ])('%s: three steps agree with the float64 reference trainer', async (_name, config, optimizer, withHead, lengths) => {
     const spec = defineSpec(config);
@@ -115,11 +117,11 @@ describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})
   });
 
   it('refuses what its kernels cannot train, naming it', async () => {
-    const spec = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, projSize: 2 });
+    const spec = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, peepholes: true });
     const init = { params: { rnn: initParams(spec), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, clipNorm: null };
     await expect(gpu.createTrainer(spec, init)).rejects.toThrow(UnsupportedError);
-    await expect(gpu.createTrainer(spec, init)).rejects.toThrow(/training lstm with projSize 2 is not implemented/);
-    expect(gpu.unsupportedTraining(spec)).toMatch(/projSize 2/);
+    await expect(gpu.createTrainer(spec, init)).rejects.toThrow(/training lstm with peepholes is not implemented/);
+    expect(gpu.unsupportedTraining(spec)).toMatch(/peepholes/);
     expect(gpu.unsupportedTraining(defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3 }))).toBeNull();
   });
 

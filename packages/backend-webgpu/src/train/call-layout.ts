@@ -1,4 +1,4 @@
-import { type CallShape, type RnnSpec, type RnnState, type Tensor, cellStateShape, dropoutMasks, hiddenStateShape, swapLeadingAxes, tensor } from '@deeprnn/core';
+import { type CallShape, type RnnSpec, type RnnState, type Tensor, cellStateShape, dropoutMasks, hiddenStateShape, outputSize, swapLeadingAxes, tensor } from '@deeprnn/core';
 
 /** A call's input (or output gradient) as time-major float32 words. */
 export function timeMajor(spec: RnnSpec, t: Tensor, call: CallShape): Float32Array {
@@ -26,16 +26,24 @@ export function dropoutMultipliers(spec: RnnSpec, seed: number, words: number): 
     .map((keep) => Float32Array.from(keep!, (k) => k * scale));
 }
 
-/** A state as the kernels' words: h ([L*D][B][H] = hWords), then c for LSTM; absent parts are zeros. */
-export function stateWords(spec: RnnSpec, state: Partial<RnnState> | undefined, hWords: number): Float32Array {
-  const out = new Float32Array(spec.mode === 'lstm' ? 2 * hWords : hWords);
+/** Words of a call's h ([L*D][B][P]) and, for LSTM, c ([L*D][B][H]) as the kernels keep them. */
+export function stateSizes(spec: RnnSpec, B: number): { readonly h: number; readonly c: number } {
+  const rows = spec.numLayers * (spec.bidirectional ? 2 : 1) * B;
+  return { h: rows * outputSize(spec), c: spec.mode === 'lstm' ? rows * spec.hiddenSize : 0 };
+}
+
+/** A state as the kernels' words: h, then c for LSTM; absent parts are zeros. */
+export function stateWords(spec: RnnSpec, state: Partial<RnnState> | undefined, B: number): Float32Array {
+  const size = stateSizes(spec, B);
+  const out = new Float32Array(size.h + size.c);
   if (state?.h) out.set(state.h.data);
-  if (spec.mode === 'lstm' && state?.c) out.set(state.c.data, hWords);
+  if (size.c > 0 && state?.c) out.set(state.c.data, size.h);
   return out;
 }
 
 /** The kernels' state words as an RnnState of a call's shapes (c only for LSTM). */
-export function stateOf(spec: RnnSpec, words: Float32Array, hWords: number, call: CallShape): RnnState {
-  const h = tensor(words.slice(0, hWords), hiddenStateShape(spec, call));
-  return spec.mode === 'lstm' ? { h, c: tensor(words.slice(hWords, 2 * hWords), cellStateShape(spec, call)) } : { h };
+export function stateOf(spec: RnnSpec, words: Float32Array, call: CallShape): RnnState {
+  const size = stateSizes(spec, call.B);
+  const h = tensor(words.slice(0, size.h), hiddenStateShape(spec, call));
+  return spec.mode === 'lstm' ? { h, c: tensor(words.slice(size.h, size.h + size.c), cellStateShape(spec, call)) } : { h };
 }

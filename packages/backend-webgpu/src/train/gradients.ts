@@ -1,6 +1,6 @@
 import {
   type ForwardOptions, type GradOutput, type ParamGrads, type RnnParams, type RnnSpec, type RnnState, type Tensor, UnsupportedError,
-  checkForwardArgs, checkGradOutput, directionCount, swapLeadingAxes, tensor,
+  checkForwardArgs, checkGradOutput, directionCount, outputSize, swapLeadingAxes, tensor,
 } from '@deeprnn/core';
 import { dropoutMultipliers, stateOf, stateWords, timeMajor } from './call-layout.js';
 import { readWords, storageWith } from './device-io.js';
@@ -46,12 +46,12 @@ export async function webgpuGradients(
       const p = buildStep(device, spec, layout, flat, pipes, { T, B, dropout, inputGrad: true, update: false });
       owned.push(...p.owned);
       const { queue } = device;
-      const N = directionCount(spec) * spec.hiddenSize;
+      const N = directionCount(spec) * outputSize(spec);
       queue.writeBuffer(p.input, 0, timeMajor(spec, input, call));
       queue.writeBuffer(p.lengths, 0, options.lengths ? Uint32Array.from(options.lengths) : new Uint32Array(B).fill(T));
       const states = new Float32Array(2 * p.stateWords);
-      states.set(stateWords(spec, initial, p.hWords));
-      states.set(stateWords(spec, gradOutput, p.hWords), p.stateWords);
+      states.set(stateWords(spec, initial, B));
+      states.set(stateWords(spec, gradOutput, B), p.stateWords);
       queue.writeBuffer(p.state0, 0, states);
       queue.writeBuffer(p.topGrad, 0, gradOutput.output ? timeMajor(spec, gradOutput.output, call) : new Float32Array(T * B * N));
       if (dropout) dropoutMultipliers(spec, options.dropoutSeed ?? 0, T * B * N).forEach((m, i) => queue.writeBuffer(p.masks[i]!, 0, m));
@@ -65,7 +65,7 @@ export async function webgpuGradients(
       ]);
       const named = Object.fromEntries(unpackFlat(layout, g!)) as RnnParams;
       const dInput = spec.batchFirst && !call.isUnbatched ? swapLeadingAxes(dx!, T, B, spec.inputSize) : dx!;
-      return { params: Object.freeze(named), input: tensor(dInput, input.shape), initial: stateOf(spec, ds!, p.hWords, call) };
+      return { params: Object.freeze(named), input: tensor(dInput, input.shape), initial: stateOf(spec, ds!, call) };
     });
   } finally {
     for (const b of owned) b.destroy();

@@ -173,12 +173,13 @@ export function strideWorkgroups(len: number): number {
 }
 
 /**
- * out[d][n][k] = w[off + d*H*C + k*C + n]: W_hh ([C = G*H][H] per direction) in PyTorch's row
- * order for the backward recurrence, whose threads own columns k and so read adjacent words (the
- * flat buffer keeps W_hh^T, [H][C], for the forward, whose threads own units).
+ * out[outOff + d*H*C + n*H + k] = w[off + d*H*C + k*C + n]: W_hh ([H][C = G*H] per direction, H
+ * the state's width) in PyTorch's row order for the backward recurrence, whose threads own state
+ * columns k and so read adjacent words (the flat buffer keeps W_hh^T for the forward, whose
+ * threads own units). With H = 1 it is a plain copy of D*C words.
  */
 export const TRANSPOSE_WGSL: string = /* wgsl */ `
-struct P { H: u32, D: u32, off: u32, C: u32 }
+struct P { H: u32, D: u32, off: u32, C: u32, outOff: u32, p0: u32, p1: u32, p2: u32 }
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
@@ -190,7 +191,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3
     let d = i / HC;
     let n = (i % HC) / p.H;
     let k = i % p.H;
-    out[i] = w[p.off + d * HC + k * p.C + n];
+    out[p.outOff + i] = w[p.off + d * HC + k * p.C + n];
   }
 }
 `;

@@ -10,7 +10,8 @@ import type { RnnSpec } from '@deeprnn/core';
  * layer below) and `gh<g>` for the hidden side (W_hh, b_hh, h_{t-1}); they differ only in GRU's n
  * gate, which the reset gate scales. `direct` is what reaches h_{t-1} outside W_hh (GRU's z h).
  * LSTM's cell state and its gradient live in the state buffers (`sN`/`ds0` at `ci`), each element
- * touched only by the thread that owns its unit.
+ * touched only by the thread that owns its unit; its backward also sets `m` = o act_h(c), the
+ * input of a projection.
  */
 export interface TrainCell {
   /** Record slots per unit (0 for plain RNN, which recomputes nothing from its output). */
@@ -81,6 +82,8 @@ function lstm(inputForget: boolean): TrainCell {
       inputForget ? 'let gx1 = 0.0;' : 'let gx1 = dct * cprev * dact_f(fg, dir);',
       'let gx2 = dct * ig * dact_g(gg, dir);',
       'let gx3 = dhv * tc * dact_f(og, dir);',
+      // m = o act_h(c): what a projection multiplied (its weight gradient needs it).
+      'let m = og * tc;',
       'if (a) { ds0[ci] = dct * fg; }',
       'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2;', 'let gh3 = gx3;',
       'let direct = 0.0;',

@@ -1,5 +1,5 @@
 import {
-  type RnnParams, type RnnSpec, type Tensor, type TrainerParams, HEAD_PARAM_NAMES, directionCount, gateCount, layerInputSize, paramKey,
+  type RnnParams, type RnnSpec, type Tensor, type TrainerParams, HEAD_PARAM_NAMES, directionCount, gateCount, layerInputSize, outputSize, paramKey,
   storedLayerCount, tensor,
 } from '@deeprnn/core';
 
@@ -9,9 +9,11 @@ export interface LayerSlots {
   readonly wih: number;
   /** b_ih of both directions, [D*G*H] (absent without bias: same offset, zero words). */
   readonly bih: number;
-  /** W_hh^T per direction, [D][H][G*H] (row k, column g*H + j). */
+  /** W_hh^T per direction, [D][P][G*H] (row k of the state, column g*H + j). */
   readonly whh: number;
   readonly bhh: number;
+  /** W_hr^T per direction, [D][H][P] (LSTM projections; zero words without). */
+  readonly whr: number;
   /** Input features of the layer. */
   readonly K: number;
 }
@@ -48,9 +50,10 @@ function align4(n: number): number {
 export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout {
   const D = directionCount(spec);
   const H = spec.hiddenSize;
+  const P = outputSize(spec);
   const GH = gateCount(spec.mode) * H;
   const N = D * GH;
-  const F = D * H;
+  const F = D * P;
   const placements: Placement[] = [];
   let at = 0;
   let head: TrainLayout['head'] = null;
@@ -66,13 +69,15 @@ export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout 
     const biasWords = spec.bias ? N : 0;
     // W_hh^T starts on a 4-word boundary: the forward reads it as vec4 (pad words stay zero).
     const whh = align4(at + K * N + biasWords);
-    const s: LayerSlots = { wih: at, bih: at + K * N, whh, bhh: whh + D * H * GH, K };
-    at = s.bhh + biasWords;
+    const bhh = whh + D * P * GH;
+    const s: LayerSlots = { wih: at, bih: at + K * N, whh, bhh, whr: bhh + (spec.bias ? N : 0), K };
+    at = s.whr + (spec.projSize > 0 ? D * H * P : 0);
     layers.push(s);
     for (let d = 0; d < D; d++) {
       const r = d === 1;
       placements.push({ name: paramKey('weight', 'ih', l, r), shape: [GH, K], base: s.wih + d * GH, rows: GH, cols: K, rs: 1, cs: N });
-      placements.push({ name: paramKey('weight', 'hh', l, r), shape: [GH, H], base: s.whh + d * H * GH, rows: GH, cols: H, rs: 1, cs: GH });
+      placements.push({ name: paramKey('weight', 'hh', l, r), shape: [GH, P], base: s.whh + d * P * GH, rows: GH, cols: P, rs: 1, cs: GH });
+      if (spec.projSize > 0) placements.push({ name: paramKey('weight', 'hr', l, r), shape: [P, H], base: s.whr + d * H * P, rows: P, cols: H, rs: 1, cs: P });
       if (spec.bias) {
         placements.push({ name: paramKey('bias', 'ih', l, r), shape: [GH], base: s.bih + d * GH, rows: GH, cols: 1, rs: 1, cs: 1 });
         placements.push({ name: paramKey('bias', 'hh', l, r), shape: [GH], base: s.bhh + d * GH, rows: GH, cols: 1, rs: 1, cs: 1 });

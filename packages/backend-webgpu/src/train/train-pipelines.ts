@@ -2,7 +2,9 @@ import type { RnnSpec } from '@deeprnn/core';
 import type { PipelineCache } from '../pipeline-cache.js';
 import { MATMUL_WGSL } from './matmul-kernel.js';
 import { COLSUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, PARTIAL_SUM_WGSL, SOFTMAX_XENT_WGSL, TRANSPOSE_WGSL } from './reduce-kernels.js';
-import { trainBackwardWgsl, trainForwardWgsl, trainRowPlan } from './recurrence-kernels.js';
+import { trainRowPlan } from './recurrence-kernels.js';
+import { trainBackwardWgsl } from './train-backward-kernel.js';
+import { trainForwardWgsl } from './train-forward-kernel.js';
 
 /** Every compiled kernel a training step of one spec and batch size uses. */
 export interface TrainPipelines {

@@ -1,8 +1,9 @@
-import { type RnnSpec, UnsupportedError, directionCount, gateCount, storedLayer } from '@deeprnn/core';
+import { type RnnSpec, UnsupportedError, directionCount, gateCount, outputSize, storedLayer } from '@deeprnn/core';
 import { BufferUsage } from '../gpu-flags.js';
 import { type MatmulArgs, matmulUniform, matmulWorkgroups } from './matmul-kernel.js';
 import { SUM_WORKGROUPS, SumTerm, strideWorkgroups } from './reduce-kernels.js';
 import { recurrenceUniform } from './recurrence-kernels.js';
+import { stateSizes } from './call-layout.js';
 import { trainCell } from './train-cells.js';
 import type { TrainPipelines } from './train-pipelines.js';
 import type { TrainLayout } from './train-layout.js';
@@ -56,10 +57,8 @@ export interface StepProgram extends StepOptions {
   /** The initial state's gradient. */
   readonly dState0: GPUBuffer;
   readonly dInput: GPUBuffer | null;
-  /** Words of the state: h (L*D*B*H), then c as many again for LSTM. */
+  /** Words of the state: h (L*D*B*P), then for LSTM c (L*D*B*H). */
   readonly stateWords: number;
-  /** Words of one state tensor (h, or c), L*D*B*H. */
-  readonly hWords: number;
   readonly dispatches: readonly Dispatch[];
   readonly owned: readonly GPUBuffer[];
 }
@@ -87,8 +86,11 @@ export function buildStep(
   const L = spec.numLayers;
   const D = directionCount(spec);
   const H = spec.hiddenSize;
-  const N = D * H;
-  const NG = gateCount(spec.mode) * N;
+  const P = outputSize(spec);
+  const N = D * P;
+  const GH = gateCount(spec.mode) * H;
+  const NG = D * GH;
+  const isProjected = spec.projSize > 0;
   const cell = trainCell(spec);
   const rows = T * B;
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
@@ -101,20 +103,23 @@ export function buildStep(
   };
   const DST = BufferUsage.COPY_DST;
   const SRC = BufferUsage.COPY_SRC;
-  const hWords = L * D * B * H;
-  const stateWords = spec.mode === 'lstm' ? 2 * hWords : hWords;
+  const sizes = stateSizes(spec, B);
+  const hWords = sizes.h;
+  const stateWords = sizes.h + sizes.c;
   const input = buf(rows * spec.inputSize, DST);
   const projected = buf(rows * NG);
   // Each layer's outputs, then the record slots its backward reads (GRU and LSTM gates).
-  const ys = Array.from({ length: L }, () => buf(rows * (N + cell.slots * N)));
+  const ys = Array.from({ length: L }, () => buf(rows * (N + cell.slots * D * H)));
   const xs = Array.from({ length: L }, (_, l) => (l === 0 ? input : o.dropout ? buf(rows * N) : ys[l - 1]!));
   const masks = o.dropout ? Array.from({ length: L - 1 }, () => buf(rows * N, DST)) : [];
   const dys = Array.from({ length: L }, (_, l) => buf(rows * N, l === L - 1 ? DST : 0));
   // Input-side gate gradients, then (GRU) the hidden side's.
   const ghOffset = cell.splitsHiddenGrad ? rows * NG : 0;
   const gates = buf(rows * NG + ghOffset);
-  const hPrev = buf(rows * N);
-  const whhRows = buf(D * NG * H);
+  // The h_{t-1} each step read; with projections then each step's dh and m = o act_h(c), for dW_hr.
+  const hPrev = buf(isProjected ? 2 * rows * N + rows * D * H : rows * N);
+  // W_hh in row order [D][G*H][P]; with projections then a copy of W_hr^T [D][H][P].
+  const whhRows = buf(D * GH * P + (isProjected ? D * H * P : 0));
   const head = layout.head;
   const targets = head ? buf(rows, DST) : null;
   const logits = head ? buf(rows * head.V) : null;
@@ -138,23 +143,23 @@ export function buildStep(
     const [x, y] = matmulWorkgroups(m);
     add(pipes.matmul, matmulUniform(m), [a, b, b === c ? a : b, c], x, y);
   };
-  const P = flat.params;
+  const W = flat.params;
   const G = flat.grads;
 
   for (let l = 0; l < L; l++) {
     const s = layout.layers[storedLayer(spec, l)]!;
     if (l > 0 && o.dropout) add(pipes.mask, Uint32Array.of(rows * N, 0, 0, 0), [ys[l - 1]!, masks[l - 1]!, xs[l]!], strideWorkgroups(rows * N));
-    matmul({ M: rows, N: NG, K: s.K, a: [0, s.K, 1], b: [s.wih, NG, 1], c: [0, NG, 1], bias: spec.bias ? s.bih : null, accumulate: false }, xs[l]!, P, projected);
-    add(pipes.forward, recurrenceUniform(T, B, l * D, s.whh, s.bhh, 0, hWords), [projected, P, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [P] : [])], Math.ceil(B / pipes.R), D);
+    matmul({ M: rows, N: NG, K: s.K, a: [0, s.K, 1], b: [s.wih, NG, 1], c: [0, NG, 1], bias: spec.bias ? s.bih : null, accumulate: false }, xs[l]!, W, projected);
+    add(pipes.forward, recurrenceUniform(T, B, l * D, { whh: s.whh, bhh: s.bhh, whr: s.whr, seed: 0, cell: hWords }), [projected, W, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [W] : [])], Math.ceil(B / pipes.R), D);
   }
   const top = ys[L - 1]!;
   if (head && targets && logits && rowLoss) {
     const { V, F } = head;
-    matmul({ M: rows, N: V, K: F, a: [0, F, 1], b: [head.w, 1, F], c: [0, V, 1], bias: head.b, accumulate: false }, top, P, logits);
+    matmul({ M: rows, N: V, K: F, a: [0, F, 1], b: [head.w, 1, F], c: [0, V, 1], bias: head.b, accumulate: false }, top, W, logits);
     add(pipes.xent, Uint32Array.of(rows, V, 0, 0), [targets, logits, rowLoss], Math.ceil(rows / 64));
     matmul({ M: V, N: F, K: rows, a: [0, 1, V], b: [0, F, 1], c: [head.w, F, 1], bias: null, accumulate: false }, logits, top, G);
     add(pipes.colsum, Uint32Array.of(rows, V, 0, head.b, head.b, 0, 0, 0), [logits, G], Math.ceil(V / 64));
-    matmul({ M: rows, N: F, K: V, a: [0, V, 1], b: [head.w, F, 1], c: [0, F, 1], bias: null, accumulate: false }, logits, P, dys[L - 1]!);
+    matmul({ M: rows, N: F, K: V, a: [0, V, 1], b: [head.w, F, 1], c: [0, F, 1], bias: null, accumulate: false }, logits, W, dys[L - 1]!);
     add(pipes.partialSum, Uint32Array.of(rows, 0, SumTerm.value, 0), [rowLoss, rowLoss, flat.partial], SUM_WORKGROUPS);
   } else {
     add(pipes.partialSum, Uint32Array.of(rows * N, 0, SumTerm.product, 0), [top, dys[L - 1]!, flat.partial], SUM_WORKGROUPS);
@@ -165,11 +170,14 @@ export function buildStep(
     const s = layout.layers[stored]!;
     const accumulate = written.has(stored);
     written.add(stored);
-    const GH = NG / D;
-    add(pipes.transpose, Uint32Array.of(H, D, s.whh, GH), [P, whhRows], strideWorkgroups(D * NG * H));
-    add(pipes.backward, recurrenceUniform(T, B, l * D, 0, 0, stateWords, hWords), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.R), D);
+    add(pipes.transpose, Uint32Array.of(P, D, s.whh, GH, 0, 0, 0, 0), [W, whhRows], strideWorkgroups(D * GH * P));
+    // A rows-of-one "transpose" is a copy: W_hr^T after the rows, for the backward's m gradient.
+    if (isProjected) add(pipes.transpose, Uint32Array.of(1, D, s.whr, H * P, D * GH * P, 0, 0, 0), [W, whhRows], strideWorkgroups(D * H * P));
+    add(pipes.backward, recurrenceUniform(T, B, l * D, { whh: 0, bhh: 0, whr: 0, seed: stateWords, cell: hWords }), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.R), D);
     for (let d = 0; d < D; d++) {
-      matmul({ M: H, N: GH, K: rows, a: [d * H, 1, N], b: [ghOffset + d * GH, NG, 1], c: [s.whh + d * H * GH, GH, 1], bias: null, accumulate }, hPrev, gates, G);
+      matmul({ M: P, N: GH, K: rows, a: [d * P, 1, N], b: [ghOffset + d * GH, NG, 1], c: [s.whh + d * P * GH, GH, 1], bias: null, accumulate }, hPrev, gates, G);
+      // dW_hr^T [H][P] = sum over steps of m^T dh (both recorded by the backward after h_{t-1}).
+      if (isProjected) matmul({ M: H, N: P, K: rows, a: [2 * rows * N + d * H, 1, D * H], b: [rows * N + d * P, N, 1], c: [s.whr + d * H * P, P, 1], bias: null, accumulate }, hPrev, hPrev, G);
     }
     if (spec.bias) {
       // b_ih and b_hh share the input side's gradient except where the hidden side differs (GRU's n).
@@ -181,21 +189,21 @@ export function buildStep(
     matmul({ M: s.K, N: NG, K: rows, a: [0, 1, s.K], b: [0, NG, 1], c: [s.wih, NG, 1], bias: null, accumulate }, xs[l]!, gates, G);
     const dx = { M: rows, N: s.K, K: NG, a: [0, NG, 1], b: [s.wih, 1, NG], c: [0, s.K, 1], bias: null, accumulate: false } as const;
     if (l > 0 && o.dropout) {
-      matmul(dx, gates, P, hPrev);
+      matmul(dx, gates, W, hPrev);
       add(pipes.mask, Uint32Array.of(rows * N, 0, 0, 0), [hPrev, masks[l - 1]!, dys[l - 1]!], strideWorkgroups(rows * N));
     } else if (l > 0) {
-      matmul(dx, gates, P, dys[l - 1]!);
+      matmul(dx, gates, W, dys[l - 1]!);
     } else if (dInput) {
-      matmul(dx, gates, P, dInput);
+      matmul(dx, gates, W, dInput);
     }
   }
   add(pipes.partialSum, Uint32Array.of(layout.total, 1, SumTerm.square, 0), [G, G, flat.partial], SUM_WORKGROUPS);
   add(pipes.finalSum, null, [flat.partial, flat.result], 1);
   if (o.update) {
-    const entries: GPUBindGroupEntry[] = [flat.optimizer, G, flat.result, P, flat.m, flat.v].map((buffer, i) => ({ binding: i, resource: { buffer } }));
+    const entries: GPUBindGroupEntry[] = [flat.optimizer, G, flat.result, W, flat.m, flat.v].map((buffer, i) => ({ binding: i, resource: { buffer } }));
     dispatches.push({ pipeline: pipes.optimizer, group: device.createBindGroup({ layout: pipes.optimizer.getBindGroupLayout(0), entries }), x: strideWorkgroups(layout.total), y: 1 });
   }
-  return { ...o, input, targets, topGrad: dys[L - 1]!, masks, lengths, state0, stateN, dState0, dInput, stateWords, hWords, dispatches, owned };
+  return { ...o, input, targets, topGrad: dys[L - 1]!, masks, lengths, state0, stateN, dState0, dInput, stateWords, dispatches, owned };
 }
 
 /** Records a program's dispatches into one compute pass. */

@@ -1,7 +1,7 @@
 import {
   BackendDisposedError, type CallShape, type CarriedState, type OptimizerState, type RnnSpec, type RnnState, type RnnTrainer, ShapeError,
   type Tensor, type TrainBatch, type TrainStepResult, type TrainerInit, type TrainerParams, UnsupportedError, checkOptimizerState,
-  checkRestoredParams, checkTrainBatch, checkTrainerInit, directionCount, isCarriedState,
+  checkRestoredParams, checkTrainBatch, checkTrainerInit, directionCount, isCarriedState, outputSize,
 } from '@deeprnn/core';
 import { BufferUsage, MAP_MODE_READ } from '../gpu-flags.js';
 import type { PipelineCache } from '../pipeline-cache.js';
@@ -125,10 +125,10 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
     if (p.targets) write(p.targets, timeMajorTargets(spec, batch.targets!, call));
     else write(p.topGrad, timeMajor(spec, batch.gradOutput!, call));
     if (!carry) {
-      write(p.state0, stateWords(spec, batch.initial as RnnState | undefined, p.hWords));
+      write(p.state0, stateWords(spec, batch.initial as RnnState | undefined, call.B));
     }
     if (p.dropout) {
-      const N = directionCount(spec) * spec.hiddenSize;
+      const N = directionCount(spec) * outputSize(spec);
       dropoutMultipliers(spec, batch.dropoutSeed ?? 0, call.T * call.B * N).forEach((m, i) => write(p.masks[i]!, m));
     }
     const uniform = optimizerUniform(this.init, this.#step + 1, this.#layout.total);
@@ -156,7 +156,7 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
         throw new BackendDisposedError(`${WHO}: this carried state was superseded by a later step`);
       }
       const [words] = await readWords(this.ctx.device, [{ buffer: p.stateN, words: p.stateWords }]);
-      return stateOf(this.spec, words!, p.hWords, this.#carried.call);
+      return stateOf(this.spec, words!, this.#carried.call);
     });
     this.#queue = run.catch(() => undefined);
     return run;

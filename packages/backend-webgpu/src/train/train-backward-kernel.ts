@@ -1,0 +1,155 @@
+import { type RnnSpec, gateCount } from '@deeprnn/core';
+import { type RowPlan, previousStep, recAt, recurrenceHeader, rows } from './recurrence-kernels.js';
+import { trainCell } from './train-cells.js';
+
+/** dh_{t-1} += W_hh^T gh_t for the state columns a thread owns (W_hh in row order [D][G*H][P]: adjacent threads read adjacent words). */
+function hiddenGradProduct(R: number): string {
+  return `    for (var q = lid; q < PU; q += WG) {
+${rows(R, (r) => `      var acc${r} = VT(0.0);`)}
+      for (var n = 0u; n < GH; n++) {
+        let wv = wr[wb + n * PU + q];
+${rows(R, (r) => `        acc${r} += gs[${r}u * GH + n] * wv;`)}
+      }
+${rows(R, (r) => `      {
+        let b = row0 + ${r}u;
+        let a = b < p.B && t < lens[min(b, p.B - 1u)];
+        for (var e = 0u; e < U; e++) {
+          let k = q * U + e;
+          dh[nxt + ${r}u * P + k] = select(dh[cur + ${r}u * P + k], dh[nxt + ${r}u * P + k] + lane(acc${r}, e), a);
+        }
+      }`)}
+    }`;
+}
+
+/**
+ * With an LSTM projection, the step's gradient reaching h_t (P wide) first: kept in `dhp` for the
+ * units' m gradient W_hr^T dh, and written out (for dW_hr) beside the h_{t-1} each step read.
+ */
+function projectedStepGradient(): string {
+  return `    for (var q = lid; q < P; q += WG) {
+      for (var r = 0u; r < R; r++) {
+        let b = row0 + r;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let len = lens[bc];
+        let a = ok && t < len;
+        let at = (t * p.B + bc) * NP + dir * P + q;
+        let dhv = dy[at] + dh[cur + r * P + q];
+        dhp[r * P + q] = select(0.0, dhv, a);
+        dh[nxt + r * P + q] = 0.0;
+${previousStep('q')}
+        if (ok) {
+          hp[at] = select(0.0, hprev, a);
+          hp[p.T * p.B * NP + at] = select(0.0, dhv, a);
+        }
+      }
+    }
+    workgroupBarrier();`;
+}
+
+/**
+ * The backward recurrence of one layer, both directions, from the last step of each direction to
+ * its first. Per step: (projections: the step's dh first) the cell's gate gradients per unit
+ * (from the gradient reaching h_t, the record slots and h_{t-1}), then dh_{t-1} = direct +
+ * W_hh^T gh_t. Steps past a row's length pass dh (and LSTM's dc) through. Writes the input-side
+ * gate gradients [T*B, D*G*H] (then, for GRU, the hidden side's after them), the h_{t-1} each step
+ * read (so dW_hh is one product afterwards; with projections also the step's dh and m, for dW_hr)
+ * and the initial state's gradient. s0 holds the initial states, then from word `seed` the final
+ * state's gradient that seeds the walk (zeros in a trainer). `wr` holds W_hh in row order, then
+ * (projections) W_hr^T [D][H][P].
+ */
+export function trainBackwardWgsl(spec: RnnSpec, plan: RowPlan): string {
+  const { R, threads, U } = plan;
+  const G = gateCount(spec.mode);
+  const cell = trainCell(spec);
+  const isLstm = spec.mode === 'lstm';
+  const isProjected = spec.projSize > 0;
+  const gates = Array.from({ length: G }, (_, g) => g);
+  const H = spec.hiddenSize;
+  const P = isProjected ? spec.projSize : H;
+  const stepGradient = isProjected
+    ? `        var dhv = 0.0;
+        let wh = D_GH_P + dir * H * P + j * P;
+        for (var q = 0u; q < P; q++) { dhv += dhp[r * P + q] * wr_at(wh + q); }
+${previousStep(null)}`
+    : `        let at = (t * p.B + bc) * NP + dir * P + j;
+        let dhv = dy[at] + dh[cur + r * P + j];
+${previousStep('j')}`;
+  return /* wgsl */ `${recurrenceHeader(spec, plan, cell)}
+const D_GH_P = ${(spec.bidirectional ? 2 : 1) * G * H * P}u;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> y: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read> wr: array<VT>;
+@group(0) @binding(4) var<storage, read> s0: array<f32>;
+@group(0) @binding(5) var<storage, read> lens: array<u32>;
+@group(0) @binding(6) var<storage, read_write> g: array<f32>;
+@group(0) @binding(7) var<storage, read_write> hp: array<f32>;
+@group(0) @binding(8) var<storage, read_write> ds0: array<f32>;
+var<workgroup> dh: array<f32, ${2 * R * P}>;
+var<workgroup> gs: array<f32, ${R * G * H}>;
+${isProjected ? `var<workgroup> dhp: array<f32, ${R * P}>;` : ''}
+fn wr_at(i: u32) -> f32 { ${U === 4 ? 'return wr[i >> 2u][i & 3u];' : 'return wr[i];'} }
+
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let dir = wid.y;
+  let row0 = wid.x * R;
+  let srow = p.stateRow + dir;
+  let wb = dir * GH * PU;
+  let recBase = p.T * p.B * NP;
+  let ghBase = p.T * p.B * NG;
+  for (var i = lid; i < R * P; i += WG) {
+    let b = row0 + i / P;
+    var v = 0.0;
+    if (b < p.B) { v = s0[p.seed + (srow * p.B + b) * P + i % P]; }
+    dh[i] = v;
+  }
+${isLstm ? `  for (var i = lid; i < R * H; i += WG) {
+    let b = row0 + i / H;
+    if (b < p.B) {
+      let ci = p.cOff + (srow * p.B + b) * H + i % H;
+      ds0[ci] = s0[p.seed + ci];
+    }
+  }` : ''}
+  storageBarrier();
+  workgroupBarrier();
+  for (var s = 0u; s < p.T; s++) {
+    let t = select(p.T - 1u - s, s, dir == 1u);
+    let cur = (s & 1u) * (R * P);
+    let nxt = R * P - cur;
+${isProjected ? projectedStepGradient() : ''}
+    for (var j = lid; j < H; j += WG) {
+      for (var r = 0u; r < R; r++) {
+        let b = row0 + r;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let len = lens[bc];
+        let a = ok && t < len;
+        let ci = p.cOff + (srow * p.B + bc) * H + j;
+${stepGradient}
+${isLstm ? `        var cprev = s0[ci];
+        if (!first) { cprev = ${recAt('prev * p.B + bc')(4)}; }` : ''}
+${cell.backward(recAt('t * p.B + bc'))}
+${gates.map((k) => `        gs[r * GH + ${k}u * H + j] = select(0.0, gh${k}, a);`).join('\n')}
+${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
+        if (ok) {
+          let gi = (t * p.B + bc) * NG + dir * GH + j;
+${gates.map((k) => `          g[gi + ${k}u * H] = select(0.0, gx${k}, a);`).join('\n')}
+${cell.splitsHiddenGrad ? gates.map((k) => `          g[ghBase + gi + ${k}u * H] = select(0.0, gh${k}, a);`).join('\n') : ''}
+${isProjected ? '          hp[2u * p.T * p.B * NP + (t * p.B + bc) * N + dir * H + j] = select(0.0, m, a);' : '          hp[at] = select(0.0, hprev, a);'}
+        }
+      }
+    }
+    workgroupBarrier();
+${hiddenGradProduct(R)}
+    workgroupBarrier();
+  }
+  let fin = (p.T & 1u) * (R * P);
+  for (var i = lid; i < R * P; i += WG) {
+    let b = row0 + i / P;
+    if (b < p.B) { ds0[(srow * p.B + b) * P + i % P] = dh[fin + i]; }
+  }
+}
+`;
+}

@@ -1,0 +1,121 @@
+import { type RnnSpec, gateCount } from '@deeprnn/core';
+import { type RowPlan, recAt, recurrenceHeader, rows } from './recurrence-kernels.js';
+import { trainCell } from './train-cells.js';
+
+/** LSTM projection: h = W_hr m for the step, once every unit's m = o act_h(c) is in `ex`. */
+function projectionPhase(R: number): string {
+  return `    workgroupBarrier();
+    for (var q = lid; q < P; q += WG) {
+${rows(R, (r) => `      var pr${r} = 0.0;`)}
+      for (var j = 0u; j < H; j++) {
+        let wv = w[p.whr + dir * H * P + j * P + q];
+${rows(R, (r) => `        pr${r} += ex[${r}u * H + j] * wv;`)}
+      }
+${rows(R, (r) => `      {
+        let b = row0 + ${r}u;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let a = ok && t < lens[bc];
+        hs[nxt + ${r}u * P + q] = select(hs[cur + ${r}u * P + q], pr${r}, a);
+        if (ok) { y[(t * p.B + bc) * NP + dir * P + q] = select(0.0, pr${r}, a); }
+      }`)}
+    }`;
+}
+
+/**
+ * The recording forward of one layer, both directions (workgroup (x, d) owns rows [x*R, x*R + R)
+ * of direction d): each step's hidden products for every gate (W_hh^T read as [P][G*H], vec4
+ * when U = 4), then the cell per unit, then (LSTM projections) h = W_hr m. Writes the outputs
+ * y [T*B, D*P], the record slots the backward needs after them in the same buffer, and the final
+ * state (LSTM's c is updated in place in the state buffer as the walk goes).
+ */
+export function trainForwardWgsl(spec: RnnSpec, plan: RowPlan): string {
+  const { R, threads, U } = plan;
+  const G = gateCount(spec.mode);
+  const cell = trainCell(spec);
+  const isLstm = spec.mode === 'lstm';
+  const isProjected = spec.projSize > 0;
+  const wRead = U === 4 ? 'wv' : 'w';
+  const bias = (g: number): string => (spec.bias ? `w[p.bhh + dir * GH + ${g}u * H + j]` : '0.0');
+  const gates = Array.from({ length: G }, (_, g) => g);
+  const H = spec.hiddenSize;
+  // Without a projection the unit's h is final; with one, park m = o act_h(c) for the projection.
+  const emit = (r: number): string => (isProjected
+    ? `          ex[${r}u * H + j] = hn;`
+    : `          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
+          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }`);
+  return /* wgsl */ `${recurrenceHeader(spec, plan, cell)}
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> xp: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> s0: array<f32>;
+@group(0) @binding(4) var<storage, read> lens: array<u32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<storage, read_write> sN: array<f32>;
+${U === 4 ? '@group(0) @binding(7) var<storage, read> wv: array<vec4<f32>>;' : ''}
+var<workgroup> hs: array<f32, ${2 * R * (isProjected ? spec.projSize : H)}>;
+${isProjected ? `var<workgroup> ex: array<f32, ${R * H}>;` : ''}
+
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let dir = wid.y;
+  let row0 = wid.x * R;
+  let srow = p.stateRow + dir;
+  let wb = (p.whh + dir * P * GH) / U;
+  let recBase = p.T * p.B * NP;
+  // Every binding is used in every variant (without bias and with vec4 weights, w would not be,
+  // and a layout derived from the shader would then drop it and refuse the bind group).
+  _ = w[0];
+  for (var i = lid; i < R * P; i += WG) {
+    let b = row0 + i / P;
+    var v = 0.0;
+    if (b < p.B) { v = s0[(srow * p.B + b) * P + i % P]; }
+    hs[i] = v;
+  }
+${isLstm ? `  for (var i = lid; i < R * H; i += WG) {
+    let b = row0 + i / H;
+    if (b < p.B) {
+      let ci = p.cOff + (srow * p.B + b) * H + i % H;
+      sN[ci] = s0[ci];
+    }
+  }` : ''}
+  storageBarrier();
+  workgroupBarrier();
+  for (var s = 0u; s < p.T; s++) {
+    let t = select(s, p.T - 1u - s, dir == 1u);
+    let cur = (s & 1u) * (R * P);
+    let nxt = R * P - cur;
+    for (var q = lid; q < HU; q += WG) {
+${rows(R, (r) => gates.map((g) => `      var acc${r}_${g} = VT(0.0);`).join('\n'))}
+      for (var k = 0u; k < P; k++) {
+        let wk = wb + k * GHU + q;
+${gates.map((g) => `        let w${g} = ${wRead}[wk + ${g}u * HU];`).join('\n')}
+${rows(R, (r) => `        let h${r} = hs[cur + ${r}u * P + k];\n${gates.map((g) => `        acc${r}_${g} += h${r} * w${g};`).join('\n')}`)}
+      }
+${rows(R, (r) => `      {
+        let b = row0 + ${r}u;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let a = ok && t < lens[bc];
+        for (var e = 0u; e < U; e++) {
+          let j = q * U + e;
+          let xg = (t * p.B + bc) * NG + dir * GH + j;
+          let ci = p.cOff + (srow * p.B + bc) * H + j;
+${isProjected ? '' : `          let hp = hs[cur + ${r}u * P + j];`}
+${gates.map((g) => `          let x${g} = xp[xg + ${g}u * H];\n          let hh${g} = lane(acc${r}_${g}, e) + ${bias(g)};`).join('\n')}
+${cell.forward(recAt('t * p.B + bc'))}
+${emit(r)}
+        }
+      }`)}
+    }
+${isProjected ? projectionPhase(R) : ''}
+    workgroupBarrier();
+  }
+  let fin = (p.T & 1u) * (R * P);
+  for (var i = lid; i < R * P; i += WG) {
+    let b = row0 + i / P;
+    if (b < p.B) { sN[(srow * p.B + b) * P + i % P] = hs[fin + i]; }
+  }
+}
+`;
+}
