@@ -1,6 +1,6 @@
 import {
   type CarriedState, type OptimizerOptions, type RnnConfig, type RnnSpec, type RnnTrainer, type Tensor, type TrainerParams,
-  UnsupportedError, compareTensors, createReferenceBackend, defineSpec, initParams, tensor,
+  UnsupportedError, compareTensors, createReferenceBackend, defineSpec, initParams, outputSize, tensor,
 } from '@deeprnn/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeBackend } from './gpu-probe.js';
@@ -15,7 +15,7 @@ function inputOf(spec: RnnSpec, seed: number): Tensor {
 }
 
 function headOf(spec: RnnSpec, classes: number): TrainerParams['head'] {
-  const F = spec.hiddenSize * (spec.bidirectional ? 2 : 1);
+  const F = outputSize(spec) * (spec.bidirectional ? 2 : 1);
   return {
     weight: tensor(Float32Array.from({ length: classes * F }, (_, i) => 0.5 * Math.cos(i * 0.9)), [classes, F]),
     bias: tensor(Float32Array.from({ length: classes }, (_, i) => 0.1 * i), [classes]),
@@ -23,7 +23,7 @@ function headOf(spec: RnnSpec, classes: number): TrainerParams['head'] {
 }
 
 function gradOutputOf(spec: RnnSpec, k: number): Tensor {
-  const F = spec.hiddenSize * (spec.bidirectional ? 2 : 1);
+  const F = outputSize(spec) * (spec.bidirectional ? 2 : 1);
   const shape = spec.batchFirst ? [B, T, F] : [T, B, F];
   return tensor(Float32Array.from({ length: T * B * F }, (_, i) => Math.cos(i * 0.7 + k)), shape);
 }
