@@ -24,11 +24,21 @@ export function backwardWordsPerRow(spec: RnnSpec): number {
   return 2 * P + gateCount(spec.mode) * spec.hiddenSize + (spec.projSize > 0 ? P : 0);
 }
 
-/** Rows per workgroup, threads and units per thread of the training recurrences for batch B. */
-export function trainRowPlan(spec: RnnSpec, B: number): RowPlan {
+/** Workgroup memory words per batch row of the recording forward: h twice, and with a projection the step's m. */
+export function forwardWordsPerRow(spec: RnnSpec): number {
+  return 2 * outputSize(spec) + (spec.projSize > 0 ? spec.hiddenSize : 0);
+}
+
+/**
+ * Rows per workgroup, threads and units per thread of one training recurrence for batch B. Each
+ * takes as many rows (up to 4) as its own workgroup memory allows: every row a workgroup owns
+ * reuses the weights it reads each step, so the forward (which keeps less per row) takes more.
+ */
+export function trainRowPlan(spec: RnnSpec, B: number, pass: 'forward' | 'backward'): RowPlan {
   const H = spec.hiddenSize;
+  const words = pass === 'forward' ? forwardWordsPerRow(spec) : backwardWordsPerRow(spec);
   // The 16 KiB (4096 words) of workgroup memory every WebGPU device offers bound the rows.
-  const R = Math.max(1, Math.min(4, Math.floor(4096 / backwardWordsPerRow(spec)), B));
+  const R = Math.max(1, Math.min(4, Math.floor(4096 / words), B));
   // Four units per thread (vec4 weights) when the sizes allow: each broadcast read of h then feeds
   // four multiply-adds, which matters most on CPU implementations of WebGPU (lavapipe).
   const U = H % 4 === 0 && outputSize(spec) % 4 === 0 ? 4 : 1;

@@ -18,18 +18,20 @@ export interface TrainPipelines {
   readonly transpose: GPUComputePipeline;
   readonly forward: GPUComputePipeline;
   readonly backward: GPUComputePipeline;
-  /** Batch rows per recurrent workgroup. */
-  readonly R: number;
+  /** Batch rows per workgroup of the forward and of the backward recurrence. */
+  readonly forwardRows: number;
+  readonly backwardRows: number;
   /** Units per thread of the recurrences (4: the forward also binds the weights as vec4). */
   readonly U: number;
 }
 
 /** Compiles (or finds in the cache) the kernels of a training step. */
 export async function trainPipelines(cache: PipelineCache, spec: RnnSpec, B: number): Promise<TrainPipelines> {
-  const plan = trainRowPlan(spec, B);
+  const plan = trainRowPlan(spec, B, 'forward');
+  const backPlan = trainRowPlan(spec, B, 'backward');
   const [matmul, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
     [MATMUL_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
-      trainForwardWgsl(spec, plan), trainBackwardWgsl(spec, plan)].map((code) => cache.get(code)),
+      trainForwardWgsl(spec, plan), trainBackwardWgsl(spec, backPlan)].map((code) => cache.get(code)),
   );
-  return { matmul: matmul!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!, transpose: transpose!, forward: forward!, backward: backward!, R: plan.R, U: plan.U };
+  return { matmul: matmul!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!, transpose: transpose!, forward: forward!, backward: backward!, forwardRows: plan.R, backwardRows: backPlan.R, U: plan.U };
 }

@@ -150,7 +150,7 @@ export function buildStep(
     const s = layout.layers[storedLayer(spec, l)]!;
     if (l > 0 && o.dropout) add(pipes.mask, Uint32Array.of(rows * N, 0, 0, 0), [ys[l - 1]!, masks[l - 1]!, xs[l]!], strideWorkgroups(rows * N));
     matmul({ M: rows, N: NG, K: s.K, a: [0, s.K, 1], b: [s.wih, NG, 1], c: [0, NG, 1], bias: spec.bias ? s.bih : null, accumulate: false }, xs[l]!, W, projected);
-    add(pipes.forward, recurrenceUniform(T, B, l * D, { whh: s.whh, bhh: s.bhh, whr: s.whr, seed: 0, cell: hWords }), [projected, W, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [W] : [])], Math.ceil(B / pipes.R), D);
+    add(pipes.forward, recurrenceUniform(T, B, l * D, { whh: s.whh, bhh: s.bhh, whr: s.whr, seed: 0, cell: hWords }), [projected, W, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [W] : [])], Math.ceil(B / pipes.forwardRows), D);
   }
   const top = ys[L - 1]!;
   if (head && targets && logits && rowLoss) {
@@ -173,7 +173,7 @@ export function buildStep(
     add(pipes.transpose, Uint32Array.of(P, D, s.whh, GH, 0, 0, 0, 0), [W, whhRows], strideWorkgroups(D * GH * P));
     // A rows-of-one "transpose" is a copy: W_hr^T after the rows, for the backward's m gradient.
     if (isProjected) add(pipes.transpose, Uint32Array.of(1, D, s.whr, H * P, D * GH * P, 0, 0, 0), [W, whhRows], strideWorkgroups(D * H * P));
-    add(pipes.backward, recurrenceUniform(T, B, l * D, { whh: 0, bhh: 0, whr: 0, seed: stateWords, cell: hWords }), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.R), D);
+    add(pipes.backward, recurrenceUniform(T, B, l * D, { whh: 0, bhh: 0, whr: 0, seed: stateWords, cell: hWords }), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.backwardRows), D);
     for (let d = 0; d < D; d++) {
       matmul({ M: P, N: GH, K: rows, a: [d * P, 1, N], b: [ghOffset + d * GH, NG, 1], c: [s.whh + d * P * GH, GH, 1], bias: null, accumulate }, hPrev, gates, G);
       // dW_hr^T [H][P] = sum over steps of m^T dh (both recorded by the backward after h_{t-1}).
