@@ -1,11 +1,13 @@
 /* global process, console */
 // Every matrix product of the d2l training step (vocab 28, hidden 256, T=35, B=32), timed alone:
 // one submit of `--per` identical dispatches, waited on with queue.onSubmittedWorkDone, median of
-// `--repeats` submits, divided by `--per`; all kernels and products are timed round-robin. Shapes, offsets and strides are the ones train-step.ts
+// `--repeats` submits, divided by `--per`; all kernels and products are timed round-robin (a
+// change in machine load hits all alike). Shapes, offsets and strides are the ones train-step.ts
 // passes, so kernel variants compare on the real layouts. With --check every product is also
 // compared with a float64 product on the host (max error relative to the largest |C|).
-//   node bench/matmul-shapes.mjs [--repeats 5] [--per 3] [--check] [--only dW_hh] [--kernels a.mjs,b.mjs]
-// --kernels: modules exporting the same interface as dist/train/matmul-kernel.js (for trying variants).
+//   node bench/matmul-shapes.mjs [--repeats 5] [--per 3] [--check] [--only dW_hh] [--kernels tiled,plan,x.mjs]
+// --kernels: 'tiled', 'plan' (default both), or modules exporting matmulUniform, matmulWorkgroups and
+// MATMUL_WGSL (or MATMUL_VARIANTS_WGSL with matmulPipelineIndex(m)), for trying variants.
 import { createBackend } from '../dist/index.js';
 
 const arg = (name, fallback) => {
@@ -16,7 +18,27 @@ const repeats = Number(arg('repeats', '5'));
 const per = Number(arg('per', '3'));
 const check = process.argv.includes('--check');
 const only = arg('only', '');
-const kernelPaths = arg('kernels', '../dist/train/matmul-kernel.js').split(',');
+// 'tiled' and 'plan' are this package's kernels: the tiled kernel for every product, or what
+// matmulPlan picks (the vec4 kernel where it can). Any other entry is a module path.
+const kernelPaths = arg('kernels', 'tiled,plan').split(',');
+const dist = await import('../dist/train/matmul-kernel.js');
+/** A kernel choice as { sources, choose(m) -> { index, uniform, workgroups } }. */
+function kernelChoice(kernel, mode) {
+  if (mode === 'plan') {
+    return {
+      sources: [kernel.MATMUL_WGSL, kernel.MATMUL_VEC4_WGSL],
+      choose: (m) => {
+        const plan = kernel.matmulPlan(m);
+        return { index: plan.kernel === 'vec4' ? 1 : 0, uniform: plan.uniform, workgroups: plan.workgroups };
+      },
+    };
+  }
+  const pick = kernel.matmulPipelineIndex ?? (() => 0);
+  return {
+    sources: kernel.MATMUL_VARIANTS_WGSL ?? [kernel.MATMUL_WGSL],
+    choose: (m) => ({ index: pick(m), uniform: kernel.matmulUniform(m), workgroups: kernel.matmulWorkgroups(m) }),
+  };
+}
 
 const V = 28, H = 256, T = 35, B = 32, rows = T * B;
 /** The step's products: [label, args, words of A, words of B, words of C]. */
@@ -82,9 +104,8 @@ const results = [];
 /** Every (kernel, product) to time; timed round-robin so changes in machine load hit all alike. */
 const setups = [];
 for (const path of kernelPaths) {
-  const kernel = await import(new URL(path, import.meta.url).href);
-  const pick = kernel.matmulPipelineIndex ?? (() => 0);
-  const sources = kernel.MATMUL_VARIANTS_WGSL ?? [kernel.MATMUL_WGSL];
+  const builtIn = path === 'tiled' || path === 'plan';
+  const { sources, choose } = kernelChoice(builtIn ? dist : await import(new URL(path, import.meta.url).href), path);
   const pipelines = sources.map((code) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } }));
   const column = [];
   for (const [label, m, aWords, bWords, cWords] of shapes) {
@@ -95,10 +116,11 @@ for (const path of kernelPaths) {
     const A = random(aWords, 1), Bm = random(bWords, 2), bias = random(Math.max(H, V), 3), C0 = random(cWords, 4);
     const [a, b, bb, c] = [upload(A), upload(Bm), upload(bias), upload(C0)];
     const uniform = device.createBuffer({ size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    device.queue.writeBuffer(uniform, 0, kernel.matmulUniform(m));
-    const pipeline = pipelines[pick(m)];
+    const chosen = choose(m);
+    device.queue.writeBuffer(uniform, 0, chosen.uniform);
+    const pipeline = pipelines[chosen.index];
     const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, a, b, bb, c].map((buffer, binding) => ({ binding, resource: { buffer } })) });
-    const [x, y] = kernel.matmulWorkgroups(m);
+    const [x, y] = chosen.workgroups;
     const submit = (count) => {
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
@@ -122,7 +144,7 @@ for (const path of kernelPaths) {
       error = (maxErr / maxAbs).toExponential(1);
     }
     await submit(1);
-    const entry = { label, times: [], ms: NaN, error, wg: `${x}x${y}`, pipeline: pick(m), submit, buffers: [a, b, bb, c, uniform] };
+    const entry = { label, times: [], ms: NaN, error, wg: `${x}x${y}`, pipeline: chosen.index, submit, buffers: [a, b, bb, c, uniform] };
     setups.push(entry);
     column.push(entry);
   }

@@ -1,12 +1,14 @@
 import type { RnnSpec } from '@deeprnn/core';
 import type { PipelineCache } from '../pipeline-cache.js';
-import { MATMUL_WGSL } from './matmul-kernel.js';
+import { MATMUL_VEC4_WGSL, MATMUL_WGSL } from './matmul-kernel.js';
 import { COLSUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, PARTIAL_SUM_WGSL, SOFTMAX_XENT_WGSL, TRANSPOSE_WGSL } from './reduce-kernels.js';
 import { rnnBackwardWgsl, rnnForwardWgsl, trainRowPlan } from './rnn-train-kernels.js';
 
 /** Every compiled kernel a training step of one spec and batch size uses. */
 export interface TrainPipelines {
   readonly matmul: GPUComputePipeline;
+  /** The vec4 product kernel, for the products `matmulPlan` sends to it. */
+  readonly matmulVec4: GPUComputePipeline;
   readonly colsum: GPUComputePipeline;
   readonly xent: GPUComputePipeline;
   readonly partialSum: GPUComputePipeline;
@@ -25,9 +27,9 @@ export interface TrainPipelines {
 /** Compiles (or finds in the cache) the kernels of a training step. */
 export async function trainPipelines(cache: PipelineCache, spec: RnnSpec, B: number): Promise<TrainPipelines> {
   const plan = trainRowPlan(spec.hiddenSize, B);
-  const [matmul, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
-    [MATMUL_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
+  const [matmul, matmulVec4, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
+    [MATMUL_WGSL, MATMUL_VEC4_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
       rnnForwardWgsl(spec, plan), rnnBackwardWgsl(spec, plan)].map((code) => cache.get(code)),
   );
-  return { matmul: matmul!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!, transpose: transpose!, forward: forward!, backward: backward!, R: plan.R, U: plan.U };
+  return { matmul: matmul!, matmulVec4: matmulVec4!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!, transpose: transpose!, forward: forward!, backward: backward!, R: plan.R, U: plan.U };
 }
