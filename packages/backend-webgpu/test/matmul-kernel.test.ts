@@ -75,6 +75,23 @@ function reference(m: MatmulArgs, A: Float32Array, Bm: Float32Array, bias: Float
   return { want, scale };
 }
 
+describe('matmulPlan', () => {
+  it('sends aligned products to the vec4 kernel and the rest to the tiled one', () => {
+    expect(matmulPlan(args(8, 8, 8, {})).kernel).toBe('vec4');
+    expect(matmulPlan(args(8, 8, 6, {})).kernel).toBe('tiled');
+    expect(matmulPlan(args(8, 8, 8, { off: 2 })).kernel).toBe('tiled');
+    expect(matmulPlan(args(8, 8, 8, { pad: 2 })).kernel).toBe('tiled');
+  });
+
+  it('keeps products whose vec4 grid passes 65535 workgroups on the tiled kernel', () => {
+    const rows = 16 * 65536; // 16 rows per vec4 workgroup at N = 64: one workgroup too many
+    const m: MatmulArgs = { M: rows, N: 64, K: 4, a: [0, 4, 1], b: [0, 64, 1], c: [0, 64, 1], bias: null, accumulate: false };
+    expect(matmulPlan(m).kernel).toBe('tiled');
+    expect(matmulPlan({ ...m, M: rows - 16 }).kernel).toBe('vec4');
+    expect(Math.max(...matmulPlan(m).workgroups)).toBeLessThanOrEqual(65535);
+  });
+});
+
 describe.skipIf(!backend)(`matmul kernels against a float64 product${backend ? '' : ` (skipped: ${reason})`}`, () => {
   const gpu = backend!;
   const device = gpu.gpuDevice;

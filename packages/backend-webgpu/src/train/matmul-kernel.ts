@@ -11,6 +11,9 @@ import { vec4Layout, vec4Uniform, vec4Workgroups } from './matmul-vec4-kernel.js
 
 export { MATMUL_VEC4_WGSL } from './matmul-vec4-kernel.js';
 
+/** WebGPU's default (and minimum) maxComputeWorkgroupsPerDimension. */
+const MAX_WORKGROUPS_PER_DIMENSION = 65535;
+
 /** Rows and columns of C one workgroup computes. */
 export const MATMUL_TILE = 64;
 
@@ -43,7 +46,10 @@ export interface MatmulPlan {
  */
 export function matmulPlan(m: MatmulArgs): MatmulPlan {
   const layout = vec4Layout(m);
-  if (layout) return { kernel: 'vec4', uniform: vec4Uniform(m, layout), workgroups: vec4Workgroups(m) };
+  const workgroups = vec4Workgroups(m);
+  // The vec4 kernel's workgroups cover 4x fewer rows than the tiled kernel's: past WebGPU's
+  // 65535 workgroups per dimension, the tiled kernel still runs the product.
+  if (layout && Math.max(...workgroups) <= MAX_WORKGROUPS_PER_DIMENSION) return { kernel: 'vec4', uniform: vec4Uniform(m, layout), workgroups };
   return { kernel: 'tiled', uniform: matmulUniform(m), workgroups: matmulWorkgroups(m) };
 }
 
