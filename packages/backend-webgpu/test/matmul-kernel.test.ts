@@ -40,6 +40,10 @@ const cases: Case[] = [
   { name: 'A transposed (dW = X^T G), accumulate', m: args(28, 132, 120, { aT: true, off: 4, accumulate: true }), kernel: 'vec4' },
   { name: 'both transposed, padded, accumulate', m: args(20, 44, 12, { aT: true, bT: true, pad: 8, accumulate: true }), kernel: 'vec4' },
   { name: 'one 4x4 block', m: args(4, 4, 4, {}), kernel: 'vec4' },
+  { name: 'M not a multiple of 4 (A read along k), bias', m: args(13, 20, 12, { bias: true }), kernel: 'vec4' },
+  { name: 'N not a multiple of 4 (B read along k)', m: args(16, 7, 8, { bT: true, off: 4 }), kernel: 'vec4' },
+  { name: 'K not a multiple of 4 (A along m, B along n: the tail loop), accumulate', m: args(12, 8, 15, { aT: true, accumulate: true }), kernel: 'vec4' },
+  { name: 'M, N and K all odd where allowed', m: args(9, 11, 4, { bT: true, bias: true }), kernel: 'vec4' },
   { name: 'the d2l dW_hh shape', m: { M: 256, N: 256, K: 1120, a: [0, 1, 256], b: [0, 256, 1], c: [0, 256, 1], bias: null, accumulate: true }, kernel: 'vec4' },
 ];
 
@@ -78,7 +82,9 @@ function reference(m: MatmulArgs, A: Float32Array, Bm: Float32Array, bias: Float
 describe('matmulPlan', () => {
   it('sends aligned products to the vec4 kernel and the rest to the tiled one', () => {
     expect(matmulPlan(args(8, 8, 8, {})).kernel).toBe('vec4');
-    expect(matmulPlan(args(8, 8, 6, {})).kernel).toBe('tiled');
+    expect(matmulPlan(args(8, 8, 6, {})).kernel).toBe('tiled'); // A read along k needs K % 4 = 0
+    expect(matmulPlan(args(6, 8, 8, { aT: true, pad: 2 })).kernel).toBe('tiled'); // A read along m needs M % 4 = 0
+    expect(matmulPlan(args(8, 8, 7, { aT: true })).kernel).toBe('vec4'); // ... and then any K
     expect(matmulPlan(args(8, 8, 8, { off: 2 })).kernel).toBe('tiled');
     expect(matmulPlan(args(8, 8, 8, { pad: 2 })).kernel).toBe('tiled');
   });

@@ -40,8 +40,8 @@ export interface MatmulPlan {
 }
 
 /**
- * How to run a product: on the vec4 kernel when its sizes are multiples of 4 and each operand is
- * contiguous along one dimension at 4-aligned offsets (every product of the d2l step), else on the
+ * How to run a product: on the vec4 kernel when each operand is contiguous along one dimension at
+ * 4-aligned offsets and strides (see `vec4Layout`; every product of the d2l step), else on the
  * tiled kernel. Both kernels take the same bindings (uniform, A, B, bias, C).
  */
 export function matmulPlan(m: MatmulArgs): MatmulPlan {

@@ -25,18 +25,20 @@ export interface Vec4Layout {
 const multiplesOf4 = (...xs: readonly number[]): boolean => xs.every((x) => x % 4 === 0);
 
 /**
- * The vec4 layout of a product: M, N, K multiples of 4 (k is never clamped, and edge blocks stay
- * inside the operands), each operand contiguous along one of its dimensions with its offset and
- * other stride multiples of 4 (so every vec4 read is aligned and lies inside the operand).
+ * The vec4 layout of a product, or null. Every vec4 read must be aligned and lie inside its
+ * operand: an operand read along k needs K a multiple of 4 (its rows or columns are clamped one by
+ * one at the edge, so M or N may be anything); one read along m (n) needs M (N) a multiple of 4
+ * (its edge blocks are clamped whole), and K may then be anything (a tail loop takes the last k).
+ * Offsets and the other stride must be multiples of 4.
  */
 export function vec4Layout(m: MatmulArgs): Vec4Layout | null {
-  if (m.M === 0 || m.N === 0 || m.K === 0 || !multiplesOf4(m.M, m.N, m.K)) return null;
+  if (m.M === 0 || m.N === 0 || m.K === 0) return null;
   const [aOff, aSm, aSk] = m.a;
   const [bOff, bSk, bSn] = m.b;
-  const aAlongK = aSk === 1 && multiplesOf4(aOff, aSm);
-  const aAlongM = aSm === 1 && multiplesOf4(aOff, aSk);
-  const bAlongN = bSn === 1 && multiplesOf4(bOff, bSk);
-  const bAlongK = bSk === 1 && multiplesOf4(bOff, bSn);
+  const aAlongK = aSk === 1 && multiplesOf4(aOff, aSm, m.K);
+  const aAlongM = aSm === 1 && multiplesOf4(aOff, aSk, m.M);
+  const bAlongN = bSn === 1 && multiplesOf4(bOff, bSk, m.N);
+  const bAlongK = bSk === 1 && multiplesOf4(bOff, bSn, m.K);
   if (!(aAlongK || aAlongM) || !(bAlongN || bAlongK)) return null;
   return { aAlongK, bAlongN };
 }
@@ -68,14 +70,24 @@ function kLoop(aAlongK: boolean, bAlongN: boolean): string {
   // A(i, j): row i of the block at k offset j; B(j, n): k offset j, column n of the block.
   const A = (i: number, j: number): string => (aAlongK ? `a${i}[${j}]` : `a${j}[${i}]`);
   const B = (j: number, n: number): string => (bAlongN ? `b${j}[${n}]` : `b${n}[${j}]`);
-  const aLoads = FOUR.map((x) => (aAlongK ? `a[ar${x} + kb]` : `a[am + kb * p.aSk + ${x}u * aStep]`));
-  const bLoads = FOUR.map((x) => (bAlongN ? `b[bn + kb * p.bSk + ${x}u * bStep]` : `b[bc${x} + kb]`));
+  const aLoads = FOUR.map((x) => (aAlongK ? `a[ar${x} + kb]` : `a[am + (4u * kb + ${x}u) * aStep]`));
+  const bLoads = FOUR.map((x) => (bAlongN ? `b[bn + (4u * kb + ${x}u) * bStep]` : `b[bc${x} + kb]`));
   const fmas = FOUR.flatMap((j) => BLOCK.map(([i, n]) => `c${i}${n} = fma(${A(i, j)}, ${B(j, n)}, c${i}${n});`));
-  return [
+  const loop = [
     '    for (var kb = 0u; kb < p.K / 4u; kb++) {',
     ...FOUR.map((x) => `      let a${x} = ${aLoads[x]};`),
     ...FOUR.map((x) => `      let b${x} = ${bLoads[x]};`),
     ...fmas.map((f) => `      ${f}`),
+    '    }',
+  ];
+  if (aAlongK || bAlongN === false) return loop.join('\n');
+  // A along m and B along n: K need not be a multiple of 4; the last K % 4 steps one at a time.
+  return [
+    ...loop,
+    '    for (var k = p.K & ~3u; k < p.K; k++) {',
+    '      let a0 = a[am + k * aStep];',
+    '      let b0 = b[bn + k * bStep];',
+    ...BLOCK.map(([i, n]) => `      c${i}${n} = fma(a0[${i}], b0[${n}], c${i}${n});`),
     '    }',
   ].join('\n');
 }
@@ -103,15 +115,14 @@ fn store(r: u32, n: u32, acc: f32) {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let r0 = (wid.y * (${VEC4_THREADS}u / p.tn) + li / p.tn) * 4u;
   let n0 = (wid.x * p.tn + li % p.tn) * 4u;
-  // Blocks past the edge read the last block (never stored), so no load needs a bounds test.
-  let rc = min(r0, p.M - 4u);
-  let nc = min(n0, p.N - 4u);
+  // Past the edge, rows (columns) read along k are clamped one by one and runs along m (n) to the
+  // last whole block: every read stays inside its operand, and those results are never stored.
   // vec4 indices: rows of A along k (ar), or A's run of 4 rows at k = 0 (am); likewise for B.
-${FOUR.map((i) => `  let ar${i} = (p.aOff + (rc + ${i}u) * p.aSm) / 4u;`).join('\n')}
-  let am = (p.aOff + rc) / 4u;
+${FOUR.map((i) => `  let ar${i} = (p.aOff + min(r0 + ${i}u, p.M - 1u) * p.aSm) / 4u;`).join('\n')}
+  let am = (p.aOff + min(r0, (p.M - 1u) & ~3u)) / 4u;
   let aStep = p.aSk / 4u;
-${FOUR.map((n) => `  let bc${n} = (p.bOff + (nc + ${n}u) * p.bSn) / 4u;`).join('\n')}
-  let bn = (p.bOff + nc) / 4u;
+${FOUR.map((n) => `  let bc${n} = (p.bOff + min(n0 + ${n}u, p.N - 1u) * p.bSn) / 4u;`).join('\n')}
+  let bn = (p.bOff + min(n0, (p.N - 1u) & ~3u)) / 4u;
   let bStep = p.bSk / 4u;
 ${BLOCK.map(([i, n]) => `  var c${i}${n} = 0.0;`).join('\n')}
   let aAlongK = (p.flags & 4u) != 0u;
