@@ -3,7 +3,16 @@
  * sum_k A[m, k] B[k, n], where each operand is read through an offset and two strides, so transposed
  * operands (X^T dG, dG W^T, the head's Y W^T) need no copies. A workgroup of 16x16 threads computes
  * a 64x64 tile of C, each thread a 4x4 block, staging 16-deep slices of A and B in workgroup memory.
+ * It runs every product; `matmulPlan` sends the products whose operands allow it to the faster
+ * vec4 kernel (matmul-vec4-kernel.ts) instead.
  */
+
+import { vec4Layout, vec4Uniform, vec4Workgroups } from './matmul-vec4-kernel.js';
+
+export { MATMUL_VEC4_WGSL } from './matmul-vec4-kernel.js';
+
+/** WebGPU's default (and minimum) maxComputeWorkgroupsPerDimension. */
+const MAX_WORKGROUPS_PER_DIMENSION = 65535;
 
 /** Rows and columns of C one workgroup computes. */
 export const MATMUL_TILE = 64;
@@ -22,13 +31,35 @@ export interface MatmulArgs {
   readonly accumulate: boolean;
 }
 
-/** The 16 words of a product's uniform block. */
+/** The kernel, uniform block and workgroups of one product. */
+export interface MatmulPlan {
+  /** 'vec4': MATMUL_VEC4_WGSL's pipeline; 'tiled': MATMUL_WGSL's. */
+  readonly kernel: 'tiled' | 'vec4';
+  readonly uniform: Uint32Array;
+  readonly workgroups: [number, number];
+}
+
+/**
+ * How to run a product: on the vec4 kernel when each operand is contiguous along one dimension at
+ * 4-aligned offsets and strides (see `vec4Layout`; every product of the d2l step), else on the
+ * tiled kernel. Both kernels take the same bindings (uniform, A, B, bias, C).
+ */
+export function matmulPlan(m: MatmulArgs): MatmulPlan {
+  const layout = vec4Layout(m);
+  const workgroups = vec4Workgroups(m);
+  // The vec4 kernel's workgroups cover 4x fewer rows than the tiled kernel's: past WebGPU's
+  // 65535 workgroups per dimension, the tiled kernel still runs the product.
+  if (layout && Math.max(...workgroups) <= MAX_WORKGROUPS_PER_DIMENSION) return { kernel: 'vec4', uniform: vec4Uniform(m, layout), workgroups };
+  return { kernel: 'tiled', uniform: matmulUniform(m), workgroups: matmulWorkgroups(m) };
+}
+
+/** The 16 words of a product's uniform block on the tiled kernel. */
 export function matmulUniform(m: MatmulArgs): Uint32Array {
   const flags = (m.accumulate ? 1 : 0) | (m.bias !== null ? 2 : 0);
   return Uint32Array.of(m.M, m.N, m.K, ...m.a, ...m.b, ...m.c, m.bias ?? 0, flags, 0, 0);
 }
 
-/** Workgroups of a product's dispatch. */
+/** Workgroups of a product's dispatch on the tiled kernel. */
 export function matmulWorkgroups(m: MatmulArgs): [number, number] {
   return [Math.ceil(m.N / MATMUL_TILE), Math.ceil(m.M / MATMUL_TILE)];
 }

@@ -1,6 +1,6 @@
 import type { RnnSpec } from '@deeprnn/core';
 import type { PipelineCache } from '../pipeline-cache.js';
-import { MATMUL_WGSL } from './matmul-kernel.js';
+import { MATMUL_VEC4_WGSL, MATMUL_WGSL } from './matmul-kernel.js';
 import { COLSUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, PARTIAL_SUM_WGSL, SOFTMAX_XENT_WGSL, TRANSPOSE_WGSL } from './reduce-kernels.js';
 import { trainRowPlan } from './recurrence-kernels.js';
 import { trainBackwardWgsl } from './train-backward-kernel.js';
@@ -9,6 +9,8 @@ import { trainForwardWgsl } from './train-forward-kernel.js';
 /** Every compiled kernel a training step of one spec and batch size uses. */
 export interface TrainPipelines {
   readonly matmul: GPUComputePipeline;
+  /** The vec4 product kernel, for the products `matmulPlan` sends to it. */
+  readonly matmulVec4: GPUComputePipeline;
   readonly colsum: GPUComputePipeline;
   readonly xent: GPUComputePipeline;
   readonly partialSum: GPUComputePipeline;
@@ -29,9 +31,12 @@ export interface TrainPipelines {
 export async function trainPipelines(cache: PipelineCache, spec: RnnSpec, B: number): Promise<TrainPipelines> {
   const plan = trainRowPlan(spec, B, 'forward');
   const backPlan = trainRowPlan(spec, B, 'backward');
-  const [matmul, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
-    [MATMUL_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
+  const [matmul, matmulVec4, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
+    [MATMUL_WGSL, MATMUL_VEC4_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
       trainForwardWgsl(spec, plan), trainBackwardWgsl(spec, backPlan)].map((code) => cache.get(code)),
   );
-  return { matmul: matmul!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!, transpose: transpose!, forward: forward!, backward: backward!, forwardRows: plan.R, backwardRows: backPlan.R, U: plan.U };
+  return {
+    matmul: matmul!, matmulVec4: matmulVec4!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!,
+    transpose: transpose!, forward: forward!, backward: backward!, forwardRows: plan.R, backwardRows: backPlan.R, U: plan.U,
+  };
 }

@@ -1,6 +1,6 @@
 import { type RnnSpec, UnsupportedError, directionCount, gateCount, outputSize, storedLayer } from '@deeprnn/core';
 import { BufferUsage } from '../gpu-flags.js';
-import { type MatmulArgs, matmulUniform, matmulWorkgroups } from './matmul-kernel.js';
+import { type MatmulArgs, matmulPlan } from './matmul-kernel.js';
 import { SUM_WORKGROUPS, SumTerm, strideWorkgroups } from './reduce-kernels.js';
 import { recurrenceUniform } from './recurrence-kernels.js';
 import { stateSizes } from './call-layout.js';
@@ -140,8 +140,8 @@ export function buildStep(
     dispatches.push({ pipeline, group: device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }), x, y });
   };
   const matmul = (m: MatmulArgs, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer): void => {
-    const [x, y] = matmulWorkgroups(m);
-    add(pipes.matmul, matmulUniform(m), [a, b, b === c ? a : b, c], x, y);
+    const plan = matmulPlan(m);
+    add(plan.kernel === 'vec4' ? pipes.matmulVec4 : pipes.matmul, plan.uniform, [a, b, b === c ? a : b, c], ...plan.workgroups);
   };
   const W = flat.params;
   const G = flat.grads;
