@@ -68,7 +68,11 @@ export async function checkProperty(ctx: PropertyContext, property: ConformanceP
   const discarded = details.numSkips;
   if (!details.failed) return { property: property.name, runs, discarded, maxError, pass: true };
   const error = details.errorInstance;
-  const message = error instanceof Error ? error.message : details.counterexample === null ? 'fast-check gave up (too many discarded cases)' : String(error);
+  const message = error instanceof Error
+    ? error.message
+    : details.interrupted && runs === 0
+      ? `the time limit (${(settings.timeLimitMs ?? 0) / 1000} s, DEEPRNN_FC_TIME_LIMIT_S) ran out before one case finished`
+      : details.counterexample === null ? 'fast-check gave up (too many discarded cases)' : String(error);
   return {
     property: property.name,
     runs,

@@ -14,6 +14,13 @@ export interface ConformanceOptions {
   readonly onnx?: OnnxCodec;
   /** Register only these properties (default all). */
   readonly properties?: readonly PropertyName[];
+  /** Leave these properties out (another test file runs them, say). */
+  readonly exclude?: readonly PropertyName[];
+  /**
+   * Wall-clock budget of each property in seconds, for backends whose first case of a new spec is
+   * slow (compiling kernels on a software GPU); overrides DEEPRNN_FC_TIME_LIMIT_S.
+   */
+  readonly timeLimitS?: number;
 }
 
 /** Time for creating the backend and the oracle, and for disposing. */
@@ -37,7 +44,8 @@ const SETUP_TIMEOUT_MS = 120_000;
  * ```
  */
 export function runConformance(name: string, source: BackendSource, options: ConformanceOptions = {}): void {
-  const settings = readSettings();
+  const read = readSettings();
+  const settings = options.timeLimitS !== undefined ? { ...read, timeLimitMs: options.timeLimitS * 1000 } : read;
   const suite = `${name} conformance`;
   describe(suite, () => {
     let backend: Backend | undefined;
@@ -55,6 +63,7 @@ export function runConformance(name: string, source: BackendSource, options: Con
     }, SETUP_TIMEOUT_MS);
     for (const property of PROPERTIES) {
       if (options.properties && !options.properties.includes(property.name)) continue;
+      if (options.exclude?.includes(property.name)) continue;
       it(
         property.name,
         async (test) => {

@@ -108,6 +108,7 @@ export {
   type OptimizerOptions,
   type OptimizerState,
   type RnnTrainer,
+  type StepStats,
   type TrainBatch,
   type TrainStepResult,
   type TrainerInit,

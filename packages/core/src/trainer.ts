@@ -104,7 +104,21 @@ export interface TrainStepResult {
  * A model being trained where its weights live: parameters, optimizer state, clipping threshold and
  * optional head stay on the backend between steps; the host reads two numbers per step.
  */
+/** What a step cost on a device, for trainers that count it (the WebGPU trainer does). */
+export interface StepStats {
+  /** Compute dispatches recorded for the step. */
+  readonly dispatches: number;
+  /** Command buffers submitted. */
+  readonly submits: number;
+  /** Bytes copied back to the host. */
+  readonly bytesRead: number;
+  /** Bytes written from the host (inputs, targets, uniforms). */
+  readonly bytesWritten: number;
+}
+
 export interface RnnTrainer extends AsyncDisposable {
+  /** The last step's device work, when the trainer counts it (absent otherwise; null before the first step). */
+  readonly lastStepStats?: StepStats | null;
   /**
    * One step: forward (dropout from the step's seed), head and loss, backward, global-norm clipping,
    * optimizer update.

@@ -1,4 +1,4 @@
-import { type Backend, type RnnMode, SeededRandom } from '@deeprnn/core';
+import { type Backend, type RnnMode, SeededRandom, type StepStats } from '@deeprnn/core';
 import { createLmTrainer } from './lm-trainer.js';
 import { initLmParams, lmSpec } from './lm-model.js';
 import { initialOptimizerState } from './optimizer.js';
@@ -33,6 +33,8 @@ export interface TrainStepTiming {
   readonly msPerStep: number;
   readonly tokensPerSec: number;
   readonly repeats: number;
+  /** The last step's device work, when the backend's trainer counts it (dispatches, bytes read back). */
+  readonly stepStats?: StepStats;
 }
 
 /**
@@ -65,5 +67,6 @@ export async function timeTrainStep(o: TrainStepBenchOptions): Promise<TrainStep
   }
   times.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)]!;
-  return { msPerStep: ms, tokensPerSec: (batch * steps) / (ms / 1000), repeats };
+  const stats = trainer.lastStepStats ?? undefined;
+  return { msPerStep: ms, tokensPerSec: (batch * steps) / (ms / 1000), repeats, ...(stats ? { stepStats: stats } : {}) };
 }

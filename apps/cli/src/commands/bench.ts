@@ -88,7 +88,7 @@ async function benchTrain(choice: BackendChoice, modes: RnnMode[], layers: numbe
         rows.push({
           backend: choice.dtype === 'float64' ? 'reference-f64' : backend.name, device: backend.device, mode, config: 'd2l-lm',
           inputSize: V, hiddenSize: H, numLayers, T, B, msPerCall: timing.msPerStep, tokensPerSec: timing.tokensPerSec,
-          gflops: flops / timing.msPerStep / 1e6, train: true,
+          gflops: flops / timing.msPerStep / 1e6, train: true, ...(timing.stepStats ? { runStats: { ...timing.stepStats } } : {}),
         });
         log(`  ${rows.at(-1)?.backend} train ${mode} x${numLayers}: ${sig(timing.msPerStep)} ms/step`);
       }
@@ -144,6 +144,9 @@ export function printRows(rows: readonly BenchRow[], torch: readonly BenchRow[],
     for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
   }
-  const table = rows.map((r) => [r.backend, r.device, r.config, r.mode, String(r.numLayers), `${r.T}x${r.B}`, sig(r.msPerCall), sig(r.tokensPerSec), sig(r.gflops), ratio(r)]);
-  process.stdout.write(`${formatTable(['backend', 'device', 'config', 'mode', 'layers', 'TxB', 'ms/call', 'tokens/s', 'GFLOP/s', 'vs torch'], table)}\n`);
+  // Device work per call, for backends that count it (WebGPU): dispatches and bytes read back.
+  const work = (r: BenchRow): string[] => (r.runStats ? [String(r.runStats.dispatches ?? '-'), String(r.runStats.bytesRead ?? '-')] : ['-', '-']);
+  const table = rows.map((r) => [r.backend, r.device, r.config, r.mode, String(r.numLayers), `${r.T}x${r.B}`, sig(r.msPerCall), sig(r.tokensPerSec), sig(r.gflops), ...work(r), ratio(r)]);
+  const head = ['backend', 'device', 'config', 'mode', 'layers', 'TxB', 'ms/call', 'tokens/s', 'GFLOP/s', 'dispatches', 'bytes read', 'vs torch'];
+  process.stdout.write(`${formatTable(head, table)}\n`);
 }
