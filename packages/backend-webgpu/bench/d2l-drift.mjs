@@ -13,7 +13,7 @@
 // With --window N, also runs each trainer N steps on its own from the first probe (carried state
 // on the trainer, as in the run) and prints how far each drifts from the float64 one.
 //   DEEPRNN_DATA_DIR=/work/shared/data node bench/d2l-drift.mjs [--layers 3] [--probes 0,40,80] [--window 0]
-import { createReferenceBackend } from '@deeprnn/core';
+import { createReferenceBackend, tensor } from '@deeprnn/core';
 import { createLmTrainer, epochBatches, initialTrainingState, lmSpec, loadCorpus, readLmTrainer, toTrainerParams, trainStep } from '@deeprnn/lm';
 import { timeMachine } from '@deeprnn/lm/node';
 import { createBackend } from '../dist/index.js';
@@ -25,6 +25,9 @@ const arg = (name, fallback) => {
 const numLayers = Number(arg('layers', '3'));
 const probes = arg('probes', '0,40,80,120,159').split(',').map(Number);
 const window = Number(arg('window', '0'));
+const freeRunners = arg('free', 'f64,f32,gpu').split(',');
+if (!freeRunners.includes('f64')) freeRunners.unshift('f64');
+const noise = arg('noise', '').split(',').filter((x) => x !== '').map(Number);
 const RAW_LR = 1024;
 
 const { text } = await timeMachine({ download: false });
@@ -46,6 +49,12 @@ function schedule() {
 }
 
 const start = initialTrainingState(config, corpus.vocab.tokens);
+const startParams = toTrainerParams(start.params);
+const shapes = new Map([
+  ...Object.entries(startParams.rnn).map(([k, t]) => [k, t.shape]),
+  ['head.weight', startParams.head.weight.shape],
+  ['head.bias', startParams.head.bias.shape],
+]);
 const sgd = (lr) => ({ name: 'sgd', lr });
 const ref32 = createReferenceBackend({ dtype: 'float32' });
 const ref64 = createReferenceBackend({ dtype: 'float64' });
@@ -116,6 +125,39 @@ async function probe(step, params, initial, batch) {
   return row;
 }
 
+/** A float64 trainer whose gradients and carried state get relative noise sigma (float32 arithmetic's, modelled). */
+async function noisyRunner(sigma, params, host) {
+  const raw = await makeTrainer(ref64, RAW_LR, null);
+  let p = flat(toTrainerParams(params));
+  let state = host ? Float64Array.from(host.h.data) : undefined;
+  const shape = host?.h.shape ?? [numLayers, config.batch, config.model.hiddenSize];
+  let seed = 12345;
+  const u = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return (seed / 2 ** 32 - 0.5) * 2 * Math.sqrt(3);
+  };
+  const asParams = (m) => {
+    const rnn = {};
+    for (const [k, v] of m) if (!k.startsWith('head.')) rnn[k] = tensor(v, shapes.get(k));
+    return { rnn, head: { weight: tensor(m.get('head.weight'), shapes.get('head.weight')), bias: tensor(m.get('head.bias'), shapes.get('head.bias')) } };
+  };
+  return async (batch, reset) => {
+    if (reset) state = undefined;
+    await raw.restore({ params: asParams(p), optimizerState: { step: 0, moments: {} } });
+    const r = await trainStep(raw, V, batch, state ? { h: tensor(state, shape) } : undefined, 0);
+    const after = flat(await raw.readParams());
+    const h = await r.state.read();
+    state = h.h.data.map((x) => x * (1 + sigma * u()));
+    const grads = new Map([...p].map(([k, v]) => [k, diff(v, after.get(k), RAW_LR).map((g) => g * (1 + sigma * u()))]));
+    let sq = 0;
+    for (const g of grads.values()) sq += norm(g) ** 2;
+    const gradNorm = Math.sqrt(sq);
+    const scale = config.clipTheta !== null && gradNorm > config.clipTheta ? config.clipTheta / gradNorm : 1;
+    p = new Map([...p].map(([k, v]) => [k, v.map((x, i) => x - config.optimizer.lr * scale * grads.get(k)[i])]));
+    return { loss: r.loss, gradNorm, params: p };
+  };
+}
+
 const fmt = (x, d = 2) => x.toExponential(d);
 const worst = (per) => Object.entries(per).reduce((a, b) => (b[1] > a[1] ? b : a));
 function printRow(r, epoch) {
@@ -158,49 +200,49 @@ console.log(`\nsteps of the float32 trajectory (up to ${last}) whose gradient no
 
 if (window > 0 && windowStart) {
   // Each trainer alone for `window` steps from the first probe, carrying its own state as the run does.
-  console.log(`\nfree-running from step ${windowStart.s}: relative parameter distance to the float64 run, ||p_x - p_f64|| / ||p_f64 - p_start||, and loss`);
-  console.log('| step | loss f64 | loss f32 | loss gpu | norm f64 | norm gpu | dist f32 | dist gpu |');
-  console.log('|---|---|---|---|---|---|---|---|');
   const runs = {};
-  for (const [name, backend] of [['f64', ref64], ['f32', ref32], ['gpu', gpu]]) {
+  for (const name of freeRunners) {
+    const backend = { f64: ref64, f32: ref32, gpu }[name];
     const t = await makeTrainer(backend, 1, 1);
     await t.restore({ params: toTrainerParams(windowStart.params), optimizerState: { step: 0, moments: {} } });
-    runs[name] = { t, carried: windowStart.host };
+    let carried = windowStart.host;
+    runs[name] = async (batch, reset) => {
+      if (reset) carried = undefined;
+      const r = await trainStep(t, V, batch, carried, 0);
+      carried = r.state;
+      return { loss: r.loss, gradNorm: r.gradNorm, params: flat(await t.readParams()) };
+    };
   }
+  for (const sigma of noise) runs[`f64 noise ${sigma}`] = await noisyRunner(sigma, windowStart.params, windowStart.host);
+  const others = Object.keys(runs).filter((n) => n !== 'f64');
+  console.log(`\nfree-running from step ${windowStart.s}: relative parameter distance to the float64 run, ||p_x - p_f64|| / ||p_f64 - p_start||, and loss`);
+  console.log(`| step | ${Object.keys(runs).map((n) => `loss ${n}`).join(' | ')} | norm f64 | ${others.map((n) => `dist ${n}`).join(' | ')} |`);
+  console.log(`|---|${Object.keys(runs).map(() => '---|').join('')}---|${others.map(() => '---|').join('')}`);
   const p0 = flat(toTrainerParams(windowStart.params));
   const epochLosses = new Map();
   for (let s = windowStart.s; s < Math.min(windowStart.s + window, plan.length); s++) {
     const { epoch, isFirst, batch } = plan[s];
-    const loss = {};
-    const gradNorm = {};
-    const p = {};
-    for (const [name, run] of Object.entries(runs)) {
-      if (isFirst && s !== windowStart.s) run.carried = undefined;
-      const r = await trainStep(run.t, V, batch, run.carried, 0);
-      run.carried = r.state;
-      loss[name] = r.loss;
-      gradNorm[name] = r.gradNorm;
-      p[name] = flat(await run.t.readParams());
-    }
+    const res = {};
+    for (const [name, run] of Object.entries(runs)) res[name] = await run(batch, isFirst && s !== windowStart.s);
     let moved = 0;
-    for (const [k, v] of p.f64) moved += norm(diff(v, p0.get(k))) ** 2;
+    for (const [k, v] of res.f64.params) moved += norm(diff(v, p0.get(k))) ** 2;
     const dist = (x) => {
       let d = 0;
-      for (const [k, v] of p.f64) d += norm(diff(p[x].get(k), v)) ** 2;
+      for (const [k, v] of res.f64.params) d += norm(diff(res[x].params.get(k), v)) ** 2;
       return Math.sqrt(d / moved);
     };
     if (!epochLosses.has(epoch)) epochLosses.set(epoch, []);
-    epochLosses.get(epoch).push(loss);
-    console.log(`| ${s + 1} | ${loss.f64.toFixed(5)} | ${loss.f32.toFixed(5)} | ${loss.gpu.toFixed(5)} | ${gradNorm.f64.toFixed(4)} | ${gradNorm.gpu.toFixed(4)} | ${fmt(dist('f32'))} | ${fmt(dist('gpu'))} |`);
+    epochLosses.get(epoch).push(Object.fromEntries(Object.entries(res).map(([n, r]) => [n, r.loss])));
+    console.log(`| ${s + 1} | ${Object.values(res).map((r) => r.loss.toFixed(5)).join(' | ')} | ${res.f64.gradNorm.toFixed(4)} | ${others.map((n) => fmt(dist(n))).join(' | ')} |`);
   }
   // Whole epochs only (a window that starts at an epoch's first minibatch): the perplexity deeprnn depth prints.
-  console.log('\n| epoch | perplexity f64 | perplexity f32 | perplexity gpu |');
-  console.log('|---|---|---|---|');
+  console.log(`\n| epoch | ${Object.keys(runs).map((n) => `perplexity ${n}`).join(' | ')} |`);
+  console.log(`|---|${Object.keys(runs).map(() => '---|').join('')}`);
   const perEpoch = (e) => plan.filter((x) => x.epoch === e).length;
   for (const [e, ls] of epochLosses) {
     if (ls.length !== perEpoch(e)) continue;
     const ppl = (x) => Math.exp(ls.reduce((a, l) => a + l[x], 0) / ls.length).toFixed(3);
-    console.log(`| ${e + 1} | ${ppl('f64')} | ${ppl('f32')} | ${ppl('gpu')} |`);
+    console.log(`| ${e + 1} | ${Object.keys(runs).map(ppl).join(' | ')} |`);
   }
 }
 await gpu.dispose();
