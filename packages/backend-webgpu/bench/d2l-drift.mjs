@@ -11,8 +11,12 @@
 // (p - p') / 1024 (exact in float64 on the host), and once with the run's SGD lr 1 and clipping 1
 // (the real update, clipping scale and final state included). Prints one row per probe.
 // With --window N, also runs each trainer N steps on its own from the first probe (carried state
-// on the trainer, as in the run) and prints how far each drifts from the float64 one.
-//   DEEPRNN_DATA_DIR=/work/shared/data node bench/d2l-drift.mjs [--layers 3] [--probes 0,40,80] [--window 0]
+// on the trainer, as in the run) and prints how far each drifts from the float64 one, and the
+// perplexity of every whole epoch; --free f64,f32,gpu picks those trainers, --noise 1e-6,3e-7 adds
+// float64 trainers whose gradients and carried state get that relative noise each step.
+// Findings: TRAINING.md, "The 3-layer drift is float32 chaos, not a bug".
+//   DEEPRNN_DATA_DIR=<folder with timemachine.txt> node bench/d2l-drift.mjs [--layers 3]
+//     [--probes 0,40,80,120,159] [--window 0] [--free f64,f32,gpu] [--noise 1e-6]
 import { createReferenceBackend, tensor } from '@deeprnn/core';
 import { createLmTrainer, epochBatches, initialTrainingState, lmSpec, loadCorpus, readLmTrainer, toTrainerParams, trainStep } from '@deeprnn/lm';
 import { timeMachine } from '@deeprnn/lm/node';
