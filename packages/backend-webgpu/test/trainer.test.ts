@@ -73,6 +73,9 @@ describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})
     ['lstm, bidirectional, lengths, no head, adam', { mode: 'lstm', inputSize: 3, hiddenSize: 7, bidirectional: true }, { name: 'adam', lr: 0.01, eps: 0.01 }, false, [5, 3, 2]],
     ['lstm, projections, 2 layers, dropout, head, adam', { mode: 'lstm', inputSize: 4, hiddenSize: 8, projSize: 3, numLayers: 2, dropout: 0.3 }, { name: 'adam', lr: 0.02 }, true],
     ['lstm, projections, bidirectional, batch-first, lengths, no head, sgd', { mode: 'lstm', inputSize: 3, hiddenSize: 12, projSize: 8, bidirectional: true, batchFirst: true }, { name: 'sgd', lr: 0.5 }, false, [2, 5, 4]],
+    ['rnn_tanh, clip 0.6, 2 layers, head, sgd', { mode: 'rnn_tanh', inputSize: 4, hiddenSize: 6, numLayers: 2, clip: 0.6 }, { name: 'sgd', lr: 1 }, true],
+    ['gru, clip 0.5, bidirectional, head, sgd', { mode: 'gru', inputSize: 3, hiddenSize: 5, bidirectional: true, clip: 0.5 }, { name: 'sgd', lr: 1 }, true],
+    ['lstm, clip 0.7, 2 layers, lengths, no head, adam', { mode: 'lstm', inputSize: 4, hiddenSize: 6, numLayers: 2, clip: 0.7 }, { name: 'adam', lr: 0.01, eps: 0.01 }, false, [5, 4, 2]],
     ['lstm, input_forget, softsign cell, no bias, head, sgd', { mode: 'lstm', inputSize: 2, hiddenSize: 12, bias: false, inputForget: true, activations: [{ name: 'Sigmoid' }, { name: 'Softsign' }, { name: 'Tanh' }] }, { name: 'sgd', lr: 0.5 }, true],
   ])('%s: three steps agree with the float64 reference trainer', async (_name, config, optimizer, withHead, lengths) => {
     const spec = defineSpec(config);

@@ -1,6 +1,6 @@
 import { type RnnSpec, activationCount, directionCount, gateCount, outputSize } from '@deeprnn/core';
 import { TRAIN_MATH, activationPairWgsl } from './train-activations.js';
-import type { TrainCell } from './train-cells.js';
+import { clipWgsl, recordSlots } from './train-cells.js';
 
 /** `body(r)` for every row r of a workgroup, joined: rows are unrolled so accumulators stay in registers. */
 export function rows(R: number, body: (r: number) => string): string {
@@ -64,7 +64,7 @@ export function recurrenceUniform(T: number, B: number, stateRow: number, o: Rec
 }
 
 /** Constants, the uniform struct and the activation functions both recurrences share. */
-export function recurrenceHeader(spec: RnnSpec, plan: RowPlan, cell: TrainCell): string {
+export function recurrenceHeader(spec: RnnSpec, plan: RowPlan): string {
   const H = spec.hiddenSize;
   const P = outputSize(spec);
   const D = directionCount(spec);
@@ -86,13 +86,14 @@ const GHU = ${(G * H) / plan.U}u;
 const N = ${D * H}u;
 const NP = ${D * P}u;
 const NG = ${D * G * H}u;
-const RS = ${cell.slots}u;
-const NR = ${D * cell.slots * H}u;
+const RS = ${recordSlots(spec)}u;
+const NR = ${D * recordSlots(spec) * H}u;
 const R = ${plan.R}u;
 const WG = ${plan.threads}u;
 struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32 }
 fn lane(v: VT, e: u32) -> f32 { ${plan.U === 4 ? 'return v[e];' : 'return v;'} }
-${TRAIN_MATH}${acts}`;
+${TRAIN_MATH}${acts}
+${clipWgsl(spec.clip)}`;
 }
 
 /** Record slot s of unit j at time-major row `row`, after the T*B*NP outputs of the same buffer. */

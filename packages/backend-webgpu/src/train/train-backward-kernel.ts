@@ -75,7 +75,7 @@ ${previousStep(null)}`
     : `        let at = (t * p.B + bc) * NP + dir * P + j;
         let dhv = dy[at] + dh[cur + r * P + j];
 ${previousStep('j')}`;
-  return /* wgsl */ `${recurrenceHeader(spec, plan, cell)}
+  return /* wgsl */ `${recurrenceHeader(spec, plan)}
 const D_GH_P = ${(spec.bidirectional ? 2 : 1) * G * H * P}u;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> y: array<f32>;
@@ -130,7 +130,7 @@ ${isProjected ? projectedStepGradient() : ''}
 ${stepGradient}
 ${isLstm ? `        var cprev = s0[ci];
         if (!first) { cprev = ${recAt('prev * p.B + bc')(4)}; }` : ''}
-${cell.backward(recAt('t * p.B + bc'))}
+${cell.backward(recAt('t * p.B + bc'), (g) => (spec.clip !== null ? ` * ${recAt('t * p.B + bc')(cell.slots + g)}` : ''))}
 ${gates.map((k) => `        gs[r * GH + ${k}u * H + j] = select(0.0, gh${k}, a);`).join('\n')}
 ${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
         if (ok) {

@@ -1,4 +1,5 @@
-import type { RnnSpec } from '@deeprnn/core';
+import { type RnnSpec, gateCount } from '@deeprnn/core';
+import { f32 } from '../wgsl-math.js';
 
 /**
  * The per-unit cell code of the training recurrences, one scalar unit `j` of one batch row at a
@@ -18,10 +19,16 @@ export interface TrainCell {
   readonly slots: number;
   /** Whether the hidden-side gate gradients differ from the input side's (stored apart). */
   readonly splitsHiddenGrad: boolean;
-  /** WGSL setting `hn` and writing record slot s at `rec(s)`; runs when the row exists. */
+  /**
+   * WGSL setting `hn` and each gate's pre-activation `q<g>` (before clipping: `clip_pre` clamps
+   * it), and writing record slot s at `rec(s)`; runs when the row exists.
+   */
   forward(rec: (slot: number) => string): string;
-  /** WGSL setting gx<g>, gh<g>, direct from `dhv`, `hprev`, slot reads `rec(s)` and (LSTM) `cprev`. */
-  backward(rec: (slot: number) => string): string;
+  /**
+   * WGSL setting gx<g>, gh<g>, direct from `dhv`, `hprev`, slot reads `rec(s)` and (LSTM) `cprev`;
+   * `pass(g)` is the factor (empty, or ` * <mask>`) by which gate g's clip lets its gradient through.
+   */
+  backward(rec: (slot: number) => string, pass: (gate: number) => string): string;
 }
 
 const I = '          ';
@@ -33,8 +40,8 @@ function lines(...l: string[]): string {
 const RNN: TrainCell = {
   slots: 0,
   splitsHiddenGrad: false,
-  forward: () => lines('let hn = act_f(x0 + hh0, dir);'),
-  backward: () => lines('let gx0 = dhv * dact_f(y[at], dir);', 'let gh0 = gx0;', 'let direct = 0.0;'),
+  forward: () => lines('let q0 = x0 + hh0;', 'let hn = act_f(clip_pre(q0), dir);'),
+  backward: (_rec, pass) => lines(`let gx0 = dhv * dact_f(y[at], dir)${pass(0)};`, 'let gh0 = gx0;', 'let direct = 0.0;'),
 };
 
 // GRU with the reset gate applied after the hidden product (PyTorch's; ONNX linear_before_reset=1).
@@ -42,17 +49,20 @@ const GRU: TrainCell = {
   slots: 4,
   splitsHiddenGrad: true,
   forward: (rec) => lines(
-    'let rg = act_f(x0 + hh0, dir);',
-    'let zg = act_f(x1 + hh1, dir);',
-    'let ng = act_g(x2 + rg * hh2, dir);',
+    'let q0 = x0 + hh0;',
+    'let rg = act_f(clip_pre(q0), dir);',
+    'let q1 = x1 + hh1;',
+    'let zg = act_f(clip_pre(q1), dir);',
+    'let q2 = x2 + rg * hh2;',
+    'let ng = act_g(clip_pre(q2), dir);',
     'let hn = (1.0 - zg) * ng + zg * hp;',
     `if (a) { ${rec(0)} = rg; ${rec(1)} = zg; ${rec(2)} = ng; ${rec(3)} = hh2; }`,
   ),
-  backward: (rec) => lines(
+  backward: (rec, pass) => lines(
     `let rg = ${rec(0)};`, `let zg = ${rec(1)};`, `let ng = ${rec(2)};`, `let hhn = ${rec(3)};`,
-    'let gx2 = dhv * (1.0 - zg) * dact_g(ng, dir);',
-    'let gx1 = dhv * (hprev - ng) * dact_f(zg, dir);',
-    'let gx0 = gx2 * hhn * dact_f(rg, dir);',
+    `let gx2 = dhv * (1.0 - zg) * dact_g(ng, dir)${pass(2)};`,
+    `let gx1 = dhv * (hprev - ng) * dact_f(zg, dir)${pass(1)};`,
+    `let gx0 = gx2 * hhn * dact_f(rg, dir)${pass(0)};`,
     'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2 * rg;',
     'let direct = dhv * zg;',
   ),
@@ -64,24 +74,28 @@ function lstm(inputForget: boolean): TrainCell {
     splitsHiddenGrad: false,
     forward: (rec) => lines(
       'let cp = sN[ci];',
-      'let ig = act_f(x0 + hh0, dir);',
-      inputForget ? 'let fg = 1.0 - ig;' : 'let fg = act_f(x1 + hh1, dir);',
-      'let gg = act_g(x2 + hh2, dir);',
-      'let og = act_f(x3 + hh3, dir);',
+      'let q0 = x0 + hh0;',
+      'let q1 = x1 + hh1;',
+      'let q2 = x2 + hh2;',
+      'let q3 = x3 + hh3;',
+      'let ig = act_f(clip_pre(q0), dir);',
+      inputForget ? 'let fg = 1.0 - ig;' : 'let fg = act_f(clip_pre(q1), dir);',
+      'let gg = act_g(clip_pre(q2), dir);',
+      'let og = act_f(clip_pre(q3), dir);',
       'let cn = fg * cp + ig * gg;',
       'let hn = og * act_h(cn, dir);',
       `if (a) { sN[ci] = cn; ${rec(0)} = ig; ${rec(1)} = fg; ${rec(2)} = gg; ${rec(3)} = og; ${rec(4)} = cn; }`,
     ),
-    backward: (rec) => lines(
+    backward: (rec, pass) => lines(
       `let ig = ${rec(0)};`, `let fg = ${rec(1)};`, `let gg = ${rec(2)};`, `let og = ${rec(3)};`, `let cn = ${rec(4)};`,
       'let tc = act_h(cn, dir);',
       // The cell's gradient: what the next step passed back, plus what h_t = o act_h(c_t) adds.
       'let dct = ds0[ci] + dhv * og * dact_h(tc, dir);',
       // With input_forget, f = 1 - i: i's gradient also takes -dL/df, and f's own gate gets none.
-      inputForget ? 'let gx0 = dct * (gg - cprev) * dact_f(ig, dir);' : 'let gx0 = dct * gg * dact_f(ig, dir);',
-      inputForget ? 'let gx1 = 0.0;' : 'let gx1 = dct * cprev * dact_f(fg, dir);',
-      'let gx2 = dct * ig * dact_g(gg, dir);',
-      'let gx3 = dhv * tc * dact_f(og, dir);',
+      inputForget ? `let gx0 = dct * (gg - cprev) * dact_f(ig, dir)${pass(0)};` : `let gx0 = dct * gg * dact_f(ig, dir)${pass(0)};`,
+      inputForget ? 'let gx1 = 0.0;' : `let gx1 = dct * cprev * dact_f(fg, dir)${pass(1)};`,
+      `let gx2 = dct * ig * dact_g(gg, dir)${pass(2)};`,
+      `let gx3 = dhv * tc * dact_f(og, dir)${pass(3)};`,
       // m = o act_h(c): what a projection multiplied (its weight gradient needs it).
       'let m = og * tc;',
       'if (a) { ds0[ci] = dct * fg; }',
@@ -96,4 +110,22 @@ export function trainCell(spec: RnnSpec): TrainCell {
   if (spec.mode === 'gru') return GRU;
   if (spec.mode === 'lstm') return lstm(spec.inputForget);
   return RNN;
+}
+
+/** Record slots per unit and step: the cell's own, then with gate clipping one pass mask per gate. */
+export function recordSlots(spec: RnnSpec): number {
+  return trainCell(spec).slots + (spec.clip !== null ? gateCount(spec.mode) : 0);
+}
+
+/**
+ * WGSL `clip_pre(v)` (ONNX `clip` on a gate's pre-activation, or the identity) and `in_clip(v)`:
+ * 1 where the clamp lets the gradient through (-clip <= v <= clip, as PyTorch's clamp; NaN passes
+ * none), else 0.
+ */
+export function clipWgsl(clip: number | null): string {
+  if (clip === null) return 'fn clip_pre(v: f32) -> f32 { return v; }\n';
+  const c = f32(clip);
+  return `fn clip_pre(v: f32) -> f32 { return select(select(v, ${c}, v > ${c}), -${c}, v < -${c}); }
+fn in_clip(v: f32) -> f32 { return select(0.0, 1.0, abs(v) <= ${c}); }
+`;
 }

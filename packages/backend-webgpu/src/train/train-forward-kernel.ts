@@ -44,7 +44,7 @@ export function trainForwardWgsl(spec: RnnSpec, plan: RowPlan): string {
     ? `          ex[${r}u * H + j] = hn;`
     : `          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }`);
-  return /* wgsl */ `${recurrenceHeader(spec, plan, cell)}
+  return /* wgsl */ `${recurrenceHeader(spec, plan)}
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> xp: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<f32>;
@@ -104,6 +104,7 @@ ${rows(R, (r) => `      {
 ${isProjected ? '' : `          let hp = hs[cur + ${r}u * P + j];`}
 ${gates.map((g) => `          let x${g} = xp[xg + ${g}u * H];\n          let hh${g} = lane(acc${r}_${g}, e) + ${bias(g)};`).join('\n')}
 ${cell.forward(recAt('t * p.B + bc'))}
+${spec.clip !== null ? `          if (a) { ${gates.map((g) => `${recAt('t * p.B + bc')(cell.slots + g)} = in_clip(q${g});`).join(' ')} }` : ''}
 ${emit(r)}
         }
       }`)}

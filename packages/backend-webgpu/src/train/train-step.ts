@@ -4,7 +4,7 @@ import { type MatmulArgs, matmulPlan } from './matmul-kernel.js';
 import { SUM_WORKGROUPS, SumTerm, strideWorkgroups } from './reduce-kernels.js';
 import { recurrenceUniform } from './recurrence-kernels.js';
 import { stateSizes } from './call-layout.js';
-import { trainCell } from './train-cells.js';
+import { recordSlots, trainCell } from './train-cells.js';
 import type { TrainPipelines } from './train-pipelines.js';
 import type { TrainLayout } from './train-layout.js';
 
@@ -108,8 +108,8 @@ export function buildStep(
   const stateWords = sizes.h + sizes.c;
   const input = buf(rows * spec.inputSize, DST);
   const projected = buf(rows * NG);
-  // Each layer's outputs, then the record slots its backward reads (GRU and LSTM gates).
-  const ys = Array.from({ length: L }, () => buf(rows * (N + cell.slots * D * H)));
+  // Each layer's outputs, then the record slots its backward reads (GRU and LSTM gates, clip masks).
+  const ys = Array.from({ length: L }, () => buf(rows * (N + recordSlots(spec) * D * H)));
   const xs = Array.from({ length: L }, (_, l) => (l === 0 ? input : o.dropout ? buf(rows * N) : ys[l - 1]!));
   const masks = o.dropout ? Array.from({ length: L - 1 }, () => buf(rows * N, DST)) : [];
   const dys = Array.from({ length: L }, (_, l) => buf(rows * N, l === L - 1 ? DST : 0));
