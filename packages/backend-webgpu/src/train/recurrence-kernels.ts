@@ -52,6 +52,8 @@ export interface RecurrenceOffsets {
   readonly bhh: number;
   /** W_hr^T in the parameters (forward, LSTM projections). */
   readonly whr: number;
+  /** LSTM peephole weights [D][3H] in the parameters (forward). */
+  readonly peep: number;
   /** Where the final state's gradient starts in the state buffer (backward). */
   readonly seed: number;
   /** Where the cell states start in the state buffers (LSTM). */
@@ -60,7 +62,7 @@ export interface RecurrenceOffsets {
 
 /** The uniform block of both recurrences: call sizes, the layer's first state row, and offsets. */
 export function recurrenceUniform(T: number, B: number, stateRow: number, o: RecurrenceOffsets): Uint32Array {
-  return Uint32Array.of(T, B, stateRow, o.whh, o.bhh, o.seed, o.cell, o.whr);
+  return Uint32Array.of(T, B, stateRow, o.whh, o.bhh, o.seed, o.cell, o.whr, o.peep, 0, 0, 0);
 }
 
 /** Constants, the uniform struct and the activation functions both recurrences share. */
@@ -90,7 +92,7 @@ const RS = ${recordSlots(spec)}u;
 const NR = ${D * recordSlots(spec) * H}u;
 const R = ${plan.R}u;
 const WG = ${plan.threads}u;
-struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32 }
+struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32, peep: u32, p0: u32, p1: u32, p2: u32 }
 fn lane(v: VT, e: u32) -> f32 { ${plan.U === 4 ? 'return v[e];' : 'return v;'} }
 ${TRAIN_MATH}${acts}
 ${clipWgsl(spec.clip)}`;

@@ -1,4 +1,4 @@
-import { type RnnSpec, gateCount } from '@deeprnn/core';
+import { type RnnSpec, directionCount, gateCount } from '@deeprnn/core';
 import { type RowPlan, previousStep, recAt, recurrenceHeader, rows } from './recurrence-kernels.js';
 import { trainCell } from './train-cells.js';
 
@@ -67,6 +67,7 @@ export function trainBackwardWgsl(spec: RnnSpec, plan: RowPlan): string {
   const gates = Array.from({ length: G }, (_, g) => g);
   const H = spec.hiddenSize;
   const P = isProjected ? spec.projSize : H;
+  const D = directionCount(spec);
   const stepGradient = isProjected
     ? `        var dhv = 0.0;
         let wh = D_GH_P + dir * H * P + j * P;
@@ -76,7 +77,11 @@ ${previousStep(null)}`
         let dhv = dy[at] + dh[cur + r * P + j];
 ${previousStep('j')}`;
   return /* wgsl */ `${recurrenceHeader(spec, plan)}
-const D_GH_P = ${(spec.bidirectional ? 2 : 1) * G * H * P}u;
+const D_GH_P = ${D * G * H * P}u;
+// Where the peephole weights' copy starts in wr, and their per-step products in hp (after h_{t-1}
+// and, with projections, the step's dh and m).
+const PH = ${D * G * H * P + (isProjected ? D * H * P : 0)}u;
+const PEEP_ROWS = ${isProjected ? '2u * NP + N' : 'NP'};
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> y: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
@@ -130,6 +135,9 @@ ${isProjected ? projectedStepGradient() : ''}
 ${stepGradient}
 ${isLstm ? `        var cprev = s0[ci];
         if (!first) { cprev = ${recAt('prev * p.B + bc')(4)}; }` : ''}
+${spec.peepholes ? `        let pi = wr_at(PH + dir * 3u * H + j);
+        let pf = wr_at(PH + dir * 3u * H + H + j);
+        let po = wr_at(PH + dir * 3u * H + 2u * H + j);` : ''}
 ${cell.backward(recAt('t * p.B + bc'), (g) => (spec.clip !== null ? ` * ${recAt('t * p.B + bc')(cell.slots + g)}` : ''))}
 ${gates.map((k) => `        gs[r * GH + ${k}u * H + j] = select(0.0, gh${k}, a);`).join('\n')}
 ${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
@@ -138,6 +146,10 @@ ${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
 ${gates.map((k) => `          g[gi + ${k}u * H] = select(0.0, gx${k}, a);`).join('\n')}
 ${cell.splitsHiddenGrad ? gates.map((k) => `          g[ghBase + gi + ${k}u * H] = select(0.0, gh${k}, a);`).join('\n') : ''}
 ${isProjected ? '          hp[2u * p.T * p.B * NP + (t * p.B + bc) * N + dir * H + j] = select(0.0, m, a);' : '          hp[at] = select(0.0, hprev, a);'}
+${spec.peepholes ? `          let pk = p.T * p.B * PEEP_ROWS + (t * p.B + bc) * 3u * N + dir * 3u * H + j;
+          hp[pk] = select(0.0, gx0 * cprev, a);
+          hp[pk + H] = select(0.0, gx1 * cprev, a);
+          hp[pk + 2u * H] = select(0.0, gx3 * cn, a);` : ''}
         }
       }
     }

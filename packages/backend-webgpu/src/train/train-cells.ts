@@ -68,37 +68,42 @@ const GRU: TrainCell = {
   ),
 };
 
-function lstm(inputForget: boolean): TrainCell {
+// LSTM; with peepholes the kernel defines pi, pf, po (the unit's peephole weights), the forward adds
+// them to the i and f pre-activations (times c_{t-1}) and to o's (times c_t), and the backward
+// writes the products whose column sums are their gradients at `peep(k)`.
+function lstm(inputForget: boolean, peepholes: boolean): TrainCell {
+  const peep = (w: string, c: string): string => (peepholes ? ` + ${w} * ${c}` : '');
   return {
     slots: 5,
     splitsHiddenGrad: false,
     forward: (rec) => lines(
       'let cp = sN[ci];',
-      'let q0 = x0 + hh0;',
-      'let q1 = x1 + hh1;',
+      `let q0 = x0 + hh0${peep('pi', 'cp')};`,
+      `let q1 = x1 + hh1${peep('pf', 'cp')};`,
       'let q2 = x2 + hh2;',
-      'let q3 = x3 + hh3;',
       'let ig = act_f(clip_pre(q0), dir);',
       inputForget ? 'let fg = 1.0 - ig;' : 'let fg = act_f(clip_pre(q1), dir);',
       'let gg = act_g(clip_pre(q2), dir);',
-      'let og = act_f(clip_pre(q3), dir);',
       'let cn = fg * cp + ig * gg;',
+      `let q3 = x3 + hh3${peep('po', 'cn')};`,
+      'let og = act_f(clip_pre(q3), dir);',
       'let hn = og * act_h(cn, dir);',
       `if (a) { sN[ci] = cn; ${rec(0)} = ig; ${rec(1)} = fg; ${rec(2)} = gg; ${rec(3)} = og; ${rec(4)} = cn; }`,
     ),
     backward: (rec, pass) => lines(
       `let ig = ${rec(0)};`, `let fg = ${rec(1)};`, `let gg = ${rec(2)};`, `let og = ${rec(3)};`, `let cn = ${rec(4)};`,
       'let tc = act_h(cn, dir);',
-      // The cell's gradient: what the next step passed back, plus what h_t = o act_h(c_t) adds.
-      'let dct = ds0[ci] + dhv * og * dact_h(tc, dir);',
+      `let gx3 = dhv * tc * dact_f(og, dir)${pass(3)};`,
+      // The cell's gradient: what the next step passed back, plus what h_t = o act_h(c_t) adds
+      // (and, with peepholes, what o's pre-activation po c_t adds).
+      `let dct = ds0[ci] + dhv * og * dact_h(tc, dir)${peep('gx3', 'po')};`,
       // With input_forget, f = 1 - i: i's gradient also takes -dL/df, and f's own gate gets none.
       inputForget ? `let gx0 = dct * (gg - cprev) * dact_f(ig, dir)${pass(0)};` : `let gx0 = dct * gg * dact_f(ig, dir)${pass(0)};`,
       inputForget ? 'let gx1 = 0.0;' : `let gx1 = dct * cprev * dact_f(fg, dir)${pass(1)};`,
       `let gx2 = dct * ig * dact_g(gg, dir)${pass(2)};`,
-      `let gx3 = dhv * tc * dact_f(og, dir)${pass(3)};`,
       // m = o act_h(c): what a projection multiplied (its weight gradient needs it).
       'let m = og * tc;',
-      'if (a) { ds0[ci] = dct * fg; }',
+      `if (a) { ds0[ci] = dct * fg${peep('gx0', 'pi')}${peep('gx1', 'pf')}; }`,
       'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2;', 'let gh3 = gx3;',
       'let direct = 0.0;',
     ),
@@ -108,7 +113,7 @@ function lstm(inputForget: boolean): TrainCell {
 /** The training cell of a spec's mode. */
 export function trainCell(spec: RnnSpec): TrainCell {
   if (spec.mode === 'gru') return GRU;
-  if (spec.mode === 'lstm') return lstm(spec.inputForget);
+  if (spec.mode === 'lstm') return lstm(spec.inputForget, spec.peepholes);
   return RNN;
 }
 

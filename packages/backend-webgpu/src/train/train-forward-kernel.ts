@@ -102,6 +102,9 @@ ${rows(R, (r) => `      {
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
 ${isProjected ? '' : `          let hp = hs[cur + ${r}u * P + j];`}
+${spec.peepholes ? `          let pi = w[p.peep + dir * 3u * H + j];
+          let pf = w[p.peep + dir * 3u * H + H + j];
+          let po = w[p.peep + dir * 3u * H + 2u * H + j];` : ''}
 ${gates.map((g) => `          let x${g} = xp[xg + ${g}u * H];\n          let hh${g} = lane(acc${r}_${g}, e) + ${bias(g)};`).join('\n')}
 ${cell.forward(recAt('t * p.B + bc'))}
 ${spec.clip !== null ? `          if (a) { ${gates.map((g) => `${recAt('t * p.B + bc')(cell.slots + g)} = in_clip(q${g});`).join(' ')} }` : ''}

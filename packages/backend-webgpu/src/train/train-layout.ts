@@ -14,6 +14,8 @@ export interface LayerSlots {
   readonly bhh: number;
   /** W_hr^T per direction, [D][H][P] (LSTM projections; zero words without). */
   readonly whr: number;
+  /** LSTM peephole weights per direction, [D][3H] (i, f, o; zero words without). */
+  readonly peep: number;
   /** Input features of the layer. */
   readonly K: number;
 }
@@ -70,14 +72,17 @@ export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout 
     // W_hh^T starts on a 4-word boundary: the forward reads it as vec4 (pad words stay zero).
     const whh = align4(at + K * N + biasWords);
     const bhh = whh + D * P * GH;
-    const s: LayerSlots = { wih: at, bih: at + K * N, whh, bhh, whr: bhh + (spec.bias ? N : 0), K };
-    at = s.whr + (spec.projSize > 0 ? D * H * P : 0);
+    const whr = bhh + (spec.bias ? N : 0);
+    const peep = whr + (spec.projSize > 0 ? D * H * P : 0);
+    const s: LayerSlots = { wih: at, bih: at + K * N, whh, bhh, whr, peep, K };
+    at = peep + (spec.peepholes ? D * 3 * H : 0);
     layers.push(s);
     for (let d = 0; d < D; d++) {
       const r = d === 1;
       placements.push({ name: paramKey('weight', 'ih', l, r), shape: [GH, K], base: s.wih + d * GH, rows: GH, cols: K, rs: 1, cs: N });
       placements.push({ name: paramKey('weight', 'hh', l, r), shape: [GH, P], base: s.whh + d * P * GH, rows: GH, cols: P, rs: 1, cs: GH });
       if (spec.projSize > 0) placements.push({ name: paramKey('weight', 'hr', l, r), shape: [P, H], base: s.whr + d * H * P, rows: P, cols: H, rs: 1, cs: P });
+      if (spec.peepholes) placements.push({ name: paramKey('weight', 'ph', l, r), shape: [3 * H], base: s.peep + d * 3 * H, rows: 3 * H, cols: 1, rs: 1, cs: 1 });
       if (spec.bias) {
         placements.push({ name: paramKey('bias', 'ih', l, r), shape: [GH], base: s.bih + d * GH, rows: GH, cols: 1, rs: 1, cs: 1 });
         placements.push({ name: paramKey('bias', 'hh', l, r), shape: [GH], base: s.bhh + d * GH, rows: GH, cols: 1, rs: 1, cs: 1 });

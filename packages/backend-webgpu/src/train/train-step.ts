@@ -116,10 +116,14 @@ export function buildStep(
   // Input-side gate gradients, then (GRU) the hidden side's.
   const ghOffset = cell.splitsHiddenGrad ? rows * NG : 0;
   const gates = buf(rows * NG + ghOffset);
-  // The h_{t-1} each step read; with projections then each step's dh and m = o act_h(c), for dW_hr.
-  const hPrev = buf(isProjected ? 2 * rows * N + rows * D * H : rows * N);
-  // W_hh in row order [D][G*H][P]; with projections then a copy of W_hr^T [D][H][P].
-  const whhRows = buf(D * GH * P + (isProjected ? D * H * P : 0));
+  // The h_{t-1} each step read; with projections then each step's dh and m = o act_h(c), for dW_hr;
+  // with peepholes then each step's products whose column sums are the peepholes' gradients.
+  const peepRows = isProjected ? 2 * rows * N + rows * D * H : rows * N;
+  const hPrev = buf(peepRows + (spec.peepholes ? rows * D * 3 * H : 0));
+  // W_hh in row order [D][G*H][P]; with projections then a copy of W_hr^T [D][H][P]; with
+  // peepholes then a copy of them [D][3H].
+  const peepCopy = D * GH * P + (isProjected ? D * H * P : 0);
+  const whhRows = buf(peepCopy + (spec.peepholes ? D * 3 * H : 0));
   const head = layout.head;
   const targets = head ? buf(rows, DST) : null;
   const logits = head ? buf(rows * head.V) : null;
@@ -150,7 +154,7 @@ export function buildStep(
     const s = layout.layers[storedLayer(spec, l)]!;
     if (l > 0 && o.dropout) add(pipes.mask, Uint32Array.of(rows * N, 0, 0, 0), [ys[l - 1]!, masks[l - 1]!, xs[l]!], strideWorkgroups(rows * N));
     matmul({ M: rows, N: NG, K: s.K, a: [0, s.K, 1], b: [s.wih, NG, 1], c: [0, NG, 1], bias: spec.bias ? s.bih : null, accumulate: false }, xs[l]!, W, projected);
-    add(pipes.forward, recurrenceUniform(T, B, l * D, { whh: s.whh, bhh: s.bhh, whr: s.whr, seed: 0, cell: hWords }), [projected, W, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [W] : [])], Math.ceil(B / pipes.forwardRows), D);
+    add(pipes.forward, recurrenceUniform(T, B, l * D, { whh: s.whh, bhh: s.bhh, whr: s.whr, peep: s.peep, seed: 0, cell: hWords }), [projected, W, state0, lengths, ys[l]!, stateN, ...(pipes.U === 4 ? [W] : [])], Math.ceil(B / pipes.forwardRows), D);
   }
   const top = ys[L - 1]!;
   if (head && targets && logits && rowLoss) {
@@ -173,12 +177,14 @@ export function buildStep(
     add(pipes.transpose, Uint32Array.of(P, D, s.whh, GH, 0, 0, 0, 0), [W, whhRows], strideWorkgroups(D * GH * P));
     // A rows-of-one "transpose" is a copy: W_hr^T after the rows, for the backward's m gradient.
     if (isProjected) add(pipes.transpose, Uint32Array.of(1, D, s.whr, H * P, D * GH * P, 0, 0, 0), [W, whhRows], strideWorkgroups(D * H * P));
-    add(pipes.backward, recurrenceUniform(T, B, l * D, { whh: 0, bhh: 0, whr: 0, seed: stateWords, cell: hWords }), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.backwardRows), D);
+    if (spec.peepholes) add(pipes.transpose, Uint32Array.of(1, D, s.peep, 3 * H, peepCopy, 0, 0, 0), [W, whhRows], strideWorkgroups(D * 3 * H));
+    add(pipes.backward, recurrenceUniform(T, B, l * D, { whh: 0, bhh: 0, whr: 0, peep: 0, seed: stateWords, cell: hWords }), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.backwardRows), D);
     for (let d = 0; d < D; d++) {
       matmul({ M: P, N: GH, K: rows, a: [d * P, 1, N], b: [ghOffset + d * GH, NG, 1], c: [s.whh + d * P * GH, GH, 1], bias: null, accumulate }, hPrev, gates, G);
       // dW_hr^T [H][P] = sum over steps of m^T dh (both recorded by the backward after h_{t-1}).
       if (isProjected) matmul({ M: H, N: P, K: rows, a: [2 * rows * N + d * H, 1, D * H], b: [rows * N + d * P, N, 1], c: [s.whr + d * H * P, P, 1], bias: null, accumulate }, hPrev, hPrev, G);
     }
+    if (spec.peepholes) add(pipes.colsum, Uint32Array.of(rows, D * 3 * H, peepRows, s.peep, s.peep, accumulate ? 1 : 0, 0, 0), [hPrev, G], Math.ceil((D * 3 * H) / 64));
     if (spec.bias) {
       // b_ih and b_hh share the input side's gradient except where the hidden side differs (GRU's n).
       const acc = accumulate ? 1 : 0;
