@@ -34,7 +34,8 @@ describe('without an adapter', () => {
     for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'] as const) expect(trainingUnsupportedReason(defineSpec({ mode, inputSize: 3, hiddenSize: 256, numLayers: 3 }))).toBeNull();
     expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, projSize: 4 }))).toBeNull();
     expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, peepholes: true }))).toBeNull();
-    expect(trainingUnsupportedReason(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, linearBeforeReset: false }))).toMatch(/linearBeforeReset false/);
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, linearBeforeReset: false }))).toBeNull();
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 8, activations: [{ name: 'Elu', alpha: -1 }] }))).toMatch(/Elu alpha -1/);
     expect(trainingUnsupportedReason(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, clip: 2 }))).toBeNull();
     expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 683 }))).toMatch(/16392 bytes of workgroup memory/);
     expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 682 }))).toBeNull();

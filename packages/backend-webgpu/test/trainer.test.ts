@@ -78,6 +78,8 @@ describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})
     ['lstm, clip 0.7, 2 layers, lengths, no head, adam', { mode: 'lstm', inputSize: 4, hiddenSize: 6, numLayers: 2, clip: 0.7 }, { name: 'adam', lr: 0.01, eps: 0.01 }, false, [5, 4, 2]],
     ['lstm, peepholes, 2 layers, head, sgd', { mode: 'lstm', inputSize: 4, hiddenSize: 6, numLayers: 2, peepholes: true }, { name: 'sgd', lr: 1 }, true],
     ['lstm, peepholes, input_forget, clip, projections, bidirectional, lengths, no head, adam', { mode: 'lstm', inputSize: 3, hiddenSize: 8, projSize: 4, bidirectional: true, peepholes: true, inputForget: true, clip: 0.8 }, { name: 'adam', lr: 0.01, eps: 0.01 }, false, [3, 5, 4]],
+    ['gru reset-before, 2 layers, head, sgd', { mode: 'gru', inputSize: 4, hiddenSize: 6, numLayers: 2, linearBeforeReset: false }, { name: 'sgd', lr: 1 }, true],
+    ['gru reset-before, clip, bidirectional, batch-first, lengths, no bias, no head, adam', { mode: 'gru', inputSize: 3, hiddenSize: 8, bidirectional: true, batchFirst: true, bias: false, linearBeforeReset: false, clip: 0.6 }, { name: 'adam', lr: 0.01, eps: 0.01 }, false, [5, 2, 3]],
     ['lstm, input_forget, softsign cell, no bias, head, sgd', { mode: 'lstm', inputSize: 2, hiddenSize: 12, bias: false, inputForget: true, activations: [{ name: 'Sigmoid' }, { name: 'Softsign' }, { name: 'Tanh' }] }, { name: 'sgd', lr: 0.5 }, true],
   ])('%s: three steps agree with the float64 reference trainer', async (_name, config, optimizer, withHead, lengths) => {
     const spec = defineSpec(config);
@@ -122,12 +124,12 @@ describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})
   });
 
   it('refuses what its kernels cannot train, naming it', async () => {
-    const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3, linearBeforeReset: false });
+    const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3, activations: [{ name: 'LeakyRelu', alpha: -0.5 }, { name: 'Tanh' }] });
     const init = { params: { rnn: initParams(spec), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, clipNorm: null };
     await expect(gpu.createTrainer(spec, init)).rejects.toThrow(UnsupportedError);
-    await expect(gpu.createTrainer(spec, init)).rejects.toThrow(/training gru with linearBeforeReset false .* is not implemented/);
-    expect(gpu.unsupportedTraining(spec)).toMatch(/linearBeforeReset false/);
-    expect(gpu.unsupportedTraining(defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3 }))).toBeNull();
+    await expect(gpu.createTrainer(spec, init)).rejects.toThrow(/LeakyRelu alpha -0.5 is not implemented/);
+    expect(gpu.unsupportedTraining(spec)).toMatch(/LeakyRelu alpha -0.5/);
+    expect(gpu.unsupportedTraining(defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3, linearBeforeReset: false }))).toBeNull();
   });
 
   it('refuses a carried state after the trainer moved on', async () => {

@@ -3,10 +3,10 @@ import { type RowPlan, previousStep, recAt, recurrenceHeader, rows } from './rec
 import { trainCell } from './train-cells.js';
 
 /** dh_{t-1} += W_hh^T gh_t for the state columns a thread owns (W_hh in row order [D][G*H][P]: adjacent threads read adjacent words). */
-function hiddenGradProduct(R: number): string {
+function hiddenGradProduct(R: number, gateRows: string): string {
   return `    for (var q = lid; q < PU; q += WG) {
 ${rows(R, (r) => `      var acc${r} = VT(0.0);`)}
-      for (var n = 0u; n < GH; n++) {
+      for (var n = 0u; n < ${gateRows}; n++) {
         let wv = wr[wb + n * PU + q];
 ${rows(R, (r) => `        acc${r} += gs[${r}u * GH + n] * wv;`)}
       }
@@ -19,6 +19,37 @@ ${rows(R, (r) => `      {
         }
       }`)}
     }`;
+}
+
+/**
+ * Reset-before GRU: once every unit's dn is in `gs`, d(r h) = W_hn^T dn gives the reset gate's
+ * gradient (d(r h) h r') and h_{t-1}'s share (d(r h) r); r h is written out for dW_hn.
+ */
+function resetGatePhase(spec: RnnSpec, slots: number): string {
+  const rec = recAt('t * p.B + bc');
+  const pass = spec.clip !== null ? ` * ${rec(slots)}` : '';
+  return `    workgroupBarrier();
+    for (var j = lid; j < H; j += WG) {
+      for (var r = 0u; r < R; r++) {
+        let b = row0 + r;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let len = lens[bc];
+        let a = ok && t < len;
+        var drh = 0.0;
+        for (var n = 0u; n < H; n++) { drh += gs[r * GH + 2u * H + n] * wr_at(dir * GH * P + (2u * H + n) * P + j); }
+${previousStep('j')}
+        let rg = ${rec(0)};
+        let gx0 = drh * hprev * dact_f(rg, dir)${pass};
+        gs[r * GH + j] = select(0.0, gx0, a);
+        dh[nxt + r * P + j] = dh[nxt + r * P + j] + drh * rg;
+        if (ok) {
+          g[(t * p.B + bc) * NG + dir * GH + j] = select(0.0, gx0, a);
+          hp[p.T * p.B * NP + (t * p.B + bc) * N + dir * H + j] = select(0.0, rg * hprev, a);
+        }
+      }
+    }
+    workgroupBarrier();`;
 }
 
 /**
@@ -64,6 +95,7 @@ export function trainBackwardWgsl(spec: RnnSpec, plan: RowPlan): string {
   const cell = trainCell(spec);
   const isLstm = spec.mode === 'lstm';
   const isProjected = spec.projSize > 0;
+  const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
   const gates = Array.from({ length: G }, (_, g) => g);
   const H = spec.hiddenSize;
   const P = isProjected ? spec.projSize : H;
@@ -154,7 +186,8 @@ ${spec.peepholes ? `          let pk = p.T * p.B * PEEP_ROWS + (t * p.B + bc) * 
       }
     }
     workgroupBarrier();
-${hiddenGradProduct(R)}
+${isResetBefore ? resetGatePhase(spec, cell.slots) : ''}
+${hiddenGradProduct(R, isResetBefore ? '2u * H' : 'GH')}
     workgroupBarrier();
   }
   let fin = (p.T & 1u) * (R * P);

@@ -68,6 +68,32 @@ const GRU: TrainCell = {
   ),
 };
 
+// GRU with the reset gate before the hidden product (ONNX's linear_before_reset=0): n = g(x_n +
+// W_hn (r h) + b_hn) needs every unit's r h, so the kernels finish n in a second phase (see
+// train-forward-kernel.ts and train-backward-kernel.ts); the cell here is the first phase: r and z,
+// with r h parked in workgroup memory. Its backward gives z's and n's gradients; r's follows in the
+// backward kernel's next phase.
+const GRU_RESET_BEFORE: TrainCell = {
+  slots: 3,
+  splitsHiddenGrad: false,
+  forward: (rec) => lines(
+    'let q0 = x0 + hh0;',
+    'let rg = act_f(clip_pre(q0), dir);',
+    'let q1 = x1 + hh1;',
+    'let zg = act_f(clip_pre(q1), dir);',
+    `if (a) { ${rec(0)} = rg; ${rec(1)} = zg; }`,
+  ),
+  backward: (rec, pass) => lines(
+    `let rg = ${rec(0)};`, `let zg = ${rec(1)};`, `let ng = ${rec(2)};`,
+    `let gx2 = dhv * (1.0 - zg) * dact_g(ng, dir)${pass(2)};`,
+    `let gx1 = dhv * (hprev - ng) * dact_f(zg, dir)${pass(1)};`,
+    // r's gradient needs W_hn^T dn over every unit: the backward kernel's next phase sets it.
+    'let gx0 = 0.0;',
+    'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2;',
+    'let direct = dhv * zg;',
+  ),
+};
+
 // LSTM; with peepholes the kernel defines pi, pf, po (the unit's peephole weights), the forward adds
 // them to the i and f pre-activations (times c_{t-1}) and to o's (times c_t), and the backward
 // writes the products whose column sums are their gradients at `peep(k)`.
@@ -112,7 +138,7 @@ function lstm(inputForget: boolean, peepholes: boolean): TrainCell {
 
 /** The training cell of a spec's mode. */
 export function trainCell(spec: RnnSpec): TrainCell {
-  if (spec.mode === 'gru') return GRU;
+  if (spec.mode === 'gru') return spec.linearBeforeReset ? GRU : GRU_RESET_BEFORE;
   if (spec.mode === 'lstm') return lstm(spec.inputForget, spec.peepholes);
   return RNN;
 }

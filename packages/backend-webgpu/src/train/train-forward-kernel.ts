@@ -23,6 +23,41 @@ ${rows(R, (r) => `      {
 }
 
 /**
+ * Reset-before GRU's second phase: n = g(x_n + W_hn (r h) + b_hn) once every unit's r h is in
+ * `ex`, then h = (1 - z) n + z h_{t-1}. Each thread owns the same units as in the first phase, so
+ * it reads back the z it recorded there.
+ */
+function resetBeforePhase(spec: RnnSpec, R: number, wRead: string): string {
+  const bias = spec.bias ? 'w[p.bhh + dir * GH + 2u * H + j]' : '0.0';
+  const mask = spec.clip !== null ? ` ${recAt('t * p.B + bc')(trainCell(spec).slots + 2)} = in_clip(q2);` : '';
+  return `    workgroupBarrier();
+    for (var q = lid; q < HU; q += WG) {
+${rows(R, (r) => `      var acc${r} = VT(0.0);`)}
+      for (var k = 0u; k < H; k++) {
+        let wn = ${wRead}[wb + k * GHU + 2u * HU + q];
+${rows(R, (r) => `        acc${r} += ex[${r}u * H + k] * wn;`)}
+      }
+${rows(R, (r) => `      {
+        let b = row0 + ${r}u;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let a = ok && t < lens[bc];
+        for (var e = 0u; e < U; e++) {
+          let j = q * U + e;
+          let hp = hs[cur + ${r}u * P + j];
+          let zg = ${recAt('t * p.B + bc')(1)};
+          let q2 = xp[(t * p.B + bc) * NG + dir * GH + 2u * H + j] + lane(acc${r}, e) + ${bias};
+          let ng = act_g(clip_pre(q2), dir);
+          let hn = (1.0 - zg) * ng + zg * hp;
+          if (a) { ${recAt('t * p.B + bc')(2)} = ng;${mask} }
+          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
+          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
+        }
+      }`)}
+    }`;
+}
+
+/**
  * The recording forward of one layer, both directions (workgroup (x, d) owns rows [x*R, x*R + R)
  * of direction d): each step's hidden products for every gate (W_hh^T read as [P][G*H], vec4
  * when U = 4), then the cell per unit, then (LSTM projections) h = W_hr m. Writes the outputs
@@ -37,10 +72,14 @@ export function trainForwardWgsl(spec: RnnSpec, plan: RowPlan): string {
   const isProjected = spec.projSize > 0;
   const wRead = U === 4 ? 'wv' : 'w';
   const bias = (g: number): string => (spec.bias ? `w[p.bhh + dir * GH + ${g}u * H + j]` : '0.0');
-  const gates = Array.from({ length: G }, (_, g) => g);
+  const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
+  // Reset-before GRU: the main phase computes r and z; n follows once every unit's r h is parked.
+  const gates = Array.from({ length: isResetBefore ? 2 : G }, (_, g) => g);
   const H = spec.hiddenSize;
   // Without a projection the unit's h is final; with one, park m = o act_h(c) for the projection.
-  const emit = (r: number): string => (isProjected
+  const emit = (r: number): string => (isResetBefore
+    ? `          ex[${r}u * H + j] = rg * hp;`
+    : isProjected
     ? `          ex[${r}u * H + j] = hn;`
     : `          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }`);
@@ -54,7 +93,7 @@ export function trainForwardWgsl(spec: RnnSpec, plan: RowPlan): string {
 @group(0) @binding(6) var<storage, read_write> sN: array<f32>;
 ${U === 4 ? '@group(0) @binding(7) var<storage, read> wv: array<vec4<f32>>;' : ''}
 var<workgroup> hs: array<f32, ${2 * R * (isProjected ? spec.projSize : H)}>;
-${isProjected ? `var<workgroup> ex: array<f32, ${R * H}>;` : ''}
+${isProjected || isResetBefore ? `var<workgroup> ex: array<f32, ${R * H}>;` : ''}
 
 @compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -113,6 +152,7 @@ ${emit(r)}
       }`)}
     }
 ${isProjected ? projectionPhase(R) : ''}
+${isResetBefore ? resetBeforePhase(spec, R, U === 4 ? 'wv' : 'w') : ''}
     workgroupBarrier();
   }
   let fin = (p.T & 1u) * (R * P);

@@ -118,7 +118,9 @@ export function buildStep(
   const gates = buf(rows * NG + ghOffset);
   // The h_{t-1} each step read; with projections then each step's dh and m = o act_h(c), for dW_hr;
   // with peepholes then each step's products whose column sums are the peepholes' gradients.
-  const peepRows = isProjected ? 2 * rows * N + rows * D * H : rows * N;
+  // Reset-before GRU writes r h (for dW_hn) where projections keep their dh.
+  const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
+  const peepRows = isProjected ? 2 * rows * N + rows * D * H : isResetBefore ? 2 * rows * N : rows * N;
   const hPrev = buf(peepRows + (spec.peepholes ? rows * D * 3 * H : 0));
   // W_hh in row order [D][G*H][P]; with projections then a copy of W_hr^T [D][H][P]; with
   // peepholes then a copy of them [D][3H].
@@ -180,7 +182,10 @@ export function buildStep(
     if (spec.peepholes) add(pipes.transpose, Uint32Array.of(1, D, s.peep, 3 * H, peepCopy, 0, 0, 0), [W, whhRows], strideWorkgroups(D * 3 * H));
     add(pipes.backward, recurrenceUniform(T, B, l * D, { whh: 0, bhh: 0, whr: 0, peep: 0, seed: stateWords, cell: hWords }), [ys[l]!, dys[l]!, whhRows, state0, lengths, gates, hPrev, dState0], Math.ceil(B / pipes.backwardRows), D);
     for (let d = 0; d < D; d++) {
-      matmul({ M: P, N: GH, K: rows, a: [d * P, 1, N], b: [ghOffset + d * GH, NG, 1], c: [s.whh + d * P * GH, GH, 1], bias: null, accumulate }, hPrev, gates, G);
+      // dW_hh^T [P][G*H] = sum over steps of h_{t-1}^T gh; reset-before GRU's n block takes r h instead.
+      const hiddenGates = isResetBefore ? 2 * H : GH;
+      matmul({ M: P, N: hiddenGates, K: rows, a: [d * P, 1, N], b: [ghOffset + d * GH, NG, 1], c: [s.whh + d * P * GH, GH, 1], bias: null, accumulate }, hPrev, gates, G);
+      if (isResetBefore) matmul({ M: H, N: H, K: rows, a: [rows * N + d * H, 1, N], b: [d * GH + 2 * H, NG, 1], c: [s.whh + d * P * GH + 2 * H, GH, 1], bias: null, accumulate }, hPrev, gates, G);
       // dW_hr^T [H][P] = sum over steps of m^T dh (both recorded by the backward after h_{t-1}).
       if (isProjected) matmul({ M: H, N: P, K: rows, a: [2 * rows * N + d * H, 1, D * H], b: [rows * N + d * P, N, 1], c: [s.whr + d * H * P, P, 1], bias: null, accumulate }, hPrev, hPrev, G);
     }

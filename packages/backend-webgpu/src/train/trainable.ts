@@ -3,16 +3,14 @@ import { derivativeFromOutput } from './activation-derivative.js';
 import { backwardWordsPerRow } from './recurrence-kernels.js';
 
 /**
- * Why the training kernels cannot train `spec`, or null. They train every mode (rnn_tanh, rnn_relu,
- * GRU with the reset gate after the hidden product as PyTorch has it, LSTM with or without
- * input_forget, projections and peepholes) with any activation whose slope follows from its output, of any depth,
- * bidirectional or not, with or without bias, dropout, lengths, tied layers, gate clipping and
- * LSTM peepholes. Not yet: GRU with the reset gate before the hidden product.
+ * Why the training kernels cannot train `spec`, or null. They train every spec the forward runs
+ * (every mode: rnn_tanh, rnn_relu, GRU with the reset gate after or before the hidden product,
+ * LSTM with input_forget, projections and peepholes; any depth, bidirectional, bias or not,
+ * dropout, lengths, tied layers, gate clipping) except two limits: an activation whose slope does
+ * not follow from its output (LeakyRelu/Elu with alpha <= 0, ScaledTanh with alpha 0), and a
+ * hidden size whose backward does not fit the workgroup memory every device has.
  */
 export function trainingUnsupportedReason(spec: RnnSpec): string | null {
-  if (spec.mode === 'gru' && !spec.linearBeforeReset) {
-    return 'training gru with linearBeforeReset false (ONNX\'s default reset-before form) is not implemented (PyTorch\'s linearBeforeReset true trains)';
-  }
   const acts = [...spec.activations, ...spec.reverseActivations];
   const bad = acts.find((a) => derivativeFromOutput(a, 'y') === null);
   if (bad) return `training with ${bad.name} alpha ${bad.alpha} is not implemented (its slope does not follow from its output)`;
