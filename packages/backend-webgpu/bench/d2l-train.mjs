@@ -63,6 +63,7 @@ if (withTfjs) {
 }
 // Speed-up of each row over tfjs's webgpu engine on the same mode and depth (same process, same device).
 const speedup = (r) => {
+  if (r.label !== 'webgpu') return '-';
   const t = rows.find((x) => x.label !== 'webgpu' && x.mode === r.mode && x.numLayers === r.numLayers);
   return t ? `${(t.ms / r.ms).toFixed(2)}x` : '-';
 };

@@ -98,6 +98,17 @@ ${TRAIN_MATH}${acts}
 ${clipWgsl(spec.clip)}`;
 }
 
+/**
+ * WGSL of a batch row's bookkeeping at step t: `b` (its row), `ok` (it exists), `bc` (a row to read
+ * safely), `len` and `a` (step t is inside its length). `r` is the row in the workgroup (a number
+ * when rows are unrolled, or a WGSL variable name).
+ */
+export function rowFlags(r: number | string, indent = '        '): string {
+  const row = typeof r === 'number' ? `${r}u` : r;
+  return [`let b = row0 + ${row};`, 'let ok = b < p.B;', 'let bc = min(b, p.B - 1u);', 'let len = lens[bc];', 'let a = ok && t < len;']
+    .map((l) => indent + l).join('\n');
+}
+
 /** Record slot s of unit j at time-major row `row`, after the T*B*NP outputs of the same buffer. */
 export function recAt(row: string): (slot: number) => string {
   return (slot) => `y[recBase + (${row}) * NR + dir * RS * H + ${slot}u * H + j]`;

@@ -1,5 +1,5 @@
 import { type RnnSpec, directionCount, gateCount } from '@deeprnn/core';
-import { type RowPlan, previousStep, recAt, recurrenceHeader, rows } from './recurrence-kernels.js';
+import { type RowPlan, previousStep, recAt, recurrenceHeader, rowFlags, rows } from './recurrence-kernels.js';
 import { trainCell } from './train-cells.js';
 
 /** dh_{t-1} += W_hh^T gh_t for the state columns a thread owns (W_hh in row order [D][G*H][P]: adjacent threads read adjacent words). */
@@ -31,11 +31,7 @@ function resetGatePhase(spec: RnnSpec, slots: number): string {
   return `    workgroupBarrier();
     for (var j = lid; j < H; j += WG) {
       for (var r = 0u; r < R; r++) {
-        let b = row0 + r;
-        let ok = b < p.B;
-        let bc = min(b, p.B - 1u);
-        let len = lens[bc];
-        let a = ok && t < len;
+${rowFlags('r')}
         var drh = 0.0;
         for (var n = 0u; n < H; n++) { drh += gs[r * GH + 2u * H + n] * wr_at(dir * GH * P + (2u * H + n) * P + j); }
 ${previousStep('j')}
@@ -59,11 +55,7 @@ ${previousStep('j')}
 function projectedStepGradient(): string {
   return `    for (var q = lid; q < P; q += WG) {
       for (var r = 0u; r < R; r++) {
-        let b = row0 + r;
-        let ok = b < p.B;
-        let bc = min(b, p.B - 1u);
-        let len = lens[bc];
-        let a = ok && t < len;
+${rowFlags('r')}
         let at = (t * p.B + bc) * NP + dir * P + q;
         let dhv = dy[at] + dh[cur + r * P + q];
         dhp[r * P + q] = select(0.0, dhv, a);
@@ -158,11 +150,7 @@ ${isLstm ? `  for (var i = lid; i < R * H; i += WG) {
 ${isProjected ? projectedStepGradient() : ''}
     for (var j = lid; j < H; j += WG) {
       for (var r = 0u; r < R; r++) {
-        let b = row0 + r;
-        let ok = b < p.B;
-        let bc = min(b, p.B - 1u);
-        let len = lens[bc];
-        let a = ok && t < len;
+${rowFlags('r')}
         let ci = p.cOff + (srow * p.B + bc) * H + j;
 ${stepGradient}
 ${isLstm ? `        var cprev = s0[ci];

@@ -1,5 +1,5 @@
 import { type RnnSpec, gateCount } from '@deeprnn/core';
-import { type RowPlan, recAt, recurrenceHeader, rows } from './recurrence-kernels.js';
+import { type RowPlan, recAt, recurrenceHeader, rowFlags, rows } from './recurrence-kernels.js';
 import { trainCell } from './train-cells.js';
 
 /** LSTM projection: h = W_hr m for the step, once every unit's m = o act_h(c) is in `ex`. */
@@ -12,10 +12,7 @@ ${rows(R, (r) => `      var pr${r} = 0.0;`)}
 ${rows(R, (r) => `        pr${r} += ex[${r}u * H + j] * wv;`)}
       }
 ${rows(R, (r) => `      {
-        let b = row0 + ${r}u;
-        let ok = b < p.B;
-        let bc = min(b, p.B - 1u);
-        let a = ok && t < lens[bc];
+${rowFlags(r)}
         hs[nxt + ${r}u * P + q] = select(hs[cur + ${r}u * P + q], pr${r}, a);
         if (ok) { y[(t * p.B + bc) * NP + dir * P + q] = select(0.0, pr${r}, a); }
       }`)}
@@ -38,10 +35,7 @@ ${rows(R, (r) => `      var acc${r} = VT(0.0);`)}
 ${rows(R, (r) => `        acc${r} += ex[${r}u * H + k] * wn;`)}
       }
 ${rows(R, (r) => `      {
-        let b = row0 + ${r}u;
-        let ok = b < p.B;
-        let bc = min(b, p.B - 1u);
-        let a = ok && t < lens[bc];
+${rowFlags(r)}
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
           let hp = hs[cur + ${r}u * P + j];
@@ -132,10 +126,7 @@ ${gates.map((g) => `        let w${g} = ${wRead}[wk + ${g}u * HU];`).join('\n')}
 ${rows(R, (r) => `        let h${r} = hs[cur + ${r}u * P + k];\n${gates.map((g) => `        acc${r}_${g} += h${r} * w${g};`).join('\n')}`)}
       }
 ${rows(R, (r) => `      {
-        let b = row0 + ${r}u;
-        let ok = b < p.B;
-        let bc = min(b, p.B - 1u);
-        let a = ok && t < lens[bc];
+${rowFlags(r)}
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
