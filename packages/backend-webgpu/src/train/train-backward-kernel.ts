@@ -73,13 +73,15 @@ ${previousStep('q')}
 /**
  * The backward recurrence of one layer, both directions, from the last step of each direction to
  * its first. Per step: (projections: the step's dh first) the cell's gate gradients per unit
- * (from the gradient reaching h_t, the record slots and h_{t-1}), then dh_{t-1} = direct +
- * W_hh^T gh_t. Steps past a row's length pass dh (and LSTM's dc) through. Writes the input-side
+ * (from the gradient reaching h_t, the record slots and h_{t-1}; reset-before GRU: r's in a second
+ * phase), then dh_{t-1} = direct + W_hh^T gh_t. Steps past a row's length pass dh (and LSTM's dc) through. Writes the input-side
  * gate gradients [T*B, D*G*H] (then, for GRU, the hidden side's after them), the h_{t-1} each step
  * read (so dW_hh is one product afterwards; with projections also the step's dh and m, for dW_hr)
  * and the initial state's gradient. s0 holds the initial states, then from word `seed` the final
  * state's gradient that seeds the walk (zeros in a trainer). `wr` holds W_hh in row order, then
- * (projections) W_hr^T [D][H][P].
+ * (projections) W_hr^T [D][H][P], then (peepholes) a copy of them [D][3H]; `hp` also takes, after
+ * h_{t-1}, what the extra weight gradients need (projections: dh and m; reset-before GRU: r h;
+ * peepholes: their per-step products).
  */
 export function trainBackwardWgsl(spec: RnnSpec, plan: RowPlan): string {
   const { R, threads, U } = plan;
