@@ -2,6 +2,7 @@ import type { RecurrentPlan } from './kernel-plan.js';
 import { cellUpdate, projectionPhase, resetBeforeLinearPhase } from './recurrent-cells.js';
 import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from './wgsl-unroll.js';
 import { WGSL_MATH, activationFunction, clipFunction } from './wgsl-math.js';
+import { forStateRows, loadStateRows } from './state-rows-wgsl.js';
 
 /** Bytes of the uniform block the recurrent kernel reads: T, B, first state row, c offset. */
 export const RECURRENT_PARAMS_BYTES = 16;
@@ -78,12 +79,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let wb = dir * DS;
   let wbv = wb / V;
 ${rowSetup}
-  for (var i = lid; i < R * HO; i += WG) {
-    let b = rowBase + i / HO;
-    var v = 0.0;
-    if (b < p.B) { v = s0[(srow * p.B + b) * HO + i % HO]; }
-    hs[i] = v;
-  }
+${loadStateRows('hs', 'HO', 'rowBase', (at) => `s0[${at}]`)}
 ${isLstm ? registers(plan, unitsPerThread, 'c') : ''}
 ${isResetBefore ? registers(plan, unitsPerThread, 'z') : ''}
 ${cInit}
@@ -99,10 +95,7 @@ ${spec.projSize > 0 ? projectionPhase(plan) : ''}
     workgroupBarrier();
   }
   let fin = (p.T & 1u) * (R * HO);
-  for (var i = lid; i < R * HO; i += WG) {
-    let b = rowBase + i / HO;
-    if (b < p.B) { sN[(srow * p.B + b) * HO + i % HO] = hs[fin + i]; }
-  }
+${forStateRows('HO', 'rowBase', (at) => `sN[${at}] = hs[fin + i];`)}
 ${cFinal}
 }
 `;

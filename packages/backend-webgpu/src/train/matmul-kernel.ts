@@ -8,6 +8,7 @@
  */
 
 import { vec4Layout, vec4Uniform, vec4Workgroups } from './matmul-vec4-kernel.js';
+import { MATMUL_STORE_WGSL } from './matmul-store-wgsl.js';
 
 export { MATMUL_VEC4_WGSL } from './matmul-vec4-kernel.js';
 
@@ -78,15 +79,7 @@ const TK = 16u;
 var<workgroup> as_: array<f32, 1024>; // [TILE][TK]
 var<workgroup> bs: array<f32, 1024>;  // [TK][TILE]
 
-fn store(r: u32, n: u32, acc: f32) {
-  if (r >= p.M || n >= p.N) { return; }
-  let at = p.cOff + r * p.cSm + n * p.cSn;
-  var v = acc;
-  if ((p.flags & 2u) != 0u) { v += bias[p.biasOff + n]; }
-  if ((p.flags & 1u) != 0u) { v += c[at]; }
-  c[at] = v;
-}
-
+${MATMUL_STORE_WGSL}
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {

@@ -1,4 +1,5 @@
 import type { MatmulArgs } from './matmul-kernel.js';
+import { MATMUL_STORE_WGSL } from './matmul-store-wgsl.js';
 
 /**
  * The matrix product for operands that can be read four floats at a time, without workgroup
@@ -102,15 +103,7 @@ struct P { M: u32, N: u32, K: u32, aOff: u32, aSm: u32, aSk: u32, bOff: u32, bSk
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-fn store(r: u32, n: u32, acc: f32) {
-  if (r >= p.M || n >= p.N) { return; }
-  let at = p.cOff + r * p.cSm + n * p.cSn;
-  var v = acc;
-  if ((p.flags & 2u) != 0u) { v += bias[p.biasOff + n]; }
-  if ((p.flags & 1u) != 0u) { v += c[at]; }
-  c[at] = v;
-}
-
+${MATMUL_STORE_WGSL}
 @compute @workgroup_size(${VEC4_THREADS})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let r0 = (wid.y * (${VEC4_THREADS}u / p.tn) + li / p.tn) * 4u;

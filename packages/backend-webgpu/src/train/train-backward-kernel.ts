@@ -1,5 +1,6 @@
 import { type RnnSpec, directionCount, gateCount } from '@deeprnn/core';
 import { type RowPlan, previousStep, recAt, recurrenceHeader, rowFlags, rows } from './recurrence-kernels.js';
+import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
 import { trainCell } from './train-cells.js';
 
 /** dh_{t-1} += W_hh^T gh_t for the state columns a thread owns (W_hh in row order [D][G*H][P]: adjacent threads read adjacent words). */
@@ -130,19 +131,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let wb = dir * GH * PU;
   let recBase = p.T * p.B * NP;
   let ghBase = p.T * p.B * NG;
-  for (var i = lid; i < R * P; i += WG) {
-    let b = row0 + i / P;
-    var v = 0.0;
-    if (b < p.B) { v = s0[p.seed + (srow * p.B + b) * P + i % P]; }
-    dh[i] = v;
-  }
-${isLstm ? `  for (var i = lid; i < R * H; i += WG) {
-    let b = row0 + i / H;
-    if (b < p.B) {
-      let ci = p.cOff + (srow * p.B + b) * H + i % H;
-      ds0[ci] = s0[p.seed + ci];
-    }
-  }` : ''}
+${loadStateRows('dh', 'P', 'row0', (at) => `s0[p.seed + ${at}]`)}
+${isLstm ? forStateRows('H', 'row0', (at) => `let ci = p.cOff + ${at}; ds0[ci] = s0[p.seed + ci];`) : ''}
   storageBarrier();
   workgroupBarrier();
   for (var s = 0u; s < p.T; s++) {
@@ -181,10 +171,7 @@ ${hiddenGradProduct(R, isResetBefore ? '2u * H' : 'GH')}
     workgroupBarrier();
   }
   let fin = (p.T & 1u) * (R * P);
-  for (var i = lid; i < R * P; i += WG) {
-    let b = row0 + i / P;
-    if (b < p.B) { ds0[(srow * p.B + b) * P + i % P] = dh[fin + i]; }
-  }
+${forStateRows('P', 'row0', (at) => `ds0[${at}] = dh[fin + i];`)}
 }
 `;
 }

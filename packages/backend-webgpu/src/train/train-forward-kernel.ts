@@ -1,5 +1,6 @@
 import { type RnnSpec, gateCount } from '@deeprnn/core';
 import { type RowPlan, recAt, recurrenceHeader, rowFlags, rows } from './recurrence-kernels.js';
+import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
 import { trainCell } from './train-cells.js';
 
 /** LSTM projection: h = W_hr m for the step, once every unit's m = o act_h(c) is in `ex`. */
@@ -99,19 +100,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   // Every binding is used in every variant (without bias and with vec4 weights, w would not be,
   // and a layout derived from the shader would then drop it and refuse the bind group).
   _ = w[0];
-  for (var i = lid; i < R * P; i += WG) {
-    let b = row0 + i / P;
-    var v = 0.0;
-    if (b < p.B) { v = s0[(srow * p.B + b) * P + i % P]; }
-    hs[i] = v;
-  }
-${isLstm ? `  for (var i = lid; i < R * H; i += WG) {
-    let b = row0 + i / H;
-    if (b < p.B) {
-      let ci = p.cOff + (srow * p.B + b) * H + i % H;
-      sN[ci] = s0[ci];
-    }
-  }` : ''}
+${loadStateRows('hs', 'P', 'row0', (at) => `s0[${at}]`)}
+${isLstm ? forStateRows('H', 'row0', (at) => `let ci = p.cOff + ${at}; sN[ci] = s0[ci];`) : ''}
   storageBarrier();
   workgroupBarrier();
   for (var s = 0u; s < p.T; s++) {
@@ -147,10 +137,7 @@ ${isResetBefore ? resetBeforePhase(spec, R, U === 4 ? 'wv' : 'w') : ''}
     workgroupBarrier();
   }
   let fin = (p.T & 1u) * (R * P);
-  for (var i = lid; i < R * P; i += WG) {
-    let b = row0 + i / P;
-    if (b < p.B) { sN[(srow * p.B + b) * P + i % P] = hs[fin + i]; }
-  }
+${forStateRows('P', 'row0', (at) => `sN[${at}] = hs[fin + i];`)}
 }
 `;
 }
