@@ -44,15 +44,20 @@ const RNN: TrainCell = {
   backward: (_rec, pass) => lines(`let gx0 = dhv * dact_f(y[at], dir)${pass(0)};`, 'let gh0 = gx0;', 'let direct = 0.0;'),
 };
 
+// Both GRU forms: the reset and update gates forward, and the update and new gates' gradients
+// (`zg`, `ng` and `dhv` in scope) backward.
+const GRU_RZ_FORWARD = ['let q0 = x0 + hh0;', 'let rg = act_f(clip_pre(q0), dir);', 'let q1 = x1 + hh1;', 'let zg = act_f(clip_pre(q1), dir);'];
+const gruZnBackward = (pass: (gate: number) => string): string[] => [
+  `let gx2 = dhv * (1.0 - zg) * dact_g(ng, dir)${pass(2)};`,
+  `let gx1 = dhv * (hprev - ng) * dact_f(zg, dir)${pass(1)};`,
+];
+
 // GRU with the reset gate applied after the hidden product (PyTorch's; ONNX linear_before_reset=1).
 const GRU: TrainCell = {
   slots: 4,
   splitsHiddenGrad: true,
   forward: (rec) => lines(
-    'let q0 = x0 + hh0;',
-    'let rg = act_f(clip_pre(q0), dir);',
-    'let q1 = x1 + hh1;',
-    'let zg = act_f(clip_pre(q1), dir);',
+    ...GRU_RZ_FORWARD,
     'let q2 = x2 + rg * hh2;',
     'let ng = act_g(clip_pre(q2), dir);',
     'let hn = (1.0 - zg) * ng + zg * hp;',
@@ -60,8 +65,7 @@ const GRU: TrainCell = {
   ),
   backward: (rec, pass) => lines(
     `let rg = ${rec(0)};`, `let zg = ${rec(1)};`, `let ng = ${rec(2)};`, `let hhn = ${rec(3)};`,
-    `let gx2 = dhv * (1.0 - zg) * dact_g(ng, dir)${pass(2)};`,
-    `let gx1 = dhv * (hprev - ng) * dact_f(zg, dir)${pass(1)};`,
+    ...gruZnBackward(pass),
     `let gx0 = gx2 * hhn * dact_f(rg, dir)${pass(0)};`,
     'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2 * rg;',
     'let direct = dhv * zg;',
@@ -77,16 +81,12 @@ const GRU_RESET_BEFORE: TrainCell = {
   slots: 3,
   splitsHiddenGrad: false,
   forward: (rec) => lines(
-    'let q0 = x0 + hh0;',
-    'let rg = act_f(clip_pre(q0), dir);',
-    'let q1 = x1 + hh1;',
-    'let zg = act_f(clip_pre(q1), dir);',
+    ...GRU_RZ_FORWARD,
     `if (a) { ${rec(0)} = rg; ${rec(1)} = zg; }`,
   ),
   backward: (rec, pass) => lines(
     `let rg = ${rec(0)};`, `let zg = ${rec(1)};`, `let ng = ${rec(2)};`,
-    `let gx2 = dhv * (1.0 - zg) * dact_g(ng, dir)${pass(2)};`,
-    `let gx1 = dhv * (hprev - ng) * dact_f(zg, dir)${pass(1)};`,
+    ...gruZnBackward(pass),
     // r's gradient needs W_hn^T dn over every unit: the backward kernel's next phase sets it.
     'let gx0 = 0.0;',
     'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2;',
