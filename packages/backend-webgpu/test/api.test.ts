@@ -1,7 +1,7 @@
 import { BackendInitError, ShapeError, UnsupportedError, defineSpec, initParams, sizeOf } from '@deeprnn/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WEBGPU_CAPABILITIES, createBackend } from '../src/index.js';
-import { failOnCiWithoutAdapter, probeBackend, skipNote } from './adapter.js';
+import { describeOnAdapter, probeBackend } from './adapter.js';
 import { expectClose, oracle, smoothCase } from './helpers.js';
 
 describe('without an adapter', () => {
@@ -43,10 +43,8 @@ describe('without an adapter', () => {
 });
 
 const probe = await probeBackend();
-failOnCiWithoutAdapter(probe, 'webgpu api');
 
-describe.skipIf(probe instanceof Error)(`webgpu backend on this adapter${skipNote(probe)}`, () => {
-  const backend = probe as Exclude<typeof probe, Error>;
+describeOnAdapter('webgpu backend on this adapter', probe, (backend) => {
   afterAll(async () => {
     await backend.dispose();
   });

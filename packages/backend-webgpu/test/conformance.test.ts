@@ -1,18 +1,13 @@
 import { runConformance } from '@deeprnn/conformance/vitest';
 import { exportOnnx, importOnnx } from '@deeprnn/onnx';
-import { describe, it } from 'vitest';
 import { createBackend } from '../src/index.js';
-import { failOnCiWithoutAdapter, probeBackend, skipNote } from './adapter.js';
+import { describeOnAdapter, probeBackend } from './adapter.js';
 
 // The shared property suite (packages/conformance) on the machine's adapter (lavapipe on CI). Run
 // counts follow DEEPRNN_FC_RUNS, seeds FC_SEED/FC_PATH, like every other backend.
 const probe = await probeBackend();
-failOnCiWithoutAdapter(probe, 'webgpu conformance');
 if (probe instanceof Error) {
-  describe(`webgpu conformance${skipNote(probe)}`, () => {
-    // Skipped with the reason in the title: there is no adapter here and CI is not set.
-    it.skip('runs the conformance suite', () => undefined);
-  });
+  describeOnAdapter('webgpu conformance', probe, () => undefined);
 } else {
   await probe.dispose();
   // The ONNX codec enables the round-trip property. The training properties run in

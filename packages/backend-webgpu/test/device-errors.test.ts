@@ -1,13 +1,12 @@
 import { DeviceError } from '@deeprnn/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { withDeviceErrors } from '../src/device-errors.js';
 import { BufferUsage } from '../src/gpu-flags.js';
-import { probeBackend } from './gpu-probe.js';
+import { describeOnAdapter, probeBackend } from './adapter.js';
 
-const { backend, reason } = await probeBackend();
+const probe = await probeBackend();
 
-describe.skipIf(!backend)(`device errors${backend ? '' : ` (skipped: ${reason})`}`, () => {
-  const gpu = backend!;
+describeOnAdapter('device errors', probe, (gpu) => {
   afterAll(() => gpu.dispose());
 
   it('turns work the device refuses into a DeviceError instead of a silent result', async () => {

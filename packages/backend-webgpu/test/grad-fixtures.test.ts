@@ -2,8 +2,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type GradOutput, type Tensor, compareTensors, parseGoldenCase, parseJsonTensor } from '@deeprnn/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { probeBackend } from './gpu-probe.js';
+import { afterAll, expect, it } from 'vitest';
+import { describeOnAdapter, probeBackend } from './adapter.js';
 
 // PyTorch (float64 autograd) gradients from tools/golden in fixtures/grad. The training kernels
 // compute in float32: agreement is atol 1e-4 + rtol 1e-3. Every fixture (all modes, LSTM
@@ -11,15 +11,14 @@ import { probeBackend } from './gpu-probe.js';
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/grad');
 const TOL = { atol: 1e-4, rtol: 1e-3 };
 const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index.json').sort() : [];
-const { backend, reason } = await probeBackend();
+const probe = await probeBackend();
 
 type Json = Record<string, unknown>;
 function optional(v: unknown, where: string): Tensor | undefined {
   return v === null || v === undefined ? undefined : parseJsonTensor(v, where);
 }
 
-describe.skipIf(!backend)(`PyTorch gradient fixtures on webgpu${backend ? '' : ` (skipped: ${reason})`}`, () => {
-  const gpu = backend!;
+describeOnAdapter('PyTorch gradient fixtures on webgpu', probe, (gpu) => {
   afterAll(() => gpu.dispose());
 
   it.each(files)('%s', async (file) => {

@@ -1,17 +1,15 @@
 import { defineSpec, fromArray, tensor } from '@deeprnn/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { failOnCiWithoutAdapter, probeBackend, skipNote } from './adapter.js';
+import { afterAll, expect, it } from 'vitest';
+import { describeOnAdapter, probeBackend } from './adapter.js';
 
 // One-step cells with scalar weights, worked out by hand from DESIGN.md's equations.
 const probe = await probeBackend();
-failOnCiWithoutAdapter(probe, 'webgpu hand-computed cases');
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const t1 = (v: number): ReturnType<typeof fromArray> => fromArray([v], [1]);
 const w11 = (v: number): ReturnType<typeof fromArray> => fromArray([v], [1, 1]);
 const TOL = 2e-6;
 
-describe.skipIf(probe instanceof Error)(`hand-computed one-step cells${skipNote(probe)}`, () => {
-  const backend = probe as Exclude<typeof probe, Error>;
+describeOnAdapter('hand-computed one-step cells', probe, (backend) => {
   afterAll(async () => {
     await backend.dispose();
   });

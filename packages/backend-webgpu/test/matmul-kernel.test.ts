@@ -2,12 +2,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BufferUsage } from '../src/gpu-flags.js';
 import { readWords, storageWith } from '../src/train/device-io.js';
 import { MATMUL_VEC4_WGSL, MATMUL_WGSL, type MatmulArgs, matmulPlan, matmulUniform, matmulWorkgroups } from '../src/train/matmul-kernel.js';
-import { probeBackend } from './gpu-probe.js';
+import { describeOnAdapter, probeBackend } from './adapter.js';
 
 // The training products against a float64 product on the host: every element within 1e-5 of the
 // magnitude of its own sum (|bias| + |C before| + sum_k |A B|), on the tiled kernel for every case
 // and on the kernel matmulPlan picks (the vec4 kernel for the aligned cases, asserted).
-const { backend, reason } = await probeBackend();
+const probe = await probeBackend();
 const REL = 1e-5;
 
 interface Case {
@@ -98,8 +98,7 @@ describe('matmulPlan', () => {
   });
 });
 
-describe.skipIf(!backend)(`matmul kernels against a float64 product${backend ? '' : ` (skipped: ${reason})`}`, () => {
-  const gpu = backend!;
+describeOnAdapter('matmul kernels against a float64 product', probe, (gpu) => {
   const device = gpu.gpuDevice;
   afterAll(() => gpu.dispose());
   const pipelines = new Map<string, GPUComputePipeline>();

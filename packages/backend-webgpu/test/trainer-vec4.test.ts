@@ -1,12 +1,12 @@
 import { type OptimizerOptions, type RnnConfig, type RnnSpec, type RnnTrainer, type Tensor, compareTensors, createReferenceBackend, defineSpec, initParams, tensor } from '@deeprnn/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { matmulPlan } from '../src/train/matmul-kernel.js';
-import { probeBackend } from './gpu-probe.js';
+import { describeOnAdapter, probeBackend } from './adapter.js';
 
 // Training steps whose sizes are all multiples of 4 (T*B = 16 rows, input 8, hidden 12, 8 classes),
 // so that the step's products run on the vec4 kernel (train-step.ts dispatches what matmulPlan
 // picks), against the float64 reference.
-const { backend, reason } = await probeBackend();
+const probe = await probeBackend();
 const oracle = createReferenceBackend({ dtype: 'float64' });
 const [T, B, V] = [4, 4, 8];
 const TOL = { atol: 1e-4, rtol: 1e-3 };
@@ -24,8 +24,7 @@ async function threeSteps(trainer: RnnTrainer, spec: RnnSpec): Promise<{ losses:
   return { losses, params: await trainer.readParams() };
 }
 
-describe.skipIf(!backend)(`webgpu trainer on vec4-shaped products${backend ? '' : ` (skipped: ${reason})`}`, () => {
-  const gpu = backend!;
+describeOnAdapter('webgpu trainer on vec4-shaped products', probe, (gpu) => {
   afterAll(async () => {
     await gpu.dispose();
     await oracle.dispose();

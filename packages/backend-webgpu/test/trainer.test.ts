@@ -2,10 +2,10 @@ import {
   type CarriedState, type OptimizerOptions, type RnnConfig, type RnnSpec, type RnnTrainer, type Tensor, type TrainerParams,
   UnsupportedError, compareTensors, createReferenceBackend, defineSpec, initParams, outputSize, tensor,
 } from '@deeprnn/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { probeBackend } from './gpu-probe.js';
+import { afterAll, expect, it } from 'vitest';
+import { describeOnAdapter, probeBackend } from './adapter.js';
 
-const { backend, reason } = await probeBackend();
+const probe = await probeBackend();
 const oracle = createReferenceBackend({ dtype: 'float64' });
 const [T, B, V] = [5, 3, 4];
 
@@ -54,8 +54,7 @@ async function run(trainer: RnnTrainer, spec: RnnSpec, withHead: boolean, length
 
 const TOL = { atol: 1e-4, rtol: 1e-3 };
 
-describe.skipIf(!backend)(`webgpu trainer${backend ? '' : ` (skipped: ${reason})`}`, () => {
-  const gpu = backend!;
+describeOnAdapter('webgpu trainer', probe, (gpu) => {
   afterAll(async () => {
     await gpu.dispose();
     await oracle.dispose();
