@@ -1,21 +1,33 @@
 import type { RnnState } from './backend.js';
 import { type RnnConfig, type RnnSpec, defineSpec } from './config.js';
 import { FormatError, RnnError } from './errors.js';
-import type { RnnParams } from './params.js';
-import { type Tensor, sizeOf, tensor } from './tensor.js';
+import { type JsonObject, describeJson, isJsonObject, optionalJsonTensor, parseJsonTensor } from './golden-json.js';
+import { type CallShape, cellStateShape, hiddenStateShape, outputShape } from './io-shapes.js';
+import { type RnnParams, validateParams } from './params.js';
+import { type Tensor, formatShape, sameShape } from './tensor.js';
 
-/** Expected results of one evaluation of a golden case. */
+export { type Comparison, type Tolerance, GOLDEN_TOLERANCE, compareTensors } from './golden-compare.js';
+export { parseJsonTensor } from './golden-json.js';
+
+/**
+ * One evaluation of a golden case: what goes in and what must come out. An expected tensor is null
+ * where the case does not give it (a source that checks only the final state, say).
+ */
 export interface GoldenRun {
   readonly input: Tensor;
   readonly initial: RnnState | undefined;
-  readonly output: Tensor;
-  readonly hN: Tensor;
+  /** Valid steps of each batch row, passed as `ForwardOptions.lengths`; undefined: every row runs T steps. */
+  readonly lengths: readonly number[] | undefined;
+  readonly output: Tensor | null;
+  readonly hN: Tensor | null;
   readonly cN: Tensor | null;
 }
 
 /**
- * A reference case in the format of shared/golden/README.md: a config, PyTorch-named parameters and one
- * or more evaluations (the main one plus any `runs`). Tensors are float32, holding the exact values.
+ * A reference case in the format of shared/golden/README.md, extended for peer suites (optional
+ * `lengths`, and an `expected` block holding any of output, hN, cN): a config, PyTorch-named
+ * parameters and one or more evaluations (the main one plus any `runs`). Tensors are float32,
+ * holding the exact values.
  */
 export interface GoldenCase {
   readonly name: string;
@@ -25,79 +37,123 @@ export interface GoldenCase {
   readonly runs: readonly GoldenRun[];
 }
 
-/** Float tolerance of golden comparisons: |got - want| <= atol + rtol * |want|. */
-export interface Tolerance {
-  readonly atol: number;
-  readonly rtol: number;
+/** The tensors a run can compare, in the order they are checked and named in messages. */
+const EXPECTED_KEYS = ['output', 'hN', 'cN'] as const;
+type ExpectedKey = (typeof EXPECTED_KEYS)[number];
+type Expected = Pick<GoldenRun, ExpectedKey>;
+
+const isGiven = (v: unknown): boolean => v !== undefined && v !== null;
+
+/** T and B of a case's input, checked against the config the way `forward` will read them. */
+function callShape(spec: RnnSpec, input: Tensor, field: string): CallShape {
+  const s = input.shape;
+  if (s.length !== 2 && s.length !== 3) {
+    throw new FormatError(`${field} must be ${spec.batchFirst ? '[B, T, I]' : '[T, B, I]'} or [T, I], got ${formatShape(s)}`);
+  }
+  const isUnbatched = s.length === 2;
+  const T = (isUnbatched || !spec.batchFirst ? s[0] : s[1]) as number;
+  const B = isUnbatched ? 1 : ((spec.batchFirst ? s[0] : s[1]) as number);
+  if (s[s.length - 1] !== spec.inputSize) throw new FormatError(`${field} has ${s[s.length - 1]} features, config.inputSize is ${spec.inputSize}`);
+  if (T < 1 || B < 1) throw new FormatError(`${field} needs at least one step and one batch row, got ${formatShape(s)}`);
+  return { T, B, isUnbatched };
 }
 
-/** The float32 tolerance of golden comparisons: 1e-5 + 1e-4 * |want|. */
-export const GOLDEN_TOLERANCE: Tolerance = Object.freeze({ atol: 1e-5, rtol: 1e-4 });
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function checkShape(t: Tensor | null, want: readonly number[], field: string, input: Tensor): void {
+  if (t !== null && !sameShape(t.shape, want)) {
+    throw new FormatError(`${field} has shape ${formatShape(t.shape)}; the config and input ${formatShape(input.shape)} need ${formatShape(want)}`);
+  }
 }
 
-/**
- * Reads a `{shape, data}` JSON tensor as float32.
- *
- * @throws {@link FormatError} when it is malformed or data and shape disagree.
- */
-export function parseJsonTensor(value: unknown, where: string): Tensor {
-  if (!isObject(value) || !Array.isArray(value.shape) || !Array.isArray(value.data)) {
-    throw new FormatError(`${where}: expected {"shape": [...], "data": [...]}`);
-  }
-  const shape = value.shape as unknown[];
-  if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    throw new FormatError(`${where}: shape must be non-negative integers, got ${JSON.stringify(shape)}`);
-  }
-  const data = value.data as unknown[];
-  const n = sizeOf(shape as number[]);
-  if (data.length !== n) {
-    throw new FormatError(`${where}: shape ${JSON.stringify(shape)} needs ${n} values, data has ${data.length}`);
-  }
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = data[i];
-    if (typeof x !== 'number') throw new FormatError(`${where}: data[${i}] is not a number`);
-    out[i] = x;
-  }
-  return tensor(out, shape as number[]);
+function parseLengths(value: unknown, call: CallShape, field: string): readonly number[] | undefined {
+  if (!isGiven(value)) return undefined;
+  if (!Array.isArray(value)) throw new FormatError(`${field} must be an array of ${call.B} integers (one per batch row), got ${describeJson(value)}`);
+  if (value.length !== call.B) throw new FormatError(`${field} has ${value.length} entries, the input has ${call.B} batch row(s)`);
+  value.forEach((L: unknown, b) => {
+    if (!Number.isSafeInteger(L) || (L as number) < 0 || (L as number) > call.T) {
+      throw new FormatError(`${field}[${b}] must be an integer in [0, ${call.T}] (the input's T), got ${describeJson(L)}`);
+    }
+  });
+  return Object.freeze([...(value as number[])]);
 }
 
-function optionalTensor(value: unknown, where: string): Tensor | null {
-  return value === null || value === undefined ? null : parseJsonTensor(value, where);
+/** The expected tensors: `output` and `hN` (and `cN`) beside the input, or an `expected` block with any of them. */
+function parseExpected(obj: JsonObject, at: string): Expected {
+  const topLevel = EXPECTED_KEYS.filter((k) => isGiven(obj[k]));
+  if (!isGiven(obj.expected)) {
+    for (const k of ['output', 'hN'] as const) {
+      if (!isGiven(obj[k])) {
+        throw new FormatError(`${at}${k} is missing: a case gives output and hN (and cN for lstm), or an "expected" object with any of output, hN, cN`);
+      }
+    }
+    return { output: parseJsonTensor(obj.output, `${at}output`), hN: parseJsonTensor(obj.hN, `${at}hN`), cN: optionalJsonTensor(obj.cN, `${at}cN`) };
+  }
+  const block = obj.expected;
+  if (!isJsonObject(block)) throw new FormatError(`${at}expected must be an object with any of output, hN, cN, got ${describeJson(block)}`);
+  if (topLevel.length > 0) throw new FormatError(`${at}expected and ${topLevel.join(', ')} are both given; give the expected values in one place`);
+  const unknown = Object.keys(block).filter((k) => !(EXPECTED_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new FormatError(`${at}expected.${unknown[0]} is not one of output, hN, cN`);
+  if (!EXPECTED_KEYS.some((k) => isGiven(block[k]))) throw new FormatError(`${at}expected gives none of output, hN, cN`);
+  const read = (k: ExpectedKey): Tensor | null => optionalJsonTensor(block[k], `${at}expected.${k}`);
+  return { output: read('output'), hN: read('hN'), cN: read('cN') };
 }
 
-function parseRun(obj: Json, where: string): GoldenRun {
-  const h0 = optionalTensor(obj.h0, `${where}.h0`);
-  const c0 = optionalTensor(obj.c0, `${where}.c0`);
+function parseRun(obj: JsonObject, at: string, spec: RnnSpec): GoldenRun {
+  const input = parseJsonTensor(obj.input, `${at}input`);
+  const call = callShape(spec, input, `${at}input`);
+  const isLstm = spec.mode === 'lstm';
+  const h0 = optionalJsonTensor(obj.h0, `${at}h0`);
+  const c0 = optionalJsonTensor(obj.c0, `${at}c0`);
+  if (c0 !== null && !isLstm) throw new FormatError(`${at}c0 is only for lstm, the config's mode is ${spec.mode}`);
+  if (c0 !== null && h0 === null) throw new FormatError(`${at}c0 is given without h0 (give both or neither)`);
+  const expected = parseExpected(obj, at);
+  if (expected.cN !== null && !isLstm) throw new FormatError(`${at}cN is only for lstm, the config's mode is ${spec.mode}`);
+  const hShape = hiddenStateShape(spec, call);
+  const cShape = cellStateShape(spec, call);
+  checkShape(h0, hShape, `${at}h0`, input);
+  checkShape(c0, cShape, `${at}c0`, input);
+  const exp = isGiven(obj.expected) ? `${at}expected.` : at;
+  checkShape(expected.output, outputShape(spec, call), `${exp}output`, input);
+  checkShape(expected.hN, hShape, `${exp}hN`, input);
+  checkShape(expected.cN, cShape, `${exp}cN`, input);
   let initial: RnnState | undefined;
   if (h0 !== null) initial = c0 !== null ? { h: h0, c: c0 } : { h: h0 };
-  else if (c0 !== null) throw new FormatError(`${where}: c0 given without h0`);
-  return {
-    input: parseJsonTensor(obj.input, `${where}.input`),
-    initial,
-    output: parseJsonTensor(obj.output, `${where}.output`),
-    hN: parseJsonTensor(obj.hN, `${where}.hN`),
-    cN: optionalTensor(obj.cN, `${where}.cN`),
-  };
+  return { input, initial, lengths: parseLengths(obj.lengths, call, `${at}lengths`), ...expected };
+}
+
+/** `source` is a string in PyTorch cases and `{repo, path, test}` in peer cases. */
+function sourceText(value: unknown, where: string): string {
+  if (value === undefined || value === null) return 'unknown';
+  if (typeof value === 'string') return value;
+  if (isJsonObject(value)) {
+    const parts = [value.repo, value.path].filter((p): p is string => typeof p === 'string');
+    const test = typeof value.test === 'string' ? ` (${value.test})` : '';
+    if (parts.length > 0) return parts.join('/') + test;
+  }
+  throw new FormatError(`${where}: source must be a string or {repo, path, test}, got ${describeJson(value)}`);
 }
 
 /**
- * Parses a golden case file's JSON.
+ * Parses a golden case file's JSON and checks every field against the config: tensor shapes, `lengths`
+ * (one integer in [0, T] per batch row), where the expected values are, and the parameters.
  *
  * @param json - the parsed file.
  * @param where - the file name, used in messages.
- * @throws {@link FormatError} when the file is not a golden case; config problems keep their
- *   {@link ConfigError} as `cause`.
+ * @returns the case, with float32 tensors.
+ * @throws {@link FormatError} naming the field, what it must be and what arrived; config and parameter
+ *   problems keep their {@link ConfigError} / {@link ParameterError} as `cause`.
+ * @example
+ * ```ts
+ * const golden = parseGoldenCase(JSON.parse(readFileSync('case.json', 'utf8')), 'case.json');
+ * const result = await checkGoldenCase(backend, golden);
+ * ```
  */
 export function parseGoldenCase(json: unknown, where: string): GoldenCase {
-  if (!isObject(json) || !isObject(json.config) || !isObject(json.params)) {
-    throw new FormatError(`${where}: not a golden case (needs config, params, input, output, hN)`);
-  }
+  if (!isJsonObject(json)) throw new FormatError(`${where}: a golden case is a JSON object, got ${describeJson(json)}`);
+  const missing = ['config', 'params', 'input'].filter((k) => !isGiven(json[k]));
+  if (missing.length > 0) throw new FormatError(`${where}: not a golden case: ${missing.join(', ')} missing (a case has config, params, input and expected values)`);
+  if (!isJsonObject(json.config)) throw new FormatError(`${where}: config must be an object, got ${describeJson(json.config)}`);
+  if (!isJsonObject(json.params)) throw new FormatError(`${where}: params must be an object of tensors, got ${describeJson(json.params)}`);
+  if (json.name !== undefined && typeof json.name !== 'string') throw new FormatError(`${where}: name must be a string, got ${describeJson(json.name)}`);
   let spec: RnnSpec;
   try {
     spec = defineSpec(json.config as unknown as RnnConfig);
@@ -107,63 +163,25 @@ export function parseGoldenCase(json: unknown, where: string): GoldenCase {
   }
   const params: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(json.params)) params[name] = parseJsonTensor(t, `${where}: params.${name}`);
-  const runs = [parseRun(json, where)];
-  if (Array.isArray(json.runs)) {
+  try {
+    validateParams(spec, params);
+  } catch (e) {
+    if (e instanceof RnnError) throw new FormatError(`${where}: params do not fit the config: ${e.message}`, { cause: e });
+    throw e;
+  }
+  const runs = [parseRun(json, `${where}: `, spec)];
+  if (isGiven(json.runs)) {
+    if (!Array.isArray(json.runs)) throw new FormatError(`${where}: runs must be an array of runs, got ${describeJson(json.runs)}`);
     json.runs.forEach((r: unknown, i) => {
-      if (!isObject(r)) throw new FormatError(`${where}: runs[${i}] is not an object`);
-      runs.push(parseRun(r, `${where}: runs[${i}]`));
+      if (!isJsonObject(r)) throw new FormatError(`${where}: runs[${i}] must be an object, got ${describeJson(r)}`);
+      runs.push(parseRun(r, `${where}: runs[${i}].`, spec));
     });
   }
   return {
     name: typeof json.name === 'string' ? json.name : where,
-    source: typeof json.source === 'string' ? json.source : 'unknown',
+    source: sourceText(json.source, where),
     spec,
     params: Object.freeze(params),
     runs,
   };
-}
-
-/** How far one tensor is from another. */
-export interface Comparison {
-  readonly maxAbsError: number;
-  /** Largest |got - want| / |want| over elements with want != 0. */
-  readonly maxRelError: number;
-  /** Largest |got - want| / (atol + rtol * |want|); at most 1 means every element is within tolerance. */
-  readonly worstRatio: number;
-  readonly pass: boolean;
-  /** Why it failed (shape mismatch, NaN, index of the worst element), or '' when it passed. */
-  readonly detail: string;
-}
-
-/**
- * Compares element-wise with a tolerance relative to magnitude: |got - want| <= atol + rtol * |want|.
- * NaN anywhere fails.
- */
-export function compareTensors(got: Tensor, want: Tensor, tol: Tolerance = GOLDEN_TOLERANCE): Comparison {
-  if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i])) {
-    const detail = `shape [${got.shape.join(', ')}], expected [${want.shape.join(', ')}]`;
-    return { maxAbsError: Infinity, maxRelError: Infinity, worstRatio: Infinity, pass: false, detail };
-  }
-  let maxAbs = 0;
-  let maxRel = 0;
-  let worst = 0;
-  let worstAt = -1;
-  for (let i = 0; i < want.data.length; i++) {
-    const w = want.data[i] as number;
-    const g = got.data[i] as number;
-    const err = Math.abs(g - w);
-    if (Number.isNaN(err)) {
-      return { maxAbsError: NaN, maxRelError: NaN, worstRatio: Infinity, pass: false, detail: `element ${i} is ${g}, expected ${w}` };
-    }
-    if (err > maxAbs) maxAbs = err;
-    if (w !== 0 && err / Math.abs(w) > maxRel) maxRel = err / Math.abs(w);
-    const ratio = err / (tol.atol + tol.rtol * Math.abs(w));
-    if (ratio > worst) {
-      worst = ratio;
-      worstAt = i;
-    }
-  }
-  const pass = worst <= 1;
-  const detail = pass ? '' : `element ${worstAt} is ${got.data[worstAt]}, expected ${want.data[worstAt]}`;
-  return { maxAbsError: maxAbs, maxRelError: maxRel, worstRatio: worst, pass, detail };
 }
