@@ -11,7 +11,8 @@ type OpBuilder = (alpha: number, beta: number, policy: OpPolicy) => TensorFn;
 /**
  * Every activation's tfjs op, keyed by name (the compiler rejects a missing one). Each maps NaN to NaN
  * and infinities to PyTorch's limits on every engine: clamps are `minimum(maximum(..))`, because wasm's
- * clipByValue turns NaN into the lower bound, and selections put NaN on the branch that returns x.
+ * clipByValue turns NaN into the lower bound, selections put NaN on the branch that returns x, and
+ * exp-based ones keep NaN explicitly where the engine's exp does not ({@link OpPolicy.isExpNanSafe}).
  * Every branch is written so that its gradient stays finite where the branch is not taken (no exp of
  * large x).
  */
@@ -19,7 +20,7 @@ const OPS: { readonly [K in ActivationName]: OpBuilder } = {
   // Off wasm tf.relu keeps NaN; on wasm, x <= 0 ? 0 : x as for ThresholdedRelu.
   Relu: (_a, _b, policy) => (policy.isReluNanSafe ? (x) => tf.relu(x) : (x) => tf.where(tf.greaterEqual(0, x), tf.zerosLike(x), x)),
   Tanh: (_a, _b, policy) => (policy.isTanhViaSigmoid ? tanhViaSigmoid : (x) => tf.tanh(x)),
-  Sigmoid: () => (x) => tf.sigmoid(x),
+  Sigmoid: (_a, _b, policy) => expBased((x) => tf.sigmoid(x), policy),
   Affine: (alpha, beta) => (x) => tf.add(tf.mul(x, alpha), beta),
   LeakyRelu: (alpha) => (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, alpha)),
   // x <= alpha ? 0 : x (PyTorch's threshold): NaN fails the test and passes; x * step(x - alpha) would
@@ -27,14 +28,27 @@ const OPS: { readonly [K in ActivationName]: OpBuilder } = {
   ThresholdedRelu: (alpha) => (x) => tf.where(tf.greaterEqual(alpha, x), tf.zerosLike(x), x),
   ScaledTanh: (alpha, beta, policy) => (x) => tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha),
   HardSigmoid: (alpha, beta) => (x) => clampKeepingNaN(tf.add(tf.mul(x, alpha), beta), 0, 1),
-  Elu: (alpha) => (x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha)),
+  Elu: (alpha, _b, policy) => expBased((x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha)), policy),
   Softsign: () => (x) => tf.div(x, tf.add(tf.abs(x), 1)),
-  Softplus: () => (x) => tf.softplus(x),
+  Softplus: (_a, _b, policy) => expBased((x) => tf.softplus(x), policy),
 };
 
 /** The tfjs form of an ONNX activation, with the alpha/beta that `defineSpec` filled in. */
 export function activationOp(a: Activation, policy: OpPolicy): TensorFn {
   return OPS[a.name](a.alpha ?? 0, a.beta ?? 0, policy);
+}
+
+/** `f` as is where the engine's exp keeps NaN; elsewhere `isNaN(x) ? x : f(x)` (NaN takes no part in the gradient). */
+function expBased(f: TensorFn, policy: OpPolicy): TensorFn {
+  return policy.isExpNanSafe ? f : (x) => keepNaN(x, f(x));
+}
+
+/**
+ * `y` with x's NaNs put back: where an engine computes f(NaN) as a number (SwiftShader's exp(NaN) is
+ * +Inf), the result is still NaN, as PyTorch's and the reference's.
+ */
+export function keepNaN(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.where(tf.isNaN(x), x, y);
 }
 
 /** Clamps to [lo, hi] with NaN kept (tfjs's maximum/minimum propagate NaN on every engine; wasm's clipByValue does not). */

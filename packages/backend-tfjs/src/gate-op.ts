@@ -18,13 +18,13 @@ export function product(a: tf.Tensor, g: GateWeights, activation: ProductActivat
 
 /**
  * A gate that reads only its own product: act(clip(a · w + b + extra)). Sigmoid and relu gates
- * without clip or extra term fuse the activation into the product (one kernel), relu only where the
- * engine's fused relu keeps NaN ({@link OpPolicy.isReluNanSafe}).
+ * without clip or extra term fuse the activation into the product (one kernel), each only where the
+ * engine's fused form keeps NaN ({@link OpPolicy.isExpNanSafe}, {@link OpPolicy.isReluNanSafe}).
  */
 export function gateOp(activation: Activation, clip: number | null, policy: OpPolicy): (a: tf.Tensor, g: GateWeights, extra?: tf.Tensor) => tf.Tensor {
   const act = activationOp(activation, policy);
   const cl = clipOp(clip);
-  const fused = clip === null && (activation.name === 'Sigmoid' || (activation.name === 'Relu' && policy.isReluNanSafe));
+  const fused = clip === null && ((activation.name === 'Sigmoid' && policy.isExpNanSafe) || (activation.name === 'Relu' && policy.isReluNanSafe));
   const fusedName = activation.name === 'Sigmoid' ? 'sigmoid' : 'relu';
   return (a, g, extra) => {
     if (g.isTanhFolded) return product(a, g, 'tanhViaSigmoid');

@@ -19,9 +19,23 @@ export interface OpPolicy {
    * relu runs unfused as `x <= 0 ? 0 : x`.
    */
   readonly isReluNanSafe: boolean;
+  /**
+   * Whether the engine's exp-based kernels (sigmoid, softplus, expm1, and sigmoid fused into a
+   * product) map NaN to NaN. WGSL leaves exp(NaN) to the implementation, and Chromium's SwiftShader
+   * adapter returns +Inf: tfjs's webgpu softplus(NaN) is then Inf and sigmoid(NaN) 0. Where this is
+   * false those activations run unfused and put x back wherever x is NaN.
+   */
+  readonly isExpNanSafe: boolean;
 }
 
 /** The policy for an engine. */
 export function opPolicyFor(engine: EngineName): OpPolicy {
-  return { isTanhViaSigmoid: engine === 'wasm', canReadSync: engine !== 'webgpu', isReluNanSafe: engine !== 'wasm' };
+  return {
+    isTanhViaSigmoid: engine === 'wasm',
+    canReadSync: engine !== 'webgpu',
+    isReluNanSafe: engine !== 'wasm',
+    // Every webgpu adapter, not only SwiftShader: the WGSL spec allows any result, so a probe of one
+    // shader would not vouch for the others (lavapipe keeps NaN today).
+    isExpNanSafe: engine !== 'webgpu',
+  };
 }
