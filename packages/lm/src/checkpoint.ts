@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { FormatError, type RnnState, type Tensor, readSafetensors, tensor, writeSafetensors } from '@deeprnn/core';
+import { DEFAULT_MAX_BYTES, FormatError, type RnnState, type Tensor, readSafetensors, tensor, writeSafetensors } from '@deeprnn/core';
 import { writeFileAtomic } from './atomic-write.js';
+import { readFileWithin } from './bounded-read.js';
 import type { LmParams } from './lm-model.js';
 import type { TrainingState } from './training-state.js';
 
@@ -45,13 +45,29 @@ export async function saveCheckpoint(path: string, st: TrainingState): Promise<v
   await writeFileAtomic(`${path}.json`, `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
 }
 
+/** Options of the functions that read a model or checkpoint file. */
+export interface ReadModelOptions {
+  /** Most bytes to read from the weights file; default `DEFAULT_MAX_BYTES` of @deeprnn/core (2 GiB). */
+  readonly maxBytes?: number;
+  /** How the caller raises the limit, for the error; default `pass a larger maxBytes to <function>`. */
+  readonly raise?: string;
+}
+
 /**
- * Reads a checkpoint written by {@link saveCheckpoint}.
+ * Reads a checkpoint written by {@link saveCheckpoint}, within a size limit.
  *
- * @throws {@link FormatError} when the file is not a deeprnn LM checkpoint.
+ * @throws {@link FormatError} when the file is not a deeprnn LM checkpoint (or not a regular file);
+ *   {@link SizeLimitError} when it is over `maxBytes`.
  */
-export async function loadCheckpoint(path: string): Promise<TrainingState> {
-  const { tensors, metadata } = readSafetensors(new Uint8Array(await readFile(path)));
+export async function loadCheckpoint(path: string, options: ReadModelOptions = {}): Promise<TrainingState> {
+  const raise = options.raise ?? 'pass a larger maxBytes to loadCheckpoint to read it';
+  const bytes = await readFileWithin(path, { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, name: 'model file limit', raise });
+  return checkpointFromBytes(bytes, path);
+}
+
+/** Decodes the bytes of a checkpoint file; `path` names it in errors. */
+export function checkpointFromBytes(bytes: Uint8Array, path: string): TrainingState {
+  const { tensors, metadata } = readSafetensors(bytes);
   const raw = metadata[CHECKPOINT_KEY];
   if (raw === undefined) throw new FormatError(`${path}: not a deeprnn LM checkpoint (no ${CHECKPOINT_KEY} metadata)`);
   let meta: Pick<TrainingState, 'config' | 'vocab' | 'progress' | 'history'> & { optimizerStep: number };

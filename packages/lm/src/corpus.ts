@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FormatError } from '@deeprnn/core';
 import { writeFileAtomic } from './atomic-write.js';
+import { MAX_CORPUS_BYTES, readFileWithin, readTextWithin } from './bounded-read.js';
 
 /** Where d2l's code downloads "The Time Machine" from (`d2l.DATA_URL + 'timemachine.txt'`). */
 export const TIME_MACHINE_URL = 'http://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt';
@@ -14,6 +16,22 @@ export const TIME_MACHINE_SHA1 = '090b5e7e70c295757f55df93cb0a180b9691891a';
 
 /** The file name the corpus is stored under, in DEEPRNN_DATA_DIR and in the cache. */
 export const TIME_MACHINE_FILE = 'timemachine.txt';
+
+/**
+ * The absolute path of the copy of "The Time Machine" shipped inside this package (`data/timemachine.txt`,
+ * public domain, the same bytes as d2l's copy: SHA-1 {@link TIME_MACHINE_SHA1}), so that training runs
+ * with no network. A server can serve this file as the playground's corpus.
+ *
+ * @returns the path; the file is part of the package (its `files`), so it exists in an installed copy.
+ * @example
+ * ```ts
+ * const text = await readCorpus(bundledCorpusPath());
+ * ```
+ */
+export function bundledCorpusPath(): string {
+  // dist/corpus.js (and src/corpus.ts under the tests) sit one folder below the package root.
+  return fileURLToPath(new URL(`../data/${TIME_MACHINE_FILE}`, import.meta.url));
+}
 
 /** Where {@link timeMachine} looks for the text and how it may download it. */
 export interface TimeMachineOptions {
@@ -25,6 +43,10 @@ export interface TimeMachineOptions {
   readonly fetch?: (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
   /** Set false to fail instead of downloading. Default true. */
   readonly download?: boolean;
+  /** Most bytes to read from `DEEPRNN_DATA_DIR` or the cache; default {@link MAX_CORPUS_BYTES}. */
+  readonly maxBytes?: number;
+  /** The shipped copy ({@link bundledCorpusPath}); tests point it elsewhere to exercise the fallbacks. */
+  readonly bundledPath?: string;
 }
 
 /** Hex SHA-1 of some bytes. */
@@ -39,12 +61,15 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
 }
 
 /**
- * The text of H. G. Wells' "The Time Machine" as d2l distributes it: from `$DEEPRNN_DATA_DIR`, else
- * the cache folder, else downloaded from {@link TIME_MACHINE_URL}, checked against
- * {@link TIME_MACHINE_SHA1} and written to the cache atomically (temp file + rename).
+ * The text of H. G. Wells' "The Time Machine" as d2l distributes it: from `$DEEPRNN_DATA_DIR` when it
+ * holds `timemachine.txt`, else the copy shipped in this package ({@link bundledCorpusPath}, no network),
+ * else the cache folder, else downloaded from {@link TIME_MACHINE_URL}, checked against
+ * {@link TIME_MACHINE_SHA1} and written to the cache atomically (temp file + rename). The shipped copy is
+ * checked against the SHA-1 too; the cache and download are for a package whose copy was removed.
  *
  * @returns the path of the file and its text.
- * @throws {@link FormatError} when a download fails or its SHA-1 differs (nothing is written then).
+ * @throws {@link FormatError} when a download fails or its SHA-1 differs (nothing is written then), or
+ *   when a file found is not a regular file; {@link SizeLimitError} when it is over `maxBytes`.
  * @example
  * ```ts
  * const { text } = await timeMachine();
@@ -52,16 +77,27 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
  */
 export async function timeMachine(options: TimeMachineOptions = {}): Promise<{ path: string; text: string }> {
   const env = options.env ?? process.env;
+  const maxBytes = options.maxBytes ?? MAX_CORPUS_BYTES;
+  const limit = { maxBytes, name: 'corpus limit', raise: 'pass a larger maxBytes to timeMachine to read it' };
   const dataDir = env.DEEPRNN_DATA_DIR;
   if (dataDir) {
     const path = join(dataDir, TIME_MACHINE_FILE);
-    if (existsSync(path)) return { path, text: await readFile(path, 'utf8') };
+    if (existsSync(path)) return { path, text: await readTextWithin(path, limit) };
+  }
+  const bundled = options.bundledPath ?? bundledCorpusPath();
+  if (existsSync(bundled)) {
+    const bytes = await readFileWithin(bundled, limit);
+    const sum = sha1Hex(bytes);
+    if (sum !== TIME_MACHINE_SHA1) {
+      throw new FormatError(`timeMachine: the shipped ${bundled} has SHA-1 ${sum}, expected ${TIME_MACHINE_SHA1}; reinstall @deeprnn/lm or set DEEPRNN_DATA_DIR`);
+    }
+    return { path: bundled, text: new TextDecoder().decode(bytes) };
   }
   const cacheDir = options.cacheDir ?? defaultCacheDir(env);
   const cached = join(cacheDir, TIME_MACHINE_FILE);
-  if (existsSync(cached)) return { path: cached, text: await readFile(cached, 'utf8') };
+  if (existsSync(cached)) return { path: cached, text: await readTextWithin(cached, limit) };
   if (options.download === false) {
-    throw new FormatError(`timeMachine: ${TIME_MACHINE_FILE} is not in DEEPRNN_DATA_DIR (${dataDir ?? 'unset'}) nor in ${cacheDir}, and downloading is off`);
+    throw new FormatError(`timeMachine: ${TIME_MACHINE_FILE} is not in DEEPRNN_DATA_DIR (${dataDir ?? 'unset'}), nor shipped at ${bundled}, nor in ${cacheDir}, and downloading is off`);
   }
   const get = options.fetch ?? ((url: string) => fetch(url));
   let bytes: Uint8Array;
@@ -81,7 +117,21 @@ export async function timeMachine(options: TimeMachineOptions = {}): Promise<{ p
   return { path: cached, text: new TextDecoder().decode(bytes) };
 }
 
-/** Reads any local text file as a corpus. */
-export async function readCorpus(path: string): Promise<string> {
-  return readFile(path, 'utf8');
+/** Options of {@link readCorpus}. */
+export interface ReadCorpusOptions {
+  /** Most bytes to read; default {@link MAX_CORPUS_BYTES} (64 MiB). */
+  readonly maxBytes?: number;
+  /** How the caller raises the limit, for the error; default `pass a larger maxBytes to readCorpus`. */
+  readonly raise?: string;
+}
+
+/**
+ * Reads any local text file as a corpus, within a size limit.
+ *
+ * @throws {@link SizeLimitError} when the file is over the limit; {@link FormatError} when it is not a
+ *   regular file (a device, a FIFO).
+ */
+export async function readCorpus(path: string, options: ReadCorpusOptions = {}): Promise<string> {
+  const raise = options.raise ?? 'pass a larger maxBytes to readCorpus to read it';
+  return readTextWithin(path, { maxBytes: options.maxBytes ?? MAX_CORPUS_BYTES, name: 'corpus limit', raise });
 }

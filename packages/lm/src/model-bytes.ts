@@ -1,5 +1,6 @@
-import { FormatError, type RnnConfig, type Tensor, defineSpec, readSafetensors, specToConfig, tensor, writeSafetensors } from '@deeprnn/core';
+import { FormatError, type RnnConfig, type RnnSpec, type Tensor, defineSpec, readSafetensors, specToConfig, tensor, writeSafetensors } from '@deeprnn/core';
 import type { LmParams } from './lm-model.js';
+import { checkLanguageModel, checkVocabTokens } from './model-checks.js';
 import type { LanguageModel } from './saved-model.js';
 import { Vocab } from './vocab.js';
 
@@ -36,16 +37,36 @@ function f32Params(tensors: Readonly<Record<string, Tensor>>): LmParams {
 }
 
 /**
- * Decodes the tensors and metadata of a saved model's `model.safetensors`.
+ * Decodes the tensors and metadata of a saved model's `model.safetensors`, and checks that the result
+ * can run (vocabulary, head and RNN weights: see {@link checkLanguageModel}).
  *
  * @param source - names the file in errors.
- * @throws {@link FormatError} when the metadata is missing.
+ * @throws {@link FormatError} when the metadata is missing or malformed, or the weights do not fit it.
  */
 export function decodeModel(tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>>, source: string): LanguageModel {
   const raw = metadata[MODEL_KEY];
   if (raw === undefined) throw new FormatError(`${source} has no ${MODEL_KEY} metadata (expected a model saved by deeprnn)`);
-  const meta = JSON.parse(raw) as { rnn: RnnConfig; vocab: string[] };
-  return { spec: defineSpec(meta.rnn), vocab: new Vocab(meta.vocab), params: f32Params(tensors) };
+  let meta: unknown;
+  try {
+    meta = JSON.parse(raw);
+  } catch (e) {
+    throw new FormatError(`${source}: the ${MODEL_KEY} metadata is not JSON`, { cause: e });
+  }
+  const rnn = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).rnn : undefined;
+  if (typeof rnn !== 'object' || rnn === null) {
+    throw new FormatError(`${source}: rnn: expected the RNN config object, got ${rnn === undefined ? 'nothing (the field is missing)' : JSON.stringify(rnn)}`);
+  }
+  const vocab = (meta as Record<string, unknown>).vocab;
+  checkVocabTokens(vocab, null, source);
+  let spec: RnnSpec;
+  try {
+    spec = defineSpec(rnn as RnnConfig);
+  } catch (e) {
+    throw new FormatError(`${source}: rnn: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  const model = { spec, vocab: new Vocab(vocab), params: f32Params(tensors) };
+  checkLanguageModel(model, source);
+  return model;
 }
 
 /** Reads a saved model from the bytes of its `model.safetensors` (browser-safe). */

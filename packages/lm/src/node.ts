@@ -6,12 +6,15 @@
  */
 export * from './index.js';
 export { writeFileAtomic } from './atomic-write.js';
-export { CHECKPOINT_KEY, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export { MAX_CORPUS_BYTES, MAX_JSON_BYTES, type ReadLimit, readFileWithin, readTextWithin } from './bounded-read.js';
+export { CHECKPOINT_KEY, type ReadModelOptions, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 export {
+  type ReadCorpusOptions,
   TIME_MACHINE_FILE,
   TIME_MACHINE_SHA1,
   TIME_MACHINE_URL,
   type TimeMachineOptions,
+  bundledCorpusPath,
   defaultCacheDir,
   readCorpus,
   sha1Hex,

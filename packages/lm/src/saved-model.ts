@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FormatError, type RnnSpec, readSafetensors } from '@deeprnn/core';
+import { DEFAULT_MAX_BYTES, FormatError, type RnnSpec, readSafetensors } from '@deeprnn/core';
 import { writeFileAtomic } from './atomic-write.js';
-import { CHECKPOINT_KEY, loadCheckpoint } from './checkpoint.js';
+import { MAX_JSON_BYTES, readFileWithin, readTextWithin } from './bounded-read.js';
+import { CHECKPOINT_KEY, type ReadModelOptions, checkpointFromBytes } from './checkpoint.js';
 import { type LmParams, lmSpec } from './lm-model.js';
 import { decodeModel, encodeModel } from './model-bytes.js';
+import { type ModelSideFiles, checkLanguageModel, checkModelSideFiles, checkVocabTokens } from './model-checks.js';
 import { Vocab } from './vocab.js';
 
 /** A trained language model: the RNN spec, the vocabulary and every weight. */
@@ -31,17 +33,38 @@ export async function saveModel(dir: string, model: LanguageModel): Promise<void
 }
 
 /**
- * Loads a model folder written by {@link saveModel}, or a checkpoint file (its current weights).
+ * Loads a model folder written by {@link saveModel}, or a checkpoint file (its current weights), within
+ * a size limit, and checks it can run: vocabulary, head and RNN weights against the config in the
+ * weights' metadata; `config.json` and `vocab.json`, when the folder has them, must agree with it.
  *
- * @throws {@link FormatError} when neither is found or the metadata is missing.
+ * @throws {@link FormatError} when neither is found, the metadata is missing or malformed, the weights
+ *   do not fit it, or a side file disagrees; {@link SizeLimitError} when a file is over the limit
+ *   (`maxBytes` for the weights; `config.json` and `vocab.json` at most 16 MiB or `maxBytes`).
  */
-export async function loadModel(path: string): Promise<LanguageModel> {
-  const file = existsSync(join(path, MODEL_FILES.weights)) ? join(path, MODEL_FILES.weights) : path;
+export async function loadModel(path: string, options: ReadModelOptions = {}): Promise<LanguageModel> {
+  const isFolder = existsSync(path) && statSync(path).isDirectory();
+  const file = isFolder ? join(path, MODEL_FILES.weights) : path;
   if (!existsSync(file)) throw new FormatError(`loadModel: no ${MODEL_FILES.weights} in ${path}`);
-  const { tensors, metadata } = readSafetensors(new Uint8Array(await readFile(file)));
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const raise = options.raise ?? 'pass a larger maxBytes to loadModel to read it';
+  const bytes = await readFileWithin(file, { maxBytes, name: 'model file limit', raise });
+  const { tensors, metadata } = readSafetensors(bytes);
   if (metadata[CHECKPOINT_KEY] !== undefined) {
-    const st = await loadCheckpoint(file);
-    return { spec: lmSpec(st.config.model), vocab: new Vocab(st.vocab), params: st.params };
+    const st = checkpointFromBytes(bytes, file);
+    checkVocabTokens(st.vocab, null, file);
+    const model = { spec: lmSpec(st.config.model), vocab: new Vocab(st.vocab), params: st.params };
+    checkLanguageModel(model, file);
+    return model;
   }
-  return decodeModel(tensors, metadata, file);
+  const model = decodeModel(tensors, metadata, file);
+  if (isFolder) {
+    const side: { -readonly [K in keyof ModelSideFiles]: ModelSideFiles[K] } = {};
+    const jsonLimit = { maxBytes: Math.min(maxBytes, MAX_JSON_BYTES), name: 'JSON file limit', raise };
+    for (const key of ['config', 'vocab'] as const) {
+      const name = join(path, MODEL_FILES[key]);
+      if (existsSync(name)) side[key] = { name, text: await readTextWithin(name, jsonLimit) };
+    }
+    checkModelSideFiles(model, side, file);
+  }
+  return model;
 }
