@@ -50,3 +50,14 @@ export function integerIn(min: number, max: number): (value: string) => number {
     return n;
   };
 }
+
+/**
+ * A TCP port flag: decimal digits only, 0 to 65535, no sign, spaces or leading zeros ('', '-0',
+ * '0x1f90', '1e3' and '05180' are refused). 0 asks the system for any free port.
+ */
+export function portNumber(value: string): number {
+  if (!/^(?:0|[1-9]\d{0,4})$/.test(value) || Number(value) > 65535) {
+    throw new InvalidArgumentError('expected a decimal port from 0 to 65535 (0: any free port)');
+  }
+  return Number(value);
+}
