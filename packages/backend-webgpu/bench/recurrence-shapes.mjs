@@ -11,7 +11,8 @@
 import { createBackend } from '../dist/index.js';
 import { defineSpec, gateCount } from '@deeprnn/core';
 import { recordSlots } from '../dist/train/train-cells.js';
-import { recurrenceUniform, trainRowPlan, forwardWordsPerRow, backwardWordsPerRow } from '../dist/train/recurrence-kernels.js';
+import { recurrenceUniform, trainRowPlan, trainWorkgroup } from '../dist/train/recurrence-kernels.js';
+import { workgroupBytes } from '../dist/workgroup-memory.js';
 import { trainForwardWgsl } from '../dist/train/train-forward-kernel.js';
 import { trainBackwardWgsl } from '../dist/train/train-backward-kernel.js';
 
@@ -47,7 +48,7 @@ const upload = (data) => {
   return buffer;
 };
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-const WORKGROUP_WORDS = 4096;
+const LIMIT_BYTES = device.limits.maxComputeWorkgroupStorageSize;
 
 const setups = [];
 for (const mode of modes) {
@@ -76,15 +77,15 @@ for (const mode of modes) {
   const backwardUniform = uniform({ whh: 0, bhh: 0, whr: 0, peep: 0, seed: stateWords, cell: hWords });
   for (const planArg of planArgs) {
     for (const pass of ['forward', 'backward']) {
-      let plan = trainRowPlan(spec, B, pass);
+      let plan = trainRowPlan(spec, B, pass, LIMIT_BYTES);
       if (planArg !== 'default') {
         const [R, threads, U] = planArg.split(':').map(Number);
         plan = { R, threads, U };
       }
       const label = `${plan.R}:${plan.threads}:${plan.U}${planArg === 'default' ? ' (default)' : ''}`;
-      const words = plan.R * (pass === 'forward' ? forwardWordsPerRow(spec) : backwardWordsPerRow(spec));
-      if (words > WORKGROUP_WORDS) {
-        setups.push({ mode, pass, label, times: [], note: `needs ${words} words of workgroup memory` });
+      const bytes = workgroupBytes(trainWorkgroup(spec, plan.R, pass));
+      if (bytes > LIMIT_BYTES) {
+        setups.push({ mode, pass, label, times: [], note: `needs ${bytes} bytes of workgroup memory` });
         continue;
       }
       const code = pass === 'forward' ? trainForwardWgsl(spec, plan) : trainBackwardWgsl(spec, plan);

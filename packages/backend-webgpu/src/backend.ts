@@ -54,18 +54,18 @@ class WebgpuBackendImpl implements WebgpuBackend {
   }
 
   unsupported(spec: RnnSpec): string | null {
-    return unsupportedReason(spec);
+    return unsupportedReason(spec, this.pipelines.workgroupBytes);
   }
 
   unsupportedTraining(spec: RnnSpec): string | null {
-    return unsupportedReason(spec) ?? trainingUnsupportedReason(spec);
+    return unsupportedReason(spec, this.pipelines.workgroupBytes) ?? trainingUnsupportedReason(spec, this.pipelines.workgroupBytes);
   }
 
   createModel(specIn: RnnSpec, params: RnnParams): Promise<WebgpuModel> {
     try {
       if (this.isDisposed) throw new BackendDisposedError('webgpu backend: createModel after dispose()');
       const spec = defineSpec(specIn);
-      const reason = unsupportedReason(spec);
+      const reason = unsupportedReason(spec, this.pipelines.workgroupBytes);
       if (reason !== null) throw new UnsupportedError(`webgpu backend: ${reason}`);
       validateParams(spec, params);
       const weights: LayerWeights[] = [];

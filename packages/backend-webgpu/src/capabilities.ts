@@ -13,7 +13,10 @@ export const WEBGPU_CAPABILITIES: Capabilities = Object.freeze({
   tolerance: Object.freeze({ rtol: 1e-3, atol: 1e-4 }),
 });
 
-/** Why the kernels cannot run `spec`, or null: the only limit is the default workgroup memory. */
-export function unsupportedReason(spec: RnnSpec): string | null {
-  return workgroupMemoryProblem(spec);
+/**
+ * Why the kernels cannot run `spec`, or null: the only limit is the device's workgroup memory
+ * (`limitBytes`, its `maxComputeWorkgroupStorageSize`).
+ */
+export function unsupportedReason(spec: RnnSpec, limitBytes: number): string | null {
+  return workgroupMemoryProblem(spec, limitBytes);
 }

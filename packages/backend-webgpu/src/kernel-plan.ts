@@ -1,7 +1,5 @@
 import { type RnnSpec, directionCount, gateCount, outputSize } from '@deeprnn/core';
-
-/** Workgroup memory every WebGPU device offers (the default `maxComputeWorkgroupStorageSize`), in f32 words. */
-export const WORKGROUP_WORDS: number = 16384 / 4;
+import { type WorkgroupArray, rowsThatFit, workgroupProblem } from './workgroup-memory.js';
 
 /** Invocations per workgroup every device offers (default `maxComputeInvocationsPerWorkgroup`). */
 export const MAX_THREADS: number = 256;
@@ -58,24 +56,28 @@ export function recurrentLayout(spec: RnnSpec): RecurrentLayout {
   return { whh, bhn, peep, whr, stride };
 }
 
-/** Workgroup words one batch row needs: h twice (double-buffered), plus o⊙act(c) or r⊙h when used. */
-export function wordsPerRow(spec: RnnSpec): number {
-  const extra = spec.projSize > 0 || (spec.mode === 'gru' && !spec.linearBeforeReset) ? spec.hiddenSize : 0;
-  return 2 * outputSize(spec) + extra;
+/**
+ * The workgroup arrays of the recurrent kernel for R batch rows: h twice (double-buffered, Hout
+ * wide), plus `ex` (H wide) for o⊙act(c) before an LSTM projection or r⊙h of GRU reset-before.
+ */
+export function recurrentWorkgroup(spec: RnnSpec, R: number): WorkgroupArray[] {
+  const hasExtra = spec.projSize > 0 || (spec.mode === 'gru' && !spec.linearBeforeReset);
+  return [{ name: 'hs', words: 2 * R * outputSize(spec) }, ...(hasExtra ? [{ name: 'ex', words: R * spec.hiddenSize }] : [])];
 }
 
-/** Why the recurrent kernel cannot hold this spec's state in default workgroup memory, or null. */
-export function workgroupMemoryProblem(spec: RnnSpec): string | null {
-  const words = wordsPerRow(spec);
-  if (words <= WORKGROUP_WORDS) return null;
-  return `hiddenSize ${spec.hiddenSize}${spec.projSize > 0 ? ` with projSize ${spec.projSize}` : ''} needs ${words * 4} bytes of workgroup memory per batch row, more than the 16384 bytes every WebGPU device offers`;
+/** Why the recurrent kernel cannot hold one batch row of this spec in `limitBytes` of workgroup memory, or null. */
+export function workgroupMemoryProblem(spec: RnnSpec, limitBytes: number): string | null {
+  const what = `${spec.mode}${spec.mode === 'gru' && !spec.linearBeforeReset ? ' (linearBeforeReset false)' : ''} hiddenSize ${spec.hiddenSize}${spec.projSize > 0 ? ` with projSize ${spec.projSize}` : ''}`;
+  return workgroupProblem(what, recurrentWorkgroup(spec, 1), limitBytes);
 }
 
-/** Chooses rows per workgroup and threads for a spec and batch size. */
-export function planRecurrent(spec: RnnSpec, B: number, shape: KernelShape = {}): RecurrentPlan {
+/**
+ * Chooses rows per workgroup and threads for a spec and batch size: as many rows (up to the shape's,
+ * default 4, and B) as `limitBytes` of workgroup memory hold, at least one.
+ */
+export function planRecurrent(spec: RnnSpec, B: number, limitBytes: number, shape: KernelShape = {}): RecurrentPlan {
   const H = spec.hiddenSize;
-  const fit = Math.floor(WORKGROUP_WORDS / wordsPerRow(spec));
-  const R = Math.max(1, Math.min(shape.rowsPerWorkgroup ?? 4, fit, B));
+  const R = Math.max(1, rowsThatFit((r) => recurrentWorkgroup(spec, r), limitBytes, Math.min(shape.rowsPerWorkgroup ?? 4, B)));
   const V = H % 4 === 0 && shape.vectorWidth !== 1 ? 4 : 1;
   const threads = Math.min(MAX_THREADS, shape.threads ?? Math.max(32, Math.ceil(H / V / 32) * 32));
   return {

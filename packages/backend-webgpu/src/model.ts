@@ -102,7 +102,7 @@ export class WebgpuRnnModel implements WebgpuModel {
   }
 
   private async pipelinesFor(B: number): Promise<ForwardPipelines> {
-    const plan = planRecurrent(this.spec, B, this.ctx.shape);
+    const plan = planRecurrent(this.spec, B, this.ctx.pipelines.workgroupBytes, this.ctx.shape);
     const [projection, recurrent] = await Promise.all([this.ctx.pipelines.projection(projectionWidth(directionCount(this.spec) * gateCount(this.spec.mode) * this.spec.hiddenSize)), this.ctx.pipelines.get(recurrentWgsl(plan))]);
     return { projection, recurrent, rowsPerWorkgroup: plan.R };
   }

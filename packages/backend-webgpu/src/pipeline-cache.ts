@@ -7,7 +7,12 @@ import { projectionWgsl } from './projection-kernel.js';
 export class PipelineCache {
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
 
-  constructor(private readonly device: GPUDevice) {}
+  /** The device's `maxComputeWorkgroupStorageSize`: what every kernel's workgroup arrays must fit. */
+  readonly workgroupBytes: number;
+
+  constructor(private readonly device: GPUDevice) {
+    this.workgroupBytes = device.limits.maxComputeWorkgroupStorageSize;
+  }
 
   /** The pipeline of `code` (entry point `main`, layout derived from the shader). */
   get(code: string): Promise<GPUComputePipeline> {

@@ -1,4 +1,5 @@
-import type { RecurrentPlan } from './kernel-plan.js';
+import { type RecurrentPlan, recurrentWorkgroup } from './kernel-plan.js';
+import { declareWorkgroup } from './workgroup-memory.js';
 import { cellUpdate, projectionPhase, resetBeforeLinearPhase } from './recurrent-cells.js';
 import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from './wgsl-unroll.js';
 import { WGSL_MATH, activationFunction, clipFunction } from './wgsl-math.js';
@@ -27,7 +28,6 @@ export function recurrentWgsl(plan: RecurrentPlan): string {
   const fwd = spec.activations;
   const rev = D === 2 ? spec.reverseActivations : [];
   const acts = ['act_f', 'act_g', 'act_h'].slice(0, fwd.length).map((name, i) => activationFunction(name, fwd[i]!, rev[i])).join('');
-  const hasExtra = spec.projSize > 0 || (spec.mode === 'gru' && !spec.linearBeforeReset);
   const isLstm = spec.mode === 'lstm';
   const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
   const mainGates = isResetBefore ? [0, 1] : Array.from({ length: G }, (_, g) => g);
@@ -64,8 +64,7 @@ struct Params { T: u32, B: u32, stateRow: u32, cOff: u32 }
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
 @group(0) @binding(6) var<storage, read_write> sN: array<f32>;
 
-var<workgroup> hs: array<f32, ${2 * R * Hout}>;
-${hasExtra ? `var<workgroup> ex: array<f32, ${R * H}>;` : ''}
+${declareWorkgroup(recurrentWorkgroup(spec, R))}
 fn w_at(i: u32) -> f32 { ${wAt} }
 ${WGSL_MATH}
 ${acts}

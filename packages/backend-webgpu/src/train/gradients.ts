@@ -21,7 +21,7 @@ import { trainingUnsupportedReason } from './trainable.js';
 export async function webgpuGradients(
   ctx: TrainerContext, spec: RnnSpec, params: RnnParams, input: Tensor, initial: RnnState | undefined, gradOutput: GradOutput, options: ForwardOptions,
 ): Promise<ParamGrads> {
-  const reason = trainingUnsupportedReason(spec);
+  const reason = trainingUnsupportedReason(spec, ctx.pipelines.workgroupBytes);
   if (reason !== null) throw new UnsupportedError(`webgpu gradients: ${reason}`);
   const call = checkForwardArgs(spec, input, initial, options);
   checkGradOutput(spec, call, gradOutput);

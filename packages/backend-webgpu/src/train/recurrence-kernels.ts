@@ -1,6 +1,7 @@
 import { type RnnSpec, activationCount, directionCount, gateCount, outputSize } from '@deeprnn/core';
 import { TRAIN_MATH, activationPairWgsl } from './train-activations.js';
 import { clipWgsl, recordSlots } from './train-cells.js';
+import { type WorkgroupArray, rowsThatFit } from '../workgroup-memory.js';
 
 /** `body(r)` for every row r of a workgroup, joined: rows are unrolled so accumulators stay in registers. */
 export function rows(R: number, body: (r: number) => string): string {
@@ -15,30 +16,42 @@ export interface RowPlan {
 }
 
 /**
- * Workgroup memory words per batch row of the backward (the larger of the two recurrences): dh
- * twice (P = the state's width), the step's hidden-side gate gradients (G*H), and with an LSTM
- * projection the step's dh once more.
+ * The backward recurrence's workgroup arrays for R batch rows: dh twice (P = the state's width),
+ * the step's hidden-side gate gradients (G*H), and with an LSTM projection the step's dh once more.
  */
-export function backwardWordsPerRow(spec: RnnSpec): number {
+export function trainBackwardWorkgroup(spec: RnnSpec, R: number): WorkgroupArray[] {
   const P = outputSize(spec);
-  return 2 * P + gateCount(spec.mode) * spec.hiddenSize + (spec.projSize > 0 ? P : 0);
+  return [
+    { name: 'dh', words: 2 * R * P },
+    { name: 'gs', words: R * gateCount(spec.mode) * spec.hiddenSize },
+    ...(spec.projSize > 0 ? [{ name: 'dhp', words: R * P }] : []),
+  ];
 }
 
-/** Workgroup memory words per batch row of the recording forward: h twice, and with a projection the step's m. */
-export function forwardWordsPerRow(spec: RnnSpec): number {
-  return 2 * outputSize(spec) + (spec.projSize > 0 ? spec.hiddenSize : 0);
+/**
+ * The recording forward's workgroup arrays for R batch rows: h twice, and `ex` (H wide) for an
+ * LSTM projection's m or GRU reset-before's r h.
+ */
+export function trainForwardWorkgroup(spec: RnnSpec, R: number): WorkgroupArray[] {
+  const hasExtra = spec.projSize > 0 || (spec.mode === 'gru' && !spec.linearBeforeReset);
+  return [{ name: 'hs', words: 2 * R * outputSize(spec) }, ...(hasExtra ? [{ name: 'ex', words: R * spec.hiddenSize }] : [])];
+}
+
+/** The workgroup arrays of one training recurrence for R rows. */
+export function trainWorkgroup(spec: RnnSpec, R: number, pass: 'forward' | 'backward'): WorkgroupArray[] {
+  return pass === 'forward' ? trainForwardWorkgroup(spec, R) : trainBackwardWorkgroup(spec, R);
 }
 
 /**
  * Rows per workgroup, threads and units per thread of one training recurrence for batch B. Each
- * takes as many rows (up to 4) as its own workgroup memory allows: every row a workgroup owns
- * reuses the weights it reads each step, so the forward (which keeps less per row) takes more.
+ * takes as many rows (up to 4) as its own workgroup arrays fit in `limitBytes` (the device's
+ * `maxComputeWorkgroupStorageSize`): every row a workgroup owns reuses the weights it reads each
+ * step, so the forward (which keeps less per row) takes more. At least one row: whether one fits is
+ * trainingUnsupportedReason's question.
  */
-export function trainRowPlan(spec: RnnSpec, B: number, pass: 'forward' | 'backward'): RowPlan {
+export function trainRowPlan(spec: RnnSpec, B: number, pass: 'forward' | 'backward', limitBytes: number): RowPlan {
   const H = spec.hiddenSize;
-  const words = pass === 'forward' ? forwardWordsPerRow(spec) : backwardWordsPerRow(spec);
-  // The 16 KiB (4096 words) of workgroup memory every WebGPU device offers bound the rows.
-  const R = Math.max(1, Math.min(4, Math.floor(4096 / words), B));
+  const R = Math.max(1, rowsThatFit((r) => trainWorkgroup(spec, r, pass), limitBytes, Math.min(4, B)));
   // Four units per thread (vec4 weights) when the sizes allow: each broadcast read of h then feeds
   // four multiply-adds, which matters most on CPU implementations of WebGPU (lavapipe).
   const U = H % 4 === 0 && outputSize(spec) % 4 === 0 ? 4 : 1;

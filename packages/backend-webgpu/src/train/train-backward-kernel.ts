@@ -1,5 +1,6 @@
 import { type RnnSpec, directionCount, gateCount } from '@deeprnn/core';
-import { type RowPlan, previousStep, recAt, recurrenceHeader, rowFlags, rows } from './recurrence-kernels.js';
+import { type RowPlan, previousStep, recAt, recurrenceHeader, rowFlags, rows, trainBackwardWorkgroup } from './recurrence-kernels.js';
+import { declareWorkgroup } from '../workgroup-memory.js';
 import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
 import { trainCell } from './train-cells.js';
 
@@ -118,9 +119,7 @@ const PEEP_ROWS = ${isProjected ? '2u * NP + N' : 'NP'};
 @group(0) @binding(6) var<storage, read_write> g: array<f32>;
 @group(0) @binding(7) var<storage, read_write> hp: array<f32>;
 @group(0) @binding(8) var<storage, read_write> ds0: array<f32>;
-var<workgroup> dh: array<f32, ${2 * R * P}>;
-var<workgroup> gs: array<f32, ${R * G * H}>;
-${isProjected ? `var<workgroup> dhp: array<f32, ${R * P}>;` : ''}
+${declareWorkgroup(trainBackwardWorkgroup(spec, R))}
 fn wr_at(i: u32) -> f32 { ${U === 4 ? 'return wr[i >> 2u][i & 3u];' : 'return wr[i];'} }
 
 @compute @workgroup_size(${threads})

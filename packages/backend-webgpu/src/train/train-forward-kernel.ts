@@ -1,5 +1,6 @@
 import { type RnnSpec, gateCount } from '@deeprnn/core';
-import { type RowPlan, recAt, recurrenceHeader, rowFlags, rows } from './recurrence-kernels.js';
+import { type RowPlan, recAt, recurrenceHeader, rowFlags, rows, trainForwardWorkgroup } from './recurrence-kernels.js';
+import { declareWorkgroup } from '../workgroup-memory.js';
 import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
 import { trainCell } from './train-cells.js';
 
@@ -70,7 +71,6 @@ export function trainForwardWgsl(spec: RnnSpec, plan: RowPlan): string {
   const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
   // Reset-before GRU: the main phase computes r and z; n follows once every unit's r h is parked.
   const gates = Array.from({ length: isResetBefore ? 2 : G }, (_, g) => g);
-  const H = spec.hiddenSize;
   // Without a projection the unit's h is final; with one, park m = o act_h(c) for the projection.
   const emit = (r: number): string => (isResetBefore
     ? `          ex[${r}u * H + j] = rg * hp;`
@@ -87,8 +87,7 @@ export function trainForwardWgsl(spec: RnnSpec, plan: RowPlan): string {
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
 @group(0) @binding(6) var<storage, read_write> sN: array<f32>;
 ${U === 4 ? '@group(0) @binding(7) var<storage, read> wv: array<vec4<f32>>;' : ''}
-var<workgroup> hs: array<f32, ${2 * R * (isProjected ? spec.projSize : H)}>;
-${isProjected || isResetBefore ? `var<workgroup> ex: array<f32, ${R * H}>;` : ''}
+${declareWorkgroup(trainForwardWorkgroup(spec, R))}
 
 @compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

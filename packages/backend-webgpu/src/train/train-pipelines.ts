@@ -29,8 +29,8 @@ export interface TrainPipelines {
 
 /** Compiles (or finds in the cache) the kernels of a training step. */
 export async function trainPipelines(cache: PipelineCache, spec: RnnSpec, B: number): Promise<TrainPipelines> {
-  const plan = trainRowPlan(spec, B, 'forward');
-  const backPlan = trainRowPlan(spec, B, 'backward');
+  const plan = trainRowPlan(spec, B, 'forward', cache.workgroupBytes);
+  const backPlan = trainRowPlan(spec, B, 'backward', cache.workgroupBytes);
   const [matmul, matmulVec4, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
     [MATMUL_WGSL, MATMUL_VEC4_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
       trainForwardWgsl(spec, plan), trainBackwardWgsl(spec, backPlan)].map((code) => cache.get(code)),

@@ -243,7 +243,7 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
  */
 export function createWebgpuTrainer(spec: RnnSpec, init: TrainerInit, ctx: TrainerContext): WebgpuTrainer {
   checkTrainerInit(spec, init, WHO);
-  const reason = trainingUnsupportedReason(spec);
+  const reason = trainingUnsupportedReason(spec, ctx.pipelines.workgroupBytes);
   if (reason !== null) throw new UnsupportedError(`${WHO}: ${reason}`);
   return new WebgpuTrainerImpl(spec, init, ctx);
 }
