@@ -13,7 +13,7 @@ describe('deeprnn golden', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines.at(-1)).toBe('20 passed, 0 failed');
-    expect(lines.filter((l) => / pass$/.test(l))).toHaveLength(20);
+    expect(lines.filter((l) => / pass  +output hN( cN)?$/.test(l))).toHaveLength(20);
     expect(r.stdout).toMatch(/lstm_l2_proj_bidir\s+\d\.\de-\d+\s+\d\.\de-\d+\s+pass/);
   });
 
@@ -43,12 +43,13 @@ describe('deeprnn golden', () => {
     expect(r.stdout.trim().split('\n').at(-1)).toBe('0 passed, 1 failed');
   });
 
-  it('reports a malformed case as a failure instead of crashing', () => {
+  it('refuses a malformed case as bad input (exit 3) naming the file and the field, before running anything', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deeprnn-golden-'));
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ config: { mode: 'gru', inputSize: 0, hiddenSize: 2 }, params: {}, output: {} }));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ config: { mode: 'gru', inputSize: 0, hiddenSize: 2 }, params: {}, input: {}, output: {} }));
     const r = runCli(['golden', dir]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL bad\.json: FormatError: bad\.json: invalid config: config\.inputSize must be an integer/);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^deeprnn: golden: .*bad\.json: invalid config: config\.inputSize must be an integer/);
   });
 
   it('rejects an unknown backend as a usage error listing the known ones', () => {
