@@ -1,6 +1,6 @@
 import type { Backend } from '@deeprnn/core';
 import { PAGE_BACKENDS, type PageBackend, pageBackend } from './backends.js';
-import { byId } from './dom.js';
+import { byId, oneLine } from './dom.js';
 
 /** A started backend and what the page shows about it. */
 export interface StartedBackend {
@@ -42,7 +42,7 @@ export async function startFastest(): Promise<StartedBackend> {
       const started = await startBackend(page.name, undefined);
       return { ...started, notices: [...skipped, ...started.notices] };
     } catch (e) {
-      skipped.push(`${page.name}: ${e instanceof Error ? e.message : String(e)}`);
+      skipped.push(`${page.name}: ${oneLine(e)}`);
     }
   }
   throw new Error(`no backend started: ${skipped.join('; ')}`);

@@ -1,3 +1,5 @@
+import { errorLine } from './error-line.js';
+
 /** The element with `id`, typed; throws when the page lacks it (a broken build, not a user error). */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -5,10 +7,12 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return found as T;
 }
 
-/** The first line of an error's message: what the status line and document.title show. */
+/**
+ * The first line of an error: what the status line and document.title show. Errors are named by their
+ * code (`E_FORMAT: safetensors: ...`), never by their minified class name ({@link errorLine}).
+ */
 export function oneLine(e: unknown): string {
-  const text = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
-  return text.split('\n')[0]!.slice(0, 300);
+  return errorLine(e);
 }
 
 /** Shows progress or an outcome in the status line. */

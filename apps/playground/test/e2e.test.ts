@@ -125,4 +125,18 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     expect(await page.textContent('#status')).toBe("unknown backend 'nosuch' (known: webgpu, tfjs, onnxruntime, reference)");
     await page.close();
   });
+
+  it('names a library error by its code, not its minified class name', async () => {
+    const { page } = await open('');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('ready:'), undefined, { timeout: 60_000 });
+    // Eight bytes saying the JSON header is 2^40 bytes long: core's safetensors reader refuses it.
+    const junk = Buffer.alloc(16);
+    junk.writeBigUInt64LE(2n ** 40n);
+    await page.setInputFiles('#files', { name: 'junk.safetensors', mimeType: 'application/octet-stream', buffer: junk });
+    await page.waitForFunction(() => document.querySelector('#status')?.classList.contains('error'), undefined, { timeout: 30_000 });
+    const line = (await page.textContent('#status'))!;
+    expect(line).toMatch(/^E_[A-Z_]+: /);
+    expect(line).not.toMatch(/^[A-Za-z_$][\w$]?: /);
+    await page.close();
+  });
 });
