@@ -21,6 +21,13 @@ export interface ModelContext {
   readonly isBackendDisposed: () => boolean;
 }
 
+/** A forward call's host data, copied when forward is called. */
+interface HostData {
+  readonly x: Float32Array;
+  readonly state0: Float32Array;
+  readonly lengths: Uint32Array;
+}
+
 /** A model of the WebGPU backend: an {@link RnnModel} that also reports what its last call cost. */
 export interface WebgpuModel extends RnnModel {
   /** Counters of the last completed forward (null before the first): dispatches, submits, bytes. */
@@ -49,8 +56,10 @@ export class WebgpuRnnModel implements WebgpuModel {
       if (options.training && this.spec.dropout > 0) {
         throw new UnsupportedError('webgpu forward: training-mode dropout is not applied by forward (train through backend.createTrainer, which applies core\'s seeded masks)');
       }
+      // Copied now, not when the queued call runs: the caller may reuse its arrays once forward returns.
+      const host = this.hostData(input, initial, options, call.T, call.B, call.isUnbatched);
       // Calls share buffers, so they run one after another.
-      const run = this.queue.then(() => this.run(input, initial, options, call.T, call.B, call.isUnbatched));
+      const run = this.queue.then(() => this.run(host, call.T, call.B, call.isUnbatched));
       this.queue = run.catch(() => undefined);
       return run;
     } catch (e) {
@@ -58,23 +67,30 @@ export class WebgpuRnnModel implements WebgpuModel {
     }
   }
 
-  private run(input: Tensor, initial: RnnState | undefined, options: ForwardOptions, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
-    return withDeviceErrors(this.ctx.device, 'webgpu forward', () => this.runChecked(input, initial, options, T, B, isUnbatched));
-  }
-
-  private async runChecked(input: Tensor, initial: RnnState | undefined, options: ForwardOptions, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
-    const weights = this.live();
-    const { device } = this.ctx;
+  /** The call's input (time-major), initial state and lengths as fresh arrays for the device. */
+  private hostData(input: Tensor, initial: RnnState | undefined, options: ForwardOptions, T: number, B: number, isUnbatched: boolean): HostData {
     const spec = this.spec;
-    const pipelines = await this.pipelinesFor(B);
-    const b = this.buffersFor(T, B, weights, pipelines);
     const x = spec.batchFirst && !isUnbatched ? batchToTime(input.data, B, T, spec.inputSize) : Float32Array.from(input.data);
-    const state0 = new Float32Array(b.stateWords);
+    const state0 = new Float32Array(stateWords(spec, B).total);
     if (initial) {
       state0.set(initial.h.data);
       if (initial.c) state0.set(initial.c.data, stateWords(spec, B).h);
     }
     const lengths = options.lengths ? Uint32Array.from(options.lengths) : new Uint32Array(B).fill(T);
+    return { x, state0, lengths };
+  }
+
+  private run(host: HostData, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
+    const isDisposed = (): boolean => this.ctx.isBackendDisposed() || this.weights === null;
+    return withDeviceErrors(this.ctx.device, 'webgpu forward', () => this.runChecked(host, T, B, isUnbatched), isDisposed);
+  }
+
+  private async runChecked({ x, state0, lengths }: HostData, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
+    const weights = this.live();
+    const { device } = this.ctx;
+    const spec = this.spec;
+    const pipelines = await this.pipelinesFor(B);
+    const b = this.buffersFor(T, B, weights, pipelines);
     const uniforms = uniformData(spec, T, B);
     device.queue.writeBuffer(b.input, 0, x);
     device.queue.writeBuffer(b.state0, 0, state0);

@@ -29,6 +29,18 @@ export interface WebgpuTrainer extends RnnTrainer {
   readonly lastStepStats: RunStats | null;
 }
 
+/** A step's host data, computed when step() is called. */
+interface StepHostData {
+  /** Whether the step starts from the trainer's carried state (else from `state0`). */
+  readonly carry: boolean;
+  readonly input: Float32Array;
+  readonly lengths: Uint32Array;
+  readonly targets: Uint32Array | null;
+  readonly gradOutput: Float32Array | null;
+  readonly state0: Float32Array | null;
+  readonly masks: readonly Float32Array[];
+}
+
 /** The optimizer's uniform block for update number `step` (1-based). */
 function optimizerUniform(init: TrainerInit, step: number, len: number): ArrayBuffer {
   const o = init.optimizer;
@@ -48,7 +60,10 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
   readonly #isAdam: boolean;
   #step = 0;
   #program: StepProgram | null = null;
-  #carried: { readonly handle: CarriedState; readonly call: CallShape } | null = null;
+  /** The latest step's state, with the number of the step that produced it. */
+  #carried: { readonly handle: CarriedState; readonly call: CallShape; readonly issue: number } | null = null;
+  /** Steps issued so far (counted when step() is called, not when it runs). */
+  #issued = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #isDisposed = false;
 
@@ -77,7 +92,11 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
   step(batch: TrainBatch): Promise<TrainStepResult> {
     try {
       this.#live();
-      if (batch.initial && isCarriedState(batch.initial) && this.#carried?.handle !== batch.initial) {
+      // A carried state is valid only as the initial of the step right after the one that made it:
+      // a step issued before then (e.g. two steps not awaited in between) has superseded it, as a
+      // step of the reference trainer does the moment it is called.
+      const carried = this.#carried;
+      if (batch.initial && isCarriedState(batch.initial) && (carried?.handle !== batch.initial || carried.issue !== this.#issued)) {
         throw new BackendDisposedError(`${WHO}: initial is a carried state this trainer no longer holds (pass the latest step's)`);
       }
       const call = checkTrainBatch(this.spec, batch, this.#layout.head ? this.#layout.head.V : null, WHO);
@@ -87,7 +106,11 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
           throw new ShapeError(`${WHO}: the carried state has batch ${from.B}, this batch has ${call.B}`);
         }
       }
-      const run = this.#queue.then(() => withDeviceErrors(this.ctx.device, WHO, () => this.#run(batch, call)));
+      // Read now, not when the queued step runs: the caller may reuse its arrays once step returns.
+      const host = this.#hostData(batch, call);
+      const issue = ++this.#issued;
+      const isDisposed = (): boolean => this.#isDisposed || this.ctx.isBackendDisposed();
+      const run = this.#queue.then(() => withDeviceErrors(this.ctx.device, WHO, () => this.#run(host, call, issue), isDisposed));
       this.#queue = run.catch(() => undefined);
       return run;
     } catch (e) {
@@ -95,57 +118,80 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
     }
   }
 
-  async #program_(T: number, B: number): Promise<StepProgram> {
+  /**
+   * The step program for (T, B), and the program it replaced (still holding the carried final
+   * state, which the step copies into the new one before it is destroyed), if any.
+   */
+  async #program_(T: number, B: number): Promise<{ program: StepProgram; replaced: StepProgram | null }> {
     const kept = this.#program;
-    if (kept && kept.T === T && kept.B === B) return kept;
-    if (kept) for (const b of kept.owned) b.destroy();
+    if (kept && kept.T === T && kept.B === B) return { program: kept, replaced: null };
     this.#program = null;
-    this.#carried = null;
-    // The pipeline cache compiles each kernel once per device; B only changes rows per workgroup.
-    const pipes = await trainPipelines(this.ctx.pipelines, this.spec, B);
-    const program = buildStep(this.ctx.device, this.spec, this.#layout, this.#flat, pipes, { T, B, dropout: this.spec.dropout > 0 && this.spec.numLayers > 1, inputGrad: false, update: true });
+    let program: StepProgram;
+    try {
+      // The pipeline cache compiles each kernel once per device; B only changes rows per workgroup.
+      const pipes = await trainPipelines(this.ctx.pipelines, this.spec, B);
+      program = buildStep(this.ctx.device, this.spec, this.#layout, this.#flat, pipes, { T, B, dropout: this.spec.dropout > 0 && this.spec.numLayers > 1, inputGrad: false, update: true });
+    } catch (e) {
+      // No program holds the carried state any more: a later step cannot carry it.
+      if (kept) for (const b of kept.owned) b.destroy();
+      this.#carried = null;
+      throw e;
+    }
     this.#program = program;
-    return program;
+    return { program, replaced: kept };
   }
 
-  async #run(batch: TrainBatch, call: CallShape): Promise<TrainStepResult> {
-    this.#live();
-    const { device } = this.ctx;
+  /** What a step writes to the device, computed from the batch when step() is called. */
+  #hostData(batch: TrainBatch, call: CallShape): StepHostData {
     const { spec } = this;
     const carry = batch.initial !== undefined && isCarriedState(batch.initial);
-    const p = await this.#program_(call.T, call.B);
-    if (carry && this.#carried === null) throw new BackendDisposedError(`${WHO}: the carried state was dropped when the call shape changed`);
+    const N = directionCount(spec) * outputSize(spec);
+    return {
+      carry,
+      input: timeMajor(spec, batch.input, call),
+      lengths: batch.lengths ? Uint32Array.from(batch.lengths) : new Uint32Array(call.B).fill(call.T),
+      targets: batch.targets ? timeMajorTargets(spec, batch.targets, call) : null,
+      gradOutput: batch.gradOutput ? timeMajor(spec, batch.gradOutput, call) : null,
+      state0: carry ? null : stateWords(spec, batch.initial as RnnState | undefined, call.B),
+      masks: spec.dropout > 0 && spec.numLayers > 1 ? dropoutMultipliers(spec, batch.dropoutSeed ?? 0, call.T * call.B * N) : [],
+    };
+  }
+
+  async #run(host: StepHostData, call: CallShape, issue: number): Promise<TrainStepResult> {
+    this.#live();
+    const { device } = this.ctx;
+    const { carry } = host;
+    const { program: p, replaced } = await this.#program_(call.T, call.B);
     let written = 0;
     const write = (buffer: GPUBuffer, data: ArrayBufferView & { byteLength: number }): void => {
       device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
       written += data.byteLength;
     };
-    write(p.input, timeMajor(spec, batch.input, call));
-    write(p.lengths, batch.lengths ? Uint32Array.from(batch.lengths) : new Uint32Array(call.B).fill(call.T));
-    if (p.targets) write(p.targets, timeMajorTargets(spec, batch.targets!, call));
-    else write(p.topGrad, timeMajor(spec, batch.gradOutput!, call));
-    if (!carry) {
-      write(p.state0, stateWords(spec, batch.initial as RnnState | undefined, call.B));
-    }
-    if (p.dropout) {
-      const N = directionCount(spec) * outputSize(spec);
-      dropoutMultipliers(spec, batch.dropoutSeed ?? 0, call.T * call.B * N).forEach((m, i) => write(p.masks[i]!, m));
-    }
+    write(p.input, host.input);
+    write(p.lengths, host.lengths);
+    if (p.targets) write(p.targets, host.targets!);
+    else write(p.topGrad, host.gradOutput!);
+    if (host.state0) write(p.state0, host.state0);
+    if (p.dropout) host.masks.forEach((m, i) => write(p.masks[i]!, m));
     const uniform = optimizerUniform(this.init, this.#step + 1, this.#layout.total);
     device.queue.writeBuffer(this.#flat.optimizer, 0, uniform);
     written += uniform.byteLength;
     const encoder = device.createCommandEncoder();
-    if (carry) encoder.copyBufferToBuffer(p.stateN, 0, p.state0, 0, p.stateWords * 4);
+    // The carried state is the last step's final state; when T changed it is still in the replaced
+    // program's buffer (B cannot change under a carried state, so the sizes agree).
+    if (carry) encoder.copyBufferToBuffer((replaced ?? p).stateN, 0, p.state0, 0, p.stateWords * 4);
     encodeDispatches(encoder, p);
     encoder.copyBufferToBuffer(this.#flat.result, 0, this.#staging, 0, 8);
     device.queue.submit([encoder.finish()]);
+    // Destroyed after the submit: WebGPU keeps a buffer alive for work already submitted.
+    if (replaced) for (const b of replaced.owned) b.destroy();
     await this.#staging.mapAsync(MAP_MODE_READ);
     const [loss, gradNorm] = new Float32Array(this.#staging.getMappedRange().slice(0));
     this.#staging.unmap();
     this.#step += 1;
     this.lastStepStats = { dispatches: p.dispatches.length, submits: 1, bytesRead: 8, bytesWritten: written };
     const handle: CarriedState = { read: () => this.#readState(handle) };
-    this.#carried = { handle, call };
+    this.#carried = { handle, call, issue };
     return { loss: loss!, gradNorm: gradNorm!, state: handle };
   }
 
