@@ -16,6 +16,12 @@ const DIRS = [
   join(repo, 'packages', 'onnx', 'test', 'fixtures', 'torch'),
 ].filter((d) => existsSync(d));
 
+// Expected values hard-coded in ONNX Runtime's, tfjs-layers' and Keras's own tests (lengths, final-state-only).
+const PEER_DIR = join(repo, '..', 'shared', 'peer-cases');
+const peerCases = existsSync(PEER_DIR) ? readdirSync(PEER_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => join(PEER_DIR, f)) : [];
+const isCi = process.env.CI === 'true';
+if (peerCases.length === 0 && !isCi) console.warn(`onnxruntime golden: skipping the peer cases: none in ${PEER_DIR} (../shared beside the repository)`);
+
 const cases = DIRS.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json') && f !== 'index.json').map((f) => join(d, f)));
 
 /**
@@ -38,5 +44,15 @@ describe('golden cases on onnxruntime (cpu)', () => {
   it.each(cases.map((f) => [f.slice(repo.length - 4), f]))('%s', async (_label, file) => {
     const result = await checkGoldenCase(backend, loadCase(file));
     expect(result.failures).toEqual([]);
+  });
+});
+
+describe('peer cases (ONNX Runtime, tfjs-layers, Keras expected values) on onnxruntime (cpu)', () => {
+  // CI has ../shared and must run them; elsewhere a missing folder is a printed skip.
+  it.skipIf(peerCases.length === 0 && !isCi)('finds all 11', () => expect(peerCases).toHaveLength(11));
+  it.each(peerCases.map((f) => [f.slice(repo.length - 4), f]))('%s', async (_label, file) => {
+    const result = await checkGoldenCase(backend, loadCase(file));
+    expect(result.failures).toEqual([]);
+    expect(result.pass).toBe(true);
   });
 });

@@ -5,6 +5,8 @@ import { type GoldenCase, parseGoldenCase } from '@deeprnn/core';
 const here = import.meta.dirname;
 /** The shared golden data (../shared/golden from the repository root). */
 export const SHARED_GOLDEN = resolve(here, '../../../../shared/golden');
+/** Expected values hard-coded in ONNX Runtime's, tfjs-layers' and Keras's own tests (../shared/peer-cases). */
+export const PEER_CASES = resolve(here, '../../../../shared/peer-cases');
 /** The project's own PyTorch fixtures, written by tools/golden (may not exist yet). */
 export const PROJECT_FIXTURES = resolve(here, '../../../fixtures');
 

@@ -1,7 +1,7 @@
 import { checkGoldenCase } from '@deeprnn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TfjsBackend, createBackend } from '../src/index.js';
-import { PROJECT_FIXTURES, SHARED_GOLDEN, loadCases } from './golden-files.js';
+import { PEER_CASES, PROJECT_FIXTURES, SHARED_GOLDEN, loadCases } from './golden-files.js';
 
 const sets = [
   { name: 'shared/golden/pytorch', cases: loadCases(`${SHARED_GOLDEN}/pytorch`) },
@@ -10,6 +10,11 @@ const sets = [
   // Written by another engineer's generator (tools/golden); absent until it has run, then checked too.
   { name: 'fixtures/pytorch', cases: loadCases(`${PROJECT_FIXTURES}/pytorch`) },
 ];
+// Lengths, final-state-only checks, HardSigmoid, peepholes, reset-before GRU. CI has ../shared and must
+// run them; elsewhere a missing folder is a printed skip.
+const peerCases = loadCases(PEER_CASES);
+const isCi = process.env.CI === 'true';
+if (peerCases.length === 0 && !isCi) console.warn(`tfjs golden: skipping the peer cases: none in ${PEER_CASES} (../shared beside the repository)`);
 
 for (const engine of ['wasm', 'cpu'] as const) {
   describe(`golden cases on tfjs ${engine}`, () => {
@@ -31,5 +36,13 @@ for (const engine of ['wasm', 'cpu'] as const) {
         }
       });
     }
+    it.skipIf(peerCases.length === 0 && !isCi)('shared/peer-cases: all 11 within 1e-5 + 1e-4 |x|', async () => {
+      expect(peerCases).toHaveLength(11);
+      for (const c of peerCases) {
+        const result = await checkGoldenCase(backend, c);
+        expect(result.failures, c.name).toEqual([]);
+        expect(result.pass, c.name).toBe(true);
+      }
+    });
   });
 }

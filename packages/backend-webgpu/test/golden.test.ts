@@ -7,6 +7,8 @@ import { failOnCiWithoutAdapter, probeBackend, skipNote } from './adapter.js';
 const here = import.meta.dirname;
 const SHARED_GOLDEN = resolve(here, '../../../../shared/golden');
 const PROJECT_FIXTURES = resolve(here, '../../../fixtures');
+// Expected values hard-coded in ONNX Runtime's, tfjs-layers' and Keras's own tests (lengths, final-state-only).
+const PEER_CASES = resolve(here, '../../../../shared/peer-cases');
 
 /** Every case file in `dir` (index.json excluded), parsed; [] when the folder does not exist. */
 function loadCases(dir: string): GoldenCase[] {
@@ -21,7 +23,11 @@ const sets = [
   { name: 'shared/golden/pytorch', cases: loadCases(`${SHARED_GOLDEN}/pytorch`) },
   { name: 'shared/golden/seed-rnnlayer', cases: loadCases(`${SHARED_GOLDEN}/seed-rnnlayer`) },
   { name: 'fixtures/pytorch', cases: loadCases(`${PROJECT_FIXTURES}/pytorch`) },
+  { name: 'shared/peer-cases', cases: loadCases(PEER_CASES) },
 ];
+const isCi = process.env.CI === 'true';
+const peerCount = sets.find((s) => s.name === 'shared/peer-cases')?.cases.length ?? 0;
+if (peerCount === 0 && !isCi) console.warn(`webgpu golden: skipping the peer cases: none in ${PEER_CASES} (../shared beside the repository)`);
 
 const probe = await probeBackend();
 failOnCiWithoutAdapter(probe, 'webgpu golden cases');
@@ -29,6 +35,10 @@ failOnCiWithoutAdapter(probe, 'webgpu golden cases');
 describe.skipIf(probe instanceof Error)(`golden cases on webgpu${skipNote(probe)}`, () => {
   afterAll(async () => {
     if (!(probe instanceof Error)) await probe.dispose();
+  });
+  // CI has ../shared and must run the peer cases; elsewhere a missing folder is a printed skip.
+  it.skipIf(peerCount === 0 && !isCi)('shared/peer-cases holds all 11', () => {
+    expect(peerCount).toBe(11);
   });
   for (const set of sets) {
     // A folder missing from this checkout (the shared data lives beside the repository) shows as skipped.
