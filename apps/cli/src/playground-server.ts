@@ -34,6 +34,11 @@ function refuse(res: ServerResponse, r: Refusal): void {
   res.end(body);
 }
 
+/** The request as a log line shows it: a client's bytes never reach the terminal as escape sequences. */
+function requestLine(req: IncomingMessage): string {
+  return `${req.method ?? '?'} ${(req.url ?? '').replace(/[^\x21-\x7e]/g, '?').slice(0, 200)}`;
+}
+
 function reasonOf(e: unknown): string {
   const code = (e as { code?: unknown }).code;
   const text = e instanceof Error ? e.message : String(e);
@@ -52,12 +57,12 @@ async function answer(req: IncomingMessage, res: ServerResponse, o: PlaygroundSe
     // The corpus is the user's own file, named on the command line: links to it are fine.
     opened = isCorpus ? await openFile(o.corpusPath, { followLinks: true }) : await openPageFile(root, checked.segments, openFile);
   } catch (e) {
-    o.log?.(`${req.method} ${req.url}: cannot open ${isCorpus ? o.corpusPath : 'the file'}: ${reasonOf(e)}`);
+    o.log?.(`${requestLine(req)}: cannot open ${isCorpus ? o.corpusPath : 'the file'}: ${reasonOf(e)}`);
     refuse(res, { status: 500, message: 'the file could not be opened' });
     return;
   }
   if (opened === null) {
-    o.log?.(`${req.method} ${req.url}: the corpus ${o.corpusPath} is no longer a regular file`);
+    o.log?.(`${requestLine(req)}: the corpus ${o.corpusPath} is no longer a regular file`);
     refuse(res, { status: 500, message: 'the corpus could not be opened' });
     return;
   }
@@ -68,7 +73,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, o: PlaygroundSe
   try {
     await sendFile(res, opened, isCorpus ? TEXT_TYPE : contentType(checked.segments.at(-1)!), checked.isHead);
   } catch (e) {
-    o.log?.(`${req.method} ${req.url}: read failed: ${reasonOf(e)}`);
+    o.log?.(`${requestLine(req)}: read failed: ${reasonOf(e)}`);
     // Before the headers a 500 can still be sent; after them only a dropped connection says "incomplete".
     if (res.headersSent) res.destroy();
     else refuse(res, { status: 500, message: 'the file could not be read' });
@@ -89,7 +94,7 @@ export async function startPlaygroundServer(o: PlaygroundServerOptions): Promise
   const openFile = o.openFile ?? openServedFile;
   const server = createServer({ maxHeaderSize: 8192 }, (req, res) => {
     answer(req, res, o, root, openFile).catch((e: unknown) => {
-      o.log?.(`${req.method} ${req.url}: ${reasonOf(e)}`);
+      o.log?.(`${requestLine(req)}: ${reasonOf(e)}`);
       if (res.headersSent) res.destroy();
       else refuse(res, { status: 500, message: 'internal error' });
     });
