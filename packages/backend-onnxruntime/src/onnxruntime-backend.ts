@@ -3,10 +3,11 @@ import {
   UnsupportedError, createReferenceBackend, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
-import { type InferenceSession, env } from '#ort';
+import type { InferenceSession } from '#ort';
 import { loweringFor, nodeLimitation } from './lowering-choice.js';
 import { LazyModel } from './non-finite-route.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
+import { type Ort, loadOrt } from './ort-module.js';
 import { type SessionFactory, defaultSessionFactory, probeProviders } from './provider-probe.js';
 import { DEFAULT_PROVIDERS, type ExecutionProvider, type SessionTuning, deviceName, sessionOptions } from './session-options.js';
 
@@ -54,6 +55,7 @@ class OrtBackend implements OnnxruntimeBackend {
   private readonly said: string[];
 
   constructor(
+    private readonly ort: Ort,
     readonly provider: ExecutionProvider,
     notices: readonly string[],
     private readonly tuning: SessionTuning,
@@ -110,7 +112,7 @@ class OrtBackend implements OnnxruntimeBackend {
     }
     // NaN in, NaN out: calls with non-finite input or state run on the float32 reference (see hasNonFinite).
     const nonFinitePath = new LazyModel(() => createReferenceBackend({ dtype: 'float32' }).createModel(spec, params));
-    const model = new OnnxruntimeModel(spec, session, () => this.models.delete(model), nonFinitePath);
+    const model = new OnnxruntimeModel(spec, this.ort, session, () => this.models.delete(model), nonFinitePath);
     this.models.add(model);
     return model;
   }
@@ -132,7 +134,8 @@ class OrtBackend implements OnnxruntimeBackend {
  *
  * @param options - providers to try (default cuda, webgpu, cpu), threads, graph optimisation.
  * @returns the backend; `device` says what runs, `notices` why earlier providers were skipped.
- * @throws {@link BackendInitError} when no provider starts (each failure in `cause`).
+ * @throws {@link BackendInitError} when no provider starts (each failure in `cause`), or when onnxruntime-node
+ *   (an optional peer dependency) is not installed: the message says what to install.
  * @example
  * ```ts
  * await using backend = await createBackend();
@@ -147,11 +150,12 @@ export async function createBackend(options: OnnxruntimeBackendOptions = {}): Pr
     ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
     ...(options.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: options.graphOptimizationLevel } : {}),
   };
-  env.logLevel = options.ortLogLevel ?? 'fatal';
+  const ort = await loadOrt();
+  ort.env.logLevel = options.ortLogLevel ?? 'fatal';
   const create: SessionFactory = options.createSession ?? defaultSessionFactory;
   const probe = await probeProviders(order, tuning, create);
   if (probe.provider === null) {
     throw new BackendInitError(`onnxruntime: no execution provider could start: ${probe.notices.join(' ')}`, { cause: new AggregateError(probe.failures) });
   }
-  return new OrtBackend(probe.provider, probe.notices, tuning, create, options.lowering);
+  return new OrtBackend(ort, probe.provider, probe.notices, tuning, create, options.lowering);
 }

@@ -3,7 +3,8 @@ import {
   UnsupportedError, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, sizeOf, tensor,
 } from '@deeprnn/core';
 import { GRAPH_NAMES } from '@deeprnn/onnx';
-import { type InferenceSession, Tensor as OrtTensor } from '#ort';
+import type { InferenceSession, Tensor as OrtTensor } from '#ort';
+import type { Ort } from './ort-module.js';
 import { type LazyModel, hasNonFinite } from './non-finite-route.js';
 
 function float32(data: Float32Array | Float64Array): Float32Array {
@@ -21,6 +22,7 @@ export class OnnxruntimeModel implements RnnModel {
 
   constructor(
     readonly spec: RnnSpec,
+    private readonly ort: Ort,
     session: InferenceSession,
     private readonly onDispose: () => void = () => {},
     private readonly nonFinitePath: LazyModel | null = null,
@@ -45,16 +47,16 @@ export class OnnxruntimeModel implements RnnModel {
     const seqDims = spec.batchFirst ? [B, T, spec.inputSize] : [T, B, spec.inputSize];
     const h0 = initial?.h ? float32(initial.h.data) : new Float32Array(sizeOf(hShape));
     const feeds: Record<string, OrtTensor> = {
-      [n.input]: new OrtTensor('float32', float32(input.data), seqDims),
-      [n.h0]: new OrtTensor('float32', h0, hShape),
+      [n.input]: new this.ort.Tensor('float32', float32(input.data), seqDims),
+      [n.h0]: new this.ort.Tensor('float32', h0, hShape),
     };
     let c0: Float32Array | null = null;
     if (spec.mode === 'lstm') {
       c0 = initial?.c ? float32(initial.c.data) : new Float32Array(sizeOf(cShape));
-      feeds[n.c0] = new OrtTensor('float32', c0, cShape);
+      feeds[n.c0] = new this.ort.Tensor('float32', c0, cShape);
     }
     const lengths = options.lengths === undefined ? new Int32Array(B).fill(T) : Int32Array.from(options.lengths);
-    feeds[n.lengths] = new OrtTensor('int32', lengths, [B]);
+    feeds[n.lengths] = new this.ort.Tensor('int32', lengths, [B]);
     const result = await session.run(feeds);
     const take = (name: string): Float32Array => {
       const t = result[name];

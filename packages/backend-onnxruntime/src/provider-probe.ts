@@ -1,6 +1,7 @@
 import { defineSpec, hasVulkanLoader, initParams } from '@deeprnn/core';
 import { exportOnnx } from '@deeprnn/onnx';
-import { InferenceSession } from '#ort';
+import type { InferenceSession } from '#ort';
+import { loadOrt } from './ort-module.js';
 import { type ExecutionProvider, type SessionTuning, sessionOptions } from './session-options.js';
 
 /** Creates an ORT session; injectable so tests can make a provider fail. */
@@ -48,7 +49,7 @@ function tinyModel(): Uint8Array {
 }
 
 /** ORT's own session factory, the default; probes made with it are remembered for the process. */
-export const defaultSessionFactory: SessionFactory = (model, options) => InferenceSession.create(model, options);
+export const defaultSessionFactory: SessionFactory = async (model, options) => (await loadOrt()).InferenceSession.create(model, options);
 
 /**
  * Whether a provider starts, asked once per process and session factory: a provider that failed does
