@@ -30,8 +30,8 @@ function isRuntimeMissing(error: unknown): boolean {
 const loads = new WeakMap<OrtImporter, Promise<Ort>>();
 
 /**
- * The ONNX Runtime module, imported once per process and importer. A failed import is forgotten, so a
- * long-lived process that installs the runtime afterwards gets it on the next call.
+ * The ONNX Runtime module, imported once per process and importer. A failed import is not remembered:
+ * the next call tries again.
  *
  * @param importer - how to import it (default: the `#ort` import of this package).
  * @returns the runtime module.
