@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { tail, userEnv } from './npm-command.js';
+import { runJsonLines } from './app-process.js';
 
 /** The backends every app checks, by the name the check script knows them. */
 export const BACKENDS = ['onnxruntime', 'tfjs', 'webgpu'] as const;
@@ -30,27 +29,23 @@ export interface CheckRun {
   readonly stderr: string;
 }
 
-/**
- * Runs the app's check-backends.mjs with `node` in `appDir` for `backends`, with a user's environment.
- *
- * @throws Error with the script's output when it exits non-zero or prints a line that is not JSON.
- */
-export function checkBackends(appDir: string, backends: readonly BackendName[]): Promise<CheckRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['check-backends.mjs', ...backends], { cwd: appDir, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const failure = (why: string): Error => new Error(`node check-backends.mjs ${backends.join(' ')} (in ${appDir}) ${why}\nstdout:\n${tail(stdout)}\nstderr:\n${tail(stderr)}`);
-      if (code !== 0) return reject(failure(`exited ${code}`));
-      try {
-        resolve({ lines: stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as BackendLine), stderr });
-      } catch (e) {
-        reject(failure(`printed a line that is not JSON (${String(e)})`));
-      }
-    });
-  });
+/** Runs the app's check-backends.mjs with `node` for `backends` (see {@link runJsonLines}). */
+export async function checkBackends(appDir: string, backends: readonly BackendName[]): Promise<CheckRun> {
+  const { lines, stderr } = await runJsonLines<BackendLine>(appDir, process.execPath, ['check-backends.mjs', ...backends]);
+  return { lines, stderr };
+}
+
+/** One line of import-all.mjs: whether a package's main entry imports in the app. */
+export interface ImportLine {
+  readonly package: string;
+  readonly status: 'ok' | 'error';
+  readonly resolved?: string;
+  /** How many names the entry exports. */
+  readonly exports?: number;
+  readonly error?: string;
+}
+
+/** Imports each of `packages` by its main entry in the app, with `node` (see {@link runJsonLines}). */
+export async function importAll(appDir: string, packages: readonly string[]): Promise<ImportLine[]> {
+  return (await runJsonLines<ImportLine>(appDir, process.execPath, ['import-all.mjs', ...packages])).lines;
 }

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type NpmResult, runNpm, tail, userEnv } from './npm-command.js';
 
-/** The script copied into every app (plain JavaScript: what a user's app would run). */
-export const CHECK_SCRIPT = fileURLToPath(new URL('../app/check-backends.mjs', import.meta.url));
+/** The scripts copied into every app (plain JavaScript: what a user's app would run). */
+export const APP_SCRIPTS: readonly string[] = Object.freeze(['check-backends.mjs', 'import-all.mjs']);
 
 /**
  * What the README tells users who install @deeprnn/backend-onnxruntime with onnxruntime-node: skip the
@@ -14,7 +14,7 @@ export const CHECK_SCRIPT = fileURLToPath(new URL('../app/check-backends.mjs', i
 export const SKIP_ORT_DOWNLOAD: Readonly<Record<string, string>> = Object.freeze({ ONNXRUNTIME_NODE_INSTALL: 'skip' });
 
 /**
- * Creates an empty app in `dir` (a package.json and the check script) and runs `npm install specs` in it
+ * Creates an empty app in `dir` (a package.json and the {@link APP_SCRIPTS}) and runs `npm install specs` in it
  * the way a user would: the registry only, reusing the npm cache (`--prefer-offline`), no audit.
  *
  * @param specs - what to install: tarball paths and `name@version` specs.
@@ -25,11 +25,11 @@ export const SKIP_ORT_DOWNLOAD: Readonly<Record<string, string>> = Object.freeze
 export async function installFreshApp(dir: string, specs: readonly string[], env: Readonly<Record<string, string>>): Promise<NpmResult> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }, null, 2)}\n`);
-  copyFileSync(CHECK_SCRIPT, join(dir, 'check-backends.mjs'));
+  for (const script of APP_SCRIPTS) copyFileSync(fileURLToPath(new URL(`../app/${script}`, import.meta.url)), join(dir, script));
   const args = ['install', '--prefer-offline', '--no-audit', '--no-fund', ...specs];
   const result = await runNpm(args, dir, userEnv(env));
   if (result.exitCode !== 0) {
-    const hint = /nuget|onnxruntime-node/i.test(result.output)
+    const hint = /onnxruntime-node[\s\S]*script\/install/.test(result.output)
       ? '\n(onnxruntime-node\'s install script failed: it downloads CUDA files from outside the npm registry unless ONNXRUNTIME_NODE_INSTALL=skip; see packages/backend-onnxruntime/README.md)'
       : '';
     const shown = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');

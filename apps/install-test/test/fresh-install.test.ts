@@ -3,14 +3,15 @@
 // `--prefer-offline`), then each backend imported from that app's node_modules runs a small forward
 // that must agree with the float64 reference. A backend whose device is missing (WebGPU without an
 // adapter) is skipped with the reason outside CI and fails under CI=true, like the other device lanes.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BACKENDS, type BackendLine, type CheckRun, type PackedTarball, type Publishable, SKIP_ORT_DOWNLOAD, checkBackends, installFreshApp, lockedVersion,
-  packWorkspaces, publishableWorkspaces,
+  BACKENDS, type BackendLine, type CheckRun, type ImportLine, type PackedTarball, type Publishable, SKIP_ORT_DOWNLOAD, checkBackends, importAll,
+  installFreshApp, lockedVersion, packWorkspaces, publishableWorkspaces, userEnv,
 } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -22,6 +23,7 @@ let work = '';
 let workspaces: Publishable[] = [];
 let tarballs: PackedTarball[] = [];
 let full: CheckRun | null = null;
+let imports: ImportLine[] = [];
 let bare: CheckRun | null = null;
 
 function tarball(name: string): string {
@@ -49,6 +51,7 @@ beforeAll(async () => {
   const fullApp = join(work, 'app');
   await timed('npm install (every package)', () => installFreshApp(fullApp, [...tarballs.map((t) => t.path), ...peers], SKIP_ORT_DOWNLOAD));
   full = await timed('the backends in the app', () => checkBackends(fullApp, BACKENDS));
+  imports = await timed('every main entry in the app', () => importAll(fullApp, tarballs.map((t) => t.name)));
 
   // The onnxruntime backend alone, neither optional runtime installed (what a browser-only user has in Node).
   const bareApp = join(work, 'bare');
@@ -71,6 +74,18 @@ describe('a fresh app installs the packed packages from the registry', () => {
     expect(tarballs.map((t) => t.name).sort()).toEqual(workspaces.map((w) => w.name).sort());
     expect(workspaces.map((w) => w.name)).toEqual(expect.arrayContaining(['@deeprnn/core', '@deeprnn/backend-onnxruntime', '@deeprnn/backend-tfjs', '@deeprnn/backend-webgpu']));
     for (const t of tarballs) expect(t.entryCount, t.name).toBeGreaterThan(2);
+  });
+
+  it('imports every package by its main entry from the app, and the deeprnn command runs', () => {
+    expect(imports.map((l) => l.package).sort()).toEqual(tarballs.map((t) => t.name).sort());
+    for (const line of imports) {
+      expect(line.status, `${line.package}: ${line.error ?? ''}`).toBe('ok');
+      expect(fileURLToPath(line.resolved ?? 'file:///').startsWith(join(work, 'app', 'node_modules')), line.resolved).toBe(true);
+      expect(line.exports, line.package).toBeGreaterThan(0);
+    }
+    const bin = join(work, 'app', 'node_modules', '.bin', 'deeprnn');
+    const version = execFileSync(bin, ['--version'], { cwd: join(work, 'app'), env: userEnv(), encoding: 'utf8' }).trim();
+    expect(version).toBe(workspaces.find((w) => w.name === '@deeprnn/cli')?.version);
   });
 
   for (const name of BACKENDS) {
