@@ -1,15 +1,14 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RNN_MODES } from '@deeprnn/core';
-import { HEAD_WEIGHT, type LanguageModel, MODEL_FILES, type TrainingState, loadCheckpoint, loadModel, lmSpec } from '@deeprnn/lm/node';
+import { RNN_MODES, SizeLimitError } from '@deeprnn/core';
+import { type LanguageModel, MODEL_FILES, type TrainingState, checkVocabTokens, loadCheckpoint, loadModel, lmSpec } from '@deeprnn/lm/node';
 import { InputError } from './cli-errors.js';
-import { requireInputPath } from './file-checks.js';
+import { inputLimit, requireInputPath } from './file-checks.js';
 
 // Checkpoints and saved models are checked field by field when they are read, so that a hand-edited
 // or damaged file is refused with the field's name instead of training or sampling something else.
-
-/** The metadata key of a saved model (packages/lm/src/saved-model.ts). */
-const SAVED_MODEL_KEY = 'deeprnn.lm.model';
+// A saved model's own checks (vocabulary, head, finite weights, config.json and vocab.json against the
+// weights) live in @deeprnn/lm, shared with the playground page; the CLI adds the checkpoint's fields.
 
 type Check = (value: unknown) => boolean;
 const isInt = (min: number): Check => (v) => Number.isSafeInteger(v) && (v as number) >= min;
@@ -55,15 +54,13 @@ function why(e: unknown, path = ''): string {
   return path !== '' && text.startsWith(`${path}: `) ? text.slice(path.length + 2) : text;
 }
 
-/** Refuses a vocabulary that is not a list of distinct strings of the expected size. */
+/** Refuses a vocabulary that is not a list of distinct single characters after `<unk>` (the check of @deeprnn/lm). */
 function checkVocab(tokens: unknown, size: number | null, where: string): void {
-  if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string')) throw new InputError(`${where}: vocab: expected a list of strings, got ${shown(tokens)}`);
-  const seen = new Set<string>();
-  for (const t of tokens as string[]) {
-    if (seen.has(t)) throw new InputError(`${where}: vocab: expected distinct tokens, got ${JSON.stringify(t)} twice`);
-    seen.add(t);
+  try {
+    checkVocabTokens(tokens, size, where);
+  } catch (e) {
+    throw new InputError(why(e), { cause: e });
   }
-  if (size !== null && tokens.length !== size) throw new InputError(`${where}: vocab: expected ${size} tokens (the model's vocabulary size), got ${tokens.length}`);
 }
 
 /** Checks the fields of a loaded training state; throws {@link InputError} naming the first bad one. */
@@ -84,51 +81,30 @@ export function checkTrainingState(st: TrainingState, where: string): void {
   }
 }
 
-/** Reads and checks a training checkpoint. */
-export async function readCheckpoint(path: string): Promise<TrainingState> {
+/** A read refused by its size limit (or because the path is a device or FIFO) names the flag; anything else says what was expected. */
+function refused(e: unknown, what: string, where: string, expected: string, path: string): InputError {
+  if (e instanceof SizeLimitError) return new InputError(`${what}: ${e.message}`, { cause: e });
+  return new InputError(`${where}: expected ${expected}: ${why(e, path)}`, { cause: e });
+}
+
+/** Reads and checks a training checkpoint, within the model file limit. */
+export async function readCheckpoint(path: string, what = '--resume'): Promise<TrainingState> {
   const where = `checkpoint ${path}`;
+  const limit = inputLimit('model');
   let st: TrainingState;
   try {
-    st = await loadCheckpoint(path);
+    st = await loadCheckpoint(path, limit);
   } catch (e) {
-    throw new InputError(`${where}: expected a deeprnn LM checkpoint: ${why(e, path)}`, { cause: e });
+    throw refused(e, what, where, 'a deeprnn LM checkpoint', path);
   }
   checkTrainingState(st, where);
   return st;
 }
 
 /**
- * The JSON metadata of a saved model's safetensors header (the header only: the weights can be large),
- * or null when the file has none under the model key (a checkpoint, say).
+ * Reads and checks a model folder written by `deeprnn train` (or a checkpoint file), within the model
+ * file limit; @deeprnn/lm's `loadModel` checks the weights, the vocabulary and the side files.
  */
-function savedModelMetadata(file: string): unknown {
-  const fd = openSync(file, 'r');
-  try {
-    const size = Buffer.alloc(8);
-    if (readSync(fd, size, 0, 8, 0) < 8) return null;
-    const length = Number(size.readBigUInt64LE(0));
-    if (length > 100 * 2 ** 20 || length > statSync(file).size) return null;
-    const header = Buffer.alloc(length);
-    readSync(fd, header, 0, length, 8);
-    const meta = (JSON.parse(header.toString('utf8')) as { __metadata__?: Record<string, string> }).__metadata__?.[SAVED_MODEL_KEY];
-    return meta === undefined ? null : JSON.parse(meta);
-  } catch {
-    return null; // loadModel says what is wrong with the file itself
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The fields of a saved model's metadata that loading relies on. */
-function checkSavedModelFields(file: string, where: string): void {
-  const meta = savedModelMetadata(file);
-  if (meta === null) return;
-  const rnn = field(meta, 'rnn');
-  if (typeof rnn !== 'object' || rnn === null) throw new InputError(`${where}: rnn: expected the RNN config object, got ${shown(rnn)}`);
-  checkVocab(field(meta, 'vocab'), null, where);
-}
-
-/** Reads and checks a model folder written by `deeprnn train` (or a checkpoint file). */
 export async function readLanguageModel(path: string): Promise<LanguageModel> {
   requireInputPath(path, '--model');
   const isFolder = statSync(path).isDirectory();
@@ -136,15 +112,10 @@ export async function readLanguageModel(path: string): Promise<LanguageModel> {
     throw new InputError(`--model: expected a folder written by \`deeprnn train\` (with ${MODEL_FILES.weights}) or a checkpoint file, got ${path} without ${MODEL_FILES.weights}`);
   }
   const file = isFolder ? join(path, MODEL_FILES.weights) : path;
-  const where = `model ${file}`;
-  checkSavedModelFields(file, where);
-  let lm: LanguageModel;
+  const limit = inputLimit('model');
   try {
-    lm = await loadModel(path);
+    return await loadModel(path, limit);
   } catch (e) {
-    throw new InputError(`${where}: expected a deeprnn language model: ${why(e, file)}`, { cause: e });
+    throw refused(e, '--model', `model ${file}`, 'a deeprnn language model', file);
   }
-  const head = lm.params[HEAD_WEIGHT];
-  checkVocab(lm.vocab.tokens, head?.shape[0] ?? null, where);
-  return lm;
 }

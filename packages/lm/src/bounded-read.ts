@@ -46,9 +46,10 @@ function mib(n: number): string {
  * @param path - the file.
  * @param limit - the most bytes to read, the limit's name and how to raise it.
  * @returns the file's bytes.
- * @throws {@link SizeLimitError} naming the file, its size and the limit; {@link FormatError} for a
- *   file that is not a regular file or that changed while it was read. Errors of `open` (ENOENT,
- *   EACCES) pass through as Node raises them.
+ * @throws {@link SizeLimitError} naming the file, its size and the limit, or saying it is not a
+ *   regular file (a device, a FIFO, a folder: nothing to check before reading); {@link FormatError} for
+ *   a file that changed while it was read. Errors of `open` (ENOENT, EACCES) pass through as Node
+ *   raises them.
  */
 export async function readFileWithin(path: string, limit: ReadLimit): Promise<Uint8Array> {
   const max = limit.maxBytes;
@@ -60,7 +61,8 @@ export async function readFileWithin(path: string, limit: ReadLimit): Promise<Ui
   try {
     const st = await handle.stat();
     if (!st.isFile()) {
-      throw new FormatError(`${path} is ${kindOf(st)}, expected a regular file (deeprnn reads only regular files: a device or pipe may never end or never answer)`);
+      // A size-limit refusal too: a device or pipe has no size to check, and may never end or never answer.
+      throw new SizeLimitError(`${path} is ${kindOf(st)}, expected a regular file (only a regular file's size can be checked against the ${limit.name} before reading)`);
     }
     const tooBig = (bytes: string): SizeLimitError =>
       new SizeLimitError(`${path} is ${bytes} bytes, over the ${limit.name} of ${max} bytes${mib(max)}; ${limit.raise}`);

@@ -56,8 +56,8 @@ export interface ReadModelOptions {
 /**
  * Reads a checkpoint written by {@link saveCheckpoint}, within a size limit.
  *
- * @throws {@link FormatError} when the file is not a deeprnn LM checkpoint (or not a regular file);
- *   {@link SizeLimitError} when it is over `maxBytes`.
+ * @throws {@link FormatError} when the file is not a deeprnn LM checkpoint; {@link SizeLimitError} when
+ *   it is over `maxBytes` or not a regular file.
  */
 export async function loadCheckpoint(path: string, options: ReadModelOptions = {}): Promise<TrainingState> {
   const raise = options.raise ?? 'pass a larger maxBytes to loadCheckpoint to read it';

@@ -45,6 +45,8 @@ export interface TimeMachineOptions {
   readonly download?: boolean;
   /** Most bytes to read from `DEEPRNN_DATA_DIR` or the cache; default {@link MAX_CORPUS_BYTES}. */
   readonly maxBytes?: number;
+  /** How the caller raises the limit, for the error; default `pass a larger maxBytes to timeMachine`. */
+  readonly raise?: string;
   /** The shipped copy ({@link bundledCorpusPath}); tests point it elsewhere to exercise the fallbacks. */
   readonly bundledPath?: string;
 }
@@ -68,8 +70,8 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
  * checked against the SHA-1 too; the cache and download are for a package whose copy was removed.
  *
  * @returns the path of the file and its text.
- * @throws {@link FormatError} when a download fails or its SHA-1 differs (nothing is written then), or
- *   when a file found is not a regular file; {@link SizeLimitError} when it is over `maxBytes`.
+ * @throws {@link FormatError} when a download fails or its SHA-1 differs (nothing is written then);
+ *   {@link SizeLimitError} when a file found is over `maxBytes` or not a regular file.
  * @example
  * ```ts
  * const { text } = await timeMachine();
@@ -78,7 +80,7 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
 export async function timeMachine(options: TimeMachineOptions = {}): Promise<{ path: string; text: string }> {
   const env = options.env ?? process.env;
   const maxBytes = options.maxBytes ?? MAX_CORPUS_BYTES;
-  const limit = { maxBytes, name: 'corpus limit', raise: 'pass a larger maxBytes to timeMachine to read it' };
+  const limit = { maxBytes, name: 'corpus limit', raise: options.raise ?? 'pass a larger maxBytes to timeMachine to read it' };
   const dataDir = env.DEEPRNN_DATA_DIR;
   if (dataDir) {
     const path = join(dataDir, TIME_MACHINE_FILE);
@@ -128,8 +130,7 @@ export interface ReadCorpusOptions {
 /**
  * Reads any local text file as a corpus, within a size limit.
  *
- * @throws {@link SizeLimitError} when the file is over the limit; {@link FormatError} when it is not a
- *   regular file (a device, a FIFO).
+ * @throws {@link SizeLimitError} when the file is over the limit or not a regular file (a device, a FIFO).
  */
 export async function readCorpus(path: string, options: ReadCorpusOptions = {}): Promise<string> {
   const raise = options.raise ?? 'pass a larger maxBytes to readCorpus to read it';

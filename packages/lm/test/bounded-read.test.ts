@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FormatError, SizeLimitError } from '@deeprnn/core';
+import { SizeLimitError } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, loadModel, readCorpus, readFileWithin, timeMachine } from '../src/node.js';
 import { tempDir } from './fixtures.js';
@@ -27,7 +27,7 @@ describe('readFileWithin', () => {
 
   it.skipIf(!existsSync('/dev/zero'))('refuses /dev/zero (a device without end) before reading it', async () => {
     const read = readFileWithin('/dev/zero', limit(2 ** 30));
-    await expect(read).rejects.toBeInstanceOf(FormatError);
+    await expect(read).rejects.toBeInstanceOf(SizeLimitError);
     await expect(read).rejects.toThrow('/dev/zero is a character device, expected a regular file');
   });
 

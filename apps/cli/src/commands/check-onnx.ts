@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { checkOnnxModel } from '@deeprnn/conformance';
 import type { RnnSpec } from '@deeprnn/core';
-import { EXIT_CODES } from '../cli-errors.js';
-import { readInputFile } from '../file-checks.js';
+import { EXIT_CODES, InputError } from '../cli-errors.js';
+import { readInputBytes } from '../file-checks.js';
 import { formatTable, sci } from '../table.js';
 import { type CheckCommandOptions, type CheckIo, DEFAULT_IO, hasFunctions } from './check-io.js';
 import {
@@ -52,8 +51,13 @@ export async function runOnnxModelCheck(file: string, opts: CheckCommandOptions,
     io.err(`deeprnn: check --onnx needs ${missing.join(' and ')}, which could not be imported; install and build them (npm install, npm run build) and try again\n`);
     return EXIT_CODES.usage;
   }
-  const bytes = readInputFile(file, '--onnx', 'an ONNX model', (p) => new Uint8Array(readFileSync(p)));
-  const imported: unknown = readInputFile(file, '--onnx', 'an ONNX model', () => (onnxMod.importOnnx as (b: Uint8Array) => unknown)(bytes));
+  const bytes = await readInputBytes(file, '--onnx', 'model');
+  let imported: unknown;
+  try {
+    imported = (onnxMod.importOnnx as (b: Uint8Array) => unknown)(bytes);
+  } catch (e) {
+    throw new InputError(`--onnx ${file}: expected an ONNX model: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
   if (!isImportedModel(imported)) {
     io.err(`deeprnn: check --onnx ${file}: @deeprnn/onnx's importOnnx returned no spec, params and graph bindings\n`);
     return EXIT_CODES.runtime;

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { type RnnConfig, type RnnParams, type RnnSpec, defineSpec, parseGoldenCase, readSafetensors } from '@deeprnn/core';
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors.js';
-import { readInputFile as fromFile, requireOutputFile, writeOutputFile } from '../file-checks.js';
+import { readInputFile as fromFile, requireOutputFile, utf8, writeOutputFile } from '../file-checks.js';
 import { integerIn, oneOf } from '../flag-values.js';
 
 const LOWERINGS = ['auto', 'node', 'loop'] as const;
@@ -17,18 +16,19 @@ interface ExportCommandOptions {
   lengths?: boolean;
 }
 
-const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+const readJson = (bytes: Uint8Array): unknown => JSON.parse(utf8(bytes));
 
 /** The spec and weights to export: from a golden case, or from a config JSON plus a safetensors file. */
-function loadModel(opts: ExportCommandOptions): { spec: RnnSpec; params: RnnParams } {
+async function loadModel(opts: ExportCommandOptions): Promise<{ spec: RnnSpec; params: RnnParams }> {
   if (opts.golden) {
     if (opts.config || opts.weights) throw new UsageError('--golden takes config and weights from the case; drop --config and --weights, or drop --golden');
-    const c = fromFile(opts.golden, '--golden', 'a golden case JSON', (p) => parseGoldenCase(readJson(p), p));
+    const golden = opts.golden;
+    const c = await fromFile(golden, '--golden', 'a golden case JSON', 'case', (b) => parseGoldenCase(readJson(b), golden));
     return { spec: c.spec, params: c.params };
   }
   if (!opts.config || !opts.weights) throw new UsageError('expected --config C.json and --weights W.safetensors, or --golden CASE.json');
-  const spec = fromFile(opts.config, '--config', 'an RnnConfig JSON', (p) => defineSpec(readJson(p) as RnnConfig));
-  const { tensors } = fromFile(opts.weights, '--weights', 'a safetensors file', (p) => readSafetensors(new Uint8Array(readFileSync(p))));
+  const spec = await fromFile(opts.config, '--config', 'an RnnConfig JSON', 'json', (b) => defineSpec(readJson(b) as RnnConfig));
+  const { tensors } = await fromFile(opts.weights, '--weights', 'a safetensors file', 'model', (b) => readSafetensors(b));
   return { spec, params: tensors };
 }
 
@@ -46,7 +46,7 @@ export function registerExportCommand(program: Command): void {
     .option('--lengths', 'declare a sequence_lens input')
     .action(async (opts: ExportCommandOptions) => {
       requireOutputFile(opts.out, '--out');
-      const { spec, params } = loadModel(opts);
+      const { spec, params } = await loadModel(opts);
       const { exportOnnx, chooseLowering } = await import('@deeprnn/onnx');
       const bytes = exportOnnx(spec, params, { opset: opts.opset, lowering: opts.lowering, sequenceLengths: opts.lengths === true });
       await writeOutputFile(opts.out, '--out', bytes);

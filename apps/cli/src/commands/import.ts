@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { specToConfig, writeSafetensors } from '@deeprnn/core';
 import type { Command } from 'commander';
 import { readInputFile, requireOutputFile, writeOutputFile } from '../file-checks.js';
@@ -20,7 +19,7 @@ export function registerImportCommand(program: Command): void {
       requireOutputFile(opts.out, '--out');
       requireOutputFile(opts.configOut, '--config-out');
       const { importOnnx } = await import('@deeprnn/onnx');
-      const imported = readInputFile(model, 'import', 'an ONNX model', (p) => importOnnx(new Uint8Array(readFileSync(p))));
+      const imported = await readInputFile(model, 'import', 'an ONNX model', 'model', (bytes) => importOnnx(bytes));
       const config = specToConfig(imported.spec);
       const weights = writeSafetensors(imported.params, { format: 'pt', 'deeprnn.config': JSON.stringify(config) });
       await writeOutputFile(opts.out, '--out', weights);

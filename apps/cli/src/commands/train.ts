@@ -25,7 +25,7 @@ import type { Command } from 'commander';
 import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, singleBackend } from '../backend-options.js';
 import { loadBackend } from '../backends.js';
 import { InputError, UsageError } from '../cli-errors.js';
-import { prepareOutputFolder, requireInputFile } from '../file-checks.js';
+import { inputLimit, prepareOutputFolder, requireInputFile, withinLimit } from '../file-checks.js';
 import { readCheckpoint } from '../lm-files.js';
 import { printNotices } from '../notices.js';
 import { refuseChangedRecipe } from '../resume-check.js';
@@ -121,11 +121,14 @@ export function recipeFromFlags(f: RecipeFlags, layers: number, vocabSize: numbe
 /** Reads the corpus the flags name (The Time Machine by default) and prints where it came from. */
 export async function corpusFromFlags(f: RecipeFlags, log: (s: string) => void): Promise<Corpus> {
   let text: string;
+  const limit = inputLimit('corpus');
   if (f.corpus) {
-    text = await readCorpus(requireInputFile(f.corpus, '--corpus'));
+    const path = requireInputFile(f.corpus, '--corpus');
+    text = await withinLimit('--corpus', () => readCorpus(path, limit));
     log(`corpus: ${f.corpus}`);
   } else {
-    const got = await timeMachine();
+    // DEEPRNN_DATA_DIR when it holds the book, else the copy shipped in @deeprnn/lm: no network.
+    const got = await withinLimit('corpus', () => timeMachine(limit));
     text = got.text;
     log(`corpus: The Time Machine (${got.path})`);
   }
