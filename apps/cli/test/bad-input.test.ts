@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readSafetensors, writeSafetensors } from '@deeprnn/core';
+import { type Tensor, readSafetensors, tensor, writeSafetensors } from '@deeprnn/core';
 import { CHECKPOINT_KEY } from '@deeprnn/lm/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/cli-errors.js';
@@ -62,6 +62,27 @@ function editedModel(name: string, edit: (meta: Record<string, unknown>) => stri
   return out;
 }
 
+/** A copy of the run's model folder (all three files) whose weights went through `edit`. */
+function editedWeights(name: string, edit: (tensors: Record<string, Tensor>) => void): string {
+  const out = join(fx.dir, name);
+  mkdirSync(out);
+  const { tensors, metadata } = readSafetensors(new Uint8Array(readFileSync(join(fx.run, 'model.safetensors'))));
+  const copy: Record<string, Tensor> = { ...tensors };
+  edit(copy);
+  writeFileSync(join(out, 'model.safetensors'), writeSafetensors(copy, metadata));
+  for (const f of ['config.json', 'vocab.json']) copyFileSync(join(fx.run, f), join(out, f));
+  return out;
+}
+
+/** A copy of the run's model folder whose side file `file` (config.json or vocab.json) went through `edit`. */
+function editedSideFile(name: string, file: string, edit: (json: unknown) => unknown): string {
+  const out = join(fx.dir, name);
+  mkdirSync(out);
+  for (const f of ['model.safetensors', 'config.json', 'vocab.json']) copyFileSync(join(fx.run, f), join(out, f));
+  writeFileSync(join(out, file), JSON.stringify(edit(JSON.parse(readFileSync(join(fx.run, file), 'utf8')))));
+  return out;
+}
+
 beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'deeprnn-bad-'));
   const corpus = join(dir, 'tiny.txt');
@@ -96,6 +117,15 @@ beforeAll(() => {
     modelNotJson: editedModel('model-not-json', () => '{"rnn": '),
     modelLacksField: editedModel('model-lacks-field', (m) => void delete m.rnn),
     modelDuplicateVocab: editedModel('model-duplicate-vocab', (m) => void ((m.vocab as string[])[3] = (m.vocab as string[])[1]!)),
+    modelLongToken: editedModel('model-long-token', (m) => void ((m.vocab as string[])[3] = 'th')),
+    modelEmptyToken: editedModel('model-empty-token', (m) => void ((m.vocab as string[])[3] = '')),
+    headWrongShape: editedWeights('head-wrong-shape', (t) => void (t['linear.weight'] = tensor(new Float32Array(t['linear.weight']!.shape[0]! * 17), [t['linear.weight']!.shape[0]!, 17]))),
+    headNaN: editedWeights('head-nan', (t) => void (t['linear.weight'] = tensor(Float32Array.from(t['linear.weight']!.data, (x, i) => (i === 5 ? Number.NaN : x)), t['linear.weight']!.shape))),
+    biasInf: editedWeights('bias-inf', (t) => void (t['linear.bias'] = tensor(Float32Array.from(t['linear.bias']!.data, (x, i) => (i === 2 ? Number.NEGATIVE_INFINITY : x)), t['linear.bias']!.shape))),
+    headMissing: editedWeights('head-missing', (t) => void delete t['linear.weight']),
+    biasMissing: editedWeights('bias-missing', (t) => void delete t['linear.bias']),
+    configDisagrees: editedSideFile('config-disagrees', 'config.json', (c) => ({ ...(c as object), vocabSize: 99 })),
+    vocabDisagrees: editedSideFile('vocab-disagrees', 'vocab.json', (v) => [...(v as string[])].reverse()),
   };
   copyFileSync(join(fx.edited.ckptNotJson!, 'checkpoint.safetensors'), join(fx.edited.ckptNotJson!, 'not-json.safetensors'));
 }, 120_000);
@@ -165,8 +195,18 @@ const CASES: readonly BadInput[] = [
   { name: 'checkpoint duplicated vocabulary', args: resume(() => fx.edited.ckptDuplicateVocab!), exitCode: input, says: /vocab: expected distinct tokens, got .* twice/ },
   { name: 'generate on a checkpoint with bad JSON', args: () => ['generate', '--model', join(fx.edited.ckptNotJson!, 'not-json.safetensors')], exitCode: input, says: /model .*: expected a deeprnn language model: .*not JSON/ },
   { name: 'model metadata not JSON', args: () => ['generate', '--model', fx.edited.modelNotJson!], exitCode: input, says: /model .*model.safetensors: expected a deeprnn language model/ },
-  { name: 'model metadata lacks a field', args: () => ['generate', '--model', fx.edited.modelLacksField!], exitCode: input, says: /model .*model.safetensors: rnn: expected the RNN config object, got nothing \(the field is missing\)/ },
+  { name: 'model metadata lacks a field', args: () => ['generate', '--model', fx.edited.modelLacksField!], exitCode: input, says: /model .*model.safetensors: expected a deeprnn language model: rnn: expected the RNN config object, got nothing \(the field is missing\)/ },
   { name: 'model duplicated vocabulary', args: () => ['generate', '--model', fx.edited.modelDuplicateVocab!], exitCode: input, says: /vocab: expected distinct tokens, got .* twice/ },
+  // Issue 22: generate trusted the model folder (garbage with exit 0, or exit 5 TypeError).
+  { name: 'model vocabulary with a multi-character token', args: () => ['generate', '--model', fx.edited.modelLongToken!], exitCode: input, says: /vocab: expected one character per token, got "th" \(2 characters\) at index 3/ },
+  { name: 'model vocabulary with an empty token', args: () => ['generate', '--model', fx.edited.modelEmptyToken!], exitCode: input, says: /vocab: expected one character per token, got "" \(0 characters\) at index 3/ },
+  { name: 'model head of the wrong shape', args: () => ['generate', '--model', fx.edited.headWrongShape!], exitCode: input, says: /model .*model.safetensors: expected a deeprnn language model: linear\.weight: expected shape \[\d+, 16\] .*got \[\d+, 17\]/ },
+  { name: 'model head with NaN', args: () => ['generate', '--model', fx.edited.headNaN!], exitCode: input, says: /linear\.weight\[5\] is NaN, expected finite weights/ },
+  { name: 'model bias with -Infinity', args: () => ['generate', '--model', fx.edited.biasInf!], exitCode: input, says: /linear\.bias\[2\] is -Infinity, expected finite weights/ },
+  { name: 'model without its head weight', args: () => ['generate', '--model', fx.edited.headMissing!], exitCode: input, says: /linear\.weight: expected shape \[\d+, 16\] .*got nothing \(the tensor is missing\)/ },
+  { name: 'model without its head bias', args: () => ['generate', '--model', fx.edited.biasMissing!], exitCode: input, says: /linear\.bias: expected shape \[\d+\] .*got nothing \(the tensor is missing\)/ },
+  { name: 'model config.json disagrees with the weights', args: () => ['generate', '--model', fx.edited.configDisagrees!], exitCode: input, says: /config\.json: vocabSize is 99, but .*model\.safetensors holds \d+/ },
+  { name: 'model vocab.json disagrees with the weights', args: () => ['generate', '--model', fx.edited.vocabDisagrees!], exitCode: input, says: /vocab\.json: differs from the vocabulary in .*model\.safetensors/ },
   // Files and folders to write (output errors).
   { name: 'export --out in a missing folder', ...exportGolden(() => join(fx.dir, 'no-such-folder', 'x.onnx')), exitCode: output, says: /--out: expected a file in an existing folder, but the folder .* does not exist/ },
   { name: 'export --out a folder', ...exportGolden(() => fx.emptyDir), exitCode: output, says: /--out: expected a file name, got the folder/ },
