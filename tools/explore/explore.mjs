@@ -29,7 +29,8 @@ they fail.
   --lanes A,B        only these lanes (a trailing * matches a prefix: browser-*); --list names them
   --budget MIN       wall-clock budget of the whole run in minutes (default 60); a lane still running
                      when it is spent is stopped, lanes not started are reported as not run
-  --property-time S  per-property time limit, DEEPRNN_FC_TIME_LIMIT_S (default: the suite's, 30 s)
+  --property-time S  per-property time limit, DEEPRNN_FC_TIME_LIMIT_S (default 60: more runs need more
+                     time than CI's 30 s, or backend-webgpu's 10 s, and a loaded machine more still)
   --seed N           use seed N for every lane instead of fresh ones (to rerun an exploration)
   --grep PATTERN     only tests whose full name matches (vitest -t), e.g. 'conformance non-finite'
   --list             print the lanes and exit
@@ -41,7 +42,7 @@ function main() {
       runs: { type: 'string', default: '4' },
       lanes: { type: 'string', default: '' },
       budget: { type: 'string', default: '60' },
-      'property-time': { type: 'string' },
+      'property-time': { type: 'string', default: '60' },
       seed: { type: 'string' },
       grep: { type: 'string' },
       list: { type: 'boolean', default: false },
@@ -53,7 +54,7 @@ function main() {
   if (values.list) return { exit: 0, text: LANES.map((l) => `${l.name.padEnd(20)} ${l.dir}/${l.files.join(' ')}  (${l.what})`).join('\n') };
   const runs = positive(values.runs, '--runs');
   const budgetS = positive(values.budget, '--budget') * 60;
-  const propertyTime = values['property-time'] === undefined ? undefined : positive(values['property-time'], '--property-time');
+  const propertyTime = positive(values['property-time'], '--property-time');
   const fixedSeed = values.seed === undefined ? undefined : integer(values.seed, '--seed');
   const lanes = selectLanes(values.lanes.split(',').map((s) => s.trim()).filter(Boolean));
   return { lanes, runs, budgetS, propertyTime, fixedSeed, grep: values.grep };
@@ -101,7 +102,7 @@ async function explore({ lanes, runs, budgetS, propertyTime, fixedSeed, grep }) 
       continue;
     }
     console.log(`${lane.name}: seed ${seed}, runs x${scale}, on ${device.what} ...`);
-    const env = { [browser ? 'DEEPRNN_BROWSER_FC_RUNS' : 'DEEPRNN_FC_RUNS']: String(scale), ...(propertyTime === undefined ? {} : { DEEPRNN_FC_TIME_LIMIT_S: String(propertyTime) }) };
+    const env = { [browser ? 'DEEPRNN_BROWSER_FC_RUNS' : 'DEEPRNN_FC_RUNS']: String(scale), DEEPRNN_FC_TIME_LIMIT_S: String(propertyTime) };
     const result = await runLane(lane, { root: ROOT, logDir, seed, env, timeoutS: leftS, grep });
     console.log(`${lane.name}: ${result.status}, ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped in ${result.seconds.toFixed(0)} s (log ${result.log})`);
     for (const f of result.failures) {

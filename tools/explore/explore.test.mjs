@@ -44,3 +44,10 @@ test('a file that failed before its tests ran counts as one failure; a lane of o
   assert.equal(skipped.status, 'skipped');
   assert.deepEqual(skipped.skipReasons, ['webgpu conformance (skipped: no adapter) needs a WebGPU adapter']);
 });
+
+test('a property stopped by its time limit before one case finished has no replay line', () => {
+  const message = "Error: webgpu fails 'streaming' after 0 run(s): the time limit (10 s, DEEPRNN_FC_TIME_LIMIT_S) ran out before one case finished\nreplay: FC_SEED=1 FC_PATH='' npx vitest run 'test/conformance.test.ts' -t 'webgpu conformance streaming'";
+  const r = readReport({ testResults: [{ name: 'f', status: 'failed', assertionResults: [{ fullName: 'webgpu conformance streaming', title: 'streaming', status: 'failed', failureMessages: [message] }] }] }, 'p');
+  assert.equal(r.failures[0].replay, null);
+  assert.match(r.failures[0].message, /time limit \(10 s/);
+});

@@ -80,7 +80,8 @@ export function readReport(report, dir) {
       else if (t.status === 'failed') {
         failed += 1;
         const text = (t.failureMessages ?? []).join('\n');
-        const replay = /^.*replay: (.+)$/m.exec(text)?.[1]?.trim();
+        // A property stopped by its time limit before one case finished has no case to replay (FC_PATH='').
+        const replay = /FC_PATH=''/.test(text) ? undefined : /^.*replay: (.+)$/m.exec(text)?.[1]?.trim();
         failures.push({ test: t.fullName, message: headline(text.replace(/^[^:]*Error: /, '')), replay: replay ? `cd ${dir} && ${replay}` : null });
       } else {
         skipped += 1;
