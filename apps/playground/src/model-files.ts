@@ -1,5 +1,5 @@
-import type { RnnParams, RnnSpec } from '@deeprnn/core';
-import { type LanguageModel, encodeModel, modelFromSafetensors, rnnParamsOf } from '@deeprnn/lm';
+import { FormatError, type RnnParams, type RnnSpec } from '@deeprnn/core';
+import { type LanguageModel, MAX_JSON_BYTES, checkModelSideFiles, encodeModel, modelFromSafetensors, rnnParamsOf } from '@deeprnn/lm';
 import { exportOnnx, importOnnx } from '@deeprnn/onnx';
 import { download } from './dom.js';
 
@@ -12,25 +12,31 @@ function extension(name: string): string {
   return name.slice(name.lastIndexOf('.')).toLowerCase();
 }
 
+/** A dropped JSON file as text, refused before reading when it is larger than a config could be. */
+async function sideFile(file: File): Promise<{ name: string; text: string }> {
+  if (file.size > MAX_JSON_BYTES) throw new FormatError(`${file.name} is ${file.size} bytes, over the JSON file limit of ${MAX_JSON_BYTES} bytes`);
+  return { name: file.name, text: await file.text() };
+}
+
 /**
- * Reads dropped or picked files: a `model.safetensors` (its metadata holds the config and vocabulary,
- * so `config.json` is optional and only checked against it), or an `.onnx` file (the RNN without the
+ * Reads dropped or picked files: a `model.safetensors` (its metadata holds the config and vocabulary),
+ * checked by @deeprnn/lm as the CLI checks it (vocabulary of distinct single characters after `<unk>`,
+ * head shape, finite weights); a dropped `*config.json` or `*vocab.json` is optional and must agree with
+ * the weights (the same check as `deeprnn generate`). Or an `.onnx` file (the RNN without the
  * language-model head, as `deeprnn export` writes it).
  *
- * @throws Error with one line saying what was expected when no file is usable.
+ * @throws {@link FormatError} with one line saying what was expected when no file is usable or a file
+ *   is damaged.
  */
 export async function loadFiles(files: readonly File[]): Promise<LoadedModel> {
   const weights = files.find((f) => extension(f.name) === '.safetensors');
   const onnx = files.find((f) => extension(f.name) === '.onnx');
-  const config = files.find((f) => extension(f.name) === '.json');
+  const json = files.filter((f) => extension(f.name) === '.json');
+  const vocab = json.find((f) => f.name.toLowerCase().endsWith('vocab.json'));
+  const config = json.find((f) => f !== vocab);
   if (weights) {
     const model = modelFromSafetensors(new Uint8Array(await weights.arrayBuffer()), weights.name);
-    if (config) {
-      const declared = JSON.parse(await config.text()) as { vocabSize?: unknown };
-      if (declared.vocabSize !== undefined && declared.vocabSize !== model.vocab.size) {
-        throw new Error(`${config.name} says vocabSize ${String(declared.vocabSize)} but ${weights.name} holds ${model.vocab.size} tokens`);
-      }
-    }
+    checkModelSideFiles(model, { ...(config ? { config: await sideFile(config) } : {}), ...(vocab ? { vocab: await sideFile(vocab) } : {}) }, weights.name);
     return { kind: 'lm', model, source: weights.name };
   }
   if (onnx) {
@@ -38,7 +44,7 @@ export async function loadFiles(files: readonly File[]): Promise<LoadedModel> {
     return { kind: 'rnn', spec, params, source: onnx.name };
   }
   const names = files.map((f) => f.name).join(', ') || 'nothing';
-  throw new Error(`expected a .safetensors model (with its config.json) or an .onnx file, got ${names}`);
+  throw new FormatError(`expected a .safetensors model (with its config.json) or an .onnx file, got ${names}`);
 }
 
 /** Downloads `model.safetensors` and `config.json` (and `vocab.json`), as `deeprnn train` saves them. */

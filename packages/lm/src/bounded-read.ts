@@ -7,12 +7,6 @@ import { FormatError, SizeLimitError } from '@deeprnn/core';
 // forever on those. So a file is opened without blocking, must be a regular file, and is read up to a
 // byte limit decided before reading.
 
-/** Default limit of a corpus text: 64 MiB, far beyond what a character model trains on here. */
-export const MAX_CORPUS_BYTES: number = 64 * 2 ** 20;
-
-/** Default limit of a small JSON file (a config, a vocabulary): 16 MiB. */
-export const MAX_JSON_BYTES: number = 16 * 2 ** 20;
-
 /** How much {@link readFileWithin} may read, and what to tell the user when a file is over it. */
 export interface ReadLimit {
   /** Most bytes to read; a larger file is refused before reading. */

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError } from '@deeprnn/core';
 import { writeFileAtomic } from './atomic-write.js';
-import { MAX_CORPUS_BYTES, readFileWithin, readTextWithin } from './bounded-read.js';
+import { readFileWithin, readTextWithin } from './bounded-read.js';
+import { MAX_CORPUS_BYTES } from './read-limits.js';
 
 /** Where d2l's code downloads "The Time Machine" from (`d2l.DATA_URL + 'timemachine.txt'`). */
 export const TIME_MACHINE_URL = 'http://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt';

@@ -38,4 +38,5 @@ export { UNK, Vocab } from './vocab.js';
 export type { LanguageModel } from './saved-model.js';
 export type { CurvePoint } from './plot.js';
 export { type ModelFiles, MODEL_KEY, decodeModel, encodeModel, modelFromSafetensors } from './model-bytes.js';
+export { type BoundedBody, MAX_CORPUS_BYTES, MAX_JSON_BYTES, readResponseWithin } from './read-limits.js';
 export { type ModelSideFiles, checkLanguageModel, checkModelSideFiles, checkVocabTokens } from './model-checks.js';

@@ -6,7 +6,7 @@
  */
 export * from './index.js';
 export { writeFileAtomic } from './atomic-write.js';
-export { MAX_CORPUS_BYTES, MAX_JSON_BYTES, type ReadLimit, readFileWithin, readTextWithin } from './bounded-read.js';
+export { type ReadLimit, readFileWithin, readTextWithin } from './bounded-read.js';
 export { CHECKPOINT_KEY, type ReadModelOptions, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 export {
   type ReadCorpusOptions,
