@@ -1,8 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundledCorpusPath } from '@deeprnn/lm/node';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+
+const NO_NETWORK = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/no-network.mjs');
 
 // A small corpus the test writes itself: no network, no dependence on the book.
 const TEXT = Array.from({ length: 60 }, (_, i) => `the time traveller ${i % 2 ? 'smiled' : 'spoke'} to us of the fourth dimension`).join('\n');
@@ -37,6 +41,23 @@ describe('deeprnn depth', () => {
     expect(r.stdout).toMatch(/layers\s+epochs\s+final perplexity/);
     expect(readFileSync(join(out, 'table.txt'), 'utf8')).toMatch(/^1\s+3\s+/m);
   });
+});
+
+describe('deeprnn depth with no network and no flags (the corpus ships in @deeprnn/lm)', () => {
+  it('env -u DEEPRNN_DATA_DIR deeprnn depth --layers 1,3 --epochs 2: reads the shipped book, never fetches', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deeprnn-offline-'));
+    const cache = join(dir, 'cache');
+    // runCli adds process.env; an empty DEEPRNN_DATA_DIR is unset for timeMachine (as `env -u` makes it).
+    const env = { DEEPRNN_DATA_DIR: '', XDG_CACHE_HOME: cache, NODE_OPTIONS: `--import ${NO_NETWORK}` };
+    const r = runCli(['depth', '--layers', '1,3', '--epochs', '2', '--out', join(dir, 'depth')], env);
+    expect(r.stderr).not.toMatch(/no-network/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`corpus: The Time Machine (${bundledCorpusPath()})`);
+    expect(r.stderr).toMatch(/10000 characters, vocabulary of 28/);
+    expect(r.stdout).toMatch(/^1\s+2\s+/m);
+    expect(r.stdout).toMatch(/^3\s+2\s+/m);
+    expect(existsSync(cache) ? readdirSync(cache) : []).toEqual([]);
+  }, 300_000);
 });
 
 describe('deeprnn depth on tfjs', () => {
