@@ -11,6 +11,7 @@ export { type ExportOptions, type OnnxLowering, EXPORT_OPSETS, GRAPH_NAMES, choo
 export { gatesFromOnnx, gatesToOnnx, peepholesFromOnnx, peepholesToOnnx } from './gate-order.js';
 export type { IoBinding, IoLayout, IoRole } from './stack-walk.js';
 export { type ImportOptions, type ImportedOnnx, importOnnx } from './import.js';
+export { type OpsetImport, type OpsetRange, IMPORT_OPSETS, importedOpset } from './opset-range.js';
 export { CONFIG_KEY, LOWERING_KEY } from './metadata.js';
 export { outputToOnnx, reverseWithinLengths, swapLeadingAxes } from './layout-convert.js';
 export type { ProtoTensor } from './tensor-proto.js';

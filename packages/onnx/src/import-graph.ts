@@ -1,7 +1,7 @@
-import { UnsupportedError } from '@deeprnn/core';
+import { FormatError, UnsupportedError } from '@deeprnn/core';
 import { nodeLabel, topologicalOrder } from './graph-order.js';
 import { step } from './plumbing-ops.js';
-import type { GraphProto, NodeProto } from './proto.js';
+import { DataType, type GraphProto, type NodeProto } from './proto.js';
 import { type RecurrentAttributes, readRecurrentAttributes } from './recurrent-node.js';
 import { type IoBinding, type IoLayout, type NodeWeight, type SeqForm, type StackLayer, type Val, Walk, describe } from './stack-walk.js';
 import type { ProtoTensor } from './tensor-proto.js';
@@ -27,8 +27,14 @@ const RECURRENT = new Set(['RNN', 'GRU', 'LSTM']);
  * @throws {@link UnsupportedError} naming the first node that does not fit and why.
  * @throws {@link FormatError} for a malformed graph (cycles, missing values).
  */
-export function walkStack(graph: GraphProto, consts: ReadonlyMap<string, ProtoTensor>, ranks: ReadonlyMap<string, number | null>): StackGraph {
+export function walkStack(
+  graph: GraphProto,
+  consts: ReadonlyMap<string, ProtoTensor>,
+  ranks: ReadonlyMap<string, number | null>,
+  inputTypes: ReadonlyMap<string, number> = new Map(),
+): StackGraph {
   const w = new Walk();
+  w.inputTypes = inputTypes;
   for (const [name, t] of consts) w.env.set(name, { k: 'const', t });
   for (const [name, rank] of ranks) if (!consts.has(name)) w.env.set(name, { k: 'in', name, rank });
   const known = new Set<string>([...w.env.keys(), '']);
@@ -111,6 +117,7 @@ function recurrent(w: Walk, node: NodeProto): Val[] {
   const lens = inputs[4] ? w.val(inputs[4]) : null;
   if (lens !== null) {
     if (lens.k !== 'in') w.fail('sequence_lens must be a graph input');
+    checkLengthsType(w, lens.name);
     w.role(lens.name, 'lengths');
   }
   initialState(w, inputs[5], 'h', k, attrs);
@@ -123,6 +130,16 @@ function recurrent(w: Walk, node: NodeProto): Val[] {
     { k: 'fin', which: 'h', layers: [k], form: finForm },
     { k: 'fin', which: 'c', layers: [k], form: finForm },
   ];
+}
+
+const TYPE_NAMES: Readonly<Record<number, string>> = { 0: 'undeclared', 1: 'float', 6: 'int32', 7: 'int64', 10: 'float16', 11: 'double' };
+
+/** ONNX types sequence_lens as int32 for RNN, GRU and LSTM; ONNX Runtime refuses int64 or float at load. */
+function checkLengthsType(w: Walk, name: string): void {
+  const t = w.inputTypes.get(name) ?? 0;
+  if (t !== DataType.INT32) {
+    throw new FormatError(`import: node ${w.where}: input sequence_lens ('${name}') must be int32, got ${TYPE_NAMES[t] ?? `element type ${t}`}`);
+  }
 }
 
 function initialState(w: Walk, name: string | undefined, which: 'h' | 'c', k: number, attrs: RecurrentAttributes): void {

@@ -11,7 +11,7 @@ import { loweringFromMetadata, specFromMetadata } from './metadata.js';
 import { MetadataMismatchError } from './metadata-error.js';
 import { checkLoopStructure } from './loop-structure.js';
 import { verifyLoopGraph } from './loop-verify.js';
-import { int64ToNumber } from './proto.js';
+import { importedOpset } from './opset-range.js';
 import { type ProtoTensor, readTensorProto } from './tensor-proto.js';
 
 /** What {@link importOnnx} returns. */
@@ -60,7 +60,7 @@ function wrapRnnErrors<T>(f: () => T, where: string): T {
 
 /**
  * Reads a stacked RNN from ONNX model bytes: deeprnn's own exports (exactly), torch.onnx.export graphs
- * of nn.RNN/GRU/LSTM (opsets 9 to 17, batch-first and unbatched), and single RNN/GRU/LSTM nodes with
+ * of nn.RNN/GRU/LSTM (batch-first and unbatched), ai.onnx opsets {@link IMPORT_OPSETS} (7 to 26), and single RNN/GRU/LSTM nodes with
  * any attribute the spec allows.
  *
  * @param bytes - the .onnx file.
@@ -80,11 +80,10 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Impo
 function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
   const model = decodeModel(bytes);
   const graph = model.graph ?? {};
-  const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
-  const opset = int64ToNumber(opsetEntry?.version) ?? 0;
   for (const o of model.opsetImport ?? []) {
     if (o.domain && o.domain !== 'ai.onnx') throw new UnsupportedError(`import: operator domain '${o.domain}' is not supported`);
   }
+  const opset = importedOpset(model.opsetImport ?? []);
   const consts = new Map<string, ProtoTensor>();
   (graph.initializer ?? []).forEach((t, i) => {
     const name = t.name ?? '';
@@ -95,11 +94,13 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
     consts.set(name, { kind: 'float', dims: [...t.shape], data: t.data });
   }
   const ranks = new Map<string, number | null>();
+  const inputTypes = new Map<string, number>();
   for (const input of graph.input ?? []) {
     const name = input.name ?? '';
     if (name === '') throw new FormatError('import: a graph input has no name');
     const dims = input.type?.tensorType?.shape?.dim;
     ranks.set(name, dims ? dims.length : null);
+    inputTypes.set(name, input.type?.tensorType?.elemType ?? 0);
   }
   const metaSpec = specFromMetadata(model.metadataProps);
   const producer = model.producerName ?? '';
@@ -112,7 +113,7 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
     verifyLoopGraph(graph, metaSpec, imported.params);
     return { ...imported, opset, producer, specSource: 'metadata' };
   }
-  const stack: StackGraph = walkStack(graph, consts, ranks);
+  const stack: StackGraph = walkStack(graph, consts, ranks, inputTypes);
   let { spec, params } = stackToSpec(stack);
   let specSource: 'metadata' | 'graph' = 'graph';
   if (metaSpec !== null) {

@@ -3,6 +3,7 @@ export { type ExportOptions, type OnnxLowering, EXPORT_OPSETS, GRAPH_NAMES, choo
 export { gatesFromOnnx, gatesToOnnx, peepholesFromOnnx, peepholesToOnnx } from './gate-order.js';
 export type { IoBinding, IoLayout, IoRole } from './stack-walk.js';
 export { type ImportOptions, type ImportedOnnx, importOnnx } from './import.js';
+export { type OpsetImport, type OpsetRange, IMPORT_OPSETS, importedOpset } from './opset-range.js';
 export { CONFIG_KEY, LOWERING_KEY } from './metadata.js';
 export { MetadataMismatchError } from './metadata-error.js';
 export { type OnnxTestCase, type OnnxTestDataSet, loadOnnxTestCase, readTensorFile, runOnnxTestCase } from './backend-test.js';

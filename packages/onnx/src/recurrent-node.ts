@@ -8,7 +8,7 @@ import type { NodeProto } from './proto.js';
 /** What one RNN/GRU/LSTM node says about its layer (weights are read separately). */
 export interface RecurrentAttributes {
   readonly mode: RnnMode;
-  readonly hiddenSize: number | null;
+  readonly hiddenSize: number;
   readonly bidirectional: boolean;
   /** ONNX `direction = reverse`: one direction that runs from the last step to the first. */
   readonly isReverseOnly: boolean;
@@ -57,8 +57,14 @@ export function readRecurrentAttributes(node: NodeProto, where: string): Recurre
   const direction = stringAttr(node, 'direction', 'forward');
   if (direction !== 'forward' && direction !== 'bidirectional' && direction !== 'reverse') throw new FormatError(`${where}: unknown direction '${direction}'`);
   const bidirectional = direction === 'bidirectional';
+  // The ONNX spec lists hidden_size as optional, but ONNX Runtime's RNN/GRU/LSTM kernels refuse a node
+  // without it (deep_cpu_gru.h: `info.GetAttr("hidden_size") ... && value > 0`); so do we, rather than
+  // read a model ONNX Runtime cannot run.
   const hs = intAttr(node, 'hidden_size', -1, where);
-  if (hs !== -1 && (hs < 1 || hs > 1 << 16)) throw new FormatError(`${where}: hidden_size ${hs} is out of range`);
+  if (hs === -1 && !(node.attribute ?? []).some((a) => a.name === 'hidden_size')) {
+    throw new FormatError(`import: node ${where}: attribute hidden_size is missing (ONNX Runtime requires it on ${op} nodes)`);
+  }
+  if (hs < 1 || hs > 1 << 16) throw new FormatError(`import: node ${where}: attribute hidden_size must be an integer in [1, 65536], got ${hs}`);
   const layout = intAttr(node, 'layout', 0, where);
   if (layout !== 0 && layout !== 1) throw new FormatError(`${where}: layout must be 0 or 1, got ${layout}`);
   const baseMode: RnnMode = op === 'GRU' ? 'gru' : op === 'LSTM' ? 'lstm' : 'rnn_tanh';
@@ -102,5 +108,5 @@ export function readRecurrentAttributes(node: NodeProto, where: string): Recurre
   if (inputForget && op !== 'LSTM') throw new FormatError(`${where}: input_forget is an LSTM attribute`);
   // ONNX's default is linear_before_reset = 0; PyTorch's GRU is 1.
   const linearBeforeReset = op === 'GRU' ? intAttr(node, 'linear_before_reset', 0, where) !== 0 : true;
-  return { mode, hiddenSize: hs === -1 ? null : hs, bidirectional, isReverseOnly: direction === 'reverse', activations, reverseActivations, clip, inputForget, linearBeforeReset, layout: layout as 0 | 1 };
+  return { mode, hiddenSize: hs, bidirectional, isReverseOnly: direction === 'reverse', activations, reverseActivations, clip, inputForget, linearBeforeReset, layout: layout as 0 | 1 };
 }

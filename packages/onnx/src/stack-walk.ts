@@ -64,6 +64,8 @@ export class Walk {
   layout: 0 | 1 = 0;
   wholeState = false;
   where = '';
+  /** Declared element type (TensorProto.DataType) of each graph input; 0 where none is declared. */
+  inputTypes: ReadonlyMap<string, number> = new Map();
 
   fail(why: string): never {
     throw new UnsupportedError(`import: node ${this.where} does not fit a stacked RNN: ${why}`);
@@ -112,8 +114,8 @@ export function describe(v: Val): string {
   }
 }
 
-/** Hidden size of a layer: the attribute, else read off R [D, G*H, H]. */
+/** Hidden size of a layer: its hidden_size attribute (required; the weights' shapes are checked against it). */
 export function hiddenOf(layer: StackLayer): number {
-  return layer.attrs.hiddenSize ?? (layer.R.tensor.dims[2] as number);
+  return layer.attrs.hiddenSize;
 }
 
