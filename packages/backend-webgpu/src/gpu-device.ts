@@ -1,4 +1,5 @@
 import { BackendInitError, hasVulkanLoader } from '@deeprnn/core';
+import { withStderrSilenced } from './quiet-stderr.js';
 
 /** Where the GPU came from and what it is, in words (`webgpu (llvmpipe)`). */
 export interface AcquiredDevice {
@@ -19,7 +20,11 @@ export interface DeviceRequest {
   readonly dawnOptions?: readonly string[];
 }
 
-const LAVAPIPE_HINT = 'on Linux without a GPU: bash tools/ci/setup-lavapipe.sh, then source its env.sh';
+/**
+ * What a user without an adapter can do. The package's users have no repository script, so the
+ * hint names what to install; the repository's own script is a note for contributors.
+ */
+export const NO_ADAPTER_HELP: string = 'install a GPU driver with Vulkan support, or, on a machine without a GPU, Mesa\'s software Vulkan driver lavapipe (Debian/Ubuntu: apt install mesa-vulkan-drivers, which brings the Vulkan loader libvulkan1; Fedora: dnf install mesa-vulkan-drivers); or pass your own GPUDevice as createBackend({ device }); or run in a browser with WebGPU. Contributors to the deeprnn repository: tools/ci/setup-lavapipe.sh installs lavapipe without root';
 
 function isNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
@@ -47,7 +52,7 @@ function nodeGpu(dawnOptions: readonly string[]): Promise<GPU> {
 async function startDawn(dawnOptions: readonly string[]): Promise<GPU> {
   // Without the loader Dawn finds no adapter anyway and only writes "Couldn't load Vulkan" to the user's stderr.
   if (!hasVulkanLoader()) {
-    throw new BackendInitError('webgpu backend: no WebGPU adapter: the Vulkan loader (libvulkan.so.1) is not installed (on Linux without a GPU: bash tools/ci/setup-lavapipe.sh, then source its env.sh)');
+    throw new BackendInitError(`webgpu backend: no WebGPU adapter: the Vulkan loader (libvulkan.so.1) is not installed (${NO_ADAPTER_HELP})`);
   }
   let mod: { create?: unknown; default?: { create?: unknown } };
   try {
@@ -59,11 +64,18 @@ async function startDawn(dawnOptions: readonly string[]): Promise<GPU> {
   }
   const create = mod.create ?? mod.default?.create;
   if (typeof create !== 'function') throw new BackendInitError('webgpu backend: the `webgpu` package has no create() export (expected webgpu 0.6)');
+  let gpu: GPU;
   try {
-    return (create as (options: string[]) => GPU)([...dawnOptions]);
+    gpu = (create as (options: string[]) => GPU)([...dawnOptions]);
   } catch (cause) {
     throw new BackendInitError('webgpu backend: Dawn failed to start (create() threw)', { cause });
   }
+  // Dawn discovers the adapters synchronously inside an instance's first requestAdapter and, on
+  // drivers reporting unbounded dynamic buffers (lavapipe), writes two "artificially reduced"
+  // warnings to the process's stderr. Discover once now with stderr silenced; later requests on this
+  // instance print nothing. This request's answer is not used (acquireDevice asks with its options).
+  withStderrSilenced(() => gpu.requestAdapter()).catch(() => undefined);
+  return gpu;
 }
 
 /** `navigator.gpu` where it exists (browsers, Deno), else Dawn in Node. */
@@ -96,10 +108,10 @@ export async function acquireDevice(request: DeviceRequest): Promise<AcquiredDev
   try {
     adapter = await gpu.requestAdapter({ powerPreference: request.powerPreference ?? 'high-performance' });
   } catch (cause) {
-    throw new BackendInitError(`webgpu backend: requesting a WebGPU adapter failed (${LAVAPIPE_HINT})`, { cause });
+    throw new BackendInitError(`webgpu backend: requesting a WebGPU adapter failed (${NO_ADAPTER_HELP})`, { cause });
   }
   if (adapter === null) {
-    throw new BackendInitError(`webgpu backend: no WebGPU adapter: no usable Vulkan/Metal/D3D12 driver (${LAVAPIPE_HINT})`);
+    throw new BackendInitError(`webgpu backend: no WebGPU adapter: no usable Vulkan/Metal/D3D12 driver (${NO_ADAPTER_HELP})`);
   }
   let device: GPUDevice;
   try {

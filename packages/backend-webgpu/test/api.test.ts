@@ -17,6 +17,8 @@ describe('without an adapter', () => {
     const error = await createBackend().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendInitError);
     expect((error as Error).message).toMatch(/no WebGPU adapter/);
+    // What a package user can install or pass; the repository's script only as a contributor note.
+    expect((error as Error).message).toMatch(/apt install mesa-vulkan-drivers.*createBackend\(\{ device \}\).*browser.*Contributors to the deeprnn repository: tools\/ci\/setup-lavapipe\.sh/);
   });
 
   it('unsupported() names the workgroup-memory limit for a too-wide hidden state, and nothing else', async () => {

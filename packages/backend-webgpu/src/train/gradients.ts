@@ -66,7 +66,7 @@ export async function webgpuGradients(
       const named = Object.fromEntries(unpackFlat(layout, g!)) as RnnParams;
       const dInput = spec.batchFirst && !call.isUnbatched ? swapLeadingAxes(dx!, T, B, spec.inputSize) : dx!;
       return { params: Object.freeze(named), input: tensor(dInput, input.shape), initial: stateOf(spec, ds!, call) };
-    });
+    }, ctx.isBackendDisposed);
   } finally {
     for (const b of owned) b.destroy();
   }
