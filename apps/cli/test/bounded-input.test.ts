@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,4 +164,60 @@ describe(`every reader reads a file at and below its limit and refuses one just 
     expect(r.code, r.stderr).toBe(EXIT_CODES.usage);
     expect(r.stderr).toMatch(new RegExp(`^deeprnn: ${MAX_INPUT_BYTES_ENV} must be an integer number of bytes >= 1, got '${value.replace('.', '\\.')}'`));
   });
+});
+
+/** Runs the CLI without blocking this process, so that a server in it can answer. */
+function cliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [cliMain, ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? -1, stderr });
+    });
+  });
+}
+
+describe('train --corpus URL: downloaded within the corpus limit', () => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/text') return void res.end(TEXT);
+      if (req.url === '/missing') {
+        res.statusCode = 404;
+        return void res.end();
+      }
+      // /endless: a body without Content-Length that never ends, like /dev/zero over HTTP.
+      const chunk = Buffer.alloc(65536, 97);
+      const write = (): void => {
+        while (res.write(chunk));
+      };
+      res.on('drain', write);
+      res.on('close', () => res.removeListener('drain', write));
+      write();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return () => new Promise<void>((ok) => server.close(() => ok()));
+  });
+
+  it('trains on a text at a URL', async () => {
+    const r = await cliAsync(['train', '--corpus', `${base}/text`, ...RECIPE, '--out', out('url')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`corpus: ${base}/text`);
+  }, 120_000);
+
+  it('stops an endless body at the limit, and says which limit', async () => {
+    const r = await cliAsync(['train', '--corpus', `${base}/endless`, ...RECIPE, '--out', out('url')], { [MAX_INPUT_BYTES_ENV]: '1000000' });
+    expectRefused(r, new RegExp(`^deeprnn: --corpus: ${base}/endless is more than 1000000 bytes, over the corpus limit of 1000000 bytes; set ${MAX_INPUT_BYTES_ENV} higher`));
+  }, 120_000);
+
+  it('an HTTP error or no server is one line, exit 3', async () => {
+    expectRefused(await cliAsync(['train', '--corpus', `${base}/missing`, ...RECIPE, '--out', out('url')]), /^deeprnn: --corpus .*\/missing: expected a text, got HTTP 404/);
+    // A port nothing listens on (9 is one fetch itself refuses: "bad port"; either way one line).
+    expectRefused(await cliAsync(['train', '--corpus', 'http://127.0.0.1:9/x', ...RECIPE, '--out', out('url')]), /^deeprnn: --corpus http:\/\/127\.0\.0\.1:9\/x: cannot download: \S/);
+  }, 120_000);
 });

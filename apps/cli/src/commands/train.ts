@@ -15,6 +15,7 @@ import {
   lmSpec,
   loadCorpus,
   readCorpus,
+  readResponseWithin,
   saveCheckpoint,
   saveModel,
   timeMachine,
@@ -67,7 +68,7 @@ export function addRecipeOptions(cmd: Command): Command {
     .option('--clip <theta>', 'global gradient-norm clipping (0: off)', '1')
     .option('--dropout <p>', 'dropout between layers', '0')
     .option('--seed <n>', 'seed of weights, batches and dropout', '0')
-    .option('--corpus <file>', 'a local text file instead of The Time Machine')
+    .option('--corpus <file|url>', 'a text file or http(s) URL instead of The Time Machine (shipped in @deeprnn/lm)')
     .option('--prefix <text>', 'prefix of the samples', 'time traveller')
     .option('--sample-every <n>', 'print a sample every N epochs (0: never)', '10');
 }
@@ -84,7 +85,25 @@ export function checkRecipeFlags(f: RecipeFlags, layers: readonly number[]): voi
   int(f.maxTokens, 'max-tokens', 0);
   int(f.sampleEvery, 'sample-every', 0);
   singleBackend(f, TRAINING_BACKENDS);
-  if (f.corpus !== undefined) requireInputFile(f.corpus, '--corpus');
+  if (f.corpus !== undefined && !isUrl(f.corpus)) requireInputFile(f.corpus, '--corpus');
+}
+
+function isUrl(value: string): boolean {
+  return /^https?:\/\//i.test(value);
+}
+
+/** Downloads a corpus from `--corpus URL`, at most the corpus limit (the body is cancelled past it). */
+async function downloadCorpus(url: string): Promise<string> {
+  const limit = inputLimit('corpus');
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new InputError(`--corpus ${url}: cannot download: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, { cause: e });
+  }
+  if (!response.ok) throw new InputError(`--corpus ${url}: expected a text, got HTTP ${response.status}`);
+  const bytes = await withinLimit('--corpus', () => readResponseWithin(response, url, limit.maxBytes, limit.raise));
+  return new TextDecoder().decode(bytes);
 }
 
 function int(value: string, name: string, min = 1): number {
@@ -122,7 +141,10 @@ export function recipeFromFlags(f: RecipeFlags, layers: number, vocabSize: numbe
 export async function corpusFromFlags(f: RecipeFlags, log: (s: string) => void): Promise<Corpus> {
   let text: string;
   const limit = inputLimit('corpus');
-  if (f.corpus) {
+  if (f.corpus && isUrl(f.corpus)) {
+    text = await downloadCorpus(f.corpus);
+    log(`corpus: ${f.corpus}`);
+  } else if (f.corpus) {
     const path = requireInputFile(f.corpus, '--corpus');
     text = await withinLimit('--corpus', () => readCorpus(path, limit));
     log(`corpus: ${f.corpus}`);
