@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Backend, type GoldenCase, type GoldenResult, FormatError, checkGoldenCase, parseGoldenCase } from '@deeprnn/core';
 import { InputError } from './cli-errors.js';
+import { readInputBytes } from './file-checks.js';
 import type { GoldenTarget } from './golden-files.js';
 
 /** A target after its file was read: a parsed case, an ONNX test folder, or a folder's JSON that is no case. */
@@ -23,14 +23,17 @@ function isUnrelatedJson(json: unknown): boolean {
  *
  * @returns the parsed case; `skipped` (with the reason) for a JSON file found in a folder that has
  *   none of a case's fields (a manifest, say).
- * @throws {@link InputError} naming the file and why it cannot be run: not JSON, not a case (when
+ * @throws {@link InputError} naming the file and why it cannot be run: over the size limit or not a
+ *   regular file, not JSON, not a case (when
  *   named on the command line), or a case with a malformed field (the parser's message says which).
  */
-export function loadGoldenTarget(target: GoldenTarget): LoadedTarget {
+export async function loadGoldenTarget(target: GoldenTarget): Promise<LoadedTarget> {
   if (target.kind === 'onnx-test-dir') return { kind: 'onnx-test-dir', target };
+  // Within the golden case limit (256 MiB, DEEPRNN_MAX_INPUT_BYTES): a named /dev/zero or FIFO is refused, not read.
+  const bytes = await readInputBytes(target.path, 'golden', 'case');
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(target.path, 'utf8'));
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
     throw new InputError(`golden: ${target.path} is not a golden case: not JSON (${e.message})`, { cause: e });
@@ -70,6 +73,6 @@ export async function runGoldenTarget(backend: Backend, loaded: LoadedTarget & {
   const { goldenCase, target } = loaded;
   if (target.onnxPath === null) return checkGoldenCase(backend, goldenCase);
   const { importOnnx } = await import('@deeprnn/onnx');
-  const { spec, params } = importOnnx(new Uint8Array(readFileSync(target.onnxPath)));
+  const { spec, params } = importOnnx(await readInputBytes(target.onnxPath, 'golden', 'model'));
   return checkGoldenCase(backend, { ...goldenCase, spec, params });
 }

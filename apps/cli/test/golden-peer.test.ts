@@ -78,6 +78,12 @@ describe('deeprnn golden on files the case format cannot hold', () => {
     expect(r.stderr).toContain(`golden: ${file} is not a golden case: not JSON (`);
   });
 
+  it('a named device (/dev/zero) is refused at once, not read (exit 3)', () => {
+    const r = runCli(['golden', '/dev/zero']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/golden: \/dev\/zero is a character device, expected a regular file/);
+  });
+
   it('in a folder, a JSON file with none of config, params, input is skipped with a note; the cases run', () => {
     const sub = mkdtempSync(join(tmpdir(), 'deeprnn-golden-mixed-'));
     writeFileSync(join(sub, 'manifest.json'), '{"files": ["a"]}');

@@ -38,7 +38,8 @@ Prints one line per case and a last line "N passed, N failed"; exits 1 when any 
     .action(async (paths: string[], opts: GoldenOptions) => {
       const choice = singleBackend(opts, BACKENDS);
       for (const p of paths) requireInputPath(p, 'golden');
-      const targets = collectGoldenTargets(paths).map(loadGoldenTarget);
+      const targets: LoadedTarget[] = [];
+      for (const t of collectGoldenTargets(paths)) targets.push(await loadGoldenTarget(t));
       for (const t of targets) if (t.kind === 'skipped') process.stderr.write(`note: golden: skipped ${t.target.path}: ${t.why}\n`);
       const runnable = targets.filter((t): t is LoadedTarget & { kind: 'case' | 'onnx-test-dir' } => t.kind !== 'skipped');
       if (runnable.length === 0) throw new InputError(`golden: expected case files (NAME.json) or ONNX test folders (model.onnx), found none in ${paths.join(', ')}`);
