@@ -21,8 +21,9 @@ export async function withDeviceErrors<T>(device: GPUDevice, who: string, work: 
   }
   // Scopes pop last-pushed first: validation, then out-of-memory. On a lost device both are null.
   const [validation, memory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
-  if (!('error' in result)) return result.value;
-  const { error } = result;
+  const failure = validation ?? memory;
+  if (!('error' in result) && !failure) return result.value;
+  const error = 'error' in result ? result.error : failure;
   if (isDisposed()) {
     throw new BackendDisposedError(`${who}: disposed while the call ran (dispose() waits for nothing on the device); its results do not exist`, { cause: error });
   }
@@ -31,7 +32,6 @@ export async function withDeviceErrors<T>(device: GPUDevice, who: string, work: 
     const why = lost.message ? `${lost.reason}: ${lost.message}` : lost.reason;
     throw new DeviceError(`${who}: the WebGPU device was lost while the call ran (${why}); its results do not exist: create a new backend`, { cause: error });
   }
-  const failure = validation ?? memory;
   if (failure) {
     const kind = validation ? 'refused the work (validation)' : 'ran out of memory';
     throw new DeviceError(`${who}: the WebGPU device ${kind}: ${failure.message.split('\n')[0]}`, { cause: failure });
