@@ -1,6 +1,7 @@
 import type { RnnMode, RnnSpec } from './config.js';
 import type { RnnParams } from './params.js';
 import type { DType, Tensor } from './tensor.js';
+import type { RunStats } from './run-stats.js';
 import type { RnnTrainer, TrainerInit } from './trainer.js';
 
 /** Initial or final recurrent state: `h` [L*D, B, Hout] and, for LSTM, `c` [L*D, B, H] (no B when unbatched). */
@@ -54,13 +55,12 @@ export interface ParamGrads {
 /** What a backend can do; data that conformance checks. */
 export interface Capabilities {
   readonly modes: readonly RnnMode[];
-  /** True exactly when the backend has `createTrainer` and its models have `gradients`. */
-  readonly training: boolean;
   /**
-   * The modes training covers when fewer than `modes` (the others run forward only and their
-   * `gradients`/`createTrainer` raise UnsupportedError); absent means every mode in `modes`.
+   * The one answer to "can it train?": true exactly when the backend has `createTrainer` and
+   * `unsupportedTraining` and its models have `gradients`. Which specs train is then
+   * `unsupportedTraining(spec)`'s answer (see {@link trainingRefusal}).
    */
-  readonly trainingModes?: readonly RnnMode[];
+  readonly training: boolean;
   readonly dtypes: readonly DType[];
   /** Agreement with the float64 reference: |got - want| <= atol + rtol * |want|. */
   readonly tolerance: { readonly rtol: number; readonly atol: number };
@@ -78,6 +78,8 @@ export interface RnnModel extends AsyncDisposable {
    * @throws {@link BackendDisposedError} after `dispose()`.
    */
   forward(input: Tensor, initial?: RnnState, options?: ForwardOptions): Promise<ForwardResult>;
+  /** The last forward's device work, on backends that count it (WebGPU); null before the first call. */
+  readonly lastRunStats?: RunStats | null;
   /** Backpropagation through time; present exactly when the backend can train. */
   gradients?(
     input: Tensor,
@@ -96,11 +98,16 @@ export interface Backend extends AsyncDisposable {
   /** What it really runs on: 'cpu', 'wasm', 'webgpu (llvmpipe)', 'cuda:0'. */
   readonly device: string;
   readonly capabilities: Capabilities;
+  /**
+   * Why better engines or providers were passed over while starting, one line each (empty when
+   * none were): what to install or configure to get them. The CLI prints them once on stderr.
+   */
+  readonly notices: readonly string[];
   /** Why this backend cannot run `spec`, or null when it can. */
   unsupported(spec: RnnSpec): string | null;
   /**
-   * Why this backend cannot train `spec` (`createTrainer`, `model.gradients`), or null when it can.
-   * Absent: every spec it runs in a mode of `capabilities.trainingModes` trains.
+   * Why this backend cannot train `spec` (`createTrainer`, `model.gradients`) although it runs it, or
+   * null when it can. Present exactly when `capabilities.training` is true (with `createTrainer`).
    */
   unsupportedTraining?(spec: RnnSpec): string | null;
   /**
@@ -115,7 +122,8 @@ export interface Backend extends AsyncDisposable {
    * backend between steps. Present exactly when `capabilities.training` is true.
    *
    * @throws {@link ParameterError} when the parameters, head or optimizer state do not match `spec`.
-   * @throws {@link UnsupportedError} when {@link Backend.unsupported} says why not.
+   * @throws {@link UnsupportedError} when {@link Backend.unsupported} or
+   *   {@link Backend.unsupportedTraining} says why not.
    */
   createTrainer?(spec: RnnSpec, init: TrainerInit): Promise<RnnTrainer>;
   dispose(): Promise<void>;

@@ -20,6 +20,8 @@ export type {
   RnnModel,
   RnnState,
 } from './backend.js';
+export type { RunStats } from './run-stats.js';
+export { type TrainingBackend, isTrainingBackend, trainingRefusal } from './training-support.js';
 export {
   MAX_SIZE,
   RNN_MODES,
@@ -108,7 +110,6 @@ export {
   type OptimizerOptions,
   type OptimizerState,
   type RnnTrainer,
-  type StepStats,
   type TrainBatch,
   type TrainStepResult,
   type TrainerInit,

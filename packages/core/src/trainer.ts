@@ -1,5 +1,6 @@
 import type { ForwardOptions, RnnState } from './backend.js';
 import type { RnnParams } from './params.js';
+import type { RunStats } from './run-stats.js';
 import type { Tensor } from './tensor.js';
 
 /** The optimizers a trainer offers. */
@@ -51,8 +52,11 @@ export interface TrainerInit {
   readonly optimizer: OptimizerOptions;
   /** Optimizer state to resume from (a checkpoint's); default a fresh one (step 0, no moments). */
   readonly optimizerState?: OptimizerState;
-  /** Global-norm clipping threshold over every gradient (d2l: 1); null turns clipping off. */
-  readonly clipNorm: number | null;
+  /**
+   * Global-norm clipping threshold over every gradient (d2l: 1); null turns clipping off. Not
+   * `spec.clip`, which clips the cell's gate pre-activations (ONNX `clip`) in forward and training.
+   */
+  readonly gradClipNorm: number | null;
   /**
    * Limit on what the trainer holds (parameters, their gradients and, for Adam, two moments each, in
    * float32), checked before anything is allocated. Default 2 GiB (`DEFAULT_MAX_BYTES`).
@@ -104,21 +108,9 @@ export interface TrainStepResult {
  * A model being trained where its weights live: parameters, optimizer state, clipping threshold and
  * optional head stay on the backend between steps; the host reads two numbers per step.
  */
-/** What a step cost on a device, for trainers that count it (the WebGPU trainer does). */
-export interface StepStats {
-  /** Compute dispatches recorded for the step. */
-  readonly dispatches: number;
-  /** Command buffers submitted. */
-  readonly submits: number;
-  /** Bytes copied back to the host. */
-  readonly bytesRead: number;
-  /** Bytes written from the host (inputs, targets, uniforms). */
-  readonly bytesWritten: number;
-}
-
 export interface RnnTrainer extends AsyncDisposable {
   /** The last step's device work, when the trainer counts it (absent otherwise; null before the first step). */
-  readonly lastStepStats?: StepStats | null;
+  readonly lastStepStats?: RunStats | null;
   /**
    * One step: forward (dropout from the step's seed), head and loss, backward, global-norm clipping,
    * optimizer update.

@@ -6,7 +6,7 @@ const spec: RnnSpec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, num
 const input: Tensor = tensor(Float32Array.from({ length: T * B * 3 }, (_, i) => Math.sin(i)), [T, B, 3]);
 const targets = Int32Array.from({ length: T * B }, (_, i) => i % V);
 const head = { weight: tensor(Float32Array.from({ length: V * 4 }, (_, i) => Math.cos(i) / 2), [V, 4]), bias: tensor(new Float32Array(V), [V]) };
-const init: TrainerInit = { params: { rnn: initParams(spec, { seed: 3 }), head }, optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 1 };
+const init: TrainerInit = { params: { rnn: initParams(spec, { seed: 3 }), head }, optimizer: { name: 'adam', lr: 0.01 }, gradClipNorm: 1 };
 
 describe('the reference trainer', () => {
   it('counts what a trainer holds (weights, gradients, two Adam moments) and refuses it over maxBytes before allocating', async () => {

@@ -1,10 +1,11 @@
-import type { Backend, Capabilities, ForwardOptions, ForwardResult, GradOutput, ParamGrads, RnnModel, RnnState } from '../backend.js';
+import type { Capabilities, ForwardOptions, ForwardResult, GradOutput, ParamGrads, RnnModel, RnnState } from '../backend.js';
 import { RNN_MODES, type RnnSpec, defineSpec } from '../config.js';
 import { BackendDisposedError } from '../errors.js';
 import { checkForwardArgs } from '../io-shapes.js';
 import { type RnnParams, paramsToDType, validateParams } from '../params.js';
 import type { DType, Tensor } from '../tensor.js';
 import type { RnnTrainer, TrainerInit } from '../trainer.js';
+import type { TrainingBackend } from '../training-support.js';
 import { prepareStack } from './direction-weights.js';
 import { createReferenceTrainer } from './reference-trainer.js';
 import { type StackRecording, backwardStack, recordStack } from './backward/stack-gradients.js';
@@ -100,7 +101,7 @@ class ReferenceModel implements RnnModel {
  * const { output, state } = await model.forward(input);
  * ```
  */
-export function createReferenceBackend(options: ReferenceBackendOptions = {}): Backend {
+export function createReferenceBackend(options: ReferenceBackendOptions = {}): TrainingBackend {
   const dtype = options.dtype ?? 'float32';
   let disposed = false;
   const capabilities: Capabilities = Object.freeze({
@@ -109,11 +110,14 @@ export function createReferenceBackend(options: ReferenceBackendOptions = {}): B
     dtypes: Object.freeze([dtype]),
     tolerance: dtype === 'float64' ? Object.freeze({ rtol: 1e-12, atol: 1e-12 }) : Object.freeze({ rtol: 1e-4, atol: 1e-5 }),
   });
-  const backend: Backend = {
+  const backend: TrainingBackend = {
     name: 'reference',
     device: `cpu (${dtype}, pure TypeScript)`,
     capabilities,
+    notices: Object.freeze([]),
     unsupported: () => null,
+    // Every spec it runs, it trains: the reference is the oracle of every gradient.
+    unsupportedTraining: () => null,
     createModel(specIn: RnnSpec, params: RnnParams): Promise<RnnModel> {
       try {
         if (disposed) throw new BackendDisposedError('reference backend: createModel after dispose()');

@@ -105,7 +105,7 @@ class ReferenceTrainer implements RnnTrainer {
     }
     const rnnGrads = backwardStack(spec, weights, params, rec, { output: dOut }, dtype).params;
     for (const slot of this.#slots.slice(grads.length)) grads.push(rnnGrads[slot.name]!.data);
-    const gradNorm = clipGlobalNorm(grads, this.init.clipNorm);
+    const gradNorm = clipGlobalNorm(grads, this.init.gradClipNorm);
     this.#step += 1;
     const o = this.init.optimizer;
     this.#slots.forEach((slot, i) => updateParameter(o, this.#step, slot.data, grads[i]!, o.name === 'adam' ? this.#momentsOf(slot) : null));

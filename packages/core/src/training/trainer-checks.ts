@@ -70,7 +70,7 @@ export function checkTrainerInit(spec: RnnSpec, init: TrainerInit, who: string):
   const o = init.optimizer;
   if (o?.name !== 'sgd' && o?.name !== 'adam') throw new UnsupportedError(`${who}: optimizer must be sgd or adam, got ${String(o?.name)}`);
   if (!(Number.isFinite(o.lr) && o.lr > 0)) throw new UnsupportedError(`${who}: learning rate must be a finite number > 0, got ${o.lr}`);
-  if (init.clipNorm !== null && !(init.clipNorm > 0)) throw new UnsupportedError(`${who}: clipNorm must be > 0 or null, got ${init.clipNorm}`);
+  if (init.gradClipNorm !== null && !(init.gradClipNorm > 0)) throw new UnsupportedError(`${who}: gradClipNorm must be > 0 or null, got ${init.gradClipNorm}`);
   if (init.optimizerState) checkOptimizerState(spec, init.params, init.optimizerState, who);
 }
 
