@@ -66,6 +66,11 @@ export class TfjsBackend implements Backend {
     return null;
   }
 
+  unsupportedTraining(_spec: RnnSpec): string | null {
+    // Gradients come from tf.grad over the same ops as the forward, so whatever runs also trains.
+    return null;
+  }
+
   async createModel(spec: RnnSpec, params: RnnParams): Promise<TfjsModel> {
     if (this.#isDisposed) throw new BackendDisposedError('createModel: this tfjs backend was disposed');
     validateParams(spec, params);

@@ -17,13 +17,13 @@ export interface TrainedSlot {
  * @param step - the 1-based number of this update.
  * @returns the global norm before clipping, a scalar on the engine.
  */
-export function clipAndUpdate(slots: readonly TrainedSlot[], grads: readonly tf.Tensor[], o: OptimizerOptions, clipNorm: number | null, step: number): tf.Scalar {
+export function clipAndUpdate(slots: readonly TrainedSlot[], grads: readonly tf.Tensor[], o: OptimizerOptions, gradClipNorm: number | null, step: number): tf.Scalar {
   // A left fold of two-input adds, not tf.addN: tfjs-webgpu's addN binds one storage buffer per input,
   // and more than the default 8 per shader stage makes Dawn reject the pipeline (a 3-layer LM has 14).
   const squares = grads.map((g) => tf.sum(tf.square(g)));
   const norm = tf.sqrt(squares.reduce((a, b) => tf.add(a, b), tf.scalar(0))) as tf.Scalar;
   // min(1, theta / norm) scales exactly when norm > theta (and is 1 for a zero norm).
-  const scale = clipNorm === null ? null : tf.minimum(tf.scalar(1), tf.div(tf.scalar(clipNorm), norm));
+  const scale = gradClipNorm === null ? null : tf.minimum(tf.scalar(1), tf.div(tf.scalar(gradClipNorm), norm));
   const b1 = o.beta1 ?? 0.9;
   const b2 = o.beta2 ?? 0.999;
   const eps = o.eps ?? 1e-8;

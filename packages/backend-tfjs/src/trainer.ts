@@ -120,7 +120,7 @@ export class TfjsTrainer implements RnnTrainer {
       const ordered = head ? [...grads.slice(nRnn), ...grads.slice(0, nRnn)] : grads;
       tf.dispose(uploaded);
       if (!this.#policy.canReadSync) return { stats: null, kept, value, ordered };
-      const stats = tf.tidy(() => tf.stack([value, clipAndUpdate(this.#slots, ordered, this.#init.optimizer, this.#init.clipNorm, step)]));
+      const stats = tf.tidy(() => tf.stack([value, clipAndUpdate(this.#slots, ordered, this.#init.optimizer, this.#init.gradClipNorm, step)]));
       tf.dispose([value, ...grads]);
       return { stats, kept, value: null, ordered: [] };
     });
@@ -152,7 +152,7 @@ export class TfjsTrainer implements RnnTrainer {
   async #hostUpdate(grads: readonly tf.Tensor[], step: number): Promise<number> {
     const read = async (t: tf.Tensor): Promise<Float32Array> => Float32Array.from(await t.data());
     const g = await Promise.all(grads.map(read));
-    const norm = clipGlobalNorm(g, this.#init.clipNorm);
+    const norm = clipGlobalNorm(g, this.#init.gradClipNorm);
     const next = await Promise.all(
       this.#slots.map(async (s, i) => {
         const p = await read(s.value);

@@ -64,7 +64,7 @@ describe('tfjs backend API', () => {
     const out = await model.forward(c.input);
     const want = await model.gradients(c.input, undefined, { output: out.output });
     const params = Object.fromEntries(Object.entries(c.params).map(([n, t]) => [n, tensor(Float32Array.from(t.data), t.shape)]));
-    await using trainer = await backend.createTrainer(c.spec, { params: { rnn: params, head: null }, optimizer: { name: 'sgd', lr: 1 }, clipNorm: null });
+    await using trainer = await backend.createTrainer(c.spec, { params: { rnn: params, head: null }, optimizer: { name: 'sgd', lr: 1 }, gradClipNorm: null });
     await trainer.step({ input: c.input, gradOutput: out.output });
     const after = await trainer.readParams();
     for (const [name, w] of Object.entries(want.params)) {

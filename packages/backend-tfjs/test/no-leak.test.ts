@@ -53,7 +53,7 @@ for (const engine of ['wasm', 'cpu'] as const) {
       const c = randomCase(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, dropout: 0.2 }), 3, 2, 8);
       const before = tf.memory().numTensors;
       const head = { weight: randomTensor([5, 4], 1), bias: randomTensor([5], 2) };
-      const trainer = await backend.createTrainer(c.spec, { params: { rnn: c.params, head }, optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 1 });
+      const trainer = await backend.createTrainer(c.spec, { params: { rnn: c.params, head }, optimizer: { name: 'adam', lr: 0.01 }, gradClipNorm: 1 });
       const targets = Int32Array.from({ length: 6 }, (_, i) => i % 5);
       let r = await trainer.step({ input: c.input, targets, dropoutSeed: 1 });
       // The variables, the Adam moments and the carried state.

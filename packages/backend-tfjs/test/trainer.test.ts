@@ -43,7 +43,7 @@ describe('tfjs trainer (backend.createTrainer)', () => {
     ['lstm, projection, dropout, sgd', { mode: 'lstm', inputSize: 3, hiddenSize: 6, numLayers: 2, projSize: 3, dropout: 0.3 }, { name: 'sgd', lr: 0.5 }],
   ])('%s: three steps (head, clipping, update, carried state) agree with the float64 reference trainer', async (_name, config, optimizer) => {
     const spec = defineSpec(config);
-    const init = { params: { rnn: initParams(spec, { seed: 4 }), head: headOf(spec) }, optimizer, clipNorm: 0.5 };
+    const init = { params: { rnn: initParams(spec, { seed: 4 }), head: headOf(spec) }, optimizer, gradClipNorm: 0.5 };
     await using want = await oracle.createTrainer!(spec, init);
     await using got = await backend.createTrainer(spec, init);
     const w = await run(want, spec);
@@ -60,7 +60,7 @@ describe('tfjs trainer (backend.createTrainer)', () => {
 
   it('without a head the loss is sum(output ⊙ gradOutput), as the reference trainer', async () => {
     const spec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2 });
-    const init = { params: { rnn: initParams(spec, { seed: 2 }), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, clipNorm: null };
+    const init = { params: { rnn: initParams(spec, { seed: 2 }), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, gradClipNorm: null };
     const gradOutput = tensor(Float32Array.from({ length: T * B * 4 }, (_, i) => Math.cos(i * 0.7)), [T, B, 4]);
     const batch: TrainBatch = { input: inputOf(spec, 0), gradOutput };
     await using want = await oracle.createTrainer!(spec, init);
@@ -75,7 +75,7 @@ describe('tfjs trainer (backend.createTrainer)', () => {
 
   it('checkpoint and restore resume bit-identically (Adam moments and step included)', async () => {
     const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4 });
-    const init = { params: { rnn: initParams(spec, { seed: 1 }), head: headOf(spec) }, optimizer: { name: 'adam', lr: 0.01 } as const, clipNorm: 1 };
+    const init = { params: { rnn: initParams(spec, { seed: 1 }), head: headOf(spec) }, optimizer: { name: 'adam', lr: 0.01 } as const, gradClipNorm: 1 };
     const targets = Int32Array.from({ length: T * B }, (_, i) => i % V);
     await using a = await backend.createTrainer(spec, init);
     let r = await a.step({ input: inputOf(spec, 0), targets });
@@ -94,7 +94,7 @@ describe('tfjs trainer (backend.createTrainer)', () => {
   it('leaks nothing per step, rejects bad batches with typed errors before changing anything, and frees everything on dispose', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4 });
     const before = tf.memory().numTensors;
-    const trainer = await backend.createTrainer(spec, { params: { rnn: initParams(spec, { seed: 1 }), head: headOf(spec) }, optimizer: { name: 'sgd', lr: 1 }, clipNorm: 1 });
+    const trainer = await backend.createTrainer(spec, { params: { rnn: initParams(spec, { seed: 1 }), head: headOf(spec) }, optimizer: { name: 'sgd', lr: 1 }, gradClipNorm: 1 });
     const targets = new Int32Array(T * B);
     const first = await trainer.step({ input: inputOf(spec, 0), targets });
     const steady = tf.memory().numTensors;
@@ -122,7 +122,7 @@ describe('tfjs trainer (backend.createTrainer)', () => {
   it('refuses parameters, a head or an optimizer state that do not fit the spec (typed errors)', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4 });
     const rnn = initParams(spec, { seed: 1 });
-    const base = { params: { rnn, head: headOf(spec) }, optimizer: { name: 'sgd', lr: 1 } as const, clipNorm: 1 };
+    const base = { params: { rnn, head: headOf(spec) }, optimizer: { name: 'sgd', lr: 1 } as const, gradClipNorm: 1 };
     await expect(backend.createTrainer(spec, { ...base, params: { rnn: { ...rnn, weight_hh_l0: tensor(new Float32Array(12), [3, 4]) }, head: null } })).rejects.toMatchObject({ code: 'E_PARAMETER' });
     await expect(backend.createTrainer(spec, { ...base, params: { rnn, head: { weight: tensor(new Float32Array(6), [2, 3]), bias: tensor(new Float32Array(2), [2]) } } })).rejects.toThrow(
       /head weight must be \[V, 4\]/,

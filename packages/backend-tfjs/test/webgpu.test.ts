@@ -64,7 +64,7 @@ describe.skipIf(!isAvailable)(`tfjs webgpu${isAvailable ? '' : ` (skipped: ${rea
     const c = randomCase(spec, 5, 2, 31);
     const V = 3;
     const head = { weight: tensor(Float32Array.from({ length: V * 4 }, (_, i) => 0.3 * Math.cos(i)), [V, 4]), bias: tensor(new Float32Array(V), [V]) };
-    const init = { params: { rnn: c.params, head }, optimizer: { name: 'sgd', lr: 0.5 } as const, clipNorm: 1 };
+    const init = { params: { rnn: c.params, head }, optimizer: { name: 'sgd', lr: 0.5 } as const, gradClipNorm: 1 };
     const targets = Int32Array.from({ length: 10 }, (_, i) => i % V);
     await using want = await oracle.createTrainer!(spec, init);
     await using got = await backend.createTrainer(spec, init);
