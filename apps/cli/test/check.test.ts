@@ -21,6 +21,7 @@ function brokenBackend(): Backend {
           const r = await model.forward(input, initial, options);
           return { ...r, output: tensor(r.output.data.map((v) => v * 1.01), r.output.shape) };
         },
+        stream: () => Promise.reject(new Error('broken backend: no stream')),
         dispose: () => model.dispose(),
         [Symbol.asyncDispose]: () => model.dispose(),
       };

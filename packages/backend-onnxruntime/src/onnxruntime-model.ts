@@ -1,6 +1,6 @@
 import {
-  type ForwardOptions, type ForwardResult, BackendDisposedError, type RnnModel, type RnnSpec, type RnnState, type Tensor,
-  UnsupportedError, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, sizeOf, tensor,
+  type ForwardOptions, type ForwardResult, BackendDisposedError, type RnnModel, type RnnSpec, type RnnState, type RnnStream, type StreamOptions, type Tensor,
+  UnsupportedError, forwardStream, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, sizeOf, tensor,
 } from '@deeprnn/core';
 import { GRAPH_NAMES } from '@deeprnn/onnx';
 import type { InferenceSession, Tensor as OrtTensor } from '#ort';
@@ -71,6 +71,10 @@ export class OnnxruntimeModel implements RnnModel {
       ? { h: tensor(hN, hiddenStateShape(spec, call)) }
       : { h: tensor(hN, hiddenStateShape(spec, call)), c: tensor(cN, cellStateShape(spec, call)) };
     return { output: tensor(take(n.output), outputShape(spec, call)), state };
+  }
+
+  stream(options?: StreamOptions): Promise<RnnStream> {
+    return forwardStream(this, options, () => this.session === null);
   }
 
   private live(): InferenceSession {

@@ -8,8 +8,11 @@ import {
   type RnnParams,
   type RnnSpec,
   type RnnState,
+  type RnnStream,
+  type StreamOptions,
   type Tensor,
   checkForwardArgs,
+  forwardStream,
   checkGradOutput,
   paramLayout,
 } from '@deeprnn/core';
@@ -99,6 +102,10 @@ export class TfjsModel implements RnnModel {
     } finally {
       tf.dispose(grads);
     }
+  }
+
+  stream(options?: StreamOptions): Promise<RnnStream> {
+    return forwardStream(this, options, () => this.#raw === null);
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,6 @@
 import {
   BackendDisposedError, type ForwardOptions, type ForwardResult, type RnnModel, type RnnSpec, type RnnState, type Tensor,
-  UnsupportedError, cellStateShape, checkForwardArgs, directionCount, gateCount, hiddenStateShape, outputShape, outputSize, tensor,
+  type RnnStream, type StreamOptions, UnsupportedError, cellStateShape, forwardStream, checkForwardArgs, directionCount, gateCount, hiddenStateShape, outputShape, outputSize, tensor,
 } from '@deeprnn/core';
 import { type ForwardPipelines, type LayerWeights, bindLayers, encodeForward, uniformData } from './forward-encoder.js';
 import { type KernelShape, planRecurrent } from './kernel-plan.js';
@@ -132,6 +132,11 @@ export class WebgpuRnnModel implements WebgpuModel {
     const b: RunBuffers = { ...raw, rowsPerWorkgroup: pipelines.rowsPerWorkgroup, bindGroups: bindLayers(this.ctx.device, this.spec, raw, weights, pipelines) };
     this.buffers = b;
     return b;
+  }
+
+  /** A stream through core's forward helper (state carried on the host) until a device-resident one exists. */
+  stream(options?: StreamOptions): Promise<RnnStream> {
+    return forwardStream(this, options, () => this.ctx.isBackendDisposed() || this.weights === null);
   }
 
   private live(): readonly LayerWeights[] {

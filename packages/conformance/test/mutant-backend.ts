@@ -1,6 +1,6 @@
 import {
   type Backend, type Capabilities, type ForwardOptions, type ForwardResult, type GradOutput, type ParamGrads, type RnnModel,
-  type RnnParams, type RnnSpec, type RnnState, type Tensor, createReferenceBackend,
+  type RnnParams, type RnnSpec, type RnnState, type Tensor, createReferenceBackend, forwardStream,
 } from '@deeprnn/core';
 
 /** How a test double bends the float32 reference backend. Every hook is optional. */
@@ -24,6 +24,10 @@ export interface MutantHooks {
   readonly dispose?: (inner: () => Promise<void>, calls: number) => Promise<void>;
   /** When true, gradients is removed from models. */
   readonly dropGradients?: boolean;
+  /** Gives the mutant the reference's trainer: whole, or without the `unsupportedTraining` it requires. */
+  readonly trainer?: 'honest' | 'without-unsupportedTraining';
+  /** Replaces the (empty) notices. */
+  readonly notices?: readonly string[];
 }
 
 /** The float32 reference backend with one deliberate bug, for tests that the suite catches it. */
@@ -34,6 +38,7 @@ export function mutantBackend(name: string, hooks: MutantHooks): Backend {
     name,
     device: inner.device,
     capabilities,
+    notices: hooks.notices ?? [],
     unsupported: (spec) => (hooks.unsupported ? hooks.unsupported(spec) : inner.unsupported(spec)),
     async createModel(spec, params) {
       hooks.beforeCreate?.(spec);
@@ -44,7 +49,11 @@ export function mutantBackend(name: string, hooks: MutantHooks): Backend {
     dispose: () => inner.dispose(),
     [Symbol.asyncDispose]: () => inner.dispose(),
   };
-  return backend;
+  if (hooks.trainer === undefined) return backend;
+  const createTrainer = inner.createTrainer.bind(inner);
+  return hooks.trainer === 'honest'
+    ? Object.assign(backend, { createTrainer, unsupportedTraining: inner.unsupportedTraining.bind(inner) })
+    : Object.assign(backend, { createTrainer });
 }
 
 function wrapModel(spec: RnnSpec, model: RnnModel, hooks: MutantHooks): RnnModel {
@@ -59,6 +68,8 @@ function wrapModel(spec: RnnSpec, model: RnnModel, hooks: MutantHooks): RnnModel
       disposeCalls++;
       return hooks.dispose ? hooks.dispose(() => model.dispose(), disposeCalls) : model.dispose();
     },
+    // Through forward, so a mutant forward is what the stream runs too.
+    stream: (options) => forwardStream(wrapped, options),
     [Symbol.asyncDispose]: () => wrapped.dispose(),
   };
   const gradients = model.gradients?.bind(model);

@@ -1,5 +1,6 @@
 import type { RnnMode, RnnSpec } from './config.js';
 import type { RnnParams } from './params.js';
+import type { RnnStream, StreamOptions } from './stream.js';
 import type { DType, Tensor } from './tensor.js';
 import type { RunStats } from './run-stats.js';
 import type { RnnTrainer, TrainerInit } from './trainer.js';
@@ -87,6 +88,17 @@ export interface RnnModel extends AsyncDisposable {
     gradOutput: GradOutput,
     options?: ForwardOptions,
   ): Promise<ParamGrads>;
+  /**
+   * Opens a stream: step-by-step inference with the state kept where this backend keeps its tensors
+   * between `step` calls. Streaming any split of a sequence equals one `forward` over all of it.
+   *
+   * @param options - batch size, start state, memory limit per step.
+   * @returns the stream; dispose it (or the model) to free its state.
+   * @throws {@link UnsupportedError} for a bidirectional spec (its reverse direction needs the whole sequence).
+   * @throws {@link ShapeError} on a bad batch size or initial state.
+   * @throws {@link BackendDisposedError} after `dispose()`.
+   */
+  stream(options?: StreamOptions): Promise<RnnStream>;
   /** Frees native memory. Safe to call twice; later use throws `BackendDisposedError`. */
   dispose(): Promise<void>;
 }

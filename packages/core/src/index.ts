@@ -71,6 +71,11 @@ export {
   validateParams,
 } from './params.js';
 export { SeededRandom } from './rng.js';
+export type { RnnStream, StepOptions, StreamOptions } from './stream.js';
+export { type StreamEngine, type StreamOwner, openStream } from './stream-base.js';
+export { type StepCall, checkStepArgs, checkStreamOptions, checkStreamSpec, checkStreamState, streamStateShapes } from './stream-checks.js';
+export { forwardStream } from './stream-forward.js';
+export { HostStreamState } from './stream-host-state.js';
 export { DEFAULT_MAX_BYTES, bytesPerElement, checkBytes, forwardWorkingBytes } from './size-limit.js';
 export { hasVulkanLoader } from './vulkan-loader.js';
 export {

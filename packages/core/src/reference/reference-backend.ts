@@ -4,10 +4,14 @@ import { BackendDisposedError } from '../errors.js';
 import { checkForwardArgs } from '../io-shapes.js';
 import { type RnnParams, paramsToDType, validateParams } from '../params.js';
 import type { DType, Tensor } from '../tensor.js';
+import type { RnnStream, StreamOptions } from '../stream.js';
+import { openStream } from '../stream-base.js';
+import { checkStreamOptions, checkStreamSpec } from '../stream-checks.js';
 import type { RnnTrainer, TrainerInit } from '../trainer.js';
 import type { TrainingBackend } from '../training-support.js';
 import { prepareStack } from './direction-weights.js';
 import { createReferenceTrainer } from './reference-trainer.js';
+import { referenceStreamEngine } from './reference-stream.js';
 import { type StackRecording, backwardStack, recordStack } from './backward/stack-gradients.js';
 import { type StackWeights, runStack } from './run-stack.js';
 
@@ -68,6 +72,18 @@ class ReferenceModel implements RnnModel {
         return Promise.resolve(rec.result);
       }
       return Promise.resolve(runStack(this.spec, weights, input, initial, options, call, this.dtype));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  stream(options: StreamOptions = {}): Promise<RnnStream> {
+    try {
+      this.live();
+      checkStreamSpec(this.spec);
+      const B = checkStreamOptions(this.spec, options);
+      const engine = referenceStreamEngine(this.spec, () => this.live(), B, this.dtype, options.initial ?? null);
+      return Promise.resolve(openStream({ spec: this.spec, isModelDisposed: () => this.weights === null }, B, options.maxBytes, engine));
     } catch (e) {
       return Promise.reject(e as Error);
     }
