@@ -103,7 +103,14 @@ export {
 } from './golden.js';
 export { type GoldenResult, checkGoldenCase } from './golden-check.js';
 export { type ReferenceBackendOptions, createReferenceBackend } from './reference/reference-backend.js';
-export { type SafetensorsContent, readSafetensors, writeSafetensors } from './safetensors.js';
+export {
+  type SafetensorsContent,
+  type SafetensorsDType,
+  type WriteSafetensorsOptions,
+  readSafetensors,
+  writeSafetensors,
+} from './safetensors.js';
+export { bf16BitsToNumber, f16BitsToNumber, float32ToBf16Bits, float32ToF16Bits } from './safetensors-half.js';
 export { type FloatArray, matmulAccumulate, transpose } from './reference/matmul.js';
 export { softmaxCrossEntropyRow } from './reference/softmax-cross-entropy.js';
 export { dropoutMasks } from './reference/run-stack.js';

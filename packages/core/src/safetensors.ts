@@ -1,4 +1,5 @@
 import { ShapeError } from './errors.js';
+import { bf16BitsToNumber, f16BitsToNumber, float32ToBf16Bits, float32ToF16Bits } from './safetensors-half.js';
 import { SAFETENSORS_DTYPE_BYTES, failSafetensors, parseSafetensorsHeader } from './safetensors-header.js';
 import { type Tensor, sizeOf, tensor } from './tensor.js';
 
@@ -54,39 +55,65 @@ function decode(view: DataView, at: number, count: number, dtype: string, shape:
   }
   const out = new Float32Array(count);
   if (dtype === 'F32') for (let i = 0; i < count; i++) out[i] = view.getFloat32(at + 4 * i, true);
-  else if (dtype === 'BF16') for (let i = 0; i < count; i++) out[i] = bf16ToNumber(view.getUint16(at + 2 * i, true));
-  else for (let i = 0; i < count; i++) out[i] = f16ToNumber(view.getUint16(at + 2 * i, true));
+  else if (dtype === 'BF16') for (let i = 0; i < count; i++) out[i] = bf16BitsToNumber(view.getUint16(at + 2 * i, true));
+  else for (let i = 0; i < count; i++) out[i] = f16BitsToNumber(view.getUint16(at + 2 * i, true));
   return tensor(out, shape);
 }
 
-function bf16ToNumber(bits: number): number {
-  const buf = new DataView(new ArrayBuffer(4));
-  buf.setUint32(0, bits << 16);
-  return buf.getFloat32(0);
+/** The element types {@link writeSafetensors} can store. */
+export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16';
+
+/** Options for {@link writeSafetensors}. */
+export interface WriteSafetensorsOptions {
+  /**
+   * Store every tensor in this type. Default: each tensor's own (F32 for float32, F64 for float64).
+   * `F16` and `BF16` round to nearest even exactly as PyTorch's `Tensor.to(torch.float16 |
+   * torch.bfloat16)` does (float64 data is rounded to float32 first); NaN, infinities and -0 are
+   * kept, and F16 turns magnitudes of 65520 and more into infinity.
+   */
+  readonly dtype?: SafetensorsDType;
 }
 
-function f16ToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+const WRITE_BYTES: Readonly<Record<SafetensorsDType, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
+
+function storedDType(t: Tensor, options: WriteSafetensorsOptions): SafetensorsDType {
+  const dtype = options.dtype ?? (t.dtype === 'float64' ? 'F64' : 'F32');
+  if (!Object.hasOwn(WRITE_BYTES, dtype)) {
+    throw new ShapeError(`writeSafetensors: options.dtype must be one of F64, F32, F16, BF16, got ${String(dtype)}`);
+  }
+  return dtype;
+}
+
+function encode(view: DataView, at: number, data: ArrayLike<number>, dtype: SafetensorsDType): void {
+  const n = data.length;
+  if (dtype === 'F64') for (let i = 0; i < n; i++) view.setFloat64(at + 8 * i, data[i] as number, true);
+  else if (dtype === 'F32') for (let i = 0; i < n; i++) view.setFloat32(at + 4 * i, data[i] as number, true);
+  else if (dtype === 'F16') for (let i = 0; i < n; i++) view.setUint16(at + 2 * i, float32ToF16Bits(data[i] as number), true);
+  else for (let i = 0; i < n; i++) view.setUint16(at + 2 * i, float32ToBf16Bits(data[i] as number), true);
 }
 
 /**
- * Writes tensors as a safetensors file (F32 for float32, F64 for float64), in the order given, with
+ * Writes tensors as a safetensors file (F32 for float32, F64 for float64, or F16/BF16 on request), in the order given, with
  * the header padded to a multiple of 8 bytes as the reference implementation does. The result always
  * reads back with {@link readSafetensors}: every name (`__proto__` included) is kept, and a tensor
  * whose data does not match its shape is refused rather than written as a file no reader accepts.
  *
  * @param tensors - tensors by name (e.g. a model's params: PyTorch loads them with `safetensors.torch.load_file`).
  * @param metadata - free-form strings stored under `__metadata__`.
+ * @param options - `dtype` stores every tensor in F16, BF16, F32 or F64.
  * @returns the file's bytes.
  * @throws {@link ShapeError} when a name is empty or `__metadata__`, a tensor's data length is not
- *   the product of its shape, or a metadata value is not a string.
+ *   the product of its shape, a metadata value is not a string, or `options.dtype` is unknown.
+ * @example
+ * ```ts
+ * const bytes = writeSafetensors(params, { format: 'pt' }, { dtype: 'BF16' });
+ * ```
  */
-export function writeSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+export function writeSafetensors(
+  tensors: Readonly<Record<string, Tensor>>,
+  metadata: Readonly<Record<string, string>> = {},
+  options: WriteSafetensorsOptions = {},
+): Uint8Array {
   // No prototype: a tensor called `__proto__` must become a key, not replace the header's prototype.
   const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const metaEntries = Object.entries(metadata);
@@ -101,8 +128,9 @@ export function writeSafetensors(tensors: Readonly<Record<string, Tensor>>, meta
     if (sizeOf(t.shape) !== t.data.length) {
       throw new ShapeError(`writeSafetensors: tensor '${name}' has shape [${t.shape.join(', ')}] (${sizeOf(t.shape)} elements), data has ${t.data.length}`);
     }
-    const size = t.data.length * (t.dtype === 'float64' ? 8 : 4);
-    header[name] = { dtype: t.dtype === 'float64' ? 'F64' : 'F32', shape: [...t.shape], data_offsets: [offset, offset + size] };
+    const dtype = storedDType(t, options);
+    const size = t.data.length * WRITE_BYTES[dtype];
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + size] };
     offset += size;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
@@ -114,8 +142,9 @@ export function writeSafetensors(tensors: Readonly<Record<string, Tensor>>, meta
   out.set(json, 8);
   let at = 8 + json.length;
   for (const [, t] of entries) {
-    if (t.dtype === 'float64') for (let i = 0; i < t.data.length; i++, at += 8) view.setFloat64(at, t.data[i] as number, true);
-    else for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i] as number, true);
+    const dtype = storedDType(t, options);
+    encode(view, at, t.data, dtype);
+    at += t.data.length * WRITE_BYTES[dtype];
   }
   return out;
 }
