@@ -33,8 +33,9 @@ fn hard_sigmoid(v: VT) -> VT {
   return select(select(v, VT(1.0), v > VT(1.0)), VT(0.0), v < VT(0.0));
 }
 fn softplus(x: VT) -> VT {
-  // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), without overflow.
-  return select(VT(0.0), x, x > VT(0.0)) + log(VT(1.0) + exp(-abs(x)));
+  // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), without overflow. max(x, 0) keeps x unless x < 0,
+  // so NaN passes through the sum whatever exp(NaN) gives (SwiftShader's is +Inf).
+  return select(x, VT(0.0), x < VT(0.0)) + log(VT(1.0) + exp(-abs(x)));
 }
 `;
 
@@ -61,7 +62,8 @@ export function activationExpr(a: Activation, x: string): string {
     case 'HardSigmoid':
       return `hard_sigmoid(${alpha} * ${x} + ${beta})`;
     case 'Elu':
-      return `select(${alpha} * (exp(${x}) - VT(1.0)), ${x}, ${x} >= ${zero})`;
+      // x unless x < 0: NaN stays NaN without going through exp (SwiftShader's exp(NaN) is +Inf).
+      return `select(${x}, ${alpha} * (exp(${x}) - VT(1.0)), ${x} < ${zero})`;
     case 'Softsign':
       return `(${x} / (VT(1.0) + abs(${x})))`;
     case 'Softplus':

@@ -33,6 +33,7 @@ export function derivativeFromOutput(a: Activation, y: string): string | null {
     case 'Softsign':
       return `((1.0 - abs(${y})) * (1.0 - abs(${y})))`;
     case 'Softplus':
-      return `(1.0 - exp(-${y}))`;
+      // y = softplus(x) > 0; a NaN y fails the test and is returned as is (exp(NaN) may be +Inf).
+      return `select(${y}, 1.0 - exp(-${y}), ${y} >= 0.0)`;
   }
 }

@@ -24,7 +24,8 @@ fn t_sigmoid(x: f32) -> f32 {
   return select(e * s, s, x >= 0.0);
 }
 fn t_softplus(x: f32) -> f32 {
-  return select(0.0, x, x > 0.0) + log(1.0 + exp(-abs(x)));
+  // max(x, 0) keeps x unless x < 0: NaN propagates whatever exp(NaN) gives (SwiftShader's is +Inf).
+  return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
 }
 `;
 
@@ -49,7 +50,8 @@ function expr(a: Activation, x: string): string {
     case 'HardSigmoid':
       return `select(select(${alpha} * ${x} + ${beta}, 1.0, ${alpha} * ${x} + ${beta} > 1.0), 0.0, ${alpha} * ${x} + ${beta} < 0.0)`;
     case 'Elu':
-      return `select(${alpha} * (exp(${x}) - 1.0), ${x}, ${x} >= 0.0)`;
+      // x unless x < 0: NaN stays NaN without going through exp.
+      return `select(${x}, ${alpha} * (exp(${x}) - 1.0), ${x} < 0.0)`;
     case 'Softsign':
       return `(${x} / (1.0 + abs(${x})))`;
     case 'Softplus':
