@@ -9,3 +9,7 @@ export { MetadataMismatchError } from './metadata-error.js';
 export { type OnnxTestCase, type OnnxTestDataSet, loadOnnxTestCase, readTensorFile, runOnnxTestCase } from './backend-test.js';
 export { outputToOnnx, reverseWithinLengths, swapLeadingAxes } from './layout-convert.js';
 export type { ProtoTensor } from './tensor-proto.js';
+export {
+  type TrainingStepOptions, TRAINING_KEY, exportGradientGraph, exportTrainingStep, trainedParameters,
+} from './training/export-training-step.js';
+export { type TrainingShape, TRAINING_OPSET } from './training/training-io.js';
