@@ -1,11 +1,11 @@
 import {
   type Backend, BackendDisposedError, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
-  UnsupportedError, createReferenceBackend, validateParams,
+  UnsupportedError, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
 import type { InferenceSession } from '#ort';
 import { loweringFor, nodeLimitation } from './lowering-choice.js';
-import { LazyModel } from './non-finite-route.js';
+import { nonFiniteRoute } from './non-finite-route.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
 import { type Ort, loadOrt } from './ort-module.js';
 import { type SessionFactory, defaultSessionFactory, probeProviders } from './provider-probe.js';
@@ -110,8 +110,8 @@ class OrtBackend implements OnnxruntimeBackend {
     } catch (e) {
       throw new BackendInitError(`onnxruntime: could not create a ${this.provider} session for the ${spec.mode} model`, { cause: e });
     }
-    // NaN in, NaN out: calls with non-finite input or state run on the float32 reference (see hasNonFinite).
-    const nonFinitePath = new LazyModel(() => createReferenceBackend({ dtype: 'float32' }).createModel(spec, params));
+    // NaN in, NaN out: calls with non-finite input or state run on the reference (see hasNonFinite, nonFiniteRoute).
+    const nonFinitePath = nonFiniteRoute(spec, params);
     const model = new OnnxruntimeModel(spec, this.ort, session, () => this.models.delete(model), nonFinitePath);
     this.models.add(model);
     return model;
