@@ -12,7 +12,9 @@ import {
   type StreamOptions,
   type Tensor,
   checkForwardArgs,
-  forwardStream,
+  checkStreamOptions,
+  checkStreamSpec,
+  openStream,
   checkGradOutput,
   paramLayout,
 } from '@deeprnn/core';
@@ -25,6 +27,7 @@ import { dropoutOf } from './dropout.js';
 import { runInUserLayout } from './run-layout.js';
 import { fromTf, toTf, uploadSteps } from './tensor-convert.js';
 import { type OpPolicy, opPolicyFor } from './op-policy.js';
+import { tfjsStreamEngine } from './stream.js';
 import { type StackWeights, type TfParams, prepareWeights, weightTensors } from './weights.js';
 
 /**
@@ -40,6 +43,7 @@ export class TfjsModel implements RnnModel {
   #weights: StackWeights | null;
   readonly #onDispose: (model: TfjsModel) => void;
   readonly #policy: OpPolicy;
+  readonly #streams = new Set<() => void>();
 
   private constructor(spec: RnnSpec, engine: StartedEngine, raw: TfParams, weights: StackWeights, onDispose: (m: TfjsModel) => void) {
     this.spec = spec;
@@ -104,12 +108,23 @@ export class TfjsModel implements RnnModel {
     }
   }
 
-  stream(options?: StreamOptions): Promise<RnnStream> {
-    return forwardStream(this, options, () => this.#raw === null);
+  async stream(options: StreamOptions = {}): Promise<RnnStream> {
+    this.#live('stream');
+    checkStreamSpec(this.spec);
+    const B = checkStreamOptions(this.spec, options);
+    const host = { spec: this.spec, engine: this.#engine, policy: this.#policy, weights: () => this.#live('stream.step').weights };
+    const engine = await tfjsStreamEngine(host, B, options.initial ?? null);
+    // The model frees an open stream's state tensors when it is disposed first.
+    this.#streams.add(engine.free);
+    const dispose = engine.dispose;
+    const owned = { ...engine, dispose: (): Promise<void> => { this.#streams.delete(engine.free); return dispose(); } };
+    return openStream({ spec: this.spec, isModelDisposed: () => this.#raw === null }, B, options.maxBytes, owned);
   }
 
   async dispose(): Promise<void> {
     if (this.#raw === null || this.#weights === null) return;
+    for (const free of this.#streams) free();
+    this.#streams.clear();
     tf.dispose(Object.values(this.#raw));
     tf.dispose(weightTensors(this.#weights));
     this.#raw = null;
