@@ -1,0 +1,32 @@
+import { type RnnSpec, directionCount, gateCount } from '@deeprnn/core';
+import { planRecurrent } from '../kernel-plan.js';
+import { projectionWgsl, projectionWidth } from '../projection-kernel.js';
+import { recurrentWgsl } from '../recurrent-kernel.js';
+import { trainRowPlan } from '../train/recurrence-kernels.js';
+import { trainBackwardWgsl } from '../train/train-backward-kernel.js';
+import { trainForwardWgsl } from '../train/train-forward-kernel.js';
+
+/** The WGSL of every spec-dependent kernel a spec compiles, by kernel name. */
+export interface KernelSources {
+  /** Input projection of the inference forward (one matrix product per layer). */
+  readonly projection: string;
+  /** Inference recurrence, both directions of one layer. */
+  readonly recurrent: string;
+  /** Training: the recording forward recurrence. */
+  readonly trainForward: string;
+  /** Training: the backward recurrence. */
+  readonly trainBackward: string;
+}
+
+/**
+ * The sources a model and a trainer of `spec` compile for batch `B` on a device with
+ * `limitBytes` of workgroup memory. Needs no adapter: the snapshot tests and tools read it.
+ */
+export function kernelSources(spec: RnnSpec, B: number, limitBytes: number): KernelSources {
+  return {
+    projection: projectionWgsl(projectionWidth(directionCount(spec) * gateCount(spec.mode) * spec.hiddenSize)),
+    recurrent: recurrentWgsl(planRecurrent(spec, B, limitBytes)),
+    trainForward: trainForwardWgsl(spec, trainRowPlan(spec, B, 'forward', limitBytes)),
+    trainBackward: trainBackwardWgsl(spec, trainRowPlan(spec, B, 'backward', limitBytes)),
+  };
+}

@@ -1,0 +1,195 @@
+
+alias VT = vec4<f32>;
+const U = 4u;
+const H = 256u;
+const HU = 64u;
+const P = 256u;
+const PU = 64u;
+const GH = 256u;
+const GHU = 64u;
+const N = 256u;
+const NP = 256u;
+const NG = 256u;
+const RS = 0u;
+const NR = 0u;
+const R = 4u;
+const WG = 64u;
+struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32, peep: u32, p0: u32, p1: u32, p2: u32 }
+fn lane(v: VT, e: u32) -> f32 { return v[e]; }
+
+fn t_tanh(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.125) {
+    // Near 0 the exp form loses relative precision; the odd Taylor series to x^7 is exact in f32 here.
+    let x2 = x * x;
+    return x * (1.0 + x2 * (-0.33333334 + x2 * (0.13333334 + x2 * -0.053968254)));
+  }
+  let e = exp(-2.0 * a);
+  let t = (1.0 - e) / (1.0 + e);
+  return select(-t, t, x >= 0.0);
+}
+fn t_sigmoid(x: f32) -> f32 {
+  let e = exp(-abs(x));
+  let s = 1.0 / (1.0 + e);
+  return select(e * s, s, x >= 0.0);
+}
+fn t_softplus(x: f32) -> f32 {
+  // max(x, 0) keeps x unless x < 0: NaN propagates whatever exp(NaN) gives (SwiftShader's is +Inf).
+  return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
+}
+
+fn act_f(x: f32, dir: u32) -> f32 {
+  if (dir == 0u) { return t_tanh(x); }
+  return t_tanh(x);
+}
+fn dact_f(y: f32, dir: u32) -> f32 {
+  if (dir == 0u) { return (1.0 - y * y); }
+  return (1.0 - y * y);
+}
+fn clip_pre(v: f32) -> f32 { return v; }
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> xp: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> s0: array<f32>;
+@group(0) @binding(4) var<storage, read> lens: array<u32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<storage, read_write> sN: array<f32>;
+@group(0) @binding(7) var<storage, read> wv: array<vec4<f32>>;
+var<workgroup> hs: array<f32, 2048>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let dir = wid.y;
+  let row0 = wid.x * R;
+  let srow = p.stateRow + dir;
+  let wb = (p.whh + dir * P * GH) / U;
+  let recBase = p.T * p.B * NP;
+  // Every binding is used in every variant (without bias and with vec4 weights, w would not be,
+  // and a layout derived from the shader would then drop it and refuse the bind group).
+  _ = w[0];
+  for (var i = lid; i < R * P; i += WG) {
+    let b = row0 + i / P;
+    var v = 0.0;
+    if (b < p.B) { v = s0[(srow * p.B + b) * P + i % P]; }
+    hs[i] = v;
+  }
+
+  storageBarrier();
+  workgroupBarrier();
+  for (var s = 0u; s < p.T; s++) {
+    let t = select(s, p.T - 1u - s, dir == 1u);
+    let cur = (s & 1u) * (R * P);
+    let nxt = R * P - cur;
+    for (var q = lid; q < HU; q += WG) {
+      var acc0_0 = VT(0.0);
+      var acc1_0 = VT(0.0);
+      var acc2_0 = VT(0.0);
+      var acc3_0 = VT(0.0);
+      for (var k = 0u; k < P; k++) {
+        let wk = wb + k * GHU + q;
+        let w0 = wv[wk + 0u * HU];
+        let h0 = hs[cur + 0u * P + k];
+        acc0_0 += h0 * w0;
+        let h1 = hs[cur + 1u * P + k];
+        acc1_0 += h1 * w0;
+        let h2 = hs[cur + 2u * P + k];
+        acc2_0 += h2 * w0;
+        let h3 = hs[cur + 3u * P + k];
+        acc3_0 += h3 * w0;
+      }
+      {
+        let b = row0 + 0u;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let len = lens[bc];
+        let a = ok && t < len;
+        for (var e = 0u; e < U; e++) {
+          let j = q * U + e;
+          let xg = (t * p.B + bc) * NG + dir * GH + j;
+          let ci = p.cOff + (srow * p.B + bc) * H + j;
+          let hp = hs[cur + 0u * P + j];
+
+          let x0 = xp[xg + 0u * H];
+          let hh0 = lane(acc0_0, e) + w[p.bhh + dir * GH + 0u * H + j];
+          let q0 = x0 + hh0;
+          let hn = act_f(clip_pre(q0), dir);
+
+          hs[nxt + 0u * P + j] = select(hp, hn, a);
+          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
+        }
+      }
+      {
+        let b = row0 + 1u;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let len = lens[bc];
+        let a = ok && t < len;
+        for (var e = 0u; e < U; e++) {
+          let j = q * U + e;
+          let xg = (t * p.B + bc) * NG + dir * GH + j;
+          let ci = p.cOff + (srow * p.B + bc) * H + j;
+          let hp = hs[cur + 1u * P + j];
+
+          let x0 = xp[xg + 0u * H];
+          let hh0 = lane(acc1_0, e) + w[p.bhh + dir * GH + 0u * H + j];
+          let q0 = x0 + hh0;
+          let hn = act_f(clip_pre(q0), dir);
+
+          hs[nxt + 1u * P + j] = select(hp, hn, a);
+          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
+        }
+      }
+      {
+        let b = row0 + 2u;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let len = lens[bc];
+        let a = ok && t < len;
+        for (var e = 0u; e < U; e++) {
+          let j = q * U + e;
+          let xg = (t * p.B + bc) * NG + dir * GH + j;
+          let ci = p.cOff + (srow * p.B + bc) * H + j;
+          let hp = hs[cur + 2u * P + j];
+
+          let x0 = xp[xg + 0u * H];
+          let hh0 = lane(acc2_0, e) + w[p.bhh + dir * GH + 0u * H + j];
+          let q0 = x0 + hh0;
+          let hn = act_f(clip_pre(q0), dir);
+
+          hs[nxt + 2u * P + j] = select(hp, hn, a);
+          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
+        }
+      }
+      {
+        let b = row0 + 3u;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let len = lens[bc];
+        let a = ok && t < len;
+        for (var e = 0u; e < U; e++) {
+          let j = q * U + e;
+          let xg = (t * p.B + bc) * NG + dir * GH + j;
+          let ci = p.cOff + (srow * p.B + bc) * H + j;
+          let hp = hs[cur + 3u * P + j];
+
+          let x0 = xp[xg + 0u * H];
+          let hh0 = lane(acc3_0, e) + w[p.bhh + dir * GH + 0u * H + j];
+          let q0 = x0 + hh0;
+          let hn = act_f(clip_pre(q0), dir);
+
+          hs[nxt + 3u * P + j] = select(hp, hn, a);
+          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
+        }
+      }
+    }
+
+
+    workgroupBarrier();
+  }
+  let fin = (p.T & 1u) * (R * P);
+  for (var i = lid; i < R * P; i += WG) {
+    let b = row0 + i / P;
+    if (b < p.B) { sN[(srow * p.B + b) * P + i % P] = hs[fin + i]; }
+  }
+}

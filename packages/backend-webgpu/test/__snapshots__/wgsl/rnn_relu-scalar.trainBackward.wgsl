@@ -1,0 +1,166 @@
+
+alias VT = f32;
+const U = 1u;
+const H = 5u;
+const HU = 5u;
+const P = 5u;
+const PU = 5u;
+const GH = 5u;
+const GHU = 5u;
+const N = 5u;
+const NP = 5u;
+const NG = 5u;
+const RS = 0u;
+const NR = 0u;
+const R = 3u;
+const WG = 32u;
+struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32, peep: u32, p0: u32, p1: u32, p2: u32 }
+fn lane(v: VT, e: u32) -> f32 { return v; }
+
+fn t_tanh(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.125) {
+    // Near 0 the exp form loses relative precision; the odd Taylor series to x^7 is exact in f32 here.
+    let x2 = x * x;
+    return x * (1.0 + x2 * (-0.33333334 + x2 * (0.13333334 + x2 * -0.053968254)));
+  }
+  let e = exp(-2.0 * a);
+  let t = (1.0 - e) / (1.0 + e);
+  return select(-t, t, x >= 0.0);
+}
+fn t_sigmoid(x: f32) -> f32 {
+  let e = exp(-abs(x));
+  let s = 1.0 / (1.0 + e);
+  return select(e * s, s, x >= 0.0);
+}
+fn t_softplus(x: f32) -> f32 {
+  // max(x, 0) keeps x unless x < 0: NaN propagates whatever exp(NaN) gives (SwiftShader's is +Inf).
+  return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
+}
+
+fn act_f(x: f32, dir: u32) -> f32 {
+  if (dir == 0u) { return select(x, 0.0, x < 0.0); }
+  return select(x, 0.0, x < 0.0);
+}
+fn dact_f(y: f32, dir: u32) -> f32 {
+  if (dir == 0u) { return select(0.0, 1.0, y > 0.0); }
+  return select(0.0, 1.0, y > 0.0);
+}
+fn clip_pre(v: f32) -> f32 { return v; }
+
+const D_GH_P = 25u;
+// Where the peephole weights' copy starts in wr, and their per-step products in hp (after h_{t-1}
+// and, with projections, the step's dh and m).
+const PH = 25u;
+const PEEP_ROWS = NP;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> y: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read> wr: array<VT>;
+@group(0) @binding(4) var<storage, read> s0: array<f32>;
+@group(0) @binding(5) var<storage, read> lens: array<u32>;
+@group(0) @binding(6) var<storage, read_write> g: array<f32>;
+@group(0) @binding(7) var<storage, read_write> hp: array<f32>;
+@group(0) @binding(8) var<storage, read_write> ds0: array<f32>;
+var<workgroup> dh: array<f32, 30>;
+var<workgroup> gs: array<f32, 15>;
+fn wr_at(i: u32) -> f32 { return wr[i]; }
+
+@compute @workgroup_size(32)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let dir = wid.y;
+  let row0 = wid.x * R;
+  let srow = p.stateRow + dir;
+  let wb = dir * GH * PU;
+  let recBase = p.T * p.B * NP;
+  let ghBase = p.T * p.B * NG;
+  for (var i = lid; i < R * P; i += WG) {
+    let b = row0 + i / P;
+    var v = 0.0;
+    if (b < p.B) { v = s0[p.seed + (srow * p.B + b) * P + i % P]; }
+    dh[i] = v;
+  }
+
+  storageBarrier();
+  workgroupBarrier();
+  for (var s = 0u; s < p.T; s++) {
+    let t = select(p.T - 1u - s, s, dir == 1u);
+    let cur = (s & 1u) * (R * P);
+    let nxt = R * P - cur;
+
+    for (var j = lid; j < H; j += WG) {
+      for (var r = 0u; r < R; r++) {
+        let b = row0 + r;
+        let ok = b < p.B;
+        let bc = min(b, p.B - 1u);
+        let len = lens[bc];
+        let a = ok && t < len;
+        let ci = p.cOff + (srow * p.B + bc) * H + j;
+        let at = (t * p.B + bc) * NP + dir * P + j;
+        let dhv = dy[at] + dh[cur + r * P + j];
+        var first = t == 0u;
+        var prev = t;
+        if (dir == 0u) { if (t > 0u) { prev = t - 1u; } } else { first = t + 1u >= len; prev = min(t + 1u, p.T - 1u); }
+        var hprev = s0[(srow * p.B + bc) * P + j];
+        if (!first) { hprev = y[(prev * p.B + bc) * NP + dir * P + j]; }
+
+
+          let gx0 = dhv * dact_f(y[at], dir);
+          let gh0 = gx0;
+          let direct = 0.0;
+        gs[r * GH + 0u * H + j] = select(0.0, gh0, a);
+        dh[nxt + r * P + j] = direct;
+        if (ok) {
+          let gi = (t * p.B + bc) * NG + dir * GH + j;
+          g[gi + 0u * H] = select(0.0, gx0, a);
+
+          hp[at] = select(0.0, hprev, a);
+
+        }
+      }
+    }
+    workgroupBarrier();
+
+    for (var q = lid; q < PU; q += WG) {
+      var acc0 = VT(0.0);
+      var acc1 = VT(0.0);
+      var acc2 = VT(0.0);
+      for (var n = 0u; n < GH; n++) {
+        let wv = wr[wb + n * PU + q];
+        acc0 += gs[0u * GH + n] * wv;
+        acc1 += gs[1u * GH + n] * wv;
+        acc2 += gs[2u * GH + n] * wv;
+      }
+      {
+        let b = row0 + 0u;
+        let a = b < p.B && t < lens[min(b, p.B - 1u)];
+        for (var e = 0u; e < U; e++) {
+          let k = q * U + e;
+          dh[nxt + 0u * P + k] = select(dh[cur + 0u * P + k], dh[nxt + 0u * P + k] + lane(acc0, e), a);
+        }
+      }
+      {
+        let b = row0 + 1u;
+        let a = b < p.B && t < lens[min(b, p.B - 1u)];
+        for (var e = 0u; e < U; e++) {
+          let k = q * U + e;
+          dh[nxt + 1u * P + k] = select(dh[cur + 1u * P + k], dh[nxt + 1u * P + k] + lane(acc1, e), a);
+        }
+      }
+      {
+        let b = row0 + 2u;
+        let a = b < p.B && t < lens[min(b, p.B - 1u)];
+        for (var e = 0u; e < U; e++) {
+          let k = q * U + e;
+          dh[nxt + 2u * P + k] = select(dh[cur + 2u * P + k], dh[nxt + 2u * P + k] + lane(acc2, e), a);
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+  let fin = (p.T & 1u) * (R * P);
+  for (var i = lid; i < R * P; i += WG) {
+    let b = row0 + i / P;
+    if (b < p.B) { ds0[(srow * p.B + b) * P + i % P] = dh[fin + i]; }
+  }
+}
