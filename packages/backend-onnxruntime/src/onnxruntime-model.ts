@@ -1,11 +1,13 @@
 import {
-  type ForwardOptions, type ForwardResult, BackendDisposedError, type RnnModel, type RnnSpec, type RnnState, type RnnStream, type StreamOptions, type Tensor,
-  UnsupportedError, forwardStream, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, sizeOf, tensor,
+  type ForwardOptions, type ForwardResult, type GradOutput, type ParamGrads, BackendDisposedError, type RnnModel, type RnnSpec, type RnnState, type RnnStream, type StreamOptions, type Tensor,
+  UnsupportedError, checkStreamOptions, checkStreamSpec, openStream, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, sizeOf, tensor,
 } from '@deeprnn/core';
 import { GRAPH_NAMES } from '@deeprnn/onnx';
 import type { InferenceSession, Tensor as OrtTensor } from '#ort';
 import type { Ort } from './ort-module.js';
 import { type LazyModel, hasNonFinite } from './non-finite-route.js';
+import type { GradientRunner } from './train/gradients.js';
+import { onnxruntimeStreamEngine } from './stream.js';
 
 function float32(data: Float32Array | Float64Array): Float32Array {
   // Float32 data is handed to ORT as is (no copy); float64 is rounded once.
@@ -26,6 +28,7 @@ export class OnnxruntimeModel implements RnnModel {
     session: InferenceSession,
     private readonly onDispose: () => void = () => {},
     private readonly nonFinitePath: LazyModel | null = null,
+    private readonly gradientRunner: GradientRunner | null = null,
   ) {
     this.session = session;
   }
@@ -73,8 +76,28 @@ export class OnnxruntimeModel implements RnnModel {
     return { output: tensor(take(n.output), outputShape(spec, call)), state };
   }
 
-  stream(options?: StreamOptions): Promise<RnnStream> {
-    return forwardStream(this, options, () => this.session === null);
+  stream(options: StreamOptions = {}): Promise<RnnStream> {
+    try {
+      this.live();
+      checkStreamSpec(this.spec);
+      const B = checkStreamOptions(this.spec, options);
+      const host = { spec: this.spec, ort: this.ort, session: () => this.live(), nonFinitePath: this.nonFinitePath };
+      const engine = onnxruntimeStreamEngine(host, B, options.initial ?? null);
+      return Promise.resolve(openStream({ spec: this.spec, isModelDisposed: () => this.session === null }, B, options.maxBytes, engine));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  /** Backpropagation through time as one ONNX graph per (T, B) (see GradientRunner). */
+  gradients(input: Tensor, initial: RnnState | undefined, gradOutput: GradOutput, options?: ForwardOptions): Promise<ParamGrads> {
+    try {
+      this.live();
+      if (this.gradientRunner === null) throw new UnsupportedError('onnxruntime model: created without gradients');
+      return this.gradientRunner.gradients(input, initial, gradOutput, options);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 
   private live(): InferenceSession {
@@ -87,7 +110,7 @@ export class OnnxruntimeModel implements RnnModel {
     this.session = null;
     if (session === null) return;
     this.onDispose();
-    await Promise.all([session.release(), this.nonFinitePath?.dispose()]);
+    await Promise.all([session.release(), this.nonFinitePath?.dispose(), this.gradientRunner?.release()]);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
