@@ -1,5 +1,5 @@
 import {
-  type Backend, BackendDisposedError, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
+  type Backend, BackendDisposedError, type RnnTrainer, type TrainerInit, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
   UnsupportedError, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
@@ -7,6 +7,10 @@ import type { InferenceSession } from '#ort';
 import { loweringFor, nodeLimitation } from './lowering-choice.js';
 import { nonFiniteRoute } from './non-finite-route.js';
 import { OnnxruntimeModel } from './onnxruntime-model.js';
+import { GradientRunner } from './train/gradients.js';
+import { GraphSessions } from './train/graph-sessions.js';
+import { createOrtTrainer } from './train/trainer.js';
+import { trainingUnsupportedReason } from './train/trainable.js';
 import { type Ort, loadOrt } from './ort-module.js';
 import { type SessionFactory, defaultSessionFactory, probeProviders } from './provider-probe.js';
 import { DEFAULT_PROVIDERS, type ExecutionProvider, type SessionTuning, deviceName, sessionOptions } from './session-options.js';
@@ -42,7 +46,7 @@ export interface OnnxruntimeBackend extends Backend {
 
 const CAPABILITIES: Capabilities = Object.freeze({
   modes: RNN_MODES,
-  training: false,
+  training: true,
   dtypes: Object.freeze(['float32'] as const),
   tolerance: Object.freeze({ rtol: 1e-4, atol: 1e-5 }),
 });
@@ -83,6 +87,27 @@ class OrtBackend implements OnnxruntimeBackend {
     return null;
   }
 
+  unsupportedTraining(spec: RnnSpec): string | null {
+    return trainingUnsupportedReason(spec);
+  }
+
+  /** Sessions for training graphs, on this backend's provider with its options. */
+  private graphSessions(what: string): GraphSessions {
+    return new GraphSessions((bytes) => this.create(bytes, sessionOptions(this.provider, this.tuning)), what);
+  }
+
+  createTrainer(spec: RnnSpec, init: TrainerInit): Promise<RnnTrainer> {
+    try {
+      if (this.isDisposed) throw new BackendDisposedError('onnxruntime backend: createTrainer after dispose()');
+      const why = this.unsupported(spec) ?? this.unsupportedTraining(spec);
+      if (why !== null) throw new UnsupportedError(why);
+      const ctx = { ort: this.ort, sessions: this.graphSessions('training step'), isBackendDisposed: () => this.isDisposed };
+      return Promise.resolve(createOrtTrainer(spec, init, ctx));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
   private loweringOf(spec: RnnSpec): OnnxLowering {
     const asked = typeof this.lowering === 'string' ? this.lowering : this.lowering?.[spec.mode];
     // What the node cannot do right on this provider (projSize, ORT's overflowing Softplus, activations
@@ -112,7 +137,8 @@ class OrtBackend implements OnnxruntimeBackend {
     }
     // NaN in, NaN out: calls with non-finite input or state run on the reference (see hasNonFinite, nonFiniteRoute).
     const nonFinitePath = nonFiniteRoute(spec, params);
-    const model = new OnnxruntimeModel(spec, this.ort, session, () => this.models.delete(model), nonFinitePath);
+    const gradients = new GradientRunner(spec, this.ort, params, this.graphSessions('gradients'));
+    const model = new OnnxruntimeModel(spec, this.ort, session, () => this.models.delete(model), nonFinitePath, gradients);
     this.models.add(model);
     return model;
   }
