@@ -15,3 +15,7 @@ export { type OpsetImport, type OpsetRange, IMPORT_OPSETS, importedOpset } from 
 export { CONFIG_KEY, LOWERING_KEY } from './metadata.js';
 export { outputToOnnx, reverseWithinLengths, swapLeadingAxes } from './layout-convert.js';
 export type { ProtoTensor } from './tensor-proto.js';
+export {
+  type TrainingStepOptions, TRAINING_KEY, exportGradientGraph, exportTrainingStep, trainedParameters,
+} from './training/export-training-step.js';
+export { type TrainingShape, TRAINING_OPSET } from './training/training-io.js';
