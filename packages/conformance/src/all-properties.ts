@@ -4,6 +4,7 @@ import { batchIndependence } from './properties/batch-independence.js';
 import { bidirectional } from './properties/bidirectional.js';
 import { capabilities } from './properties/capabilities.js';
 import { determinism } from './properties/determinism.js';
+import { deviceStream } from './properties/device-stream.js';
 import { dispose } from './properties/dispose.js';
 import { gradients } from './properties/gradients.js';
 import { lengths } from './properties/lengths.js';
@@ -19,6 +20,7 @@ export const PROPERTIES: readonly ConformanceProperty[] = Object.freeze([
   agreement,
   nonFinite,
   streaming,
+  deviceStream,
   batchIndependence,
   bidirectional,
   lengths,

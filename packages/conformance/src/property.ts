@@ -7,6 +7,7 @@ export const PROPERTY_NAMES = [
   'agreement',
   'non-finite',
   'streaming',
+  'device-stream',
   'batch-independence',
   'bidirectional',
   'lengths',

@@ -1,6 +1,6 @@
 import {
   type Backend, type Capabilities, type ForwardOptions, type ForwardResult, type GradOutput, type ParamGrads, type RnnModel,
-  type RnnParams, type RnnSpec, type RnnState, type Tensor, createReferenceBackend, forwardStream,
+  type RnnParams, type RnnSpec, type RnnState, type RnnStream, type StreamOptions, type Tensor, createReferenceBackend, forwardStream,
 } from '@deeprnn/core';
 
 /** How a test double bends the float32 reference backend. Every hook is optional. */
@@ -22,6 +22,8 @@ export interface MutantHooks {
   readonly gradients?: (grads: ParamGrads) => ParamGrads;
   /** Replaces model.dispose; `inner` is the honest one. */
   readonly dispose?: (inner: () => Promise<void>, calls: number) => Promise<void>;
+  /** Replaces `model.stream`; `inner` is the honest model. */
+  readonly stream?: (inner: RnnModel, options: StreamOptions | undefined) => Promise<RnnStream>;
   /** When true, gradients is removed from models. */
   readonly dropGradients?: boolean;
   /** Gives the mutant the reference's trainer: whole, or without the `unsupportedTraining` it requires. */
@@ -69,7 +71,7 @@ function wrapModel(spec: RnnSpec, model: RnnModel, hooks: MutantHooks): RnnModel
       return hooks.dispose ? hooks.dispose(() => model.dispose(), disposeCalls) : model.dispose();
     },
     // Through forward, so a mutant forward is what the stream runs too.
-    stream: (options) => forwardStream(wrapped, options),
+    stream: (options) => (hooks.stream ? hooks.stream(wrapped, options) : forwardStream(wrapped, options)),
     [Symbol.asyncDispose]: () => wrapped.dispose(),
   };
   const gradients = model.gradients?.bind(model);

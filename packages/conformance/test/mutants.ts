@@ -1,6 +1,6 @@
 import {
   type ForwardResult, type RnnParams, type RnnSpec, type RnnState, ShapeError, type Tensor, UnsupportedError,
-  defineSpec, directionCount, paramLayout, specToConfig, tensor,
+  defineSpec, directionCount, forwardStream, paramLayout, specToConfig, tensor,
 } from '@deeprnn/core';
 import { type MutantHooks, mutantBackend } from './mutant-backend.js';
 import type { Backend } from '@deeprnn/core';
@@ -109,6 +109,12 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
         const early = await inner(timeSlice(spec, input, T - 1), initial, options);
         return { output: r.output, state: early.state };
       },
+    },
+  },
+  'stream drops its state between steps': {
+    caughtBy: 'device-stream',
+    hooks: {
+      stream: (model, options) => forwardStream({ ...model, forward: (input, _carried, o) => model.forward(input, undefined, o) }, options),
     },
   },
   'NaN instead of ShapeError': {
