@@ -1,0 +1,79 @@
+import { FormatError, type Tensor, f16BitsToNumber, sizeOf, tensor } from '@deeprnn/core';
+import { isRecord } from './config-fields.js';
+
+/** tfjs' weight quantizations (the `quantization.dtype` of a manifest entry). */
+export type QuantizationDType = 'uint8' | 'uint16' | 'float16';
+
+/** One entry of a tfjs `weightsManifest` group (tfjs `WeightsManifestEntry`). */
+export interface WeightSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: string;
+  readonly quantization?: { readonly dtype: QuantizationDType; readonly scale?: number; readonly min?: number };
+}
+
+/** One group of a tfjs `weightsManifest`: its shard files and the weights they hold, back to back. */
+export interface WeightsGroup {
+  readonly paths: readonly string[];
+  readonly weights: readonly WeightSpec[];
+}
+
+const QUANT_BYTES: Readonly<Record<QuantizationDType, number>> = { uint8: 1, uint16: 2, float16: 2 };
+
+function fail(message: string): never {
+  throw new FormatError(`tfjs weights: ${message}`);
+}
+
+/** Checks a raw manifest entry. */
+export function checkWeightSpec(raw: unknown): WeightSpec {
+  if (!isRecord(raw) || typeof raw.name !== 'string' || !Array.isArray(raw.shape) || typeof raw.dtype !== 'string') {
+    fail(`manifest entry ${JSON.stringify(raw)?.slice(0, 120)} must be {name, shape, dtype}`);
+  }
+  if (!raw.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) fail(`weight '${raw.name}' has shape ${JSON.stringify(raw.shape)}`);
+  if (raw.dtype !== 'float32') fail(`weight '${raw.name}' has dtype ${raw.dtype}; recurrent models store float32 weights`);
+  const q = raw.quantization;
+  if (q !== undefined && q !== null) {
+    if (!isRecord(q) || (q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16')) {
+      fail(`weight '${raw.name}' has quantization ${JSON.stringify(q)}; tfjs knows uint8, uint16 and float16`);
+    }
+    if (q.dtype !== 'float16' && (typeof q.scale !== 'number' || typeof q.min !== 'number')) {
+      fail(`weight '${raw.name}' is quantized to ${q.dtype} without numeric scale and min`);
+    }
+    return raw as unknown as WeightSpec;
+  }
+  return { name: raw.name, shape: raw.shape as number[], dtype: raw.dtype };
+}
+
+/** Bytes one weight takes in its group's data. */
+export function weightBytes(spec: WeightSpec): number {
+  return sizeOf(spec.shape) * (spec.quantization === undefined ? 4 : QUANT_BYTES[spec.quantization.dtype]);
+}
+
+/**
+ * Decodes the weights of one manifest group from its data (its shards concatenated), dequantizing
+ * exactly as tfjs-core's `decodeWeights` does: uint8/uint16 `q * scale + min` rounded to float32,
+ * float16 widened exactly.
+ *
+ * @returns tensors by manifest name, in manifest order.
+ * @throws {@link FormatError} when the data is shorter or longer than the entries need.
+ */
+export function decodeWeights(specs: readonly WeightSpec[], data: Uint8Array): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let at = 0;
+  for (const spec of specs) {
+    const n = sizeOf(spec.shape);
+    const bytes = weightBytes(spec);
+    if (at + bytes > data.length) fail(`weight '${spec.name}' needs bytes [${at}, ${at + bytes}) of ${data.length}`);
+    const values = new Float32Array(n);
+    const q = spec.quantization;
+    if (q === undefined) for (let i = 0; i < n; i++) values[i] = view.getFloat32(at + 4 * i, true);
+    else if (q.dtype === 'float16') for (let i = 0; i < n; i++) values[i] = f16BitsToNumber(view.getUint16(at + 2 * i, true));
+    else if (q.dtype === 'uint8') for (let i = 0; i < n; i++) values[i] = (view.getUint8(at + i) * (q.scale as number)) + (q.min as number);
+    else for (let i = 0; i < n; i++) values[i] = (view.getUint16(at + 2 * i, true) * (q.scale as number)) + (q.min as number);
+    out.set(spec.name, tensor(values, spec.shape));
+    at += bytes;
+  }
+  if (at !== data.length) fail(`the weights take ${at} bytes, the data has ${data.length}`);
+  return out;
+}
