@@ -1,7 +1,8 @@
-import { type Backend, type RnnState, SeededRandom } from '@deeprnn/core';
+import { type Backend, SeededRandom, tensor } from '@deeprnn/core';
 import { rowLogits } from './head.js';
 import { HEAD_BIAS, HEAD_WEIGHT, headInputSize, rnnParamsOf } from './lm-model.js';
 import { oneHotTimeMajor } from './one-hot.js';
+import { pickToken } from './sampling.js';
 import type { LanguageModel } from './saved-model.js';
 
 /** Options of {@link generate}. */
@@ -12,30 +13,18 @@ export interface GenerateOptions {
   readonly temperature?: number;
   /** Seed of the sampler. Default 0. */
   readonly seed?: number;
-}
-
-function pick(logits: Float64Array, temperature: number, rng: SeededRandom): number {
-  let best = 0;
-  for (let v = 1; v < logits.length; v++) if (logits[v]! > logits[best]!) best = v;
-  if (!(temperature > 0)) return best;
-  let sum = 0;
-  const p = new Float64Array(logits.length);
-  for (let v = 0; v < logits.length; v++) {
-    p[v] = Math.exp((logits[v]! - logits[best]!) / temperature);
-    sum += p[v]!;
-  }
-  let u = rng.nextFloat() * sum;
-  for (let v = 0; v < p.length; v++) {
-    u -= p[v]!;
-    if (u < 0) return v;
-  }
-  return best;
+  /** Called with each generated character as soon as it is chosen (for printing as it streams). */
+  readonly onChar?: (char: string) => void;
 }
 
 /**
- * Continues `prefix` by `chars` characters, d2l's `predict_ch8`: the prefix warms up the state, then
- * each step feeds the last character and appends the most likely next one (or a sample at
- * `temperature`). Inference only, so it runs on every backend.
+ * Continues `prefix` by `chars` characters, d2l's `predict_ch8`, on a {@link RnnStream}: the prefix
+ * warms up the state in one chunk, then each step feeds the last character and appends the most likely
+ * next one (or a sample at `temperature`). The state stays on the backend between characters; only the
+ * one-hot input goes up and the top layer's output comes down. The head and the choice run on the host
+ * in float64 by {@link pickToken}'s rule, so a seed gives the same text on every backend (as far as
+ * their outputs agree: logits closer than the backends' float32 differences could still tie-break
+ * differently). Inference only, so it runs on every backend.
  *
  * @returns the prefix followed by the generated characters.
  * @example
@@ -50,23 +39,22 @@ export async function generate(backend: Backend, lm: LanguageModel, prefix: stri
   const b = lm.params[HEAD_BIAS]!;
   const F = headInputSize(lm.spec);
   const rng = new SeededRandom(options.seed ?? 0);
-  const model = await backend.createModel(lm.spec, rnnParamsOf(lm.params));
-  try {
-    let state: RnnState | undefined;
-    if (ids.length > 1) {
-      const warm = Int32Array.from(ids.slice(0, -1));
-      state = (await model.forward(oneHotTimeMajor(warm, 1, warm.length, V), undefined)).state;
-    }
-    const logits = new Float64Array(V);
-    for (let i = 0; i < options.chars; i++) {
-      const last = Int32Array.of(ids[ids.length - 1]!);
-      const r = await model.forward(oneHotTimeMajor(last, 1, 1, V), state);
-      state = r.state;
-      rowLogits(r.output.data, 0, W.data, b.data, F, logits);
-      ids.push(pick(logits, options.temperature ?? 0, rng));
-    }
-  } finally {
-    await model.dispose();
+  await using model = await backend.createModel(lm.spec, rnnParamsOf(lm.params));
+  await using stream = await model.stream({ batchSize: 1 });
+  if (ids.length > 1) {
+    const warm = Int32Array.from(ids.slice(0, -1));
+    await stream.step(oneHotTimeMajor(warm, 1, warm.length, V));
+  }
+  const logits = new Float64Array(V);
+  const x = new Float32Array(V);
+  for (let i = 0; i < options.chars; i++) {
+    x.fill(0);
+    x[ids[ids.length - 1]!] = 1;
+    const y = await stream.step(tensor(x, [1, V]));
+    rowLogits(y.data, 0, W.data, b.data, F, logits);
+    const next = pickToken(logits, options.temperature ?? 0, rng);
+    ids.push(next);
+    options.onChar?.(lm.vocab.decode([next]));
   }
   return lm.vocab.decode(ids);
 }

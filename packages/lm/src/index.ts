@@ -6,7 +6,10 @@
  * @packageDocumentation
  */
 export { type TrainStepBenchOptions, type TrainStepTiming, timeTrainStep } from './bench.js';
+export { checkTrainingState } from './checkpoint-checks.js';
+export { D2L_RECIPE, type D2lModelChoice, d2lTrainConfig } from './d2l-recipe.js';
 export { type GenerateOptions, generate } from './generate.js';
+export { pickToken } from './sampling.js';
 export { rowLogits } from './head.js';
 export {
   HEAD_BIAS,
