@@ -6,7 +6,7 @@ import {
 import { exportTrainingStep, trainedParameters } from '@deeprnn/onnx';
 import type { Tensor as OrtTensor } from '#ort';
 import type { Ort } from '../ort-module.js';
-import { dropoutMultipliers, float32, graphKey, hasDropout, timeMajor, timeMajorTargets } from './call-data.js';
+import { dropoutMultipliers, graphKey, hasDropout, timeMajor, timeMajorTargets } from './call-data.js';
 import type { GraphSessions } from './graph-sessions.js';
 
 const WHO = 'onnxruntime trainer';
