@@ -1,4 +1,5 @@
-import { type Backend, type RnnMode, SeededRandom, type StepStats } from '@deeprnn/core';
+import { type Backend, type RnnMode, type RunStats, SeededRandom } from '@deeprnn/core';
+import { D2L_RECIPE } from './d2l-recipe.js';
 import { createLmTrainer } from './lm-trainer.js';
 import { initLmParams, lmSpec } from './lm-model.js';
 import { initialOptimizerState } from './optimizer.js';
@@ -34,7 +35,7 @@ export interface TrainStepTiming {
   readonly tokensPerSec: number;
   readonly repeats: number;
   /** The last step's device work, when the backend's trainer counts it (dispatches, bytes read back). */
-  readonly stepStats?: StepStats;
+  readonly stepStats?: RunStats;
 }
 
 /**
@@ -47,19 +48,19 @@ export interface TrainStepTiming {
  * ```
  */
 export async function timeTrainStep(o: TrainStepBenchOptions): Promise<TrainStepTiming> {
-  const batch = o.batch ?? 32;
-  const steps = o.steps ?? 35;
-  const V = o.vocab ?? 28;
+  const batch = o.batch ?? D2L_RECIPE.batch;
+  const steps = o.steps ?? D2L_RECIPE.steps;
+  const V = o.vocab ?? D2L_RECIPE.vocabSize;
   const repeats = o.repeats ?? 5;
   const warmup = o.warmup ?? 3;
-  const spec = lmSpec({ mode: o.mode ?? 'rnn_tanh', vocabSize: V, hiddenSize: o.hidden ?? 256, numLayers: o.numLayers ?? 1 });
+  const spec = lmSpec({ mode: o.mode ?? 'rnn_tanh', vocabSize: V, hiddenSize: o.hidden ?? D2L_RECIPE.hiddenSize, numLayers: o.numLayers ?? 1 });
   const params = initLmParams(spec, V, 0);
   const rng = new SeededRandom(1);
   const X = Int32Array.from({ length: batch * steps }, () => Math.floor(rng.nextFloat() * V));
   const Y = Int32Array.from({ length: batch * steps }, () => Math.floor(rng.nextFloat() * V));
   const mb: Minibatch = { X, Y, batch, steps };
   const times: number[] = [];
-  await using trainer = await createLmTrainer(o.backend, spec, { params, optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), clipTheta: 1 });
+  await using trainer = await createLmTrainer(o.backend, spec, { params, optimizer: { ...D2L_RECIPE.optimizer }, optimizerState: initialOptimizerState(), gradClipNorm: D2L_RECIPE.gradClipNorm });
   for (let i = 0; i < warmup + repeats; i++) {
     const t0 = performance.now();
     await trainStep(trainer, V, mb, undefined, i);

@@ -1,8 +1,9 @@
 import { DEFAULT_MAX_BYTES, FormatError, type RnnState, type Tensor, readSafetensors, tensor, writeSafetensors } from '@deeprnn/core';
 import { writeFileAtomic } from './atomic-write.js';
 import { readFileWithin } from './bounded-read.js';
+import { checkTrainingState } from './checkpoint-checks.js';
 import type { LmParams } from './lm-model.js';
-import type { TrainingState } from './training-state.js';
+import type { TrainConfig, TrainingState } from './training-state.js';
 
 /** Metadata key under which checkpoints keep their JSON (inside the safetensors header). */
 export const CHECKPOINT_KEY = 'deeprnn.lm.checkpoint';
@@ -65,7 +66,21 @@ export async function loadCheckpoint(path: string, options: ReadModelOptions = {
   return checkpointFromBytes(bytes, path);
 }
 
-/** Decodes the bytes of a checkpoint file; `path` names it in errors. */
+/**
+ * A config as stored: checkpoints written before the rename to `gradClipNorm` hold the same value as
+ * `clipTheta`; they are read as if written today, so old runs still resume bit-identically.
+ */
+function currentConfig(config: unknown): TrainConfig {
+  if (typeof config !== 'object' || config === null || !('clipTheta' in config) || 'gradClipNorm' in config) return config as TrainConfig;
+  const { clipTheta, ...rest } = config as Record<string, unknown>;
+  return { ...rest, gradClipNorm: clipTheta } as unknown as TrainConfig;
+}
+
+/**
+ * Decodes the bytes of a checkpoint file and checks every field; `path` names it in errors.
+ *
+ * @throws {@link FormatError} when the file is not a checkpoint or a field is wrong (the field is named).
+ */
 export function checkpointFromBytes(bytes: Uint8Array, path: string): TrainingState {
   const { tensors, metadata } = readSafetensors(bytes);
   const raw = metadata[CHECKPOINT_KEY];
@@ -76,6 +91,7 @@ export function checkpointFromBytes(bytes: Uint8Array, path: string): TrainingSt
   } catch (e) {
     throw new FormatError(`${path}: checkpoint metadata is not JSON`, { cause: e });
   }
+  if (typeof meta !== 'object' || meta === null) throw new FormatError(`${path}: checkpoint metadata is not a JSON object`);
   const params: Record<string, Tensor<'float32'>> = {};
   const moments: Record<string, Tensor<'float32'>> = {};
   for (const [name, t] of Object.entries(tensors)) {
@@ -85,8 +101,8 @@ export function checkpointFromBytes(bytes: Uint8Array, path: string): TrainingSt
   const h = tensors[STATE_H];
   const c = tensors[STATE_C];
   const carried: RnnState | undefined = h ? (c ? { h, c } : { h }) : undefined;
-  return {
-    config: meta.config,
+  const state: TrainingState = {
+    config: currentConfig(meta.config),
     vocab: meta.vocab,
     params: Object.freeze(params) as LmParams,
     optimizerState: { step: meta.optimizerStep, moments: Object.freeze(moments) },
@@ -94,4 +110,6 @@ export function checkpointFromBytes(bytes: Uint8Array, path: string): TrainingSt
     progress: meta.progress,
     history: meta.history,
   };
+  checkTrainingState(state, `checkpoint ${path}`);
+  return state;
 }

@@ -1,6 +1,6 @@
 import {
   type Backend, HEAD_PARAM_NAMES, type OptimizerOptions, type OptimizerState, type RnnParams, type RnnSpec, type RnnTrainer, type Tensor, type TrainerParams,
-  UnsupportedError, tensor,
+  UnsupportedError, isTrainingBackend, tensor, trainingRefusal,
 } from '@deeprnn/core';
 import { HEAD_BIAS, HEAD_WEIGHT, type LmParams, RNN_PREFIX } from './lm-model.js';
 
@@ -54,8 +54,8 @@ export interface LmTrainerStart {
   readonly params: LmParams;
   readonly optimizer: OptimizerOptions;
   readonly optimizerState: OptimizerState;
-  /** Global-norm clipping threshold; null turns it off. */
-  readonly clipTheta: number | null;
+  /** Global-norm gradient clipping threshold (core's `TrainerInit.gradClipNorm`); null turns it off. */
+  readonly gradClipNorm: number | null;
 }
 
 /**
@@ -65,16 +65,16 @@ export interface LmTrainerStart {
  * @throws {@link UnsupportedError} when the backend cannot train (`capabilities.training` is false).
  */
 export async function createLmTrainer(backend: Backend, spec: RnnSpec, start: LmTrainerStart): Promise<RnnTrainer> {
-  if (!backend.capabilities.training || !backend.createTrainer) {
+  if (!isTrainingBackend(backend)) {
     throw new UnsupportedError(`training: backend ${backend.name} (${backend.device}) cannot train (capabilities.training is false)`);
   }
-  const why = backend.unsupported(spec);
-  if (why !== null) throw new UnsupportedError(`training: backend ${backend.name} cannot run this model: ${why}`);
+  const why = trainingRefusal(backend, spec);
+  if (why !== null) throw new UnsupportedError(`training: backend ${backend.name} cannot train this model: ${why}`);
   return backend.createTrainer(spec, {
     params: toTrainerParams(start.params),
     optimizer: start.optimizer,
     optimizerState: renameMoments(start.optimizerState, trainerName),
-    clipNorm: start.clipTheta,
+    gradClipNorm: start.gradClipNorm,
   });
 }
 

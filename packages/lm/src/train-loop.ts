@@ -55,7 +55,7 @@ export async function trainLoop(backend: Backend, ids: Int32Array, start: Traini
   const spec = lmSpec(config.model);
   const isSequential = config.partition === 'sequential';
   const trainer = await createLmTrainer(backend, spec, {
-    params: start.params, optimizer: config.optimizer, optimizerState: start.optimizerState, clipTheta: config.clipTheta,
+    params: start.params, optimizer: config.optimizer, optimizerState: start.optimizerState, gradClipNorm: config.gradClipNorm,
   });
   try {
     return await runEpochs(trainer, config.model.vocabSize, ids, start, isSequential, hooks);

@@ -13,8 +13,11 @@ export interface TrainConfig {
   /** Time steps per minibatch (d2l: 35). */
   readonly steps: number;
   readonly partition: Partition;
-  /** Global-norm clipping threshold (d2l: 1); null turns it off. */
-  readonly clipTheta: number | null;
+  /**
+   * Global-norm gradient clipping threshold (d2l: 1); null turns it off. Checkpoints before the
+   * rename stored it as `clipTheta`, which `loadCheckpoint` still reads.
+   */
+  readonly gradClipNorm: number | null;
   readonly seed: number;
 }
 

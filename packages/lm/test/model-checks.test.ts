@@ -130,7 +130,7 @@ describe('config.json and vocab.json are checked against the weights', () => {
 
   it('checks a checkpoint loaded as a model the same way', async () => {
     const st = initialTrainingState(
-      { model: { mode: 'gru', vocabSize: 5, hiddenSize: 3, numLayers: 2 }, epochs: 1, optimizer: { name: 'sgd', lr: 1 }, batch: 2, steps: 2, partition: 'sequential', clipTheta: null, seed: 0 },
+      { model: { mode: 'gru', vocabSize: 5, hiddenSize: 3, numLayers: 2 }, epochs: 1, optimizer: { name: 'sgd', lr: 1 }, batch: 2, steps: 2, partition: 'sequential', gradClipNorm: null, seed: 0 },
       TOKENS,
     );
     const params = { ...st.params, [HEAD_BIAS]: tensor(Float32Array.of(0, Number.NaN, 0, 0, 0), [5]) };

@@ -39,7 +39,7 @@ function recipe(over: Partial<TrainConfig> = {}): TrainConfig {
     batch: 4,
     steps: 8,
     partition: 'sequential',
-    clipTheta: 1,
+    gradClipNorm: 1,
     seed: 5,
     ...over,
   };
@@ -158,7 +158,7 @@ describe('trainStep on the reference trainer', () => {
     const X = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 5) % 6);
     const Y = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 7 + 1) % 6);
     const backend = createReferenceBackend();
-    await using trainer = await createLmTrainer(backend, spec, { params, optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), clipTheta: 1 });
+    await using trainer = await createLmTrainer(backend, spec, { params, optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), gradClipNorm: 1 });
     const r = await trainStep(trainer, 6, { X, Y, batch: 4, steps: 3 }, undefined, 0);
     const got = await readLmTrainer(trainer);
     // The same step on the host, as @deeprnn/lm did it before trainers held the weights.
@@ -185,7 +185,7 @@ describe('trainStep on the reference trainer', () => {
     const { createTrainer: _, ...reference } = createReferenceBackend();
     const inference = { ...reference, name: 'inference-only', capabilities: { ...reference.capabilities, training: false } };
     await expect(
-      createLmTrainer(inference, spec, { params: initLmParams(spec, 3, 0), optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), clipTheta: null }),
+      createLmTrainer(inference, spec, { params: initLmParams(spec, 3, 0), optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), gradClipNorm: null }),
     ).rejects.toThrow(/inference-only .* cannot train/);
   });
 });
