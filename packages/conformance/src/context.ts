@@ -1,5 +1,5 @@
 import {
-  type Backend, type DType, type RnnParams, type RnnSpec, type Tolerance, createReferenceBackend, defineSpec, initParams,
+  type Backend, type DType, type RnnParams, type RnnSpec, type Tolerance, createReferenceBackend, defineSpec, initParams, trainingRefusal,
 } from '@deeprnn/core';
 
 /** ONNX export and import, injected so that conformance never depends on @deeprnn/onnx at build time. */
@@ -17,7 +17,7 @@ export interface PropertyContext {
   readonly dtype: DType;
   /** True when the backend declares the spec's mode and `unsupported(spec)` is null. */
   readonly supports: (spec: RnnSpec) => boolean;
-  /** True when the backend also trains the spec (trainingModes and `unsupportedTraining`). */
+  /** True when the backend also trains the spec (core's `trainingRefusal` is null). */
   readonly trainSupports: (spec: RnnSpec) => boolean;
   readonly oracleHasGradients: boolean;
   readonly onnx?: OnnxCodec;
@@ -52,8 +52,7 @@ export async function buildContext(backend: Backend, options: ContextOptions = {
     tolerance: caps.tolerance,
     dtype,
     supports: (spec) => caps.modes.includes(spec.mode) && backend.unsupported(spec) === null,
-    trainSupports: (spec) =>
-      (caps.trainingModes ?? caps.modes).includes(spec.mode) && backend.unsupported(spec) === null && (backend.unsupportedTraining?.(spec) ?? null) === null,
+    trainSupports: (spec) => caps.modes.includes(spec.mode) && trainingRefusal(backend, spec) === null,
     oracleHasGradients: await probeGradients(oracle),
     ...(options.onnx ? { onnx: options.onnx } : {}),
     ...(options.backendFactory ? { backendFactory: options.backendFactory } : {}),

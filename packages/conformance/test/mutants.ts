@@ -180,6 +180,8 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
     },
   },
   'declares training without gradients': { caughtBy: 'capabilities', hooks: { capabilities: { training: true }, dropGradients: true } },
+  'trains without unsupportedTraining': { caughtBy: 'capabilities', hooks: { trainer: 'without-unsupportedTraining' } },
+  'a notice of two lines': { caughtBy: 'capabilities', hooks: { notices: ['tfjs-node: not installed\nnpm install @tensorflow/tfjs-node'] } },
   'input gradient 2% off': {
     caughtBy: 'gradients',
     hooks: {

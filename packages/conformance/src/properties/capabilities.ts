@@ -19,13 +19,20 @@ function checkDeclaration(ctx: PropertyContext, meter: Meter): void {
   meter.expect(Number.isFinite(rtol) && rtol >= 0 && Number.isFinite(atol) && atol >= 0, `capabilities.tolerance is ${rtol}, ${atol}`);
   meter.expect(typeof caps.training === 'boolean', 'capabilities.training is not a boolean');
   meter.expect((typeof backend.createTrainer === 'function') === caps.training, `capabilities.training is ${caps.training} but createTrainer is ${backend.createTrainer ? 'present' : 'absent'}`);
+  // unsupportedTraining is how a training backend says which specs it does not train: required with it.
+  meter.expect(
+    (typeof backend.unsupportedTraining === 'function') === caps.training,
+    `capabilities.training is ${caps.training} but unsupportedTraining is ${backend.unsupportedTraining ? 'present' : 'absent'}`,
+  );
+  meter.expect(Array.isArray(backend.notices) && backend.notices.every((n) => typeof n === 'string' && n.length > 0 && !n.includes('\n')), 'backend.notices is not a list of one-line strings');
 }
 
 /**
  * What a backend declares holds, over configs drawn from the whole spec: a declared mode with no
  * `unsupported` reason runs and gives the right shapes; anything else has a reason and createModel
  * raises UnsupportedError; `gradients` exists exactly when `training` is declared, and refuses by
- * type a spec the backend runs but does not train (trainingModes, `unsupportedTraining`).
+ * type a spec the backend runs but does not train (`unsupportedTraining`), and `unsupportedTraining`
+ * exists exactly when `training` is declared.
  */
 export const capabilities: ConformanceProperty = defineProperty({
   name: 'capabilities',
@@ -63,6 +70,15 @@ export const capabilities: ConformanceProperty = defineProperty({
         // A spec the backend runs but does not train: the gradients primitive refuses it by type.
         const refused = await expectRejection(() => model.gradients!(c.input, c.initial, { output: tensor(new Float32Array(result.output.data.length), want) }), 'E_UNSUPPORTED', `gradients of an untrained ${spec.mode} spec`);
         meter.expect(refused === '', refused);
+        const trainer = await expectRejection(
+          async () => {
+            const t = await backend.createTrainer!(c.spec, { params: { rnn: c.params, head: null }, optimizer: { name: 'sgd', lr: 0.1 }, gradClipNorm: null });
+            await t.dispose(); // it should not have started; free it if it did
+          },
+          'E_UNSUPPORTED',
+          `createTrainer of an untrained ${spec.mode} spec`,
+        );
+        meter.expect(trainer === '', trainer);
       }
     } catch (e) {
       meter.fail(`forward of a supported spec raised ${errorText(e)}`);
