@@ -1,5 +1,5 @@
 import {
-  type Backend, BackendDisposedError, type RnnTrainer, type TrainerInit, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
+  BackendDisposedError, type RnnTrainer, type TrainingBackend, type TrainerInit, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
   UnsupportedError, validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
@@ -34,7 +34,7 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
 }
 
 /** The onnxruntime backend: a {@link Backend} plus what it learned while starting. */
-export interface OnnxruntimeBackend extends Backend {
+export interface OnnxruntimeBackend extends TrainingBackend {
   /** The execution provider every model of this backend runs on. */
   readonly provider: ExecutionProvider;
   /**
