@@ -3,7 +3,7 @@ import { type Backend, SeededRandom, type Tensor, createReferenceBackend, tensor
 import { readSettings } from '@deeprnn/conformance';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importTfjsArtifacts, predictKeras } from '../src/index.js';
+import { exportTfjsLayers, importTfjsArtifacts, predictKeras, tfjsLayersUnsupported } from '../src/index.js';
 import { type ModelRecipe, VOCAB, buildModel, quantizeArtifacts, saveArtifacts, tfjsPredict } from './tfjs-oracle.js';
 
 const recipe: fc.Arbitrary<ModelRecipe> = fc
@@ -63,6 +63,7 @@ const ORACLE_TOLERANCE = { rtol: 2e-4, atol: 2e-5 };
 
 const backends: Backend[] = [];
 const ran = new Map<string, number>();
+let exported = 0;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -108,6 +109,14 @@ describe('tfjs-layers models imported into deeprnn predict what tfjs-layers pred
             expectClose(got, want, { rtol: Math.max(t.rtol, ORACLE_TOLERANCE.rtol), atol: Math.max(t.atol, ORACLE_TOLERANCE.atol) }, `${backend.name} ${JSON.stringify(r)} B=${B} T=${T} lengths=${lengths.join(',')}`);
             ran.set(backend.name, (ran.get(backend.name) ?? 0) + 1);
           }
+          // Exporting back gives a tfjs-layers model that predicts the same (float32 weights: the same numbers).
+          if (tfjsLayersUnsupported(imported.spec) === null) {
+            const { modelJson, weights } = exportTfjsLayers(imported);
+            const back = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[], weightData: weights.slice().buffer }));
+            expectClose(await tfjsPredict(back, x), want, { rtol: 1e-6, atol: 1e-6 }, `export of ${JSON.stringify(r)}`);
+            exported++;
+            back.dispose();
+          }
           model.dispose();
           if (oracle !== model) oracle.dispose();
         },
@@ -116,6 +125,7 @@ describe('tfjs-layers models imported into deeprnn predict what tfjs-layers pred
     );
     // Every backend ran cases (a backend that refused every spec would prove nothing).
     for (const b of backends) expect(ran.get(b.name) ?? 0, b.name).toBeGreaterThan(0);
-    if (process.env.KERAS_TEST_VERBOSE) console.log('cases per backend', Object.fromEntries(ran));
+    expect(exported).toBeGreaterThan(0);
+    if (process.env.KERAS_TEST_VERBOSE) console.log('cases per backend', Object.fromEntries(ran), 'exported back', exported);
   }, 600_000);
 });
