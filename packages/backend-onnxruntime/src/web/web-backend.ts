@@ -1,4 +1,4 @@
-import { BackendInitError, type RnnModel, type RnnParams, type RnnSpec, UnsupportedError, defaultActivations, sameActivations } from '@deeprnn/core';
+import { BackendInitError, type RnnModel, type RnnParams, type RnnSpec, type RnnTrainer, type TrainerInit, UnsupportedError, defaultActivations, sameActivations } from '@deeprnn/core';
 import { type OnnxruntimeBackend, type OnnxruntimeBackendOptions, createBackend as createSharedBackend } from '../onnxruntime-backend.js';
 import type { ExecutionProvider } from '../session-options.js';
 
@@ -71,6 +71,17 @@ class WebBackend implements WebOnnxruntimeBackend {
     const why = this.unsupported(spec);
     if (why !== null) throw new UnsupportedError(why);
     return this.shared.createModel(spec, params);
+  }
+
+  unsupportedTraining(spec: RnnSpec): string | null {
+    return this.shared.unsupportedTraining(spec);
+  }
+
+  /** The shared trainer: the exported training graph on this page's provider (wasm or WebGPU). */
+  createTrainer(spec: RnnSpec, init: TrainerInit): Promise<RnnTrainer> {
+    const why = this.unsupported(spec) ?? this.unsupportedTraining(spec);
+    if (why !== null) return Promise.reject(new UnsupportedError(why));
+    return this.shared.createTrainer(spec, init);
   }
 
   dispose(): Promise<void> {
