@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UNK, Vocab, charTokens, loadCorpus } from '../src/index.js';
+import { bundledCorpusPath } from '../src/node.js';
 
-const shared = '/work/shared/data/timemachine.txt';
-const sharedText = process.env.DEEPRNN_DATA_DIR ? `${process.env.DEEPRNN_DATA_DIR}/timemachine.txt` : shared;
+// The book as it ships with the package (same SHA-1 as d2l's copy).
+const bookPath = bundledCorpusPath();
 
 describe('d2l preprocessing', () => {
   it('keeps letters only, lower-cased, trimmed, lines concatenated', () => {
@@ -21,11 +22,11 @@ describe('d2l preprocessing', () => {
     expect(Vocab.fromTokens([...'xyyxz']).tokens).toEqual([UNK, 'x', 'y', 'z']);
   });
 
-  it.skipIf(!existsSync(sharedText))('reproduces d2l on The Time Machine: 28 tokens, 170580 characters', () => {
-    const { ids, vocab } = loadCorpus(readFileSync(sharedText, 'utf8'));
+  it('reproduces d2l on The Time Machine: 28 tokens, 170580 characters', () => {
+    const { ids, vocab } = loadCorpus(readFileSync(bookPath, 'utf8'));
     expect(vocab.size).toBe(28);
     expect(vocab.tokens.slice(0, 10)).toEqual([UNK, ' ', 'e', 't', 'a', 'i', 'n', 'o', 's', 'h']);
     expect(ids.length).toBe(170580);
-    expect(loadCorpus(readFileSync(sharedText, 'utf8'), 10_000).ids.length).toBe(10_000);
+    expect(loadCorpus(readFileSync(bookPath, 'utf8'), 10_000).ids.length).toBe(10_000);
   });
 });
