@@ -19,6 +19,9 @@ const pageEnv: Record<string, string> = Object.fromEntries(PAGE_ENV_KEYS.flatMap
 pageEnv.DEEPRNN_FC_RUNS = process.env.DEEPRNN_BROWSER_FC_RUNS ?? '0.25';
 
 export default defineConfig({
+  // Cross-origin isolated pages (COOP/COEP, as the playground's server sends them) get SharedArrayBuffer,
+  // which multi-threaded wasm (tfjs wasm, onnxruntime-web) needs: the lane runs what a visitor gets.
+  server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   define: { __DEEPRNN_PAGE_ENV__: JSON.stringify(pageEnv) },
   optimizeDeps: {
     // onnxruntime-web finds its .wasm next to its own module (new URL(..., import.meta.url)); pre-bundling moves it.

@@ -1,6 +1,8 @@
 import { BackendInitError, type RnnModel, type RnnParams, type RnnSpec, type RnnTrainer, type TrainerInit, UnsupportedError, defaultActivations, sameActivations } from '@deeprnn/core';
 import { type OnnxruntimeBackend, type OnnxruntimeBackendOptions, createBackend as createSharedBackend } from '../onnxruntime-backend.js';
+import { loadOrt } from '../ort-module.js';
 import type { ExecutionProvider } from '../session-options.js';
+import { applyWasmThreads, wasmDevice } from './wasm-threads.js';
 
 /** Execution providers of onnxruntime-web that this backend uses, fastest first. */
 export type WebExecutionProvider = 'webgpu' | 'wasm';
@@ -12,6 +14,12 @@ export const WEB_PROVIDERS: readonly WebExecutionProvider[] = Object.freeze(['we
 export interface WebBackendOptions extends Omit<OnnxruntimeBackendOptions, 'executionProviders'> {
   /** Providers to try, in order; the first that starts is used. Default webgpu, wasm. */
   readonly executionProviders?: readonly WebExecutionProvider[];
+  /**
+   * WebAssembly threads of the wasm provider (`env.wasm.numThreads`): process-wide, fixed by the first
+   * backend that starts in the page. Default ORT's: min(4, half the logical cores) where the page is
+   * cross-origin isolated (COOP/COEP headers), else 1. `device` says what runs.
+   */
+  readonly wasmThreads?: number;
 }
 
 /** The onnxruntime backend in a browser: `provider` and `device` name the web provider that runs. */
@@ -48,17 +56,18 @@ class WebBackend implements WebOnnxruntimeBackend {
   readonly name: string;
   readonly capabilities: OnnxruntimeBackend['capabilities'];
   readonly provider: WebExecutionProvider;
-  readonly notices: readonly string[];
+  readonly device: string;
 
-  constructor(private readonly shared: OnnxruntimeBackend) {
+  constructor(private readonly shared: OnnxruntimeBackend, wasmThreads: string, private readonly ownNotices: readonly string[]) {
     this.name = shared.name;
     this.capabilities = shared.capabilities;
     this.provider = shared.provider === 'webgpu' ? 'webgpu' : 'wasm';
-    this.notices = shared.notices.map(webNotice);
+    this.device = this.provider === 'wasm' ? wasmThreads : 'webgpu';
   }
 
-  get device(): string {
-    return this.provider;
+  /** This backend's notices, then the shared ones (which grow as models are routed), in the page's words. */
+  get notices(): readonly string[] {
+    return [...this.ownNotices, ...this.shared.notices.map(webNotice)];
   }
 
   unsupported(spec: RnnSpec): string | null {
@@ -93,14 +102,19 @@ class WebBackend implements WebOnnxruntimeBackend {
   }
 }
 
+// ORT starts its wasm module once per page, with the thread count set before that.
+let isWasmStarted = false;
+
 /**
  * Starts the onnxruntime backend in a browser (onnxruntime-web, resolved through the `browser` export
  * condition) on the first provider that works: WebGPU, then WebAssembly. Multi-threaded wasm needs the
  * page to be cross-origin isolated (COOP/COEP headers); without it ORT runs one thread.
  *
- * @param options - providers to try (default webgpu, wasm), graph optimisation, lowering.
- * @returns the backend; `device` says what runs, `notices` why earlier providers were skipped.
+ * @param options - providers to try (default webgpu, wasm), wasm threads, graph optimisation, lowering.
+ * @returns the backend; `device` says what runs (`wasm (simd, 2 threads)`, `webgpu`), `notices` why
+ *   earlier providers were skipped or `wasmThreads` could not apply.
  * @throws {@link BackendInitError} when no provider starts, or `executionProviders` names an unknown one.
+ * @throws {@link ConfigError} when `wasmThreads` is not a whole number from 1 to 64.
  * @example
  * ```ts
  * import { createBackend } from '@deeprnn/backend-onnxruntime'; // onnxruntime-web in a bundler's browser build
@@ -114,8 +128,13 @@ export async function createBackend(options: WebBackendOptions = {}): Promise<We
   if (unknown.length > 0) {
     throw new BackendInitError(`onnxruntime (web): unknown execution provider ${unknown.map((p) => `'${p}'`).join(', ')}; expected webgpu or wasm`);
   }
+  const ort = await loadOrt();
+  const notice = applyWasmThreads(ort.env.wasm, options.wasmThreads, isWasmStarted);
   try {
-    return new WebBackend(await createSharedBackend({ ...options, executionProviders: order.map((p) => ORT_NAME[p]) }));
+    const shared = await createSharedBackend({ ...options, executionProviders: order.map((p) => ORT_NAME[p]) });
+    // The probe created a session: ORT's wasm module has started, with the thread count it keeps.
+    isWasmStarted = true;
+    return new WebBackend(shared, wasmDevice(ort.env.wasm), notice === null ? [] : [notice]);
   } catch (e) {
     if (e instanceof BackendInitError) throw new BackendInitError(webNotice(e.message), { cause: e.cause });
     throw e;
