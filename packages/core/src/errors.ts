@@ -52,8 +52,9 @@ export class BackendDisposedError extends RnnError {
 /** A backend name that no package provides. */
 export class UnknownBackendError extends RnnError {
   readonly code = 'E_UNKNOWN_BACKEND' as const;
-  constructor(name: string, options?: ErrorOptions) {
-    super(`unknown backend '${name}' (known: reference, onnxruntime, tfjs)`, options);
+  /** @param options - `known`: the names a caller offers (default: the catalog's four). */
+  constructor(name: string, options?: ErrorOptions & { readonly known?: readonly string[] }) {
+    super(`unknown backend '${name}' (known: ${(options?.known ?? ['reference', 'onnxruntime', 'tfjs', 'webgpu']).join(', ')})`, options);
   }
 }
 
