@@ -1,7 +1,7 @@
-import { generate } from '@deeprnn/lm';
 import type { Command } from 'commander';
 import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, singleBackend } from '../backend-options.js';
 import { loadBackend } from '../backends.js';
+import { writeGenerated } from '../generate-stream.js';
 import { integerAtLeast, numberAtLeast } from '../flag-values.js';
 import { readLanguageModel } from '../lm-files.js';
 import { printNotices } from '../notices.js';
@@ -12,6 +12,7 @@ interface GenerateFlags extends BackendFlags {
   chars: number;
   temperature: number;
   seed: number;
+  stream?: boolean;
 }
 
 const BACKENDS: BackendOptionsSpec = { purpose: 'backend that runs the model', isRepeatable: false, defaults: ['reference'] };
@@ -26,7 +27,9 @@ export function registerGenerateCommand(program: Command): void {
       .option('--prefix <text>', 'text to continue', 'time traveller')
       .option('--chars <n>', 'characters to generate', integerAtLeast(0), 50)
       .option('--temperature <t>', '0: greedy (d2l); > 0: sample from softmax(logits / t)', numberAtLeast(0), 0)
-      .option('--seed <n>', 'sampler seed', integerAtLeast(0), 0),
+      .option('--seed <n>', 'sampler seed', integerAtLeast(0), 0)
+      .option('--stream', 'print characters as they are produced (default when stdout is a terminal)')
+      .option('--no-stream', 'print the text once, when it is complete'),
     BACKENDS,
   ).action(async (f: GenerateFlags) => {
     const choice = singleBackend(f, BACKENDS);
@@ -35,8 +38,7 @@ export function registerGenerateCommand(program: Command): void {
     printNotices(loaded);
     const { backend } = loaded;
     try {
-      const text = await generate(backend, lm, f.prefix, { chars: f.chars, temperature: f.temperature, seed: f.seed });
-      process.stdout.write(`${text}\n`);
+      await writeGenerated(backend, lm, f.prefix, { chars: f.chars, temperature: f.temperature, seed: f.seed }, f.stream, process.stdout);
     } finally {
       await backend.dispose();
     }
