@@ -11,3 +11,4 @@ export { type PredictKerasOptions, predictKeras } from './predict.js';
 export { type QuantizationDType, type WeightSpec, type WeightsGroup, decodeWeights } from './weights-manifest.js';
 export { type EncodedWeight, encodeWeight } from './quantize.js';
 export { type ExportTfjsOptions, type TfjsExport, exportTfjsLayers, tfjsLayersUnsupported } from './export-tfjs.js';
+export { importKerasFile } from './keras-file.js';

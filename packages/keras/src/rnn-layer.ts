@@ -46,6 +46,20 @@ function checkFields(layer: LayerConfig, known: (f: string) => boolean): void {
   }
 }
 
+/**
+ * Keras 3 always writes `backward_layer`: accepted when it is the wrapped layer run backwards (the same
+ * config but its name and `go_backwards`), refused when it differs in anything that computes.
+ */
+function checkBackwardLayer(layer: LayerConfig): void {
+  const back = layer.config.backward_layer;
+  if (back === undefined || back === null) return;
+  const fw = layerConfig(layer.config.layer, `layer '${layer.name}' field 'layer'`);
+  const bw = layerConfig(back, `layer '${layer.name}' field 'backward_layer'`);
+  const strip = (c: Readonly<Record<string, unknown>>): string => JSON.stringify({ ...c, name: null, go_backwards: null });
+  const mirrored = bw.className === fw.className && strip(bw.config) === strip(fw.config) && bw.config.go_backwards === !(fw.config.go_backwards ?? false);
+  if (!mirrored) refuse(layer, 'backward_layer', 'a backward layer configured apart from the forward one is not a deeprnn bidirectional layer (both directions share one config)');
+}
+
 function cellMode(cell: LayerConfig, activation: Activation): RnnMode {
   const cls = cell.className.replace(/V2$/, '');
   if (cls === 'LSTM') return 'lstm';
@@ -67,9 +81,7 @@ export function readRecurrentLayer(layer: LayerConfig, kerasVersion: string | nu
   let mergeMode: MergeMode = 'concat';
   if (layer.className === 'Bidirectional') {
     checkFields(layer, (f) => WRAPPER_FIELDS.has(f));
-    if (layer.config.backward_layer !== undefined && layer.config.backward_layer !== null) {
-      refuse(layer, 'backward_layer', 'a separately configured backward layer is not a deeprnn bidirectional layer (both directions share one config)');
-    }
+    checkBackwardLayer(layer);
     const mm = layer.config.merge_mode === undefined ? 'concat' : layer.config.merge_mode;
     if (mm !== 'concat' && mm !== 'sum' && mm !== 'ave' && mm !== 'mul') {
       refuse(layer, 'merge_mode', `${JSON.stringify(mm)} returns the two directions separately; deeprnn maps concat, sum, ave and mul`);

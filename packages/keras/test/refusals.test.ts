@@ -44,7 +44,7 @@ describe('every Keras detail deeprnn cannot represent is refused with Unsupporte
   it('a custom activation object', () => refused(sequential(rnn('GRU', 'g', { activation: { class_name: 'MyAct', config: {} } })), /field 'activation'/));
   it('an unknown field', () => refused(sequential(rnn('LSTM', 'l', { peephole_connections: true })), /layer 'l' \(LSTM\) field 'peephole_connections'/));
   it('Bidirectional merge_mode null', () => refused(sequential(bidi(rnn('LSTM', 'l'), { merge_mode: null })), /layer 'bi' \(Bidirectional\) field 'merge_mode'/));
-  it('Bidirectional with a backward_layer', () => refused(sequential(bidi(rnn('LSTM', 'l'), { backward_layer: rnn('LSTM', 'b', { go_backwards: true }) })), /layer 'bi' \(Bidirectional\) field 'backward_layer'/));
+  it('Bidirectional with a backward_layer unlike the forward one', () => refused(sequential(bidi(rnn('LSTM', 'l'), { backward_layer: rnn('LSTM', 'b', { go_backwards: true, units: 4 }) })), /layer 'bi' \(Bidirectional\) field 'backward_layer'/));
   it('Bidirectional around a go_backwards layer', () => refused(sequential(bidi(rnn('LSTM', 'l', { go_backwards: true }))), /layer 'bi\/l' \(LSTM\) field 'go_backwards'/));
   it('Bidirectional around something else', () => refused(sequential(bidi({ class_name: 'Conv1D', config: { name: 'c' } })), /layer 'bi' \(Bidirectional\) field 'layer'/));
   it('layers of different widths', () => refused(sequential(rnn('LSTM', 'a'), rnn('LSTM', 'b', { units: 4 })), /layer 'b' \(LSTM\) field 'units': is 4/));
