@@ -122,7 +122,7 @@ for (const mode of modes) {
   for (const B of batches) {
     const xs = inputs(B);
     const torch = withTorch ? runTorch(mode, params, xs, B) : null;
-    if (torch) rows.push({ mode, B, backend: 'pytorch', device: `cpu (1 thread, torch ${torch.torch ?? '?'})`, ...torch, lastOutput: undefined });
+    if (torch) rows.push({ mode, B, backend: 'pytorch', device: `cpu (1 thread, torch ${torch.torch ?? "?"}, ${String(torch.blas ?? "?").split("/").pop()})`, ...torch, lastOutput: undefined });
     for (const name of backendNames) {
       let backend;
       try {
@@ -155,14 +155,14 @@ if (isJson) {
   const f = (v, d = 3) => (typeof v === 'number' ? v.toFixed(d) : '');
   const load = (await import('node:os')).loadavg()[0].toFixed(1);
   console.log(`per-step latency, d2l sizes (I ${I}, H ${H}, L ${L}), k = 1, ${steps} steps after ${warmup} warm-up; ms; load average ${load}`);
-  console.log('| mode | B | backend | device | stream median | stream p99 | vs torch | forward median | forward vs torch | dispatches/step | bytes read/step |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| mode | B | backend | device | stream median | stream p99 | vs torch | forward median | forward vs torch | dispatches/step | bytes read/step | max abs diff vs torch |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     if (r.error) {
-      console.log(`| ${r.mode} | ${r.B} | ${r.backend} | n/a: ${r.error} | | | | | | | |`);
+      console.log(`| ${r.mode} | ${r.B} | ${r.backend} | n/a: ${r.error} | | | | | | | | |`);
       continue;
     }
     const s = r.runStats;
-    console.log(`| ${r.mode} | ${r.B} | ${r.backend} | ${r.device} | ${f(r.msMedian)} | ${f(r.msP99)} | ${r.vsTorch ? `${f(r.vsTorch, 2)}x` : ''} | ${f(r.forwardMsMedian)} | ${r.forwardVsTorch ? `${f(r.forwardVsTorch, 2)}x` : ''} | ${s ? s.dispatches : ''} | ${s ? s.bytesRead : ''} |`);
+    console.log(`| ${r.mode} | ${r.B} | ${r.backend} | ${r.device} | ${f(r.msMedian)} | ${f(r.msP99)} | ${r.vsTorch ? `${f(r.vsTorch, 2)}x` : ''} | ${f(r.forwardMsMedian)} | ${r.forwardVsTorch ? `${f(r.forwardVsTorch, 2)}x` : ''} | ${s ? s.dispatches : ''} | ${s ? s.bytesRead : ''} | ${typeof r.maxDiffVsTorch === 'number' ? r.maxDiffVsTorch.toExponential(1) : ''} |`);
   }
 }
