@@ -3,8 +3,11 @@ import type { Command } from 'commander';
 import { UsageError } from '../cli-errors.js';
 import { readInputFile as fromFile, requireOutputFile, utf8, writeOutputFile } from '../file-checks.js';
 import { integerIn, oneOf } from '../flag-values.js';
+import { exportTfjsLayersFolder } from './export-keras.js';
 
 const LOWERINGS = ['auto', 'node', 'loop'] as const;
+const FORMATS = ['onnx', 'tfjs-layers'] as const;
+const QUANTIZE = ['f16', 'uint16', 'uint8'] as const;
 
 interface ExportCommandOptions {
   config?: string;
@@ -14,6 +17,8 @@ interface ExportCommandOptions {
   opset: number;
   lowering: (typeof LOWERINGS)[number];
   lengths?: boolean;
+  format: (typeof FORMATS)[number];
+  quantize?: (typeof QUANTIZE)[number];
 }
 
 const readJson = (bytes: Uint8Array): unknown => JSON.parse(utf8(bytes));
@@ -44,7 +49,15 @@ export function registerExportCommand(program: Command): void {
     .option('--opset <n>', 'ONNX opset, 14 to 17', integerIn(14, 17), 14)
     .option('--lowering <kind>', 'auto (RNN/GRU/LSTM nodes; Loop where they cannot express the model), node or loop', oneOf(LOWERINGS), 'auto')
     .option('--lengths', 'declare a sequence_lens input')
+    .option('--format <format>', 'onnx (a .onnx file) or tfjs-layers (a folder: model.json + weights.bin for tf.loadLayersModel)', oneOf(FORMATS), 'onnx')
+    .option('--quantize <type>', 'tfjs-layers only: store weights as f16, uint16 or uint8 (prints the largest weight change)', oneOf(QUANTIZE))
     .action(async (opts: ExportCommandOptions) => {
+      if (opts.format === 'tfjs-layers') {
+        const { spec, params } = await loadModel(opts);
+        await exportTfjsLayersFolder(spec, params, opts.out, opts.quantize);
+        return;
+      }
+      if (opts.quantize !== undefined) throw new UsageError('--quantize applies to --format tfjs-layers only');
       requireOutputFile(opts.out, '--out');
       const { spec, params } = await loadModel(opts);
       const { exportOnnx, chooseLowering } = await import('@deeprnn/onnx');
