@@ -12,8 +12,8 @@ const MODULES: Readonly<Record<string, () => Promise<unknown>>> = {
   '@tensorflow/tfjs-backend-webgl': () => import('@tensorflow/tfjs-backend-webgl'),
   '@tensorflow/tfjs-backend-wasm': async () => {
     const mod = await import('@tensorflow/tfjs-backend-wasm');
-    // The threaded build hung at start in the built, cross-origin-isolated page (Chromium 156): one thread.
-    (await import('@tensorflow/tfjs-core')).env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    // The threaded build runs where the page is cross-origin isolated (its hang at start came from the
+    // minifier: see vite.config.ts).
     mod.setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,
       'tfjs-backend-wasm-simd.wasm': wasmSimd,

@@ -17,6 +17,7 @@ import { type ModuleLoader, importModule } from './module-loader.js';
 import { TfjsModel } from './model.js';
 import { type EngineNotice, selectEngine } from './select-engine.js';
 import { validateEngineList } from './engine-list.js';
+import { checkWasmThreads } from './engine-wasm-threads.js';
 import { TfjsTrainer } from './trainer.js';
 
 /** Options of {@link createBackend}. */
@@ -29,6 +30,12 @@ export interface CreateBackendOptions {
   readonly engines?: readonly EngineName[];
   /** Loads optional packages; defaults to dynamic `import()`. Tests inject one. */
   readonly loader?: ModuleLoader;
+  /**
+   * Threads of the wasm engine (1 to 8), fixed for the process by the first backend that starts wasm.
+   * Default tfjs's: half the logical cores in a cross-origin isolated page, one in Node. `device` says
+   * what runs; `notices` why fewer threads run than asked.
+   */
+  readonly wasmThreads?: number;
 }
 
 /** The deeprnn backend on TensorFlow.js. */
@@ -57,7 +64,7 @@ export class TfjsBackend implements Backend {
     this.engine = started.engine;
     this.device = started.device;
     this.skipped = Object.freeze([...notices]);
-    this.notices = Object.freeze(notices.map((n) => n.message));
+    this.notices = Object.freeze([...notices.map((n) => n.message), ...(started.notes ?? [])]);
     this.capabilities = capabilitiesFor(started.engine);
   }
 
@@ -119,7 +126,7 @@ export class TfjsBackend implements Backend {
  * @param options - engines to try and the module loader.
  * @returns the backend; `device` says what runs and `notices` why better engines were skipped (one line each).
  * @throws {@link BackendInitError} when no engine starts (every reason in the message, failures in `cause`).
- * @throws {@link ConfigError} when `engines` names an unknown engine or is empty.
+ * @throws {@link ConfigError} when `engines` names an unknown engine or is empty, or `wasmThreads` is not 1 to 8.
  * @remarks tfjs is one global engine per process. Each backend switches tfjs to its own engine at
  *   every call, so backends on different engines can coexist; this function also sets tfjs's `PROD`
  *   flag, which turns off tfjs's debug checks and its console messages.
@@ -133,11 +140,13 @@ export class TfjsBackend implements Backend {
 export async function createBackend(options: CreateBackendOptions = {}): Promise<TfjsBackend> {
   const order = options.engines ?? ENGINE_NAMES;
   validateEngineList(order);
+  checkWasmThreads(options.wasmThreads);
   tf.env().set('PROD', true);
   const { started, notices } = await selectEngine(order, {
     load: options.loader ?? importModule,
     tf: { setBackend: (n) => tf.setBackend(n), getBackend: () => tf.getBackend(), flag: (n) => tf.env().getAsync(n) },
     allowSoftwareGpu: options.engines !== undefined,
+    ...(options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads }),
   });
   return new TfjsBackend(started, notices);
 }

@@ -17,6 +17,8 @@ export interface EngineContext {
   readonly tf: TfControl;
   /** Accept a software WebGPU adapter (llvmpipe, SwiftShader); true when the caller named webgpu. */
   readonly allowSoftwareGpu: boolean;
+  /** Threads for the wasm engine's XNNPACK pool (`setThreadsCount`); undefined: tfjs's default. */
+  readonly wasmThreads?: number;
 }
 
 /** An engine that started: its tfjs backend is initialised and can be activated synchronously. */
@@ -26,6 +28,8 @@ export interface StartedEngine {
   readonly tfBackend: string;
   /** What runs, in words: `webgpu (llvmpipe)`, `wasm (simd, 1 thread)`, `cpu`. */
   readonly device: string;
+  /** What a user should know about how it started, e.g. why fewer threads run than were asked. */
+  readonly notes?: readonly string[];
 }
 
 /** Why an engine did not start: one line a user can act on, and the underlying failure if any. */
