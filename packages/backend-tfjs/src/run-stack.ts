@@ -41,7 +41,8 @@ export interface StackOutputs {
   readonly outputSteps: readonly (readonly tf.Tensor[])[];
 }
 
-function makeCell(spec: RnnSpec, w: DirectionWeights, isReverse: boolean, policy: OpPolicy): Cell {
+/** The cell of one layer-direction, bound to its weights and activations. */
+export function makeCell(spec: RnnSpec, w: DirectionWeights, isReverse: boolean, policy: OpPolicy): Cell {
   const activations = isReverse ? spec.reverseActivations : spec.activations;
   switch (spec.mode) {
     case 'rnn_tanh':

@@ -1,9 +1,11 @@
-import { type RnnSpec, type RnnState, type StepCall, type StreamEngine, type Tensor, outputSize } from '@deeprnn/core';
+import { type RnnSpec, type RnnState, type StepCall, type StreamEngine, type Tensor, outputSize, storedLayer, tensor } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Cell } from './cell.js';
 import type { StartedEngine } from './engine.js';
 import { withEngine } from './engine-handle.js';
 import type { OpPolicy } from './op-policy.js';
-import { runStack } from './run-stack.js';
+import { makeCell } from './run-stack.js';
+import { stepMasks } from './step-masks.js';
 import { fromTf, toTf, uploadSteps } from './tensor-convert.js';
 import type { StackWeights } from './weights.js';
 
@@ -22,92 +24,113 @@ export interface TfjsStreamEngine extends StreamEngine {
   free(): void;
 }
 
-interface StateTensors {
-  h: tf.Tensor;
-  c: tf.Tensor | null;
+/** Per-layer state: h[l] `[B, Hout]`, c[l] `[B, H]` (LSTM), all kept tensors. */
+interface Layers {
+  readonly h: tf.Tensor[];
+  readonly c: tf.Tensor[];
 }
 
 /**
- * The tfjs stream: the state `[L, B, Hout]` (and `[L, B, H]`) lives in kept tfjs tensors on the
- * model's engine between steps, so only the chunk goes up and its output comes down. Each step runs
- * in one tf.tidy that keeps exactly the new state; the old state is disposed after it, so the tensor
- * count stays flat however many steps run.
+ * The tfjs stream: the state lives in kept tfjs tensors on the model's engine between steps, one per
+ * layer (`[B, Hout]`, and `[B, H]` for LSTM) so a step feeds each layer's cell directly, without the
+ * unstack/stack of a whole `[L, B, F]` state that `forward` pays per call. Only the chunk goes up and
+ * its output comes down. Each step runs in one tf.tidy that keeps exactly the new state; the old
+ * state is disposed after it, so the tensor count stays flat however many steps run. The arithmetic
+ * is `forward`'s: the same cells, and the same masks for per-row lengths.
  */
 export async function tfjsStreamEngine(host: TfjsStreamHost, B: number, initial: RnnState | null): Promise<TfjsStreamEngine> {
   const { spec, engine } = host;
+  const L = spec.numLayers;
   const Hout = outputSize(spec);
   const isLstm = spec.mode === 'lstm';
-  // tf.tidy returns tensors, lists or maps of them, never null: states travel as [h] or [h, c].
-  const asState = ([h, c]: tf.Tensor[]): StateTensors => ({ h: h as tf.Tensor, c: c ?? null });
-  const upload = (s: RnnState | null): StateTensors =>
-    asState(
+  const cells: Cell[] = [];
+  const flat = (s: Layers): tf.Tensor[] => [...s.h, ...s.c];
+  const split = (ts: tf.Tensor[]): Layers => ({ h: ts.slice(0, L), c: ts.slice(L) });
+  const upload = (s: RnnState | null): Layers =>
+    split(
       tf.tidy(() => {
-        const h = s ? toTf(s.h) : tf.zeros([spec.numLayers, B, Hout]);
-        if (!isLstm) return [h];
-        return [h, s?.c ? toTf(s.c) : tf.zeros([spec.numLayers, B, spec.hiddenSize])];
+        const h = s ? tf.unstack(toTf(s.h)) : Array.from({ length: L }, () => tf.zeros([B, Hout]));
+        if (!isLstm) return h;
+        return [...h, ...(s?.c ? tf.unstack(toTf(s.c)) : Array.from({ length: L }, () => tf.zeros([B, spec.hiddenSize])))];
       }),
     );
-  const held = (s: StateTensors): tf.Tensor[] => (s.c ? [s.h, s.c] : [s.h]);
-  let start: StateTensors | null = null;
-  let state: StateTensors | null = null;
-  await withEngine(engine, () => {
-    start = upload(initial);
-    state = { h: start.h.clone(), c: start.c?.clone() ?? null };
-  });
-  const live = (): { start: StateTensors; state: StateTensors } => {
+  let start: Layers | null = null;
+  let state: Layers | null = null;
+  const load = (s: RnnState | null): void => {
+    start = upload(s);
+    state = split(flat(start).map((t) => t.clone()));
+  };
+  await withEngine(engine, () => load(initial));
+  const live = (): { start: Layers; state: Layers } => {
     if (start === null || state === null) throw new Error('backend-tfjs: stream state used after it was freed');
     return { start, state };
   };
   const free = (): void => {
-    if (start) tf.dispose(held(start));
-    if (state) tf.dispose(held(state));
+    if (start) tf.dispose(flat(start));
+    if (state) tf.dispose(flat(state));
     start = null;
     state = null;
   };
   return {
     async step(x: Tensor, call: StepCall): Promise<Tensor> {
       const weights = host.weights();
+      if (cells.length === 0) for (let l = 0; l < L; l++) cells.push(makeCell(spec, weights[storedLayer(spec, l)]![0]!, false, host.policy));
       const [output, ...next] = await withEngine(engine, () => {
         const cur = live();
         return tf.tidy(() => {
-          let h0 = cur.state.h;
-          let c0 = cur.state.c;
+          let h = cur.state.h;
+          let c = cur.state.c;
           if (call.reset) {
-            // [1, B, 1] broadcasts over layers and features: rows flagged go back to the start state.
-            const mask = tf.tensor3d(call.reset, [1, B, 1], 'bool');
-            h0 = tf.where(mask, cur.start.h, h0);
-            if (c0 && cur.start.c) c0 = tf.where(mask, cur.start.c, c0);
+            const mask = tf.tensor2d(call.reset, [B, 1], 'bool');
+            h = h.map((t, l) => tf.where(mask, cur.start.h[l]!, t));
+            c = c.map((t, l) => tf.where(mask, cur.start.c[l]!, t));
           }
-          const r = runStack(spec, weights, {
-            xSteps: uploadSteps(x, false),
-            h0,
-            c0,
-            lengths: call.lengths,
-            dropout: null,
-            policy: host.policy,
-          });
-          return r.c ? [r.output, r.h, r.c] : [r.output, r.h];
+          const masks = stepMasks(call.lengths, call.k, B);
+          const outs: tf.Tensor[] = [];
+          for (const xt of uploadSteps(x, false)) {
+            const t = outs.length;
+            let input = [xt];
+            for (let l = 0; l < L; l++) {
+              const s = cells[l]!.step(input, { h: h[l]!, c: isLstm ? c[l]! : null });
+              const keep = masks?.at(t, Hout) ?? null;
+              // Past its length a row keeps its state and outputs zeros, as in forward (run-direction.ts).
+              const hNew = keep ? tf.where(keep, s.h, h[l]!) : s.h;
+              if (isLstm && s.c) c = c.map((old, j) => (j === l ? (keep ? tf.where(masks!.at(t, spec.hiddenSize) ?? keep, s.c!, old) : s.c!) : old));
+              h = h.map((old, j) => (j === l ? hNew : old));
+              input = [keep ? tf.where(keep, s.h, masks!.zeros(Hout)) : s.h];
+            }
+            outs.push(input[0]!);
+          }
+          // One step (the usual call) downloads the top layer's [B, Hout] without a stack op; a clone
+          // (a second handle on the same data, no copy) since that tensor is also the kept state.
+          const out = outs.length === 1 ? tf.clone(outs[0]!) : tf.stack(outs);
+          return [out, ...h, ...c];
         });
       });
       const old = live().state;
-      state = asState(next);
-      tf.dispose(held(old));
+      state = split(next);
+      tf.dispose(flat(old));
       try {
-        return await fromTf(output as tf.Tensor);
+        const y = await fromTf(output as tf.Tensor);
+        return tensor(y.data as Float32Array, [call.k, B, Hout]);
       } finally {
         output?.dispose();
       }
     },
     async readState(): Promise<RnnState> {
       const s = live().state;
-      const h = await fromTf(s.h);
-      return s.c ? { h, c: await fromTf(s.c) } : { h };
+      const [h, c] = await withEngine(engine, () => tf.tidy(() => (isLstm ? [tf.stack(s.h), tf.stack(s.c)] : [tf.stack(s.h)])));
+      try {
+        const hs = await fromTf(h as tf.Tensor);
+        return c ? { h: hs, c: await fromTf(c) } : { h: hs };
+      } finally {
+        tf.dispose(c ? [h as tf.Tensor, c] : [h as tf.Tensor]);
+      }
     },
     async reset(next: RnnState | null): Promise<void> {
       await withEngine(engine, () => {
         free();
-        start = upload(next);
-        state = { h: start.h.clone(), c: start.c?.clone() ?? null };
+        load(next);
       });
     },
     dispose(): Promise<void> {
