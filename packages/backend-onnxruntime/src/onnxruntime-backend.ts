@@ -25,6 +25,13 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
    */
   readonly lowering?: OnnxLowering | Readonly<Partial<Record<RnnMode, OnnxLowering>>>;
   /**
+   * Where training graphs (`createTrainer`, `model.gradients`) run when the forward runs on WebGPU:
+   * 'same' (default) routes them as the forward, 'cpu' runs them on the CPU provider. The browser
+   * backend passes 'cpu': on onnxruntime-web 1.30's WebGPU provider, gradient graphs left the wasm
+   * heap corrupt ("memory access out of bounds" in the next session; Node's WebGPU provider is fine).
+   */
+  readonly trainingOnWebgpu?: 'same' | 'cpu';
+  /**
    * ONNX Runtime's own (process-wide) log level. Default 'fatal': a provider that cannot start is
    * reported once in {@link OnnxruntimeBackend.notices} instead of as native error lines on stderr.
    */
@@ -65,6 +72,7 @@ class OrtBackend implements OnnxruntimeBackend {
     private readonly tuning: SessionTuning,
     private readonly create: SessionFactory,
     private readonly lowering: OnnxruntimeBackendOptions['lowering'],
+    private readonly trainingOnWebgpu: 'same' | 'cpu' = 'same',
   ) {
     this.said = [...new Set(notices)];
   }
@@ -93,7 +101,8 @@ class OrtBackend implements OnnxruntimeBackend {
 
   /** Sessions for training graphs, on this backend's provider with its options. */
   private graphSessions(what: string): GraphSessions {
-    return new GraphSessions((bytes) => this.create(bytes, sessionOptions(this.provider, this.tuning)), what);
+    const provider = this.provider === 'webgpu' && this.trainingOnWebgpu === 'cpu' ? 'cpu' : this.provider;
+    return new GraphSessions((bytes) => this.create(bytes, sessionOptions(provider, this.tuning)), what);
   }
 
   createTrainer(spec: RnnSpec, init: TrainerInit): Promise<RnnTrainer> {
@@ -183,5 +192,5 @@ export async function createBackend(options: OnnxruntimeBackendOptions = {}): Pr
   if (probe.provider === null) {
     throw new BackendInitError(`onnxruntime: no execution provider could start: ${probe.notices.join(' ')}`, { cause: new AggregateError(probe.failures) });
   }
-  return new OrtBackend(ort, probe.provider, probe.notices, tuning, create, options.lowering);
+  return new OrtBackend(ort, probe.provider, probe.notices, tuning, create, options.lowering, options.trainingOnWebgpu);
 }

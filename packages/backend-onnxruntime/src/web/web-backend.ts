@@ -131,7 +131,7 @@ export async function createBackend(options: WebBackendOptions = {}): Promise<We
   const ort = await loadOrt();
   const notice = applyWasmThreads(ort.env.wasm, options.wasmThreads, isWasmStarted);
   try {
-    const shared = await createSharedBackend({ ...options, executionProviders: order.map((p) => ORT_NAME[p]) });
+    const shared = await createSharedBackend({ ...options, executionProviders: order.map((p) => ORT_NAME[p]), trainingOnWebgpu: 'cpu' });
     // The probe created a session: ORT's wasm module has started, with the thread count it keeps.
     isWasmStarted = true;
     return new WebBackend(shared, wasmDevice(ort.env.wasm), notice === null ? [] : [notice]);
