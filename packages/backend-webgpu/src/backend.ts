@@ -40,6 +40,8 @@ function upload(device: GPUDevice, data: Float32Array): GPUBuffer {
 
 class WebgpuBackendImpl implements WebgpuBackend {
   readonly name = 'webgpu';
+  /** Nothing is passed over at start: one adapter, or an error that says what to install. */
+  readonly notices: readonly string[] = [];
   readonly capabilities: Capabilities = WEBGPU_CAPABILITIES;
   private isDisposed = false;
   private readonly pipelines: PipelineCache;

@@ -31,7 +31,6 @@ describe('without an adapter', () => {
     // Forward runs every mode; the trainer (createTrainer, gradients) every mode too, with the
     // options trainable.ts names.
     expect(WEBGPU_CAPABILITIES.training).toBe(true);
-    expect(WEBGPU_CAPABILITIES.trainingModes).toBeUndefined();
     const { trainingUnsupportedReason } = await import('../src/train/trainable.js');
     for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'] as const) expect(trainingUnsupportedReason(defineSpec({ mode, inputSize: 3, hiddenSize: 256, numLayers: 3 }), 16384)).toBeNull();
     expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, projSize: 4 }), 16384)).toBeNull();

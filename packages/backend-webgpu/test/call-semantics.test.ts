@@ -17,7 +17,7 @@ const batch = (T: number, k: number) => ({
   input: tensor(Float32Array.from({ length: T * B * 2 }, (_, i) => Math.sin(i * 0.9 + k)), [T, B, 2]),
   gradOutput: tensor(Float32Array.from({ length: T * B * 3 }, (_, i) => Math.cos(i * 0.4 + k)), [T, B, 3]),
 });
-const init = (s: RnnSpec): TrainerInit => ({ params: { rnn: initParams(s, { seed: 3 }), head: null }, optimizer: { name: 'sgd', lr: 0.5 }, clipNorm: null });
+const init = (s: RnnSpec): TrainerInit => ({ params: { rnn: initParams(s, { seed: 3 }), head: null }, optimizer: { name: 'sgd', lr: 0.5 }, gradClipNorm: null });
 
 describeOnAdapter('webgpu call semantics', probe, (gpu) => {
   afterAll(() => gpu.dispose());

@@ -44,7 +44,7 @@ describeOnAdapter('webgpu trainer on vec4-shaped products', probe, (gpu) => {
       weight: tensor(Float32Array.from({ length: V * F }, (_, i) => 0.5 * Math.cos(i * 0.9)), [V, F]),
       bias: tensor(Float32Array.from({ length: V }, (_, i) => 0.1 * i), [V]),
     };
-    const init = { params: { rnn: initParams(spec, { seed: 5 }), head }, optimizer, clipNorm: 1 };
+    const init = { params: { rnn: initParams(spec, { seed: 5 }), head }, optimizer, gradClipNorm: 1 };
     await using want = await oracle.createTrainer!(spec, init);
     await using got = await gpu.createTrainer(spec, init);
     const w = await threeSteps(want, spec);

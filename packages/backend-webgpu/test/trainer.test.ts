@@ -82,7 +82,7 @@ describeOnAdapter('webgpu trainer', probe, (gpu) => {
     ['lstm, input_forget, softsign cell, no bias, head, sgd', { mode: 'lstm', inputSize: 2, hiddenSize: 12, bias: false, inputForget: true, activations: [{ name: 'Sigmoid' }, { name: 'Softsign' }, { name: 'Tanh' }] }, { name: 'sgd', lr: 0.5 }, true],
   ])('%s: three steps agree with the float64 reference trainer', async (_name, config, optimizer, withHead, lengths) => {
     const spec = defineSpec(config);
-    const init = { params: { rnn: initParams(spec, { seed: 4 }), head: withHead ? headOf(spec, V) : null }, optimizer, clipNorm: 0.5 };
+    const init = { params: { rnn: initParams(spec, { seed: 4 }), head: withHead ? headOf(spec, V) : null }, optimizer, gradClipNorm: 0.5 };
     await using want = await oracle.createTrainer!(spec, init);
     await using got = await gpu.createTrainer(spec, init);
     const w = await run(want, spec, withHead, lengths);
@@ -105,7 +105,7 @@ describeOnAdapter('webgpu trainer', probe, (gpu) => {
 
   it('restores parameters and Adam state so that a step replays bit for bit', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 2 });
-    const init = { params: { rnn: initParams(spec, { seed: 2 }), head: headOf(spec, V) }, optimizer: { name: 'adam', lr: 0.05 } as const, clipNorm: 1 };
+    const init = { params: { rnn: initParams(spec, { seed: 2 }), head: headOf(spec, V) }, optimizer: { name: 'adam', lr: 0.05 } as const, gradClipNorm: 1 };
     await using t = await gpu.createTrainer(spec, init);
     const batch = { input: inputOf(spec, 1), targets: Int32Array.from({ length: T * B }, (_, i) => i % V) };
     await t.step(batch);
@@ -124,7 +124,7 @@ describeOnAdapter('webgpu trainer', probe, (gpu) => {
 
   it('refuses what its kernels cannot train, naming it', async () => {
     const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3, activations: [{ name: 'LeakyRelu', alpha: -0.5 }, { name: 'Tanh' }] });
-    const init = { params: { rnn: initParams(spec), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, clipNorm: null };
+    const init = { params: { rnn: initParams(spec), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, gradClipNorm: null };
     await expect(gpu.createTrainer(spec, init)).rejects.toThrow(UnsupportedError);
     await expect(gpu.createTrainer(spec, init)).rejects.toThrow(/LeakyRelu alpha -0.5 is not implemented/);
     expect(gpu.unsupportedTraining(spec)).toMatch(/LeakyRelu alpha -0.5/);
@@ -133,7 +133,7 @@ describeOnAdapter('webgpu trainer', probe, (gpu) => {
 
   it('refuses a carried state after the trainer moved on', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
-    await using t = await gpu.createTrainer(spec, { params: { rnn: initParams(spec), head: headOf(spec, V) }, optimizer: { name: 'sgd', lr: 0.1 }, clipNorm: null });
+    await using t = await gpu.createTrainer(spec, { params: { rnn: initParams(spec), head: headOf(spec, V) }, optimizer: { name: 'sgd', lr: 0.1 }, gradClipNorm: null });
     const batch = { input: inputOf(spec, 0), targets: new Int32Array(T * B) };
     const a = await t.step(batch);
     await t.step({ ...batch, initial: a.state });

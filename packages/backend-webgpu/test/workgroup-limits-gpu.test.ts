@@ -36,7 +36,7 @@ describeOnAdapter('workgroup-memory limits on the device', probe, (gpu) => {
     ['gru H 818 / 819', cfg({ mode: 'gru', hiddenSize: 818 }), cfg({ mode: 'gru', hiddenSize: 819 }), 1],
     ['gru reset-before H 342 at B 4 (3 forward rows) / H 819', cfg({ mode: 'gru', hiddenSize: 342, linearBeforeReset: false }), cfg({ mode: 'gru', hiddenSize: 819, linearBeforeReset: false }), 4],
   ])('training %s: a step runs at the boundary, refused above', async (_, at, above, B) => {
-    const init = (spec: RnnSpec) => ({ params: { rnn: initParams(spec, { seed: 2 }), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, clipNorm: null });
+    const init = (spec: RnnSpec) => ({ params: { rnn: initParams(spec, { seed: 2 }), head: null }, optimizer: { name: 'sgd', lr: 0.1 } as const, gradClipNorm: null });
     expect(gpu.unsupportedTraining(at)).toBeNull();
     await using trainer = await gpu.createTrainer(at, init(at));
     const gradOutput = tensor(new Float32Array(B * outputSize(at)).fill(0.5), [1, B, outputSize(at)]);
