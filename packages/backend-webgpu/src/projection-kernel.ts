@@ -10,6 +10,8 @@
  * Measured on lavapipe against a 64x64 tile staged in workgroup memory: see the README.
  */
 
+import { type KernelProgram, kernelProgram, pad, u32s } from './kernels/kernel-program.js';
+
 /** Rows of y one workgroup computes. */
 export const PROJECTION_ROWS = 8;
 
@@ -21,16 +23,22 @@ export function projectionWidth(N: number): number {
   return N % 4 === 0 ? 4 : 1;
 }
 
-/** The WGSL source of the projection kernel for column width `V` (1 or 4). */
-export function projectionWgsl(V: number, rowsPerGroup: number = PROJECTION_ROWS): string {
+/** The projection kernel for column width `V` (1 or 4): uniforms M (rows), N (columns), K (inputs). */
+export function projectionProgram(V: number, rowsPerGroup: number = PROJECTION_ROWS): KernelProgram {
   const VT = V === 4 ? 'vec4<f32>' : 'f32';
   const rows = Array.from({ length: rowsPerGroup }, (_, r) => r);
-  return /* wgsl */ `
-struct Params { M: u32, N: u32, K: u32, pad: u32 }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<${VT}>;
-@group(0) @binding(3) var<storage, read_write> y: array<${VT}>;
+  return kernelProgram({
+    name: 'projection',
+    uniforms: [...u32s('M', 'N', 'K'), ...pad('pad')],
+    bindings: [
+      { name: 'x', element: 'f32', access: 'read', shape: '[M][K] layer input' },
+      { name: 'w', element: VT, access: 'read', shape: '[K][N] W_ih^T of every direction, then the bias [N]' },
+      { name: 'y', element: VT, access: 'read_write', shape: '[M][N] gate pre-activations' },
+    ],
+    workgroupSize: [PROJECTION_THREADS],
+    source: (decl) => /* wgsl */ `
+${decl.struct}
+${decl.bindings}
 
 @compute @workgroup_size(${PROJECTION_THREADS})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
@@ -51,5 +59,11 @@ ${rows.map((r) => `      if (row0 + ${r}u < p.M) { y[(row0 + ${r}u) * NV + c] = 
     }
   }
 }
-`;
+`,
+  });
+}
+
+/** The WGSL of {@link projectionProgram}. */
+export function projectionWgsl(V: number, rowsPerGroup: number = PROJECTION_ROWS): string {
+  return projectionProgram(V, rowsPerGroup).code;
 }

@@ -4,9 +4,10 @@ import { cellUpdate, projectionPhase, resetBeforeLinearPhase } from './recurrent
 import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from './wgsl-unroll.js';
 import { WGSL_MATH, activationFunction, clipFunction } from './wgsl-math.js';
 import { forStateRows, loadStateRows } from './state-rows-wgsl.js';
+import { type KernelProgram, kernelProgram, u32s } from './kernels/kernel-program.js';
 
-/** Bytes of the uniform block the recurrent kernel reads: T, B, first state row, c offset. */
-export const RECURRENT_PARAMS_BYTES = 16;
+/** The recurrent kernel's uniforms: call sizes, the layer's first state row, where c starts in the state buffers. */
+const UNIFORMS = u32s('T', 'B', 'stateRow', 'cOff');
 
 /** Declarations of per-thread registers (c for LSTM, z for GRU reset-before) per unit block and row. */
 function registers(plan: RecurrentPlan, unitsPerThread: number, name: string): string {
@@ -22,7 +23,7 @@ function registers(plan: RecurrentPlan, unitsPerThread: number, name: string): s
  * Thread `lid` owns V adjacent units (a vec4 when V is 4) per unit block, reading W_hh^T row k at
  * columns g*H + j: adjacent threads read adjacent words.
  */
-export function recurrentWgsl(plan: RecurrentPlan): string {
+export function recurrentProgram(plan: RecurrentPlan): KernelProgram {
   const { spec, H, Hout, G, D, R, threads, V } = plan;
   const unitsPerThread = Math.ceil(H / V / threads);
   const fwd = spec.activations;
@@ -42,7 +43,19 @@ export function recurrentWgsl(plan: RecurrentPlan): string {
     ? perUnitBlock(plan, unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { ${vstore(V, 'sN', `p.cOff + (srow * p.B + b${r}) * H + j`, `c${u}_${r}`)} }`))
     : '';
   const wAt = V === 1 ? 'return w[i];' : 'return w[i >> 2u][i & 3u];';
-  return /* wgsl */ `
+  return kernelProgram({
+    name: 'recurrent',
+    uniforms: UNIFORMS,
+    bindings: [
+      { name: 'xp', element: 'VT', access: 'read', shape: '[T*B][D*G*H] input projection' },
+      { name: 'w', element: 'VT', access: 'read', shape: '[D][stride] recurrent weights (RecurrentLayout)' },
+      { name: 's0', element: 'f32', access: 'read', shape: '[L*D][B][Hout] h0, then [L*D][B][H] c0' },
+      { name: 'lens', element: 'u32', access: 'read', shape: '[B] valid steps' },
+      { name: 'y', element: 'f32', access: 'read_write', shape: '[T*B][D*Hout] layer output' },
+      { name: 'sN', element: 'f32', access: 'read_write', shape: 'final states, as s0' },
+    ],
+    workgroupSize: [threads],
+    source: (decl) => /* wgsl */ `
 alias VT = ${V === 4 ? 'vec4<f32>' : 'f32'};
 const V = ${V}u;
 const H = ${H}u;
@@ -55,14 +68,8 @@ const XSV = ${(D * G * H) / V}u;
 const OS = ${D * Hout}u;
 const DS = ${plan.layout.stride}u;
 
-struct Params { T: u32, B: u32, stateRow: u32, cOff: u32 }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> xp: array<VT>;
-@group(0) @binding(2) var<storage, read> w: array<VT>;
-@group(0) @binding(3) var<storage, read> s0: array<f32>;
-@group(0) @binding(4) var<storage, read> lens: array<u32>;
-@group(0) @binding(5) var<storage, read_write> y: array<f32>;
-@group(0) @binding(6) var<storage, read_write> sN: array<f32>;
+${decl.struct}
+${decl.bindings}
 
 ${declareWorkgroup(recurrentWorkgroup(spec, R))}
 fn w_at(i: u32) -> f32 { ${wAt} }
@@ -97,5 +104,11 @@ ${spec.projSize > 0 ? projectionPhase(plan) : ''}
 ${forStateRows('HO', 'rowBase', (at) => `sN[${at}] = hs[fin + i];`)}
 ${cFinal}
 }
-`;
+`,
+  });
+}
+
+/** The WGSL of {@link recurrentProgram}. */
+export function recurrentWgsl(plan: RecurrentPlan): string {
+  return recurrentProgram(plan).code;
 }

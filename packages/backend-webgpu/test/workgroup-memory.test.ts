@@ -7,6 +7,7 @@ import { trainRowPlan, trainWorkgroup } from '../src/train/recurrence-kernels.js
 import { trainBackwardWgsl } from '../src/train/train-backward-kernel.js';
 import { trainForwardWgsl } from '../src/train/train-forward-kernel.js';
 import { trainingUnsupportedReason } from '../src/train/trainable.js';
+import { recurrenceGeometry } from '../src/kernels/recurrence-geometry.js';
 import { rowsThatFit, workgroupBytes } from '../src/workgroup-memory.js';
 
 // The workgroup-memory limits without an adapter. WebGPU's default maxComputeWorkgroupStorageSize
@@ -99,9 +100,11 @@ describe('the planned kernels declare exactly what the check counted, within the
           expect(bytes).toBeLessThanOrEqual(LIMIT);
         }
         if (trainingUnsupportedReason(s, LIMIT) === null) {
+          const geo = recurrenceGeometry(s, B, { workgroupBytes: LIMIT });
           for (const pass of ['forward', 'backward'] as const) {
             const plan = trainRowPlan(s, B, pass, LIMIT);
-            const bytes = declaredBytes(pass === 'forward' ? trainForwardWgsl(s, plan) : trainBackwardWgsl(s, plan));
+            expect(pass === 'forward' ? geo.trainForward : geo.trainBackward).toEqual(plan);
+            const bytes = declaredBytes(pass === 'forward' ? trainForwardWgsl(geo) : trainBackwardWgsl(geo));
             expect(bytes, `${pass} B ${B}`).toBe(workgroupBytes(trainWorkgroup(s, plan.R, pass)));
             expect(bytes, `${pass} B ${B}`).toBeLessThanOrEqual(LIMIT);
           }

@@ -1,10 +1,9 @@
-import { type RnnSpec, directionCount, gateCount } from '@deeprnn/core';
-import { planRecurrent } from '../kernel-plan.js';
+import type { RnnSpec } from '@deeprnn/core';
 import { projectionWgsl, projectionWidth } from '../projection-kernel.js';
 import { recurrentWgsl } from '../recurrent-kernel.js';
-import { trainRowPlan } from '../train/recurrence-kernels.js';
 import { trainBackwardWgsl } from '../train/train-backward-kernel.js';
 import { trainForwardWgsl } from '../train/train-forward-kernel.js';
+import { recurrenceGeometry } from './recurrence-geometry.js';
 
 /** The WGSL of every spec-dependent kernel a spec compiles, by kernel name. */
 export interface KernelSources {
@@ -23,10 +22,11 @@ export interface KernelSources {
  * `limitBytes` of workgroup memory. Needs no adapter: the snapshot tests and tools read it.
  */
 export function kernelSources(spec: RnnSpec, B: number, limitBytes: number): KernelSources {
+  const geo = recurrenceGeometry(spec, B, { workgroupBytes: limitBytes });
   return {
-    projection: projectionWgsl(projectionWidth(directionCount(spec) * gateCount(spec.mode) * spec.hiddenSize)),
-    recurrent: recurrentWgsl(planRecurrent(spec, B, limitBytes)),
-    trainForward: trainForwardWgsl(spec, trainRowPlan(spec, B, 'forward', limitBytes)),
-    trainBackward: trainBackwardWgsl(spec, trainRowPlan(spec, B, 'backward', limitBytes)),
+    projection: projectionWgsl(projectionWidth(geo.NG)),
+    recurrent: recurrentWgsl(geo.forward),
+    trainForward: trainForwardWgsl(geo),
+    trainBackward: trainBackwardWgsl(geo),
   };
 }

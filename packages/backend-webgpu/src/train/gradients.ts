@@ -5,6 +5,7 @@ import {
 import { dropoutMultipliers, stateOf, stateWords, timeMajor } from './call-layout.js';
 import { readWords, storageWith } from './device-io.js';
 import { trainPipelines } from './train-pipelines.js';
+import { recurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { withDeviceErrors } from '../device-errors.js';
 import { type FlatBuffers, buildStep, encodeDispatches } from './train-step.js';
 import { packFlat, trainLayout, unpackFlat } from './train-layout.js';
@@ -29,7 +30,8 @@ export async function webgpuGradients(
   const { T, B } = call;
   const layout = trainLayout(spec, null);
   const dropout = options.training === true && spec.dropout > 0 && spec.numLayers > 1;
-  const pipes = await trainPipelines(ctx.pipelines, spec, B);
+  const geo = recurrenceGeometry(spec, B, { workgroupBytes: ctx.pipelines.workgroupBytes });
+  const pipes = await trainPipelines(ctx.pipelines, geo);
   const owned: GPUBuffer[] = [];
   try {
     return await withDeviceErrors(device, 'webgpu gradients', async () => {
@@ -43,7 +45,7 @@ export async function webgpuGradients(
         optimizer: storageWith(device, new Float32Array(1)),
       };
       owned.push(...Object.values(flat));
-      const p = buildStep(device, spec, layout, flat, pipes, { T, B, dropout, inputGrad: true, update: false });
+      const p = buildStep(device, geo, layout, flat, pipes, { T, B, dropout, inputGrad: true, update: false });
       owned.push(...p.owned);
       const { queue } = device;
       const N = directionCount(spec) * outputSize(spec);

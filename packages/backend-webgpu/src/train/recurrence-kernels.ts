@@ -1,7 +1,9 @@
-import { type RnnSpec, activationCount, directionCount, gateCount, outputSize } from '@deeprnn/core';
+import { type RnnSpec, activationCount, gateCount, outputSize } from '@deeprnn/core';
 import { TRAIN_MATH, activationPairWgsl } from './train-activations.js';
-import { clipWgsl, recordSlots } from './train-cells.js';
+import { clipWgsl } from './train-cells.js';
 import { type WorkgroupArray, rowsThatFit } from '../workgroup-memory.js';
+import { type UniformField, pad, u32s } from '../kernels/kernel-program.js';
+import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 
 /** `body(r)` for every row r of a workgroup, joined: rows are unrolled so accumulators stay in registers. */
 export function rows(R: number, body: (r: number) => string): string {
@@ -58,32 +60,17 @@ export function trainRowPlan(spec: RnnSpec, B: number, pass: 'forward' | 'backwa
   return { R, threads: Math.min(256, Math.max(32, Math.ceil(H / U / 32) * 32)), U };
 }
 
-/** Where a layer's parameters and the call's state regions sit, for both recurrences' uniform block. */
-export interface RecurrenceOffsets {
-  /** W_hh^T in the parameters (forward) or 0 (the backward reads its row-order copy). */
-  readonly whh: number;
-  readonly bhh: number;
-  /** W_hr^T in the parameters (forward, LSTM projections). */
-  readonly whr: number;
-  /** LSTM peephole weights [D][3H] in the parameters (forward). */
-  readonly peep: number;
-  /** Where the final state's gradient starts in the state buffer (backward). */
-  readonly seed: number;
-  /** Where the cell states start in the state buffers (LSTM). */
-  readonly cell: number;
-}
+/**
+ * The uniform block of both recurrences: call sizes, the layer's first state row, and offsets: W_hh^T,
+ * b_hh, W_hr^T and the peepholes in the parameters (the forward; the backward reads its row-order
+ * copy), where the final state's gradient starts in the state buffer (`seed`, backward) and where
+ * the cell states start (`cOff`, LSTM).
+ */
+export const RECURRENCE_UNIFORMS: readonly UniformField[] = [...u32s('T', 'B', 'stateRow', 'whh', 'bhh', 'seed', 'cOff', 'whr', 'peep'), ...pad('p0', 'p1', 'p2')];
 
-/** The uniform block of both recurrences: call sizes, the layer's first state row, and offsets. */
-export function recurrenceUniform(T: number, B: number, stateRow: number, o: RecurrenceOffsets): Uint32Array {
-  return Uint32Array.of(T, B, stateRow, o.whh, o.bhh, o.seed, o.cell, o.whr, o.peep, 0, 0, 0);
-}
-
-/** Constants, the uniform struct and the activation functions both recurrences share. */
-export function recurrenceHeader(spec: RnnSpec, plan: RowPlan): string {
-  const H = spec.hiddenSize;
-  const P = outputSize(spec);
-  const D = directionCount(spec);
-  const G = gateCount(spec.mode);
+/** Constants, the uniform struct (generated from {@link RECURRENCE_UNIFORMS}) and the activation functions both recurrences share. */
+export function recurrenceHeader(geo: RecurrenceGeometry, plan: RowPlan, struct: string): string {
+  const { spec, H, P, GH, N, NP, NG } = geo;
   const names = ['act_f', 'act_g', 'act_h'];
   const acts = Array.from({ length: activationCount(spec.mode) }, (_, i) => {
     const f = spec.activations[i]!;
@@ -96,16 +83,18 @@ const H = ${H}u;
 const HU = ${H / plan.U}u;
 const P = ${P}u;
 const PU = ${P / plan.U}u;
-const GH = ${G * H}u;
-const GHU = ${(G * H) / plan.U}u;
-const N = ${D * H}u;
-const NP = ${D * P}u;
-const NG = ${D * G * H}u;
-const RS = ${recordSlots(spec)}u;
-const NR = ${D * recordSlots(spec) * H}u;
+const GH = ${GH}u;
+const GHU = ${GH / plan.U}u;
+const N = ${N}u;
+const NP = ${NP}u;
+const NG = ${NG}u;
+const RS = ${geo.recordSlots}u;
+const NR = ${geo.recordSlots * N}u;
+// Where a layer's record slots start in y, in words per time-major row (recurrenceGeometry).
+const Y_RECORDS = ${geo.train.outputs.records}u;
 const R = ${plan.R}u;
 const WG = ${plan.threads}u;
-struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32, peep: u32, p0: u32, p1: u32, p2: u32 }
+${struct}
 fn lane(v: VT, e: u32) -> f32 { ${plan.U === 4 ? 'return v[e];' : 'return v;'} }
 ${TRAIN_MATH}${acts}
 ${clipWgsl(spec.clip)}`;

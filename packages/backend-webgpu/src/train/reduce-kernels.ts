@@ -1,3 +1,5 @@
+import { type KernelProgram, kernelProgram, pad, u32s } from '../kernels/kernel-program.js';
+
 /**
  * The small kernels of a training step around the products: column sums (bias gradients), the
  * softmax cross-entropy of the head, the two-stage sums (loss and global gradient norm), the dropout
@@ -11,11 +13,18 @@ export const SUM_WORKGROUPS = 64;
  * out[o1 + n] (+)= sum_m x[xOff + m*N + n], and the same into out[o2 + n] (b_ih and b_hh share
  * their gradient). One thread per column.
  */
-export const COLSUM_WGSL: string = /* wgsl */ `
-struct P { M: u32, N: u32, xOff: u32, o1: u32, o2: u32, accumulate: u32, p0: u32, p1: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+export const COLSUM_PROGRAM: KernelProgram = kernelProgram({
+  name: 'colsum',
+  structName: 'P',
+  uniforms: [...u32s('M', 'N', 'xOff', 'o1', 'o2', 'accumulate'), ...pad('p0', 'p1')],
+  bindings: [
+    { name: 'x', element: 'f32', access: 'read', shape: '[M][N] from xOff' },
+    { name: 'out', element: 'f32', access: 'read_write', shape: 'sums at o1 and o2' },
+  ],
+  workgroupSize: [64],
+  source: (decl) => /* wgsl */ `
+${decl.struct}
+${decl.bindings}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -31,18 +40,26 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     out[p.o2 + n] = s;
   }
 }
-`;
+`,
+});
 
 /**
  * Softmax cross-entropy of the head, one thread per row: logits become dlogits in place,
  * (softmax - onehot) / rows, and loss[row] = -log softmax[target] / rows.
  */
-export const SOFTMAX_XENT_WGSL: string = /* wgsl */ `
-struct P { rows: u32, V: u32, p0: u32, p1: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> targets: array<u32>;
-@group(0) @binding(2) var<storage, read_write> logits: array<f32>;
-@group(0) @binding(3) var<storage, read_write> loss: array<f32>;
+export const SOFTMAX_XENT_PROGRAM: KernelProgram = kernelProgram({
+  name: 'softmax-xent',
+  structName: 'P',
+  uniforms: [...u32s('rows', 'V'), ...pad('p0', 'p1')],
+  bindings: [
+    { name: 'targets', element: 'u32', access: 'read', shape: '[rows] class per row' },
+    { name: 'logits', element: 'f32', access: 'read_write', shape: '[rows][V], dlogits after' },
+    { name: 'loss', element: 'f32', access: 'read_write', shape: '[rows]' },
+  ],
+  workgroupSize: [64],
+  source: (decl) => /* wgsl */ `
+${decl.struct}
+${decl.bindings}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -61,7 +78,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     logits[base + v] = (s - select(0.0, 1.0, v == t)) * inv;
   }
 }
-`;
+`,
+});
 
 /** What the first stage of a sum adds per element. */
 export const SumTerm: { readonly product: 0; readonly square: 1; readonly value: 2 } = Object.freeze({ product: 0, square: 1, value: 2 } as const);
@@ -70,12 +88,19 @@ export const SumTerm: { readonly product: 0; readonly square: 1; readonly value:
  * First stage of a sum: workgroup w adds a[i] * b[i], a[i]^2 or a[i] (see {@link SumTerm}) over a
  * strided share of [0, len) and writes partial[slot * SUM_WORKGROUPS + w].
  */
-export const PARTIAL_SUM_WGSL: string = /* wgsl */ `
-struct P { len: u32, slot: u32, term: u32, p0: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> partial: array<f32>;
+export const PARTIAL_SUM_PROGRAM: KernelProgram = kernelProgram({
+  name: 'partial-sum',
+  structName: 'P',
+  uniforms: [...u32s('len', 'slot', 'term'), ...pad('p0')],
+  bindings: [
+    { name: 'a', element: 'f32', access: 'read', shape: '[len]' },
+    { name: 'b', element: 'f32', access: 'read', shape: '[len] (products only)' },
+    { name: 'partial', element: 'f32', access: 'read_write', shape: '[2][SUM_WORKGROUPS]' },
+  ],
+  workgroupSize: [256],
+  source: (decl) => /* wgsl */ `
+${decl.struct}
+${decl.bindings}
 var<workgroup> sums: array<f32, 256>;
 
 @compute @workgroup_size(256)
@@ -93,12 +118,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
   if (li == 0u) { partial[p.slot * ${SUM_WORKGROUPS}u + wid.x] = sums[0]; }
 }
-`;
+`,
+});
 
 /** Second stage: result[0] = loss (sum of slot 0), result[1] = global norm (sqrt of slot 1). */
-export const FINAL_SUM_WGSL: string = /* wgsl */ `
-@group(0) @binding(0) var<storage, read> partial: array<f32>;
-@group(0) @binding(1) var<storage, read_write> result: array<f32>;
+export const FINAL_SUM_PROGRAM: KernelProgram = kernelProgram({
+  name: 'final-sum',
+  structName: 'P',
+  uniforms: [],
+  bindings: [
+    { name: 'partial', element: 'f32', access: 'read', shape: '[2][SUM_WORKGROUPS]' },
+    { name: 'result', element: 'f32', access: 'read_write', shape: '[loss, global norm]' },
+  ],
+  workgroupSize: [SUM_WORKGROUPS],
+  source: (decl) => /* wgsl */ `
+${decl.bindings}
 var<workgroup> sums: array<f32, ${2 * SUM_WORKGROUPS}>;
 
 @compute @workgroup_size(${SUM_WORKGROUPS})
@@ -118,34 +152,50 @@ fn main(@builtin(local_invocation_index) li: u32) {
     result[1] = sqrt(sums[${SUM_WORKGROUPS}u]);
   }
 }
-`;
+`,
+});
 
 /** x[i] = y[i] * mask[i] (the mask holds keep / (1 - p), core's seeded masks). */
-export const MASK_WGSL: string = /* wgsl */ `
-struct P { len: u32, p0: u32, p1: u32, p2: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> y: array<f32>;
-@group(0) @binding(2) var<storage, read> mask: array<f32>;
-@group(0) @binding(3) var<storage, read_write> x: array<f32>;
+export const MASK_PROGRAM: KernelProgram = kernelProgram({
+  name: 'mask',
+  structName: 'P',
+  uniforms: [...u32s('len'), ...pad('p0', 'p1', 'p2')],
+  bindings: [
+    { name: 'y', element: 'f32', access: 'read', shape: '[len]' },
+    { name: 'mask', element: 'f32', access: 'read', shape: '[len] keep / (1 - p)' },
+    { name: 'x', element: 'f32', access: 'read_write', shape: '[len]' },
+  ],
+  workgroupSize: [256],
+  source: (decl) => /* wgsl */ `
+${decl.struct}
+${decl.bindings}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   for (var i = wid.x * 256u + li; i < p.len; i += nw.x * 256u) { x[i] = y[i] * mask[i]; }
 }
-`;
+`,
+});
 
 /**
  * Clipping and the update over the flat parameter buffer: g = grad * min(1, clip / norm) (norm from
  * result[1]); SGD p -= lr g; Adam with bias corrections c1 = 1 - b1^t, c2 = 1 - b2^t.
  */
-export const OPTIMIZER_WGSL: string = /* wgsl */ `
-struct P { len: u32, adam: u32, clip: f32, lr: f32, b1: f32, b2: f32, eps: f32, c1: f32, c2: f32, p0: u32, p1: u32, p2: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read> result: array<f32>;
-@group(0) @binding(3) var<storage, read_write> w: array<f32>;
-@group(0) @binding(4) var<storage, read_write> m: array<f32>;
-@group(0) @binding(5) var<storage, read_write> v: array<f32>;
+export const OPTIMIZER_PROGRAM: KernelProgram = kernelProgram({
+  name: 'optimizer',
+  structName: 'P',
+  uniforms: [{ name: 'len', type: 'u32' }, { name: 'adam', type: 'u32' }, { name: 'clip', type: 'f32' }, { name: 'lr', type: 'f32' }, { name: 'b1', type: 'f32' }, { name: 'b2', type: 'f32' }, { name: 'eps', type: 'f32' }, { name: 'c1', type: 'f32' }, { name: 'c2', type: 'f32' }, ...pad('p0', 'p1', 'p2')],
+  bindings: [
+    { name: 'grad', element: 'f32', access: 'read', shape: '[len] flat gradients' },
+    { name: 'result', element: 'f32', access: 'read', shape: '[loss, global norm]' },
+    { name: 'w', element: 'f32', access: 'read_write', shape: '[len] flat parameters' },
+    { name: 'm', element: 'f32', access: 'read_write', shape: '[len] Adam first moments' },
+    { name: 'v', element: 'f32', access: 'read_write', shape: '[len] Adam second moments' },
+  ],
+  workgroupSize: [256],
+  source: (decl) => /* wgsl */ `
+${decl.struct}
+${decl.bindings}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>, @builtin(local_invocation_index) li: u32) {
@@ -165,7 +215,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3
     }
   }
 }
-`;
+`,
+});
 
 /** Workgroups of a grid-stride elementwise dispatch over `len` words. */
 export function strideWorkgroups(len: number): number {
@@ -178,11 +229,18 @@ export function strideWorkgroups(len: number): number {
  * columns k and so read adjacent words (the flat buffer keeps W_hh^T for the forward, whose
  * threads own units). With H = 1 it is a plain copy of D*C words.
  */
-export const TRANSPOSE_WGSL: string = /* wgsl */ `
-struct P { H: u32, D: u32, off: u32, C: u32, outOff: u32, p0: u32, p1: u32, p2: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> w: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+export const TRANSPOSE_PROGRAM: KernelProgram = kernelProgram({
+  name: 'transpose',
+  structName: 'P',
+  uniforms: [...u32s('H', 'D', 'off', 'C', 'outOff'), ...pad('p0', 'p1', 'p2')],
+  bindings: [
+    { name: 'w', element: 'f32', access: 'read', shape: '[D][H][C] from off' },
+    { name: 'out', element: 'f32', access: 'read_write', shape: '[D][C][H] from outOff' },
+  ],
+  workgroupSize: [256],
+  source: (decl) => /* wgsl */ `
+${decl.struct}
+${decl.bindings}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>, @builtin(local_invocation_index) li: u32) {
@@ -194,4 +252,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3
     out[p.outOff + i] = w[p.off + d * HC + k * p.C + n];
   }
 }
-`;
+`,
+});

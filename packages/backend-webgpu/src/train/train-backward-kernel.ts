@@ -1,5 +1,7 @@
-import { type RnnSpec, directionCount, gateCount } from '@deeprnn/core';
-import { type RowPlan, previousStep, recAt, recurrenceHeader, rowFlags, rows, trainBackwardWorkgroup } from './recurrence-kernels.js';
+import type { RnnSpec } from '@deeprnn/core';
+import { RECURRENCE_UNIFORMS, previousStep, recAt, recurrenceHeader, rowFlags, rows, trainBackwardWorkgroup } from './recurrence-kernels.js';
+import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
+import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { declareWorkgroup } from '../workgroup-memory.js';
 import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
 import { trainCell } from './train-cells.js';
@@ -43,7 +45,7 @@ ${previousStep('j')}
         dh[nxt + r * P + j] = dh[nxt + r * P + j] + drh * rg;
         if (ok) {
           g[(t * p.B + bc) * NG + dir * GH + j] = select(0.0, gx0, a);
-          hp[p.T * p.B * NP + (t * p.B + bc) * N + dir * H + j] = select(0.0, rg * hprev, a);
+          hp[p.T * p.B * HP_RH + (t * p.B + bc) * N + dir * H + j] = select(0.0, rg * hprev, a);
         }
       }
     }
@@ -65,7 +67,7 @@ ${rowFlags('r')}
 ${previousStep('q')}
         if (ok) {
           hp[at] = select(0.0, hprev, a);
-          hp[p.T * p.B * NP + at] = select(0.0, dhv, a);
+          hp[p.T * p.B * HP_DH + at] = select(0.0, dhv, a);
         }
       }
     }
@@ -85,40 +87,46 @@ ${previousStep('q')}
  * h_{t-1}, what the extra weight gradients need (projections: dh and m; reset-before GRU: r h;
  * peepholes: their per-step products).
  */
-export function trainBackwardWgsl(spec: RnnSpec, plan: RowPlan): string {
+export function trainBackwardProgram(geo: RecurrenceGeometry): KernelProgram {
+  const { spec, G, isLstm, isProjected, isResetBefore } = geo;
+  const plan = geo.trainBackward;
   const { R, threads, U } = plan;
-  const G = gateCount(spec.mode);
   const cell = trainCell(spec);
-  const isLstm = spec.mode === 'lstm';
-  const isProjected = spec.projSize > 0;
-  const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
   const gates = Array.from({ length: G }, (_, g) => g);
-  const H = spec.hiddenSize;
-  const P = isProjected ? spec.projSize : H;
-  const D = directionCount(spec);
+  const { sideOutputs, gateGrads } = geo.train;
   const stepGradient = isProjected
     ? `        var dhv = 0.0;
-        let wh = D_GH_P + dir * H * P + j * P;
+        let wh = WR_WHR + dir * H * P + j * P;
         for (var q = 0u; q < P; q++) { dhv += dhp[r * P + q] * wr_at(wh + q); }
 ${previousStep(null)}`
     : `        let at = (t * p.B + bc) * NP + dir * P + j;
         let dhv = dy[at] + dh[cur + r * P + j];
 ${previousStep('j')}`;
-  return /* wgsl */ `${recurrenceHeader(spec, plan)}
-const D_GH_P = ${D * G * H * P}u;
-// Where the peephole weights' copy starts in wr, and their per-step products in hp (after h_{t-1}
-// and, with projections, the step's dh and m).
-const PH = ${D * G * H * P + (isProjected ? D * H * P : 0)}u;
-const PEEP_ROWS = ${isProjected ? '2u * NP + N' : 'NP'};
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> y: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read> wr: array<VT>;
-@group(0) @binding(4) var<storage, read> s0: array<f32>;
-@group(0) @binding(5) var<storage, read> lens: array<u32>;
-@group(0) @binding(6) var<storage, read_write> g: array<f32>;
-@group(0) @binding(7) var<storage, read_write> hp: array<f32>;
-@group(0) @binding(8) var<storage, read_write> ds0: array<f32>;
+  return kernelProgram({
+    name: 'train-backward',
+    uniforms: RECURRENCE_UNIFORMS,
+    bindings: [
+      { name: 'y', element: 'f32', access: 'read', shape: '[T*B][NP] outputs, then the record slots (train-forward)' },
+      { name: 'dy', element: 'f32', access: 'read', shape: '[T*B][NP] gradient of the outputs' },
+      { name: 'wr', element: 'VT', access: 'read', shape: 'W_hh rows [D][GH][P], W_hr^T at WR_WHR, peepholes at WR_PEEP' },
+      { name: 's0', element: 'f32', access: 'read', shape: 'initial states, then from p.seed the final state\'s gradient' },
+      { name: 'lens', element: 'u32', access: 'read', shape: '[B] valid steps' },
+      { name: 'g', element: 'f32', access: 'read_write', shape: '[T*B][NG] input-side gate gradients, then the hidden side\'s at GATES_HIDDEN' },
+      { name: 'hp', element: 'f32', access: 'read_write', shape: 'per row: h_{t-1} [NP], dh at HP_DH, m at HP_M, r h at HP_RH, peephole products at HP_PEEP' },
+      { name: 'ds0', element: 'f32', access: 'read_write', shape: 'the initial state\'s gradient' },
+    ],
+    workgroupSize: [threads],
+    source: (decl) => /* wgsl */ `${recurrenceHeader(geo, plan, decl.struct)}
+// Regions of wr (words) and of hp and g (words per time-major row), from recurrenceGeometry: the host
+// sizes and reads the same buffers with the same numbers.
+const WR_WHR = ${geo.backwardWeights.whr}u;
+const WR_PEEP = ${geo.backwardWeights.peep}u;
+const HP_DH = ${sideOutputs.dh}u;
+const HP_M = ${sideOutputs.m}u;
+const HP_RH = ${sideOutputs.rh}u;
+const HP_PEEP = ${sideOutputs.peep}u;
+const GATES_HIDDEN = ${gateGrads.hidden}u;
+${decl.bindings}
 ${declareWorkgroup(trainBackwardWorkgroup(spec, R))}
 fn wr_at(i: u32) -> f32 { ${U === 4 ? 'return wr[i >> 2u][i & 3u];' : 'return wr[i];'} }
 
@@ -128,8 +136,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let row0 = wid.x * R;
   let srow = p.stateRow + dir;
   let wb = dir * GH * PU;
-  let recBase = p.T * p.B * NP;
-  let ghBase = p.T * p.B * NG;
+  let recBase = p.T * p.B * Y_RECORDS;
+  let ghBase = p.T * p.B * GATES_HIDDEN;
 ${loadStateRows('dh', 'P', 'row0', (at) => `s0[p.seed + ${at}]`)}
 ${isLstm ? forStateRows('H', 'row0', (at) => `let ci = p.cOff + ${at}; ds0[ci] = s0[p.seed + ci];`) : ''}
   storageBarrier();
@@ -146,9 +154,9 @@ ${rowFlags('r')}
 ${stepGradient}
 ${isLstm ? `        var cprev = s0[ci];
         if (!first) { cprev = ${recAt('prev * p.B + bc')(4)}; }` : ''}
-${spec.peepholes ? `        let pi = wr_at(PH + dir * 3u * H + j);
-        let pf = wr_at(PH + dir * 3u * H + H + j);
-        let po = wr_at(PH + dir * 3u * H + 2u * H + j);` : ''}
+${spec.peepholes ? `        let pi = wr_at(WR_PEEP + dir * 3u * H + j);
+        let pf = wr_at(WR_PEEP + dir * 3u * H + H + j);
+        let po = wr_at(WR_PEEP + dir * 3u * H + 2u * H + j);` : ''}
 ${cell.backward(recAt('t * p.B + bc'), (g) => (spec.clip !== null ? ` * ${recAt('t * p.B + bc')(cell.slots + g)}` : ''))}
 ${gates.map((k) => `        gs[r * GH + ${k}u * H + j] = select(0.0, gh${k}, a);`).join('\n')}
 ${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
@@ -156,8 +164,8 @@ ${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
           let gi = (t * p.B + bc) * NG + dir * GH + j;
 ${gates.map((k) => `          g[gi + ${k}u * H] = select(0.0, gx${k}, a);`).join('\n')}
 ${cell.splitsHiddenGrad ? gates.map((k) => `          g[ghBase + gi + ${k}u * H] = select(0.0, gh${k}, a);`).join('\n') : ''}
-${isProjected ? '          hp[2u * p.T * p.B * NP + (t * p.B + bc) * N + dir * H + j] = select(0.0, m, a);' : '          hp[at] = select(0.0, hprev, a);'}
-${spec.peepholes ? `          let pk = p.T * p.B * PEEP_ROWS + (t * p.B + bc) * 3u * N + dir * 3u * H + j;
+${isProjected ? '          hp[p.T * p.B * HP_M + (t * p.B + bc) * N + dir * H + j] = select(0.0, m, a);' : '          hp[at] = select(0.0, hprev, a);'}
+${spec.peepholes ? `          let pk = p.T * p.B * HP_PEEP + (t * p.B + bc) * 3u * N + dir * 3u * H + j;
           hp[pk] = select(0.0, gx0 * cprev, a);
           hp[pk + H] = select(0.0, gx1 * cprev, a);
           hp[pk + 2u * H] = select(0.0, gx3 * cn, a);` : ''}
@@ -172,5 +180,11 @@ ${hiddenGradProduct(R, isResetBefore ? '2u * H' : 'GH')}
   let fin = (p.T & 1u) * (R * P);
 ${forStateRows('P', 'row0', (at) => `ds0[${at}] = dh[fin + i];`)}
 }
-`;
+`,
+  });
+}
+
+/** The WGSL of {@link trainBackwardProgram}. */
+export function trainBackwardWgsl(geo: RecurrenceGeometry): string {
+  return trainBackwardProgram(geo).code;
 }

@@ -1,5 +1,7 @@
-import { type RnnSpec, gateCount } from '@deeprnn/core';
-import { type RowPlan, recAt, recurrenceHeader, rowFlags, rows, trainForwardWorkgroup } from './recurrence-kernels.js';
+import type { RnnSpec } from '@deeprnn/core';
+import { RECURRENCE_UNIFORMS, recAt, recurrenceHeader, rowFlags, rows, trainForwardWorkgroup } from './recurrence-kernels.js';
+import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
+import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { declareWorkgroup } from '../workgroup-memory.js';
 import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
 import { trainCell } from './train-cells.js';
@@ -60,15 +62,13 @@ ${rowFlags(r)}
  * y [T*B, D*P], the record slots the backward needs after them in the same buffer, and the final
  * state (LSTM's c is updated in place in the state buffer as the walk goes).
  */
-export function trainForwardWgsl(spec: RnnSpec, plan: RowPlan): string {
+export function trainForwardProgram(geo: RecurrenceGeometry): KernelProgram {
+  const { spec, G, isLstm, isProjected, isResetBefore } = geo;
+  const plan = geo.trainForward;
   const { R, threads, U } = plan;
-  const G = gateCount(spec.mode);
   const cell = trainCell(spec);
-  const isLstm = spec.mode === 'lstm';
-  const isProjected = spec.projSize > 0;
   const wRead = U === 4 ? 'wv' : 'w';
   const bias = (g: number): string => (spec.bias ? `w[p.bhh + dir * GH + ${g}u * H + j]` : '0.0');
-  const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
   // Reset-before GRU: the main phase computes r and z; n follows once every unit's r h is parked.
   const gates = Array.from({ length: isResetBefore ? 2 : G }, (_, g) => g);
   // Without a projection the unit's h is final; with one, park m = o act_h(c) for the projection.
@@ -78,15 +78,21 @@ export function trainForwardWgsl(spec: RnnSpec, plan: RowPlan): string {
     ? `          ex[${r}u * H + j] = hn;`
     : `          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }`);
-  return /* wgsl */ `${recurrenceHeader(spec, plan)}
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> xp: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read> s0: array<f32>;
-@group(0) @binding(4) var<storage, read> lens: array<u32>;
-@group(0) @binding(5) var<storage, read_write> y: array<f32>;
-@group(0) @binding(6) var<storage, read_write> sN: array<f32>;
-${U === 4 ? '@group(0) @binding(7) var<storage, read> wv: array<vec4<f32>>;' : ''}
+  return kernelProgram({
+    name: 'train-forward',
+    uniforms: RECURRENCE_UNIFORMS,
+    bindings: [
+      { name: 'xp', element: 'f32', access: 'read', shape: '[T*B][NG] input projection' },
+      { name: 'w', element: 'f32', access: 'read', shape: 'the flat parameters (TrainLayout)' },
+      { name: 's0', element: 'f32', access: 'read', shape: 'initial states: h [L*D][B][P], then c [L*D][B][H]' },
+      { name: 'lens', element: 'u32', access: 'read', shape: '[B] valid steps' },
+      { name: 'y', element: 'f32', access: 'read_write', shape: '[T*B][NP] outputs, then [T*B][D][RS][H] record slots' },
+      { name: 'sN', element: 'f32', access: 'read_write', shape: 'final states, as s0 (LSTM c updated in place)' },
+      ...(U === 4 ? [{ name: 'wv', element: 'vec4<f32>', access: 'read', shape: 'the flat parameters as vec4 (W_hh^T is 4-aligned)' } as const] : []),
+    ],
+    workgroupSize: [threads],
+    source: (decl) => /* wgsl */ `${recurrenceHeader(geo, plan, decl.struct)}
+${decl.bindings}
 ${declareWorkgroup(trainForwardWorkgroup(spec, R))}
 
 @compute @workgroup_size(${threads})
@@ -95,7 +101,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let row0 = wid.x * R;
   let srow = p.stateRow + dir;
   let wb = (p.whh + dir * P * GH) / U;
-  let recBase = p.T * p.B * NP;
+  let recBase = p.T * p.B * Y_RECORDS;
   // Every binding is used in every variant (without bias and with vec4 weights, w would not be,
   // and a layout derived from the shader would then drop it and refuse the bind group).
   _ = w[0];
@@ -138,5 +144,11 @@ ${isResetBefore ? resetBeforePhase(spec, R, U === 4 ? 'wv' : 'w') : ''}
   let fin = (p.T & 1u) * (R * P);
 ${forStateRows('P', 'row0', (at) => `sN[${at}] = hs[fin + i];`)}
 }
-`;
+`,
+  });
+}
+
+/** The WGSL of {@link trainForwardProgram}. */
+export function trainForwardWgsl(geo: RecurrenceGeometry): string {
+  return trainForwardProgram(geo).code;
 }

@@ -1,42 +1,40 @@
-import type { RnnSpec } from '@deeprnn/core';
 import type { PipelineCache } from '../pipeline-cache.js';
+import type { KernelProgram } from '../kernels/kernel-program.js';
+import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { MATMUL_VEC4_WGSL, MATMUL_WGSL } from './matmul-kernel.js';
-import { COLSUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, PARTIAL_SUM_WGSL, SOFTMAX_XENT_WGSL, TRANSPOSE_WGSL } from './reduce-kernels.js';
-import { trainRowPlan } from './recurrence-kernels.js';
-import { trainBackwardWgsl } from './train-backward-kernel.js';
-import { trainForwardWgsl } from './train-forward-kernel.js';
+import { COLSUM_PROGRAM, FINAL_SUM_PROGRAM, MASK_PROGRAM, OPTIMIZER_PROGRAM, PARTIAL_SUM_PROGRAM, SOFTMAX_XENT_PROGRAM, TRANSPOSE_PROGRAM } from './reduce-kernels.js';
+import { trainBackwardProgram } from './train-backward-kernel.js';
+import { trainForwardProgram } from './train-forward-kernel.js';
+
+/** A compiled kernel with the description its bind groups and uniforms are built from. */
+export interface CompiledKernel {
+  readonly program: KernelProgram;
+  readonly pipeline: GPUComputePipeline;
+}
 
 /** Every compiled kernel a training step of one spec and batch size uses. */
 export interface TrainPipelines {
   readonly matmul: GPUComputePipeline;
   /** The vec4 product kernel, for the products `matmulPlan` sends to it. */
   readonly matmulVec4: GPUComputePipeline;
-  readonly colsum: GPUComputePipeline;
-  readonly xent: GPUComputePipeline;
-  readonly partialSum: GPUComputePipeline;
-  readonly finalSum: GPUComputePipeline;
-  readonly mask: GPUComputePipeline;
-  readonly optimizer: GPUComputePipeline;
-  readonly transpose: GPUComputePipeline;
-  readonly forward: GPUComputePipeline;
-  readonly backward: GPUComputePipeline;
-  /** Batch rows per workgroup of the forward and of the backward recurrence. */
-  readonly forwardRows: number;
-  readonly backwardRows: number;
-  /** Units per thread of the recurrences (4: the forward also binds the weights as vec4). */
-  readonly U: number;
+  readonly colsum: CompiledKernel;
+  readonly xent: CompiledKernel;
+  readonly partialSum: CompiledKernel;
+  readonly finalSum: CompiledKernel;
+  readonly mask: CompiledKernel;
+  readonly optimizer: CompiledKernel;
+  readonly transpose: CompiledKernel;
+  readonly forward: CompiledKernel;
+  readonly backward: CompiledKernel;
 }
 
-/** Compiles (or finds in the cache) the kernels of a training step. */
-export async function trainPipelines(cache: PipelineCache, spec: RnnSpec, B: number): Promise<TrainPipelines> {
-  const plan = trainRowPlan(spec, B, 'forward', cache.workgroupBytes);
-  const backPlan = trainRowPlan(spec, B, 'backward', cache.workgroupBytes);
-  const [matmul, matmulVec4, colsum, xent, partialSum, finalSum, mask, optimizer, transpose, forward, backward] = await Promise.all(
-    [MATMUL_WGSL, MATMUL_VEC4_WGSL, COLSUM_WGSL, SOFTMAX_XENT_WGSL, PARTIAL_SUM_WGSL, FINAL_SUM_WGSL, MASK_WGSL, OPTIMIZER_WGSL, TRANSPOSE_WGSL,
-      trainForwardWgsl(spec, plan), trainBackwardWgsl(spec, backPlan)].map((code) => cache.get(code)),
-  );
-  return {
-    matmul: matmul!, matmulVec4: matmulVec4!, colsum: colsum!, xent: xent!, partialSum: partialSum!, finalSum: finalSum!, mask: mask!, optimizer: optimizer!,
-    transpose: transpose!, forward: forward!, backward: backward!, forwardRows: plan.R, backwardRows: backPlan.R, U: plan.U,
+/** Compiles (or finds in the cache) the kernels of a training step of `geo`'s spec and batch. */
+export async function trainPipelines(cache: PipelineCache, geo: RecurrenceGeometry): Promise<TrainPipelines> {
+  const programs = {
+    colsum: COLSUM_PROGRAM, xent: SOFTMAX_XENT_PROGRAM, partialSum: PARTIAL_SUM_PROGRAM, finalSum: FINAL_SUM_PROGRAM, mask: MASK_PROGRAM,
+    optimizer: OPTIMIZER_PROGRAM, transpose: TRANSPOSE_PROGRAM, forward: trainForwardProgram(geo), backward: trainBackwardProgram(geo),
   };
+  const compiled = await Promise.all(Object.entries(programs).map(async ([name, program]) => [name, { program, pipeline: await cache.get(program.code) }] as const));
+  const [matmul, matmulVec4] = await Promise.all([cache.get(MATMUL_WGSL), cache.get(MATMUL_VEC4_WGSL)]);
+  return { matmul, matmulVec4, ...(Object.fromEntries(compiled) as Record<keyof typeof programs, CompiledKernel>) };
 }

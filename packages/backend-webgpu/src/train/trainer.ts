@@ -10,6 +10,9 @@ import { dropoutMultipliers, stateOf, stateWords, timeMajor, timeMajorTargets } 
 import { withDeviceErrors } from '../device-errors.js';
 import { readWords, storageWith } from './device-io.js';
 import { trainPipelines } from './train-pipelines.js';
+import { packUniforms } from '../kernels/kernel-program.js';
+import { recurrenceGeometry } from '../kernels/recurrence-geometry.js';
+import { OPTIMIZER_PROGRAM } from './reduce-kernels.js';
 import { type FlatBuffers, type StepProgram, buildStep, encodeDispatches } from './train-step.js';
 import { type TrainLayout, packFlat, packParams, splitParams, trainLayout, unpackFlat } from './train-layout.js';
 import { trainingUnsupportedReason } from './trainable.js';
@@ -46,10 +49,9 @@ function optimizerUniform(init: TrainerInit, step: number, len: number): ArrayBu
   const o = init.optimizer;
   const b1 = o.beta1 ?? 0.9;
   const b2 = o.beta2 ?? 0.999;
-  const data = new ArrayBuffer(48);
-  new Uint32Array(data, 0, 2).set([len, o.name === 'adam' ? 1 : 0]);
-  new Float32Array(data, 8, 7).set([init.clipNorm ?? 0, o.lr, b1, b2, o.eps ?? 1e-8, 1 - b1 ** step, 1 - b2 ** step]);
-  return data;
+  return packUniforms(OPTIMIZER_PROGRAM, {
+    len, adam: o.name === 'adam' ? 1 : 0, clip: init.gradClipNorm ?? 0, lr: o.lr, b1, b2, eps: o.eps ?? 1e-8, c1: 1 - b1 ** step, c2: 1 - b2 ** step,
+  });
 }
 
 class WebgpuTrainerImpl implements WebgpuTrainer {
@@ -83,7 +85,7 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
       v: storageWith(device, new Float32Array(words)),
       result: storageWith(device, new Float32Array(4)),
       partial: storageWith(device, new Float32Array(128)),
-      optimizer: device.createBuffer({ size: 48, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }),
+      optimizer: device.createBuffer({ size: 4 * OPTIMIZER_PROGRAM.uniforms.length, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }),
     };
     this.#staging = device.createBuffer({ size: 8, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     if (init.optimizerState) this.#writeOptimizerState(init.optimizerState);
@@ -129,8 +131,9 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
     let program: StepProgram;
     try {
       // The pipeline cache compiles each kernel once per device; B only changes rows per workgroup.
-      const pipes = await trainPipelines(this.ctx.pipelines, this.spec, B);
-      program = buildStep(this.ctx.device, this.spec, this.#layout, this.#flat, pipes, { T, B, dropout: this.spec.dropout > 0 && this.spec.numLayers > 1, inputGrad: false, update: true });
+      const geo = recurrenceGeometry(this.spec, B, { workgroupBytes: this.ctx.pipelines.workgroupBytes });
+      const pipes = await trainPipelines(this.ctx.pipelines, geo);
+      program = buildStep(this.ctx.device, geo, this.#layout, this.#flat, pipes, { T, B, dropout: this.spec.dropout > 0 && this.spec.numLayers > 1, inputGrad: false, update: true });
     } catch (e) {
       // No program holds the carried state any more: a later step cannot carry it.
       if (kept) for (const b of kept.owned) b.destroy();

@@ -12,6 +12,8 @@ const NP = 256u;
 const NG = 768u;
 const RS = 4u;
 const NR = 1024u;
+// Where a layer's record slots start in y, in words per time-major row (recurrenceGeometry).
+const Y_RECORDS = 256u;
 const R = 4u;
 const WG = 64u;
 struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32, peep: u32, p0: u32, p1: u32, p2: u32 }
@@ -72,7 +74,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let row0 = wid.x * R;
   let srow = p.stateRow + dir;
   let wb = (p.whh + dir * P * GH) / U;
-  let recBase = p.T * p.B * NP;
+  let recBase = p.T * p.B * Y_RECORDS;
   // Every binding is used in every variant (without bias and with vec4 weights, w would not be,
   // and a layout derived from the shader would then drop it and refuse the bind group).
   _ = w[0];

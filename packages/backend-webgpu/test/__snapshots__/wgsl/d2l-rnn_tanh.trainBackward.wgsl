@@ -12,6 +12,8 @@ const NP = 256u;
 const NG = 256u;
 const RS = 0u;
 const NR = 0u;
+// Where a layer's record slots start in y, in words per time-major row (recurrenceGeometry).
+const Y_RECORDS = 256u;
 const R = 4u;
 const WG = 64u;
 struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32, peep: u32, p0: u32, p1: u32, p2: u32 }
@@ -48,11 +50,15 @@ fn dact_f(y: f32, dir: u32) -> f32 {
 }
 fn clip_pre(v: f32) -> f32 { return v; }
 
-const D_GH_P = 65536u;
-// Where the peephole weights' copy starts in wr, and their per-step products in hp (after h_{t-1}
-// and, with projections, the step's dh and m).
-const PH = 65536u;
-const PEEP_ROWS = NP;
+// Regions of wr (words) and of hp and g (words per time-major row), from recurrenceGeometry: the host
+// sizes and reads the same buffers with the same numbers.
+const WR_WHR = 65536u;
+const WR_PEEP = 65536u;
+const HP_DH = 256u;
+const HP_M = 512u;
+const HP_RH = 256u;
+const HP_PEEP = 256u;
+const GATES_HIDDEN = 0u;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> y: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
@@ -72,8 +78,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let row0 = wid.x * R;
   let srow = p.stateRow + dir;
   let wb = dir * GH * PU;
-  let recBase = p.T * p.B * NP;
-  let ghBase = p.T * p.B * NG;
+  let recBase = p.T * p.B * Y_RECORDS;
+  let ghBase = p.T * p.B * GATES_HIDDEN;
   for (var i = lid; i < R * P; i += WG) {
     let b = row0 + i / P;
     var v = 0.0;

@@ -12,6 +12,8 @@ const NP = 4u;
 const NG = 32u;
 const RS = 9u;
 const NR = 72u;
+// Where a layer's record slots start in y, in words per time-major row (recurrenceGeometry).
+const Y_RECORDS = 4u;
 const R = 3u;
 const WG = 32u;
 struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32, peep: u32, p0: u32, p1: u32, p2: u32 }
@@ -65,11 +67,15 @@ fn dact_h(y: f32, dir: u32) -> f32 {
 fn clip_pre(v: f32) -> f32 { return select(select(v, (0.5), v > (0.5)), -(0.5), v < -(0.5)); }
 fn in_clip(v: f32) -> f32 { return select(0.0, 1.0, abs(v) <= (0.5)); }
 
-const D_GH_P = 128u;
-// Where the peephole weights' copy starts in wr, and their per-step products in hp (after h_{t-1}
-// and, with projections, the step's dh and m).
-const PH = 160u;
-const PEEP_ROWS = 2u * NP + N;
+// Regions of wr (words) and of hp and g (words per time-major row), from recurrenceGeometry: the host
+// sizes and reads the same buffers with the same numbers.
+const WR_WHR = 128u;
+const WR_PEEP = 160u;
+const HP_DH = 4u;
+const HP_M = 8u;
+const HP_RH = 4u;
+const HP_PEEP = 16u;
+const GATES_HIDDEN = 0u;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> y: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
@@ -90,8 +96,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let row0 = wid.x * R;
   let srow = p.stateRow + dir;
   let wb = dir * GH * PU;
-  let recBase = p.T * p.B * NP;
-  let ghBase = p.T * p.B * NG;
+  let recBase = p.T * p.B * Y_RECORDS;
+  let ghBase = p.T * p.B * GATES_HIDDEN;
   for (var i = lid; i < R * P; i += WG) {
     let b = row0 + i / P;
     var v = 0.0;
@@ -126,7 +132,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         if (!first) { hprev = y[(prev * p.B + bc) * NP + dir * P + q]; }
         if (ok) {
           hp[at] = select(0.0, hprev, a);
-          hp[p.T * p.B * NP + at] = select(0.0, dhv, a);
+          hp[p.T * p.B * HP_DH + at] = select(0.0, dhv, a);
         }
       }
     }
@@ -140,16 +146,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         let a = ok && t < len;
         let ci = p.cOff + (srow * p.B + bc) * H + j;
         var dhv = 0.0;
-        let wh = D_GH_P + dir * H * P + j * P;
+        let wh = WR_WHR + dir * H * P + j * P;
         for (var q = 0u; q < P; q++) { dhv += dhp[r * P + q] * wr_at(wh + q); }
         var first = t == 0u;
         var prev = t;
         if (dir == 0u) { if (t > 0u) { prev = t - 1u; } } else { first = t + 1u >= len; prev = min(t + 1u, p.T - 1u); }
         var cprev = s0[ci];
         if (!first) { cprev = y[recBase + (prev * p.B + bc) * NR + dir * RS * H + 4u * H + j]; }
-        let pi = wr_at(PH + dir * 3u * H + j);
-        let pf = wr_at(PH + dir * 3u * H + H + j);
-        let po = wr_at(PH + dir * 3u * H + 2u * H + j);
+        let pi = wr_at(WR_PEEP + dir * 3u * H + j);
+        let pf = wr_at(WR_PEEP + dir * 3u * H + H + j);
+        let po = wr_at(WR_PEEP + dir * 3u * H + 2u * H + j);
           let ig = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j];
           let fg = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j];
           let gg = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j];
@@ -180,8 +186,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           g[gi + 2u * H] = select(0.0, gx2, a);
           g[gi + 3u * H] = select(0.0, gx3, a);
 
-          hp[2u * p.T * p.B * NP + (t * p.B + bc) * N + dir * H + j] = select(0.0, m, a);
-          let pk = p.T * p.B * PEEP_ROWS + (t * p.B + bc) * 3u * N + dir * 3u * H + j;
+          hp[p.T * p.B * HP_M + (t * p.B + bc) * N + dir * H + j] = select(0.0, m, a);
+          let pk = p.T * p.B * HP_PEEP + (t * p.B + bc) * 3u * N + dir * 3u * H + j;
           hp[pk] = select(0.0, gx0 * cprev, a);
           hp[pk + H] = select(0.0, gx1 * cprev, a);
           hp[pk + 2u * H] = select(0.0, gx3 * cn, a);

@@ -12,6 +12,8 @@ const NP = 5u;
 const NG = 5u;
 const RS = 0u;
 const NR = 0u;
+// Where a layer's record slots start in y, in words per time-major row (recurrenceGeometry).
+const Y_RECORDS = 5u;
 const R = 3u;
 const WG = 32u;
 struct Params { T: u32, B: u32, stateRow: u32, whh: u32, bhh: u32, seed: u32, cOff: u32, whr: u32, peep: u32, p0: u32, p1: u32, p2: u32 }
@@ -55,7 +57,6 @@ fn clip_pre(v: f32) -> f32 { return v; }
 @group(0) @binding(4) var<storage, read> lens: array<u32>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
 @group(0) @binding(6) var<storage, read_write> sN: array<f32>;
-
 var<workgroup> hs: array<f32, 30>;
 
 @compute @workgroup_size(32)
@@ -64,7 +65,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let row0 = wid.x * R;
   let srow = p.stateRow + dir;
   let wb = (p.whh + dir * P * GH) / U;
-  let recBase = p.T * p.B * NP;
+  let recBase = p.T * p.B * Y_RECORDS;
   // Every binding is used in every variant (without bias and with vec4 weights, w would not be,
   // and a layout derived from the shader would then drop it and refuse the bind group).
   _ = w[0];
