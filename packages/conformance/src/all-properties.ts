@@ -5,6 +5,7 @@ import { bidirectional } from './properties/bidirectional.js';
 import { capabilities } from './properties/capabilities.js';
 import { determinism } from './properties/determinism.js';
 import { deviceStream } from './properties/device-stream.js';
+import { deviceStreamRows } from './properties/device-stream-rows.js';
 import { dispose } from './properties/dispose.js';
 import { gradients } from './properties/gradients.js';
 import { lengths } from './properties/lengths.js';
@@ -21,6 +22,7 @@ export const PROPERTIES: readonly ConformanceProperty[] = Object.freeze([
   nonFinite,
   streaming,
   deviceStream,
+  deviceStreamRows,
   batchIndependence,
   bidirectional,
   lengths,

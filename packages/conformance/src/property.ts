@@ -8,6 +8,7 @@ export const PROPERTY_NAMES = [
   'non-finite',
   'streaming',
   'device-stream',
+  'device-stream-rows',
   'batch-independence',
   'bidirectional',
   'lengths',

@@ -1,5 +1,5 @@
 import {
-  type ForwardResult, type RnnParams, type RnnSpec, type RnnState, ShapeError, type Tensor, UnsupportedError,
+  type ForwardResult, type RnnParams, type RnnSpec, type RnnState, type RnnStream, ShapeError, type StepOptions, type Tensor, UnsupportedError,
   defineSpec, directionCount, forwardStream, paramLayout, specToConfig, tensor,
 } from '@deeprnn/core';
 import { type MutantHooks, mutantBackend } from './mutant-backend.js';
@@ -115,6 +115,23 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
     caughtBy: 'device-stream',
     hooks: {
       stream: (model, options) => forwardStream({ ...model, forward: (input, _carried, o) => model.forward(input, undefined, o) }, options),
+    },
+  },
+  'stream ignores reset masks': {
+    caughtBy: 'device-stream-rows',
+    hooks: {
+      stream: async (model, options) => {
+        const honest = await forwardStream(model, options);
+        const stream: RnnStream = {
+          batchSize: honest.batchSize,
+          step: (x: Tensor, o: StepOptions = {}) => honest.step(x, o.lengths ? { lengths: o.lengths } : {}),
+          readState: () => honest.readState(),
+          reset: (initial) => honest.reset(initial),
+          dispose: () => honest.dispose(),
+          [Symbol.asyncDispose]: () => honest.dispose(),
+        };
+        return stream;
+      },
     },
   },
   'NaN instead of ShapeError': {
