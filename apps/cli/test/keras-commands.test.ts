@@ -65,4 +65,13 @@ describe('deeprnn import / export with Keras and tfjs-layers files', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/missing\.keras/);
   });
+
+  it('check --keras runs a model.json on tfjs-layers and every backend and reports the largest difference', () => {
+    const r = runCli(['check', '--keras', join(fixtures, 'keras2_bidir_gru_ave.tfjs/model.json'), '--backend', 'reference', '--backend', 'onnxruntime']);
+    expect(r.stdout).toMatch(/compared with tfjs-layers predict/);
+    expect(r.stdout).toMatch(/reference .* pass/);
+    expect(r.stdout).toMatch(/onnxruntime .* pass/);
+    expect(r.stdout).toMatch(/2 agree, 0 disagree/);
+    expect(r.code).toBe(0);
+  });
 });

@@ -161,6 +161,7 @@ export function importLayerChain(chain: LayerChain, weights: LayerWeights): Kera
     head,
     initialStates: chain.inputNames.filter((n) => used.has(n)).flatMap((n) => states.filter((s) => s.input === n)),
     kerasVersion: chain.kerasVersion,
+    inputShape: chain.inputShape,
   };
 }
 

@@ -10,6 +10,13 @@ export interface LayerChain {
   /** Every model input name, in the model's order (one for Sequential). */
   readonly inputNames: readonly string[];
   readonly kerasVersion: string | null;
+  /** The main input's `batch_input_shape` / `batch_shape` (null entries are free), when the file gives one. */
+  readonly inputShape: readonly (number | null)[] | null;
+}
+
+function shapeOf(config: Readonly<Record<string, unknown>>): (number | null)[] | null {
+  const s = config.batch_input_shape ?? config.batch_shape;
+  return Array.isArray(s) && s.every((d) => d === null || typeof d === 'number') ? (s as (number | null)[]) : null;
 }
 
 /** The source layer names a functional node reads, in order (Keras 2 / tfjs lists and Keras 3 objects). */
@@ -41,8 +48,10 @@ function nodeSources(node: unknown, layer: string): string[] {
 function sequentialChain(config: unknown, version: string | null): LayerChain {
   const list = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
   if (!Array.isArray(list)) malformed('Sequential config has no layer list');
-  const layers = list.map((raw, i) => layerConfig(raw, `Sequential layer ${i}`)).filter((l) => l.className !== 'InputLayer');
-  return { layers, extraInputs: new Map(), inputNames: ['input'], kerasVersion: version };
+  const all = list.map((raw, i) => layerConfig(raw, `Sequential layer ${i}`));
+  const layers = all.filter((l) => l.className !== 'InputLayer');
+  const inputShape = all[0] === undefined ? null : shapeOf(all[0].config);
+  return { layers, extraInputs: new Map(), inputNames: ['input'], kerasVersion: version, inputShape };
 }
 
 function functionalChain(config: Record<string, unknown>, version: string | null): LayerChain {
@@ -90,7 +99,9 @@ function functionalChain(config: Record<string, unknown>, version: string | null
   extra.forEach((names, i) => {
     if (names.length > 0) extraInputs.set(i, names);
   });
-  return { layers: chain, extraInputs, inputNames: inputNames.length > 0 ? inputNames : ['input'], kerasVersion: version };
+  const mainInput = byName.get(inputNames[0] ?? '');
+  const inputShape = mainInput === undefined ? null : shapeOf(mainInput.layer.config);
+  return { layers: chain, extraInputs, inputNames: inputNames.length > 0 ? inputNames : ['input'], kerasVersion: version, inputShape };
 }
 
 /**

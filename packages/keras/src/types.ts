@@ -67,6 +67,8 @@ export interface KerasImport {
   readonly head: readonly KerasDense[];
   /** Model inputs after the first that carry initial states. */
   readonly initialStates: readonly KerasInitialState[];
+  /** The main input's shape as the file declares it (`[null, T, F]`, null = free), or null. */
+  readonly inputShape: readonly (number | null)[] | null;
   /** The version that wrote the file (`keras_version`, e.g. `tfjs-layers 4.22.0`, `3.3.3`), or null. */
   readonly kerasVersion: string | null;
 }

@@ -10,6 +10,8 @@ export interface CheckCommandOptions {
   readonly properties?: readonly PropertyName[];
   readonly json?: boolean;
   readonly onnx?: string;
+  /** A tfjs-layers model.json, .keras or .h5 to check (check-keras.ts). */
+  readonly keras?: string;
   readonly dtype?: BackendChoice['dtype'];
   readonly engine?: BackendChoice['engine'];
   readonly provider?: BackendChoice['provider'];

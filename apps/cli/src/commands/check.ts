@@ -10,6 +10,7 @@ import { printNotices } from '../notices.js';
 import { formatTable, sci } from '../table.js';
 import { type CheckCommandOptions, type CheckIo, DEFAULT_IO, hasFunctions } from './check-io.js';
 import { runOnnxModelCheck } from './check-onnx.js';
+import { runKerasModelCheck } from './check-keras.js';
 
 export { type CheckCommandOptions, type CheckIo } from './check-io.js';
 export { runOnnxModelCheck } from './check-onnx.js';
@@ -169,6 +170,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--path <path>', 'fast-check replay path of a failure (with its --seed and --properties)')
     .option('--properties <list>', `only these properties: ${PROPERTY_NAMES.join(', ')}`, propertyList)
     .option('--onnx <file>', 'check an ONNX model: onnxruntime on its bytes vs the reference on its imported spec')
+    .option('--keras <file>', 'check a tfjs-layers model.json (or .keras/.h5): tfjs-layers itself vs every deeprnn backend, largest difference')
     .option('--json', 'one JSON object per result, then a summary object')
     .addHelpText('after', `
 Prints a table (backend x property: runs, max error, result) and a last line "N passed, N failed";
@@ -179,6 +181,10 @@ With --onnx, exits 2 when @deeprnn/onnx or @deeprnn/backend-onnxruntime is not i
       const { choices, isExplicit } = backendSelection(flags, BACKENDS);
       const { backend: _named, backends: _alias, ...rest } = flags;
       const opts: CheckCommandOptions = { ...rest, ...(isExplicit ? { backends: choices.map((c) => c.name) } : {}) };
+      if (opts.keras) {
+        process.exitCode = await runKerasModelCheck(requireInputFile(opts.keras, '--keras'), opts);
+        return;
+      }
       process.exitCode = opts.onnx ? await runOnnxModelCheck(requireInputFile(opts.onnx, '--onnx'), opts) : await runBackendChecks(opts);
     });
 }
