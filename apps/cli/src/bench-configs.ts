@@ -1,4 +1,8 @@
 import { type RnnSpec, directionCount, gateCount, layerInputSize, outputSize } from '@deeprnn/core';
+import { D2L_RECIPE } from '@deeprnn/lm';
+
+// The note's 3-layer model on d2l's recipe (28 characters in, 256 hidden, 35 steps, batch 32).
+const D2L = { inputSize: D2L_RECIPE.vocabSize, hiddenSize: D2L_RECIPE.hiddenSize, numLayers: 3 } as const;
 
 /** A benchmark shape: model sizes plus sequence length T and batch B. */
 export interface BenchConfig {
@@ -12,9 +16,9 @@ export interface BenchConfig {
 
 /** The named configs of `deeprnn bench` (the same ones tools/bench/torch_bench.py runs). */
 export const BENCH_CONFIGS: Readonly<Record<string, BenchConfig>> = {
-  d2l: { name: 'd2l', inputSize: 28, hiddenSize: 256, numLayers: 3, T: 35, B: 32 },
+  d2l: { name: 'd2l', ...D2L, T: D2L_RECIPE.steps, B: D2L_RECIPE.batch },
   medium: { name: 'medium', inputSize: 64, hiddenSize: 512, numLayers: 3, T: 100, B: 64 },
-  latency: { name: 'latency', inputSize: 28, hiddenSize: 256, numLayers: 3, T: 1, B: 1 },
+  latency: { name: 'latency', ...D2L, T: 1, B: 1 },
   long: { name: 'long', inputSize: 28, hiddenSize: 128, numLayers: 2, T: 1000, B: 8 },
 };
 

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MAX_BYTES, SizeLimitError } from '@deeprnn/core';
 import { MAX_CORPUS_BYTES, MAX_JSON_BYTES, type ReadLimit, readFileWithin } from '@deeprnn/lm/node';
 import { InputError, OutputError, UsageError } from './cli-errors.js';
+import { strictInteger } from './flag-values.js';
 
 // Paths are checked before any work starts, so a typo costs nothing and says what was expected.
 
@@ -91,8 +92,8 @@ export function inputLimit(kind: InputKind, env: NodeJS.ProcessEnv = process.env
   const raw = env[MAX_INPUT_BYTES_ENV];
   const base = INPUT_LIMITS[kind];
   if (raw === undefined || raw === '') return { ...base, raise: `set ${MAX_INPUT_BYTES_ENV}=BYTES to allow more` };
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1) {
+  const n = strictInteger(raw);
+  if (n === null || n < 1) {
     throw new UsageError(`${MAX_INPUT_BYTES_ENV} must be an integer number of bytes >= 1, got '${raw}'`);
   }
   return { maxBytes: n, name: base.name, raise: `set ${MAX_INPUT_BYTES_ENV} higher to allow more` };

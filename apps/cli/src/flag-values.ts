@@ -4,11 +4,42 @@ import { InvalidArgumentError } from 'commander';
 // value is a usage error before any work starts. Commander words the error as
 // "option '--repeats <n>' argument '0' is invalid. expected an integer >= 1".
 
-/** An integer flag of at least `min` (decimal digits only: '1e3', '0x10' and '' are refused). */
+// Integers are decimal digits with an optional '-' and no leading zeros; numbers add a fraction and
+// an exponent. Nothing else: no spaces, '+', '-0', '0x10', '1e3' for an integer, 'Infinity' or ''.
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The integer a flag's text spells, or null when it spells none (see the rules above) or is past
+ * 2^53; the one integer parser of the CLI (flags, lists and DEEPRNN_MAX_INPUT_BYTES).
+ */
+export function strictInteger(text: string): number | null {
+  if (!INTEGER.test(text) || text === '-0') return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** The finite number a flag's text spells, or null (decimal only, see the rules above). */
+export function strictNumber(text: string): number | null {
+  if (!NUMBER.test(text) || /^-0(?:\.0+)?(?:[eE]|$)/.test(text)) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** An integer flag from `min` to `max`. */
+export function integerIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = strictInteger(value);
+    if (n === null || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** An integer flag of at least `min`. */
 export function integerAtLeast(min: number): (value: string) => number {
   return (value) => {
-    const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    const n = strictInteger(value);
+    if (n === null || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
     return n;
   };
 }
@@ -16,8 +47,8 @@ export function integerAtLeast(min: number): (value: string) => number {
 /** A finite number flag of at least `min`. */
 export function numberAtLeast(min: number): (value: string) => number {
   return (value) => {
-    const n = value.trim() === '' ? NaN : Number(value);
-    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number >= ${min}`);
+    const n = strictNumber(value);
+    if (n === null || n < min) throw new InvalidArgumentError(`expected a number >= ${min}`);
     return n;
   };
 }
@@ -42,22 +73,12 @@ export function repeatable<T>(parse: (value: string) => T): (value: string, prev
   };
 }
 
-/** An integer flag from `min` to `max`. */
-export function integerIn(min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    return n;
-  };
-}
-
 /**
  * A TCP port flag: decimal digits only, 0 to 65535, no sign, spaces or leading zeros ('', '-0',
  * '0x1f90', '1e3' and '05180' are refused). 0 asks the system for any free port.
  */
 export function portNumber(value: string): number {
-  if (!/^(?:0|[1-9]\d{0,4})$/.test(value) || Number(value) > 65535) {
-    throw new InvalidArgumentError('expected a decimal port from 0 to 65535 (0: any free port)');
-  }
-  return Number(value);
+  const n = strictInteger(value);
+  if (n === null || n < 0 || n > 65535) throw new InvalidArgumentError('expected a decimal port from 0 to 65535 (0: any free port)');
+  return n;
 }

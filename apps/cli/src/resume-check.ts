@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from './cli-errors.js';
 
 /** Each recipe flag and the value it sets in a training config (what a checkpoint stores). */
-const RECIPE_FIELDS: readonly (readonly [flag: string, option: string, value: (c: TrainConfig) => unknown])[] = [
+const RECIPE_FIELDS: readonly (readonly [flag: string, option: string | readonly string[], value: (c: TrainConfig) => unknown])[] = [
   ['--mode', 'mode', (c) => c.model.mode],
   ['--hidden', 'hidden', (c) => c.model.hiddenSize],
   ['--layers', 'layers', (c) => c.model.numLayers],
@@ -12,7 +12,8 @@ const RECIPE_FIELDS: readonly (readonly [flag: string, option: string, value: (c
   ['--batch', 'batch', (c) => c.batch],
   ['--steps', 'steps', (c) => c.steps],
   ['--partition', 'partition', (c) => c.partition],
-  ['--clip', 'clip', (c) => c.clipTheta ?? 0],
+  // --clip is the old name of --grad-clip.
+  ['--grad-clip', ['gradClip', 'clip'], (c) => c.gradClipNorm ?? 0],
   ['--dropout', 'dropout', (c) => c.model.rnn?.dropout ?? 0],
   ['--seed', 'seed', (c) => c.seed],
 ];
@@ -23,7 +24,8 @@ const RECIPE_FIELDS: readonly (readonly [flag: string, option: string, value: (c
  */
 export function refuseChangedRecipe(cmd: Command, asked: TrainConfig, checkpoint: TrainConfig, where: string): void {
   for (const [flag, option, value] of RECIPE_FIELDS) {
-    if (cmd.getOptionValueSource(option) !== 'cli') continue;
+    const options = typeof option === 'string' ? [option] : option;
+    if (!options.some((o) => cmd.getOptionValueSource(o) === 'cli')) continue;
     const want = value(asked);
     const have = value(checkpoint);
     if (want !== have) {

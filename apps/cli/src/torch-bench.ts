@@ -1,3 +1,4 @@
+import type { RunStats } from '@deeprnn/core';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +19,8 @@ export interface BenchRow {
   readonly tokensPerSec: number;
   readonly gflops: number;
   readonly train?: boolean;
-  /** GPU counters of the last timed call, from backends that report them (webgpu's `lastRunStats`). */
-  readonly runStats?: Readonly<Record<string, number>>;
+  /** GPU counters of the last timed call, from backends that report them (`lastRunStats`, `lastStepStats`). */
+  readonly runStats?: RunStats;
 }
 
 const PYTHON = '/usr/bin/python3';

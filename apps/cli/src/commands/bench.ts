@@ -1,4 +1,4 @@
-import { type RnnMode, RNN_MODES, defineSpec, initParams, tensor } from '@deeprnn/core';
+import { type RnnMode, RNN_MODES, defineSpec, initParams, tensor, trainingRefusal } from '@deeprnn/core';
 import type { Command } from 'commander';
 import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, backendSelection } from '../backend-options.js';
 import { type BackendChoice, loadBackend } from '../backends.js';
@@ -43,7 +43,7 @@ async function benchForward(choice: BackendChoice, modes: RnnMode[], configs: st
         const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
         // Several warm-up calls: the first ones pay for JIT compilation (JS) and kernel setup (wasm, ORT).
         const ms = await medianMs(() => model.forward(x), { repeats, warmup: 4, budgetMs: 20_000 });
-        const runStats = (model as { lastRunStats?: Readonly<Record<string, number>> | null }).lastRunStats ?? undefined;
+        const runStats = model.lastRunStats ?? undefined;
         await model.dispose();
         rows.push({
           backend: choice.dtype === 'float64' ? 'reference-f64' : backend.name,
@@ -63,25 +63,25 @@ async function benchForward(choice: BackendChoice, modes: RnnMode[], configs: st
 
 /** Times the d2l language-model training step (forward, backward, clipping, SGD) per backend, mode and depth. */
 async function benchTrain(choice: BackendChoice, modes: RnnMode[], layers: number[], repeats: number, log: (s: string) => void): Promise<BenchRow[]> {
-  const { timeTrainStep } = await import('@deeprnn/lm');
+  const { D2L_RECIPE, timeTrainStep } = await import('@deeprnn/lm');
   const loaded = await loadBackend(choice);
   printNotices(loaded);
   const { backend } = loaded;
   const rows: BenchRow[] = [];
-  const [T, B, V, H] = [35, 32, 28, 256];
+  const { steps: T, batch: B, vocabSize: V, hiddenSize: H } = D2L_RECIPE;
   try {
     if (!backend.capabilities.training) {
       log(`${backend.name} cannot train (capabilities.training is false); skipped`);
       return rows;
     }
     for (const mode of modes) {
-      const trainable = backend.capabilities.trainingModes;
-      if (trainable && !trainable.includes(mode)) {
-        log(`${backend.name} trains ${trainable.join(', ')} only; ${mode} skipped`);
-        continue;
-      }
       for (const numLayers of layers) {
         const spec = defineSpec({ mode, inputSize: V, hiddenSize: H, numLayers });
+        const why = trainingRefusal(backend, spec);
+        if (why !== null) {
+          log(`${backend.name} does not train ${mode} x${numLayers} (${why}); skipped`);
+          continue;
+        }
         const timing = await timeTrainStep({ backend, mode, numLayers, hidden: H, batch: B, steps: T, vocab: V, repeats });
         // Forward + backward ~ 3 x the forward's products, plus the vocabulary head (same count as torch_bench.py).
         const flops = 3 * (forwardFlops(spec, T, B) + 2 * T * B * H * V);

@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, backendSelection } from '../backend-options.js';
 import { BACKEND_NAMES, type BackendChoice, type LoadedBackend } from '../backends.js';
 import { requireInputFile } from '../file-checks.js';
+import { integerAtLeast, integerIn } from '../flag-values.js';
 import { printNotices } from '../notices.js';
 import { formatTable, sci } from '../table.js';
 import { type CheckCommandOptions, type CheckIo, DEFAULT_IO, hasFunctions } from './check-io.js';
@@ -23,17 +24,9 @@ export interface CheckRow {
   readonly result: PropertyResult;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${value}'`);
-  return n;
-}
+// One flag parser for the CLI (src/flag-values.ts); fast-check seeds are 32-bit signed integers.
+const positiveInt = integerAtLeast(1);
+const integer = integerIn(-(2 ** 31), 2 ** 31 - 1);
 
 function propertyList(value: string): PropertyName[] {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);

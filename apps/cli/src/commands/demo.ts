@@ -1,4 +1,5 @@
 import { RNN_MODES, type RnnMode, type Tensor, compareTensors, defineSpec, formatShape, initParams, parameterCount, tensor } from '@deeprnn/core';
+import { BENCH_CONFIGS } from '../bench-configs.js';
 import type { Command } from 'commander';
 import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, backendSelection } from '../backend-options.js';
 import { loadBackend } from '../backends.js';
@@ -20,11 +21,10 @@ export function registerDemoCommand(program: Command): void {
     .option('--mode <mode>', `cell: ${RNN_MODES.join(', ')}`, oneOf(RNN_MODES), 'rnn_tanh')
     .action(async (opts: DemoOptions) => {
       const { choices } = backendSelection(opts, BACKENDS);
-      const spec = defineSpec({ mode: opts.mode, inputSize: 28, hiddenSize: 256, numLayers: 3 });
+      const { inputSize: I, hiddenSize, numLayers, T, B } = BENCH_CONFIGS.d2l!;
+      const spec = defineSpec({ mode: opts.mode, inputSize: I, hiddenSize, numLayers });
       const params = initParams(spec, { seed: 0 });
-      const T = 35;
-      const B = 32;
-      const x = tensor(Float32Array.from({ length: T * B * 28 }, (_, i) => Math.sin(i * 0.37)), [T, B, 28]);
+      const x = tensor(Float32Array.from({ length: T * B * I }, (_, i) => Math.sin(i * 0.37)), [T, B, I]);
       const out = process.stdout;
       out.write(`\nmodel: ${spec.mode}, ${spec.numLayers} layers, inputSize ${spec.inputSize}, hiddenSize ${spec.hiddenSize}, ${parameterCount(spec)} parameters (PyTorch names: ${Object.keys(params).slice(0, 4).join(', ')}, ...)\n`);
       out.write(`input ${formatShape(x.shape)} = [T, B, I]\n`);

@@ -4,6 +4,7 @@ import { ConfigError } from '@deeprnn/core';
 import { depthExperiment, epochBatches, writeFileAtomic } from '@deeprnn/lm/node';
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors.js';
+import { strictInteger } from '../flag-values.js';
 import { prepareOutputFolder } from '../file-checks.js';
 import { formatTable, sig } from '../table.js';
 import {
@@ -16,8 +17,8 @@ interface DepthFlags extends RecipeFlags {
 }
 
 function layerList(value: string): number[] {
-  const layers = value.split(',').map((s) => Number(s.trim()));
-  if (layers.length === 0 || layers.some((n) => !Number.isInteger(n) || n < 1)) {
+  const layers = value.split(',').map((s) => strictInteger(s.trim()) ?? 0);
+  if (layers.length === 0 || layers.some((n) => n < 1)) {
     throw new UsageError(`--layers must be a comma-separated list of depths like 1,2,3, got '${value}'`);
   }
   return layers;

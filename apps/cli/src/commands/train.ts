@@ -8,6 +8,7 @@ import {
   type StepReport,
   type TrainConfig,
   type TrainingState,
+  D2L_RECIPE,
   Vocab,
   epochBatches,
   generate,
@@ -22,11 +23,12 @@ import {
   trainLoop,
   writeFileAtomic,
 } from '@deeprnn/lm/node';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, singleBackend } from '../backend-options.js';
 import { loadBackend } from '../backends.js';
 import { InputError, UsageError } from '../cli-errors.js';
 import { inputLimit, prepareOutputFolder, requireInputFile, withinLimit } from '../file-checks.js';
+import { strictInteger, strictNumber } from '../flag-values.js';
 import { readCheckpoint } from '../lm-files.js';
 import { printNotices } from '../notices.js';
 import { refuseChangedRecipe } from '../resume-check.js';
@@ -42,7 +44,10 @@ export interface RecipeFlags extends BackendFlags {
   steps: string;
   maxTokens: string;
   partition: string;
-  clip: string;
+  /** `--grad-clip`; absent means d2l's 1. */
+  gradClip?: string;
+  /** `--clip`, the older name of `--grad-clip` (hidden from help; says so once on stderr). */
+  clip?: string;
   dropout: string;
   seed: string;
   corpus?: string;
@@ -57,17 +62,19 @@ const TRAINING_BACKENDS: BackendOptionsSpec = { purpose: 'backend that trains', 
 export function addRecipeOptions(cmd: Command): Command {
   return addBackendOptions(cmd, TRAINING_BACKENDS)
     .option('--mode <mode>', `cell: ${RNN_MODES.join(', ')}`, 'rnn_tanh')
-    .option('--hidden <n>', 'hidden units per layer', '256')
-    .option('--epochs <n>', 'epochs', '500')
-    .option('--lr <x>', 'learning rate', '1')
-    .option('--optimizer <name>', 'sgd or adam', 'sgd')
-    .option('--batch <n>', 'rows per minibatch', '32')
-    .option('--steps <n>', 'time steps per minibatch (truncated BPTT)', '35')
-    .option('--max-tokens <n>', 'use the first N characters (0: all); d2l uses 10000', '10000')
-    .option('--partition <p>', 'sequential (state carried) or random (fresh state)', 'sequential')
-    .option('--clip <theta>', 'global gradient-norm clipping (0: off)', '1')
+    .option('--hidden <n>', 'hidden units per layer', String(D2L_RECIPE.hiddenSize))
+    .option('--epochs <n>', 'epochs', String(D2L_RECIPE.epochs))
+    .option('--lr <x>', 'learning rate', String(D2L_RECIPE.optimizer.lr))
+    .option('--optimizer <name>', 'sgd or adam', D2L_RECIPE.optimizer.name)
+    .option('--batch <n>', 'rows per minibatch', String(D2L_RECIPE.batch))
+    .option('--steps <n>', 'time steps per minibatch (truncated BPTT)', String(D2L_RECIPE.steps))
+    .option('--max-tokens <n>', `use the first N characters (0: all); d2l uses ${D2L_RECIPE.maxTokens}`, String(D2L_RECIPE.maxTokens))
+    .option('--partition <p>', 'sequential (state carried) or random (fresh state)', D2L_RECIPE.partition)
+    // No commander default, so that --clip (the old name) and --grad-clip can be told apart.
+    .option('--grad-clip <norm>', `global gradient-norm clipping threshold (0: off; default: ${D2L_RECIPE.gradClipNorm}); not an RNN spec's cell clip`)
+    .addOption(new Option('--clip <norm>', 'old name of --grad-clip').hideHelp())
     .option('--dropout <p>', 'dropout between layers', '0')
-    .option('--seed <n>', 'seed of weights, batches and dropout', '0')
+    .option('--seed <n>', 'seed of weights, batches and dropout', String(D2L_RECIPE.seed))
     .option('--corpus <file|url>', 'a text file or http(s) URL instead of The Time Machine (shipped in @deeprnn/lm)')
     .option('--prefix <text>', 'prefix of the samples', 'time traveller')
     .option('--sample-every <n>', 'print a sample every N epochs (0: never)', '10');
@@ -75,6 +82,7 @@ export function addRecipeOptions(cmd: Command): Command {
 
 /** Checks every recipe flag before any work starts (the corpus, the backend); throws a usage error. */
 export function checkRecipeFlags(f: RecipeFlags, layers: readonly number[]): void {
+  checkClipAlias(f);
   // The model itself too (sizes, dropout), with a stand-in vocabulary: ConfigError names the field.
   for (const n of layers) {
     const recipe = recipeFromFlags(f, n, 2);
@@ -107,15 +115,35 @@ async function downloadCorpus(url: string): Promise<string> {
 }
 
 function int(value: string, name: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
+  const n = strictInteger(value);
+  if (n === null || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
   return n;
 }
 
 function num(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got '${value}'`);
+  const n = strictNumber(value);
+  if (n === null || n < 0) throw new UsageError(`--${name} must be a non-negative number, got '${value}'`);
   return n;
+}
+
+let saidClipAlias = false;
+
+/**
+ * `--clip` is the old name of `--grad-clip`: it still works and says so once per run, on stderr.
+ *
+ * @throws {@link UsageError} when both are given with different values.
+ */
+export function checkClipAlias(f: Pick<RecipeFlags, 'gradClip' | 'clip'>, warn: (line: string) => void = (l) => void process.stderr.write(`${l}\n`)): void {
+  if (f.clip === undefined) return;
+  if (f.gradClip !== undefined && f.gradClip !== f.clip) throw new UsageError(`--clip ${f.clip} and --grad-clip ${f.gradClip} disagree; give --grad-clip only`);
+  if (saidClipAlias) return;
+  saidClipAlias = true;
+  warn('note: --clip is the old name of --grad-clip (global gradient-norm clipping); use --grad-clip');
+}
+
+/** The text of the gradient clipping threshold: --grad-clip, --clip, or d2l's. */
+function gradClipText(f: Pick<RecipeFlags, 'gradClip' | 'clip'>): string {
+  return f.gradClip ?? f.clip ?? String(D2L_RECIPE.gradClipNorm);
 }
 
 /** The training recipe the flags describe, at a given depth. */
@@ -124,7 +152,7 @@ export function recipeFromFlags(f: RecipeFlags, layers: number, vocabSize: numbe
   if (f.optimizer !== 'sgd' && f.optimizer !== 'adam') throw new UsageError(`--optimizer must be sgd or adam, got '${f.optimizer}'`);
   if (f.partition !== 'sequential' && f.partition !== 'random') throw new UsageError(`--partition must be sequential or random, got '${f.partition}'`);
   const dropout = num(f.dropout, 'dropout');
-  const clip = num(f.clip, 'clip');
+  const clip = num(gradClipText(f), f.gradClip === undefined && f.clip !== undefined ? 'clip' : 'grad-clip');
   return {
     model: { mode: f.mode as RnnMode, vocabSize, hiddenSize: int(f.hidden, 'hidden'), numLayers: layers, ...(dropout > 0 ? { rnn: { dropout } } : {}) },
     epochs: int(f.epochs, 'epochs'),
@@ -132,7 +160,7 @@ export function recipeFromFlags(f: RecipeFlags, layers: number, vocabSize: numbe
     batch: int(f.batch, 'batch'),
     steps: int(f.steps, 'steps'),
     partition: f.partition as Partition,
-    clipTheta: clip > 0 ? clip : null,
+    gradClipNorm: clip > 0 ? clip : null,
     seed: int(f.seed, 'seed', 0),
   };
 }
