@@ -1,6 +1,10 @@
-import { type RnnSpec, directionCount, gateCount, layerInputSize, storedLayer } from '@deeprnn/core';
-import { PROJECTION_ROWS, PROJECTION_THREADS, projectionWidth } from './projection-kernel.js';
+import { type RnnSpec, layerInputSize, storedLayer } from '@deeprnn/core';
+import { PROJECTION_ROWS, PROJECTION_THREADS, projectionProgram, projectionWidth } from './projection-kernel.js';
 import { type RunBuffers, UNIFORM_SLOT_BYTES, stateWords } from './run-buffers.js';
+import { type KernelProgram, bindEntries, packUniforms } from './kernels/kernel-program.js';
+import type { RecurrenceGeometry } from './kernels/recurrence-geometry.js';
+import type { PipelineCache } from './pipeline-cache.js';
+import { recurrentProgram } from './recurrent-kernel.js';
 
 /** One stored layer's weights on the device. */
 export interface LayerWeights {
@@ -8,12 +12,23 @@ export interface LayerWeights {
   readonly recurrent: GPUBuffer;
 }
 
-/** The compiled kernels a forward uses. */
+/** The compiled kernels a forward uses, with the descriptions they were compiled from. */
 export interface ForwardPipelines {
   readonly projection: GPUComputePipeline;
   readonly recurrent: GPUComputePipeline;
+  readonly programs: { readonly projection: KernelProgram; readonly recurrent: KernelProgram };
   /** Batch rows per recurrent workgroup the recurrent pipeline was compiled for. */
   readonly rowsPerWorkgroup: number;
+  /** Units per projection thread (1, or 4 as vec4). */
+  readonly projectionWidth: number;
+}
+
+/** Compiles (or finds in the cache) the forward's kernels for `geo`'s spec and batch. */
+export async function forwardPipelines(cache: PipelineCache, geo: RecurrenceGeometry): Promise<ForwardPipelines> {
+  const width = projectionWidth(geo.NG);
+  const programs = { projection: projectionProgram(width), recurrent: recurrentProgram(geo.forward) };
+  const [projection, recurrent] = await Promise.all([cache.get(programs.projection.code), cache.get(programs.recurrent.code)]);
+  return { projection, recurrent, programs, rowsPerWorkgroup: geo.forward.R, projectionWidth: width };
 }
 
 /** Builds the bind groups of every layer for a buffer set. */
@@ -29,41 +44,31 @@ export function bindLayers(
     const w = weights[storedLayer(spec, layer)]!;
     const source = layer === 0 ? buffers.input : buffers.layers[(layer - 1) % 2]!;
     const uniform = (slot: number): GPUBindingResource => ({ buffer: buffers.uniforms, offset: (2 * layer + slot) * UNIFORM_SLOT_BYTES, size: 16 });
+    const { programs } = pipelines;
     const projection = device.createBindGroup({
       layout: pipelines.projection.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: uniform(1) },
-        { binding: 1, resource: { buffer: source } },
-        { binding: 2, resource: { buffer: w.projection } },
-        { binding: 3, resource: { buffer: buffers.projected } },
-      ],
+      entries: bindEntries(programs.projection, uniform(1), { x: source, w: w.projection, y: buffers.projected }),
     });
     const recurrent = device.createBindGroup({
       layout: pipelines.recurrent.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: uniform(0) },
-        { binding: 1, resource: { buffer: buffers.projected } },
-        { binding: 2, resource: { buffer: w.recurrent } },
-        { binding: 3, resource: { buffer: buffers.state0 } },
-        { binding: 4, resource: { buffer: buffers.lengths } },
-        { binding: 5, resource: { buffer: buffers.layers[layer % 2]! } },
-        { binding: 6, resource: { buffer: buffers.stateN } },
-      ],
+      entries: bindEntries(programs.recurrent, uniform(0), {
+        xp: buffers.projected, w: w.recurrent, s0: buffers.state0, lens: buffers.lengths, y: buffers.layers[layer % 2]!, sN: buffers.stateN,
+      }),
     });
     groups.push({ projection, recurrent });
   }
   return groups;
 }
 
-/** The uniform blocks of every layer: (T, B, first state row, c offset) and (M, N, K, 0). */
-export function uniformData(spec: RnnSpec, T: number, B: number): Uint32Array {
-  const D = directionCount(spec);
+/** The uniform blocks of every layer: the recurrent kernel's (slot 2l), then the projection's (slot 2l + 1). */
+export function uniformData(geo: RecurrenceGeometry, pipelines: ForwardPipelines, T: number, B: number): Uint32Array {
+  const { spec, D, NG } = geo;
   const slot = UNIFORM_SLOT_BYTES / 4;
   const data = new Uint32Array(2 * spec.numLayers * slot);
   const cOff = stateWords(spec, B).h;
   for (let layer = 0; layer < spec.numLayers; layer++) {
-    data.set([T, B, layer * D, cOff], 2 * layer * slot);
-    data.set([T * B, D * gateCount(spec.mode) * spec.hiddenSize, layerInputSize(spec, layer), 0], (2 * layer + 1) * slot);
+    data.set(new Uint32Array(packUniforms(pipelines.programs.recurrent, { T, B, stateRow: layer * D, cOff })), 2 * layer * slot);
+    data.set(new Uint32Array(packUniforms(pipelines.programs.projection, { M: T * B, N: NG, K: layerInputSize(spec, layer) })), (2 * layer + 1) * slot);
   }
   return data;
 }
@@ -75,20 +80,20 @@ export function uniformData(spec: RnnSpec, T: number, B: number): Uint32Array {
  *
  * @returns the command buffer and the number of dispatches it holds.
  */
-export function encodeForward(device: GPUDevice, spec: RnnSpec, b: RunBuffers, pipelines: ForwardPipelines): { commands: GPUCommandBuffer; dispatches: number } {
+export function encodeForward(device: GPUDevice, geo: RecurrenceGeometry, b: RunBuffers, pipelines: ForwardPipelines): { commands: GPUCommandBuffer; dispatches: number } {
+  const { spec, NG: N, D } = geo;
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
-  const N = directionCount(spec) * gateCount(spec.mode) * spec.hiddenSize;
   const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
   let dispatches = 0;
   for (let layer = 0; layer < spec.numLayers; layer++) {
     const groups = b.bindGroups[layer]!;
     pass.setPipeline(pipelines.projection);
     pass.setBindGroup(0, groups.projection);
-    pass.dispatchWorkgroups(Math.ceil(N / (PROJECTION_THREADS * projectionWidth(N))), Math.min(maxGroups, Math.ceil((b.T * b.B) / PROJECTION_ROWS)));
+    pass.dispatchWorkgroups(Math.ceil(N / (PROJECTION_THREADS * pipelines.projectionWidth)), Math.min(maxGroups, Math.ceil((b.T * b.B) / PROJECTION_ROWS)));
     pass.setPipeline(pipelines.recurrent);
     pass.setBindGroup(0, groups.recurrent);
-    pass.dispatchWorkgroups(Math.ceil(b.B / pipelines.rowsPerWorkgroup), directionCount(spec));
+    pass.dispatchWorkgroups(Math.ceil(b.B / pipelines.rowsPerWorkgroup), D);
     dispatches += 2;
   }
   pass.end();

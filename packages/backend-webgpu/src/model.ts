@@ -1,14 +1,13 @@
 import {
   BackendDisposedError, type ForwardOptions, type ForwardResult, type RnnModel, type RnnSpec, type RnnState, type Tensor,
-  type RnnStream, type StreamOptions, UnsupportedError, cellStateShape, forwardStream, checkForwardArgs, directionCount, gateCount, hiddenStateShape, outputShape, outputSize, tensor,
+  type RnnStream, type StreamOptions, UnsupportedError, cellStateShape, forwardStream, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, tensor,
 } from '@deeprnn/core';
-import { type ForwardPipelines, type LayerWeights, bindLayers, encodeForward, uniformData } from './forward-encoder.js';
-import { type KernelShape, planRecurrent } from './kernel-plan.js';
-import { projectionWidth } from './projection-kernel.js';
+import { type ForwardPipelines, type LayerWeights, bindLayers, encodeForward, forwardPipelines, uniformData } from './forward-encoder.js';
+import type { KernelShape } from './kernel-plan.js';
+import { type RecurrenceGeometry, recurrenceGeometry } from './kernels/recurrence-geometry.js';
 import { batchToTime, timeToBatch } from './layout.js';
 import { MAP_MODE_READ } from './gpu-flags.js';
 import type { PipelineCache } from './pipeline-cache.js';
-import { recurrentWgsl } from './recurrent-kernel.js';
 import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
 import type { RunStats } from './run-stats.js';
 import { withDeviceErrors } from './device-errors.js';
@@ -39,6 +38,7 @@ export class WebgpuRnnModel implements WebgpuModel {
   lastRunStats: RunStats | null = null;
   private weights: readonly LayerWeights[] | null;
   private buffers: RunBuffers | null = null;
+  private geometry: RecurrenceGeometry | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -89,14 +89,15 @@ export class WebgpuRnnModel implements WebgpuModel {
     const weights = this.live();
     const { device } = this.ctx;
     const spec = this.spec;
-    const pipelines = await this.pipelinesFor(B);
+    const geo = this.geometryFor(B);
+    const pipelines = await forwardPipelines(this.ctx.pipelines, geo);
     const b = this.buffersFor(T, B, weights, pipelines);
-    const uniforms = uniformData(spec, T, B);
+    const uniforms = uniformData(geo, pipelines, T, B);
     device.queue.writeBuffer(b.input, 0, x);
     device.queue.writeBuffer(b.state0, 0, state0);
     device.queue.writeBuffer(b.lengths, 0, lengths);
     device.queue.writeBuffer(b.uniforms, 0, uniforms);
-    const { commands, dispatches } = encodeForward(device, spec, b, pipelines);
+    const { commands, dispatches } = encodeForward(device, geo, b, pipelines);
     device.queue.submit([commands]);
     await b.staging.mapAsync(MAP_MODE_READ);
     const all = new Float32Array(b.staging.getMappedRange().slice(0));
@@ -117,10 +118,10 @@ export class WebgpuRnnModel implements WebgpuModel {
     return { output: tensor(out, outputShape(spec, call)), state };
   }
 
-  private async pipelinesFor(B: number): Promise<ForwardPipelines> {
-    const plan = planRecurrent(this.spec, B, this.ctx.pipelines.workgroupBytes, this.ctx.shape);
-    const [projection, recurrent] = await Promise.all([this.ctx.pipelines.projection(projectionWidth(directionCount(this.spec) * gateCount(this.spec.mode) * this.spec.hiddenSize)), this.ctx.pipelines.get(recurrentWgsl(plan))]);
-    return { projection, recurrent, rowsPerWorkgroup: plan.R };
+  /** The kernels' geometry for batch B: computed once per batch size the model is called with. */
+  private geometryFor(B: number): RecurrenceGeometry {
+    if (this.geometry?.batch !== B) this.geometry = recurrenceGeometry(this.spec, B, { workgroupBytes: this.ctx.pipelines.workgroupBytes }, this.ctx.shape);
+    return this.geometry;
   }
 
   private buffersFor(T: number, B: number, weights: readonly LayerWeights[], pipelines: ForwardPipelines): RunBuffers {

@@ -1,5 +1,3 @@
-import { projectionWgsl } from './projection-kernel.js';
-
 /**
  * Compiled compute pipelines by WGSL source, per device: conformance and applications create many
  * models with the same shapes, and compiling a shader costs far more than a forward on small sizes.
@@ -27,10 +25,5 @@ export class PipelineCache {
       this.pipelines.set(code, pipeline);
     }
     return pipeline;
-  }
-
-  /** The input-projection (matrix product) pipeline for column width `V`. */
-  projection(V: number): Promise<GPUComputePipeline> {
-    return this.get(projectionWgsl(V));
   }
 }
