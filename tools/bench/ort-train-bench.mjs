@@ -4,7 +4,8 @@
 //
 //   node tools/bench/ort-train-bench.mjs [--mode rnn_tanh,gru,lstm] [--layers 1,3] [--repeats 7] [--json]
 //
-// Each line: mode, layers, ms per step (median of --repeats after 3 warm-up steps), tokens/s, the
+// Each line: mode, layers, ms per step (median of --repeats after 3 warm-up steps), the process's CPU
+// time per step (user + system, median: on a shared machine it moves far less than wall time), tokens/s, the
 // first step's time (graph export + session creation), and nodes executed per step (the training
 // graph is unrolled: no Loop or Scan, so every node runs once per step).
 import { createBackend } from '@deeprnn/backend-onnxruntime';
@@ -54,19 +55,27 @@ for (const mode of modes) {
     await trainer.step({ input, targets });
     const firstMs = performance.now() - t0;
     const times = [];
+    const cpu = [];
     for (let i = 0; i < 2 + repeats; i++) {
       t0 = performance.now();
+      const c0 = process.cpuUsage();
       // A fresh zero state per step, as the PyTorch baseline does.
       await trainer.step({ input, targets });
-      if (i >= 2) times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      if (i >= 2) {
+        times.push(performance.now() - t0);
+        cpu.push((c.user + c.system) / 1000);
+      }
     }
+    cpu.sort((a, b) => a - b);
+    const cpuMs = cpu[Math.floor(cpu.length / 2)];
     await trainer.dispose();
     times.sort((a, b) => a - b);
     const ms = times[Math.floor(times.length / 2)];
     const { nodes, ops } = nodeCount(exportTrainingStep(spec, { T, B, classes: V, optimizer, gradClipNorm: 1 }));
-    const record = { backend: 'onnxruntime', device: 'cpu', mode, numLayers: L, T, B, hiddenSize: H, msPerStep: +ms.toFixed(2), tokensPerSec: Math.round((T * B * 1000) / ms), firstStepMs: Math.round(firstMs), nodesPerStep: nodes, repeats };
+    const record = { backend: 'onnxruntime', device: 'cpu', mode, numLayers: L, T, B, hiddenSize: H, msPerStep: +ms.toFixed(2), cpuMsPerStep: +cpuMs.toFixed(2), tokensPerSec: Math.round((T * B * 1000) / ms), firstStepMs: Math.round(firstMs), nodesPerStep: nodes, repeats };
     if (isJson) console.log(JSON.stringify({ ...record, ops }));
-    else console.log(`${mode.padEnd(8)} L${L}  ${ms.toFixed(1).padStart(7)} ms/step  ${String(record.tokensPerSec).padStart(7)} tok/s  first step ${record.firstStepMs} ms  ${nodes} nodes/step`);
+    else console.log(`${mode.padEnd(8)} L${L}  ${ms.toFixed(1).padStart(7)} ms/step (cpu ${cpuMs.toFixed(1)} ms)  ${String(record.tokensPerSec).padStart(7)} tok/s  first step ${record.firstStepMs} ms  ${nodes} nodes/step`);
   }
 }
 await backend.dispose();
