@@ -6,6 +6,9 @@
 //   loop      a Loop over the steps (Gather the step, the three nodes, outputs stacked),
 //   unrolled  a flat graph: Split, then the three nodes per step, Concat.
 //
+// Wall and process CPU time per step are printed (medians); on a shared machine the CPU time is the
+// steadier of the two.
+//
 //   node tools/bench/ort-scan-vs-unrolled.mjs [--T 35] [--B 32] [--H 256] [--repeats 50]
 import * as ort from 'onnxruntime-node';
 import protoPackage from 'onnx-proto';
@@ -102,16 +105,22 @@ for (const [name, graph] of [['scan', scanGraph()], ['loop', loopGraph()], ['unr
   const session = await ort.InferenceSession.create(model(graph), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
   for (let i = 0; i < 5; i++) await session.run(feeds);
   const times = [];
+  const cpu = [];
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const out = await session.run(feeds);
+    const c = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
     results[name] ??= out.dpre.data;
   }
   await session.release();
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)];
-  console.log(`${name.padEnd(9)} ${ms.toFixed(2).padStart(7)} ms per call  ${((ms * 1000) / T).toFixed(1).padStart(6)} µs per step  (T ${T}, B ${B}, H ${H}, median of ${repeats})`);
+  const cpuMs = cpu[Math.floor(cpu.length / 2)];
+  console.log(`${name.padEnd(9)} ${ms.toFixed(2).padStart(7)} ms per call  ${((ms * 1000) / T).toFixed(1).padStart(6)} µs per step  cpu ${((cpuMs * 1000) / T).toFixed(1).padStart(6)} µs per step  (T ${T}, B ${B}, H ${H}, median of ${repeats})`);
 }
 const diff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 console.log(`max |scan - unrolled| ${diff(results.scan, results.unrolled).toExponential(2)}, max |loop - unrolled| ${diff(results.loop, results.unrolled).toExponential(2)}`);
