@@ -16,9 +16,8 @@ export interface StartedBackend {
 const AUTO = 'auto';
 
 function noticesOf(backend: Backend): string[] {
-  const raw = (backend as { notices?: readonly (string | { message: string })[] }).notices ?? [];
   // tfjs's Node engines are never in a page; saying so for each is noise.
-  return raw.map((n) => (typeof n === 'string' ? n : n.message)).filter((n) => !n.startsWith('tfjs-node'));
+  return backend.notices.filter((n) => !n.startsWith('tfjs-node'));
 }
 
 /** Starts `name` on `engine` (undefined: the backend's own fastest that starts). */

@@ -1,7 +1,5 @@
-import { createBackend as createOnnxruntime } from '@deeprnn/backend-onnxruntime';
-import { type EngineName, createBackend as createTfjs } from '@deeprnn/backend-tfjs';
-import { createBackend as createWebgpu } from '@deeprnn/backend-webgpu';
-import { type Backend, createReferenceBackend } from '@deeprnn/core';
+import { BACKEND_CATALOG, type BackendName, catalogEntry, choiceOf, loadBackend } from '@deeprnn/catalog';
+import type { Backend } from '@deeprnn/core';
 import { pageModuleLoader } from './tfjs-loader.js';
 
 /** A backend the page offers: its engines (fastest first) and how to start it on one, or on the best. */
@@ -23,40 +21,30 @@ async function isSoftwareAdapter(): Promise<boolean> {
   return adapter.isFallbackAdapter === true || /swiftshader/i.test(adapter.info?.architecture ?? '');
 }
 
-const TFJS_ENGINES: readonly EngineName[] = ['webgpu', 'wasm', 'cpu'];
+// The page tries its default in this order: deeprnn's own WGSL kernels first, the float64 oracle last.
+const PAGE_ORDER: readonly BackendName[] = ['webgpu', 'tfjs', 'onnxruntime', 'reference'];
+
+/** Starts `name` on `engine` through the catalog, with the page's module loader for tfjs's engines. */
+async function createOnPage(name: BackendName, engine: string | undefined): Promise<Backend> {
+  // Unnamed (the page's default), a software WebGPU adapter is passed over: on SwiftShader the CPU engines win.
+  if (name === 'webgpu' && engine === undefined && (await isSoftwareAdapter())) {
+    throw new Error('the WebGPU adapter is software (SwiftShader): the CPU engines are faster');
+  }
+  return loadBackend(choiceOf(name, engine, 'browser'), { platform: 'browser', tfjsLoader: pageModuleLoader });
+}
 
 /**
- * Every backend of the page, in the order the page tries them for its default. Add a backend here and
- * it shows in the picker, `?check=` and `?train=`.
+ * Every backend of the page, in the order the page tries them for its default: the catalog's
+ * backends (@deeprnn/catalog, the list the CLI reads too) with their browser engines.
  */
-export const PAGE_BACKENDS: readonly PageBackend[] = [
-  {
-    // deeprnn's own WGSL kernels on the page's WebGPU adapter (navigator.gpu).
-    name: 'webgpu',
-    engines: ['webgpu'],
-    // Unnamed (the page's default), a software adapter is passed over: on SwiftShader the CPU engines win.
-    create: async (engine) => {
-      if (engine === undefined && (await isSoftwareAdapter())) throw new Error('the WebGPU adapter is software (SwiftShader): the CPU engines are faster');
-      return createWebgpu();
-    },
-  },
-  {
-    name: 'tfjs',
-    engines: TFJS_ENGINES,
-    // Unnamed, tfjs tries its own order and skips a software WebGPU adapter (wasm is faster there).
-    create: (engine) => createTfjs(engine === undefined ? { loader: pageModuleLoader } : { engines: [engine as EngineName], loader: pageModuleLoader }),
-  },
-  {
-    name: 'onnxruntime',
-    engines: ['webgpu', 'wasm'],
-    create: (engine) => createOnnxruntime(engine === undefined ? {} : { executionProviders: [engine as 'webgpu' | 'wasm'] }),
-  },
-  {
-    name: 'reference',
-    engines: ['float32', 'float64'],
-    create: async (engine) => createReferenceBackend(engine === 'float64' ? { dtype: 'float64' } : { dtype: 'float32' }),
-  },
-];
+export const PAGE_BACKENDS: readonly PageBackend[] = PAGE_ORDER.map((name) => ({
+  name,
+  engines: catalogEntry(name).variants.browser,
+  create: (engine?: string) => createOnPage(name, engine),
+}));
+
+// Every catalog backend is on the page: a new one shows in the picker, `?check=` and `?train=`.
+if (PAGE_BACKENDS.length !== BACKEND_CATALOG.length) throw new Error('playground: PAGE_ORDER lacks a backend of @deeprnn/catalog');
 
 /** The page backend called `name`; throws a one-line error naming the known ones. */
 export function pageBackend(name: string): PageBackend {

@@ -1,10 +1,13 @@
 import { type RnnMode, defineSpec, initParams, tensor } from '@deeprnn/core';
+import { D2L_RECIPE } from '@deeprnn/lm';
 import { escapeHtml } from './backend-picker.js';
 import { pageBackend } from './backends.js';
 import { byId, oneLine } from './dom.js';
 
-/** The d2l shape of `deeprnn bench` (tools/bench): 3 layers × 256 hidden, input 28, T 35, B 32. */
-export const D2L = { inputSize: 28, hiddenSize: 256, numLayers: 3, T: 35, B: 32 } as const;
+/** The d2l shape of `deeprnn bench` (tools/bench): 3 layers × lm's D2L_RECIPE (256 hidden, input 28, T 35, B 32). */
+export const D2L: { readonly inputSize: number; readonly hiddenSize: number; readonly numLayers: 3; readonly T: number; readonly B: number } = {
+  inputSize: D2L_RECIPE.vocabSize, hiddenSize: D2L_RECIPE.hiddenSize, numLayers: 3, T: D2L_RECIPE.steps, B: D2L_RECIPE.batch,
+};
 
 /** Backend × engine pairs the page times, fastest-first as the pickers list them. */
 export const BENCH_LANES: readonly (readonly [string, string])[] = [

@@ -1,7 +1,7 @@
 import type { Backend, RnnMode } from '@deeprnn/core';
 import {
-  type Corpus, type EpochRecord, type LanguageModel, type TrainConfig, type TrainingState, Vocab, epochBatches, generate,
-  initialTrainingState, lmSpec, trainLoop,
+  type Corpus, D2L_RECIPE, type EpochRecord, type LanguageModel, type TrainConfig, type TrainingState, Vocab, d2lTrainConfig, epochBatches,
+  generate, initialTrainingState, lmSpec, trainLoop,
 } from '@deeprnn/lm';
 
 /** The knobs the page exposes; everything else is d2l's recipe. */
@@ -29,18 +29,9 @@ export interface DepthOutcome {
   readonly aborted: boolean;
 }
 
-/** d2l's recipe (chapter 9.5): SGD lr 1, batch 32, 35 steps, sequential partition, clipping at 1, seed 0. */
+/** d2l's recipe (lm's `d2lTrainConfig`: SGD lr 1, batch 32, 35 steps, sequential, clipping at 1, seed 0) at one depth. */
 export function d2lRecipe(s: ExperimentSettings, layers: number, vocabSize: number): TrainConfig {
-  return {
-    model: { mode: s.mode, vocabSize, hiddenSize: s.hidden, numLayers: layers },
-    epochs: s.epochs,
-    optimizer: { name: 'sgd', lr: 1 },
-    batch: 32,
-    steps: 35,
-    partition: 'sequential',
-    clipTheta: 1,
-    seed: 0,
-  };
+  return d2lTrainConfig({ mode: s.mode, vocabSize, hiddenSize: s.hidden, numLayers: layers, epochs: s.epochs });
 }
 
 /** The model a training state holds. */
@@ -61,7 +52,7 @@ export function batchesPerEpoch(corpus: Corpus, config: TrainConfig): number {
 export async function runExperiment(backend: Backend, corpus: Corpus, s: ExperimentSettings, hooks: ExperimentHooks): Promise<DepthOutcome[]> {
   const first = d2lRecipe(s, s.layers[0] ?? 1, corpus.vocab.size);
   const batches = batchesPerEpoch(corpus, first);
-  if (batches === 0) throw new Error(`the corpus (${corpus.ids.length} characters) is too short for batch 32 × 35 steps`);
+  if (batches === 0) throw new Error(`the corpus (${corpus.ids.length} characters) is too short for batch ${D2L_RECIPE.batch} × ${D2L_RECIPE.steps} steps`);
   return Promise.all(s.layers.map(async (layers) => {
     const config = d2lRecipe(s, layers, corpus.vocab.size);
     const { state, aborted } = await trainLoop(backend, corpus.ids, initialTrainingState(config, corpus.vocab.tokens), {

@@ -1,5 +1,5 @@
 import { tensor } from '@deeprnn/core';
-import type { LanguageModel } from '@deeprnn/lm';
+import { D2L_RECIPE, type LanguageModel } from '@deeprnn/lm';
 import type { StartedBackend } from './backend-picker.js';
 import { byId, guarded, status } from './dom.js';
 import { sample } from './experiment.js';
@@ -43,7 +43,7 @@ export function createModelPanel(backend: () => Promise<StartedBackend>): ModelP
     }
     const { spec, params } = loaded;
     await using model = await started.backend.createModel(spec, params);
-    const T = 35;
+    const T = D2L_RECIPE.steps;
     const input = tensor(new Float32Array(T * spec.inputSize).map((_, i) => Math.sin(i)), [T, 1, spec.inputSize]);
     const t0 = performance.now();
     const { output } = await model.forward(input);

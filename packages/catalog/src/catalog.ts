@@ -19,11 +19,11 @@ export interface CatalogEntry {
   readonly name: BackendName;
   /** One line for lists and help texts. */
   readonly summary: string;
-  /** The choice field that picks a variant; null when the backend has one way to run. */
+  /** The choice field that picks a variant; null when the backend has one way to run (its one variant is its name). */
   readonly variantKind: VariantKind | null;
   /**
    * Engines, providers or precisions on each platform, fastest first: unnamed, the backend tries
-   * them in this order (the first that starts runs). Empty when `variantKind` is null.
+   * them in this order (the first that starts runs). `[name]` when `variantKind` is null.
    */
   readonly variants: { readonly [P in Platform]: readonly string[] };
 }
@@ -59,7 +59,7 @@ export const BACKEND_CATALOG: readonly CatalogEntry[] = Object.freeze([
     variantKind: 'engine',
     variants: { node: TFJS_ENGINES, browser: Object.freeze(TFJS_ENGINES.filter((e) => !e.startsWith('tfjs-node'))) },
   },
-  { name: 'webgpu', summary: "deeprnn's own WGSL kernels on a WebGPU adapter", variantKind: null, variants: { node: Object.freeze([]), browser: Object.freeze([]) } },
+  { name: 'webgpu', summary: "deeprnn's own WGSL kernels on a WebGPU adapter", variantKind: null, variants: { node: Object.freeze(['webgpu']), browser: Object.freeze(['webgpu']) } },
 ] satisfies CatalogEntry[]);
 
 /** True when `name` is one of {@link BACKEND_NAMES}. */
