@@ -30,7 +30,7 @@ export function lmCase(mode, numLayers, lm) {
 }
 
 /** The contract's init for the d2l recipe. */
-const initFor = (lc) => ({ params: lc.params, optimizer: { name: 'sgd', lr: 1 }, clipNorm: 1 });
+const initFor = (lc) => ({ params: lc.params, optimizer: { name: 'sgd', lr: 1 }, gradClipNorm: 1 });
 
 /**
  * Median ms of one `trainer.step` (the loss and norm come back to the host: each step is complete).
