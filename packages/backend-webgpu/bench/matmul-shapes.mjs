@@ -5,10 +5,11 @@
 // change in machine load hits all alike). Shapes, offsets and strides are the ones train-step.ts
 // passes, so kernel variants compare on the real layouts. With --check every product is also
 // compared with a float64 product on the host (max error relative to the largest |C|).
-//   node bench/matmul-shapes.mjs [--repeats 5] [--per 3] [--check] [--only dW_hh] [--kernels tiled,plan,x.mjs]
+//   npx tsx bench/matmul-shapes.mjs [--repeats 5] [--per 3] [--check] [--only dW_hh] [--kernels tiled,plan,x.mjs]
 // --kernels: 'tiled', 'plan' (default both), or modules exporting matmulUniform, matmulWorkgroups and
 // MATMUL_WGSL (or MATMUL_VARIANTS_WGSL with matmulPipelineIndex(m)), for trying variants.
-import { createBackend } from '../dist/index.js';
+// It reads the package's sources (run through tsx: npx tsx bench/matmul-shapes.mjs), never dist/ internals.
+import { createBackend } from '../src/index.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +22,7 @@ const only = arg('only', '');
 // 'tiled' and 'plan' are this package's kernels: the tiled kernel for every product, or what
 // matmulPlan picks (the vec4 kernel where it can). Any other entry is a module path.
 const kernelPaths = arg('kernels', 'tiled,plan').split(',');
-const dist = await import('../dist/train/matmul-kernel.js');
+const dist = await import('../src/train/matmul-kernel.js');
 /** A kernel choice as { sources, choose(m) -> { index, uniform, workgroups } }. */
 function kernelChoice(kernel, mode) {
   if (mode === 'plan') {

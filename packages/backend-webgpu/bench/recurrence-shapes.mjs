@@ -4,17 +4,19 @@
 // queue.onSubmittedWorkDone, median of `--repeats` submits, divided by `--per`. Every (mode, plan,
 // pass) is timed round-robin, so changes in machine load hit all alike. The buffers hold small
 // random numbers: the kernels' work does not depend on the values.
-//   node bench/recurrence-shapes.mjs [--modes rnn_tanh,gru,lstm] [--plans default,4:64:4,8:64:4,2:256:1]
+//   npx tsx bench/recurrence-shapes.mjs [--modes rnn_tanh,gru,lstm] [--plans default,4:64:4,8:64:4,2:256:1]
 //     [--hidden 256] [--repeats 5] [--per 3]
 // A plan is rows:threads:units (see RowPlan in src/train/recurrence-kernels.ts); 'default' is what
 // trainRowPlan picks. A plan whose workgroup memory does not fit is reported, not run.
-import { createBackend } from '../dist/index.js';
+// It reads the package's sources (run through tsx), never dist/ internals.
+import { createBackend } from '../src/index.js';
 import { defineSpec, gateCount } from '@deeprnn/core';
-import { recordSlots } from '../dist/train/train-cells.js';
-import { recurrenceUniform, trainRowPlan, trainWorkgroup } from '../dist/train/recurrence-kernels.js';
-import { workgroupBytes } from '../dist/workgroup-memory.js';
-import { trainForwardWgsl } from '../dist/train/train-forward-kernel.js';
-import { trainBackwardWgsl } from '../dist/train/train-backward-kernel.js';
+import { packUniforms } from '../src/kernels/kernel-program.js';
+import { recurrenceGeometry } from '../src/kernels/recurrence-geometry.js';
+import { trainWorkgroup } from '../src/train/recurrence-kernels.js';
+import { workgroupBytes } from '../src/workgroup-memory.js';
+import { trainForwardProgram } from '../src/train/train-forward-kernel.js';
+import { trainBackwardProgram } from '../src/train/train-backward-kernel.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -54,7 +56,8 @@ const setups = [];
 for (const mode of modes) {
   const spec = defineSpec({ mode, inputSize: 28, hiddenSize: H, numLayers: 1 });
   const G = gateCount(mode);
-  const NR = recordSlots(spec) * H;
+  const geo = recurrenceGeometry(spec, B, { workgroupBytes: LIMIT_BYTES });
+  const NR = geo.recordSlots * H;
   // Sizes with room to spare: every region a kernel may touch for one layer, one direction.
   const hWords = B * H;
   const stateWords = hWords + (mode === 'lstm' ? B * H : 0);
@@ -68,16 +71,17 @@ for (const mode of modes) {
   const gates = upload(new Float32Array(2 * T * B * G * H));
   const hPrev = upload(new Float32Array(T * B * 6 * H));
   const dState = upload(new Float32Array(2 * stateWords));
-  const uniform = (o) => {
-    const buffer = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    device.queue.writeBuffer(buffer, 0, recurrenceUniform(T, B, 0, o));
+  const uniform = (program, o) => {
+    const data = packUniforms(program, { T, B, stateRow: 0, ...o });
+    const buffer = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(buffer, 0, data);
     return buffer;
   };
-  const forwardUniform = uniform({ whh: 0, bhh: G * H * H, whr: 0, peep: G * H * H + 2 * G * H, seed: 0, cell: hWords });
-  const backwardUniform = uniform({ whh: 0, bhh: 0, whr: 0, peep: 0, seed: stateWords, cell: hWords });
+  const forwardOffsets = { whh: 0, bhh: G * H * H, whr: 0, peep: G * H * H + 2 * G * H, seed: 0, cOff: hWords };
+  const backwardOffsets = { whh: 0, bhh: 0, whr: 0, peep: 0, seed: stateWords, cOff: hWords };
   for (const planArg of planArgs) {
     for (const pass of ['forward', 'backward']) {
-      let plan = trainRowPlan(spec, B, pass, LIMIT_BYTES);
+      let plan = pass === 'forward' ? geo.trainForward : geo.trainBackward;
       if (planArg !== 'default') {
         const [R, threads, U] = planArg.split(':').map(Number);
         plan = { R, threads, U };
@@ -88,11 +92,12 @@ for (const mode of modes) {
         setups.push({ mode, pass, label, times: [], note: `needs ${bytes} bytes of workgroup memory` });
         continue;
       }
-      const code = pass === 'forward' ? trainForwardWgsl(spec, plan) : trainBackwardWgsl(spec, plan);
+      const program = pass === 'forward' ? trainForwardProgram({ ...geo, trainForward: plan }) : trainBackwardProgram({ ...geo, trainBackward: plan });
+      const { code } = program;
       const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
       const buffers = pass === 'forward'
-        ? [forwardUniform, xp, params, state, lens, y, stateN, ...(plan.U === 4 ? [params] : [])]
-        : [backwardUniform, y, dy, params, state, lens, gates, hPrev, dState];
+        ? [uniform(program, forwardOffsets), xp, params, state, lens, y, stateN, ...(plan.U === 4 ? [params] : [])]
+        : [uniform(program, backwardOffsets), y, dy, params, state, lens, gates, hPrev, dState];
       const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
       const submit = (count) => {
         const encoder = device.createCommandEncoder();

@@ -4,9 +4,9 @@
 // (median), tokens/s, compute dispatches and bytes mapped back per step. Dispatches and readback
 // bytes are counted by wrapping Dawn's GPUComputePassEncoder.dispatchWorkgroups and
 // GPUBuffer.getMappedRange, so both backends are measured the same way.
-//   node bench/d2l-train.mjs [--modes rnn_tanh,gru,lstm] [--layers 1,3] [--repeats 5] [--tfjs]
+//   node tools/bench/d2l-train.mjs [--modes rnn_tanh,gru,lstm] [--layers 1,3] [--repeats 5] [--tfjs]
 import { timeTrainStep } from '@deeprnn/lm';
-import { createBackend } from '../dist/index.js';
+import { createBackend } from '@deeprnn/backend-webgpu';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);

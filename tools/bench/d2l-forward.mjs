@@ -1,8 +1,8 @@
 // d2l forward (I 28, H 256, 3 layers, T 35, B 32) on backend-webgpu, tfjs on its webgpu engine and
 // ONNX Runtime's CPU provider, side by side in one process: ms per call (median of repeats) and
 // compute dispatches per call. Run from the repository root after `npm run build`:
-//   source <lavapipe env.sh> && node packages/backend-webgpu/bench/d2l-forward.mjs [--repeats 5] [--mode lstm]...
-// The sibling backends resolve through the workspace root (this script is not part of the package).
+//   source <lavapipe env.sh> && node tools/bench/d2l-forward.mjs [--repeats 5] [--mode lstm]...
+// Every backend resolves through the workspace root by its package name (no dist/ internals).
 import { parseArgs } from 'node:util';
 import { createReferenceBackend, defineSpec, initParams, tensor } from '@deeprnn/core';
 import { globals } from 'webgpu';

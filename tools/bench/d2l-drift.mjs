@@ -15,12 +15,12 @@
 // perplexity of every whole epoch; --free f64,f32,gpu picks those trainers, --noise 1e-6,3e-7 adds
 // float64 trainers whose gradients and carried state get that relative noise each step.
 // Findings: TRAINING.md, "The 3-layer drift is float32 chaos, not a bug".
-//   DEEPRNN_DATA_DIR=<folder with timemachine.txt> node bench/d2l-drift.mjs [--layers 3]
+//   DEEPRNN_DATA_DIR=<folder with timemachine.txt> node tools/bench/d2l-drift.mjs [--layers 3]
 //     [--probes 0,40,80,120,159] [--window 0] [--free f64,f32,gpu] [--noise 1e-6]
 import { createReferenceBackend, tensor } from '@deeprnn/core';
 import { createLmTrainer, epochBatches, initialTrainingState, lmSpec, loadCorpus, readLmTrainer, toTrainerParams, trainStep } from '@deeprnn/lm';
 import { timeMachine } from '@deeprnn/lm/node';
-import { createBackend } from '../dist/index.js';
+import { createBackend } from '@deeprnn/backend-webgpu';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
