@@ -5,11 +5,12 @@ import { GraphBuilder, valueInfo } from '../graph-builder.js';
 import { CONFIG_KEY } from '../metadata.js';
 import { DataType, type GraphProto, type ValueInfoProto, onnx } from '../proto.js';
 import { differentiate } from './differentiate.js';
+import { slices } from './slices.js';
 import { emitHeadLoss, emitLinearLoss } from './train-loss.js';
 import { type UpdateSlot, emitUpdate } from './train-optimizer.js';
 import { TRAINING_OPSET, type TrainingShape, emitForwardPart, finalState, namedOutput } from './training-io.js';
 
-/** metadata_props key describing a training graph (JSON: kind, T, B, classes, optimizer, clipNorm). */
+/** metadata_props key describing a training graph (JSON: kind, T, B, classes, optimizer, gradClipNorm). */
 export const TRAINING_KEY = 'deeprnn.training';
 
 /** Options of {@link exportTrainingStep}. */
@@ -18,7 +19,7 @@ export interface TrainingStepOptions extends TrainingShape {
   readonly classes: number | null;
   readonly optimizer: OptimizerOptions;
   /** Global-norm clipping threshold, or null for none. */
-  readonly clipNorm: number | null;
+  readonly gradClipNorm: number | null;
 }
 
 /** Which parameters a training step updates, in its order (the head first, then the RNN's layout). */
@@ -69,7 +70,7 @@ function modelBytes(graph: GraphProto, spec: RnnSpec, training: object): Uint8Ar
  * @throws {@link UnsupportedError} for T or B below 1.
  * @example
  * ```ts
- * const bytes = exportTrainingStep(spec, { T: 35, B: 32, classes: 28, optimizer: { name: 'sgd', lr: 1 }, clipNorm: 1 });
+ * const bytes = exportTrainingStep(spec, { T: 35, B: 32, classes: 28, optimizer: { name: 'sgd', lr: 1 }, gradClipNorm: 1 });
  * ```
  */
 export function exportTrainingStep(spec: RnnSpec, options: TrainingStepOptions): Uint8Array {
@@ -108,7 +109,7 @@ export function exportTrainingStep(spec: RnnSpec, options: TrainingStepOptions):
     m: isAdam ? declare(`m.${name}`, dims) : null,
     v: isAdam ? declare(`v.${name}`, dims) : null,
   }));
-  const update = emitUpdate(b, slots, options.optimizer, options.clipNorm, step);
+  const update = emitUpdate(b, slots, options.optimizer, options.gradClipNorm, step);
   const outputs: ValueInfoProto[] = [];
   trained.forEach(([name, dims], i) => {
     outputs.push(namedOutput(b, update.params[i] ?? null, dims, `new.${name}`));
@@ -122,7 +123,7 @@ export function exportTrainingStep(spec: RnnSpec, options: TrainingStepOptions):
   );
   if (spec.mode === 'lstm') outputs.push(finalState(b, stack.cN, B, spec.hiddenSize, 'cN'));
   const graph = { name: 'deeprnn_training_step', node: b.nodes, initializer: b.initializers, input: inputs, output: outputs };
-  return modelBytes(graph, spec, { kind: 'step', T, B, classes, optimizer: options.optimizer, clipNorm: options.clipNorm });
+  return modelBytes(graph, spec, { kind: 'step', T, B, classes, optimizer: options.optimizer, gradClipNorm: options.gradClipNorm });
 }
 
 /**
@@ -150,7 +151,7 @@ export function exportGradientGraph(spec: RnnSpec, shape: TrainingShape): Uint8A
   };
   const rowsOf = (name: string, X: number): string[] => {
     const flat = b.op1('Reshape', [declare(name, [rows, B, X]), b.ints([rows * B, X])]);
-    return rows === 1 ? [flat] : b.op('Split', [flat, b.ints(Array<number>(rows).fill(B))], { axis: 0 }, rows);
+    return rows === 1 ? [flat] : slices(b, flat, 0, Array<number>(rows).fill(B));
   };
   const seeds: [string, string][] = [[stack.y, b.op1('Reshape', [declare('grad_output', [T, B, F]), b.ints([T * B, F])])]];
   rowsOf('grad_hN', Hout).forEach((g, i) => seeds.push([stack.hN[i] as string, g]));

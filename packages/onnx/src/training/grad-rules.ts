@@ -1,5 +1,6 @@
 import type { AttributeValue, GraphBuilder } from '../graph-builder.js';
 import { type GradTerm, unbroadcast } from './gradient-sum.js';
+import { slices } from './slices.js';
 import type { Shape, Tape, TapeNode } from './tape.js';
 
 /** Terms a node sends to its inputs: `[input index, term]`. */
@@ -96,7 +97,7 @@ export function gradientRule(tape: Tape, node: TapeNode, gs: readonly (string | 
     case 'Concat': {
       const axis = node.attrs['axis'] as number;
       const sizes = ins.map((v) => shape(v)[axis] as number);
-      const parts = b.op('Split', [g, b.ints(sizes)], { axis }, ins.length);
+      const parts = slices(b, g, axis, sizes);
       return ins.flatMap((_, i): InputTerms => (live(i) ? [[i, { kind: 'full', v: parts[i] as string }]] : []));
     }
     case 'Reshape':

@@ -1,4 +1,5 @@
 import type { AttributeValue, GraphBuilder } from '../graph-builder.js';
+import { slices } from './slices.js';
 
 /** One recorded node: what the backward pass needs to differentiate it. */
 export interface TapeNode {
@@ -106,7 +107,14 @@ export class Tape {
     const shape = this.shapeOf(x);
     const outShapes = sizes.map((s) => shape.map((d, i) => (i === axis ? s : d)));
     if (sizes.length === 1) return [this.emit1('Identity', [x], {}, shape)];
-    return this.emit('Split', [x, this.b.ints(sizes)], { axis }, outShapes);
+    // Emitted as Slices (see slices.ts), recorded as one Split: its gradient is one Concat.
+    const outputs = slices(this.b, x, axis, sizes);
+    outputs.forEach((o, i) => this.shapes.set(o, outShapes[i] as Shape));
+    if (this.live.has(x)) {
+      for (const o of outputs) this.live.add(o);
+      this.records.push({ op: 'Split', inputs: [x], outputs, attrs: { axis } });
+    }
+    return outputs;
   }
 
   concat(xs: readonly string[], axis: number): string {

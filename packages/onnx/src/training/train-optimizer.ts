@@ -21,14 +21,14 @@ export interface UpdateValues {
 
 /**
  * Global-norm clipping and one optimizer update, as core's `clipGlobalNorm` and `updateParameter`:
- * norm = sqrt(Σ g²) over every gradient in slot order; with `clipNorm`, gradients are scaled by
- * clipNorm / norm when norm exceeds it; SGD p - lr g; Adam with bias correction, the update number
+ * norm = sqrt(Σ g²) over every gradient in slot order; with `gradClipNorm`, gradients are scaled by
+ * gradClipNorm / norm when norm exceeds it; SGD p - lr g; Adam with bias correction, the update number
  * being `step + 1` (`step` an int64 scalar: updates done before).
  */
-export function emitUpdate(b: GraphBuilder, slots: readonly UpdateSlot[], optimizer: OptimizerOptions, clipNorm: number | null, step: string): UpdateValues {
+export function emitUpdate(b: GraphBuilder, slots: readonly UpdateSlot[], optimizer: OptimizerOptions, gradClipNorm: number | null, step: string): UpdateValues {
   const squares = slots.map((s) => b.op1('ReduceSumSquare', [s.grad], { keepdims: 0 }));
   const gradNorm = b.op1('Sqrt', [squares.length === 1 ? (squares[0] as string) : b.op1('Sum', squares)]);
-  const scale = clipNorm === null ? null : b.op1('Where', [b.op1('Greater', [gradNorm, b.floats([clipNorm])]), b.op1('Div', [b.floats([clipNorm]), gradNorm]), b.floats([1])]);
+  const scale = gradClipNorm === null ? null : b.op1('Where', [b.op1('Greater', [gradNorm, b.floats([gradClipNorm])]), b.op1('Div', [b.floats([gradClipNorm]), gradNorm]), b.floats([1])]);
   const nextStep = b.op1('Add', [step, b.ints([1], [])]);
   if (optimizer.name === 'sgd') {
     const rate = scale === null ? b.floats([optimizer.lr]) : b.op1('Mul', [scale, b.floats([optimizer.lr])]);

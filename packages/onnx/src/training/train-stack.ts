@@ -1,5 +1,6 @@
 import { type RnnSpec, directionCount, gateCount, outputSize, paramKey, storedLayer } from '@deeprnn/core';
 import { DataType } from '../proto.js';
+import { slices } from './slices.js';
 import type { Tape } from './tape.js';
 import { type CellState, type RecurrentWeights, cellStep } from './train-cells.js';
 
@@ -36,7 +37,7 @@ function stepMasks(tape: Tape, T: number, B: number, lens: string): { masks: str
   const lens64 = b.op1('Cast', [lens], { to: DataType.INT64 });
   const steps = b.ints(Array.from({ length: T }, (_, t) => t), [T, 1, 1]);
   const valid = b.op1('Less', [steps, b.op1('Reshape', [lens64, b.ints([1, B, 1])])]);
-  const parts = T === 1 ? [valid] : b.op('Split', [valid, b.ints(Array<number>(T).fill(1))], { axis: 0 }, T);
+  const parts = T === 1 ? [valid] : slices(b, valid, 0, Array<number>(T).fill(1));
   const masks = parts.map((m) => tape.declare(b.op1('Reshape', [m, b.ints([B, 1])]), [B, 1], false));
   return { masks, lens64 };
 }
