@@ -9,6 +9,7 @@ const cases = globbedCases(import.meta.glob<unknown>(['../../../fixtures/pytorch
 const LANES: readonly (readonly [string, string])[] = [
   ['reference', 'float64'],
   ['tfjs', 'wasm'],
+  ['tfjs', 'webgl'],
   ['onnxruntime', 'wasm'],
 ];
 

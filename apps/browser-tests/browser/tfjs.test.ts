@@ -12,6 +12,9 @@ const onnx = { exportOnnx, importOnnx };
 
 runConformance('tfjs wasm (chromium)', () => tfjs.create('wasm'), { onnx });
 runConformance('tfjs cpu (chromium)', () => tfjs.create('cpu'), { onnx });
+// WebGL is Chromium's SwiftShader here (no GPU): a correctness lane, with fewer runs since each new
+// shader compiles on the CPU.
+withFewerRuns(0.4, () => runConformance('tfjs webgl (chromium)', () => tfjs.create('webgl'), { onnx }));
 await withWebgpu('tfjs webgpu (chromium)', () => {
   withFewerRuns(0.4, () => runConformance('tfjs webgpu (chromium)', () => tfjs.create('webgpu'), { onnx }));
 });

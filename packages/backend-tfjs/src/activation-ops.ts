@@ -29,7 +29,9 @@ const OPS: { readonly [K in ActivationName]: OpBuilder } = {
   ScaledTanh: (alpha, beta, policy) => (x) => tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha),
   HardSigmoid: (alpha, beta) => (x) => clampKeepingNaN(tf.add(tf.mul(x, alpha), beta), 0, 1),
   Elu: (alpha, _b, policy) => expBased((x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha)), policy),
-  Softsign: () => (x) => tf.div(x, tf.add(tf.abs(x), 1)),
+  // x * (1 / (|x| + 1)), not a division: tfjs's webgl div returns 1 when both sides are equal, so
+  // inf / inf gave 1 there; the product gives inf * 0 = NaN at ±inf, as PyTorch and the reference do.
+  Softsign: () => (x) => tf.mul(x, tf.reciprocal(tf.add(tf.abs(x), 1))),
   Softplus: (_a, _b, policy) => expBased((x) => tf.softplus(x), policy),
 };
 

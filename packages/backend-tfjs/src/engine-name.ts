@@ -1,8 +1,8 @@
 /** A TensorFlow.js engine: the tfjs backend that actually runs the ops. */
-export type EngineName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
+export type EngineName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 /** Every engine, in the default order of preference (fastest first). */
-export const ENGINE_NAMES: readonly EngineName[] = Object.freeze(['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']);
+export const ENGINE_NAMES: readonly EngineName[] = Object.freeze(['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'webgl', 'wasm', 'cpu']);
 
 /** True when `name` is one of {@link ENGINE_NAMES}. */
 export function isEngineName(name: unknown): name is EngineName {

@@ -14,9 +14,10 @@ export interface OpPolicy {
    */
   readonly canReadSync: boolean;
   /**
-   * Whether the engine's relu (plain and fused into a product) keeps NaN. wasm's XNNPACK relu turns
-   * a NaN with the sign bit set (what inf - inf gives) into 0, and its fused relu every NaN; there
-   * relu runs unfused as `x <= 0 ? 0 : x`.
+   * Whether the engine's relu (plain and fused into a product) keeps NaN and maps -inf to 0. wasm's
+   * XNNPACK relu turns a NaN with the sign bit set (what inf - inf gives) into 0, and its fused relu
+   * every NaN; webgl's relu(-inf) is NaN (Chromium's SwiftShader, tfjs 4.22). There relu runs unfused
+   * as `x <= 0 ? 0 : x`.
    */
   readonly isReluNanSafe: boolean;
   /**
@@ -33,9 +34,10 @@ export function opPolicyFor(engine: EngineName): OpPolicy {
   return {
     isTanhViaSigmoid: engine === 'wasm',
     canReadSync: engine !== 'webgpu',
-    isReluNanSafe: engine !== 'wasm',
+    isReluNanSafe: engine !== 'wasm' && engine !== 'webgl',
     // Every webgpu adapter, not only SwiftShader: the WGSL spec allows any result, so a probe of one
-    // shader would not vouch for the others (lavapipe keeps NaN today).
-    isExpNanSafe: engine !== 'webgpu',
+    // shader would not vouch for the others (lavapipe keeps NaN today). GLSL ES 3.0 leaves NaN
+    // undefined as well, so webgl takes the same path.
+    isExpNanSafe: engine !== 'webgpu' && engine !== 'webgl',
   };
 }

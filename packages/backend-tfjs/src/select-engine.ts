@@ -3,6 +3,7 @@ import { type EngineContext, type EngineStarter, type StartedEngine, isSkip } fr
 import { startCpu, startWasm } from './engine-builtin.js';
 import type { EngineName } from './engine-name.js';
 import { startTfjsNode, startTfjsNodeGpu } from './engine-node.js';
+import { startWebgl } from './engine-webgl.js';
 import { startWebgpu } from './engine-webgpu.js';
 
 /** One engine that was tried and skipped: a line a user can act on, and the failure behind it. */
@@ -24,6 +25,7 @@ export const ENGINE_STARTERS: Readonly<Record<EngineName, EngineStarter>> = Obje
   'tfjs-node-gpu': startTfjsNodeGpu,
   'tfjs-node': startTfjsNode,
   webgpu: startWebgpu,
+  webgl: startWebgl,
   wasm: startWasm,
   cpu: startCpu,
 });

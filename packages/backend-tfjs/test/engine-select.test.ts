@@ -133,7 +133,7 @@ describe('engine selection', () => {
   });
 
   it('lists the engines in the default order', () => {
-    expect(ENGINE_NAMES).toEqual(['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']);
+    expect(ENGINE_NAMES).toEqual(['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'webgl', 'wasm', 'cpu']);
   });
 });
 
