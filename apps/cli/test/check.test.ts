@@ -5,7 +5,8 @@ import type { BackendChoice, LoadedBackend } from '../src/backends.js';
 import { type CheckIo, runBackendChecks, runOnnxModelCheck } from '../src/commands/check.js';
 import { repoRoot, runCli } from './run-cli.js';
 
-const goldenOnnx = join(repoRoot, '../shared/golden/onnx-from-pytorch/onnx_lstm_l3_op14.onnx');
+// A model torch.onnx.export wrote, kept in the repository (packages/onnx's fixtures).
+const goldenOnnx = join(repoRoot, 'packages/onnx/test/fixtures/torch/tv_lstm_l2_bidir_op9.onnx');
 
 /** The reference backend, except that every output is off by 1%. */
 function brokenBackend(): Backend {
@@ -54,7 +55,7 @@ describe('deeprnn check (backends)', () => {
     const code = await runBackendChecks({ runs: 5, seed: 3 }, io);
     expect(code).toBe(0);
     const lines = io.stdout.trim().split('\n');
-    expect(lines.at(-1)).toBe('13 passed, 0 failed');
+    expect(lines.at(-1)).toBe('15 passed, 0 failed');
     expect(io.stdout).toMatch(/reference\s+agreement\s+5\s+\d\.\de[-+]\d+\s+pass/);
     expect(io.stdout).toMatch(/onnx-round-trip\s+0\s+-\s+skipped \(no ONNX codec/);
     // Backends that do not load are skipped with a note when none were named.
@@ -110,7 +111,9 @@ describe('deeprnn check --onnx', () => {
           const s = await ort.InferenceSession.create(b);
           return {
             ...s,
-            inputMetadata: [],
+            inputMetadata: s.inputMetadata,
+            inputNames: s.inputNames,
+            outputNames: s.outputNames,
             run: async (feeds: unknown) => {
               const out = await s.run(feeds);
               for (const v of Object.values(out)) v.data.forEach((x, i) => (v.data[i] = x * 1.01));
@@ -122,7 +125,7 @@ describe('deeprnn check --onnx', () => {
     };
     const ok = fakeIo({}, { '@deeprnn/onnx': onnx, '@deeprnn/backend-onnxruntime': {}, 'onnxruntime-node': ort });
     expect(await runOnnxModelCheck(goldenOnnx, { runs: 5 }, ok)).toBe(0);
-    expect(ok.stdout).toMatch(/onnx_lstm_l3_op14\.onnx\s+lstm 3 layer\(s\), I=4 H=5\s+5\s+\S+\s+pass/);
+    expect(ok.stdout).toMatch(/tv_lstm_l2_bidir_op9\.onnx\s+lstm 2 layer\(s\) bidirectional, I=3 H=4\s+5\s+\S+\s+pass/);
     const bad = fakeIo({}, { '@deeprnn/onnx': onnx, '@deeprnn/backend-onnxruntime': {}, 'onnxruntime-node': skewed });
     expect(await runOnnxModelCheck(goldenOnnx, { runs: 5 }, bad)).toBe(1);
     expect(bad.stdout).toMatch(/largest disagreement: \w+ of call \d+ .*: element/);
@@ -134,7 +137,7 @@ describe('deeprnn check (the built command)', () => {
   it('runs every backend that loads and ends with the summary line', () => {
     const r = runCli(['check', '--backends', 'reference', '--runs', '5', '--seed', '7']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('14 passed, 0 failed');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('16 passed, 0 failed');
   });
 
   it('checks an ONNX model exported by PyTorch against onnxruntime', () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseGoldenCase, readSafetensors } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runCli } from './run-cli.js';
+import { repoRoot, runCli, sharedGolden as shared, sharedMissing, skipShared } from './run-cli.js';
 
-const shared = join(repoRoot, '../shared/golden');
+const skipped = skipShared ? ` (skipped: ${sharedMissing})` : '';
 const hasOnnxChecker = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
 
 function checkOnnx(path: string): void {
@@ -16,7 +16,7 @@ function checkOnnx(path: string): void {
 }
 
 describe('deeprnn export / import', () => {
-  it('exports a golden case, imports it back bit-identically, and the model passes the ONNX checker', () => {
+  it.skipIf(skipShared)(`exports a golden case, imports it back bit-identically, and the model passes the ONNX checker${skipped}`, () => {
     if (!hasOnnxChecker && process.env.CI) throw new Error('CI must have python3-onnx (onnx.checker); .ci/run installs it');
     const dir = mkdtempSync(join(tmpdir(), 'deeprnn-onnx-'));
     for (const name of ['lstm_l2_proj_bidir', 'gru_l3_bf', 'rnn_relu_l1_bf_bidir']) {
@@ -40,7 +40,7 @@ describe('deeprnn export / import', () => {
     }
   });
 
-  it('imports what torch.onnx.export wrote and names the weights like PyTorch', () => {
+  it.skipIf(skipShared)(`imports what torch.onnx.export wrote and names the weights like PyTorch${skipped}`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'deeprnn-onnx-'));
     const r = runCli(['import', `${shared}/onnx-from-pytorch/onnx_gru_l2_bidir_bf_op17.onnx`, '--out', join(dir, 'w.safetensors'), '--config-out', join(dir, 'c.json')]);
     expect(r.code).toBe(0);
@@ -62,7 +62,7 @@ describe('deeprnn export / import', () => {
 });
 
 describe('deeprnn golden with ONNX', () => {
-  it('imports NAME.onnx beside NAME.json and checks every run, on the reference and on onnxruntime', () => {
+  it.skipIf(skipShared)(`imports NAME.onnx beside NAME.json and checks every run, on the reference and on onnxruntime${skipped}`, () => {
     for (const backend of ['reference', 'onnxruntime']) {
       const r = runCli(['golden', `${shared}/onnx-from-pytorch`, '--backend', backend]);
       expect(r.code).toBe(0);

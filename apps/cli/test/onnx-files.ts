@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { onnx as OnnxNamespace } from 'onnx-proto';
-import { repoRoot } from './run-cli.js';
+import { repoRoot, skipShared } from './run-cli.js';
 
 // The ONNX files the repository holds, and ONNX's own operator tests turned into files that
 // `deeprnn check --onnx` and `deeprnn import` can read on their own (weights as initializers).
@@ -20,7 +20,7 @@ export function repositoryOnnxFiles(): string[] {
   return [
     ...inFolder('fixtures/onnx-official', (d) => (d.startsWith('test_') ? `${d}/model.onnx` : undefined)),
     ...inFolder('fixtures/onnx-node', (d) => (d.startsWith('onnx_') ? `${d}/model.onnx` : undefined)),
-    ...inFolder('../shared/golden/onnx-from-pytorch', (f) => (f.endsWith('.onnx') ? f : undefined)),
+    ...(skipShared ? [] : inFolder('../shared/golden/onnx-from-pytorch', (f) => (f.endsWith('.onnx') ? f : undefined))),
     ...inFolder('packages/onnx/test/fixtures/torch', (f) => (f.endsWith('.onnx') ? f : undefined)),
   ];
 }

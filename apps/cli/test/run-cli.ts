@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +11,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const cliMain: string = process.env.DEEPRNN_CLI_MAIN ?? resolve(here, '../dist/main.js');
 /** Repository root. */
 export const repoRoot: string = resolve(here, '../../..');
+/** The shared golden data beside the repository (../shared/golden; CI has it, a bare clone may not). */
+export const sharedGolden: string = resolve(repoRoot, '../shared/golden');
+/** Why the shared golden data cannot be read, or null. */
+export const sharedMissing: string | null = existsSync(sharedGolden) ? null : `${sharedGolden} is absent (../shared beside the repository)`;
+/** Tests on the shared data skip, with this reason printed, outside CI; under CI they run (and fail if it is absent). */
+export const skipShared: boolean = sharedMissing !== null && process.env.CI !== 'true';
+if (skipShared) console.warn(`cli tests: skipping the tests on the shared golden data: ${sharedMissing}`);
 
 /** Runs the built `deeprnn` with arguments; returns exit code and output. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {

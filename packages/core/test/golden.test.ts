@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkGoldenCase, createReferenceBackend } from '../src/index.js';
-import { caseFiles, fixtures, loadCase, repoRoot, sharedGolden } from './helpers.js';
+import { caseFiles, fixtures, loadCase, repoRoot, sharedGolden, sharedMissing, skipShared } from './helpers.js';
 
 // Shared golden data lives beside the repository; the project's own fixtures are committed.
 const sets = {
@@ -28,6 +28,10 @@ describe.each(['float32', 'float64'] as const)('reference %s against PyTorch gol
   });
   for (const [set, files] of Object.entries(sets)) {
     describe(set, () => {
+      const shared = set.startsWith('shared/');
+      it.skipIf(shared && skipShared)(`has cases${shared && skipShared ? ` (skipped: ${sharedMissing})` : ''}`, () => {
+        expect(files.length, `${set}: ${sharedMissing ?? 'no case files'}`).toBeGreaterThan(0);
+      });
       it.each(files.map((f) => [f.split('/').pop() as string, f]))('%s', async (_name, file) => {
         const result = await checkGoldenCase(backend, loadCase(file));
         expect(result.failures).toEqual([]);
