@@ -39,16 +39,41 @@ fn softplus(x: VT) -> VT {
 }
 `;
 
-/** The WGSL expression (type VT) of one activation applied to the expression `x`. */
-export function activationExpr(a: Activation, x: string): string {
-  const alpha = `VT${f32(a.alpha ?? 0)}`;
-  const beta = `VT${f32(a.beta ?? 0)}`;
-  const zero = 'VT(0.0)';
+/**
+ * The math functions an activation table calls, and the type it is written in: the forward kernels'
+ * vector code (`VT`, {@link WGSL_MATH}) or the training kernels' scalar code (`f32`, TRAIN_MATH).
+ */
+export interface ActivationMath {
+  readonly type: 'VT' | 'f32';
+  readonly tanh: string;
+  readonly sigmoid: string;
+  readonly softplus: string;
+  /** A clamp-to-[0, 1] function, or null to write it inline. */
+  readonly hardSigmoid: string | null;
+}
+
+/** The forward kernels' math: {@link WGSL_MATH} on the kernel's value type VT. */
+export const VECTOR_MATH: ActivationMath = Object.freeze({ type: 'VT', tanh: 'safe_tanh', sigmoid: 'safe_sigmoid', softplus: 'softplus', hardSigmoid: 'hard_sigmoid' });
+
+/** A number as a literal of the table's type. */
+function literal(math: ActivationMath, value: number): string {
+  return math.type === 'VT' ? `VT${f32(value)}` : f32(value);
+}
+
+/**
+ * The one activation table: the WGSL expression of activation `a` applied to the expression `x`,
+ * in `math`'s type and functions. Every comparison is a `select` that keeps NaN (see WGSL_MATH).
+ */
+export function activationExpr(a: Activation, x: string, math: ActivationMath = VECTOR_MATH): string {
+  const alpha = literal(math, a.alpha ?? 0);
+  const beta = literal(math, a.beta ?? 0);
+  const zero = math.type === 'VT' ? 'VT(0.0)' : '0.0';
+  const one = math.type === 'VT' ? 'VT(1.0)' : '1.0';
   switch (a.name) {
     case 'Tanh':
-      return `safe_tanh(${x})`;
+      return `${math.tanh}(${x})`;
     case 'Sigmoid':
-      return `safe_sigmoid(${x})`;
+      return `${math.sigmoid}(${x})`;
     case 'Relu':
       return `select(${x}, ${zero}, ${x} < ${zero})`;
     case 'Affine':
@@ -58,17 +83,25 @@ export function activationExpr(a: Activation, x: string): string {
     case 'ThresholdedRelu':
       return `select(${x}, ${zero}, ${x} <= ${alpha})`;
     case 'ScaledTanh':
-      return `(${alpha} * safe_tanh(${beta} * ${x}))`;
-    case 'HardSigmoid':
-      return `hard_sigmoid(${alpha} * ${x} + ${beta})`;
+      return `(${alpha} * ${math.tanh}(${beta} * ${x}))`;
+    case 'HardSigmoid': {
+      const v = `${alpha} * ${x} + ${beta}`;
+      return math.hardSigmoid ? `${math.hardSigmoid}(${v})` : `select(select(${v}, ${one}, ${v} > ${one}), ${zero}, ${v} < ${zero})`;
+    }
     case 'Elu':
       // x unless x < 0: NaN stays NaN without going through exp (SwiftShader's exp(NaN) is +Inf).
-      return `select(${x}, ${alpha} * (exp(${x}) - VT(1.0)), ${x} < ${zero})`;
+      return `select(${x}, ${alpha} * (exp(${x}) - ${one}), ${x} < ${zero})`;
     case 'Softsign':
-      return `(${x} / (VT(1.0) + abs(${x})))`;
+      return `(${x} / (${one} + abs(${x})))`;
     case 'Softplus':
-      return `softplus(${x})`;
+      return `${math.softplus}(${x})`;
   }
+}
+
+/** WGSL clamping `v` to [-clip, clip] (ONNX `clip` on a gate's pre-activation) as a select that keeps NaN. */
+export function clampExpr(math: ActivationMath, v: string, clip: number): string {
+  const c = literal(math, clip);
+  return `select(select(${v}, ${c}, ${v} > ${c}), -${c}, ${v} < -${c})`;
 }
 
 /**
@@ -85,6 +118,5 @@ export function activationFunction(name: string, forward: Activation, reverse: A
 /** A WGSL function `clip_gate(v)` clamping to [-clip, clip] (ONNX `clip`), or the identity. */
 export function clipFunction(clip: number | null): string {
   if (clip === null) return 'fn clip_gate(v: VT) -> VT { return v; }\n';
-  const c = `VT${f32(clip)}`;
-  return `fn clip_gate(v: VT) -> VT { return select(select(v, ${c}, v > ${c}), -${c}, v < -${c}); }\n`;
+  return `fn clip_gate(v: VT) -> VT { return ${clampExpr(VECTOR_MATH, 'v', clip)}; }\n`;
 }

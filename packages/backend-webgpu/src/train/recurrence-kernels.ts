@@ -5,11 +5,6 @@ import { type WorkgroupArray, rowsThatFit } from '../workgroup-memory.js';
 import { type UniformField, pad, u32s } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 
-/** `body(r)` for every row r of a workgroup, joined: rows are unrolled so accumulators stay in registers. */
-export function rows(R: number, body: (r: number) => string): string {
-  return Array.from({ length: R }, (_, r) => body(r)).join('\n');
-}
-
 /** How the recurrences split work: rows per workgroup, threads, units per thread (1, or 4 as vec4). */
 export interface RowPlan {
   readonly R: number;

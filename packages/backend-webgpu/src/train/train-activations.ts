@@ -1,5 +1,5 @@
 import type { Activation } from '@deeprnn/core';
-import { f32 } from '../wgsl-math.js';
+import { type ActivationMath, activationExpr } from '../wgsl-math.js';
 import { derivativeFromOutput } from './activation-derivative.js';
 
 /**
@@ -29,35 +29,8 @@ fn t_softplus(x: f32) -> f32 {
 }
 `;
 
-function expr(a: Activation, x: string): string {
-  const alpha = f32(a.alpha ?? 0);
-  const beta = f32(a.beta ?? 0);
-  switch (a.name) {
-    case 'Tanh':
-      return `t_tanh(${x})`;
-    case 'Sigmoid':
-      return `t_sigmoid(${x})`;
-    case 'Relu':
-      return `select(${x}, 0.0, ${x} < 0.0)`;
-    case 'Affine':
-      return `(${alpha} * ${x} + ${beta})`;
-    case 'LeakyRelu':
-      return `select(${x}, ${alpha} * ${x}, ${x} < 0.0)`;
-    case 'ThresholdedRelu':
-      return `select(${x}, 0.0, ${x} <= ${alpha})`;
-    case 'ScaledTanh':
-      return `(${alpha} * t_tanh(${beta} * ${x}))`;
-    case 'HardSigmoid':
-      return `select(select(${alpha} * ${x} + ${beta}, 1.0, ${alpha} * ${x} + ${beta} > 1.0), 0.0, ${alpha} * ${x} + ${beta} < 0.0)`;
-    case 'Elu':
-      // x unless x < 0: NaN stays NaN without going through exp.
-      return `select(${x}, ${alpha} * (exp(${x}) - 1.0), ${x} < 0.0)`;
-    case 'Softsign':
-      return `(${x} / (1.0 + abs(${x})))`;
-    case 'Softplus':
-      return `t_softplus(${x})`;
-  }
-}
+/** The training kernels' math for the one activation table (wgsl-math.ts): scalar f32, {@link TRAIN_MATH}. */
+export const SCALAR_MATH: ActivationMath = Object.freeze({ type: 'f32', tanh: 't_tanh', sigmoid: 't_sigmoid', softplus: 't_softplus', hardSigmoid: null });
 
 /** The scalar helpers every training activation uses (declare once per kernel). */
 export const TRAIN_MATH: string = MATH;
@@ -69,8 +42,8 @@ export const TRAIN_MATH: string = MATH;
 export function activationPairWgsl(name: string, forward: Activation, reverse: Activation): string {
   return `
 fn ${name}(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return ${expr(forward, 'x')}; }
-  return ${expr(reverse, 'x')};
+  if (dir == 0u) { return ${activationExpr(forward, 'x', SCALAR_MATH)}; }
+  return ${activationExpr(reverse, 'x', SCALAR_MATH)};
 }
 fn d${name}(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return ${derivativeFromOutput(forward, 'y')!}; }

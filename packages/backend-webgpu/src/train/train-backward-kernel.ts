@@ -1,20 +1,21 @@
 import type { RnnSpec } from '@deeprnn/core';
-import { RECURRENCE_UNIFORMS, previousStep, recAt, recurrenceHeader, rowFlags, rows, trainBackwardWorkgroup } from './recurrence-kernels.js';
+import { RECURRENCE_UNIFORMS, previousStep, recAt, recurrenceHeader, rowFlags, trainBackwardWorkgroup } from './recurrence-kernels.js';
 import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { declareWorkgroup } from '../workgroup-memory.js';
+import { perRow } from '../wgsl-unroll.js';
 import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
 import { trainCell } from './train-cells.js';
 
 /** dh_{t-1} += W_hh^T gh_t for the state columns a thread owns (W_hh in row order [D][G*H][P]: adjacent threads read adjacent words). */
 function hiddenGradProduct(R: number, gateRows: string): string {
   return `    for (var q = lid; q < PU; q += WG) {
-${rows(R, (r) => `      var acc${r} = VT(0.0);`)}
+${perRow(R, (r) => `      var acc${r} = VT(0.0);`)}
       for (var n = 0u; n < ${gateRows}; n++) {
         let wv = wr[wb + n * PU + q];
-${rows(R, (r) => `        acc${r} += gs[${r}u * GH + n] * wv;`)}
+${perRow(R, (r) => `        acc${r} += gs[${r}u * GH + n] * wv;`)}
       }
-${rows(R, (r) => `      {
+${perRow(R, (r) => `      {
         let b = row0 + ${r}u;
         let a = b < p.B && t < lens[min(b, p.B - 1u)];
         for (var e = 0u; e < U; e++) {

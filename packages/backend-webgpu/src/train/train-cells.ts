@@ -1,5 +1,6 @@
 import { type RnnSpec, gateCount } from '@deeprnn/core';
-import { f32 } from '../wgsl-math.js';
+import { clampExpr, f32 } from '../wgsl-math.js';
+import { SCALAR_MATH } from './train-activations.js';
 
 /**
  * The per-unit cell code of the training recurrences, one scalar unit `j` of one batch row at a
@@ -156,7 +157,7 @@ export function recordSlots(spec: RnnSpec): number {
 export function clipWgsl(clip: number | null): string {
   if (clip === null) return 'fn clip_pre(v: f32) -> f32 { return v; }\n';
   const c = f32(clip);
-  return `fn clip_pre(v: f32) -> f32 { return select(select(v, ${c}, v > ${c}), -${c}, v < -${c}); }
+  return `fn clip_pre(v: f32) -> f32 { return ${clampExpr(SCALAR_MATH, 'v', clip)}; }
 fn in_clip(v: f32) -> f32 { return select(0.0, 1.0, abs(v) <= ${c}); }
 `;
 }

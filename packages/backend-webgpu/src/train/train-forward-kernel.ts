@@ -1,8 +1,9 @@
 import type { RnnSpec } from '@deeprnn/core';
-import { RECURRENCE_UNIFORMS, recAt, recurrenceHeader, rowFlags, rows, trainForwardWorkgroup } from './recurrence-kernels.js';
+import { RECURRENCE_UNIFORMS, recAt, recurrenceHeader, rowFlags, trainForwardWorkgroup } from './recurrence-kernels.js';
 import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { declareWorkgroup } from '../workgroup-memory.js';
+import { perRow } from '../wgsl-unroll.js';
 import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
 import { trainCell } from './train-cells.js';
 
@@ -10,12 +11,12 @@ import { trainCell } from './train-cells.js';
 function projectionPhase(R: number): string {
   return `    workgroupBarrier();
     for (var q = lid; q < P; q += WG) {
-${rows(R, (r) => `      var pr${r} = 0.0;`)}
+${perRow(R, (r) => `      var pr${r} = 0.0;`)}
       for (var j = 0u; j < H; j++) {
         let wv = w[p.whr + dir * H * P + j * P + q];
-${rows(R, (r) => `        pr${r} += ex[${r}u * H + j] * wv;`)}
+${perRow(R, (r) => `        pr${r} += ex[${r}u * H + j] * wv;`)}
       }
-${rows(R, (r) => `      {
+${perRow(R, (r) => `      {
 ${rowFlags(r)}
         hs[nxt + ${r}u * P + q] = select(hs[cur + ${r}u * P + q], pr${r}, a);
         if (ok) { y[(t * p.B + bc) * NP + dir * P + q] = select(0.0, pr${r}, a); }
@@ -33,12 +34,12 @@ function resetBeforePhase(spec: RnnSpec, R: number, wRead: string): string {
   const mask = spec.clip !== null ? ` ${recAt('t * p.B + bc')(trainCell(spec).slots + 2)} = in_clip(q2);` : '';
   return `    workgroupBarrier();
     for (var q = lid; q < HU; q += WG) {
-${rows(R, (r) => `      var acc${r} = VT(0.0);`)}
+${perRow(R, (r) => `      var acc${r} = VT(0.0);`)}
       for (var k = 0u; k < H; k++) {
         let wn = ${wRead}[wb + k * GHU + 2u * HU + q];
-${rows(R, (r) => `        acc${r} += ex[${r}u * H + k] * wn;`)}
+${perRow(R, (r) => `        acc${r} += ex[${r}u * H + k] * wn;`)}
       }
-${rows(R, (r) => `      {
+${perRow(R, (r) => `      {
 ${rowFlags(r)}
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
@@ -114,13 +115,13 @@ ${isLstm ? forStateRows('H', 'row0', (at) => `let ci = p.cOff + ${at}; sN[ci] = 
     let cur = (s & 1u) * (R * P);
     let nxt = R * P - cur;
     for (var q = lid; q < HU; q += WG) {
-${rows(R, (r) => gates.map((g) => `      var acc${r}_${g} = VT(0.0);`).join('\n'))}
+${perRow(R, (r) => gates.map((g) => `      var acc${r}_${g} = VT(0.0);`).join('\n'))}
       for (var k = 0u; k < P; k++) {
         let wk = wb + k * GHU + q;
 ${gates.map((g) => `        let w${g} = ${wRead}[wk + ${g}u * HU];`).join('\n')}
-${rows(R, (r) => `        let h${r} = hs[cur + ${r}u * P + k];\n${gates.map((g) => `        acc${r}_${g} += h${r} * w${g};`).join('\n')}`)}
+${perRow(R, (r) => `        let h${r} = hs[cur + ${r}u * P + k];\n${gates.map((g) => `        acc${r}_${g} += h${r} * w${g};`).join('\n')}`)}
       }
-${rows(R, (r) => `      {
+${perRow(R, (r) => `      {
 ${rowFlags(r)}
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
