@@ -35,7 +35,8 @@ function tableRows(text: string, header: string): string[][] {
   const lines = text.split('\n');
   const rows: string[][] = [];
   lines.forEach((line, i) => {
-    if (line.trim() !== header) return;
+    // Compared cell by cell, so a formatter's column padding does not hide a table.
+    if (!line.trim().startsWith('|') || cells(line).join('|') !== cells(header).join('|')) return;
     for (let j = i + 2; j < lines.length && lines[j]!.trim().startsWith('|'); j++) rows.push(cells(lines[j]!));
   });
   return rows;
