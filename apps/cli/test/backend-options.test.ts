@@ -25,7 +25,7 @@ describe('backend options', () => {
       const help = (flag: string): string | undefined => c.options.find((o) => o.long === flag)?.description;
       expect([help('--dtype'), help('--engine'), help('--provider')]).toEqual([
         'reference backend precision: float32, float64',
-        'tfjs engine: tfjs-node-gpu, tfjs-node, webgpu, wasm, cpu (default: the first that starts)',
+        'tfjs engine: tfjs-node-gpu, tfjs-node, webgpu, webgl, wasm, cpu (default: the first that starts)',
         'onnxruntime execution provider: cuda, webgpu, cpu (default: the first that starts)',
       ]);
     }
