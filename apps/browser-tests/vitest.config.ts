@@ -26,6 +26,10 @@ export default defineConfig({
   optimizeDeps: {
     // onnxruntime-web finds its .wasm next to its own module (new URL(..., import.meta.url)); pre-bundling moves it.
     exclude: ['onnxruntime-web'],
+    // The tfjs engines are imported lazily (the page's module loader): found only when a test starts
+    // one, they made Vite re-optimize mid-run, and the page's next import of the old bundle failed
+    // ("Failed to fetch dynamically imported module ...tfjs-backend-webgpu.js", npm run explore).
+    include: ['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu'],
   },
   test: {
     projects: [
