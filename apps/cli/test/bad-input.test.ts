@@ -146,7 +146,7 @@ const { usage, input, output } = EXIT_CODES;
 const CASES: readonly BadInput[] = [
   // Values validated before work starts (usage errors).
   { name: 'train --dtype foo', args: () => ['train', '--dtype', 'foo'], exitCode: usage, says: /--dtype.*'foo'.*expected one of float32, float64/ },
-  { name: 'generate --engine foo', args: () => ['generate', '--model', fx.run, '--backend', 'tfjs', '--engine', 'foo'], exitCode: usage, says: /expected one of tfjs-node-gpu, tfjs-node, webgpu, wasm, cpu/ },
+  { name: 'generate --engine foo', args: () => ['generate', '--model', fx.run, '--backend', 'tfjs', '--engine', 'foo'], exitCode: usage, says: /expected one of tfjs-node-gpu, tfjs-node, webgpu, webgl, wasm, cpu/ },
   { name: 'bench --provider foo', args: () => ['bench', '--backend', 'onnxruntime', '--provider', 'foo'], exitCode: usage, says: /expected one of cuda, webgpu, cpu/ },
   { name: 'golden --backend foo', args: () => ['golden', GOLDEN, '--backend', 'foo'], exitCode: usage, says: /'foo'.*expected one of reference, onnxruntime, tfjs/ },
   { name: 'check --backend a,foo', args: () => ['check', '--backend', 'reference,foo'], exitCode: usage, says: /'reference,foo'.*expected one of reference/ },
