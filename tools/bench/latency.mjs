@@ -13,6 +13,10 @@
 // is PyTorch's median / the backend's (above 1 is faster than PyTorch). webgpu adds dispatches,
 // submits and bytes read back per step (its model's lastRunStats). webgpu needs an adapter
 // (source .cache/lavapipe/env.sh for the software one); without one it is left out with the reason.
+// PyTorch's numbers depend on the BLAS its libblas.so.3 resolves to (the pytorch row names it): the
+// issue's baseline is OpenBLAS. Without installing it system-wide: `apt-get download
+// libopenblas0-pthread && dpkg-deb -x libopenblas0-pthread_*.deb /tmp/ob` and run this script with
+// LD_LIBRARY_PATH=/tmp/ob/usr/lib/x86_64-linux-gnu/openblas-pthread (the python child inherits it).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
