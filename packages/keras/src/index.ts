@@ -12,3 +12,4 @@ export { type QuantizationDType, type WeightSpec, type WeightsGroup, decodeWeigh
 export { type EncodedWeight, encodeWeight } from './quantize.js';
 export { type ExportTfjsOptions, type TfjsExport, exportTfjsLayers, tfjsLayersUnsupported } from './export-tfjs.js';
 export { importKerasFile } from './keras-file.js';
+export { type KerasReadLimits, MAX_KERAS_JSON_BYTES } from './read-limits.js';

@@ -1,9 +1,10 @@
-import { FormatError, type Tensor } from '@deeprnn/core';
+import { FormatError, SizeLimitError, type Tensor } from '@deeprnn/core';
 import { unzipSync } from 'fflate';
 import { type LayerConfig, malformed } from './config-fields.js';
 import { H5File } from './h5-file.js';
 import { importLayerChain } from './import-model.js';
 import type { ImportOptions } from './import-tfjs.js';
+import { checkWithin, readLimits } from './read-limits.js';
 import { type LayerChain, readLayerChain } from './topology.js';
 import type { KerasImport } from './types.js';
 
@@ -37,16 +38,43 @@ function vars(h5: H5File, group: string): Tensor[] {
  * layers live at `layers/<snake_case(class)>[_n]` (saving_lib's `_save_container_state`): recurrent
  * variables under `cell/vars`, Bidirectional's under `forward_layer/cell` and `backward_layer/cell`.
  */
-function importKeras3(bytes: Uint8Array, options: ImportOptions): KerasImport {
+/**
+ * The entries deeprnn reads from a .keras zip, each inflated only after its declared size passed its
+ * limit. fflate inflates into a buffer of exactly the declared size, so an entry cannot grow past what
+ * its header says (a zip bomb is stopped at the limit); a size that disagrees with the data is refused.
+ */
+function unzipKeras(bytes: Uint8Array, options: ImportOptions): { files: Record<string, Uint8Array>; names: string[] } {
+  const { maxBytes, maxJsonBytes } = readLimits(options);
+  const names: string[] = [];
+  const declared = new Map<string, number>();
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes);
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        names.push(f.name);
+        if (f.name !== 'config.json' && f.name !== 'metadata.json' && f.name !== 'model.weights.h5') return false;
+        if (f.name === 'model.weights.h5') checkWithin(`the .keras entry ${f.name}`, f.originalSize, maxBytes, 'maxBytes');
+        else checkWithin(`the .keras entry ${f.name}`, f.originalSize, maxJsonBytes, 'maxJsonBytes');
+        declared.set(f.name, f.originalSize);
+        return true;
+      },
+    });
   } catch (e) {
+    if (e instanceof SizeLimitError) throw e;
     throw new FormatError('keras: the .keras file is not a readable zip', { cause: e });
   }
+  for (const [name, size] of declared) {
+    const got = files[name]?.length;
+    if (got !== size) malformed(`the .keras entry ${name} declares ${size} bytes but holds ${got ?? 'none'}`);
+  }
+  return { files, names };
+}
+
+function importKeras3(bytes: Uint8Array, options: ImportOptions): KerasImport {
+  const { files, names } = unzipKeras(bytes, options);
   const text = (name: string): unknown => {
     const f = files[name];
-    if (f === undefined) malformed(`the .keras file has no ${name} (it has ${Object.keys(files).join(', ')})`);
+    if (f === undefined) malformed(`the .keras file has no ${name} (it has ${names.slice(0, 20).join(', ')})`);
     try {
       return JSON.parse(new TextDecoder().decode(f));
     } catch (e) {
@@ -58,7 +86,7 @@ function importKeras3(bytes: Uint8Array, options: ImportOptions): KerasImport {
   const chain = readLayerChain(text('config.json'), version);
   const weightsFile = files['model.weights.h5'];
   if (weightsFile === undefined) malformed('the .keras file has no model.weights.h5');
-  const h5 = new H5File(weightsFile);
+  const h5 = new H5File(weightsFile, options);
   const paths = new Map<string, string>();
   const used = new Map<string, number>();
   for (const layer of chain.layers) {
@@ -80,9 +108,10 @@ function importKeras3(bytes: Uint8Array, options: ImportOptions): KerasImport {
  * `model_weights/<layer>` groups whose `weight_names` attribute lists the datasets in weight order.
  */
 function importKeras2(bytes: Uint8Array, options: ImportOptions): KerasImport {
-  const h5 = new H5File(bytes);
+  const h5 = new H5File(bytes, options);
   const config = h5.stringAttr('', 'model_config');
   if (config === null) malformed('the .h5 file has no model_config attribute (a weights-only file cannot be imported: it has no architecture)');
+  checkWithin('the .h5 model_config attribute', config.length, readLimits(options).maxJsonBytes, 'maxJsonBytes');
   let topology: unknown;
   try {
     topology = JSON.parse(config);
@@ -104,7 +133,8 @@ function importKeras2(bytes: Uint8Array, options: ImportOptions): KerasImport {
  *
  * @param bytes - the whole file.
  * @throws {@link FormatError} for anything else or a malformed file; {@link UnsupportedError} naming
- *   the layer and field for what deeprnn cannot represent.
+ *   the layer and field for what deeprnn cannot represent; {@link SizeLimitError} when a zip entry or
+ *   an HDF5 dataset declares more than `maxBytes` (`maxJsonBytes` for config.json).
  * @example
  * ```ts
  * const imported = importKerasFile(new Uint8Array(await file.arrayBuffer()));

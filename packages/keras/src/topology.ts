@@ -77,6 +77,7 @@ function functionalChain(config: Record<string, unknown>, version: string | null
   const chain: LayerConfig[] = [];
   const extra: string[][] = [];
   let at = byName.get(outName);
+  if (at === undefined) malformed(`output_layers names '${outName}', which is not a layer of the model`);
   const seen = new Set<string>();
   while (at !== undefined && at.layer.className !== 'InputLayer') {
     if (seen.has(at.layer.name)) malformed(`layer '${at.layer.name}' is its own input`);

@@ -36,8 +36,9 @@ export function checkWeightSpec(raw: unknown): WeightSpec {
     if (!isRecord(q) || (q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16')) {
       fail(`weight '${raw.name}' has quantization ${JSON.stringify(q)}; tfjs knows uint8, uint16 and float16`);
     }
-    if (q.dtype !== 'float16' && (typeof q.scale !== 'number' || typeof q.min !== 'number')) {
-      fail(`weight '${raw.name}' is quantized to ${q.dtype} without numeric scale and min`);
+    // NaN or infinite scale/min would dequantize every value to NaN or Inf without a word: refuse them.
+    if (q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) {
+      fail(`weight '${raw.name}' is quantized to ${q.dtype}: expected finite numeric scale and min, got scale ${JSON.stringify(q.scale) ?? 'undefined'}, min ${JSON.stringify(q.min) ?? 'undefined'}`);
     }
     return raw as unknown as WeightSpec;
   }
@@ -55,10 +56,14 @@ export function weightBytes(spec: WeightSpec): number {
  * float16 widened exactly.
  *
  * @returns tensors by manifest name, in manifest order.
- * @throws {@link FormatError} when the data is shorter or longer than the entries need.
+ * @throws {@link FormatError} when the data is shorter or longer than the entries need, a name
+ *   repeats or a decoded weight is NaN or infinite.
  */
 export function decodeWeights(specs: readonly WeightSpec[], data: Uint8Array): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
+  // Bytes first, before any allocation: a manifest's shapes alone must not make us allocate.
+  const need = specs.reduce((n, s) => n + weightBytes(s), 0);
+  if (need !== data.length) fail(`the weights take ${need} bytes, the data has ${data.length}`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let at = 0;
   for (const spec of specs) {
@@ -71,6 +76,10 @@ export function decodeWeights(specs: readonly WeightSpec[], data: Uint8Array): M
     else if (q.dtype === 'float16') for (let i = 0; i < n; i++) values[i] = f16BitsToNumber(view.getUint16(at + 2 * i, true));
     else if (q.dtype === 'uint8') for (let i = 0; i < n; i++) values[i] = (view.getUint8(at + i) * (q.scale as number)) + (q.min as number);
     else for (let i = 0; i < n; i++) values[i] = (view.getUint16(at + 2 * i, true) * (q.scale as number)) + (q.min as number);
+    // A non-finite weight (float32 NaN/Inf bits, a float16 NaN or Inf) would make every output NaN.
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail(`weight '${spec.name}' element ${bad} is ${values[bad]}; expected finite weights`);
+    if (out.has(spec.name)) fail(`weight '${spec.name}' appears twice in the manifest`);
     out.set(spec.name, tensor(values, spec.shape));
     at += bytes;
   }
