@@ -102,7 +102,8 @@ export async function writeTfjsLayersModel(dir: string, model: Parameters<typeof
     await rename(temps[0], shard);
     await rename(temps[1], json);
   } catch (err) {
-    await Promise.all(temps.map((t) => rm(t, { force: true })));
+    // Cleanup is best effort: when `dir` is not a folder there is nothing to remove and rm itself fails.
+    await Promise.all(temps.map((t) => rm(t, { force: true }).catch(() => undefined)));
     throw new FormatError(`keras: cannot write the tfjs-layers model into ${dir}`, { cause: err });
   }
   return e;
