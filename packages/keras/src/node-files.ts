@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { FormatError } from '@deeprnn/core';
 import { parseJson } from './bounded-fetch.js';
@@ -16,8 +16,11 @@ import type { KerasImport } from './types.js';
 async function readFileWithin(path: string, what: string, limit: number, option: 'maxBytes' | 'maxJsonBytes'): Promise<Uint8Array> {
   let handle;
   try {
+    // Checked before opening too: opening a FIFO for reading blocks until a writer comes, forever.
+    if (!(await stat(path)).isFile()) throw new FormatError(`keras: ${what} ${path} is not a regular file`);
     handle = await open(path, 'r');
   } catch (e) {
+    if (e instanceof FormatError) throw e;
     throw new FormatError(`keras: cannot read ${what} ${path}`, { cause: e });
   }
   try {

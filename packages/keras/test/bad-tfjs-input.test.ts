@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,13 @@ describe('model.json attacks', () => {
     expect(() => run(json, shard)).toThrow(/relative path beside model.json/);
     await expect(readTfjsLayersModel(onDisk(json, {}))).rejects.toThrow(FormatError);
   });
+
+  it('a FIFO named model.json is refused at once instead of blocking on open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deeprnn-keras-fifo-'));
+    const fifo = join(dir, 'model.json');
+    execFileSync('mkfifo', [fifo]);
+    await expect(readTfjsLayersModel(fifo)).rejects.toThrow(/not a regular file/);
+  }, 5000);
 
   it('model.json over the JSON limit is refused before parsing; at the limit it reads', async () => {
     const { json, shard } = model();
