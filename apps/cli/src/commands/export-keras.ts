@@ -1,5 +1,5 @@
-import type { RnnParams, RnnSpec } from '@deeprnn/core';
-import { InputError } from '../cli-errors.js';
+import { type RnnParams, type RnnSpec, UnsupportedError } from '@deeprnn/core';
+import { InputError, OutputError } from '../cli-errors.js';
 import { prepareOutputFolder } from '../file-checks.js';
 
 const QUANTIZATION = { f16: 'float16', uint16: 'uint16', uint8: 'uint8' } as const;
@@ -13,7 +13,16 @@ export async function exportTfjsLayersFolder(spec: RnnSpec, params: RnnParams, d
   const why = tfjsLayersUnsupported(spec);
   if (why !== null) throw new InputError(`export --format tfjs-layers: ${why}`);
   prepareOutputFolder(dir, '--out');
-  const e = await writeTfjsLayersModel(dir, { spec, params }, { quantize: quantize === undefined ? null : QUANTIZATION[quantize] });
+  let e: Awaited<ReturnType<typeof writeTfjsLayersModel>>;
+  try {
+    e = await writeTfjsLayersModel(dir, { spec, params }, { quantize: quantize === undefined ? null : QUANTIZATION[quantize] });
+  } catch (err) {
+    // A weight the quantization cannot hold (float16 past 65504) is the input's fault; anything else is the write's.
+    if (err instanceof UnsupportedError) throw new InputError(`export --format tfjs-layers: ${err.message}`, { cause: err });
+    const cause = (err as { cause?: { code?: unknown } }).cause;
+    const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
+    throw new OutputError(`--out: ${err instanceof Error ? err.message : String(err)}${code}`, { cause: err });
+  }
   const kind = quantize === undefined ? 'float32' : QUANTIZATION[quantize];
   process.stdout.write(`wrote ${dir}/model.json and ${dir}/${e.weightsPath} (${e.weights.length} bytes, ${kind} weights, ${spec.mode} x ${spec.numLayers} layers; the model takes batch-major [B, T, ${spec.inputSize}])\n`);
   if (quantize !== undefined) process.stdout.write(`quantization: the largest weight changed by ${e.maxQuantizationError.toExponential(3)}\n`);

@@ -1,6 +1,7 @@
+import { SizeLimitError } from '@deeprnn/core';
 import type { KerasImport } from '@deeprnn/keras';
 import { InputError } from '../cli-errors.js';
-import { readInputBytes, requireInputFile } from '../file-checks.js';
+import { MAX_INPUT_BYTES_ENV, inputLimit, readInputBytes, requireInputFile } from '../file-checks.js';
 
 /** True for the files `deeprnn import` reads with @deeprnn/keras: tfjs-layers model.json, .keras, .h5. */
 export function isKerasModelPath(path: string): boolean {
@@ -14,12 +15,16 @@ export function isKerasModelPath(path: string): boolean {
 export async function readKerasForCli(path: string, what: string): Promise<KerasImport> {
   requireInputFile(path, what);
   const keras = await import('@deeprnn/keras/node');
+  // DEEPRNN_MAX_INPUT_BYTES bounds what a file inflates to (zip entries, HDF5 datasets, shards), not only its size.
+  const limits = { maxBytes: inputLimit('model').maxBytes, maxJsonBytes: inputLimit('json').maxBytes };
   try {
-    if (/\.json$/i.test(path)) return await keras.readTfjsLayersModel(path);
-    return keras.importKerasFile(await readInputBytes(path, what, 'model'));
+    if (/\.json$/i.test(path)) return await keras.readTfjsLayersModel(path, limits);
+    return keras.importKerasFile(await readInputBytes(path, what, 'model'), limits);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`${what} ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    // The package names its option; a CLI user raises the limit with the environment variable instead.
+    const message = e instanceof SizeLimitError ? e.message.replace(/pass a larger `\w+` to allow more/, `set ${MAX_INPUT_BYTES_ENV}=BYTES to allow more`) : e instanceof Error ? e.message : String(e);
+    throw new InputError(`${what} ${path}: ${message}`, { cause: e });
   }
 }
 
