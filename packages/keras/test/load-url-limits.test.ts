@@ -10,6 +10,7 @@ const e = exportTfjsLayers({ spec, params: initParams(spec, { seed: 1 }) });
 const files = new Map<string, Uint8Array | string>();
 let server: Server;
 let base: string;
+const requested: string[] = [];
 
 beforeAll(async () => {
   const json = (paths: string[]): string => JSON.stringify({ ...e.modelJson, weightsManifest: [{ ...e.modelJson.weightsManifest[0], paths }] });
@@ -19,8 +20,9 @@ beforeAll(async () => {
   const long = new Uint8Array(e.weights.length + 1024);
   long.set(e.weights);
   files.set('/long/weights.bin', long);
-  files.set('/evil/model.json', json(['http://169.254.169.254/latest']));
+  files.set('/secret', 'not part of the model');
   server = createServer((req, res) => {
+    requested.push(req.url ?? '');
     const body = files.get(req.url ?? '');
     if (body === undefined) {
       res.writeHead(404).end();
@@ -30,6 +32,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  files.set('/evil/model.json', json([`${base}/secret`]));
+  files.set('/up/model.json', json(['../secret']));
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
@@ -43,8 +47,10 @@ describe('loadTfjsLayers from a URL', () => {
     await expect(loadTfjsLayers(`${base}/long/model.json`)).rejects.toThrow(SizeLimitError);
   });
 
-  it('a shard path naming another host is refused before any fetch', async () => {
+  it('a shard path that is an absolute URL or leaves the model folder is refused without fetching it', async () => {
     await expect(loadTfjsLayers(`${base}/evil/model.json`)).rejects.toThrow(FormatError);
+    await expect(loadTfjsLayers(`${base}/up/model.json`)).rejects.toThrow(FormatError);
+    expect(requested).not.toContain('/secret');
     await expect(loadTfjsLayers(`${base}/missing/model.json`)).rejects.toThrow(/HTTP 404/);
   });
 });
