@@ -139,5 +139,22 @@ export function configArbitrary(
   constraints: SpecConstraints = {},
 ): fc.Arbitrary<RnnConfig> {
   const allowed = constraints.modes ? constraints.modes.filter((m) => modes.includes(m)) : modes;
-  return anyConfigArbitrary({ ...constraints, modes: allowed }).filter((config) => supports(defineSpec(config)));
+  // fast-check's filter redraws forever when nothing passes (a backend that supports no spec it is
+  // asked for): count rejections in a row and stop with a message instead of hanging the suite.
+  let rejectedInARow = 0;
+  return anyConfigArbitrary({ ...constraints, modes: allowed }).filter((config) => {
+    if (supports(defineSpec(config))) {
+      rejectedInARow = 0;
+      return true;
+    }
+    rejectedInARow++;
+    if (rejectedInARow >= MAX_REJECTED_CONFIGS) {
+      rejectedInARow = 0;
+      throw new Error(`no config the backend supports in ${MAX_REJECTED_CONFIGS} draws in a row (modes: ${allowed.join(', ') || 'none'})`);
+    }
+    return false;
+  });
 }
+
+/** How many drawn configs in a row a backend may refuse before {@link configArbitrary} gives up. */
+export const MAX_REJECTED_CONFIGS: number = 2000;

@@ -15,6 +15,13 @@ describe('arbitraries', () => {
     }
   });
 
+  it('stop with a message, not a hang, when the backend supports nothing asked for', () => {
+    expect(() => fc.sample(configArbitrary(['gru'], () => false), { numRuns: 1, seed: 1 })).toThrow(/no config the backend supports in 2000 draws/);
+    // One supported spec in every few draws is found: the count is of refusals in a row.
+    let calls = 0;
+    expect(fc.sample(configArbitrary(['gru'], () => ++calls % 7 === 0), { numRuns: 50, seed: 1 })).toHaveLength(50);
+  });
+
   it('reach every option of the spec', () => {
     const specs = fc.sample(anyConfigArbitrary(), { numRuns: SAMPLES, seed: 2 }).map((c) => defineSpec(c));
     const seen = (f: (s: (typeof specs)[number]) => boolean): boolean => specs.some(f);

@@ -29,6 +29,11 @@ describe('the suite catches deliberately broken backends', () => {
     expect(again?.failure?.counterexample).toBe(f.counterexample);
   });
 
+  it('skips, never hangs, the training properties of a backend that declares training without its methods', async () => {
+    const results = await checkBackend(() => makeMutant('declares training without gradients'), { seed: SEED, runs: 5, properties: ['gradients', 'trainer'] });
+    expect(results.map((r) => r.skipped)).toEqual([expect.stringMatching(/does not train/), expect.stringMatching(/does not train/)]);
+  }, 60_000);
+
   it('passes the honest reference with the same seed', async () => {
     const results = await checkBackend(() => createReferenceBackend(), { seed: SEED, runs: 40 });
     expect(results.filter((r) => !r.pass).map((r) => `${r.property}: ${r.failure?.message}`)).toEqual([]);

@@ -202,7 +202,7 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
   'input gradient 2% off': {
     caughtBy: 'gradients',
     hooks: {
-      capabilities: { training: true },
+      trainer: 'honest',
       gradients: (g) => ({ ...g, input: mapTensor(g.input, (v) => v * 1.02) }),
     },
   },

@@ -129,7 +129,7 @@ export const trainer: ConformanceProperty = defineProperty<TrainerCase>({
   name: 'trainer',
   summary: 'a few trainer steps (head, loss, clipping, SGD or Adam) agree with host steps on reference gradients',
   baseRuns: 12,
-  skipReason: (ctx) => (!ctx.backend.capabilities.training ? 'the backend does not declare training' : !ctx.oracleHasGradients ? 'the reference backend has no gradients' : null),
+  skipReason: (ctx) => (!isTrainingBackend(ctx.backend) ? 'the backend does not train (capabilities.training, createTrainer and unsupportedTraining; the capabilities property checks they agree)' : !ctx.oracleHasGradients ? 'the reference backend has no gradients' : null),
   arbitrary: (ctx) =>
     fc.record({
       recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.trainSupports, { isSmooth: true }), ctx.dtype, { isGentle: true }),
