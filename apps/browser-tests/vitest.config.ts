@@ -15,7 +15,9 @@ if (!hasChromium) {
 // What the page's suites read from the environment (browser/setup.ts installs it as process.env). The
 // browser lane runs a quarter of fast-check's runs by default to stay within a few minutes.
 const PAGE_ENV_KEYS = ['CI', 'FC_SEED', 'FC_PATH', 'DEEPRNN_FC_TIME_LIMIT_S'];
-const pageEnv: Record<string, string> = Object.fromEntries(PAGE_ENV_KEYS.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
+const pageEnv: Record<string, string> = Object.fromEntries(
+  PAGE_ENV_KEYS.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+);
 pageEnv.DEEPRNN_FC_RUNS = process.env.DEEPRNN_BROWSER_FC_RUNS ?? '0.25';
 
 export default defineConfig({
@@ -29,7 +31,12 @@ export default defineConfig({
     // The tfjs engines are imported lazily (the page's module loader): found only when a test starts
     // one, they made Vite re-optimize mid-run, and the page's next import of the old bundle failed
     // ("Failed to fetch dynamically imported module ...tfjs-backend-webgpu.js", npm run explore).
-    include: ['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu'],
+    include: [
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgl',
+      '@tensorflow/tfjs-backend-webgpu',
+    ],
   },
   test: {
     projects: [
@@ -38,22 +45,24 @@ export default defineConfig({
         test: { name: 'node', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
       },
       ...(hasChromium
-        ? [{
-          extends: true,
-          test: {
-            name: 'chromium',
-            include: ['browser/**/*.test.ts'],
-            setupFiles: ['browser/setup.ts'],
-            testTimeout: 120_000,
-            browser: {
-              enabled: true,
-              headless: true,
-              screenshotFailures: false,
-              provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: chromiumArgs() } }),
-              instances: [{ browser: 'chromium' as const }],
+        ? [
+            {
+              extends: true,
+              test: {
+                name: 'chromium',
+                include: ['browser/**/*.test.ts'],
+                setupFiles: ['browser/setup.ts'],
+                testTimeout: 120_000,
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  screenshotFailures: false,
+                  provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: chromiumArgs() } }),
+                  instances: [{ browser: 'chromium' as const }],
+                },
+              },
             },
-          },
-        }]
+          ]
         : []),
     ],
   },

@@ -18,7 +18,16 @@
 //   DEEPRNN_DATA_DIR=<folder with timemachine.txt> node tools/bench/d2l-drift.mjs [--layers 3]
 //     [--probes 0,40,80,120,159] [--window 0] [--free f64,f32,gpu] [--noise 1e-6]
 import { createReferenceBackend, tensor } from '@deeprnn/core';
-import { createLmTrainer, epochBatches, initialTrainingState, lmSpec, loadCorpus, readLmTrainer, toTrainerParams, trainStep } from '@deeprnn/lm';
+import {
+  createLmTrainer,
+  epochBatches,
+  initialTrainingState,
+  lmSpec,
+  loadCorpus,
+  readLmTrainer,
+  toTrainerParams,
+  trainStep,
+} from '@deeprnn/lm';
 import { timeMachine } from '@deeprnn/lm/node';
 import { createBackend } from '@deeprnn/backend-webgpu';
 
@@ -31,14 +40,23 @@ const probes = arg('probes', '0,40,80,120,159').split(',').map(Number);
 const window = Number(arg('window', '0'));
 const freeRunners = arg('free', 'f64,f32,gpu').split(',');
 if (!freeRunners.includes('f64')) freeRunners.unshift('f64');
-const noise = arg('noise', '').split(',').filter((x) => x !== '').map(Number);
+const noise = arg('noise', '')
+  .split(',')
+  .filter((x) => x !== '')
+  .map(Number);
 const RAW_LR = 1024;
 
 const { text } = await timeMachine({ download: false });
 const corpus = loadCorpus(text, 10000);
 const config = {
   model: { mode: 'rnn_tanh', vocabSize: corpus.vocab.size, hiddenSize: 256, numLayers },
-  epochs: 20, optimizer: { name: 'sgd', lr: 1 }, batch: 32, steps: 35, partition: 'sequential', clipTheta: 1, seed: 0,
+  epochs: 20,
+  optimizer: { name: 'sgd', lr: 1 },
+  batch: 32,
+  steps: 35,
+  partition: 'sequential',
+  clipTheta: 1,
+  seed: 0,
 };
 const spec = lmSpec(config.model);
 const V = config.model.vocabSize;
@@ -47,7 +65,9 @@ const V = config.model.vocabSize;
 function schedule() {
   const out = [];
   for (let epoch = 0; epoch < config.epochs; epoch++) {
-    epochBatches(config.partition, corpus.ids, config.batch, config.steps, config.seed, epoch).forEach((b, i) => out.push({ epoch, isFirst: i === 0, batch: b }));
+    epochBatches(config.partition, corpus.ids, config.batch, config.steps, config.seed, epoch).forEach((b, i) =>
+      out.push({ epoch, isFirst: i === 0, batch: b }),
+    );
   }
   return out;
 }
@@ -64,9 +84,18 @@ const ref32 = createReferenceBackend({ dtype: 'float32' });
 const ref64 = createReferenceBackend({ dtype: 'float64' });
 const gpu = await createBackend();
 const makeTrainer = (backend, lr, clip) =>
-  createLmTrainer(backend, spec, { params: start.params, optimizer: sgd(lr), optimizerState: { step: 0, moments: {} }, clipTheta: clip });
+  createLmTrainer(backend, spec, {
+    params: start.params,
+    optimizer: sgd(lr),
+    optimizerState: { step: 0, moments: {} },
+    clipTheta: clip,
+  });
 const probeTrainers = {};
-for (const [name, backend] of [['f64', ref64], ['f32', ref32], ['gpu', gpu]]) {
+for (const [name, backend] of [
+  ['f64', ref64],
+  ['f32', ref32],
+  ['gpu', gpu],
+]) {
   probeTrainers[name] = { raw: await makeTrainer(backend, RAW_LR, null), run: await makeTrainer(backend, 1, 1) };
 }
 
@@ -143,7 +172,13 @@ async function noisyRunner(sigma, params, host) {
   const asParams = (m) => {
     const rnn = {};
     for (const [k, v] of m) if (!k.startsWith('head.')) rnn[k] = tensor(v, shapes.get(k));
-    return { rnn, head: { weight: tensor(m.get('head.weight'), shapes.get('head.weight')), bias: tensor(m.get('head.bias'), shapes.get('head.bias')) } };
+    return {
+      rnn,
+      head: {
+        weight: tensor(m.get('head.weight'), shapes.get('head.weight')),
+        bias: tensor(m.get('head.bias'), shapes.get('head.bias')),
+      },
+    };
   };
   return async (batch, reset) => {
     if (reset) state = undefined;
@@ -173,9 +208,15 @@ function printRow(r, epoch) {
   );
 }
 
-console.log(`d2l ${numLayers} layer(s), hidden 256, T=35, B=32, SGD lr 1, clip 1; trajectory: float32 reference; gpu: ${gpu.device}`);
-console.log('relative errors against the float64 reference from the same parameters, batch and carried state (norm-wise per tensor; "all" = every tensor together)');
-console.log('| step | epoch | loss f64 | loss gpu | norm f64 | norm gpu | clipped | grad err f32 all | grad err gpu all | worst f32 tensor | worst gpu tensor | update err f32 | update err gpu | state err f32 | state err gpu |');
+console.log(
+  `d2l ${numLayers} layer(s), hidden 256, T=35, B=32, SGD lr 1, clip 1; trajectory: float32 reference; gpu: ${gpu.device}`,
+);
+console.log(
+  'relative errors against the float64 reference from the same parameters, batch and carried state (norm-wise per tensor; "all" = every tensor together)',
+);
+console.log(
+  '| step | epoch | loss f64 | loss gpu | norm f64 | norm gpu | clipped | grad err f32 all | grad err gpu all | worst f32 tensor | worst gpu tensor | update err f32 | update err gpu | state err f32 | state err gpu |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 
 const plan = schedule();
@@ -200,7 +241,9 @@ for (let s = 0; s <= last && s < plan.length; s++) {
   if (config.clipTheta !== null && r.gradNorm > config.clipTheta) clippedSteps.push(`${s} (${r.gradNorm.toFixed(3)})`);
   carried = r.state;
 }
-console.log(`\nsteps of the float32 trajectory (up to ${last}) whose gradient norm exceeded ${config.clipTheta}: ${clippedSteps.join(', ') || 'none'}`);
+console.log(
+  `\nsteps of the float32 trajectory (up to ${last}) whose gradient norm exceeded ${config.clipTheta}: ${clippedSteps.join(', ') || 'none'}`,
+);
 
 if (window > 0 && windowStart) {
   // Each trainer alone for `window` steps from the first probe, carrying its own state as the run does.
@@ -217,11 +260,22 @@ if (window > 0 && windowStart) {
       return { loss: r.loss, gradNorm: r.gradNorm, params: flat(await t.readParams()) };
     };
   }
-  for (const sigma of noise) runs[`f64 noise ${sigma}`] = await noisyRunner(sigma, windowStart.params, windowStart.host);
+  for (const sigma of noise)
+    runs[`f64 noise ${sigma}`] = await noisyRunner(sigma, windowStart.params, windowStart.host);
   const others = Object.keys(runs).filter((n) => n !== 'f64');
-  console.log(`\nfree-running from step ${windowStart.s}: relative parameter distance to the float64 run, ||p_x - p_f64|| / ||p_f64 - p_start||, and loss`);
-  console.log(`| step | ${Object.keys(runs).map((n) => `loss ${n}`).join(' | ')} | norm f64 | ${others.map((n) => `dist ${n}`).join(' | ')} |`);
-  console.log(`|---|${Object.keys(runs).map(() => '---|').join('')}---|${others.map(() => '---|').join('')}`);
+  console.log(
+    `\nfree-running from step ${windowStart.s}: relative parameter distance to the float64 run, ||p_x - p_f64|| / ||p_f64 - p_start||, and loss`,
+  );
+  console.log(
+    `| step | ${Object.keys(runs)
+      .map((n) => `loss ${n}`)
+      .join(' | ')} | norm f64 | ${others.map((n) => `dist ${n}`).join(' | ')} |`,
+  );
+  console.log(
+    `|---|${Object.keys(runs)
+      .map(() => '---|')
+      .join('')}---|${others.map(() => '---|').join('')}`,
+  );
   const p0 = flat(toTrainerParams(windowStart.params));
   const epochLosses = new Map();
   for (let s = windowStart.s; s < Math.min(windowStart.s + window, plan.length); s++) {
@@ -237,11 +291,23 @@ if (window > 0 && windowStart) {
     };
     if (!epochLosses.has(epoch)) epochLosses.set(epoch, []);
     epochLosses.get(epoch).push(Object.fromEntries(Object.entries(res).map(([n, r]) => [n, r.loss])));
-    console.log(`| ${s + 1} | ${Object.values(res).map((r) => r.loss.toFixed(5)).join(' | ')} | ${res.f64.gradNorm.toFixed(4)} | ${others.map((n) => fmt(dist(n))).join(' | ')} |`);
+    console.log(
+      `| ${s + 1} | ${Object.values(res)
+        .map((r) => r.loss.toFixed(5))
+        .join(' | ')} | ${res.f64.gradNorm.toFixed(4)} | ${others.map((n) => fmt(dist(n))).join(' | ')} |`,
+    );
   }
   // Whole epochs only (a window that starts at an epoch's first minibatch): the perplexity deeprnn depth prints.
-  console.log(`\n| epoch | ${Object.keys(runs).map((n) => `perplexity ${n}`).join(' | ')} |`);
-  console.log(`|---|${Object.keys(runs).map(() => '---|').join('')}`);
+  console.log(
+    `\n| epoch | ${Object.keys(runs)
+      .map((n) => `perplexity ${n}`)
+      .join(' | ')} |`,
+  );
+  console.log(
+    `|---|${Object.keys(runs)
+      .map(() => '---|')
+      .join('')}`,
+  );
   const perEpoch = (e) => plan.filter((x) => x.epoch === e).length;
   for (const [e, ls] of epochLosses) {
     if (ls.length !== perEpoch(e)) continue;

@@ -42,7 +42,10 @@ async function median(fn, n) {
 const backends = [
   ['backend-webgpu', () => createWebgpu()],
   ['tfjs webgpu', async () => (await import('@deeprnn/backend-tfjs')).createBackend({ engines: ['webgpu'] })],
-  ['onnxruntime cpu', async () => (await import('@deeprnn/backend-onnxruntime')).createBackend({ executionProviders: ['cpu'] })],
+  [
+    'onnxruntime cpu',
+    async () => (await import('@deeprnn/backend-onnxruntime')).createBackend({ executionProviders: ['cpu'] }),
+  ],
 ].filter(([name]) => !values.skip.includes(name));
 
 const rows = [];
@@ -52,7 +55,10 @@ for (const [name, create] of backends) {
   for (const mode of values.mode) {
     const spec = defineSpec({ mode, inputSize: I, hiddenSize: H, numLayers: L });
     const params = initParams(spec, { seed: 1 });
-    const x = tensor(Float32Array.from({ length: T * B * I }, (_, i) => Math.sin(i)), [T, B, I]);
+    const x = tensor(
+      Float32Array.from({ length: T * B * I }, (_, i) => Math.sin(i)),
+      [T, B, I],
+    );
     const model = await backend.createModel(spec, params);
     const before = dispatches;
     const first = await model.forward(x);
@@ -60,10 +66,20 @@ for (const [name, create] of backends) {
     const ms = await median(() => model.forward(x), name === 'tfjs webgpu' ? Math.min(repeats, 3) : repeats);
     const want = await (await oracle.createModel(spec, params)).forward(x);
     let err = 0;
-    for (let i = 0; i < want.output.data.length; i++) err = Math.max(err, Math.abs(first.output.data[i] - want.output.data[i]));
+    for (let i = 0; i < want.output.data.length; i++)
+      err = Math.max(err, Math.abs(first.output.data[i] - want.output.data[i]));
     await model.dispose();
-    rows.push({ backend: name, device: backend.device, mode, ms, dispatches: name === 'onnxruntime cpu' ? '-' : String(perCall), err });
-    process.stderr.write(`${name} ${mode}: ${ms.toFixed(1)} ms, ${perCall} dispatches, max |err| ${err.toExponential(1)}\n`);
+    rows.push({
+      backend: name,
+      device: backend.device,
+      mode,
+      ms,
+      dispatches: name === 'onnxruntime cpu' ? '-' : String(perCall),
+      err,
+    });
+    process.stderr.write(
+      `${name} ${mode}: ${ms.toFixed(1)} ms, ${perCall} dispatches, max |err| ${err.toExponential(1)}\n`,
+    );
   }
   await backend.dispose();
 }
@@ -79,7 +95,8 @@ for (const name of [...new Set(rows.map((r) => r.backend))]) {
     if (!r) return '-';
     const o = ours(mode);
     const x = o && r !== o ? r.ms / o.ms : 1;
-    const ratio = o && r !== o ? (x >= 1 ? `, webgpu ${x.toFixed(1)}x faster` : `, webgpu ${(1 / x).toFixed(0)}x slower`) : '';
+    const ratio =
+      o && r !== o ? (x >= 1 ? `, webgpu ${x.toFixed(1)}x faster` : `, webgpu ${(1 / x).toFixed(0)}x slower`) : '';
     return `${r.ms.toFixed(1)} ms${r.dispatches === '-' ? '' : `, ${r.dispatches} dispatches`}${ratio}`;
   });
   lines.push(`| ${name} (${rows.find((r) => r.backend === name).device}) | ${cells.join(' | ')} |`);

@@ -67,8 +67,28 @@ const speedup = (r) => {
   const t = rows.find((x) => x.label !== 'webgpu' && x.mode === r.mode && x.numLayers === r.numLayers);
   return t ? `${(t.ms / r.ms).toFixed(2)}x` : '-';
 };
-const head = ['backend', 'device', 'mode', 'layers', 'ms/step', 'tokens/s', 'dispatches/step', 'bytes read/step', 'vs tfjs webgpu'];
-const lines = rows.map((r) => [r.label, r.device, r.mode, String(r.numLayers), r.ms.toFixed(1), Math.round(r.tokensPerSec).toString(), String(r.dispatches), String(r.bytesRead), speedup(r)]);
+const head = [
+  'backend',
+  'device',
+  'mode',
+  'layers',
+  'ms/step',
+  'tokens/s',
+  'dispatches/step',
+  'bytes read/step',
+  'vs tfjs webgpu',
+];
+const lines = rows.map((r) => [
+  r.label,
+  r.device,
+  r.mode,
+  String(r.numLayers),
+  r.ms.toFixed(1),
+  Math.round(r.tokensPerSec).toString(),
+  String(r.dispatches),
+  String(r.bytesRead),
+  speedup(r),
+]);
 const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
 const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log([fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n'));

@@ -63,7 +63,12 @@ function summary(times) {
 
 function inputs(B) {
   const rng = new SeededRandom(7);
-  return Array.from({ length: warmup + steps }, () => tensor(Float32Array.from({ length: B * I }, () => rng.uniform(-1, 1)), [B, I]));
+  return Array.from({ length: warmup + steps }, () =>
+    tensor(
+      Float32Array.from({ length: B * I }, () => rng.uniform(-1, 1)),
+      [B, I],
+    ),
+  );
 }
 
 function runTorch(mode, params, xs, B) {
@@ -78,13 +83,17 @@ function runTorch(mode, params, xs, B) {
       return at;
     };
     const manifest = { mode, inputSize: I, hiddenSize: H, numLayers: L, B, warmup, steps, bin: 'case.bin', params: {} };
-    for (const [name, t] of Object.entries(params)) manifest.params[name] = { shape: t.shape, offset: add(Float32Array.from(t.data)) };
+    for (const [name, t] of Object.entries(params))
+      manifest.params[name] = { shape: t.shape, offset: add(Float32Array.from(t.data)) };
     const all = new Float32Array(xs.length * B * I);
     xs.forEach((x, i) => all.set(x.data, i * B * I));
     manifest.input = { shape: [xs.length, B, I], offset: add(all) };
     writeFileSync(join(dir, 'case.bin'), Buffer.concat(chunks));
     writeFileSync(join(dir, 'case.json'), JSON.stringify(manifest));
-    const run = spawnSync('/usr/bin/python3', [join(here, 'latency_torch.py'), join(dir, 'case.json')], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    const run = spawnSync('/usr/bin/python3', [join(here, 'latency_torch.py'), join(dir, 'case.json')], {
+      encoding: 'utf8',
+      maxBuffer: 16 << 20,
+    });
     if (run.status !== 0) return { error: (run.stderr || run.error?.message || '').trim().split('\n').pop() };
     return JSON.parse(run.stdout.trim().split('\n').pop());
   } finally {
@@ -126,13 +135,28 @@ for (const mode of modes) {
   for (const B of batches) {
     const xs = inputs(B);
     const torch = withTorch ? runTorch(mode, params, xs, B) : null;
-    if (torch) rows.push({ mode, B, backend: 'pytorch', device: `cpu (1 thread, torch ${torch.torch ?? "?"}, ${String(torch.blas ?? "?").split("/").pop()})`, ...torch, lastOutput: undefined });
+    if (torch)
+      rows.push({
+        mode,
+        B,
+        backend: 'pytorch',
+        device: `cpu (1 thread, torch ${torch.torch ?? '?'}, ${String(torch.blas ?? '?')
+          .split('/')
+          .pop()})`,
+        ...torch,
+        lastOutput: undefined,
+      });
     for (const name of backendNames) {
       let backend;
       try {
         backend = await loadBackend(name);
       } catch (e) {
-        rows.push({ mode, B, backend: name, error: e instanceof Error ? e.message.split('\n')[0].slice(0, 120) : String(e) });
+        rows.push({
+          mode,
+          B,
+          backend: name,
+          error: e instanceof Error ? e.message.split('\n')[0].slice(0, 120) : String(e),
+        });
         continue;
       }
       try {
@@ -140,11 +164,18 @@ for (const mode of modes) {
         let maxDiff = null;
         if (torch?.lastOutput) maxDiff = Math.max(...torch.lastOutput.map((v, i) => Math.abs(v - r.last.data[i])));
         rows.push({
-          mode, B, backend: name, device: backend.device, msMedian: r.stream.msMedian, msP99: r.stream.msP99,
-          forwardMsMedian: r.forward.msMedian, forwardMsP99: r.forward.msP99,
+          mode,
+          B,
+          backend: name,
+          device: backend.device,
+          msMedian: r.stream.msMedian,
+          msP99: r.stream.msP99,
+          forwardMsMedian: r.forward.msMedian,
+          forwardMsP99: r.forward.msP99,
           vsTorch: torch?.msMedian ? torch.msMedian / r.stream.msMedian : null,
           forwardVsTorch: torch?.msMedian ? torch.msMedian / r.forward.msMedian : null,
-          maxDiffVsTorch: maxDiff, runStats: r.stats,
+          maxDiffVsTorch: maxDiff,
+          runStats: r.stats,
         });
       } finally {
         await backend.dispose();
@@ -158,8 +189,12 @@ if (isJson) {
 } else {
   const f = (v, d = 3) => (typeof v === 'number' ? v.toFixed(d) : '');
   const load = (await import('node:os')).loadavg()[0].toFixed(1);
-  console.log(`per-step latency, d2l sizes (I ${I}, H ${H}, L ${L}), k = 1, ${steps} steps after ${warmup} warm-up; ms; load average ${load}`);
-  console.log('| mode | B | backend | device | stream median | stream p99 | vs torch | forward median | forward vs torch | dispatches/step | bytes read/step | max abs diff vs torch |');
+  console.log(
+    `per-step latency, d2l sizes (I ${I}, H ${H}, L ${L}), k = 1, ${steps} steps after ${warmup} warm-up; ms; load average ${load}`,
+  );
+  console.log(
+    '| mode | B | backend | device | stream median | stream p99 | vs torch | forward median | forward vs torch | dispatches/step | bytes read/step | max abs diff vs torch |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     if (r.error) {
@@ -167,6 +202,8 @@ if (isJson) {
       continue;
     }
     const s = r.runStats;
-    console.log(`| ${r.mode} | ${r.B} | ${r.backend} | ${r.device} | ${f(r.msMedian)} | ${f(r.msP99)} | ${r.vsTorch ? `${f(r.vsTorch, 2)}x` : ''} | ${f(r.forwardMsMedian)} | ${r.forwardVsTorch ? `${f(r.forwardVsTorch, 2)}x` : ''} | ${s ? s.dispatches : ''} | ${s ? s.bytesRead : ''} | ${typeof r.maxDiffVsTorch === 'number' ? r.maxDiffVsTorch.toExponential(1) : ''} |`);
+    console.log(
+      `| ${r.mode} | ${r.B} | ${r.backend} | ${r.device} | ${f(r.msMedian)} | ${f(r.msP99)} | ${r.vsTorch ? `${f(r.vsTorch, 2)}x` : ''} | ${f(r.forwardMsMedian)} | ${r.forwardVsTorch ? `${f(r.forwardVsTorch, 2)}x` : ''} | ${s ? s.dispatches : ''} | ${s ? s.bytesRead : ''} | ${typeof r.maxDiffVsTorch === 'number' ? r.maxDiffVsTorch.toExponential(1) : ''} |`,
+    );
   }
 }

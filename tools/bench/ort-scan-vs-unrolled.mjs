@@ -27,20 +27,32 @@ const FLOAT = 1;
 const INT64 = 7;
 const BOOL = 9;
 
-const vi = (name, type, dims) => ({ name, type: { tensorType: { elemType: type, ...(dims ? { shape: { dim: dims.map((d) => ({ dimValue: d })) } } : {}) } } });
+const vi = (name, type, dims) => ({
+  name,
+  type: { tensorType: { elemType: type, ...(dims ? { shape: { dim: dims.map((d) => ({ dimValue: d })) } } : {}) } },
+});
 const node = (opType, input, output, attribute = []) => ({ opType, input, output, attribute });
 const ints = (name, values) => {
   const raw = new Uint8Array(8 * values.length);
   values.forEach((v, i) => new DataView(raw.buffer).setBigInt64(8 * i, BigInt(v), true));
   return { name, dims: [values.length], dataType: INT64, rawData: raw };
 };
-const model = (graph) => onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }).finish();
-const io = { input: [vi('G', FLOAT, [T, B, H]), vi('D', FLOAT, [T, B, H]), vi('W', FLOAT, [H, H]), vi('carry0', FLOAT, [B, H])], output: [vi('dpre', FLOAT, [T, B, H])] };
+const model = (graph) =>
+  onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }).finish();
+const io = {
+  input: [vi('G', FLOAT, [T, B, H]), vi('D', FLOAT, [T, B, H]), vi('W', FLOAT, [H, H]), vi('carry0', FLOAT, [B, H])],
+  output: [vi('dpre', FLOAT, [T, B, H])],
+};
 
 function scanGraph() {
   const body = {
     name: 'body',
-    node: [node('Add', ['carry', 'g'], ['dh']), node('Mul', ['dh', 'd'], ['dp']), node('MatMul', ['dp', 'W'], ['carry_out']), node('Identity', ['dp'], ['dp_out'])],
+    node: [
+      node('Add', ['carry', 'g'], ['dh']),
+      node('Mul', ['dh', 'd'], ['dp']),
+      node('MatMul', ['dp', 'W'], ['carry_out']),
+      node('Identity', ['dp'], ['dp_out']),
+    ],
     input: [vi('carry', FLOAT, [B, H]), vi('g', FLOAT, [B, H]), vi('d', FLOAT, [B, H])],
     output: [vi('carry_out', FLOAT, [B, H]), vi('dp_out', FLOAT, [B, H])],
   };
@@ -60,14 +72,27 @@ function loopGraph() {
       node('Sub', ['last', 'i'], ['t']),
       node('Gather', ['G', 't'], ['g'], [{ name: 'axis', type: 2, i: 0 }]),
       node('Gather', ['D', 't'], ['d'], [{ name: 'axis', type: 2, i: 0 }]),
-      node('Add', ['carry', 'g'], ['dh']), node('Mul', ['dh', 'd'], ['dp']), node('MatMul', ['dp', 'W'], ['carry_out']),
-      node('Identity', ['cond'], ['cond_out']), node('Identity', ['dp'], ['dp_out']),
+      node('Add', ['carry', 'g'], ['dh']),
+      node('Mul', ['dh', 'd'], ['dp']),
+      node('MatMul', ['dp', 'W'], ['carry_out']),
+      node('Identity', ['cond'], ['cond_out']),
+      node('Identity', ['dp'], ['dp_out']),
     ],
     input: [vi('i', INT64, []), vi('cond', BOOL, []), vi('carry', FLOAT, null)],
     output: [vi('cond_out', BOOL, []), vi('carry_out', FLOAT, null), vi('dp_out', FLOAT, null)],
   };
-  const last = { name: 'last', dims: [], dataType: INT64, rawData: new Uint8Array(new BigInt64Array([BigInt(T - 1)]).buffer) };
-  const steps = { name: 'steps', dims: [], dataType: INT64, rawData: new Uint8Array(new BigInt64Array([BigInt(T)]).buffer) };
+  const last = {
+    name: 'last',
+    dims: [],
+    dataType: INT64,
+    rawData: new Uint8Array(new BigInt64Array([BigInt(T - 1)]).buffer),
+  };
+  const steps = {
+    name: 'steps',
+    dims: [],
+    dataType: INT64,
+    rawData: new Uint8Array(new BigInt64Array([BigInt(T)]).buffer),
+  };
   const yes = { name: 'yes', dims: [], dataType: BOOL, rawData: Uint8Array.of(1) };
   const rev = ints('rev', [-1]);
   return {
@@ -82,14 +107,37 @@ function loopGraph() {
 }
 
 function unrolledGraph() {
-  const nodes = [node('Split', ['G', 'sizes'], Array.from({ length: T }, (_, t) => `g${t}`), [{ name: 'axis', type: 2, i: 0 }]),
-    node('Split', ['D', 'sizes'], Array.from({ length: T }, (_, t) => `d${t}`), [{ name: 'axis', type: 2, i: 0 }])];
+  const nodes = [
+    node(
+      'Split',
+      ['G', 'sizes'],
+      Array.from({ length: T }, (_, t) => `g${t}`),
+      [{ name: 'axis', type: 2, i: 0 }],
+    ),
+    node(
+      'Split',
+      ['D', 'sizes'],
+      Array.from({ length: T }, (_, t) => `d${t}`),
+      [{ name: 'axis', type: 2, i: 0 }],
+    ),
+  ];
   let carry = 'carry0';
   for (let t = T - 1; t >= 0; t--) {
-    nodes.push(node('Add', [carry, `g${t}`], [`dh${t}`]), node('Mul', [`dh${t}`, `d${t}`], [`dp${t}`]), node('MatMul', [`dp${t}`, 'W'], [`c${t}`]));
+    nodes.push(
+      node('Add', [carry, `g${t}`], [`dh${t}`]),
+      node('Mul', [`dh${t}`, `d${t}`], [`dp${t}`]),
+      node('MatMul', [`dp${t}`, 'W'], [`c${t}`]),
+    );
     carry = `c${t}`;
   }
-  nodes.push(node('Concat', Array.from({ length: T }, (_, t) => `dp${t}`), ['dpre'], [{ name: 'axis', type: 2, i: 0 }]));
+  nodes.push(
+    node(
+      'Concat',
+      Array.from({ length: T }, (_, t) => `dp${t}`),
+      ['dpre'],
+      [{ name: 'axis', type: 2, i: 0 }],
+    ),
+  );
   return { name: 'unrolled', initializer: [ints('sizes', Array(T).fill(1))], node: nodes, ...io };
 }
 
@@ -97,12 +145,25 @@ const rand = (n) => Float32Array.from({ length: n }, () => Math.random() - 0.5);
 const feeds = {
   G: new ort.Tensor('float32', rand(T * B * H), [T, B, H]),
   D: new ort.Tensor('float32', rand(T * B * H), [T, B, H]),
-  W: new ort.Tensor('float32', rand(H * H).map((v) => v / 16), [H, H]),
+  W: new ort.Tensor(
+    'float32',
+    rand(H * H).map((v) => v / 16),
+    [H, H],
+  ),
   carry0: new ort.Tensor('float32', new Float32Array(B * H), [B, H]),
 };
 const results = {};
-for (const [name, graph] of [['scan', scanGraph()], ['loop', loopGraph()], ['unrolled', unrolledGraph()]]) {
-  const session = await ort.InferenceSession.create(model(graph), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+for (const [name, graph] of [
+  ['scan', scanGraph()],
+  ['loop', loopGraph()],
+  ['unrolled', unrolledGraph()],
+]) {
+  const session = await ort.InferenceSession.create(model(graph), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
   for (let i = 0; i < 5; i++) await session.run(feeds);
   const times = [];
   const cpu = [];
@@ -120,7 +181,11 @@ for (const [name, graph] of [['scan', scanGraph()], ['loop', loopGraph()], ['unr
   cpu.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)];
   const cpuMs = cpu[Math.floor(cpu.length / 2)];
-  console.log(`${name.padEnd(9)} ${ms.toFixed(2).padStart(7)} ms per call  ${((ms * 1000) / T).toFixed(1).padStart(6)} µs per step  cpu ${((cpuMs * 1000) / T).toFixed(1).padStart(6)} µs per step  (T ${T}, B ${B}, H ${H}, median of ${repeats})`);
+  console.log(
+    `${name.padEnd(9)} ${ms.toFixed(2).padStart(7)} ms per call  ${((ms * 1000) / T).toFixed(1).padStart(6)} µs per step  cpu ${((cpuMs * 1000) / T).toFixed(1).padStart(6)} µs per step  (T ${T}, B ${B}, H ${H}, median of ${repeats})`,
+  );
 }
 const diff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-console.log(`max |scan - unrolled| ${diff(results.scan, results.unrolled).toExponential(2)}, max |loop - unrolled| ${diff(results.loop, results.unrolled).toExponential(2)}`);
+console.log(
+  `max |scan - unrolled| ${diff(results.scan, results.unrolled).toExponential(2)}, max |loop - unrolled| ${diff(results.loop, results.unrolled).toExponential(2)}`,
+);

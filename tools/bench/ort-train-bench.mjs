@@ -41,7 +41,13 @@ for (const mode of modes) {
     const rnn = initParams(spec, { seed: 1, dtype: 'float32' });
     const rng = new SeededRandom(2);
     const k = 1 / Math.sqrt(H);
-    const head = { weight: tensor(Float32Array.from({ length: V * H }, () => rng.uniform(-k, k)), [V, H]), bias: tensor(new Float32Array(V), [V]) };
+    const head = {
+      weight: tensor(
+        Float32Array.from({ length: V * H }, () => rng.uniform(-k, k)),
+        [V, H],
+      ),
+      bias: tensor(new Float32Array(V), [V]),
+    };
     const optimizer = { name: 'sgd', lr: 1 };
     const trainer = await backend.createTrainer(spec, { params: { rnn, head }, optimizer, gradClipNorm: 1 });
     const x = new Float32Array(T * B * V);
@@ -73,9 +79,26 @@ for (const mode of modes) {
     times.sort((a, b) => a - b);
     const ms = times[Math.floor(times.length / 2)];
     const { nodes, ops } = nodeCount(exportTrainingStep(spec, { T, B, classes: V, optimizer, gradClipNorm: 1 }));
-    const record = { backend: 'onnxruntime', device: 'cpu', mode, numLayers: L, T, B, hiddenSize: H, msPerStep: +ms.toFixed(2), cpuMsPerStep: +cpuMs.toFixed(2), tokensPerSec: Math.round((T * B * 1000) / ms), firstStepMs: Math.round(firstMs), nodesPerStep: nodes, repeats };
+    const record = {
+      backend: 'onnxruntime',
+      device: 'cpu',
+      mode,
+      numLayers: L,
+      T,
+      B,
+      hiddenSize: H,
+      msPerStep: +ms.toFixed(2),
+      cpuMsPerStep: +cpuMs.toFixed(2),
+      tokensPerSec: Math.round((T * B * 1000) / ms),
+      firstStepMs: Math.round(firstMs),
+      nodesPerStep: nodes,
+      repeats,
+    };
     if (isJson) console.log(JSON.stringify({ ...record, ops }));
-    else console.log(`${mode.padEnd(8)} L${L}  ${ms.toFixed(1).padStart(7)} ms/step (cpu ${cpuMs.toFixed(1)} ms)  ${String(record.tokensPerSec).padStart(7)} tok/s  first step ${record.firstStepMs} ms  ${nodes} nodes/step`);
+    else
+      console.log(
+        `${mode.padEnd(8)} L${L}  ${ms.toFixed(1).padStart(7)} ms/step (cpu ${cpuMs.toFixed(1)} ms)  ${String(record.tokensPerSec).padStart(7)} tok/s  first step ${record.firstStepMs} ms  ${nodes} nodes/step`,
+      );
   }
 }
 await backend.dispose();

@@ -27,9 +27,14 @@ export function checkDevice(device, root) {
       ? { ok: true, what: chromium }
       : { ok: false, why: `no Chromium at ${chromium} (apt-get install -y --no-install-recommends chromium)` };
   }
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', DAWN_PROBE], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', DAWN_PROBE], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   if (r.status === 0 && line.startsWith('adapter ')) return { ok: true, what: line.slice('adapter '.length) };
-  const hint = 'no WebGPU adapter for Node (on Linux without a GPU: bash tools/ci/setup-lavapipe.sh, then source .cache/lavapipe/env.sh)';
+  const hint =
+    'no WebGPU adapter for Node (on Linux without a GPU: bash tools/ci/setup-lavapipe.sh, then source .cache/lavapipe/env.sh)';
   return { ok: false, why: `${hint}${line ? `: ${line}` : r.error ? `: ${r.error.message}` : ''}` };
 }

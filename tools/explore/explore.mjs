@@ -51,12 +51,21 @@ function main() {
     strict: true,
   });
   if (values.help) return { exit: 0, text: HELP };
-  if (values.list) return { exit: 0, text: LANES.map((l) => `${l.name.padEnd(20)} ${l.dir}/${l.files.join(' ')}  (${l.what})`).join('\n') };
+  if (values.list)
+    return {
+      exit: 0,
+      text: LANES.map((l) => `${l.name.padEnd(20)} ${l.dir}/${l.files.join(' ')}  (${l.what})`).join('\n'),
+    };
   const runs = positive(values.runs, '--runs');
   const budgetS = positive(values.budget, '--budget') * 60;
   const propertyTime = positive(values['property-time'], '--property-time');
   const fixedSeed = values.seed === undefined ? undefined : integer(values.seed, '--seed');
-  const lanes = selectLanes(values.lanes.split(',').map((s) => s.trim()).filter(Boolean));
+  const lanes = selectLanes(
+    values.lanes
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   return { lanes, runs, budgetS, propertyTime, fixedSeed, grep: values.grep };
 }
 
@@ -92,19 +101,48 @@ async function explore({ lanes, runs, budgetS, propertyTime, fixedSeed, grep }) 
     if (!device.ok) {
       const status = underCi ? 'failed' : 'skipped';
       console.log(`${lane.name}: ${status}, ${device.why}${underCi ? ' (CI=true requires it)' : ''}`);
-      rows.push({ ...row, seed: null, result: { status, passed: 0, failed: underCi ? 1 : 0, skipped: 0, seconds: 0, skipReasons: [device.why], failures: underCi ? [{ test: lane.name, message: device.why, replay: null }] : [] } });
+      rows.push({
+        ...row,
+        seed: null,
+        result: {
+          status,
+          passed: 0,
+          failed: underCi ? 1 : 0,
+          skipped: 0,
+          seconds: 0,
+          skipReasons: [device.why],
+          failures: underCi ? [{ test: lane.name, message: device.why, replay: null }] : [],
+        },
+      });
       continue;
     }
     const leftS = Math.floor((deadline - Date.now()) / 1000);
     if (leftS < 30) {
       console.log(`${lane.name}: not run, the ${budgetS / 60} min budget is spent`);
-      rows.push({ ...row, seed: null, result: { status: 'not run', passed: 0, failed: 0, skipped: 0, seconds: 0, skipReasons: ['time budget spent'], failures: [] } });
+      rows.push({
+        ...row,
+        seed: null,
+        result: {
+          status: 'not run',
+          passed: 0,
+          failed: 0,
+          skipped: 0,
+          seconds: 0,
+          skipReasons: ['time budget spent'],
+          failures: [],
+        },
+      });
       continue;
     }
     console.log(`${lane.name}: seed ${seed}, runs x${scale}, on ${device.what} ...`);
-    const env = { [browser ? 'DEEPRNN_BROWSER_FC_RUNS' : 'DEEPRNN_FC_RUNS']: String(scale), DEEPRNN_FC_TIME_LIMIT_S: String(propertyTime) };
+    const env = {
+      [browser ? 'DEEPRNN_BROWSER_FC_RUNS' : 'DEEPRNN_FC_RUNS']: String(scale),
+      DEEPRNN_FC_TIME_LIMIT_S: String(propertyTime),
+    };
     const result = await runLane(lane, { root: ROOT, logDir, seed, env, timeoutS: leftS, grep });
-    console.log(`${lane.name}: ${result.status}, ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped in ${result.seconds.toFixed(0)} s (log ${result.log})`);
+    console.log(
+      `${lane.name}: ${result.status}, ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped in ${result.seconds.toFixed(0)} s (log ${result.log})`,
+    );
     for (const f of result.failures) {
       console.log(`  FAIL ${f.test}: ${f.message}`);
       if (f.replay) console.log(`  replay: ${f.replay}`);

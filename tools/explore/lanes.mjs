@@ -10,13 +10,55 @@
 
 /** @type {readonly Lane[]} */
 export const LANES = Object.freeze([
-  { name: 'reference', dir: 'packages/conformance', files: ['test/conformance.test.ts'], device: 'none', what: 'float32 reference backend' },
-  { name: 'onnxruntime', dir: 'packages/backend-onnxruntime', files: ['test/conformance.test.ts'], device: 'none', what: 'onnxruntime-node, CPU provider' },
-  { name: 'onnxruntime-webgpu', dir: 'packages/backend-onnxruntime', files: ['test/conformance-webgpu.test.ts'], device: 'dawn', what: 'onnxruntime-node, WebGPU provider' },
-  { name: 'tfjs', dir: 'packages/backend-tfjs', files: ['test/conformance.test.ts'], device: 'none', what: 'tfjs wasm engine' },
-  { name: 'tfjs-webgpu', dir: 'packages/backend-tfjs', files: ['test/webgpu-non-finite.test.ts'], device: 'dawn', what: 'tfjs webgpu engine (non-finite property)' },
-  { name: 'webgpu', dir: 'packages/backend-webgpu', files: ['test/conformance.test.ts'], device: 'dawn', what: 'backend-webgpu forward properties' },
-  { name: 'webgpu-training', dir: 'packages/backend-webgpu', files: ['test/training-conformance.test.ts'], device: 'dawn', what: 'backend-webgpu training properties' },
+  {
+    name: 'reference',
+    dir: 'packages/conformance',
+    files: ['test/conformance.test.ts'],
+    device: 'none',
+    what: 'float32 reference backend',
+  },
+  {
+    name: 'onnxruntime',
+    dir: 'packages/backend-onnxruntime',
+    files: ['test/conformance.test.ts'],
+    device: 'none',
+    what: 'onnxruntime-node, CPU provider',
+  },
+  {
+    name: 'onnxruntime-webgpu',
+    dir: 'packages/backend-onnxruntime',
+    files: ['test/conformance-webgpu.test.ts'],
+    device: 'dawn',
+    what: 'onnxruntime-node, WebGPU provider',
+  },
+  {
+    name: 'tfjs',
+    dir: 'packages/backend-tfjs',
+    files: ['test/conformance.test.ts'],
+    device: 'none',
+    what: 'tfjs wasm engine',
+  },
+  {
+    name: 'tfjs-webgpu',
+    dir: 'packages/backend-tfjs',
+    files: ['test/webgpu-non-finite.test.ts'],
+    device: 'dawn',
+    what: 'tfjs webgpu engine (non-finite property)',
+  },
+  {
+    name: 'webgpu',
+    dir: 'packages/backend-webgpu',
+    files: ['test/conformance.test.ts'],
+    device: 'dawn',
+    what: 'backend-webgpu forward properties',
+  },
+  {
+    name: 'webgpu-training',
+    dir: 'packages/backend-webgpu',
+    files: ['test/training-conformance.test.ts'],
+    device: 'dawn',
+    what: 'backend-webgpu training properties',
+  },
   ...['reference', 'onnxruntime', 'tfjs', 'webgpu'].map((b) => ({
     name: `browser-${b}`,
     dir: 'apps/browser-tests',
@@ -35,7 +77,8 @@ export const LANES = Object.freeze([
 export function selectLanes(filters) {
   if (filters.length === 0) return [...LANES];
   const unknown = filters.filter((f) => !LANES.some((l) => matches(l.name, f)));
-  if (unknown.length > 0) throw new Error(`unknown lane(s) ${unknown.join(', ')}; lanes: ${LANES.map((l) => l.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown lane(s) ${unknown.join(', ')}; lanes: ${LANES.map((l) => l.name).join(', ')}`);
   return LANES.filter((l) => filters.some((f) => matches(l.name, f)));
 }
 

@@ -19,14 +19,31 @@ export async function runLane(lane, o) {
   const log = join(o.logDir, `${lane.name}.log`);
   const json = join(o.logDir, `${lane.name}.json`);
   const vitest = join(o.root, 'node_modules', '.bin', 'vitest');
-  const args = ['run', ...lane.files, ...(lane.args ?? []), ...(o.grep ? ['-t', o.grep] : []), '--reporter=default', '--reporter=json', `--outputFile.json=${json}`];
+  const args = [
+    'run',
+    ...lane.files,
+    ...(lane.args ?? []),
+    ...(o.grep ? ['-t', o.grep] : []),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${json}`,
+  ];
   const env = { ...process.env, ...o.env, FC_SEED: String(o.seed), FORCE_COLOR: '0' };
   delete env.FC_PATH; // a replay path belongs to one failure, never to an exploring run
   const started = Date.now();
   const out = createWriteStream(log);
-  out.write(`$ cd ${lane.dir} && ${Object.entries(o.env).map(([k, v]) => `${k}=${v} `).join('')}FC_SEED=${o.seed} vitest ${args.join(' ')}\n`);
+  out.write(
+    `$ cd ${lane.dir} && ${Object.entries(o.env)
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}FC_SEED=${o.seed} vitest ${args.join(' ')}\n`,
+  );
   // Its own process group, so a lane past its time is stopped with every worker and browser it started.
-  const child = spawn(vitest, args, { cwd: join(o.root, lane.dir), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(vitest, args, {
+    cwd: join(o.root, lane.dir),
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(out, { end: false });
   child.stderr.pipe(out, { end: false });
   let timedOut = false;
@@ -50,8 +67,18 @@ export async function runLane(lane, o) {
   await new Promise((resolve) => out.end(resolve));
   const seconds = (Date.now() - started) / 1000;
   const base = { seconds, log, failures: [], skipReasons: [], passed: 0, failed: 0, skipped: 0 };
-  if (timedOut) return { ...base, status: 'timed out', failures: [{ test: lane.name, message: `stopped after ${o.timeoutS} s (time budget)`, replay: null }] };
-  if (!existsSync(json)) return { ...base, status: 'crashed', failures: [{ test: lane.name, message: `vitest exited ${code} without a report (see ${log})`, replay: null }] };
+  if (timedOut)
+    return {
+      ...base,
+      status: 'timed out',
+      failures: [{ test: lane.name, message: `stopped after ${o.timeoutS} s (time budget)`, replay: null }],
+    };
+  if (!existsSync(json))
+    return {
+      ...base,
+      status: 'crashed',
+      failures: [{ test: lane.name, message: `vitest exited ${code} without a report (see ${log})`, replay: null }],
+    };
   return { ...readReport(JSON.parse(readFileSync(json, 'utf8')), lane.dir), seconds, log };
 }
 
@@ -82,7 +109,11 @@ export function readReport(report, dir) {
         const text = (t.failureMessages ?? []).join('\n');
         // A property stopped by its time limit before one case finished has no case to replay (FC_PATH='').
         const replay = /FC_PATH=''/.test(text) ? undefined : /^.*replay: (.+)$/m.exec(text)?.[1]?.trim();
-        failures.push({ test: t.fullName, message: headline(text.replace(/^[^:]*Error: /, '')), replay: replay ? `cd ${dir} && ${replay}` : null });
+        failures.push({
+          test: t.fullName,
+          message: headline(text.replace(/^[^:]*Error: /, '')),
+          replay: replay ? `cd ${dir} && ${replay}` : null,
+        });
       } else {
         skipped += 1;
         if (t.title) skipReasons.push(t.fullName ?? t.title);
@@ -102,5 +133,10 @@ function headline(text) {
 
 /** @param {string} text */
 function firstLine(text) {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }

@@ -6,9 +6,19 @@
 export function printSummary(rows) {
   const table = rows.map((r) => {
     const res = r.result;
-    const counts = res.status === 'skipped' || res.status === 'not run' ? `${res.status} (reason below)` : `${res.status} ${res.passed}/${res.failed}/${res.skipped}`;
+    const counts =
+      res.status === 'skipped' || res.status === 'not run'
+        ? `${res.status} (reason below)`
+        : `${res.status} ${res.passed}/${res.failed}/${res.skipped}`;
     const replays = res.failures.filter((f) => f.replay).length;
-    return [r.lane, r.seed === null ? '-' : String(r.seed), `x${r.runs}`, counts, `${res.seconds.toFixed(0)} s`, replays > 0 ? `${replays} (below)` : res.failures.length > 0 ? 'none (see log)' : '-'];
+    return [
+      r.lane,
+      r.seed === null ? '-' : String(r.seed),
+      `x${r.runs}`,
+      counts,
+      `${res.seconds.toFixed(0)} s`,
+      replays > 0 ? `${replays} (below)` : res.failures.length > 0 ? 'none (see log)' : '-',
+    ];
   });
   const head = ['lane', 'seed', 'runs', 'result (passed/failed/skipped tests)', 'time', 'replay'];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
@@ -18,7 +28,10 @@ export function printSummary(rows) {
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const row of table) console.log(line(row));
   const skipped = rows.filter((r) => r.result.status === 'skipped' || r.result.status === 'not run');
-  if (skipped.length > 0) console.log(`\nskipped:\n${skipped.map((r) => `- ${r.lane}: ${r.result.skipReasons[0] ?? 'every test skipped'}`).join('\n')}`);
+  if (skipped.length > 0)
+    console.log(
+      `\nskipped:\n${skipped.map((r) => `- ${r.lane}: ${r.result.skipReasons[0] ?? 'every test skipped'}`).join('\n')}`,
+    );
   const failures = rows.flatMap((r) => r.result.failures.map((f) => ({ lane: r.lane, ...f })));
   if (failures.length === 0) {
     console.log('\nno failures');

@@ -8,11 +8,19 @@ export const QUICK = process.env.GPU_BENCH_QUICK === '1';
 
 /** Forward configs (tools/bench/README.md); QUICK keeps the names so every table and code path is exercised. */
 const ALL_CONFIGS = QUICK
-  ? { d2l: { inputSize: 28, hiddenSize: 16, numLayers: 2, T: 5, B: 2 }, medium: { inputSize: 8, hiddenSize: 24, numLayers: 2, T: 6, B: 3 } }
-  : { d2l: { inputSize: 28, hiddenSize: 256, numLayers: 3, T: 35, B: 32 }, medium: { inputSize: 64, hiddenSize: 512, numLayers: 3, T: 100, B: 64 } };
+  ? {
+      d2l: { inputSize: 28, hiddenSize: 16, numLayers: 2, T: 5, B: 2 },
+      medium: { inputSize: 8, hiddenSize: 24, numLayers: 2, T: 6, B: 3 },
+    }
+  : {
+      d2l: { inputSize: 28, hiddenSize: 256, numLayers: 3, T: 35, B: 32 },
+      medium: { inputSize: 64, hiddenSize: 512, numLayers: 3, T: 100, B: 64 },
+    };
 /** GPU_BENCH_CONFIGS=d2l: only these forward configs (d2l must stay: it carries the agreement check). */
 const picked = process.env.GPU_BENCH_CONFIGS?.split(',').map((s) => s.trim());
-export const CONFIGS = Object.fromEntries(Object.entries(ALL_CONFIGS).filter(([name]) => !picked || name === 'd2l' || picked.includes(name)));
+export const CONFIGS = Object.fromEntries(
+  Object.entries(ALL_CONFIGS).filter(([name]) => !picked || name === 'd2l' || picked.includes(name)),
+);
 
 /** The d2l character LM's training step (T 35, B 32, H 256, V 28), or a tiny one when QUICK. */
 export const LM = QUICK
@@ -28,7 +36,10 @@ export function forwardCase(configName, mode) {
   const c = CONFIGS[configName];
   const spec = defineSpec({ mode, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers });
   const params = initParams(spec, { seed: 1 });
-  const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)), [c.T, c.B, c.inputSize]);
+  const x = tensor(
+    Float32Array.from({ length: c.T * c.B * c.inputSize }, (_, i) => Math.sin(i)),
+    [c.T, c.B, c.inputSize],
+  );
   return { configName, mode, c, spec, params, x };
 }
 
@@ -61,7 +72,9 @@ export function maxRelError(got, want) {
 export async function tryStart(label, start) {
   try {
     const backend = await start();
-    log(`start ${label}: ${backend.name} on ${backend.device}${backend.notices?.length ? ` (notes: ${backend.notices.join(' | ')})` : ''}`);
+    log(
+      `start ${label}: ${backend.name} on ${backend.device}${backend.notices?.length ? ` (notes: ${backend.notices.join(' | ')})` : ''}`,
+    );
     return backend;
   } catch (e) {
     log(`start ${label}: FAILED ${oneLine(e)}`);
@@ -99,7 +112,8 @@ export function printMarkdown(title, rowKeys, colKeys, cell) {
 export const ERR_FLAG = 1e-3;
 
 /** `3.1e-7`, `1.1e+0 (!)` past {@link ERR_FLAG}, or '-' when there is nothing to compare with. */
-export const fmtErr = (e) => (e === null || e === undefined ? '-' : `${e.toExponential(1)}${!(e <= ERR_FLAG) ? ' (!)' : ''}`);
+export const fmtErr = (e) =>
+  e === null || e === undefined ? '-' : `${e.toExponential(1)}${!(e <= ERR_FLAG) ? ' (!)' : ''}`;
 
 /** Milliseconds with 3 significant digits (0.412, 12.3, 1593). */
 export const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toPrecision(3));

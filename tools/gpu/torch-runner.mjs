@@ -11,7 +11,8 @@ const EXIT_NO_CUDA = 3;
 export function writeCase(dir, name, fc, expected) {
   mkdirSync(dir, { recursive: true });
   const parts = [['input', 'float32', fc.x.shape, fc.x.data]];
-  for (const [key, t] of Object.entries(fc.params)) parts.push([`param.${key}`, 'float32', t.shape, Float32Array.from(t.data)]);
+  for (const [key, t] of Object.entries(fc.params))
+    parts.push([`param.${key}`, 'float32', t.shape, Float32Array.from(t.data)]);
   if (expected) parts.push(['expected', 'float64', expected.shape, Float64Array.from(expected.data)]);
   const tensors = {};
   const chunks = [];
@@ -23,7 +24,17 @@ export function writeCase(dir, name, fc, expected) {
     offset += bytes.byteLength;
   }
   const { c } = fc;
-  const manifest = { mode: fc.mode, config: fc.configName, inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, T: c.T, B: c.B, bin: `${name}.bin`, tensors };
+  const manifest = {
+    mode: fc.mode,
+    config: fc.configName,
+    inputSize: c.inputSize,
+    hiddenSize: c.hiddenSize,
+    numLayers: c.numLayers,
+    T: c.T,
+    B: c.B,
+    bin: `${name}.bin`,
+    tensors,
+  };
   atomicWrite(join(dir, `${name}.bin`), Buffer.concat(chunks));
   const json = join(dir, `${name}.json`);
   atomicWrite(json, JSON.stringify(manifest));
@@ -42,7 +53,10 @@ function atomicWrite(path, data) {
 export function runTorch({ python, script, args, timeoutMs }) {
   return new Promise((resolve) => {
     execFile(python, [script, ...args], { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const records = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const records = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
       const lastErr = stderr.trim().split('\n').pop() ?? '';
       if (!err) return resolve({ records });
       if (err.code === EXIT_NO_CUDA) return resolve({ records, missing: 'no CUDA', detail: lastErr });

@@ -17,7 +17,10 @@ export function lmCase(mode, numLayers, lm) {
   const rng = new SeededRandom(7);
   const bound = 1 / Math.sqrt(H);
   const head = {
-    weight: tensor(Float32Array.from({ length: V * H }, () => (2 * rng.nextFloat() - 1) * bound), [V, H]),
+    weight: tensor(
+      Float32Array.from({ length: V * H }, () => (2 * rng.nextFloat() - 1) * bound),
+      [V, H],
+    ),
     bias: tensor(new Float32Array(V), [V]),
   };
   const batches = [0, 1].map(() => {
@@ -77,7 +80,18 @@ export async function timeLegacyStep(backend, tfjsModule, lmBench, mode, numLaye
   const spec = defineSpec({ mode, inputSize: lm.vocab, hiddenSize: lm.hidden, numLayers });
   const trainer = tfjsModule.createTfjsTrainer(backend, spec);
   try {
-    const t = await lmBench.timeTrainStep({ backend, mode, numLayers, hidden: lm.hidden, batch: lm.batch, steps: lm.steps, vocab: lm.vocab, warmup: lm.warmup, repeats: lm.repeats, trainer });
+    const t = await lmBench.timeTrainStep({
+      backend,
+      mode,
+      numLayers,
+      hidden: lm.hidden,
+      batch: lm.batch,
+      steps: lm.steps,
+      vocab: lm.vocab,
+      warmup: lm.warmup,
+      repeats: lm.repeats,
+      trainer,
+    });
     return { ms: t.msPerStep, loss: null, gradNorm: null, stats: null };
   } finally {
     await trainer.dispose();

@@ -4,7 +4,9 @@ import { pageBackend } from '../../playground/src/backends.js';
 import { globbedCases, goldenSuite } from './golden-suite.js';
 
 // Vite inlines the JSON files into the test bundle; index.json lists them and is not a case.
-const cases = globbedCases(import.meta.glob<unknown>(['../../../fixtures/pytorch/*.json', '!**/index.json'], { import: 'default' }));
+const cases = globbedCases(
+  import.meta.glob<unknown>(['../../../fixtures/pytorch/*.json', '!**/index.json'], { import: 'default' }),
+);
 
 const LANES: readonly (readonly [string, string])[] = [
   ['reference', 'float64'],
@@ -17,4 +19,9 @@ it('finds the project fixtures', () => {
   expect(cases.length).toBeGreaterThanOrEqual(20);
 });
 
-for (const [name, engine] of LANES) goldenSuite(`${name} ${engine} against PyTorch golden data (chromium)`, () => pageBackend(name).create(engine), cases);
+for (const [name, engine] of LANES)
+  goldenSuite(
+    `${name} ${engine} against PyTorch golden data (chromium)`,
+    () => pageBackend(name).create(engine),
+    cases,
+  );

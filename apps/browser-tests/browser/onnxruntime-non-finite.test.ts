@@ -8,8 +8,29 @@ import { expect, it } from 'vitest';
 import { pageBackend } from '../../playground/src/backends.js';
 
 const RECIPE: CaseRecipe = {
-  config: { mode: 'lstm', inputSize: 3, hiddenSize: 1, numLayers: 2, bias: true, batchFirst: false, bidirectional: true, projSize: 0, clip: 20, peepholes: true, inputForget: true },
-  dtype: 'float32', paramSeed: 0, paramScale: 'pytorch', T: 1, B: 1, isUnbatched: false, inputSeed: 0, inputKind: 'normal', initial: 'hc', lengths: null,
+  config: {
+    mode: 'lstm',
+    inputSize: 3,
+    hiddenSize: 1,
+    numLayers: 2,
+    bias: true,
+    batchFirst: false,
+    bidirectional: true,
+    projSize: 0,
+    clip: 20,
+    peepholes: true,
+    inputForget: true,
+  },
+  dtype: 'float32',
+  paramSeed: 0,
+  paramScale: 'pytorch',
+  T: 1,
+  B: 1,
+  isUnbatched: false,
+  inputSeed: 0,
+  inputKind: 'normal',
+  initial: 'hc',
+  lengths: null,
 };
 
 it('onnxruntime wasm (chromium): -Infinity in c0 of an inputForget LSTM stays -Infinity, not NaN', async () => {
@@ -25,9 +46,14 @@ it('onnxruntime wasm (chromium): -Infinity in c0 of an inputForget LSTM stays -I
   await using model = await backend.createModel(c.spec, c.params);
   const got = await model.forward(c.input, initial);
   expect(want.state.c!.data[3]).toBe(-Infinity);
-  for (const [name, g, w] of [['output', got.output.data, want.output.data], ['hN', got.state.h.data, want.state.h.data], ['cN', got.state.c!.data, want.state.c!.data]] as const) {
+  for (const [name, g, w] of [
+    ['output', got.output.data, want.output.data],
+    ['hN', got.state.h.data, want.state.h.data],
+    ['cN', got.state.c!.data, want.state.c!.data],
+  ] as const) {
     w.forEach((v, i) => {
-      if (Number.isFinite(v)) expect(Math.abs(g[i]! - v), `${name}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v));
+      if (Number.isFinite(v))
+        expect(Math.abs(g[i]! - v), `${name}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v));
       else expect(g[i], `${name}[${i}]`).toBe(v);
     });
   }

@@ -10,7 +10,8 @@ import { withWebgpu } from './webgpu-lane.js';
 // repository (CI has it). Without it the glob is empty: a printed skip here, a failure under CI=true.
 const cases = globbedCases(import.meta.glob<unknown>('../../../../shared/peer-cases/*.json', { import: 'default' }));
 const isMissing = cases.length === 0;
-if (isMissing && !underCi()) console.warn('browser peer cases: skipping: no ../shared/peer-cases beside the repository');
+if (isMissing && !underCi())
+  console.warn('browser peer cases: skipping: no ../shared/peer-cases beside the repository');
 
 const LANES: readonly (readonly [string, string])[] = [
   ['reference', 'float32'],
@@ -18,11 +19,15 @@ const LANES: readonly (readonly [string, string])[] = [
   ['onnxruntime', 'wasm'],
 ];
 
-it.skipIf(isMissing && !underCi())(`finds the 11 peer cases${isMissing ? ' (skipped: ../shared/peer-cases is missing)' : ''}`, () => {
-  expect(cases).toHaveLength(11);
-});
+it.skipIf(isMissing && !underCi())(
+  `finds the 11 peer cases${isMissing ? ' (skipped: ../shared/peer-cases is missing)' : ''}`,
+  () => {
+    expect(cases).toHaveLength(11);
+  },
+);
 
-for (const [name, engine] of LANES) goldenSuite(`${name} ${engine} against the peer cases (chromium)`, () => pageBackend(name).create(engine), cases);
+for (const [name, engine] of LANES)
+  goldenSuite(`${name} ${engine} against the peer cases (chromium)`, () => pageBackend(name).create(engine), cases);
 
 await withWebgpu('peer cases on WebGPU (chromium)', () => {
   goldenSuite('backend-webgpu against the peer cases (chromium)', () => pageBackend('webgpu').create('webgpu'), cases);

@@ -10,7 +10,11 @@ import { withWebgpu } from './webgpu-lane.js';
 
 const f32 = (xs: number[], shape: number[]) => tensor(Float32Array.from(xs), shape);
 
-const CASES: readonly { readonly mode: 'rnn_tanh' | 'gru'; readonly activation: ActivationName | null; readonly clip: number | null }[] = [
+const CASES: readonly {
+  readonly mode: 'rnn_tanh' | 'gru';
+  readonly activation: ActivationName | null;
+  readonly clip: number | null;
+}[] = [
   { mode: 'rnn_tanh', activation: 'Softplus', clip: 1 },
   { mode: 'rnn_tanh', activation: 'Softplus', clip: null },
   { mode: 'rnn_tanh', activation: 'Sigmoid', clip: null },
@@ -25,8 +29,16 @@ await withWebgpu('tfjs webgpu (chromium) hand-written NaN cases', () => {
     for (const c of CASES) {
       it(`${c.mode} ${c.activation ?? 'default activations'}, clip ${c.clip}: NaN in, NaN out`, async () => {
         const gates = c.mode === 'gru' ? 3 : 1;
-        const activations = c.activation === null ? [] : [{ name: c.activation, ...(c.activation === 'Elu' ? { alpha: 1 } : {}) }];
-        const spec = defineSpec({ mode: c.mode, inputSize: 1, hiddenSize: 1, bias: true, ...(activations.length > 0 ? { activations } : {}), clip: c.clip });
+        const activations =
+          c.activation === null ? [] : [{ name: c.activation, ...(c.activation === 'Elu' ? { alpha: 1 } : {}) }];
+        const spec = defineSpec({
+          mode: c.mode,
+          inputSize: 1,
+          hiddenSize: 1,
+          bias: true,
+          ...(activations.length > 0 ? { activations } : {}),
+          clip: c.clip,
+        });
         const params = {
           weight_ih_l0: f32([0.5, -0.25, 0.75].slice(0, gates), [gates, 1]),
           weight_hh_l0: f32([0.25, 0.5, -0.5].slice(0, gates), [gates, 1]),
@@ -42,9 +54,16 @@ await withWebgpu('tfjs webgpu (chromium) hand-written NaN cases', () => {
         expect(backend.device).toMatch(/^webgpu/);
         await using model = await backend.createModel(spec, params);
         const got = await model.forward(input);
-        for (const [name, g, w] of [['output', got.output.data, want.output.data], ['hN', got.state.h.data, want.state.h.data]] as const) {
-          expect(Array.from(w, Number.isNaN), `reference ${name}`).toEqual(name === 'output' ? [true, false, true, false] : [true, false]);
-          expect(Array.from(g, Number.isNaN), `${name}: NaN exactly where the reference has it`).toEqual(Array.from(w, Number.isNaN));
+        for (const [name, g, w] of [
+          ['output', got.output.data, want.output.data],
+          ['hN', got.state.h.data, want.state.h.data],
+        ] as const) {
+          expect(Array.from(w, Number.isNaN), `reference ${name}`).toEqual(
+            name === 'output' ? [true, false, true, false] : [true, false],
+          );
+          expect(Array.from(g, Number.isNaN), `${name}: NaN exactly where the reference has it`).toEqual(
+            Array.from(w, Number.isNaN),
+          );
           w.forEach((v, i) => {
             if (!Number.isNaN(v)) expect(g[i], `${name}[${i}]`).toBeCloseTo(v, 5);
           });

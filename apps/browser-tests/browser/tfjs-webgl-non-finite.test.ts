@@ -3,7 +3,14 @@
 // of NaN as +Inf, and relu(-Inf) as NaN. backend-tfjs declares webgl neither exp- nor relu-NaN-safe
 // (op-policy.ts), so these activations run in their NaN-keeping form; each must give NaN, and the same
 // infinities, exactly where the float64 reference does.
-import { ACTIVATION_DEFAULTS, ACTIVATION_NAMES, type ActivationName, createReferenceBackend, defineSpec, tensor } from '@deeprnn/core';
+import {
+  ACTIVATION_DEFAULTS,
+  ACTIVATION_NAMES,
+  type ActivationName,
+  createReferenceBackend,
+  defineSpec,
+  tensor,
+} from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 import { pageBackend } from '../../playground/src/backends.js';
 
@@ -28,7 +35,12 @@ function sameNonFinite(got: ArrayLike<number>, want: ArrayLike<number>): void {
 describe('tfjs webgl (chromium): NaN and infinities per activation', () => {
   for (const name of ACTIVATION_NAMES as readonly ActivationName[]) {
     it(`${name}: NaN, -Inf and +Inf in give what the float64 reference gives`, async () => {
-      const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 1, activations: [{ name, ...ACTIVATION_DEFAULTS[name] }] });
+      const spec = defineSpec({
+        mode: 'rnn_tanh',
+        inputSize: 1,
+        hiddenSize: 1,
+        activations: [{ name, ...ACTIVATION_DEFAULTS[name] }],
+      });
       await using reference = createReferenceBackend({ dtype: 'float64' });
       await using refModel = await reference.createModel(spec, PARAMS);
       const want = await refModel.forward(INPUT, undefined, { checkFinite: false });

@@ -1,6 +1,8 @@
 /** Whether the page has a WebGPU adapter, and what it is (Chromium's SwiftShader when there is no GPU). */
 export async function webgpuAdapter(): Promise<{ name: string } | { missing: string }> {
-  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string; vendor?: string } } | null> } }).gpu;
+  const gpu = (
+    navigator as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string; vendor?: string } } | null> } }
+  ).gpu;
   if (!gpu) return { missing: 'navigator.gpu is undefined (start Chromium with --enable-unsafe-webgpu)' };
   const adapter = await gpu.requestAdapter();
   if (!adapter) return { missing: 'navigator.gpu.requestAdapter() returned null' };

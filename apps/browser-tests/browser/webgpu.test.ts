@@ -9,7 +9,9 @@ import { globbedCases, goldenSuite } from './golden-suite.js';
 import { withWebgpu } from './webgpu-lane.js';
 
 const webgpu = pageBackend('webgpu');
-const cases = globbedCases(import.meta.glob<unknown>(['../../../fixtures/pytorch/*.json', '!**/index.json'], { import: 'default' }));
+const cases = globbedCases(
+  import.meta.glob<unknown>(['../../../fixtures/pytorch/*.json', '!**/index.json'], { import: 'default' }),
+);
 
 await withWebgpu('backend-webgpu (chromium)', (adapter) => {
   it('runs on the page adapter and names it', async () => {
@@ -22,6 +24,8 @@ await withWebgpu('backend-webgpu (chromium)', (adapter) => {
       await backend.dispose();
     }
   });
-  withFewerRuns(0.4, () => runConformance('backend-webgpu (chromium)', () => webgpu.create('webgpu'), { onnx: { exportOnnx, importOnnx } }));
+  withFewerRuns(0.4, () =>
+    runConformance('backend-webgpu (chromium)', () => webgpu.create('webgpu'), { onnx: { exportOnnx, importOnnx } }),
+  );
   goldenSuite('backend-webgpu against PyTorch golden data (chromium)', () => webgpu.create('webgpu'), cases);
 });

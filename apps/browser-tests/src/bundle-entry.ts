@@ -41,7 +41,9 @@ export async function bundleEntry(entry: string, options: { ownCodeOnly?: boolea
     logLevel: 'silent',
     ...(options.ownCodeOnly ? { plugins: [externalDependencies] } : {}),
   }).catch((failure: unknown) => failure as { errors?: { text: string; location?: { file: string } | null }[] });
-  const errors = ('errors' in result ? result.errors ?? [] : []).map((e) => `${e.location?.file ?? entry}: ${e.text}`);
+  const errors = ('errors' in result ? (result.errors ?? []) : []).map(
+    (e) => `${e.location?.file ?? entry}: ${e.text}`,
+  );
   if (errors.length > 0 || !('outputFiles' in result) || !result.outputFiles) {
     return { entry, minBytes: 0, gzipBytes: 0, errors: errors.length > 0 ? errors : ['no output'] };
   }
@@ -52,7 +54,9 @@ export async function bundleEntry(entry: string, options: { ownCodeOnly?: boolea
 /** Marks every bare import except @deeprnn packages external (deeprnn's own code only). */
 const externalDependencies = {
   name: 'external-dependencies',
-  setup(b: { onResolve: (o: { filter: RegExp }, cb: (a: { path: string }) => { external: boolean } | undefined) => void }): void {
+  setup(b: {
+    onResolve: (o: { filter: RegExp }, cb: (a: { path: string }) => { external: boolean } | undefined) => void;
+  }): void {
     b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@deeprnn/') ? undefined : { external: true }));
   },
 };

@@ -12,7 +12,9 @@ describe('browser bundles of the main entries', () => {
       expect(own.errors).toEqual([]);
       expect(all.errors).toEqual([]);
       expect(own.gzipBytes).toBeGreaterThan(0);
-      console.log(`${entry}: own code ${kib(own.minBytes)} min, ${kib(own.gzipBytes)} min+gzip; with dependencies ${kib(all.minBytes)} min, ${kib(all.gzipBytes)} min+gzip`);
+      console.log(
+        `${entry}: own code ${kib(own.minBytes)} min, ${kib(own.gzipBytes)} min+gzip; with dependencies ${kib(all.minBytes)} min, ${kib(all.gzipBytes)} min+gzip`,
+      );
     }, 60_000);
   }
 

@@ -19,23 +19,40 @@ const hasChromium = existsSync(CHROMIUM);
 const out = mkdtempSync(join(tmpdir(), 'deeprnn-wasm-threads-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-if (!hasChromium && process.env.CI !== 'true') console.warn(`wasm threads build test: skipping: no Chromium at ${CHROMIUM}`);
+if (!hasChromium && process.env.CI !== 'true')
+  console.warn(`wasm threads build test: skipping: no Chromium at ${CHROMIUM}`);
 
-it.skipIf(!hasChromium && process.env.CI !== 'true')('the playground build starts tfjs wasm with 2 threads in a cross-origin isolated page', async () => {
-  const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, PLAYGROUND_CONFIG);
-  const playgroundBuild = loaded?.config.build;
-  expect(playgroundBuild?.rolldownOptions).toBeDefined();
-  await build({ root: PAGE, base: './', logLevel: 'silent', configFile: false, build: { ...playgroundBuild, outDir: out, emptyOutDir: true } });
-  const server = await preview({ root: PAGE, configFile: false, logLevel: 'silent', build: { outDir: out }, preview: { port: 0, host: '127.0.0.1', headers: ISOLATED } });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs() });
-  try {
-    const page = await browser.newPage();
-    await page.goto(server.resolvedUrls!.local[0]!);
-    // Before the fix the title stayed 'starting': the workers failed and setBackend never resolved.
-    await page.waitForFunction(() => document.title !== 'starting', undefined, { timeout: 30_000 });
-    expect(await page.title()).toBe('started true, threaded build true, 2 threads');
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-}, 120_000);
+it.skipIf(!hasChromium && process.env.CI !== 'true')(
+  'the playground build starts tfjs wasm with 2 threads in a cross-origin isolated page',
+  async () => {
+    const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, PLAYGROUND_CONFIG);
+    const playgroundBuild = loaded?.config.build;
+    expect(playgroundBuild?.rolldownOptions).toBeDefined();
+    await build({
+      root: PAGE,
+      base: './',
+      logLevel: 'silent',
+      configFile: false,
+      build: { ...playgroundBuild, outDir: out, emptyOutDir: true },
+    });
+    const server = await preview({
+      root: PAGE,
+      configFile: false,
+      logLevel: 'silent',
+      build: { outDir: out },
+      preview: { port: 0, host: '127.0.0.1', headers: ISOLATED },
+    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs() });
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.resolvedUrls!.local[0]!);
+      // Before the fix the title stayed 'starting': the workers failed and setBackend never resolved.
+      await page.waitForFunction(() => document.title !== 'starting', undefined, { timeout: 30_000 });
+      expect(await page.title()).toBe('started true, threaded build true, 2 threads');
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  },
+  120_000,
+);

@@ -1,5 +1,13 @@
 import { type Command, Option } from 'commander';
-import { BACKEND_NAMES, type BackendChoice, type BackendName, DTYPES, type Dtype, ENGINES, PROVIDERS } from './backends.js';
+import {
+  BACKEND_NAMES,
+  type BackendChoice,
+  type BackendName,
+  DTYPES,
+  type Dtype,
+  ENGINES,
+  PROVIDERS,
+} from './backends.js';
 import { UsageError } from './cli-errors.js';
 import { oneOf, repeatable } from './flag-values.js';
 
@@ -34,20 +42,43 @@ export interface BackendSelection {
 export function addBackendOptions(cmd: Command, spec: BackendOptionsSpec): Command {
   const name = oneOf(BACKEND_NAMES);
   const backend = spec.isRepeatable
-    ? new Option('--backend <names>', `${spec.purpose} (repeatable or comma-separated): ${BACKEND_NAMES.join(', ')}`).argParser(repeatable(name))
-    : new Option('--backend <name>', `${spec.purpose}: ${BACKEND_NAMES.join(', ')}`).argParser((v: string) => [name(v)]);
+    ? new Option(
+        '--backend <names>',
+        `${spec.purpose} (repeatable or comma-separated): ${BACKEND_NAMES.join(', ')}`,
+      ).argParser(repeatable(name))
+    : new Option('--backend <name>', `${spec.purpose}: ${BACKEND_NAMES.join(', ')}`).argParser((v: string) => [
+        name(v),
+      ]);
   cmd.addOption(backend.default(undefined, spec.defaults.join(',')));
   if (spec.isRepeatable) cmd.addOption(new Option('--backends <names>').argParser(repeatable(name)).hideHelp());
   return cmd
-    .addOption(new Option('--dtype <dtype>', `reference backend precision: ${DTYPES.join(', ')}`).argParser(oneOf(DTYPES)))
-    .addOption(new Option('--engine <engine>', `tfjs engine: ${ENGINES.join(', ')} (default: the first that starts)`).argParser(oneOf(ENGINES)))
-    .addOption(new Option('--provider <ep>', `onnxruntime execution provider: ${PROVIDERS.join(', ')} (default: the first that starts)`).argParser(oneOf(PROVIDERS)));
+    .addOption(
+      new Option('--dtype <dtype>', `reference backend precision: ${DTYPES.join(', ')}`).argParser(oneOf(DTYPES)),
+    )
+    .addOption(
+      new Option('--engine <engine>', `tfjs engine: ${ENGINES.join(', ')} (default: the first that starts)`).argParser(
+        oneOf(ENGINES),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--provider <ep>',
+        `onnxruntime execution provider: ${PROVIDERS.join(', ')} (default: the first that starts)`,
+      ).argParser(oneOf(PROVIDERS)),
+    );
 }
 
 /** Refuses a backend option when none of the chosen backends takes it. */
-function requireBackendFor(flag: string, value: string | undefined, backend: BackendName, names: readonly BackendName[]): void {
+function requireBackendFor(
+  flag: string,
+  value: string | undefined,
+  backend: BackendName,
+  names: readonly BackendName[],
+): void {
   if (value !== undefined && !names.includes(backend)) {
-    throw new UsageError(`--${flag} ${value} applies to the ${backend} backend, but --backend is ${names.join(',')}; add --backend ${backend} or drop --${flag}`);
+    throw new UsageError(
+      `--${flag} ${value} applies to the ${backend} backend, but --backend is ${names.join(',')}; add --backend ${backend} or drop --${flag}`,
+    );
   }
 }
 
@@ -75,6 +106,7 @@ export function backendSelection(flags: BackendFlags, spec: BackendOptionsSpec):
 /** The one backend of a command that runs on a single backend. */
 export function singleBackend(flags: BackendFlags, spec: BackendOptionsSpec): BackendChoice {
   const { choices } = backendSelection(flags, spec);
-  if (choices.length !== 1) throw new UsageError(`this command runs on one backend, got --backend ${choices.map((c) => c.name).join(',')}`);
+  if (choices.length !== 1)
+    throw new UsageError(`this command runs on one backend, got --backend ${choices.map((c) => c.name).join(',')}`);
   return choices[0]!;
 }

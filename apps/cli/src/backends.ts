@@ -1,5 +1,12 @@
 import {
-  BACKEND_NAMES, type BackendChoice as CatalogChoice, type BackendName, DTYPES, ORT_PROVIDERS, TFJS_ENGINES, isBackendName, loadBackend as loadFromCatalog,
+  BACKEND_NAMES,
+  type BackendChoice as CatalogChoice,
+  type BackendName,
+  DTYPES,
+  ORT_PROVIDERS,
+  TFJS_ENGINES,
+  isBackendName,
+  loadBackend as loadFromCatalog,
 } from '@deeprnn/catalog';
 import type { Backend } from '@deeprnn/core';
 

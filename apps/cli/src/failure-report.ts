@@ -23,7 +23,18 @@ function isSystemError(e: unknown): e is SystemError {
 /** Errno codes that mean "could not write", whatever the call. */
 const OUTPUT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
 /** Calls that write; a failure of any other call (open for reading, read, stat, scandir) is about input. */
-const WRITING_CALLS = new Set(['write', 'writev', 'rename', 'mkdir', 'unlink', 'rmdir', 'copyfile', 'fsync', 'close', 'ftruncate']);
+const WRITING_CALLS = new Set([
+  'write',
+  'writev',
+  'rename',
+  'mkdir',
+  'unlink',
+  'rmdir',
+  'copyfile',
+  'fsync',
+  'close',
+  'ftruncate',
+]);
 
 /** "EACCES: permission denied, open '/x'" -> "permission denied". */
 function systemReason(e: SystemError): string {
@@ -36,12 +47,21 @@ function systemFailure(e: SystemError): FailureReport {
   const isOutput = OUTPUT_CODES.has(e.code) || WRITING_CALLS.has(e.syscall ?? '');
   const where = e.path !== undefined ? ` ${e.path}` : '';
   const verb = isOutput ? 'write' : 'read';
-  return { line: `cannot ${verb}${where}: ${systemReason(e)} (${e.code})`, exitCode: isOutput ? EXIT_CODES.output : EXIT_CODES.input };
+  return {
+    line: `cannot ${verb}${where}: ${systemReason(e)} (${e.code})`,
+    exitCode: isOutput ? EXIT_CODES.output : EXIT_CODES.input,
+  };
 }
 
 function exitCodeOf(e: RnnError): number {
   // A size over the limit comes from flags (--hidden, --layers) or a config the user chose: a usage error.
-  if (e instanceof UsageError || e instanceof ConfigError || e instanceof UnknownBackendError || e instanceof SizeLimitError) return EXIT_CODES.usage;
+  if (
+    e instanceof UsageError ||
+    e instanceof ConfigError ||
+    e instanceof UnknownBackendError ||
+    e instanceof SizeLimitError
+  )
+    return EXIT_CODES.usage;
   if (e instanceof InputError || e instanceof FormatError || e instanceof ParameterError) return EXIT_CODES.input;
   if (e instanceof OutputError) return EXIT_CODES.output;
   return EXIT_CODES.runtime;
@@ -49,7 +69,11 @@ function exitCodeOf(e: RnnError): number {
 
 /** Messages are one line, whatever the thrower wrote. */
 function oneLine(text: string): string {
-  return text.split('\n').map((s) => s.trim()).filter((s) => s.length > 0).join(' ');
+  return text
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .join(' ');
 }
 
 /**
@@ -63,7 +87,10 @@ export function describeFailure(e: unknown): FailureReport {
     // at all prints the help on stderr, a usage error.
     if (e.exitCode === 0) return { line: null, exitCode: 0 };
     if (e.code === 'commander.help') return { line: null, exitCode: EXIT_CODES.usage };
-    return { line: `${oneLine(e.message.replace(/^error: /, ''))} (--help lists the options)`, exitCode: EXIT_CODES.usage };
+    return {
+      line: `${oneLine(e.message.replace(/^error: /, ''))} (--help lists the options)`,
+      exitCode: EXIT_CODES.usage,
+    };
   }
   if (e instanceof UsageError || e instanceof InputError || e instanceof OutputError) {
     return { line: oneLine(e.message), exitCode: exitCodeOf(e) };
@@ -71,7 +98,10 @@ export function describeFailure(e: unknown): FailureReport {
   if (e instanceof RnnError) return { line: `${e.name} (${e.code}): ${oneLine(e.message)}`, exitCode: exitCodeOf(e) };
   if (isSystemError(e)) return systemFailure(e);
   if (e instanceof Error) {
-    return { line: `${e.name}: ${oneLine(e.message)} (unexpected; --debug prints the stack)`, exitCode: EXIT_CODES.runtime };
+    return {
+      line: `${e.name}: ${oneLine(e.message)} (unexpected; --debug prints the stack)`,
+      exitCode: EXIT_CODES.runtime,
+    };
   }
   return { line: `failed: ${oneLine(String(e))}`, exitCode: EXIT_CODES.runtime };
 }

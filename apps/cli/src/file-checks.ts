@@ -29,7 +29,8 @@ export function requireInputPath(path: string, what: string): string {
 
 /** A folder the command reads, holding at least one entry. */
 export function requireNonEmptyFolder(path: string, what: string, expected: string): void {
-  if (statSync(path).isDirectory() && readdirSync(path).length === 0) throw new InputError(`${what}: expected ${expected}, got the empty folder ${path}`);
+  if (statSync(path).isDirectory() && readdirSync(path).length === 0)
+    throw new InputError(`${what}: expected ${expected}, got the empty folder ${path}`);
 }
 
 /** Proves a folder writable by creating and removing a file in it (works for root on read-only mounts too). */
@@ -39,13 +40,16 @@ function probeWritable(dir: string, what: string): void {
     closeSync(openSync(probe, 'w'));
     unlinkSync(probe);
   } catch (e) {
-    throw new OutputError(`${what}: expected a writable folder, but ${dir} cannot be written: ${reason(e)}`, { cause: e });
+    throw new OutputError(`${what}: expected a writable folder, but ${dir} cannot be written: ${reason(e)}`, {
+      cause: e,
+    });
   }
 }
 
 /** An output folder: created when missing (with its parents), then checked writable. */
 export function prepareOutputFolder(dir: string, what: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new OutputError(`${what}: expected a folder, got the file ${dir}`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new OutputError(`${what}: expected a folder, got the file ${dir}`);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
@@ -57,8 +61,10 @@ export function prepareOutputFolder(dir: string, what: string): void {
 /** An output file: its folder must exist and be writable, and the path must not be a folder. */
 export function requireOutputFile(path: string, what: string): void {
   const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OutputError(`${what}: expected a file in an existing folder, but the folder ${dir} does not exist`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new OutputError(`${what}: expected a file name, got the folder ${path}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new OutputError(`${what}: expected a file in an existing folder, but the folder ${dir} does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new OutputError(`${what}: expected a file name, got the folder ${path}`);
   probeWritable(dir, what);
 }
 
@@ -123,12 +129,20 @@ export async function readInputBytes(path: string, what: string, kind: InputKind
  * missing file, a folder, a device or FIFO, a file over the limit, or any failure of `parse` becomes
  * one {@link InputError} naming the flag, the file and what was expected.
  */
-export async function readInputFile<T>(path: string, what: string, expected: string, kind: InputKind, parse: (bytes: Uint8Array) => T): Promise<T> {
+export async function readInputFile<T>(
+  path: string,
+  what: string,
+  expected: string,
+  kind: InputKind,
+  parse: (bytes: Uint8Array) => T,
+): Promise<T> {
   const bytes = await readInputBytes(path, what, kind);
   try {
     return parse(bytes);
   } catch (e) {
-    throw new InputError(`${what} ${path}: expected ${expected}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new InputError(`${what} ${path}: expected ${expected}: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -140,7 +154,10 @@ export function utf8(bytes: Uint8Array): string {
 /** Writes an output file atomically (temp file + rename); a failure (disk full, say) names the file. */
 export async function writeOutputFile(path: string, what: string, data: Uint8Array | string): Promise<void> {
   try {
-    await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    await writeFileAtomic(
+      path,
+      typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    );
   } catch (e) {
     throw new OutputError(`${what}: cannot write ${path}: ${reason(e)}`, { cause: e });
   }

@@ -56,7 +56,8 @@ export function numberAtLeast(min: number): (value: string) => number {
 /** A flag that takes one of a fixed set of words. */
 export function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
+    if (!(values as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
     return value as T;
   };
 }
@@ -68,7 +69,8 @@ export function oneOf<T extends string>(values: readonly T[]): (value: string) =
 export function repeatable<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
   return (value, previous) => {
     const items = value.split(',').map((s) => s.trim());
-    if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a name or a comma-separated list of names');
+    if (items.some((s) => s === ''))
+      throw new InvalidArgumentError('expected a name or a comma-separated list of names');
     return [...(previous ?? []), ...items.map(parse)];
   };
 }
@@ -79,6 +81,7 @@ export function repeatable<T>(parse: (value: string) => T): (value: string, prev
  */
 export function portNumber(value: string): number {
   const n = strictInteger(value);
-  if (n === null || n < 0 || n > 65535) throw new InvalidArgumentError('expected a decimal port from 0 to 65535 (0: any free port)');
+  if (n === null || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a decimal port from 0 to 65535 (0: any free port)');
   return n;
 }

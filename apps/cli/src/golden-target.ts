@@ -1,5 +1,12 @@
 import { basename } from 'node:path';
-import { type Backend, type GoldenCase, type GoldenResult, FormatError, checkGoldenCase, parseGoldenCase } from '@deeprnn/core';
+import {
+  type Backend,
+  type GoldenCase,
+  type GoldenResult,
+  FormatError,
+  checkGoldenCase,
+  parseGoldenCase,
+} from '@deeprnn/core';
 import { InputError } from './cli-errors.js';
 import { readInputBytes } from './file-checks.js';
 import type { GoldenTarget } from './golden-files.js';
@@ -65,7 +72,10 @@ export function comparedFields(goldenCase: GoldenCase): string {
  * come from importing the .onnx file (so the import is checked too) and every run is compared; an ONNX
  * backend-test directory is imported and compared with its output_K.pb files.
  */
-export async function runGoldenTarget(backend: Backend, loaded: LoadedTarget & { kind: 'case' | 'onnx-test-dir' }): Promise<GoldenResult> {
+export async function runGoldenTarget(
+  backend: Backend,
+  loaded: LoadedTarget & { kind: 'case' | 'onnx-test-dir' },
+): Promise<GoldenResult> {
   if (loaded.kind === 'onnx-test-dir') {
     const onnx = await import('@deeprnn/onnx');
     return onnx.runOnnxTestCase(backend, await onnx.loadOnnxTestCase(loaded.target.path));

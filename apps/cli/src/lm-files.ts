@@ -47,7 +47,9 @@ export async function readLanguageModel(path: string): Promise<LanguageModel> {
   requireInputPath(path, '--model');
   const isFolder = statSync(path).isDirectory();
   if (isFolder && !existsSync(join(path, MODEL_FILES.weights))) {
-    throw new InputError(`--model: expected a folder written by \`deeprnn train\` (with ${MODEL_FILES.weights}) or a checkpoint file, got ${path} without ${MODEL_FILES.weights}`);
+    throw new InputError(
+      `--model: expected a folder written by \`deeprnn train\` (with ${MODEL_FILES.weights}) or a checkpoint file, got ${path} without ${MODEL_FILES.weights}`,
+    );
   }
   const file = isFolder ? join(path, MODEL_FILES.weights) : path;
   const limit = inputLimit('model');

@@ -23,7 +23,10 @@ export function noticeLines(loaded: LoadedBackend, verbose: boolean): readonly s
 }
 
 /** Prints a loaded backend's notices on stderr as `note: ...`, never the same line twice in one run. */
-export function printNotices(loaded: LoadedBackend, write: (text: string) => void = (t) => void process.stderr.write(t)): void {
+export function printNotices(
+  loaded: LoadedBackend,
+  write: (text: string) => void = (t) => void process.stderr.write(t),
+): void {
   for (const line of noticeLines(loaded, isVerbose)) {
     if (said.has(line)) continue;
     said.add(line);

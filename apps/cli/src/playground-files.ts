@@ -55,7 +55,11 @@ function errnoOf(e: unknown): string | undefined {
  * Opens the page file at `segments` under `root` (a real path: no links in it). Refuses symbolic links
  * anywhere below `root` (403) and anything that is not a regular file (404); other failures throw.
  */
-export async function openPageFile(root: string, segments: readonly string[], openFile: OpenServedFile): Promise<ServedFile | Refusal> {
+export async function openPageFile(
+  root: string,
+  segments: readonly string[],
+  openFile: OpenServedFile,
+): Promise<ServedFile | Refusal> {
   const path = join(root, ...segments);
   // The segments are already free of '..' and separators; this guards the join itself.
   if (!path.startsWith(root + sep)) return NOT_FOUND;

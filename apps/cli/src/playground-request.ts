@@ -65,13 +65,18 @@ function pathSegments(target: string): Refusal | string[] {
  */
 export function checkRequest(req: IncomingMessage): Refusal | PageRequest {
   const target = req.url ?? '/';
-  if (target.length > MAX_URL_LENGTH) return { status: 414, message: `the URL is longer than ${MAX_URL_LENGTH} characters` };
+  if (target.length > MAX_URL_LENGTH)
+    return { status: 414, message: `the URL is longer than ${MAX_URL_LENGTH} characters` };
   const host = req.headers.host;
   if (host === undefined || !LOCAL_HOST.test(host)) {
     return { status: 421, message: 'this server answers only to the hosts 127.0.0.1 and localhost' };
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return { status: 405, message: `method ${req.method ?? '?'} is not allowed (GET, HEAD)`, headers: { Allow: 'GET, HEAD' } };
+    return {
+      status: 405,
+      message: `method ${req.method ?? '?'} is not allowed (GET, HEAD)`,
+      headers: { Allow: 'GET, HEAD' },
+    };
   }
   if (hasBody(req)) return { status: 413, message: 'requests with a body are refused' };
   const segments = pathSegments(target);

@@ -30,7 +30,13 @@ export interface PlaygroundServer {
 // Answers never name local paths (a page may read them); the log line does, for the person running it.
 function refuse(res: ServerResponse, r: Refusal): void {
   const body = `${r.message}\n`;
-  res.writeHead(r.status, { ...SAFETY_HEADERS, 'Content-Type': TEXT_TYPE, 'Content-Length': Buffer.byteLength(body), Connection: 'close', ...r.headers });
+  res.writeHead(r.status, {
+    ...SAFETY_HEADERS,
+    'Content-Type': TEXT_TYPE,
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+    ...r.headers,
+  });
   res.end(body);
 }
 
@@ -45,7 +51,13 @@ function reasonOf(e: unknown): string {
   return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, o: PlaygroundServerOptions, root: string, openFile: OpenServedFile): Promise<void> {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  o: PlaygroundServerOptions,
+  root: string,
+  openFile: OpenServedFile,
+): Promise<void> {
   const checked = checkRequest(req);
   if (isRefusal(checked)) {
     refuse(res, checked);
@@ -55,7 +67,9 @@ async function answer(req: IncomingMessage, res: ServerResponse, o: PlaygroundSe
   let opened: ServedFile | Refusal | null;
   try {
     // The corpus is the user's own file, named on the command line: links to it are fine.
-    opened = isCorpus ? await openFile(o.corpusPath, { followLinks: true }) : await openPageFile(root, checked.segments, openFile);
+    opened = isCorpus
+      ? await openFile(o.corpusPath, { followLinks: true })
+      : await openPageFile(root, checked.segments, openFile);
   } catch (e) {
     o.log?.(`${requestLine(req)}: cannot open ${isCorpus ? o.corpusPath : 'the file'}: ${reasonOf(e)}`);
     refuse(res, { status: 500, message: 'the file could not be opened' });

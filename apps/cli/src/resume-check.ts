@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { UsageError } from './cli-errors.js';
 
 /** Each recipe flag and the value it sets in a training config (what a checkpoint stores). */
-const RECIPE_FIELDS: readonly (readonly [flag: string, option: string | readonly string[], value: (c: TrainConfig) => unknown])[] = [
+const RECIPE_FIELDS: readonly (readonly [
+  flag: string,
+  option: string | readonly string[],
+  value: (c: TrainConfig) => unknown,
+])[] = [
   ['--mode', 'mode', (c) => c.model.mode],
   ['--hidden', 'hidden', (c) => c.model.hiddenSize],
   ['--layers', 'layers', (c) => c.model.numLayers],
@@ -29,7 +33,9 @@ export function refuseChangedRecipe(cmd: Command, asked: TrainConfig, checkpoint
     const want = value(asked);
     const have = value(checkpoint);
     if (want !== have) {
-      throw new UsageError(`--resume: ${flag} ${String(want)} differs from the checkpoint's ${String(have)} (${where}); drop ${flag} to continue the run, or train into another --out`);
+      throw new UsageError(
+        `--resume: ${flag} ${String(want)} differs from the checkpoint's ${String(have)} (${where}); drop ${flag} to continue the run, or train into another --out`,
+      );
     }
   }
 }

@@ -30,15 +30,25 @@ const PYTHON = '/usr/bin/python3';
  *
  * @returns its rows, or a reason why PyTorch could not be run.
  */
-export function runTorchBench(modes: readonly string[], configs: readonly string[], train: boolean, layers: readonly number[] = [1, 3]): { rows: BenchRow[]; error: string | null } {
+export function runTorchBench(
+  modes: readonly string[],
+  configs: readonly string[],
+  train: boolean,
+  layers: readonly number[] = [1, 3],
+): { rows: BenchRow[]; error: string | null } {
   const root = repoRoot();
   const script = root ? join(root, 'tools', 'bench', 'torch_bench.py') : null;
-  if (!script || !existsSync(script)) return { rows: [], error: 'tools/bench/torch_bench.py not found (run from a deeprnn checkout)' };
+  if (!script || !existsSync(script))
+    return { rows: [], error: 'tools/bench/torch_bench.py not found (run from a deeprnn checkout)' };
   if (!existsSync(PYTHON)) return { rows: [], error: `${PYTHON} not found` };
   const args = [script, ...modes.flatMap((m) => ['--mode', m]), ...configs.flatMap((c) => ['--config', c])];
   if (train) args.push('--train', '--layers', layers.join(','));
   const run = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
-  if (run.status !== 0) return { rows: [], error: `torch_bench.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop() ?? ''}` };
+  if (run.status !== 0)
+    return {
+      rows: [],
+      error: `torch_bench.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop() ?? ''}`,
+    };
   const rows: BenchRow[] = [];
   for (const line of run.stdout.split('\n')) {
     if (!line.trim().startsWith('{')) continue;

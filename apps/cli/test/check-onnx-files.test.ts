@@ -86,10 +86,18 @@ describe('deeprnn check --onnx on a graph without a sequence output', () => {
   it('compares exactly the outputs the graph has, in --json too', async () => {
     let stdout = '';
     const io: CheckIo = { ...DEFAULT_IO, out: (t) => void (stdout += t), err: () => undefined };
-    expect(await runOnnxModelCheck(folded('onnx-official', 'test_lstm_with_peepholes'), { runs: 2, json: true }, io)).toBe(0);
+    expect(
+      await runOnnxModelCheck(folded('onnx-official', 'test_lstm_with_peepholes'), { runs: 2, json: true }, io),
+    ).toBe(0);
     expect((JSON.parse(stdout.split('\n')[0]!) as { compared: string[] }).compared).toEqual(['hN']);
     stdout = '';
-    expect(await runOnnxModelCheck(join(repoRoot, 'packages/onnx/test/fixtures/torch/tv_lstm_l2_bidir_op9.onnx'), { runs: 2, json: true }, io)).toBe(0);
+    expect(
+      await runOnnxModelCheck(
+        join(repoRoot, 'packages/onnx/test/fixtures/torch/tv_lstm_l2_bidir_op9.onnx'),
+        { runs: 2, json: true },
+        io,
+      ),
+    ).toBe(0);
     expect((JSON.parse(stdout.split('\n')[0]!) as { compared: string[] }).compared).toEqual(['output', 'hN', 'cN']);
   });
 });
@@ -108,7 +116,9 @@ describe('deeprnn check --onnx on a batchwise (layout=1) node', () => {
     const r = runCli(['check', '--onnx', folded('onnx-official', 'test_lstm_batchwise')]);
     expect(r.code).toBe(5);
     expect(r.stderr.split('\n').filter((l) => l.length > 0)).toHaveLength(1);
-    expect(r.stderr).toMatch(/cannot run batchwise \(layout=1\).* reads it as lstm 1 layer\(s\) batch-first, I=2 H=7\n$/);
+    expect(r.stderr).toMatch(
+      /cannot run batchwise \(layout=1\).* reads it as lstm 1 layer\(s\) batch-first, I=2 H=7\n$/,
+    );
   });
 });
 
@@ -116,13 +126,18 @@ describe('deeprnn check --onnx when onnxruntime fails', () => {
   const torchFile = join(repoRoot, 'packages/onnx/test/fixtures/torch/tv_gru_l2_bidir_op11.onnx');
 
   /** DEFAULT_IO, except that onnxruntime-node is `ort` (the real one, with create or run replaced). */
-  async function withOrt(patch: (real: { InferenceSession: { create(b: Uint8Array): Promise<object> } }) => unknown): Promise<Outcome> {
-    const real = (await import('onnxruntime-node')) as unknown as { InferenceSession: { create(b: Uint8Array): Promise<object> } };
+  async function withOrt(
+    patch: (real: { InferenceSession: { create(b: Uint8Array): Promise<object> } }) => unknown,
+  ): Promise<Outcome> {
+    const real = (await import('onnxruntime-node')) as unknown as {
+      InferenceSession: { create(b: Uint8Array): Promise<object> };
+    };
     let stdout = '';
     let stderr = '';
     const io: CheckIo = {
       ...DEFAULT_IO,
-      importOptional: async (name) => (name === 'onnxruntime-node' ? { ...real, ...(patch(real) as object) } : DEFAULT_IO.importOptional(name)),
+      importOptional: async (name) =>
+        name === 'onnxruntime-node' ? { ...real, ...(patch(real) as object) } : DEFAULT_IO.importOptional(name),
       out: (t) => void (stdout += t),
       err: (t) => void (stderr += t),
     };
@@ -134,19 +149,30 @@ describe('deeprnn check --onnx when onnxruntime fails', () => {
   }
 
   it('a session that cannot be created is one line with its reason and the reference reading, exit 5', async () => {
-    const r = await withOrt(() => ({ InferenceSession: { create: () => Promise.reject(new Error('Exception during initialization:\n  no kernel for GRU')) } }));
+    const r = await withOrt(() => ({
+      InferenceSession: {
+        create: () => Promise.reject(new Error('Exception during initialization:\n  no kernel for GRU')),
+      },
+    }));
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/^deeprnn: check --onnx \S+: onnxruntime cannot load the model \(the reference reads it as gru 2 layer\(s\) bidirectional, I=3 H=4\): Exception during initialization: no kernel for GRU\n$/);
+    expect(r.stderr).toMatch(
+      /^deeprnn: check --onnx \S+: onnxruntime cannot load the model \(the reference reads it as gru 2 layer\(s\) bidirectional, I=3 H=4\): Exception during initialization: no kernel for GRU\n$/,
+    );
   });
 
   it('a run that fails is one line, exit 5', async () => {
     const r = await withOrt((real) => ({
       InferenceSession: {
-        create: async (b: Uint8Array) => ({ ...(await real.InferenceSession.create(b)), run: () => Promise.reject(new Error('out of memory')) }),
+        create: async (b: Uint8Array) => ({
+          ...(await real.InferenceSession.create(b)),
+          run: () => Promise.reject(new Error('out of memory')),
+        }),
       },
     }));
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/^deeprnn: check --onnx \S+: onnxruntime cannot run the model \(the reference reads it as gru .*\): out of memory\n$/);
+    expect(r.stderr).toMatch(
+      /^deeprnn: check --onnx \S+: onnxruntime cannot run the model \(the reference reads it as gru .*\): out of memory\n$/,
+    );
   });
 });
 
@@ -154,7 +180,12 @@ describe('every ONNX file of the repository through check --onnx and import', ()
   const files = repositoryOnnxFiles();
 
   it('finds the four sets', () => {
-    const sets = ['fixtures/onnx-official/', 'fixtures/onnx-node/', 'fixtures/torch/', ...(skipShared ? [] : ['onnx-from-pytorch/'])];
+    const sets = [
+      'fixtures/onnx-official/',
+      'fixtures/onnx-node/',
+      'fixtures/torch/',
+      ...(skipShared ? [] : ['onnx-from-pytorch/']),
+    ];
     for (const set of sets) {
       expect(files.filter((f) => f.includes(set)).length, set).toBeGreaterThanOrEqual(5);
     }
@@ -186,7 +217,9 @@ describe('every ONNX file of the repository through check --onnx and import', ()
   it("ONNX's operator tests with their weights in the file: each passes, but the batchwise ones, which onnxruntime cannot run", async () => {
     const sets = { 'onnx-official': 'test_', 'onnx-node': 'onnx_' } as const;
     for (const [set, prefix] of Object.entries(sets) as ['onnx-official' | 'onnx-node', string][]) {
-      const names = repositoryOnnxFiles().filter((f) => f.startsWith(`fixtures/${set}/${prefix}`)).map((f) => basename(dirname(f)));
+      const names = repositoryOnnxFiles()
+        .filter((f) => f.startsWith(`fixtures/${set}/${prefix}`))
+        .map((f) => basename(dirname(f)));
       for (const name of names) {
         const file = folded(set, name);
         const check = await checkOnnx(file);

@@ -20,7 +20,13 @@ function brokenBackend(): Backend {
         spec,
         forward: async (input, initial, options) => {
           const r = await model.forward(input, initial, options);
-          return { ...r, output: tensor(r.output.data.map((v) => v * 1.01), r.output.shape) };
+          return {
+            ...r,
+            output: tensor(
+              r.output.data.map((v) => v * 1.01),
+              r.output.shape,
+            ),
+          };
         },
         stream: () => Promise.reject(new Error('broken backend: no stream')),
         dispose: () => model.dispose(),
@@ -30,13 +36,18 @@ function brokenBackend(): Backend {
   };
 }
 
-function fakeIo(backends: Record<string, () => Backend>, modules: Record<string, unknown> = {}): CheckIo & { stdout: string; stderr: string } {
+function fakeIo(
+  backends: Record<string, () => Backend>,
+  modules: Record<string, unknown> = {},
+): CheckIo & { stdout: string; stderr: string } {
   const io = {
     stdout: '',
     stderr: '',
     load: (choice: BackendChoice): Promise<LoadedBackend> => {
       const make = backends[choice.name];
-      return make ? Promise.resolve({ backend: make(), notices: [`${choice.name} says hello`] }) : Promise.reject(new Error(`no package for ${choice.name}`));
+      return make
+        ? Promise.resolve({ backend: make(), notices: [`${choice.name} says hello`] })
+        : Promise.reject(new Error(`no package for ${choice.name}`));
     },
     importOptional: (name: string): Promise<unknown> => Promise.resolve(modules[name] ?? null),
     out: (text: string) => {
@@ -60,15 +71,22 @@ describe('deeprnn check (backends)', () => {
     expect(io.stdout).toMatch(/onnx-round-trip\s+0\s+-\s+skipped \(no ONNX codec/);
     // Backends that do not load are skipped with a note when none were named.
     expect(io.stderr).toMatch(/skipping onnxruntime: no package for onnxruntime/);
-    expect(io.stderr).toMatch(/note: reference runs on .*; one start-up notice: --verbose or `deeprnn info` prints them/);
+    expect(io.stderr).toMatch(
+      /note: reference runs on .*; one start-up notice: --verbose or `deeprnn info` prints them/,
+    );
   });
 
   it('exits 1 on a failing property and prints the command that replays it', async () => {
     const io = fakeIo({ broken: brokenBackend });
-    const code = await runBackendChecks({ backends: ['broken'], runs: 20, seed: 5, properties: ['agreement', 'determinism'] }, io);
+    const code = await runBackendChecks(
+      { backends: ['broken'], runs: 20, seed: 5, properties: ['agreement', 'determinism'] },
+      io,
+    );
     expect(code).toBe(1);
     expect(io.stdout).toMatch(/broken\s+agreement\s+\d+\s+\S+\s+FAIL/);
-    expect(io.stdout).toMatch(/replay: deeprnn check --backend broken --properties agreement --runs 20 --seed 5 --path '[\d:]+'/);
+    expect(io.stdout).toMatch(
+      /replay: deeprnn check --backend broken --properties agreement --runs 20 --seed 5 --path '[\d:]+'/,
+    );
     expect(io.stdout.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
   });
 
@@ -82,10 +100,16 @@ describe('deeprnn check (backends)', () => {
 
   it('writes one JSON object per result with --json', async () => {
     const io = fakeIo({ reference: () => createReferenceBackend() });
-    await runBackendChecks({ backends: ['reference'], runs: 3, seed: 1, json: true, properties: ['streaming', 'lengths'] }, io);
+    await runBackendChecks(
+      { backends: ['reference'], runs: 3, seed: 1, json: true, properties: ['streaming', 'lengths'] },
+      io,
+    );
     const lines = io.stdout.trim().split('\n');
     const rows = lines.slice(0, 2).map((l) => JSON.parse(l) as { property: string; pass: boolean; runs: number });
-    expect(rows.map((r) => [r.property, r.pass, r.runs])).toEqual([['streaming', true, 3], ['lengths', true, 3]]);
+    expect(rows.map((r) => [r.property, r.pass, r.runs])).toEqual([
+      ['streaming', true, 3],
+      ['lengths', true, 3],
+    ]);
     expect(JSON.parse(lines[2]!)).toEqual({ passed: 2, failed: 0, skipped: 0 });
     expect(lines.at(-1)).toBe('2 passed, 0 failed');
   });
@@ -101,7 +125,14 @@ describe('deeprnn check --onnx', () => {
   it('reports the largest disagreement and exits 1 when the runtime computes something else', async () => {
     const onnx: unknown = await import('@deeprnn/onnx');
     const ort = (await import('onnxruntime-node')) as unknown as {
-      InferenceSession: { create(b: Uint8Array): Promise<{ run(f: unknown): Promise<Record<string, { data: Float32Array; dims: number[] }>> }> };
+      InferenceSession: {
+        create(b: Uint8Array): Promise<{
+          inputMetadata: unknown;
+          inputNames: readonly string[];
+          outputNames: readonly string[];
+          run(f: unknown): Promise<Record<string, { data: Float32Array; dims: number[] }>>;
+        }>;
+      };
     };
     // A runtime whose output is 1% off: what an exporter bug looks like from outside.
     const skewed = {

@@ -1,14 +1,43 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { integerAtLeast, integerIn, numberAtLeast, portNumber, strictInteger, strictNumber } from '../src/flag-values.js';
+import {
+  integerAtLeast,
+  integerIn,
+  numberAtLeast,
+  portNumber,
+  strictInteger,
+  strictNumber,
+} from '../src/flag-values.js';
 
 describe('portNumber', () => {
   it('takes decimal ports from 0 (any free port) to 65535', () => {
-    for (const [text, port] of [['0', 0], ['80', 80], ['5180', 5180], ['65535', 65535]] as const) expect(portNumber(text)).toBe(port);
+    for (const [text, port] of [
+      ['0', 0],
+      ['80', 80],
+      ['5180', 5180],
+      ['65535', 65535],
+    ] as const)
+      expect(portNumber(text)).toBe(port);
   });
 
   it('refuses empty, signed, hexadecimal, exponent, fractional, padded and out-of-range values', () => {
-    for (const text of ['', ' ', '-0', '+80', '-1', '0x1f90', '1e3', '80.0', '05180', ' 80', '80 ', '65536', '99999999', 'NaN', 'Infinity']) {
+    for (const text of [
+      '',
+      ' ',
+      '-0',
+      '+80',
+      '-1',
+      '0x1f90',
+      '1e3',
+      '80.0',
+      '05180',
+      ' 80',
+      '80 ',
+      '65536',
+      '99999999',
+      'NaN',
+      'Infinity',
+    ]) {
       expect(() => portNumber(text), `'${text}'`).toThrow(InvalidArgumentError);
       expect(() => portNumber(text), `'${text}'`).toThrow('expected a decimal port from 0 to 65535 (0: any free port)');
     }
@@ -16,7 +45,23 @@ describe('portNumber', () => {
 });
 
 // Everything that is not a plain decimal integer, whatever its value would be.
-const NOT_INTEGERS = ['', ' ', '-0', '+1', ' 1', '1 ', '\t2', '0x10', '1e3', '1.0', '01', '--1', 'NaN', 'Infinity', '9007199254740992'];
+const NOT_INTEGERS = [
+  '',
+  ' ',
+  '-0',
+  '+1',
+  ' 1',
+  '1 ',
+  '\t2',
+  '0x10',
+  '1e3',
+  '1.0',
+  '01',
+  '--1',
+  'NaN',
+  'Infinity',
+  '9007199254740992',
+];
 
 describe('the one integer parser (integerIn, integerAtLeast, strictInteger)', () => {
   it('integerIn takes its bounds and refuses one below and one above (opset 14 to 17)', () => {
@@ -53,7 +98,14 @@ describe('the one integer parser (integerIn, integerAtLeast, strictInteger)', ()
 
 describe('numberAtLeast (strictNumber)', () => {
   it('takes decimals with a fraction or an exponent, at and above the bound', () => {
-    for (const [text, n] of [['0', 0], ['0.5', 0.5], ['1e-3', 0.001], ['2.5E2', 250], ['1', 1]] as const) expect(numberAtLeast(0)(text), text).toBe(n);
+    for (const [text, n] of [
+      ['0', 0],
+      ['0.5', 0.5],
+      ['1e-3', 0.001],
+      ['2.5E2', 250],
+      ['1', 1],
+    ] as const)
+      expect(numberAtLeast(0)(text), text).toBe(n);
     expect(() => numberAtLeast(0)('-0.001')).toThrow('expected a number >= 0');
   });
 
@@ -64,4 +116,3 @@ describe('numberAtLeast (strictNumber)', () => {
     }
   });
 });
-

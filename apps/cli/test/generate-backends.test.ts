@@ -43,11 +43,15 @@ describe('generate gives the same text on every backend', () => {
     throw new Error(`no WebGPU adapter: ${String(webgpu)}`);
   });
   for (const mode of ['gru', 'lstm', 'rnn_tanh'] as const) {
-    for (const [rule, options] of [['greedy', { chars: 40 }], ['temperature 0.8, seed 3', { chars: 40, temperature: 0.8, seed: 3 }]] as const) {
+    for (const [rule, options] of [
+      ['greedy', { chars: 40 }],
+      ['temperature 0.8, seed 3', { chars: 40, temperature: 0.8, seed: 3 }],
+    ] as const) {
       it(`${mode}, ${rule}`, async () => {
         const lm = model(mode);
         const texts: Record<string, string> = {};
-        for (const [name, backend] of Object.entries(backends)) texts[name] = await generate(backend, lm, 'time traveller', options);
+        for (const [name, backend] of Object.entries(backends))
+          texts[name] = await generate(backend, lm, 'time traveller', options);
         const want = texts['reference float64']!;
         expect(want.startsWith('time traveller')).toBe(true);
         for (const [name, text] of Object.entries(texts)) expect(`${name}: ${text}`).toBe(`${name}: ${want}`);

@@ -28,17 +28,23 @@ describe('deeprnn golden on every backend', () => {
   // The WebGPU lane needs a Vulkan driver: CI installs Mesa's lavapipe (tools/ci/setup-lavapipe.sh)
   // and must run it; on a developer machine without one it is skipped.
   const hasVulkan = Boolean(process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES);
-  it.skipIf((!hasVulkan && !process.env.CI) || skipShared)(`tfjs webgpu (lavapipe on CI) passes the shared golden cases${skipShared ? ` (skipped: ${sharedMissing})` : ''}`, () => {
-    const r = runCli(['golden', shared, '--backend', 'tfjs', '--engine', 'webgpu']);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('25 passed, 0 failed');
-    expect(r.stdout).toMatch(/^backend tfjs on webgpu/m);
-    expect(r.code).toBe(0);
-  });
+  it.skipIf((!hasVulkan && !process.env.CI) || skipShared)(
+    `tfjs webgpu (lavapipe on CI) passes the shared golden cases${skipShared ? ` (skipped: ${sharedMissing})` : ''}`,
+    () => {
+      const r = runCli(['golden', shared, '--backend', 'tfjs', '--engine', 'webgpu']);
+      expect(r.stdout.trim().split('\n').at(-1)).toBe('25 passed, 0 failed');
+      expect(r.stdout).toMatch(/^backend tfjs on webgpu/m);
+      expect(r.code).toBe(0);
+    },
+  );
 
-  it.skipIf((!hasVulkan && !process.env.CI) || skipShared)(`onnxruntime webgpu (lavapipe on CI) passes the shared golden cases${skipShared ? ` (skipped: ${sharedMissing})` : ''}`, () => {
-    const r = runCli(['golden', shared, '--backend', 'onnxruntime', '--provider', 'webgpu']);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('25 passed, 0 failed');
-    expect(r.stdout).toMatch(/^backend onnxruntime on webgpu/m);
-    expect(r.code).toBe(0);
-  });
+  it.skipIf((!hasVulkan && !process.env.CI) || skipShared)(
+    `onnxruntime webgpu (lavapipe on CI) passes the shared golden cases${skipShared ? ` (skipped: ${sharedMissing})` : ''}`,
+    () => {
+      const r = runCli(['golden', shared, '--backend', 'onnxruntime', '--provider', 'webgpu']);
+      expect(r.stdout.trim().split('\n').at(-1)).toBe('25 passed, 0 failed');
+      expect(r.stdout).toMatch(/^backend onnxruntime on webgpu/m);
+      expect(r.code).toBe(0);
+    },
+  );
 });

@@ -7,15 +7,18 @@ import { repoRoot, runCli, sharedGolden as shared, sharedMissing, skipShared } f
 const skipped = skipShared ? ` (skipped: ${sharedMissing})` : '';
 
 describe('deeprnn golden', () => {
-  it.skipIf(skipShared)(`passes every shared PyTorch and seed case on the reference, one line per case and a summary${skipped}`, () => {
-    const r = runCli(['golden', `${shared}/pytorch`, `${shared}/seed-rnnlayer`, '--backend', 'reference']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines.at(-1)).toBe('20 passed, 0 failed');
-    expect(lines.filter((l) => / pass  +output hN( cN)?$/.test(l))).toHaveLength(20);
-    expect(r.stdout).toMatch(/lstm_l2_proj_bidir\s+\d\.\de-\d+\s+\d\.\de-\d+\s+pass/);
-  });
+  it.skipIf(skipShared)(
+    `passes every shared PyTorch and seed case on the reference, one line per case and a summary${skipped}`,
+    () => {
+      const r = runCli(['golden', `${shared}/pytorch`, `${shared}/seed-rnnlayer`, '--backend', 'reference']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines.at(-1)).toBe('20 passed, 0 failed');
+      expect(lines.filter((l) => / pass  +output hN( cN)?$/.test(l))).toHaveLength(20);
+      expect(r.stdout).toMatch(/lstm_l2_proj_bidir\s+\d\.\de-\d+\s+\d\.\de-\d+\s+pass/);
+    },
+  );
 
   it('passes the committed fixtures in float64 too, as JSON lines', () => {
     const r = runCli(['golden', join(repoRoot, 'fixtures/pytorch'), '--dtype', 'float64', '--json']);
@@ -31,7 +34,9 @@ describe('deeprnn golden', () => {
 
   it.skipIf(skipShared)(`fails with exit code 1 and says which tensor is off when a case is wrong${skipped}`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'deeprnn-golden-'));
-    const json = JSON.parse(readFileSync(`${shared}/pytorch/gru_l1_basic.json`, 'utf8')) as { output: { data: number[] } };
+    const json = JSON.parse(readFileSync(`${shared}/pytorch/gru_l1_basic.json`, 'utf8')) as {
+      output: { data: number[] };
+    };
     json.output.data[3] = (json.output.data[3] ?? 0) + 0.01;
     writeFileSync(join(dir, 'gru_broken.json'), JSON.stringify(json));
     writeFileSync(join(dir, 'index.json'), '{"cases": []}');
@@ -45,7 +50,10 @@ describe('deeprnn golden', () => {
 
   it('refuses a malformed case as bad input (exit 3) naming the file and the field, before running anything', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deeprnn-golden-'));
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ config: { mode: 'gru', inputSize: 0, hiddenSize: 2 }, params: {}, input: {}, output: {} }));
+    writeFileSync(
+      join(dir, 'bad.json'),
+      JSON.stringify({ config: { mode: 'gru', inputSize: 0, hiddenSize: 2 }, params: {}, input: {}, output: {} }),
+    );
     const r = runCli(['golden', dir]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');

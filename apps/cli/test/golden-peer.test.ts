@@ -13,7 +13,10 @@ if (peerMissing !== null && !isCi) console.warn(`cli golden: skipping the peer c
 const skipPeers = peerMissing !== null && !isCi;
 // The webgpu lane needs a Vulkan driver (lavapipe: source .cache/lavapipe/env.sh); CI must run it.
 const hasVulkan = Boolean(process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES);
-if (!hasVulkan && !isCi) console.warn('cli golden: skipping the webgpu peer lane: no Vulkan driver in the environment (source .cache/lavapipe/env.sh)');
+if (!hasVulkan && !isCi)
+  console.warn(
+    'cli golden: skipping the webgpu peer lane: no Vulkan driver in the environment (source .cache/lavapipe/env.sh)',
+  );
 
 const lanes: [string, string[], boolean][] = [
   ['reference', ['--backend', 'reference'], skipPeers],
@@ -49,7 +52,9 @@ describe('deeprnn golden on files the case format cannot hold', () => {
     const r = runCli(['golden', file]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe(`deeprnn: golden: ${file}: lengths[2] must be an integer in [0, 6] (the input's T), got 7`);
+    expect(r.stderr.trim()).toBe(
+      `deeprnn: golden: ${file}: lengths[2] must be an integer in [0, 6] (the input's T), got 7`,
+    );
   });
 
   it.skipIf(skipPeers)('refuses expected values given twice (an expected block and top-level hN)', () => {
@@ -58,7 +63,9 @@ describe('deeprnn golden on files the case format cannot hold', () => {
     writeFileSync(file, JSON.stringify({ ...json, hN: json.expected.hN }));
     const r = runCli(['golden', file]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/golden: .*twice\.json: expected and hN are both given; give the expected values in one place/);
+    expect(r.stderr).toMatch(
+      /golden: .*twice\.json: expected and hN are both given; give the expected values in one place/,
+    );
   });
 
   it('a named JSON file that is not a case: exit 3 saying which file and why (was an empty table, exit 1)', () => {
@@ -67,7 +74,9 @@ describe('deeprnn golden on files the case format cannot hold', () => {
     const r = runCli(['golden', file]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe(`deeprnn: golden: ${file}: not a golden case: config, params, input missing (a case has config, params, input and expected values)`);
+    expect(r.stderr.trim()).toBe(
+      `deeprnn: golden: ${file}: not a golden case: config, params, input missing (a case has config, params, input and expected values)`,
+    );
   });
 
   it('a named file that is not JSON: exit 3 saying so', () => {
@@ -89,7 +98,9 @@ describe('deeprnn golden on files the case format cannot hold', () => {
     writeFileSync(join(sub, 'manifest.json'), '{"files": ["a"]}');
     writeFileSync(join(sub, 'gru.json'), readFileSync(join(repoRoot, 'fixtures/pytorch/proj_gru_l1.json')));
     const r = runCli(['golden', sub]);
-    expect(r.stderr).toBe(`note: golden: skipped ${join(sub, 'manifest.json')}: not a golden case (no config, params, input)\n`);
+    expect(r.stderr).toBe(
+      `note: golden: skipped ${join(sub, 'manifest.json')}: not a golden case (no config, params, input)\n`,
+    );
     expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
     expect(r.code).toBe(0);
   });
@@ -99,6 +110,8 @@ describe('deeprnn golden on files the case format cannot hold', () => {
     writeFileSync(join(sub, 'manifest.json'), '{"files": []}');
     const r = runCli(['golden', sub]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/skipped .*manifest\.json: not a golden case[\s\S]*golden: expected case files .* found none/);
+    expect(r.stderr).toMatch(
+      /skipped .*manifest\.json: not a golden case[\s\S]*golden: expected case files .* found none/,
+    );
   });
 });

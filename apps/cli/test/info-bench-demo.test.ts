@@ -5,7 +5,10 @@ describe('deeprnn info', () => {
   it('lists the reference backend in both precisions with its device', () => {
     const r = runCli(['info', '--json']);
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { backend: string; device?: string });
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { backend: string; device?: string });
     expect(rows.filter((x) => x.backend === 'reference').map((x) => x.device)).toEqual([
       'cpu (float32, pure TypeScript)',
       'cpu (float64, pure TypeScript)',
@@ -15,12 +18,41 @@ describe('deeprnn info', () => {
 
 describe('deeprnn bench', () => {
   it('prints one JSON object per backend and mode with the documented fields', () => {
-    const r = runCli(['bench', '--backend', 'reference', '--mode', 'gru', '--mode', 'lstm', '--config', 'latency', '--repeats', '3', '--json']);
+    const r = runCli([
+      'bench',
+      '--backend',
+      'reference',
+      '--mode',
+      'gru',
+      '--mode',
+      'lstm',
+      '--config',
+      'latency',
+      '--repeats',
+      '3',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows).toHaveLength(4);
     for (const row of rows) {
-      expect(Object.keys(row)).toEqual(['backend', 'device', 'mode', 'config', 'inputSize', 'hiddenSize', 'numLayers', 'T', 'B', 'msPerCall', 'tokensPerSec', 'gflops']);
+      expect(Object.keys(row)).toEqual([
+        'backend',
+        'device',
+        'mode',
+        'config',
+        'inputSize',
+        'hiddenSize',
+        'numLayers',
+        'T',
+        'B',
+        'msPerCall',
+        'tokensPerSec',
+        'gflops',
+      ]);
       expect(row.config).toBe('latency');
       expect(row.msPerCall as number).toBeGreaterThan(0);
       // T = B = 1: one token per call.
@@ -42,6 +74,8 @@ describe('deeprnn demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/model: rnn_tanh, 3 layers, inputSize 28, hiddenSize 256, 336384 parameters/);
     expect(r.stdout).toMatch(/input \[35, 32, 28\]/);
-    expect(r.stdout).toMatch(/reference on cpu \(float32, pure TypeScript\): output \[35, 32, 256\], hN \[3, 32, 256\]/);
+    expect(r.stdout).toMatch(
+      /reference on cpu \(float32, pure TypeScript\): output \[35, 32, 256\], hN \[3, 32, 256\]/,
+    );
   });
 });

@@ -9,7 +9,10 @@ import { runCli } from './run-cli.js';
 const NO_NETWORK = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/no-network.mjs');
 
 // A small corpus the test writes itself: no network, no dependence on the book.
-const TEXT = Array.from({ length: 60 }, (_, i) => `the time traveller ${i % 2 ? 'smiled' : 'spoke'} to us of the fourth dimension`).join('\n');
+const TEXT = Array.from(
+  { length: 60 },
+  (_, i) => `the time traveller ${i % 2 ? 'smiled' : 'spoke'} to us of the fourth dimension`,
+).join('\n');
 const recipe = ['--hidden', '16', '--batch', '4', '--steps', '8', '--max-tokens', '0', '--sample-every', '0'];
 
 function corpus(): { dir: string; file: string } {
@@ -61,13 +64,30 @@ describe('deeprnn depth with no network and no flags (the corpus ships in @deepr
 });
 
 describe('deeprnn depth on tfjs', () => {
-  it('trains with the native tfjs trainer to the reference backend\'s perplexities', () => {
+  it("trains with the native tfjs trainer to the reference backend's perplexities", () => {
     const { dir, file } = corpus();
     const curves = ['reference', 'tfjs'].map((backend) => {
       const out = join(dir, backend);
-      const r = runCli(['depth', '--corpus', file, '--layers', '1,2', '--epochs', '1', ...recipe, '--backend', backend, '--out', out]);
+      const r = runCli([
+        'depth',
+        '--corpus',
+        file,
+        '--layers',
+        '1,2',
+        '--epochs',
+        '1',
+        ...recipe,
+        '--backend',
+        backend,
+        '--out',
+        out,
+      ]);
       expect(r.code).toBe(0);
-      return readFileSync(join(out, 'perplexity.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+      return readFileSync(join(out, 'perplexity.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => Number(l.split(',')[2]));
     });
     expect(curves[1]).toHaveLength(2);
     // Same seed and recipe, float32 on both, different summation orders. SGD at lr 1 amplifies the
@@ -87,10 +107,22 @@ describe('deeprnn train / generate', () => {
     expect(runCli([...args, '--epochs', '2', '--checkpoint-every', '1', '--out', resumed]).code).toBe(0);
     const again = runCli([...args, '--epochs', '4', '--checkpoint-every', '1', '--out', resumed, '--resume']);
     expect(again.code).toBe(0);
-    expect(readFileSync(join(resumed, 'model.safetensors')).equals(readFileSync(join(straight, 'model.safetensors')))).toBe(true);
+    expect(
+      readFileSync(join(resumed, 'model.safetensors')).equals(readFileSync(join(straight, 'model.safetensors'))),
+    ).toBe(true);
     expect(existsSync(join(straight, 'rnn.onnx'))).toBe(true);
     const texts = ['reference', 'onnxruntime', 'tfjs'].map((backend) => {
-      const g = runCli(['generate', '--model', straight, '--prefix', 'the time', '--chars', '20', '--backend', backend]);
+      const g = runCli([
+        'generate',
+        '--model',
+        straight,
+        '--prefix',
+        'the time',
+        '--chars',
+        '20',
+        '--backend',
+        backend,
+      ]);
       expect(g.code).toBe(0);
       return g.stdout.trim().split('\n').at(-1);
     });

@@ -8,7 +8,9 @@ import { repoRoot, skipShared } from './run-cli.js';
 // `deeprnn check --onnx` and `deeprnn import` can read on their own (weights as initializers).
 
 // onnx-proto is @deeprnn/onnx's dependency (its protobuf classes); loaded from there, not added here.
-const { onnx } = createRequire(join(repoRoot, 'packages/onnx/package.json'))('onnx-proto') as { onnx: typeof OnnxNamespace };
+const { onnx } = createRequire(join(repoRoot, 'packages/onnx/package.json'))('onnx-proto') as {
+  onnx: typeof OnnxNamespace;
+};
 
 /** Recurrent node input slots that hold weights: W, R, B and P (peepholes). */
 const WEIGHT_SLOTS = [1, 2, 3, 7];
@@ -16,7 +18,11 @@ const WEIGHT_SLOTS = [1, 2, 3, 7];
 /** Every .onnx file in the repository (and in ../shared/golden), relative to the repository root. */
 export function repositoryOnnxFiles(): string[] {
   const inFolder = (dir: string, pick: (entry: string) => string | undefined): string[] =>
-    readdirSync(join(repoRoot, dir)).sort().map(pick).filter((f): f is string => f !== undefined).map((f) => join(dir, f));
+    readdirSync(join(repoRoot, dir))
+      .sort()
+      .map(pick)
+      .filter((f): f is string => f !== undefined)
+      .map((f) => join(dir, f));
   return [
     ...inFolder('fixtures/onnx-official', (d) => (d.startsWith('test_') ? `${d}/model.onnx` : undefined)),
     ...inFolder('fixtures/onnx-node', (d) => (d.startsWith('onnx_') ? `${d}/model.onnx` : undefined)),

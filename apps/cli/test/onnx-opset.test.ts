@@ -23,25 +23,36 @@ describe('deeprnn export --opset', () => {
     expect(Number(onnx.ModelProto.decode(readFileSync(out)).opsetImport[0]!.version)).toBe(opset);
   });
 
-  it.each(['13', '18', '0', '-5', '1099511627776', '14.5', ''])('refuses --opset %j as a usage error (exit 2), writing nothing', (opset) => {
-    const out = join(dir, `bad${opset}.onnx`);
-    const r = runCli(['export', '--golden', GOLDEN, '--out', out, `--opset=${opset}`]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--opset <n>' argument .* is invalid\. expected an integer from 14 to 17/);
-    expect(existsSync(out)).toBe(false);
-  });
+  it.each(['13', '18', '0', '-5', '1099511627776', '14.5', ''])(
+    'refuses --opset %j as a usage error (exit 2), writing nothing',
+    (opset) => {
+      const out = join(dir, `bad${opset}.onnx`);
+      const r = runCli(['export', '--golden', GOLDEN, '--out', out, `--opset=${opset}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--opset <n>' argument .* is invalid\. expected an integer from 14 to 17/);
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 });
 
 describe('deeprnn import on models ONNX Runtime would refuse', () => {
   const exported = join(dir, 'base.onnx');
   const ensureExport = (): InstanceType<typeof onnx.ModelProto> => {
-    if (!existsSync(exported)) expect(runCli(['export', '--golden', GOLDEN, '--out', exported, '--lengths']).code).toBe(0);
+    if (!existsSync(exported))
+      expect(runCli(['export', '--golden', GOLDEN, '--out', exported, '--lengths']).code).toBe(0);
     return onnx.ModelProto.decode(readFileSync(exported));
   };
   const importOf = (m: InstanceType<typeof onnx.ModelProto>, name: string): ReturnType<typeof runCli> => {
     const file = join(dir, `${name}.onnx`);
     writeFileSync(file, onnx.ModelProto.encode(m).finish());
-    return runCli(['import', file, '--config-out', join(dir, `${name}.json`), '--out', join(dir, `${name}.safetensors`)]);
+    return runCli([
+      'import',
+      file,
+      '--config-out',
+      join(dir, `${name}.json`),
+      '--out',
+      join(dir, `${name}.safetensors`),
+    ]);
   };
 
   it.each([IMPORT_OPSETS.min, IMPORT_OPSETS.max])('imports opset %i (a bound)', (v) => {

@@ -13,13 +13,23 @@ export interface PlaygroundProcess {
 }
 
 /** Starts the built `deeprnn playground` with `args`; resolves once it prints its URL (20 s at most). */
-export async function startPlaygroundProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<PlaygroundProcess> {
-  const child = spawn(process.execPath, [cliMain, 'playground', '--port', '0', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startPlaygroundProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PlaygroundProcess> {
+  const child = spawn(process.execPath, [cliMain, 'playground', '--port', '0', ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`deeprnn playground printed no URL in 20 s: ${out}${err}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`deeprnn playground printed no URL in 20 s: ${out}${err}`)),
+      20_000,
+    );
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const found = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
@@ -63,21 +73,26 @@ export interface RawResponse {
 /** One HTTP/1.1 request on its own connection, with a 10 s limit. */
 export function rawRequest(r: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: r.port,
-      path: r.path,
-      method: r.method ?? 'GET',
-      agent: false,
-      setHost: false,
-      headers: { Host: r.host ?? `127.0.0.1:${r.port}`, ...r.headers },
-      timeout: 10_000,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: r.port,
+        path: r.path,
+        method: r.method ?? 'GET',
+        agent: false,
+        setHost: false,
+        headers: { Host: r.host ?? `127.0.0.1:${r.port}`, ...r.headers },
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer to ${r.method ?? 'GET'} ${r.path} in 10 s`)));
     req.on('error', reject);
     req.end(r.body);

@@ -51,7 +51,10 @@ describe('deeprnn playground, over 127.0.0.1', () => {
   afterAll(async () => server.stop());
 
   it('serves the page and the corpus with COOP/COEP and nosniff', async () => {
-    for (const [path, body, type] of [['/', '<p>page</p>', 'text/html'], ['/corpus.txt', 'a tiny corpus', 'text/plain']] as const) {
+    for (const [path, body, type] of [
+      ['/', '<p>page</p>', 'text/html'],
+      ['/corpus.txt', 'a tiny corpus', 'text/plain'],
+    ] as const) {
       const r = await get(path);
       expect(r.status).toBe(200);
       expect(r.body).toBe(body);
@@ -63,20 +66,23 @@ describe('deeprnn playground, over 127.0.0.1', () => {
     expect((await get('/missing.js')).headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it.skipIf(!process.platform.startsWith('linux'))('closes the file of every aborted download (file descriptors return to baseline)', async () => {
-    const pid = server.child.pid!;
-    expect((await get('/big.bin')).body).toHaveLength(BIG);
-    await settle(200);
-    const baseline = openFds(pid);
-    for (let i = 0; i < 40; i += 1) expect(await abortedDownload(port, '/big.bin')).toBe(200);
-    let now = openFds(pid);
-    for (let i = 0; i < 50 && now > baseline; i += 1) {
-      await settle(100);
-      now = openFds(pid);
-    }
-    expect(now).toBeLessThanOrEqual(baseline);
-    expect((await get('/')).status).toBe(200);
-  });
+  it.skipIf(!process.platform.startsWith('linux'))(
+    'closes the file of every aborted download (file descriptors return to baseline)',
+    async () => {
+      const pid = server.child.pid!;
+      expect((await get('/big.bin')).body).toHaveLength(BIG);
+      await settle(200);
+      const baseline = openFds(pid);
+      for (let i = 0; i < 40; i += 1) expect(await abortedDownload(port, '/big.bin')).toBe(200);
+      let now = openFds(pid);
+      for (let i = 0; i < 50 && now > baseline; i += 1) {
+        await settle(100);
+        now = openFds(pid);
+      }
+      expect(now).toBeLessThanOrEqual(baseline);
+      expect((await get('/')).status).toBe(200);
+    },
+  );
 
   it('answers 405 with Allow: GET, HEAD to every other method, and HEAD with headers only', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
@@ -96,17 +102,34 @@ describe('deeprnn playground, over 127.0.0.1', () => {
   });
 
   it('answers only to Host 127.0.0.1 and localhost (421 to others: DNS rebinding)', async () => {
-    for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1.evil.example', '[::1]', `localhost.evil.example:${port}`, '127.0.0.2']) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      '127.0.0.1.evil.example',
+      '[::1]',
+      `localhost.evil.example:${port}`,
+      '127.0.0.2',
+    ]) {
       const r = await get('/', { host });
       expect(r.status, host).toBe(421);
       expect(r.body, host).not.toContain('page');
     }
-    for (const host of ['127.0.0.1', `127.0.0.1:${port}`, 'localhost', `LocalHost:${port}`]) expect((await get('/', { host })).status, host).toBe(200);
+    for (const host of ['127.0.0.1', `127.0.0.1:${port}`, 'localhost', `LocalHost:${port}`])
+      expect((await get('/', { host })).status, host).toBe(200);
   });
 
   it('refuses paths that leave the page: .., encoded .., backslashes, NUL', async () => {
-    const paths = ['/../secret.txt', '/%2e%2e/secret.txt', '/%2E%2E%2Fsecret.txt', '/..%2Fsecret.txt', '/assets/..%5C..%5Csecret.txt',
-      '/..\\secret.txt', '/assets\\..\\index.html', '/index.html%00.js', '/./index.html'];
+    const paths = [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2E%2E%2Fsecret.txt',
+      '/..%2Fsecret.txt',
+      '/assets/..%5C..%5Csecret.txt',
+      '/..\\secret.txt',
+      '/assets\\..\\index.html',
+      '/index.html%00.js',
+      '/./index.html',
+    ];
     for (const path of paths) {
       const r = await get(path);
       expect(r.status, path).toBe(400);
@@ -134,7 +157,11 @@ describe('deeprnn playground start-up', () => {
   it('refuses a port that is not a decimal number from 0 to 65535 (exit 2, one line naming --port)', () => {
     // Every spelling is checked in flag-values.test.ts; these two prove the flag is wired to the parser.
     for (const value of ['', '0x1f90']) {
-      const r = spawnSync(process.execPath, [cliMain, 'playground', '--port', value], { cwd: repoRoot, encoding: 'utf8', timeout: 15_000 });
+      const r = spawnSync(process.execPath, [cliMain, 'playground', '--port', value], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
       expect(r.status, `--port '${value}'`).toBe(2);
       expect(r.stderr.trim().split('\n'), `--port '${value}'`).toHaveLength(1);
       expect(r.stderr, `--port '${value}'`).toMatch(/--port/);
@@ -147,7 +174,11 @@ describe('deeprnn playground start-up', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as { port: number }).port;
     try {
-      const r = spawnSync(process.execPath, [cliMain, 'playground', '--port', String(taken), '--dir', root], { cwd: repoRoot, encoding: 'utf8', timeout: 15_000 });
+      const r = spawnSync(process.execPath, [cliMain, 'playground', '--port', String(taken), '--dir', root], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(new RegExp(`port ${taken} is (already )?in use`));
@@ -178,7 +209,11 @@ describe('deeprnn playground start-up', () => {
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     // A FIFO nobody writes would block the first reader forever: refused at start-up instead.
     for (const corpus of [join(root, 'no-such-corpus.txt'), join(root, 'assets'), fifo]) {
-      const r = spawnSync(process.execPath, [cliMain, 'playground', '--dir', root, '--corpus', corpus], { cwd: repoRoot, encoding: 'utf8', timeout: 15_000 });
+      const r = spawnSync(process.execPath, [cliMain, 'playground', '--dir', root, '--corpus', corpus], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
       expect(r.status, corpus).toBe(3);
       expect(r.stderr.trim().split('\n'), corpus).toHaveLength(1);
       expect(r.stderr, corpus).toMatch(/--corpus/);

@@ -18,7 +18,8 @@ function failingReads(failFromByte: number): OpenServedFile {
       size: file.size,
       close: () => file.close(),
       read: async (buffer, position) => {
-        if (position >= failFromByte) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read' });
+        if (position >= failFromByte)
+          throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read' });
         return file.read(buffer, position);
       },
     };
@@ -44,9 +45,15 @@ describe('the playground server, in process', () => {
     const late = failingReads(SIZE / 2);
     const openFile: OpenServedFile = async (path, options) => {
       const file = await (path.includes('broken-late') ? late : early)(path, options);
-      return file && { size: file.size, read: (b, p) => file.read(b, p), close: () => (closes += 1, file.close()) };
+      return file && { size: file.size, read: (b, p) => file.read(b, p), close: () => ((closes += 1), file.close()) };
     };
-    ({ server, url } = await startPlaygroundServer({ root, port: 0, corpusPath, openFile, log: (line) => logged.push(line) }));
+    ({ server, url } = await startPlaygroundServer({
+      root,
+      port: 0,
+      corpusPath,
+      openFile,
+      log: (line) => logged.push(line),
+    }));
     port = Number(new URL(url).port);
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));

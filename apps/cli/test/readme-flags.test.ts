@@ -14,7 +14,8 @@ const CLI_README = readFileSync(join(ROOT, 'apps', 'cli', 'README.md'), 'utf8');
 const ROOT_README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 const program = buildProgram();
-const longFlags = (cmd: Command): string[] => cmd.options.map((o) => o.long).filter((l): l is string => l !== undefined);
+const longFlags = (cmd: Command): string[] =>
+  cmd.options.map((o) => o.long).filter((l): l is string => l !== undefined);
 const GLOBAL_FLAGS = new Set([...longFlags(program), '--help', '--version']);
 const commands = new Map(program.commands.map((c) => [c.name(), c]));
 const ALL_FLAGS = new Set([...GLOBAL_FLAGS, ...program.commands.flatMap(longFlags)]);
@@ -27,7 +28,11 @@ function flagsOf(name: string): Set<string> {
 
 /** The cells of a Markdown table row (`| a | b |`), with `\|` kept inside a cell. */
 function cells(row: string): string[] {
-  return row.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim());
+  return row
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 }
 
 /** Every row of every table whose header is `header` (the cells, the header and `---` row skipped). */
@@ -53,18 +58,24 @@ describe('README flag tables match the commander definitions', () => {
       expect(name, usage).toBeDefined();
       expect([...commands.keys()], `deeprnn ${name}`).toContain(name);
       const known = flagsOf(name!);
-      for (const flag of flagsIn(usage!)) expect(known.has(flag), `${usage}: ${flag} is not an option of deeprnn ${name}`).toBe(true);
+      for (const flag of flagsIn(usage!))
+        expect(known.has(flag), `${usage}: ${flag} is not an option of deeprnn ${name}`).toBe(true);
     }
   });
 
   it('the CLI README names only flags some command takes', () => {
-    for (const flag of new Set(flagsIn(CLI_README))) expect(ALL_FLAGS.has(flag), `apps/cli/README.md names ${flag}`).toBe(true);
+    for (const flag of new Set(flagsIn(CLI_README)))
+      expect(ALL_FLAGS.has(flag), `apps/cli/README.md names ${flag}`).toBe(true);
   });
 
   it("the CLI README's backend options table lists exactly the catalog's names and variants", () => {
-    const rows = new Map(tableRows(CLI_README, '| flag | values | applies to |').map(([flag, values]) => [flag!, values!]));
-    const listed = (flag: string): string[] => [...(rows.get(flag) ?? '').split('(')[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
-    const variants = (kind: string): readonly string[] => BACKEND_CATALOG.find((e) => e.variantKind === kind)!.variants.node;
+    const rows = new Map(
+      tableRows(CLI_README, '| flag | values | applies to |').map(([flag, values]) => [flag!, values!]),
+    );
+    const listed = (flag: string): string[] =>
+      [...(rows.get(flag) ?? '').split('(')[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    const variants = (kind: string): readonly string[] =>
+      BACKEND_CATALOG.find((e) => e.variantKind === kind)!.variants.node;
     expect(listed('`--backend <name>`')).toEqual(BACKEND_CATALOG.map((e) => e.name));
     expect(listed('`--dtype <dtype>`')).toEqual(variants('dtype'));
     expect(listed('`--engine <engine>`')).toEqual(variants('engine'));
@@ -77,6 +88,7 @@ describe('README flag tables match the commander definitions', () => {
 
   it('the command help texts and the README agree on the training flags', () => {
     const train = flagsOf('train');
-    for (const flag of ['--grad-clip', '--clip', '--hidden', '--steps', '--batch', '--lr', '--resume']) expect(train.has(flag), flag).toBe(true);
+    for (const flag of ['--grad-clip', '--clip', '--hidden', '--steps', '--batch', '--lr', '--resume'])
+      expect(train.has(flag), flag).toBe(true);
   });
 });

@@ -16,7 +16,10 @@ const PACKAGES = {
 const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2 });
 const params = initParams(spec, { seed: 7 });
 const [T, B] = [3, 2];
-const input = fromArray(Array.from({ length: T * B * spec.inputSize }, (_, i) => Math.sin(i + 1)), [T, B, spec.inputSize]);
+const input = fromArray(
+  Array.from({ length: T * B * spec.inputSize }, (_, i) => Math.sin(i + 1)),
+  [T, B, spec.inputSize],
+);
 
 /** Largest |got - want| / (atol + rtol |want|): at most 1 means within tolerance; NaN counts as out. */
 function worstRatio(got, want, { atol, rtol }) {
@@ -56,14 +59,21 @@ for (const name of process.argv.slice(2)) {
         device: backend.device,
         tolerance,
         outputRatio: worstRatio(got.output, want.output, tolerance),
-        stateRatio: Math.max(worstRatio(got.state.h, want.state.h, tolerance), worstRatio(got.state.c, want.state.c, tolerance)),
+        stateRatio: Math.max(
+          worstRatio(got.state.h, want.state.h, tolerance),
+          worstRatio(got.state.c, want.state.c, tolerance),
+        ),
       });
     } finally {
       await backend.dispose();
     }
   } catch (e) {
     // A backend that cannot start says so with BackendInitError (code E_BACKEND_INIT); anything else is a bug.
-    Object.assign(line, { status: e?.code === 'E_BACKEND_INIT' ? 'unavailable' : 'error', code: e?.code ?? null, error: String(e?.stack ?? e) });
+    Object.assign(line, {
+      status: e?.code === 'E_BACKEND_INIT' ? 'unavailable' : 'error',
+      code: e?.code ?? null,
+      error: String(e?.stack ?? e),
+    });
   }
   console.log(JSON.stringify(line));
 }

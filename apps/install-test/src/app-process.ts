@@ -12,7 +12,11 @@ export interface AppOutput {
  *
  * @throws Error with the program's output when it exits non-zero or prints a line that is not JSON.
  */
-export function runJsonLines<T>(appDir: string, command: string, args: readonly string[]): Promise<AppOutput & { readonly lines: T[] }> {
+export function runJsonLines<T>(
+  appDir: string,
+  command: string,
+  args: readonly string[],
+): Promise<AppOutput & { readonly lines: T[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: appDir, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -21,10 +25,21 @@ export function runJsonLines<T>(appDir: string, command: string, args: readonly 
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);
     child.on('close', (code) => {
-      const failure = (why: string): Error => new Error(`${command} ${args.join(' ')} (in ${appDir}) ${why}\nstdout:\n${tail(stdout)}\nstderr:\n${tail(stderr)}`);
+      const failure = (why: string): Error =>
+        new Error(
+          `${command} ${args.join(' ')} (in ${appDir}) ${why}\nstdout:\n${tail(stdout)}\nstderr:\n${tail(stderr)}`,
+        );
       if (code !== 0) return reject(failure(`exited ${code}`));
       try {
-        resolve({ lines: stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as T), stdout, stderr });
+        resolve({
+          lines: stdout
+            .trim()
+            .split('\n')
+            .filter((l) => l !== '')
+            .map((l) => JSON.parse(l) as T),
+          stdout,
+          stderr,
+        });
       } catch (e) {
         reject(failure(`printed a line that is not JSON (${String(e)})`));
       }

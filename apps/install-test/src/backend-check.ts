@@ -31,7 +31,10 @@ export interface CheckRun {
 
 /** Runs the app's check-backends.mjs with `node` for `backends` (see {@link runJsonLines}). */
 export async function checkBackends(appDir: string, backends: readonly BackendName[]): Promise<CheckRun> {
-  const { lines, stderr } = await runJsonLines<BackendLine>(appDir, process.execPath, ['check-backends.mjs', ...backends]);
+  const { lines, stderr } = await runJsonLines<BackendLine>(appDir, process.execPath, [
+    'check-backends.mjs',
+    ...backends,
+  ]);
   return { lines, stderr };
 }
 

@@ -22,18 +22,30 @@ export const SKIP_ORT_DOWNLOAD: Readonly<Record<string, string>> = Object.freeze
  * @returns npm's result when it exited 0.
  * @throws Error with the command, its exit code and the end of npm's output when the install fails.
  */
-export async function installFreshApp(dir: string, specs: readonly string[], env: Readonly<Record<string, string>>): Promise<NpmResult> {
+export async function installFreshApp(
+  dir: string,
+  specs: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<NpmResult> {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }, null, 2)}\n`);
-  for (const script of APP_SCRIPTS) copyFileSync(fileURLToPath(new URL(`../app/${script}`, import.meta.url)), join(dir, script));
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  for (const script of APP_SCRIPTS)
+    copyFileSync(fileURLToPath(new URL(`../app/${script}`, import.meta.url)), join(dir, script));
   const args = ['install', '--prefer-offline', '--no-audit', '--no-fund', ...specs];
   const result = await runNpm(args, dir, userEnv(env));
   if (result.exitCode !== 0) {
     const hint = /onnxruntime-node[\s\S]*script\/install/.test(result.output)
-      ? '\n(onnxruntime-node\'s install script failed: it downloads CUDA files from outside the npm registry unless ONNXRUNTIME_NODE_INSTALL=skip; see packages/backend-onnxruntime/README.md)'
+      ? "\n(onnxruntime-node's install script failed: it downloads CUDA files from outside the npm registry unless ONNXRUNTIME_NODE_INSTALL=skip; see packages/backend-onnxruntime/README.md)"
       : '';
-    const shown = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
-    throw new Error(`installing into a fresh app failed: ${shown}npm ${args.join(' ')} (in ${dir}) exited ${result.exitCode}${hint}\n${tail(result.output)}`);
+    const shown = Object.entries(env)
+      .map(([k, v]) => `${k}=${v} `)
+      .join('');
+    throw new Error(
+      `installing into a fresh app failed: ${shown}npm ${args.join(' ')} (in ${dir}) exited ${result.exitCode}${hint}\n${tail(result.output)}`,
+    );
   }
   return result;
 }

@@ -34,7 +34,13 @@ export function runNpm(args: readonly string[], cwd: string, env: NodeJS.Process
     });
     child.stderr.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout: Buffer.concat(out).toString('utf8'), output: Buffer.concat(chunks).toString('utf8') }));
+    child.on('close', (exitCode) =>
+      resolve({
+        exitCode,
+        stdout: Buffer.concat(out).toString('utf8'),
+        output: Buffer.concat(chunks).toString('utf8'),
+      }),
+    );
   });
 }
 

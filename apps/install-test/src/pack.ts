@@ -22,10 +22,15 @@ interface PackJson {
  *
  * @throws Error with npm's output when packing fails.
  */
-export async function packWorkspaces(root: string, workspaces: readonly Publishable[], destination: string): Promise<PackedTarball[]> {
+export async function packWorkspaces(
+  root: string,
+  workspaces: readonly Publishable[],
+  destination: string,
+): Promise<PackedTarball[]> {
   const args = ['pack', '--json', '--pack-destination', destination, ...workspaces.map((w) => `--workspace=${w.dir}`)];
   const result = await runNpm(args, root, userEnv());
-  if (result.exitCode !== 0) throw new Error(`npm ${args.join(' ')} exited ${result.exitCode}:\n${tail(result.output)}`);
+  if (result.exitCode !== 0)
+    throw new Error(`npm ${args.join(' ')} exited ${result.exitCode}:\n${tail(result.output)}`);
   const packed = JSON.parse(result.stdout) as PackJson[];
   return packed.map((p) => ({ name: p.name, path: join(destination, p.filename), entryCount: p.entryCount }));
 }

@@ -35,7 +35,9 @@ export function publishableWorkspaces(root: string): Publishable[] {
 
 /** The version the repository's lockfile resolved for `name` (what `npm ci` put in the npm cache). */
 export function lockedVersion(root: string, name: string): string {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { version?: string }> };
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages?: Record<string, { version?: string }>;
+  };
   const version = lock.packages?.[`node_modules/${name}`]?.version;
   if (version === undefined) throw new Error(`package-lock.json has no node_modules/${name}`);
   return version;

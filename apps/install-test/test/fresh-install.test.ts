@@ -10,8 +10,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BACKENDS, type BackendLine, type CheckRun, type ImportLine, type PackedTarball, type Publishable, SKIP_ORT_DOWNLOAD, checkBackends, importAll,
-  installFreshApp, lockedVersion, packWorkspaces, publishableWorkspaces, userEnv,
+  BACKENDS,
+  type BackendLine,
+  type CheckRun,
+  type ImportLine,
+  type PackedTarball,
+  type Publishable,
+  SKIP_ORT_DOWNLOAD,
+  checkBackends,
+  importAll,
+  installFreshApp,
+  lockedVersion,
+  packWorkspaces,
+  publishableWorkspaces,
+  userEnv,
 } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -49,13 +61,22 @@ beforeAll(async () => {
   // onnxruntime-node for the onnxruntime backend), at the versions the repository's lockfile pins.
   const peers = ['webgpu', 'onnxruntime-node'].map((name) => `${name}@${lockedVersion(ROOT, name)}`);
   const fullApp = join(work, 'app');
-  await timed('npm install (every package)', () => installFreshApp(fullApp, [...tarballs.map((t) => t.path), ...peers], SKIP_ORT_DOWNLOAD));
+  await timed('npm install (every package)', () =>
+    installFreshApp(fullApp, [...tarballs.map((t) => t.path), ...peers], SKIP_ORT_DOWNLOAD),
+  );
   full = await timed('the backends in the app', () => checkBackends(fullApp, BACKENDS));
-  imports = await timed('every main entry in the app', () => importAll(fullApp, tarballs.map((t) => t.name)));
+  imports = await timed('every main entry in the app', () =>
+    importAll(
+      fullApp,
+      tarballs.map((t) => t.name),
+    ),
+  );
 
   // The onnxruntime backend alone, neither optional runtime installed (what a browser-only user has in Node).
   const bareApp = join(work, 'bare');
-  await timed('npm install (no runtime)', () => installFreshApp(bareApp, ['@deeprnn/core', '@deeprnn/onnx', '@deeprnn/backend-onnxruntime'].map(tarball), {}));
+  await timed('npm install (no runtime)', () =>
+    installFreshApp(bareApp, ['@deeprnn/core', '@deeprnn/onnx', '@deeprnn/backend-onnxruntime'].map(tarball), {}),
+  );
   bare = await timed('onnxruntime without a runtime', () => checkBackends(bareApp, ['onnxruntime']));
 }, 300_000);
 
@@ -65,14 +86,22 @@ afterAll(() => {
 
 function lineOf(run: CheckRun | null, name: string): BackendLine {
   const line = run?.lines.find((l) => l.name === name);
-  if (line === undefined) throw new Error(`the check script printed nothing for ${name}; stderr:\n${run?.stderr ?? ''}`);
+  if (line === undefined)
+    throw new Error(`the check script printed nothing for ${name}; stderr:\n${run?.stderr ?? ''}`);
   return line;
 }
 
 describe('a fresh app installs the packed packages from the registry', () => {
   it('packs every publishable workspace, each with its built files', () => {
     expect(tarballs.map((t) => t.name).sort()).toEqual(workspaces.map((w) => w.name).sort());
-    expect(workspaces.map((w) => w.name)).toEqual(expect.arrayContaining(['@deeprnn/core', '@deeprnn/backend-onnxruntime', '@deeprnn/backend-tfjs', '@deeprnn/backend-webgpu']));
+    expect(workspaces.map((w) => w.name)).toEqual(
+      expect.arrayContaining([
+        '@deeprnn/core',
+        '@deeprnn/backend-onnxruntime',
+        '@deeprnn/backend-tfjs',
+        '@deeprnn/backend-webgpu',
+      ]),
+    );
     for (const t of tarballs) expect(t.entryCount, t.name).toBeGreaterThan(2);
   });
 
@@ -80,11 +109,18 @@ describe('a fresh app installs the packed packages from the registry', () => {
     expect(imports.map((l) => l.package).sort()).toEqual(tarballs.map((t) => t.name).sort());
     for (const line of imports) {
       expect(line.status, `${line.package}: ${line.error ?? ''}`).toBe('ok');
-      expect(fileURLToPath(line.resolved ?? 'file:///').startsWith(join(work, 'app', 'node_modules')), line.resolved).toBe(true);
+      expect(
+        fileURLToPath(line.resolved ?? 'file:///').startsWith(join(work, 'app', 'node_modules')),
+        line.resolved,
+      ).toBe(true);
       expect(line.exports, line.package).toBeGreaterThan(0);
     }
     const bin = join(work, 'app', 'node_modules', '.bin', 'deeprnn');
-    const version = execFileSync(bin, ['--version'], { cwd: join(work, 'app'), env: userEnv(), encoding: 'utf8' }).trim();
+    const version = execFileSync(bin, ['--version'], {
+      cwd: join(work, 'app'),
+      env: userEnv(),
+      encoding: 'utf8',
+    }).trim();
     expect(version).toBe(workspaces.find((w) => w.name === '@deeprnn/cli')?.version);
   });
 

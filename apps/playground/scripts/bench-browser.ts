@@ -19,26 +19,43 @@ try {
   // One line per lane as it finishes, so a slow lane (SwiftShader) shows what is done.
   let shown = '';
   const progress = setInterval(() => {
-    void page.textContent('#status').then((line) => {
-      if (line && line !== shown) process.stderr.write(`${(shown = line)}\n`);
-    }).catch(() => {});
+    void page
+      .textContent('#status')
+      .then((line) => {
+        if (line && line !== shown) process.stderr.write(`${(shown = line)}\n`);
+      })
+      .catch(() => {});
   }, 2000);
   page.once('close', () => clearInterval(progress));
   const budget = Number(process.env.DEEPRNN_BENCH_TIMEOUT_S ?? 590) * 1000;
-  const finished = await page.waitForFunction(() => document.title === 'bench done' || document.title.startsWith('error'), undefined, { timeout: budget })
-    .then(() => true, () => false);
+  const finished = await page
+    .waitForFunction(() => document.title === 'bench done' || document.title.startsWith('error'), undefined, {
+      timeout: budget,
+    })
+    .then(
+      () => true,
+      () => false,
+    );
   if (!finished) {
     // Out of time (a slow lane, e.g. WebGPU on SwiftShader): print the rows done so far.
-    const rows = await page.$$eval('#bench-table tr', (trs) => trs.map((tr) => `| ${[...tr.children].map((c) => c.textContent).join(' | ')} |`));
+    const rows = await page.$$eval('#bench-table tr', (trs) =>
+      trs.map((tr) => `| ${[...tr.children].map((c) => c.textContent).join(' | ')} |`),
+    );
     process.stdout.write(`bench unfinished after ${budget / 1000} s; rows so far:\n${rows.join('\n')}\n`);
     process.exitCode = 1;
   } else {
     const adapter = await page.evaluate(async () => {
-      const gpu = (navigator as { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null> } }).gpu;
+      const gpu = (
+        navigator as {
+          gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null> };
+        }
+      ).gpu;
       const a = await gpu?.requestAdapter();
       return a ? `${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''}`.trim() : 'none';
     });
-    process.stdout.write(`${await page.title()}; WebGPU adapter: ${adapter}; cross-origin isolated: ${String(await page.evaluate(() => crossOriginIsolated))}\n`);
+    process.stdout.write(
+      `${await page.title()}; WebGPU adapter: ${adapter}; cross-origin isolated: ${String(await page.evaluate(() => crossOriginIsolated))}\n`,
+    );
     process.stdout.write(`${(await page.textContent('#bench-markdown')) ?? (await page.textContent('#status'))}\n`);
   }
   await page.close();

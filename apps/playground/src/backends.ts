@@ -44,7 +44,8 @@ export const PAGE_BACKENDS: readonly PageBackend[] = PAGE_ORDER.map((name) => ({
 }));
 
 // Every catalog backend is on the page: a new one shows in the picker, `?check=` and `?train=`.
-if (PAGE_BACKENDS.length !== BACKEND_CATALOG.length) throw new Error('playground: PAGE_ORDER lacks a backend of @deeprnn/catalog');
+if (PAGE_BACKENDS.length !== BACKEND_CATALOG.length)
+  throw new Error('playground: PAGE_ORDER lacks a backend of @deeprnn/catalog');
 
 /** The page backend called `name`; throws a one-line error naming the known ones. */
 export function pageBackend(name: string): PageBackend {

@@ -5,8 +5,18 @@ import { pageBackend } from './backends.js';
 import { byId, oneLine } from './dom.js';
 
 /** The d2l shape of `deeprnn bench` (tools/bench): 3 layers × lm's D2L_RECIPE (256 hidden, input 28, T 35, B 32). */
-export const D2L: { readonly inputSize: number; readonly hiddenSize: number; readonly numLayers: 3; readonly T: number; readonly B: number } = {
-  inputSize: D2L_RECIPE.vocabSize, hiddenSize: D2L_RECIPE.hiddenSize, numLayers: 3, T: D2L_RECIPE.steps, B: D2L_RECIPE.batch,
+export const D2L: {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: 3;
+  readonly T: number;
+  readonly B: number;
+} = {
+  inputSize: D2L_RECIPE.vocabSize,
+  hiddenSize: D2L_RECIPE.hiddenSize,
+  numLayers: 3,
+  T: D2L_RECIPE.steps,
+  B: D2L_RECIPE.batch,
 };
 
 /** Backend × engine pairs the page times, fastest-first as the pickers list them. */
@@ -32,13 +42,18 @@ function median(values: readonly number[]): number {
  *
  * @returns the table as Markdown.
  */
-export async function runBench(repeats: number, onProgress: (line: string) => void, lanes: readonly (readonly [string, string])[] = BENCH_LANES): Promise<string> {
+export async function runBench(
+  repeats: number,
+  onProgress: (line: string) => void,
+  lanes: readonly (readonly [string, string])[] = BENCH_LANES,
+): Promise<string> {
   const section = document.createElement('section');
   section.innerHTML = '<h2>d2l forward timings in this page</h2><table id="bench-table" class="check-table"></table>';
   byId('check-panel').after(section);
   const rows: string[][] = [];
   const render = (): void => {
-    byId('bench-table').innerHTML = `<tr><th>backend</th><th>device</th>${MODES.map((m) => `<th>${m} (ms)</th>`).join('')}</tr>` +
+    byId('bench-table').innerHTML =
+      `<tr><th>backend</th><th>device</th>${MODES.map((m) => `<th>${m} (ms)</th>`).join('')}</tr>` +
       rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
   };
   for (const [name, engine] of lanes) {
@@ -51,9 +66,17 @@ export async function runBench(repeats: number, onProgress: (line: string) => vo
       try {
         for (const [i, mode] of MODES.entries()) {
           onProgress(`timing ${name} ${engine} ${mode}…`);
-          const spec = defineSpec({ mode, inputSize: D2L.inputSize, hiddenSize: D2L.hiddenSize, numLayers: D2L.numLayers });
+          const spec = defineSpec({
+            mode,
+            inputSize: D2L.inputSize,
+            hiddenSize: D2L.hiddenSize,
+            numLayers: D2L.numLayers,
+          });
           await using model = await backend.createModel(spec, initParams(spec, { seed: 1 }));
-          const input = tensor(new Float32Array(D2L.T * D2L.B * D2L.inputSize).map((_, k) => Math.sin(k)), [D2L.T, D2L.B, D2L.inputSize]);
+          const input = tensor(
+            new Float32Array(D2L.T * D2L.B * D2L.inputSize).map((_, k) => Math.sin(k)),
+            [D2L.T, D2L.B, D2L.inputSize],
+          );
           const times: number[] = [];
           for (let r = 0; r < repeats + 2; r++) {
             const t0 = performance.now();
@@ -72,5 +95,7 @@ export async function runBench(repeats: number, onProgress: (line: string) => vo
     }
   }
   const header = `| backend | device | ${MODES.join(' ms | ')} ms |`;
-  return [header, `|---|---|${MODES.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [header, `|---|---|${MODES.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
 }

@@ -27,7 +27,8 @@ export function drawChart(svg: SVGSVGElement, series: readonly Series[], epochs:
   const lo = all.length > 0 ? Math.min(...all) * 0.9 : 1;
   const hi = all.length > 0 ? Math.max(...all) * 1.1 : 100;
   const x = (epoch: number): number => M.left + ((W - M.left - M.right) * (epoch - 1)) / Math.max(epochs - 1, 1);
-  const y = (v: number): number => M.top + ((H - M.top - M.bottom) * (Math.log(hi) - Math.log(v))) / Math.max(Math.log(hi) - Math.log(lo), 1e-9);
+  const y = (v: number): number =>
+    M.top + ((H - M.top - M.bottom) * (Math.log(hi) - Math.log(v))) / Math.max(Math.log(hi) - Math.log(lo), 1e-9);
   const parts: string[] = [
     `<rect x="0" y="0" width="${W}" height="${H}" fill="white"/>`,
     `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="#888"/>`,
@@ -46,7 +47,9 @@ export function drawChart(svg: SVGSVGElement, series: readonly Series[], epochs:
     const d = pts.map((p) => `${x(p.epoch).toFixed(1)},${y(p.perplexity).toFixed(1)}`).join(' ');
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${d}"/>`);
     const last = pts.at(-1)!;
-    parts.push(`<text x="${x(last.epoch) + 6}" y="${y(last.perplexity) + 4}" font-size="12" fill="${color}">${s.label} ${last.perplexity.toFixed(2)}</text>`);
+    parts.push(
+      `<text x="${x(last.epoch) + 6}" y="${y(last.perplexity) + 4}" font-size="12" fill="${color}">${s.label} ${last.perplexity.toFixed(2)}</text>`,
+    );
   });
   svg.innerHTML = parts.join('');
 }

@@ -22,7 +22,11 @@ export function summary(results: readonly PropertyResult[]): string {
 function cell(r: PropertyResult | undefined): string {
   if (!r) return '<td class="skip">…</td>';
   if (r.skipped !== undefined) return `<td class="skip" title="${escapeHtml(r.skipped)}">skip</td>`;
-  const title = r.pass ? `${r.runs} runs, max error ${r.maxError.toExponential(2)}` : (r.failure ? `${r.failure.message} (seed ${r.failure.seed}, path ${r.failure.path})` : 'failed');
+  const title = r.pass
+    ? `${r.runs} runs, max error ${r.maxError.toExponential(2)}`
+    : r.failure
+      ? `${r.failure.message} (seed ${r.failure.seed}, path ${r.failure.path})`
+      : 'failed';
   return `<td class="${r.pass ? 'pass' : 'fail'}" title="${escapeHtml(title)}">${r.pass ? 'pass' : 'FAIL'} <small>${r.runs}</small></td>`;
 }
 
@@ -42,7 +46,13 @@ function render(current?: CheckRow): void {
  * @param runs - cases per property.
  * @param onProgress - a line per property finished.
  */
-export async function runCheck(backend: Backend, label: string, runs: number, onProgress: (line: string) => void, seed?: number): Promise<PropertyResult[]> {
+export async function runCheck(
+  backend: Backend,
+  label: string,
+  runs: number,
+  onProgress: (line: string) => void,
+  seed?: number,
+): Promise<PropertyResult[]> {
   const results: PropertyResult[] = [];
   render({ label, results });
   await checkBackend(backend, {
@@ -52,7 +62,9 @@ export async function runCheck(backend: Backend, label: string, runs: number, on
     onResult: (r) => {
       results.push(r);
       render({ label, results });
-      onProgress(`conformance on ${label}: ${results.length}/${PROPERTY_NAMES.length} properties (${r.property}: ${r.skipped !== undefined ? 'skipped' : r.pass ? 'pass' : 'FAIL'})`);
+      onProgress(
+        `conformance on ${label}: ${results.length}/${PROPERTY_NAMES.length} properties (${r.property}: ${r.skipped !== undefined ? 'skipped' : r.pass ? 'pass' : 'FAIL'})`,
+      );
     },
   });
   rows.push({ label, results });

@@ -23,13 +23,19 @@ export async function fetchCorpus(
   try {
     response = await get(url);
   } catch (e) {
-    throw new FormatError(`could not load the corpus from ${url}: ${e instanceof Error ? e.message : String(e)}${hint}`, { cause: e });
+    throw new FormatError(
+      `could not load the corpus from ${url}: ${e instanceof Error ? e.message : String(e)}${hint}`,
+      { cause: e },
+    );
   }
   if (!response.ok) throw new FormatError(`could not load the corpus from ${url}: HTTP ${response.status}${hint}`);
   const bytes = await readResponseWithin(response, `the corpus at ${url}`, MAX_CORPUS_BYTES, 'pick a smaller text');
   const text = new TextDecoder().decode(bytes);
   if (text.length === 0) throw new FormatError(`the corpus at ${url} is empty`);
   const corpus = loadCorpus(text, maxTokens);
-  if (corpus.ids.length < 2) throw new FormatError(`the corpus at ${url} has no letters to train on (${text.length} characters, none of them A-Z or a-z)`);
+  if (corpus.ids.length < 2)
+    throw new FormatError(
+      `the corpus at ${url} has no letters to train on (${text.length} characters, none of them A-Z or a-z)`,
+    );
   return corpus;
 }

@@ -3,7 +3,15 @@ import { RnnError } from '@deeprnn/core';
 // The built page is minified: `constructor.name` of core's errors becomes 'A' or 'q', so it never goes
 // on screen. What survives minification is data: an RnnError's stable `code`, and the names the
 // platform itself sets on its own errors.
-const PLATFORM_NAMES: ReadonlySet<string> = new Set(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError']);
+const PLATFORM_NAMES: ReadonlySet<string> = new Set([
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+]);
 const CODE = /^E_[A-Z0-9_]+$/;
 
 /**

@@ -1,7 +1,18 @@
 import type { Backend, RnnMode } from '@deeprnn/core';
 import {
-  type Corpus, D2L_RECIPE, type EpochRecord, type LanguageModel, type TrainConfig, type TrainingState, Vocab, d2lTrainConfig, epochBatches,
-  generate, initialTrainingState, lmSpec, trainLoop,
+  type Corpus,
+  D2L_RECIPE,
+  type EpochRecord,
+  type LanguageModel,
+  type TrainConfig,
+  type TrainingState,
+  Vocab,
+  d2lTrainConfig,
+  epochBatches,
+  generate,
+  initialTrainingState,
+  lmSpec,
+  trainLoop,
 } from '@deeprnn/lm';
 
 /** The knobs the page exposes; everything else is d2l's recipe. */
@@ -49,19 +60,34 @@ export function batchesPerEpoch(corpus: Corpus, config: TrainConfig): number {
  * both curves grow together), with lm's `trainLoop` (the backend's own trainer). Stops after the minibatch
  * in progress when `hooks.signal` aborts.
  */
-export async function runExperiment(backend: Backend, corpus: Corpus, s: ExperimentSettings, hooks: ExperimentHooks): Promise<DepthOutcome[]> {
+export async function runExperiment(
+  backend: Backend,
+  corpus: Corpus,
+  s: ExperimentSettings,
+  hooks: ExperimentHooks,
+): Promise<DepthOutcome[]> {
   const first = d2lRecipe(s, s.layers[0] ?? 1, corpus.vocab.size);
   const batches = batchesPerEpoch(corpus, first);
-  if (batches === 0) throw new Error(`the corpus (${corpus.ids.length} characters) is too short for batch ${D2L_RECIPE.batch} × ${D2L_RECIPE.steps} steps`);
-  return Promise.all(s.layers.map(async (layers) => {
-    const config = d2lRecipe(s, layers, corpus.vocab.size);
-    const { state, aborted } = await trainLoop(backend, corpus.ids, initialTrainingState(config, corpus.vocab.tokens), {
-      signal: hooks.signal,
-      onStep: (r) => hooks.onStep?.(layers, r.epoch, r.batchIndex, r.batchesPerEpoch),
-      onEpoch: (record, st) => hooks.onEpoch?.(layers, record, modelOf(st)),
-    });
-    return { layers, history: state.history, model: modelOf(state), aborted };
-  }));
+  if (batches === 0)
+    throw new Error(
+      `the corpus (${corpus.ids.length} characters) is too short for batch ${D2L_RECIPE.batch} × ${D2L_RECIPE.steps} steps`,
+    );
+  return Promise.all(
+    s.layers.map(async (layers) => {
+      const config = d2lRecipe(s, layers, corpus.vocab.size);
+      const { state, aborted } = await trainLoop(
+        backend,
+        corpus.ids,
+        initialTrainingState(config, corpus.vocab.tokens),
+        {
+          signal: hooks.signal,
+          onStep: (r) => hooks.onStep?.(layers, r.epoch, r.batchIndex, r.batchesPerEpoch),
+          onEpoch: (record, st) => hooks.onEpoch?.(layers, record, modelOf(st)),
+        },
+      );
+      return { layers, history: state.history, model: modelOf(state), aborted };
+    }),
+  );
 }
 
 /** A sample of `chars` characters after `prefix` (greedy, as d2l's predict_ch8). */

@@ -4,7 +4,14 @@
  *
  * @packageDocumentation
  */
-import { type StartedBackend, fillPickers, pickedBackend, showBackend, startBackend, startFastest } from './backend-picker.js';
+import {
+  type StartedBackend,
+  fillPickers,
+  pickedBackend,
+  showBackend,
+  startBackend,
+  startFastest,
+} from './backend-picker.js';
 import { runBench } from './bench.js';
 import { runCheck, summary } from './check-panel.js';
 import { pageBackend } from './backends.js';
@@ -29,7 +36,10 @@ async function backendInUse(wanted?: { name: string; engine: string | undefined 
 }
 
 const models = createModelPanel(() => backendInUse());
-const train: TrainPanel = createTrainPanel(() => backendInUse(), (model, label) => models.setModel(model, label));
+const train: TrainPanel = createTrainPanel(
+  () => backendInUse(),
+  (model, label) => models.setModel(model, label),
+);
 
 /** Runs the conformance suite on the chosen backend; resolves to the CLI's last line. */
 async function check(runs: number, seed?: number): Promise<string> {
@@ -77,7 +87,10 @@ async function driveFromUrl(params: URLSearchParams): Promise<void> {
     document.title = await train.run();
   }
   if (params.get('bench') === 'd2l') {
-    const lanes = params.get('lanes')?.split(',').map((lane) => lane.split(':') as [string, string]);
+    const lanes = params
+      .get('lanes')
+      ?.split(',')
+      .map((lane) => lane.split(':') as [string, string]);
     const table = await runBench(intParam(params, 'repeats', 5), status, lanes);
     const pre = document.createElement('pre');
     pre.id = 'bench-markdown';
@@ -88,12 +101,14 @@ async function driveFromUrl(params: URLSearchParams): Promise<void> {
   }
 }
 
-byId('start-backend').onclick = () => void guarded(async () => {
-  await backendInUse();
-});
-byId('check').onclick = () => void guarded(async () => {
-  await check(Number(byId<HTMLInputElement>('runs').value));
-});
+byId('start-backend').onclick = () =>
+  void guarded(async () => {
+    await backendInUse();
+  });
+byId('check').onclick = () =>
+  void guarded(async () => {
+    await check(Number(byId<HTMLInputElement>('runs').value));
+  });
 
 fillPickers();
 driveFromUrl(new URLSearchParams(location.search)).catch((e: unknown) => {

@@ -1,5 +1,12 @@
 import { FormatError, type RnnParams, type RnnSpec } from '@deeprnn/core';
-import { type LanguageModel, MAX_JSON_BYTES, checkModelSideFiles, encodeModel, modelFromSafetensors, rnnParamsOf } from '@deeprnn/lm';
+import {
+  type LanguageModel,
+  MAX_JSON_BYTES,
+  checkModelSideFiles,
+  encodeModel,
+  modelFromSafetensors,
+  rnnParamsOf,
+} from '@deeprnn/lm';
 import { exportOnnx, importOnnx } from '@deeprnn/onnx';
 import { download } from './dom.js';
 
@@ -14,7 +21,8 @@ function extension(name: string): string {
 
 /** A dropped JSON file as text, refused before reading when it is larger than a config could be. */
 async function sideFile(file: File): Promise<{ name: string; text: string }> {
-  if (file.size > MAX_JSON_BYTES) throw new FormatError(`${file.name} is ${file.size} bytes, over the JSON file limit of ${MAX_JSON_BYTES} bytes`);
+  if (file.size > MAX_JSON_BYTES)
+    throw new FormatError(`${file.name} is ${file.size} bytes, over the JSON file limit of ${MAX_JSON_BYTES} bytes`);
   return { name: file.name, text: await file.text() };
 }
 
@@ -36,7 +44,11 @@ export async function loadFiles(files: readonly File[]): Promise<LoadedModel> {
   const config = json.find((f) => f !== vocab);
   if (weights) {
     const model = modelFromSafetensors(new Uint8Array(await weights.arrayBuffer()), weights.name);
-    checkModelSideFiles(model, { ...(config ? { config: await sideFile(config) } : {}), ...(vocab ? { vocab: await sideFile(vocab) } : {}) }, weights.name);
+    checkModelSideFiles(
+      model,
+      { ...(config ? { config: await sideFile(config) } : {}), ...(vocab ? { vocab: await sideFile(vocab) } : {}) },
+      weights.name,
+    );
     return { kind: 'lm', model, source: weights.name };
   }
   if (onnx) {

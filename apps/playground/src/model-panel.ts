@@ -35,7 +35,8 @@ export function createModelPanel(backend: () => Promise<StartedBackend>): ModelP
     const out = byId('generated');
     if (loaded.kind === 'lm') {
       const chars = Number(byId<HTMLInputElement>('chars').value);
-      if (!Number.isInteger(chars) || chars < 1 || chars > 2000) throw new Error(`characters must be an integer in [1, 2000], got '${byId<HTMLInputElement>('chars').value}'`);
+      if (!Number.isInteger(chars) || chars < 1 || chars > 2000)
+        throw new Error(`characters must be an integer in [1, 2000], got '${byId<HTMLInputElement>('chars').value}'`);
       status(`generating ${chars} characters on ${started.label}…`);
       out.textContent = await sample(started.backend, loaded.model, byId<HTMLInputElement>('prefix').value, chars);
       status(`generated on ${started.label}`);
@@ -44,7 +45,10 @@ export function createModelPanel(backend: () => Promise<StartedBackend>): ModelP
     const { spec, params } = loaded;
     await using model = await started.backend.createModel(spec, params);
     const T = D2L_RECIPE.steps;
-    const input = tensor(new Float32Array(T * spec.inputSize).map((_, i) => Math.sin(i)), [T, 1, spec.inputSize]);
+    const input = tensor(
+      new Float32Array(T * spec.inputSize).map((_, i) => Math.sin(i)),
+      [T, 1, spec.inputSize],
+    );
     const t0 = performance.now();
     const { output } = await model.forward(input);
     out.textContent = `forward of ${T} steps on ${started.label}: output [${output.shape.join(', ')}] in ${(performance.now() - t0).toFixed(1)} ms`;
@@ -71,12 +75,14 @@ export function createModelPanel(backend: () => Promise<StartedBackend>): ModelP
     void guarded(() => load([...(e.dataTransfer?.files ?? [])]));
   };
   generateButton.onclick = () => void guarded(act);
-  downloadSt.onclick = () => void guarded(async () => {
-    if (loaded?.kind === 'lm') downloadSafetensors(loaded.model, 'model');
-  });
-  downloadOx.onclick = () => void guarded(async () => {
-    if (loaded?.kind === 'lm') downloadOnnx(loaded.model, 'model');
-  });
+  downloadSt.onclick = () =>
+    void guarded(async () => {
+      if (loaded?.kind === 'lm') downloadSafetensors(loaded.model, 'model');
+    });
+  downloadOx.onclick = () =>
+    void guarded(async () => {
+      if (loaded?.kind === 'lm') downloadOnnx(loaded.model, 'model');
+    });
 
   return { setModel: (model, label) => show({ kind: 'lm', model, source: label }, label) };
 }

@@ -26,6 +26,7 @@ const MODULES: Readonly<Record<string, () => Promise<unknown>>> = {
 /** The {@link ModuleLoader} of the tfjs backend in this page. */
 export const pageModuleLoader: ModuleLoader = async (specifier) => {
   const load = MODULES[specifier];
-  if (!load) throw Object.assign(new Error(`${specifier} is not bundled into this page`), { code: 'ERR_MODULE_NOT_FOUND' });
+  if (!load)
+    throw Object.assign(new Error(`${specifier} is not bundled into this page`), { code: 'ERR_MODULE_NOT_FOUND' });
   return load();
 };

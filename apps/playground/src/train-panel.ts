@@ -40,7 +40,10 @@ function readSettings(): ExperimentSettings & { tokens: number } {
  * Wires the training section. `backend` gives the backend in use; `onModel` receives the deepest
  * model when a run ends (for generation and download).
  */
-export function createTrainPanel(backend: () => Promise<StartedBackend>, onModel: (model: LanguageModel, label: string) => void): TrainPanel {
+export function createTrainPanel(
+  backend: () => Promise<StartedBackend>,
+  onModel: (model: LanguageModel, label: string) => void,
+): TrainPanel {
   const trainButton = byId<HTMLButtonElement>('train');
   const stopButton = byId<HTMLButtonElement>('stop');
   const chart = byId('chart') as unknown as SVGSVGElement;
@@ -63,15 +66,22 @@ export function createTrainPanel(backend: () => Promise<StartedBackend>, onModel
         const lines: Series[] = settings.layers.map((n) => ({ label: `L${n}`, points: series.get(n)! }));
         drawChart(chart, lines, settings.epochs);
         // For automation: perplexity per epoch of each depth.
-        chart.dataset.perplexity = JSON.stringify(Object.fromEntries([...series].map(([n, pts]) => [`L${n}`, pts.map((p) => p.perplexity)])));
-        byId('samples').innerHTML = [...samples.entries()].map(([n, s]) => `<div><b>L${n}</b> ${escapeHtml(s)}</div>`).join('');
+        chart.dataset.perplexity = JSON.stringify(
+          Object.fromEntries([...series].map(([n, pts]) => [`L${n}`, pts.map((p) => p.perplexity)])),
+        );
+        byId('samples').innerHTML = [...samples.entries()]
+          .map(([n, s]) => `<div><b>L${n}</b> ${escapeHtml(s)}</div>`)
+          .join('');
       };
       redraw();
       const every = Math.max(1, Math.round(settings.epochs / 10));
       const live = yieldingBackend(started.backend);
       const outcomes = await runExperiment(live, corpus, settings, {
         signal: ctl.signal,
-        onStep: (n, epoch, batch, batches) => status(`training on ${started.label}: L${n} epoch ${epoch + 1}/${settings.epochs}, minibatch ${batch + 1}/${batches}`),
+        onStep: (n, epoch, batch, batches) =>
+          status(
+            `training on ${started.label}: L${n} epoch ${epoch + 1}/${settings.epochs}, minibatch ${batch + 1}/${batches}`,
+          ),
         onEpoch: async (n, record, model) => {
           series.get(n)!.push({ epoch: record.epoch, perplexity: record.perplexity });
           if (record.epoch % every === 0 || record.epoch === settings.epochs) {
@@ -83,7 +93,10 @@ export function createTrainPanel(backend: () => Promise<StartedBackend>, onModel
       });
       const finals = outcomes.map((o) => `L${o.layers}=${(o.history.at(-1)?.perplexity ?? NaN).toFixed(2)}`);
       const deepest = outcomes.reduce((a, b) => (b.layers > a.layers ? b : a));
-      onModel(deepest.model, `trained here: ${deepest.layers} layer${deepest.layers > 1 ? 's' : ''}, ${deepest.history.length} epochs`);
+      onModel(
+        deepest.model,
+        `trained here: ${deepest.layers} layer${deepest.layers > 1 ? 's' : ''}, ${deepest.history.length} epochs`,
+      );
       const stopped = outcomes.some((o) => o.aborted) ? ' (stopped)' : '';
       const line = `perplexity ${finals.join(' ')}`;
       status(`${line}${stopped} on ${started.label}`);
@@ -95,9 +108,10 @@ export function createTrainPanel(backend: () => Promise<StartedBackend>, onModel
     }
   }
 
-  trainButton.onclick = () => void guarded(async () => {
-    await run();
-  });
+  trainButton.onclick = () =>
+    void guarded(async () => {
+      await run();
+    });
   stopButton.onclick = () => controller?.abort();
 
   return {

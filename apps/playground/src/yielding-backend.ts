@@ -36,7 +36,8 @@ export function yieldingBackend(backend: Backend): Backend {
       }
       if (key === 'createTrainer' && target.createTrainer) {
         const create = target.createTrainer.bind(target);
-        return async (...args: Parameters<NonNullable<Backend['createTrainer']>>) => yieldingTrainer(await create(...args));
+        return async (...args: Parameters<NonNullable<Backend['createTrainer']>>) =>
+          yieldingTrainer(await create(...args));
       }
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -4,7 +4,9 @@ import { CHROMIUM, chromiumArgs } from '../../browser-tests/src/chromium.js';
 
 /** Why the browser tests cannot run here, or null. Under CI=true the caller fails instead of skipping. */
 export function chromiumMissing(): string | null {
-  return existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install -y --no-install-recommends chromium)`;
+  return existsSync(CHROMIUM)
+    ? null
+    : `no Chromium at ${CHROMIUM} (apt-get install -y --no-install-recommends chromium)`;
 }
 
 /** Headless Debian Chromium (playwright-core downloads nothing) with WebGPU on. */

@@ -13,12 +13,14 @@ import { servePlayground } from './serve.js';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const OUT = fileURLToPath(new URL('../test-output', import.meta.url));
 // The opening of The Time Machine (public domain), repeated to 3 000 characters: 2 minibatches per epoch.
-const OPENING = 'The Time Traveller (for so it will be convenient to speak of him) was expounding a recondite matter to us. ' +
+const OPENING =
+  'The Time Traveller (for so it will be convenient to speak of him) was expounding a recondite matter to us. ' +
   'His grey eyes shone and twinkled, and his usually pale face was flushed and animated. The fire burned brightly, ';
 const CORPUS = OPENING.repeat(Math.ceil(3000 / OPENING.length)).slice(0, 3000);
 
 const missing = chromiumMissing();
-if (missing !== null && process.env.CI === 'true') throw new Error(`playground end-to-end: ${missing}; CI=true requires it`);
+if (missing !== null && process.env.CI === 'true')
+  throw new Error(`playground end-to-end: ${missing}; CI=true requires it`);
 
 // Skipped only off CI when Chromium is absent (the reason is the suite's title); CI=true fails above.
 describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
@@ -27,7 +29,8 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'index.html'))) throw new Error(`no built playground in ${DIST}: npm run build -w @deeprnn/playground`);
+    if (!existsSync(join(DIST, 'index.html')))
+      throw new Error(`no built playground in ${DIST}: npm run build -w @deeprnn/playground`);
     const dir = mkdtempSync(join(tmpdir(), 'deeprnn-playground-'));
     const corpus = join(dir, 'corpus.txt');
     writeFileSync(corpus, CORPUS);
@@ -50,7 +53,9 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
 
   it('is served cross-origin isolated (COOP/COEP) and loads on its fastest backend', async () => {
     const { page, errors } = await open('');
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('ready:'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('ready:'), undefined, {
+      timeout: 60_000,
+    });
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.textContent('#device')).toMatch(/^(tfjs|onnxruntime|reference) on /);
     expect(errors).toEqual([]);
@@ -59,7 +64,11 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
 
   it('?train= trains 1 and 3 layers with perplexity falling, generates text, and its downloads load and run in a fresh page', async () => {
     const { page, errors } = await open('?train=reference&epochs=6&layers=1,3&hidden=32&tokens=0');
-    await page.waitForFunction(() => document.title.startsWith('perplexity') || document.title.startsWith('error'), undefined, { timeout: 180_000 });
+    await page.waitForFunction(
+      () => document.title.startsWith('perplexity') || document.title.startsWith('error'),
+      undefined,
+      { timeout: 180_000 },
+    );
     const title = await page.title();
     expect(title).toMatch(/^perplexity L1=\d+\.\d+ L3=\d+\.\d+$/);
     const curves = JSON.parse((await page.getAttribute('#chart', 'data-perplexity'))!) as Record<string, number[]>;
@@ -71,7 +80,9 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     expect(await page.locator('#samples div').count()).toBe(2);
     await page.fill('#chars', '40');
     await page.click('#generate');
-    await page.waitForFunction(() => (document.querySelector('#generated')?.textContent ?? '').length > 0, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector('#generated')?.textContent ?? '').length > 0, undefined, {
+      timeout: 60_000,
+    });
     const text = (await page.textContent('#generated'))!;
     expect(text.startsWith('time traveller')).toBe(true);
     expect(text.length).toBe('time traveller'.length + 40);
@@ -82,28 +93,53 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     const saved: Record<string, string> = {};
     for (const button of ['#download-st', '#download-onnx']) {
       const downloads: Promise<void>[] = [];
-      page.on('download', (d) => downloads.push(d.saveAs(join(OUT, d.suggestedFilename())).then(() => {
-        saved[d.suggestedFilename()] = join(OUT, d.suggestedFilename());
-      })));
+      page.on('download', (d) =>
+        downloads.push(
+          d.saveAs(join(OUT, d.suggestedFilename())).then(() => {
+            saved[d.suggestedFilename()] = join(OUT, d.suggestedFilename());
+          }),
+        ),
+      );
       await page.click(button);
       await expect.poll(() => downloads.length, { timeout: 10_000 }).toBeGreaterThan(0);
       await Promise.all(downloads);
       page.removeAllListeners('download');
     }
-    expect(Object.keys(saved).sort()).toEqual(['model.config.json', 'model.onnx', 'model.safetensors', 'model.vocab.json']);
+    expect(Object.keys(saved).sort()).toEqual([
+      'model.config.json',
+      'model.onnx',
+      'model.safetensors',
+      'model.vocab.json',
+    ]);
     const second = await open('');
-    await second.page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('ready:'), undefined, { timeout: 60_000 });
+    await second.page.waitForFunction(
+      () => document.querySelector('#status')?.textContent?.startsWith('ready:'),
+      undefined,
+      { timeout: 60_000 },
+    );
     await second.page.setInputFiles('#files', [saved['model.safetensors']!, saved['model.config.json']!]);
-    await second.page.waitForFunction(() => document.querySelector('#model-info')?.textContent?.startsWith('loaded model.safetensors'));
+    await second.page.waitForFunction(() =>
+      document.querySelector('#model-info')?.textContent?.startsWith('loaded model.safetensors'),
+    );
     await second.page.fill('#chars', '40');
     await second.page.click('#generate');
-    await second.page.waitForFunction(() => (document.querySelector('#generated')?.textContent ?? '').length > 0, undefined, { timeout: 60_000 });
+    await second.page.waitForFunction(
+      () => (document.querySelector('#generated')?.textContent ?? '').length > 0,
+      undefined,
+      { timeout: 60_000 },
+    );
     // Greedy generation from the same weights writes the same text on any backend within float32 rounding.
     expect((await second.page.textContent('#generated'))!.length).toBe(text.length);
     await second.page.setInputFiles('#files', saved['model.onnx']!);
-    await second.page.waitForFunction(() => document.querySelector('#model-info')?.textContent?.includes('3 layers × 32 hidden'));
+    await second.page.waitForFunction(() =>
+      document.querySelector('#model-info')?.textContent?.includes('3 layers × 32 hidden'),
+    );
     await second.page.click('#generate');
-    await second.page.waitForFunction(() => /output \[35, 1, 32\]/.test(document.querySelector('#generated')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await second.page.waitForFunction(
+      () => /output \[35, 1, 32\]/.test(document.querySelector('#generated')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(second.errors).toEqual([]);
     await second.page.close();
     expect(errors).toEqual([]);
@@ -122,18 +158,28 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
   it('shows a bad URL as one line, not a blank page', async () => {
     const { page } = await open('?check=nosuch');
     await page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
-    expect(await page.textContent('#status')).toBe("unknown backend 'nosuch' (known: webgpu, tfjs, onnxruntime, reference)");
+    expect(await page.textContent('#status')).toBe(
+      "unknown backend 'nosuch' (known: webgpu, tfjs, onnxruntime, reference)",
+    );
     await page.close();
   });
 
   it('names a library error by its code, not its minified class name', async () => {
     const { page } = await open('');
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('ready:'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('ready:'), undefined, {
+      timeout: 60_000,
+    });
     // Eight bytes saying the JSON header is 2^40 bytes long: core's safetensors reader refuses it.
     const junk = Buffer.alloc(16);
     junk.writeBigUInt64LE(2n ** 40n);
-    await page.setInputFiles('#files', { name: 'junk.safetensors', mimeType: 'application/octet-stream', buffer: junk });
-    await page.waitForFunction(() => document.querySelector('#status')?.classList.contains('error'), undefined, { timeout: 30_000 });
+    await page.setInputFiles('#files', {
+      name: 'junk.safetensors',
+      mimeType: 'application/octet-stream',
+      buffer: junk,
+    });
+    await page.waitForFunction(() => document.querySelector('#status')?.classList.contains('error'), undefined, {
+      timeout: 30_000,
+    });
     const line = (await page.textContent('#status'))!;
     expect(line).toMatch(/^E_[A-Z_]+: /);
     expect(line).not.toMatch(/^[A-Za-z_$][\w$]?: /);

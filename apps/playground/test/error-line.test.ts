@@ -11,8 +11,12 @@ class B extends ShapeError {}
 describe('oneLine (the status line and document.title)', () => {
   it('starts an RnnError with its stable code, whatever its class is called after minification', () => {
     expect(new A('x').name).toBe('A');
-    expect(oneLine(new A('safetensors: header length 9 exceeds the file'))).toBe('E_FORMAT: safetensors: header length 9 exceeds the file');
-    expect(oneLine(new B('forward: input has 5 features, config.inputSize is 4'))).toBe('E_SHAPE: forward: input has 5 features, config.inputSize is 4');
+    expect(oneLine(new A('safetensors: header length 9 exceeds the file'))).toBe(
+      'E_FORMAT: safetensors: header length 9 exceeds the file',
+    );
+    expect(oneLine(new B('forward: input has 5 features, config.inputSize is 4'))).toBe(
+      'E_SHAPE: forward: input has 5 features, config.inputSize is 4',
+    );
     expect(oneLine(new FormatError('bad'))).toBe('E_FORMAT: bad');
   });
 
@@ -24,7 +28,9 @@ describe('oneLine (the status line and document.title)', () => {
 
   it('keeps standard and DOM error names, and drops any other (possibly minified) name', () => {
     expect(oneLine(new TypeError('x is not a function'))).toBe('TypeError: x is not a function');
-    expect(oneLine(new DOMException('the operation was aborted', 'AbortError'))).toBe('AbortError: the operation was aborted');
+    expect(oneLine(new DOMException('the operation was aborted', 'AbortError'))).toBe(
+      'AbortError: the operation was aborted',
+    );
     class C extends Error {
       constructor(message: string) {
         super(message);

@@ -5,7 +5,9 @@ const CLI = fileURLToPath(new URL('../../cli/bin/deeprnn.js', import.meta.url));
 
 /** `deeprnn playground --port 0` on the built page; resolves when it prints its URL. */
 export async function servePlayground(dir: string, corpus: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'playground', '--port', '0', '--dir', dir, '--corpus', corpus], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'playground', '--port', '0', '--dir', dir, '--corpus', corpus], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`deeprnn playground printed no URL in 20 s: ${output}`)), 20_000);

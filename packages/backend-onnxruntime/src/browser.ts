@@ -6,4 +6,11 @@
  * @packageDocumentation
  */
 export * from './index.js';
-export { type WebBackendOptions, type WebExecutionProvider, type WebOnnxruntimeBackend, WEB_PROVIDERS, createBackend, webgpuNodeRuns } from './web/web-backend.js';
+export {
+  type WebBackendOptions,
+  type WebExecutionProvider,
+  type WebOnnxruntimeBackend,
+  WEB_PROVIDERS,
+  createBackend,
+  webgpuNodeRuns,
+} from './web/web-backend.js';

@@ -60,7 +60,8 @@ export function nodeLimitation(spec: RnnSpec, provider: ExecutionProvider): stri
   const allowed = NODE_ACTIVATIONS[provider];
   if (allowed !== null && spec.mode !== 'rnn_tanh' && spec.mode !== 'rnn_relu') {
     const missing = activations.find((a) => !allowed.has(a.name));
-    if (missing) return `the ${provider} provider's ${spec.mode.toUpperCase()} kernel cannot run ${missing.name} activations`;
+    if (missing)
+      return `the ${provider} provider's ${spec.mode.toUpperCase()} kernel cannot run ${missing.name} activations`;
   }
   return null;
 }

@@ -1,5 +1,13 @@
 import {
-  type ForwardOptions, type ForwardResult, type RnnModel, type RnnParams, type RnnSpec, type RnnState, type Tensor, createReferenceBackend, tensor,
+  type ForwardOptions,
+  type ForwardResult,
+  type RnnModel,
+  type RnnParams,
+  type RnnSpec,
+  type RnnState,
+  type Tensor,
+  createReferenceBackend,
+  tensor,
 } from '@deeprnn/core';
 
 /**
@@ -56,7 +64,8 @@ export function nonFiniteRoute(spec: RnnSpec, params: RnnParams): LazyModel {
     return {
       async forward(input: Tensor, initial?: RnnState, options?: ForwardOptions): Promise<ForwardResult> {
         const r = await model.forward(input, initial, { ...options, checkFinite: false });
-        const state: RnnState = r.state.c === undefined ? { h: toFloat32(r.state.h) } : { h: toFloat32(r.state.h), c: toFloat32(r.state.c) };
+        const state: RnnState =
+          r.state.c === undefined ? { h: toFloat32(r.state.h) } : { h: toFloat32(r.state.h), c: toFloat32(r.state.c) };
         return { ...r, output: toFloat32(r.output), state };
       },
       dispose: () => model.dispose(),

@@ -1,6 +1,17 @@
 import {
-  BackendDisposedError, type RnnTrainer, type TrainingBackend, type TrainerInit, type RnnMode, BackendInitError, type Capabilities, RNN_MODES, type RnnModel, type RnnParams, type RnnSpec,
-  UnsupportedError, validateParams,
+  BackendDisposedError,
+  type RnnTrainer,
+  type TrainingBackend,
+  type TrainerInit,
+  type RnnMode,
+  BackendInitError,
+  type Capabilities,
+  RNN_MODES,
+  type RnnModel,
+  type RnnParams,
+  type RnnSpec,
+  UnsupportedError,
+  validateParams,
 } from '@deeprnn/core';
 import { type OnnxLowering, exportOnnx } from '@deeprnn/onnx';
 import type { InferenceSession } from '#ort';
@@ -13,7 +24,13 @@ import { createOrtTrainer } from './train/trainer.js';
 import { trainingUnsupportedReason } from './train/trainable.js';
 import { type Ort, loadOrt } from './ort-module.js';
 import { type SessionFactory, defaultSessionFactory, probeProviders } from './provider-probe.js';
-import { DEFAULT_PROVIDERS, type ExecutionProvider, type SessionTuning, deviceName, sessionOptions } from './session-options.js';
+import {
+  DEFAULT_PROVIDERS,
+  type ExecutionProvider,
+  type SessionTuning,
+  deviceName,
+  sessionOptions,
+} from './session-options.js';
 
 /** Options of {@link createBackend}. */
 export interface OnnxruntimeBackendOptions extends SessionTuning {
@@ -110,7 +127,11 @@ class OrtBackend implements OnnxruntimeBackend {
       if (this.isDisposed) throw new BackendDisposedError('onnxruntime backend: createTrainer after dispose()');
       const why = this.unsupported(spec) ?? this.unsupportedTraining(spec);
       if (why !== null) throw new UnsupportedError(why);
-      const ctx = { ort: this.ort, sessions: this.graphSessions('training step'), isBackendDisposed: () => this.isDisposed };
+      const ctx = {
+        ort: this.ort,
+        sessions: this.graphSessions('training step'),
+        isBackendDisposed: () => this.isDisposed,
+      };
       return Promise.resolve(createOrtTrainer(spec, init, ctx));
     } catch (e) {
       return Promise.reject(e as Error);
@@ -125,7 +146,9 @@ class OrtBackend implements OnnxruntimeBackend {
     if (limitation !== null) {
       // Said when it changes what runs: a limit of this provider only, or a lowering the caller asked for.
       if (limitation !== nodeLimitation(spec, 'cpu') || asked === 'node') {
-        this.notice(`onnxruntime: ${limitation}; such ${spec.mode} models run as a Loop of ONNX operators on ${this.provider} instead of the ${spec.mode.toUpperCase()} node.`);
+        this.notice(
+          `onnxruntime: ${limitation}; such ${spec.mode} models run as a Loop of ONNX operators on ${this.provider} instead of the ${spec.mode.toUpperCase()} node.`,
+        );
       }
       return 'loop';
     }
@@ -137,17 +160,31 @@ class OrtBackend implements OnnxruntimeBackend {
     validateParams(spec, params);
     const why = this.unsupported(spec);
     if (why !== null) throw new UnsupportedError(why);
-    const bytes = exportOnnx(spec, params, { lowering: this.loweringOf(spec), initialState: true, sequenceLengths: true });
+    const bytes = exportOnnx(spec, params, {
+      lowering: this.loweringOf(spec),
+      initialState: true,
+      sequenceLengths: true,
+    });
     let session: InferenceSession;
     try {
       session = await this.create(bytes, sessionOptions(this.provider, this.tuning));
     } catch (e) {
-      throw new BackendInitError(`onnxruntime: could not create a ${this.provider} session for the ${spec.mode} model`, { cause: e });
+      throw new BackendInitError(
+        `onnxruntime: could not create a ${this.provider} session for the ${spec.mode} model`,
+        { cause: e },
+      );
     }
     // NaN in, NaN out: calls with non-finite input or state run on the reference (see hasNonFinite, nonFiniteRoute).
     const nonFinitePath = nonFiniteRoute(spec, params);
     const gradients = new GradientRunner(spec, this.ort, params, this.graphSessions('gradients'));
-    const model = new OnnxruntimeModel(spec, this.ort, session, () => this.models.delete(model), nonFinitePath, gradients);
+    const model = new OnnxruntimeModel(
+      spec,
+      this.ort,
+      session,
+      () => this.models.delete(model),
+      nonFinitePath,
+      gradients,
+    );
     this.models.add(model);
     return model;
   }
@@ -190,7 +227,9 @@ export async function createBackend(options: OnnxruntimeBackendOptions = {}): Pr
   const create: SessionFactory = options.createSession ?? defaultSessionFactory;
   const probe = await probeProviders(order, tuning, create);
   if (probe.provider === null) {
-    throw new BackendInitError(`onnxruntime: no execution provider could start: ${probe.notices.join(' ')}`, { cause: new AggregateError(probe.failures) });
+    throw new BackendInitError(`onnxruntime: no execution provider could start: ${probe.notices.join(' ')}`, {
+      cause: new AggregateError(probe.failures),
+    });
   }
   return new OrtBackend(ort, probe.provider, probe.notices, tuning, create, options.lowering, options.trainingOnWebgpu);
 }

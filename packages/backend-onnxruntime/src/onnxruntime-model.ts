@@ -1,6 +1,27 @@
 import {
-  type ForwardOptions, type ForwardResult, type GradOutput, type ParamGrads, BackendDisposedError, type RnnModel, type RnnSpec, type RnnState, type RnnStream, type StreamOptions, type Tensor,
-  UnsupportedError, checkStreamOptions, checkStreamSpec, openStream, cellStateShape, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, sizeOf, tensor,
+  type ForwardOptions,
+  type ForwardResult,
+  type GradOutput,
+  type ParamGrads,
+  BackendDisposedError,
+  type RnnModel,
+  type RnnSpec,
+  type RnnState,
+  type RnnStream,
+  type StreamOptions,
+  type Tensor,
+  UnsupportedError,
+  checkStreamOptions,
+  checkStreamSpec,
+  openStream,
+  cellStateShape,
+  checkForwardArgs,
+  directionCount,
+  hiddenStateShape,
+  outputShape,
+  outputSize,
+  sizeOf,
+  tensor,
 } from '@deeprnn/core';
 import { GRAPH_NAMES } from '@deeprnn/onnx';
 import type { InferenceSession, Tensor as OrtTensor } from '#ort';
@@ -63,16 +84,18 @@ export class OnnxruntimeModel implements RnnModel {
     const result = await session.run(feeds);
     const take = (name: string): Float32Array => {
       const t = result[name];
-      if (t === undefined || !(t.data instanceof Float32Array)) throw new UnsupportedError(`onnxruntime: the session returned no float32 '${name}'`);
+      if (t === undefined || !(t.data instanceof Float32Array))
+        throw new UnsupportedError(`onnxruntime: the session returned no float32 '${name}'`);
       return t.data;
     };
     const hN = take(n.hN);
     const cN = spec.mode === 'lstm' ? take(n.cN) : null;
     keepInitialStateAtLengthZero(spec, lengths, B, hN, h0, outputSize(spec));
     if (cN !== null && c0 !== null) keepInitialStateAtLengthZero(spec, lengths, B, cN, c0, spec.hiddenSize);
-    const state: RnnState = cN === null
-      ? { h: tensor(hN, hiddenStateShape(spec, call)) }
-      : { h: tensor(hN, hiddenStateShape(spec, call)), c: tensor(cN, cellStateShape(spec, call)) };
+    const state: RnnState =
+      cN === null
+        ? { h: tensor(hN, hiddenStateShape(spec, call)) }
+        : { h: tensor(hN, hiddenStateShape(spec, call)), c: tensor(cN, cellStateShape(spec, call)) };
     return { output: tensor(take(n.output), outputShape(spec, call)), state };
   }
 
@@ -83,14 +106,21 @@ export class OnnxruntimeModel implements RnnModel {
       const B = checkStreamOptions(this.spec, options);
       const host = { spec: this.spec, ort: this.ort, session: () => this.live(), nonFinitePath: this.nonFinitePath };
       const engine = onnxruntimeStreamEngine(host, B, options.initial ?? null);
-      return Promise.resolve(openStream({ spec: this.spec, isModelDisposed: () => this.session === null }, B, options.maxBytes, engine));
+      return Promise.resolve(
+        openStream({ spec: this.spec, isModelDisposed: () => this.session === null }, B, options.maxBytes, engine),
+      );
     } catch (e) {
       return Promise.reject(e as Error);
     }
   }
 
   /** Backpropagation through time as one ONNX graph per (T, B) (see GradientRunner). */
-  gradients(input: Tensor, initial: RnnState | undefined, gradOutput: GradOutput, options?: ForwardOptions): Promise<ParamGrads> {
+  gradients(
+    input: Tensor,
+    initial: RnnState | undefined,
+    gradOutput: GradOutput,
+    options?: ForwardOptions,
+  ): Promise<ParamGrads> {
     try {
       this.live();
       if (this.gradientRunner === null) throw new UnsupportedError('onnxruntime model: created without gradients');
@@ -123,7 +153,14 @@ export class OnnxruntimeModel implements RnnModel {
  * onnxruntime-node 1.30); deeprnn's semantics keep h0 there (nothing was processed), as the Loop
  * lowering does. Copies the initial state back into those rows.
  */
-function keepInitialStateAtLengthZero(spec: RnnSpec, lengths: Int32Array, B: number, final: Float32Array, initial: Float32Array, F: number): void {
+function keepInitialStateAtLengthZero(
+  spec: RnnSpec,
+  lengths: Int32Array,
+  B: number,
+  final: Float32Array,
+  initial: Float32Array,
+  F: number,
+): void {
   if (!lengths.includes(0)) return;
   const rows = spec.numLayers * directionCount(spec);
   for (let b = 0; b < B; b++) {

@@ -52,7 +52,8 @@ async function importWith(importer: OrtImporter): Promise<Ort> {
   try {
     return await importer();
   } catch (e) {
-    if (isRuntimeMissing(e)) throw new BackendInitError(`onnxruntime: no ONNX Runtime is installed; ${INSTALL_HINT}`, { cause: e });
+    if (isRuntimeMissing(e))
+      throw new BackendInitError(`onnxruntime: no ONNX Runtime is installed; ${INSTALL_HINT}`, { cause: e });
     throw new BackendInitError('onnxruntime: ONNX Runtime is installed but failed to load (see cause)', { cause: e });
   }
 }

@@ -21,7 +21,9 @@ const CUDA_HINT =
 /** Thrown instead of probing WebGPU where Dawn would only print that it cannot load Vulkan. */
 class NoVulkanLoader extends Error {
   constructor() {
-    super('the Vulkan loader (libvulkan.so.1) is not installed, so Dawn has no GPU to use; install the GPU\'s Vulkan driver (or Mesa\'s lavapipe)');
+    super(
+      "the Vulkan loader (libvulkan.so.1) is not installed, so Dawn has no GPU to use; install the GPU's Vulkan driver (or Mesa's lavapipe)",
+    );
   }
 }
 
@@ -30,9 +32,15 @@ export function providerNotice(provider: ExecutionProvider, error: unknown, next
   const raw = error instanceof Error ? error.message : String(error);
   const first = raw.split('\n')[0]?.replace(/\s+/g, ' ').slice(0, 200) ?? '';
   const then = next === null ? 'no provider left' : `using ${next} instead`;
-  if (provider === 'cuda') return `onnxruntime: CUDA execution provider unavailable: ${/load|shared library|not found/i.test(raw) ? CUDA_HINT : first}; ${then}.`;
+  if (provider === 'cuda')
+    return `onnxruntime: CUDA execution provider unavailable: ${/load|shared library|not found/i.test(raw) ? CUDA_HINT : first}; ${then}.`;
   if (provider === 'webgpu') {
-    const why = error instanceof NoVulkanLoader ? raw : /adapter/i.test(raw) ? 'no WebGPU adapter (Dawn found no GPU or Vulkan driver)' : first;
+    const why =
+      error instanceof NoVulkanLoader
+        ? raw
+        : /adapter/i.test(raw)
+          ? 'no WebGPU adapter (Dawn found no GPU or Vulkan driver)'
+          : first;
     return `onnxruntime: WebGPU execution provider unavailable: ${why}; ${then}.`;
   }
   return `onnxruntime: ${provider} execution provider unavailable: ${first}; ${then}.`;
@@ -49,7 +57,8 @@ function tinyModel(): Uint8Array {
 }
 
 /** ORT's own session factory, the default; probes made with it are remembered for the process. */
-export const defaultSessionFactory: SessionFactory = async (model, options) => (await loadOrt()).InferenceSession.create(model, options);
+export const defaultSessionFactory: SessionFactory = async (model, options) =>
+  (await loadOrt()).InferenceSession.create(model, options);
 
 /**
  * Whether a provider starts, asked once per process and session factory: a provider that failed does
@@ -86,7 +95,11 @@ function probeOnce(provider: ExecutionProvider, tuning: SessionTuning, create: S
  * each provider is tried alone. Quiet: WebGPU is not tried where the Vulkan loader is missing (Dawn
  * would print "Couldn't load Vulkan"), and each provider is probed once per process.
  */
-export async function probeProviders(order: readonly ExecutionProvider[], tuning: SessionTuning, create: SessionFactory): Promise<ProbeResult> {
+export async function probeProviders(
+  order: readonly ExecutionProvider[],
+  tuning: SessionTuning,
+  create: SessionFactory,
+): Promise<ProbeResult> {
   const notices: string[] = [];
   const failures: unknown[] = [];
   for (const [i, provider] of order.entries()) {

@@ -1,5 +1,13 @@
 import {
-  type RnnSpec, type RnnState, type StepCall, type StreamEngine, type Tensor, outputSize, streamStateShapes, swapLeadingAxes, tensor,
+  type RnnSpec,
+  type RnnState,
+  type StepCall,
+  type StreamEngine,
+  type Tensor,
+  outputSize,
+  streamStateShapes,
+  swapLeadingAxes,
+  tensor,
 } from '@deeprnn/core';
 import { GRAPH_NAMES } from '@deeprnn/onnx';
 import type { InferenceSession, Tensor as OrtTensor } from '#ort';
@@ -40,7 +48,11 @@ export function onnxruntimeStreamEngine(host: OrtStreamHost, B: number, initial:
   const fullLengths = new Map<number, OrtTensor>();
   const load = (s: RnnState | null): void => {
     startH = s ? Float32Array.from(s.h.data) : new Float32Array(spec.numLayers * B * outputSize(spec));
-    startC = isLstm ? (s?.c ? Float32Array.from(s.c.data) : new Float32Array(spec.numLayers * B * spec.hiddenSize)) : null;
+    startC = isLstm
+      ? s?.c
+        ? Float32Array.from(s.c.data)
+        : new Float32Array(spec.numLayers * B * spec.hiddenSize)
+      : null;
     h = new ort.Tensor('float32', startH.slice(), shapes.h);
     c = startC ? new ort.Tensor('float32', startC.slice(), shapes.c) : null;
   };
@@ -52,7 +64,8 @@ export function onnxruntimeStreamEngine(host: OrtStreamHost, B: number, initial:
   /** Rows flagged in `mask` of a state `[L, B, F]` copy `from`'s rows. */
   const copyRows = (dst: Float32Array, from: Float32Array, mask: ArrayLike<number>, F: number): void => {
     for (let l = 0; l < spec.numLayers; l++) {
-      for (let b = 0; b < B; b++) if (mask[b]) dst.set(from.subarray((l * B + b) * F, (l * B + b + 1) * F), (l * B + b) * F);
+      for (let b = 0; b < B; b++)
+        if (mask[b]) dst.set(from.subarray((l * B + b) * F, (l * B + b + 1) * F), (l * B + b) * F);
     }
   };
   const Hout = outputSize(spec);
@@ -69,7 +82,9 @@ export function onnxruntimeStreamEngine(host: OrtStreamHost, B: number, initial:
       if (host.nonFinitePath !== null && hasNonFinite(x, hostState())) {
         // ORT's kernels would turn NaN into numbers; this chunk runs where NaN stays NaN.
         const dims = spec.batchFirst ? [B, k, I] : [k, B, I];
-        const r = await (await host.nonFinitePath.get()).forward(tensor(userX, dims), hostState(), call.lengths ? { lengths: call.lengths } : {});
+        const r = await (
+          await host.nonFinitePath.get()
+        ).forward(tensor(userX, dims), hostState(), call.lengths ? { lengths: call.lengths } : {});
         h = new ort.Tensor('float32', float32(r.state.h.data), shapes.h);
         c = r.state.c ? new ort.Tensor('float32', float32(r.state.c.data), shapes.c) : null;
         return timeMajor(float32(r.output.data), k);
@@ -89,7 +104,8 @@ export function onnxruntimeStreamEngine(host: OrtStreamHost, B: number, initial:
       const hN = result[n.hN];
       const cN = isLstm ? result[n.cN] : undefined;
       const output = result[n.output];
-      if (hN === undefined || output === undefined || (isLstm && cN === undefined)) throw new Error('onnxruntime stream: the session returned no state or output');
+      if (hN === undefined || output === undefined || (isLstm && cN === undefined))
+        throw new Error('onnxruntime stream: the session returned no state or output');
       // ORT zeroes the final state of a row of length 0; the semantics keep the state it had.
       if (call.lengths?.includes(0)) {
         const idle = Array.from(call.lengths, (L) => (L === 0 ? 1 : 0));

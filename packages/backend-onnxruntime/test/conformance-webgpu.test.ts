@@ -12,7 +12,9 @@ const hasAdapter = !(probe instanceof Error);
 if (!(probe instanceof Error)) await (probe as { dispose(): Promise<void> }).dispose();
 
 if (hasAdapter) {
-  runConformance('onnxruntime (webgpu provider)', () => createBackend({ executionProviders: ['webgpu'] }), { onnx: { exportOnnx, importOnnx } });
+  runConformance('onnxruntime (webgpu provider)', () => createBackend({ executionProviders: ['webgpu'] }), {
+    onnx: { exportOnnx, importOnnx },
+  });
 } else {
   describe('onnxruntime (webgpu provider) conformance', () => {
     const why = probe instanceof Error ? probe.message : String(probe);

@@ -18,11 +18,21 @@ const DIRS = [
 
 // Expected values hard-coded in ONNX Runtime's, tfjs-layers' and Keras's own tests (lengths, final-state-only).
 const PEER_DIR = join(repo, '..', 'shared', 'peer-cases');
-const peerCases = existsSync(PEER_DIR) ? readdirSync(PEER_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => join(PEER_DIR, f)) : [];
+const peerCases = existsSync(PEER_DIR)
+  ? readdirSync(PEER_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => join(PEER_DIR, f))
+  : [];
 const isCi = process.env.CI === 'true';
-if (peerCases.length === 0 && !isCi) console.warn(`onnxruntime golden: skipping the peer cases: none in ${PEER_DIR} (../shared beside the repository)`);
+if (peerCases.length === 0 && !isCi)
+  console.warn(`onnxruntime golden: skipping the peer cases: none in ${PEER_DIR} (../shared beside the repository)`);
 
-const cases = DIRS.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json') && f !== 'index.json').map((f) => join(d, f)));
+const cases = DIRS.flatMap((d) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.json') && f !== 'index.json')
+    .map((f) => join(d, f)),
+);
 
 /**
  * Loads a case the way `deeprnn golden` does: when a NAME.onnx lies beside NAME.json, the weights

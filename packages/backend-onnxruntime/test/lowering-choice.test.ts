@@ -15,7 +15,12 @@ describe('loweringFor (the measured choices)', () => {
 
   it('always takes the Loop for what the nodes cannot do right: projections and Softplus', () => {
     const proj = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, projSize: 2 });
-    const softplus = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, activations: [{ name: 'Sigmoid' }, { name: 'Softplus' }] });
+    const softplus = defineSpec({
+      mode: 'gru',
+      inputSize: 3,
+      hiddenSize: 4,
+      activations: [{ name: 'Sigmoid' }, { name: 'Softplus' }],
+    });
     for (const provider of ['cpu', 'cuda', 'webgpu'] as const) {
       expect(loweringFor(proj, provider)).toBe('loop');
       expect(loweringFor(softplus, provider)).toBe('loop');
@@ -28,16 +33,28 @@ describe('what each provider can run (ORT WebGPU GRU/LSTM kernels know Sigmoid, 
   it.each(others.map((a) => [a]))('a GRU or LSTM with %s takes the Loop on webgpu, the node on cpu', (name) => {
     for (const mode of ['gru', 'lstm'] as const) {
       const n = mode === 'gru' ? 2 : 3;
-      const spec = defineSpec({ mode, inputSize: 2, hiddenSize: 3, activations: Array.from({ length: n }, (_, i) => ({ name: i === n - 1 ? name : 'Sigmoid' })) });
+      const spec = defineSpec({
+        mode,
+        inputSize: 2,
+        hiddenSize: 3,
+        activations: Array.from({ length: n }, (_, i) => ({ name: i === n - 1 ? name : 'Sigmoid' })),
+      });
       expect(loweringFor(spec, 'webgpu')).toBe('loop');
-      expect(nodeLimitation(spec, 'webgpu')).toMatch(new RegExp(`webgpu provider's ${mode.toUpperCase()} kernel cannot run ${name}`));
+      expect(nodeLimitation(spec, 'webgpu')).toMatch(
+        new RegExp(`webgpu provider's ${mode.toUpperCase()} kernel cannot run ${name}`),
+      );
       expect(loweringFor(spec, 'cpu')).toBe('node');
       expect(nodeLimitation(spec, 'cpu')).toBeNull();
     }
   });
 
-  it('keeps the node for the kernels\' own activations and for rnn modes (their node runs on the CPU provider)', () => {
-    const relu = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, activations: [{ name: 'Relu' }, { name: 'Tanh' }, { name: 'Sigmoid' }] });
+  it("keeps the node for the kernels' own activations and for rnn modes (their node runs on the CPU provider)", () => {
+    const relu = defineSpec({
+      mode: 'lstm',
+      inputSize: 2,
+      hiddenSize: 3,
+      activations: [{ name: 'Relu' }, { name: 'Tanh' }, { name: 'Sigmoid' }],
+    });
     expect(loweringFor(relu, 'webgpu')).toBe('node');
     const affineRnn = defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3, activations: [{ name: 'Affine' }] });
     expect(loweringFor(affineRnn, 'webgpu')).toBe('node');

@@ -9,7 +9,9 @@ import { createBackend } from '../src/index.js';
 // onnxruntime-web (FC_SEED=1293627059); the Node provider took the same float32 path.
 const spec = defineSpec({ mode: 'lstm', inputSize: 1, hiddenSize: 1, peepholes: true, inputForget: true, clip: 20 });
 const zeros = initParams(spec);
-const params: RnnParams = Object.fromEntries(Object.entries(zeros).map(([k, t]) => [k, tensor(new Float32Array(t.data.length), t.shape)]));
+const params: RnnParams = Object.fromEntries(
+  Object.entries(zeros).map(([k, t]) => [k, tensor(new Float32Array(t.data.length), t.shape)]),
+);
 const withPeepholes: RnnParams = { ...params, weight_ph_l0: fromArray([-1, 0, 1], [3]) };
 const sigmoidMinus20 = 1 / (1 + Math.exp(20));
 
@@ -18,7 +20,10 @@ describe('non-finite calls (NaN in, NaN out)', () => {
     await using backend = await createBackend({ executionProviders: ['cpu'] });
     await using model = await backend.createModel(spec, withPeepholes);
     const x = fromArray([0], [1, 1, 1]);
-    const { output, state } = await model.forward(x, { h: fromArray([0], [1, 1, 1]), c: fromArray([-Infinity], [1, 1, 1]) });
+    const { output, state } = await model.forward(x, {
+      h: fromArray([0], [1, 1, 1]),
+      c: fromArray([-Infinity], [1, 1, 1]),
+    });
     expect(state.c?.data[0]).toBe(-Infinity);
     expect(output.data).toBeInstanceOf(Float32Array);
     expect(state.h.data).toBeInstanceOf(Float32Array);

@@ -7,7 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../src/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'onnx-node');
-const dirs = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+const dirs = existsSync(root)
+  ? readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+  : [];
 
 describe.skipIf(dirs.length === 0)('ONNX backend-test directories (fixtures/onnx-node) on onnxruntime', async () => {
   const backend = await createBackend({ executionProviders: ['cpu'] });

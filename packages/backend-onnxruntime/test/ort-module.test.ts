@@ -7,9 +7,14 @@ import { type Ort, loadOrt } from '../src/ort-module.js';
 
 /** The error Node's ESM loader gives for a package that is not installed. */
 function notFound(pkg: string): Error {
-  return Object.assign(new Error(`Cannot find package '${pkg}' imported from /app/node_modules/@deeprnn/backend-onnxruntime/dist/ort-module.js`), {
-    code: 'ERR_MODULE_NOT_FOUND',
-  });
+  return Object.assign(
+    new Error(
+      `Cannot find package '${pkg}' imported from /app/node_modules/@deeprnn/backend-onnxruntime/dist/ort-module.js`,
+    ),
+    {
+      code: 'ERR_MODULE_NOT_FOUND',
+    },
+  );
 }
 
 describe('loading ONNX Runtime', () => {
@@ -18,18 +23,25 @@ describe('loading ONNX Runtime', () => {
     const error: unknown = await loadOrt(() => Promise.reject(cause)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendInitError);
     expect((error as BackendInitError).code).toBe('E_BACKEND_INIT');
-    expect((error as BackendInitError).message).toMatch(/no ONNX Runtime is installed.*`npm i onnxruntime-node`.*ONNXRUNTIME_NODE_INSTALL=skip.*`npm i onnxruntime-web`/);
+    expect((error as BackendInitError).message).toMatch(
+      /no ONNX Runtime is installed.*`npm i onnxruntime-node`.*ONNXRUNTIME_NODE_INSTALL=skip.*`npm i onnxruntime-web`/,
+    );
     expect((error as BackendInitError).cause).toBe(cause);
   });
 
   it('says the same for onnxruntime-web (a browser build that resolved #ort to it)', async () => {
-    const error: unknown = await loadOrt(() => Promise.reject(notFound('onnxruntime-web/webgpu'))).catch((e: unknown) => e);
+    const error: unknown = await loadOrt(() => Promise.reject(notFound('onnxruntime-web/webgpu'))).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).message).toMatch(/no ONNX Runtime is installed/);
   });
 
   it('calls a runtime that is present but broken a failed load, not a missing package', async () => {
     // A dependency of the runtime missing, or its native library not loading, is a broken install.
-    for (const cause of [notFound('onnxruntime-common'), new Error('libonnxruntime.so.1: cannot open shared object file')]) {
+    for (const cause of [
+      notFound('onnxruntime-common'),
+      new Error('libonnxruntime.so.1: cannot open shared object file'),
+    ]) {
       const error: unknown = await loadOrt(() => Promise.reject(cause)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendInitError);
       expect((error as Error).message).toBe('onnxruntime: ONNX Runtime is installed but failed to load (see cause)');

@@ -9,7 +9,8 @@ function failing(broken: readonly string[]): { create: SessionFactory; tried: st
   const create: SessionFactory = (model, options) => {
     const ep = String(options.executionProviders?.[0]);
     tried.push(ep);
-    if (broken.includes(ep)) return Promise.reject(new Error(`${ep}: Failed to load shared library libonnxruntime_providers_${ep}.so`));
+    if (broken.includes(ep))
+      return Promise.reject(new Error(`${ep}: Failed to load shared library libonnxruntime_providers_${ep}.so`));
     return InferenceSession.create(model, options);
   };
   return { create, tried };
@@ -23,7 +24,9 @@ describe('execution provider selection', () => {
     expect(backend.device).toBe('cpu');
     expect(backend.provider).toBe('cpu');
     expect(backend.notices).toHaveLength(1);
-    expect(backend.notices[0]).toMatch(/CUDA execution provider unavailable.*--onnxruntime-node-install=cuda12.*using cpu instead/);
+    expect(backend.notices[0]).toMatch(
+      /CUDA execution provider unavailable.*--onnxruntime-node-install=cuda12.*using cpu instead/,
+    );
     await backend.dispose();
   });
 
@@ -37,7 +40,9 @@ describe('execution provider selection', () => {
 
   it('names a missing WebGPU adapter', async () => {
     const create: SessionFactory = (model, options) =>
-      options.executionProviders?.[0] === 'webgpu' ? Promise.reject(new Error('Failed to get a WebGPU adapter: No supported adapters')) : InferenceSession.create(model, options);
+      options.executionProviders?.[0] === 'webgpu'
+        ? Promise.reject(new Error('Failed to get a WebGPU adapter: No supported adapters'))
+        : InferenceSession.create(model, options);
     const backend = await createBackend({ executionProviders: ['webgpu', 'cpu'], createSession: create });
     expect(backend.notices[0]).toMatch(/no WebGPU adapter.*using cpu instead/);
     await backend.dispose();

@@ -1,4 +1,14 @@
-import { BackendDisposedError, type RnnConfig, SeededRandom, type Tensor, UnsupportedError, defineSpec, initParams, swapLeadingAxes, tensor } from '@deeprnn/core';
+import {
+  BackendDisposedError,
+  type RnnConfig,
+  SeededRandom,
+  type Tensor,
+  UnsupportedError,
+  defineSpec,
+  initParams,
+  swapLeadingAxes,
+  tensor,
+} from '@deeprnn/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../src/index.js';
 
@@ -7,12 +17,16 @@ afterAll(() => backend.dispose());
 
 function random(seed: number, shape: number[]): Tensor {
   const rng = new SeededRandom(seed);
-  return tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1)), shape);
+  return tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1)),
+    shape,
+  );
 }
 
 function expectClose(got: Tensor | undefined, want: Tensor | undefined): void {
   expect(got?.shape).toEqual(want?.shape);
-  for (let i = 0; i < (want?.data.length ?? 0); i++) expect(Math.abs(got!.data[i]! - want!.data[i]!)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(want!.data[i]!));
+  for (let i = 0; i < (want?.data.length ?? 0); i++)
+    expect(Math.abs(got!.data[i]! - want!.data[i]!)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(want!.data[i]!));
 }
 
 const steps = (x: Tensor, a: number, b: number): Tensor => {
@@ -33,13 +47,23 @@ describe('onnxruntime stream', () => {
       const T = 7;
       const B = 2;
       const x = random(1, [T, B, spec.inputSize]);
-      const userX = spec.batchFirst ? tensor(swapLeadingAxes(x.data as Float32Array, T, B, spec.inputSize), [B, T, spec.inputSize]) : x;
+      const userX = spec.batchFirst
+        ? tensor(swapLeadingAxes(x.data as Float32Array, T, B, spec.inputSize), [B, T, spec.inputSize])
+        : x;
       const whole = await model.forward(userX);
       await using stream = await model.stream({ batchSize: B });
       const outs: number[] = [];
-      for (const [a, b] of [[0, 1], [1, 4], [4, 5], [5, 7]] as const) outs.push(...(await stream.step(steps(x, a, b))).data);
+      for (const [a, b] of [
+        [0, 1],
+        [1, 4],
+        [4, 5],
+        [5, 7],
+      ] as const)
+        outs.push(...(await stream.step(steps(x, a, b))).data);
       const F = whole.output.shape[2]!;
-      const want = spec.batchFirst ? tensor(swapLeadingAxes(whole.output.data as Float32Array, B, T, F), [T, B, F]) : whole.output;
+      const want = spec.batchFirst
+        ? tensor(swapLeadingAxes(whole.output.data as Float32Array, B, T, F), [T, B, F])
+        : whole.output;
       expectClose(tensor(Float32Array.from(outs), [T, B, F]), want);
       const s = await stream.readState();
       expectClose(s.h, whole.state.h);
@@ -49,12 +73,22 @@ describe('onnxruntime stream', () => {
       await stream.step(more, { lengths: [0, 2], reset: [0, 1] });
       const after = await stream.readState();
       await using fresh = await model.stream({ batchSize: 1 });
-      await fresh.step(steps(tensor(more.data.filter((_, i) => Math.floor(i / spec.inputSize) % B === 1) as Float32Array, [2, 1, spec.inputSize]), 0, 2));
+      await fresh.step(
+        steps(
+          tensor(more.data.filter((_, i) => Math.floor(i / spec.inputSize) % B === 1) as Float32Array, [
+            2,
+            1,
+            spec.inputSize,
+          ]),
+          0,
+          2,
+        ),
+      );
       const freshH = (await fresh.readState()).h;
       const Hout = s.h.shape[2]!;
       for (let l = 0; l < spec.numLayers; l++) {
         for (let j = 0; j < Hout; j++) {
-          expect(after.h.data[(l * B) * Hout + j]).toBe(s.h.data[(l * B) * Hout + j]);
+          expect(after.h.data[l * B * Hout + j]).toBe(s.h.data[l * B * Hout + j]);
           expect(after.h.data[(l * B + 1) * Hout + j]).toBeCloseTo(freshH.data[l * Hout + j]!, 5);
         }
       }

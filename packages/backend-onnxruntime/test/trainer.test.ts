@@ -1,5 +1,13 @@
 import {
-  BackendDisposedError, type RnnSpec, SeededRandom, type Tensor, type TrainerParams, createReferenceBackend, defineSpec, initParams, tensor,
+  BackendDisposedError,
+  type RnnSpec,
+  SeededRandom,
+  type Tensor,
+  type TrainerParams,
+  createReferenceBackend,
+  defineSpec,
+  initParams,
+  tensor,
 } from '@deeprnn/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../src/index.js';
@@ -15,7 +23,10 @@ const T = 4;
 const B = 3;
 
 function randomTensor(shape: number[], rng: SeededRandom): Tensor {
-  return tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
+  return tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+    shape,
+  );
 }
 
 function head(spec: RnnSpec, classes: number, rng: SeededRandom): TrainerParams['head'] {
@@ -25,16 +36,18 @@ function head(spec: RnnSpec, classes: number, rng: SeededRandom): TrainerParams[
 
 function expectClose(got: TrainerParams, want: TrainerParams): void {
   const pairs: [string, Tensor, Tensor][] = Object.entries(want.rnn).map(([n, t]) => [n, got.rnn[n]!, t]);
-  if (want.head && got.head) pairs.push(['head.weight', got.head.weight, want.head.weight], ['head.bias', got.head.bias, want.head.bias]);
+  if (want.head && got.head)
+    pairs.push(['head.weight', got.head.weight, want.head.weight], ['head.bias', got.head.bias, want.head.bias]);
   for (const [name, g, w] of pairs) {
     let worst = 0;
-    for (let i = 0; i < w.data.length; i++) worst = Math.max(worst, Math.abs(g.data[i]! - w.data[i]!) - TOL.rtol * Math.abs(w.data[i]!));
+    for (let i = 0; i < w.data.length; i++)
+      worst = Math.max(worst, Math.abs(g.data[i]! - w.data[i]!) - TOL.rtol * Math.abs(w.data[i]!));
     expect(worst, name).toBeLessThanOrEqual(TOL.atol);
   }
 }
 
 describe('onnxruntime trainer', () => {
-  it('trains with dropout between layers: the masks of core\'s seeded definition, as the reference', async () => {
+  it("trains with dropout between layers: the masks of core's seeded definition, as the reference", async () => {
     const spec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 5, numLayers: 3, dropout: 0.4 });
     const rng = new SeededRandom(11);
     const params: TrainerParams = { rnn: initParams(spec, { seed: 2, dtype: 'float32' }), head: head(spec, 4, rng) };
@@ -55,7 +68,14 @@ describe('onnxruntime trainer', () => {
   });
 
   it('model.gradients in training mode applies the same dropout masks as the reference', async () => {
-    const spec = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, numLayers: 2, dropout: 0.5, bidirectional: true });
+    const spec = defineSpec({
+      mode: 'lstm',
+      inputSize: 2,
+      hiddenSize: 3,
+      numLayers: 2,
+      dropout: 0.5,
+      bidirectional: true,
+    });
     const rng = new SeededRandom(5);
     const params = initParams(spec, { seed: 4, dtype: 'float32' });
     const input = randomTensor([T, B, 2], rng);
@@ -72,8 +92,15 @@ describe('onnxruntime trainer', () => {
     const spec = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 4, projSize: 2, batchFirst: true });
     const rng = new SeededRandom(3);
     const params: TrainerParams = { rnn: initParams(spec, { seed: 1, dtype: 'float32' }), head: null };
-    await using trainer = await backend.createTrainer(spec, { params, optimizer: { name: 'adam', lr: 0.05 }, gradClipNorm: null });
-    const batch = (): { input: Tensor; gradOutput: Tensor } => ({ input: randomTensor([B, T, 2], rng), gradOutput: randomTensor([B, T, 2], rng) });
+    await using trainer = await backend.createTrainer(spec, {
+      params,
+      optimizer: { name: 'adam', lr: 0.05 },
+      gradClipNorm: null,
+    });
+    const batch = (): { input: Tensor; gradOutput: Tensor } => ({
+      input: randomTensor([B, T, 2], rng),
+      gradOutput: randomTensor([B, T, 2], rng),
+    });
     await trainer.step(batch());
     await trainer.step(batch());
     const savedParams = await trainer.readParams();
@@ -86,14 +113,19 @@ describe('onnxruntime trainer', () => {
     await trainer.restore({ params: savedParams, optimizerState: savedState });
     await trainer.step(next);
     const second = await trainer.readParams();
-    for (const [name, t] of Object.entries(first.rnn)) expect(Array.from(second.rnn[name]!.data), name).toEqual(Array.from(t.data));
+    for (const [name, t] of Object.entries(first.rnn))
+      expect(Array.from(second.rnn[name]!.data), name).toEqual(Array.from(t.data));
     expect((await trainer.readOptimizerState()).step).toBe(3);
   });
 
   it('a carried state is valid until the next step; use after dispose is a BackendDisposedError', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
     const rng = new SeededRandom(8);
-    const trainer = await backend.createTrainer(spec, { params: { rnn: initParams(spec, { seed: 1 }), head: null }, optimizer: { name: 'sgd', lr: 0.1 }, gradClipNorm: 1 });
+    const trainer = await backend.createTrainer(spec, {
+      params: { rnn: initParams(spec, { seed: 1 }), head: null },
+      optimizer: { name: 'sgd', lr: 0.1 },
+      gradClipNorm: 1,
+    });
     const batch = { input: randomTensor([T, B, 2], rng), gradOutput: randomTensor([T, B, 3], rng) };
     const first = await trainer.step(batch);
     const state = await first.state.read();

@@ -1,4 +1,11 @@
-import { SeededRandom, type TrainerParams, createReferenceBackend, defineSpec, initParams, tensor } from '@deeprnn/core';
+import {
+  SeededRandom,
+  type TrainerParams,
+  createReferenceBackend,
+  defineSpec,
+  initParams,
+  tensor,
+} from '@deeprnn/core';
 import { exportTrainingStep, trainedParameters } from '@deeprnn/onnx';
 import * as ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
@@ -20,8 +27,14 @@ it('three steps of the exported d2l training graph on a plain InferenceSession m
   const params: TrainerParams = {
     rnn: initParams(spec, { seed: 3, dtype: 'float32' }),
     head: {
-      weight: tensor(Float32Array.from({ length: V * 256 }, () => rng.uniform(-k, k)), [V, 256]),
-      bias: tensor(Float32Array.from({ length: V }, () => rng.uniform(-k, k)), [V]),
+      weight: tensor(
+        Float32Array.from({ length: V * 256 }, () => rng.uniform(-k, k)),
+        [V, 256],
+      ),
+      bias: tensor(
+        Float32Array.from({ length: V }, () => rng.uniform(-k, k)),
+        [V],
+      ),
     },
   };
   const batches = Array.from({ length: 3 }, () => {
@@ -40,13 +53,22 @@ it('three steps of the exported d2l training graph on a plain InferenceSession m
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
   const names = trainedParameters(spec, V);
   const source = (n: string): Float32Array =>
-    (n === 'head.weight' ? params.head!.weight : n === 'head.bias' ? params.head!.bias : params.rnn[n]!).data as Float32Array;
-  let state: Record<string, ort.Tensor> = Object.fromEntries(names.map(([n, dims]) => [n, new ort.Tensor('float32', source(n).slice(), dims)]));
+    (n === 'head.weight' ? params.head!.weight : n === 'head.bias' ? params.head!.bias : params.rnn[n]!)
+      .data as Float32Array;
+  let state: Record<string, ort.Tensor> = Object.fromEntries(
+    names.map(([n, dims]) => [n, new ort.Tensor('float32', source(n).slice(), dims)]),
+  );
   let h0: ort.Tensor = new ort.Tensor('float32', new Float32Array(B * 256), [1, B, 256]);
   let step: ort.Tensor = new ort.Tensor('int64', BigInt64Array.of(0n), []);
   const losses: number[] = [];
   for (const { x, targets } of batches) {
-    const out = await session.run({ ...state, step, h0, input: new ort.Tensor('float32', x, [T, B, V]), targets: new ort.Tensor('int32', targets, [T * B]) });
+    const out = await session.run({
+      ...state,
+      step,
+      h0,
+      input: new ort.Tensor('float32', x, [T, B, V]),
+      targets: new ort.Tensor('int32', targets, [T * B]),
+    });
     state = Object.fromEntries(names.map(([n]) => [n, out[`new.${n}`]!]));
     step = out['new.step']!;
     h0 = out['hN']!;
@@ -68,16 +90,22 @@ it('three steps of the exported d2l training graph on a plain InferenceSession m
   await trainer.dispose();
 
   expect(step.data[0]).toBe(3n);
-  losses.forEach((l, i) => expect(Math.abs(l - want[i]!)).toBeLessThanOrEqual(TOL.atol + TOL.rtol * Math.abs(want[i]!)));
+  losses.forEach((l, i) =>
+    expect(Math.abs(l - want[i]!)).toBeLessThanOrEqual(TOL.atol + TOL.rtol * Math.abs(want[i]!)),
+  );
   for (const [n] of names) {
     const got = state[n]!.data as Float32Array;
-    const w = (n === 'head.weight' ? wantParams.head!.weight : n === 'head.bias' ? wantParams.head!.bias : wantParams.rnn[n]!).data;
+    const w = (
+      n === 'head.weight' ? wantParams.head!.weight : n === 'head.bias' ? wantParams.head!.bias : wantParams.rnn[n]!
+    ).data;
     let worst = 0;
     for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(got[i]! - w[i]!) - TOL.rtol * Math.abs(w[i]!));
     expect(worst, n).toBeLessThanOrEqual(TOL.atol);
   }
   // The run moved the parameters (a graph that returned its inputs would pass the comparison above
   // only if the reference did not move them either).
-  const moved = Math.max(...Array.from(wantParams.rnn['weight_hh_l0']!.data, (v, i) => Math.abs(v - params.rnn['weight_hh_l0']!.data[i]!)));
+  const moved = Math.max(
+    ...Array.from(wantParams.rnn['weight_hh_l0']!.data, (v, i) => Math.abs(v - params.rnn['weight_hh_l0']!.data[i]!)),
+  );
   expect(moved).toBeGreaterThan(1e-3);
 }, 120_000);

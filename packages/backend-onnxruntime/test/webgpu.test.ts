@@ -10,11 +10,20 @@ import { createBackend } from '../src/index.js';
 // Outside CI a machine without one skips this lane with the reason printed; CI must run it.
 const hasVulkan = Boolean(process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES);
 const skip = !hasVulkan && process.env.CI !== 'true';
-if (skip) console.warn('onnxruntime webgpu golden: skipped: no Vulkan driver configured (VK_DRIVER_FILES / VK_ICD_FILENAMES unset; tools/ci/setup-lavapipe.sh)');
+if (skip)
+  console.warn(
+    'onnxruntime webgpu golden: skipped: no Vulkan driver configured (VK_DRIVER_FILES / VK_ICD_FILENAMES unset; tools/ci/setup-lavapipe.sh)',
+  );
 // The project's own PyTorch cases, plus ../shared's when it is beside the repository.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const dirs = [join(root, 'fixtures', 'pytorch'), join(root, '..', 'shared', 'golden', 'pytorch')].filter((d) => existsSync(d));
-const cases = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json') && f !== 'index.json').map((f) => join(d, f)));
+const dirs = [join(root, 'fixtures', 'pytorch'), join(root, '..', 'shared', 'golden', 'pytorch')].filter((d) =>
+  existsSync(d),
+);
+const cases = dirs.flatMap((d) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.json') && f !== 'index.json')
+    .map((f) => join(d, f)),
+);
 
 describe.skipIf(skip)('golden cases on the WebGPU execution provider', async () => {
   const backend = await createBackend({ executionProviders: ['webgpu'] });

@@ -14,7 +14,10 @@ const threads = Number(process.argv[3] ?? 1);
 const modes = (process.argv[4] ?? 'rnn_tanh,rnn_relu,gru,lstm').split(',');
 const c = CONFIGS[which];
 const rng = new SeededRandom(1);
-const x = tensor(Float32Array.from({ length: c.T * c.B * c.inputSize }, () => rng.uniform(-1, 1)), [c.T, c.B, c.inputSize]);
+const x = tensor(
+  Float32Array.from({ length: c.T * c.B * c.inputSize }, () => rng.uniform(-1, 1)),
+  [c.T, c.B, c.inputSize],
+);
 const fmt = (t) => {
   const s = [...t].sort((a, b) => a - b);
   return `min ${s[0].toFixed(1)} median ${s[Math.floor(s.length / 2)].toFixed(1)}`;
@@ -39,6 +42,8 @@ for (const mode of modes) {
     }
   }
   // CPU time is the steadier number on a shared machine (time spent preempted does not count).
-  console.log(`${which} ${mode} threads=${threads}: ${runs.map((r) => `${r.lowering} wall ${fmt(r.times)}, cpu ${fmt(r.cpu)}`).join(' | ')} ms/call (${c.reps} calls each)`);
+  console.log(
+    `${which} ${mode} threads=${threads}: ${runs.map((r) => `${r.lowering} wall ${fmt(r.times)}, cpu ${fmt(r.cpu)}`).join(' | ')} ms/call (${c.reps} calls each)`,
+  );
   for (const r of runs) await r.backend.dispose();
 }

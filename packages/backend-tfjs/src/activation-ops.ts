@@ -18,7 +18,8 @@ type OpBuilder = (alpha: number, beta: number, policy: OpPolicy) => TensorFn;
  */
 const OPS: { readonly [K in ActivationName]: OpBuilder } = {
   // Off wasm tf.relu keeps NaN; on wasm, x <= 0 ? 0 : x as for ThresholdedRelu.
-  Relu: (_a, _b, policy) => (policy.isReluNanSafe ? (x) => tf.relu(x) : (x) => tf.where(tf.greaterEqual(0, x), tf.zerosLike(x), x)),
+  Relu: (_a, _b, policy) =>
+    policy.isReluNanSafe ? (x) => tf.relu(x) : (x) => tf.where(tf.greaterEqual(0, x), tf.zerosLike(x), x),
   Tanh: (_a, _b, policy) => (policy.isTanhViaSigmoid ? tanhViaSigmoid : (x) => tf.tanh(x)),
   Sigmoid: (_a, _b, policy) => expBased((x) => tf.sigmoid(x), policy),
   Affine: (alpha, beta) => (x) => tf.add(tf.mul(x, alpha), beta),
@@ -26,9 +27,11 @@ const OPS: { readonly [K in ActivationName]: OpBuilder } = {
   // x <= alpha ? 0 : x (PyTorch's threshold): NaN fails the test and passes; x * step(x - alpha) would
   // give -inf * 0 = NaN at -inf. Written alpha >= x: GreaterEqual has a tfjs gradient, LessEqual none.
   ThresholdedRelu: (alpha) => (x) => tf.where(tf.greaterEqual(alpha, x), tf.zerosLike(x), x),
-  ScaledTanh: (alpha, beta, policy) => (x) => tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha),
+  ScaledTanh: (alpha, beta, policy) => (x) =>
+    tf.mul((policy.isTanhViaSigmoid ? tanhViaSigmoid : tf.tanh)(tf.mul(x, beta)), alpha),
   HardSigmoid: (alpha, beta) => (x) => clampKeepingNaN(tf.add(tf.mul(x, alpha), beta), 0, 1),
-  Elu: (alpha, _b, policy) => expBased((x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha)), policy),
+  Elu: (alpha, _b, policy) =>
+    expBased((x) => tf.where(tf.greaterEqual(x, 0), x, tf.mul(tf.expm1(tf.minimum(x, 0)), alpha)), policy),
   // x * (1 / (|x| + 1)), not a division: tfjs's webgl div returns 1 when both sides are equal, so
   // inf / inf gave 1 there; the product gives inf * 0 = NaN at ±inf, as PyTorch and the reference do.
   Softsign: () => (x) => tf.mul(x, tf.reciprocal(tf.add(tf.abs(x), 1))),

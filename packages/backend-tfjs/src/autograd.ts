@@ -17,7 +17,10 @@ export function ensureGradients(): Promise<void> {
       await import('@tensorflow/tfjs');
     } catch (cause) {
       registration = null;
-      throw new BackendInitError('tfjs: training needs @tensorflow/tfjs, which registers the gradients of tfjs ops (npm install @tensorflow/tfjs)', { cause });
+      throw new BackendInitError(
+        'tfjs: training needs @tensorflow/tfjs, which registers the gradients of tfjs ops (npm install @tensorflow/tfjs)',
+        { cause },
+      );
     }
   })();
   return registration;

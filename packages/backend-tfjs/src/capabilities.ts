@@ -13,5 +13,10 @@ export function capabilitiesFor(engine: EngineName): Capabilities {
       : engine === 'webgpu' || engine === 'webgl'
         ? { rtol: 1e-3, atol: 1e-4 }
         : { rtol: 2e-4, atol: 2e-5 };
-  return Object.freeze({ modes: RNN_MODES, training: true, dtypes: Object.freeze(['float32'] as const), tolerance: Object.freeze(tolerance) });
+  return Object.freeze({
+    modes: RNN_MODES,
+    training: true,
+    dtypes: Object.freeze(['float32'] as const),
+    tolerance: Object.freeze(tolerance),
+  });
 }

@@ -11,7 +11,12 @@ import type { DirectionWeights, GateWeights } from './weights.js';
  * to i and f and P_o * c' (new cell) to o; `inputForget` sets f = 1 - i; a projection maps
  * h' = (o * h(c')) W_hr^T.
  */
-export function lstmCell(w: DirectionWeights, activations: readonly Activation[], spec: RnnSpec, policy: OpPolicy): Cell {
+export function lstmCell(
+  w: DirectionWeights,
+  activations: readonly Activation[],
+  spec: RnnSpec,
+  policy: OpPolicy,
+): Cell {
   const f = gateOp(activations[0] ?? { name: 'Sigmoid' }, spec.clip, policy);
   const g = gateOp(activations[1] ?? { name: 'Tanh' }, spec.clip, policy);
   const hAct = activationOp(activations[2] ?? { name: 'Tanh' }, policy);

@@ -47,7 +47,10 @@ export interface UpstreamGrads {
 }
 
 /** The loss whose gradient is the upstream one: sum(output ⊙ gOut) + sum(hN ⊙ gH) + sum(cN ⊙ gC). */
-export function linkedLoss(out: { readonly output: tf.Tensor; readonly h: tf.Tensor; readonly c: tf.Tensor | null }, g: UpstreamGrads): tf.Scalar {
+export function linkedLoss(
+  out: { readonly output: tf.Tensor; readonly h: tf.Tensor; readonly c: tf.Tensor | null },
+  g: UpstreamGrads,
+): tf.Scalar {
   let loss: tf.Scalar = tf.scalar(0);
   if (g.output) loss = tf.add(loss, tf.sum(tf.mul(out.output, g.output)));
   if (g.h) loss = tf.add(loss, tf.sum(tf.mul(out.h, g.h)));

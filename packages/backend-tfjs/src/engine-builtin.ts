@@ -23,7 +23,12 @@ export async function startWasm(ctx: EngineContext): Promise<StartedEngine | Eng
   const features = [simd ? 'simd' : 'no simd', `${threads} thread${threads === 1 ? '' : 's'}`];
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   const shortfall = threadShortfall(ctx.wasmThreads, threads, isThreadedBuild, cores);
-  return { engine: 'wasm', tfBackend: 'wasm', device: `wasm (${features.join(', ')})`, ...(shortfall === null ? {} : { notes: [shortfall] }) };
+  return {
+    engine: 'wasm',
+    tfBackend: 'wasm',
+    device: `wasm (${features.join(', ')})`,
+    ...(shortfall === null ? {} : { notes: [shortfall] }),
+  };
 }
 
 /** Starts the pure-JavaScript cpu engine, which always works and is the slowest. */

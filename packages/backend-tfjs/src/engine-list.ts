@@ -11,6 +11,7 @@ export function validateEngineList(engines: readonly unknown[]): asserts engines
     throw new ConfigError(`tfjs: engines must list at least one of ${ENGINE_NAMES.join(', ')}`);
   }
   for (const e of engines) {
-    if (!isEngineName(e)) throw new ConfigError(`tfjs: unknown engine '${String(e)}' (known: ${ENGINE_NAMES.join(', ')})`);
+    if (!isEngineName(e))
+      throw new ConfigError(`tfjs: unknown engine '${String(e)}' (known: ${ENGINE_NAMES.join(', ')})`);
   }
 }

@@ -2,7 +2,14 @@
 export type EngineName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 /** Every engine, in the default order of preference (fastest first). */
-export const ENGINE_NAMES: readonly EngineName[] = Object.freeze(['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'webgl', 'wasm', 'cpu']);
+export const ENGINE_NAMES: readonly EngineName[] = Object.freeze([
+  'tfjs-node-gpu',
+  'tfjs-node',
+  'webgpu',
+  'webgl',
+  'wasm',
+  'cpu',
+]);
 
 /** True when `name` is one of {@link ENGINE_NAMES}. */
 export function isEngineName(name: unknown): name is EngineName {

@@ -21,7 +21,9 @@ export interface EngineStatus {
  * @param options - engines to probe (default all) and the module loader.
  * @returns one status per engine, in the order asked.
  */
-export async function probeEngines(options: { readonly engines?: readonly EngineName[]; readonly loader?: ModuleLoader } = {}): Promise<EngineStatus[]> {
+export async function probeEngines(
+  options: { readonly engines?: readonly EngineName[]; readonly loader?: ModuleLoader } = {},
+): Promise<EngineStatus[]> {
   tf.env().set('PROD', true);
   const previous = tf.getBackend() as string | null;
   const out: EngineStatus[] = [];
@@ -29,12 +31,17 @@ export async function probeEngines(options: { readonly engines?: readonly Engine
     try {
       const { started } = await selectEngine([engine], {
         load: options.loader ?? importModule,
-        tf: { setBackend: (n) => tf.setBackend(n), getBackend: () => tf.getBackend(), flag: (n) => tf.env().getAsync(n) },
+        tf: {
+          setBackend: (n) => tf.setBackend(n),
+          getBackend: () => tf.getBackend(),
+          flag: (n) => tf.env().getAsync(n),
+        },
         allowSoftwareGpu: true,
       });
       out.push({ engine, isAvailable: true, device: started.device, message: null });
     } catch (e) {
-      const message = e instanceof Error ? e.message.replace(/^tfjs: no engine could start \(tried [^)]*\): /, '') : String(e);
+      const message =
+        e instanceof Error ? e.message.replace(/^tfjs: no engine could start \(tried [^)]*\): /, '') : String(e);
       out.push({ engine, isAvailable: false, device: null, message });
     }
   }

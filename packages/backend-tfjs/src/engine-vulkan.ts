@@ -2,7 +2,17 @@ import type { ModuleLoader } from './module-loader.js';
 import { moduleExport } from './module-loader.js';
 
 const LIBRARY = 'libvulkan.so.1';
-const STANDARD_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/local/lib'];
+const STANDARD_DIRS = [
+  '/lib',
+  '/usr/lib',
+  '/lib64',
+  '/usr/lib64',
+  '/lib/x86_64-linux-gnu',
+  '/usr/lib/x86_64-linux-gnu',
+  '/lib/aarch64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/local/lib',
+];
 
 /**
  * True when Node runs on Linux and the dynamic linker cannot find the Vulkan loader, the first thing

@@ -13,7 +13,8 @@ export interface WasmThreadControl {
  */
 export function checkWasmThreads(n: number | undefined): void {
   if (n === undefined) return;
-  if (!Number.isInteger(n) || n < 1 || n > 8) throw new ConfigError(`tfjs: wasmThreads must be a whole number from 1 to 8, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 8)
+    throw new ConfigError(`tfjs: wasmThreads must be a whole number from 1 to 8, got ${String(n)}`);
 }
 
 /**
@@ -23,9 +24,15 @@ export function checkWasmThreads(n: number | undefined): void {
  * thread whatever is asked; without SharedArrayBuffer (a page that is not cross-origin isolated, or
  * Node, where the worker would come from a blob: URL) it loads the single-threaded build.
  */
-export function threadShortfall(asked: number | undefined, actual: number, isThreadedBuild: boolean, logicalCores: number | undefined): string | null {
+export function threadShortfall(
+  asked: number | undefined,
+  actual: number,
+  isThreadedBuild: boolean,
+  logicalCores: number | undefined,
+): string | null {
   if (asked === undefined || actual === asked) return null;
-  if (actual > asked) return `wasm: ${actual} threads run, ${asked} asked: the count is fixed when tfjs first starts wasm in this process`;
+  if (actual > asked)
+    return `wasm: ${actual} threads run, ${asked} asked: the count is fixed when tfjs first starts wasm in this process`;
   if (!isThreadedBuild) {
     return `wasm: ${actual} thread of ${asked} asked: the threaded build needs SharedArrayBuffer (a cross-origin isolated page; not Node)`;
   }

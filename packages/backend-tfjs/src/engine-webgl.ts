@@ -12,7 +12,10 @@ interface CanvasLike {
 
 /** The renderer behind the page's WebGL2 (`ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...))`), or why there is none. */
 export function webglRenderer(scope: object = globalThis): { readonly renderer: string } | EngineSkip {
-  const s = scope as { OffscreenCanvas?: new (w: number, h: number) => CanvasLike; document?: { createElement(tag: 'canvas'): CanvasLike } };
+  const s = scope as {
+    OffscreenCanvas?: new (w: number, h: number) => CanvasLike;
+    document?: { createElement(tag: 'canvas'): CanvasLike };
+  };
   const canvas = s.OffscreenCanvas !== undefined ? new s.OffscreenCanvas(1, 1) : s.document?.createElement('canvas');
   if (canvas === undefined) return { skipped: 'webgl: no WebGL here (a browser engine; Node has none)' };
   let gl: GlLike | null;
@@ -21,7 +24,8 @@ export function webglRenderer(scope: object = globalThis): { readonly renderer: 
   } catch (cause) {
     return { skipped: 'webgl: creating a WebGL2 context threw', cause };
   }
-  if (gl === null) return { skipped: 'webgl: the browser gave no WebGL2 context (WebGL off, or no GPU and no software renderer)' };
+  if (gl === null)
+    return { skipped: 'webgl: the browser gave no WebGL2 context (WebGL off, or no GPU and no software renderer)' };
   const info = gl.getExtension('WEBGL_debug_renderer_info') as { readonly UNMASKED_RENDERER_WEBGL: number } | null;
   const renderer = String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));
   (gl.getExtension('WEBGL_lose_context') as { loseContext(): void } | null)?.loseContext();
@@ -50,7 +54,9 @@ export async function startWebgl(ctx: EngineContext): Promise<StartedEngine | En
   if ('skipped' in probe) return probe;
   const name = rendererName(probe.renderer);
   if (isSoftwareRenderer(probe.renderer) && !ctx.allowSoftwareGpu) {
-    return { skipped: `webgl: only a software renderer (${name}), slower than wasm; name the engine (engines: ['webgl']) to use it` };
+    return {
+      skipped: `webgl: only a software renderer (${name}), slower than wasm; name the engine (engines: ['webgl']) to use it`,
+    };
   }
   const loaded = await loadOrSkip(ctx, '@tensorflow/tfjs-backend-webgl', 'npm install @tensorflow/tfjs-backend-webgl');
   if ('skipped' in loaded) return loaded;

@@ -7,7 +7,12 @@ interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
 }
 interface AdapterLike {
-  readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly device?: string; readonly description?: string };
+  readonly info?: {
+    readonly vendor?: string;
+    readonly architecture?: string;
+    readonly device?: string;
+    readonly description?: string;
+  };
 }
 
 const LAVAPIPE_HINT = 'on Linux without a GPU: bash tools/ci/setup-lavapipe.sh, then source its env.sh';
@@ -25,12 +30,15 @@ async function findGpu(ctx: EngineContext): Promise<GpuLike | EngineSkip> {
   const scope = globalThis as { navigator?: { gpu?: unknown } };
   if (isGpuLike(scope.navigator?.gpu)) return scope.navigator.gpu;
   if (await isVulkanLoaderMissing(ctx.load)) {
-    return { skipped: `webgpu: no WebGPU adapter, the Vulkan loader (libvulkan.so.1) is not installed (${LAVAPIPE_HINT})` };
+    return {
+      skipped: `webgpu: no WebGPU adapter, the Vulkan loader (libvulkan.so.1) is not installed (${LAVAPIPE_HINT})`,
+    };
   }
   const loaded = await loadOrSkip(ctx, 'webgpu', 'npm install webgpu: Dawn for Node, linux-x64/darwin/win32 prebuilt');
   if ('skipped' in loaded) return loaded;
   const create = moduleExport(loaded.mod, 'create');
-  if (typeof create !== 'function') return { skipped: 'webgpu: the package has no create() export (expected webgpu 0.6)' };
+  if (typeof create !== 'function')
+    return { skipped: 'webgpu: the package has no create() export (expected webgpu 0.6)' };
   const globals = moduleExport(loaded.mod, 'globals');
   if (typeof globals === 'object' && globals !== null) {
     for (const [key, value] of Object.entries(globals)) {
@@ -80,12 +88,19 @@ export async function startWebgpu(ctx: EngineContext): Promise<StartedEngine | E
   } catch (cause) {
     return { skipped: `webgpu: requesting an adapter failed (${LAVAPIPE_HINT})`, cause };
   }
-  if (adapter === null) return { skipped: `webgpu: no WebGPU adapter, no usable Vulkan/Metal/D3D12 driver (${LAVAPIPE_HINT})` };
+  if (adapter === null)
+    return { skipped: `webgpu: no WebGPU adapter, no usable Vulkan/Metal/D3D12 driver (${LAVAPIPE_HINT})` };
   const name = adapterName(adapter.info);
   if (isSoftwareAdapter(adapter.info) && !ctx.allowSoftwareGpu) {
-    return { skipped: `webgpu: only a software adapter (${name}), slower than wasm; name the engine (engines: ['webgpu']) to use it` };
+    return {
+      skipped: `webgpu: only a software adapter (${name}), slower than wasm; name the engine (engines: ['webgpu']) to use it`,
+    };
   }
-  const loaded = await loadOrSkip(ctx, '@tensorflow/tfjs-backend-webgpu', 'npm install @tensorflow/tfjs-backend-webgpu');
+  const loaded = await loadOrSkip(
+    ctx,
+    '@tensorflow/tfjs-backend-webgpu',
+    'npm install @tensorflow/tfjs-backend-webgpu',
+  );
   if ('skipped' in loaded) return loaded;
   const failed = await setBackendOrSkip(ctx, 'webgpu', `webgpu (${name})`);
   return failed ?? { engine: 'webgpu', tfBackend: 'webgpu', device: `webgpu (${name})` };

@@ -62,7 +62,11 @@ export async function loadOrSkip(
 }
 
 /** Activates a tfjs backend; a failure to initialise becomes a skip. */
-export async function setBackendOrSkip(ctx: EngineContext, tfBackend: string, what: string): Promise<EngineSkip | null> {
+export async function setBackendOrSkip(
+  ctx: EngineContext,
+  tfBackend: string,
+  what: string,
+): Promise<EngineSkip | null> {
   try {
     if (await ctx.tf.setBackend(tfBackend)) return null;
     return { skipped: `${what}: tf.setBackend('${tfBackend}') resolved false` };

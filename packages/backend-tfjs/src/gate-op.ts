@@ -13,7 +13,9 @@ export function product(a: tf.Tensor, g: GateWeights, activation: ProductActivat
   if (g.training !== null) return linearWithGrad(a, g.training.wT, g.training.batch, activation);
   if (activation === 'tanhViaSigmoid') return tf.sub(tf.mul(product(a, g, 'sigmoid'), 2), 1);
   if (g.b === null && activation === 'linear') return tf.matMul(a, g.w);
-  return g.b === null ? tf.fused.matMul({ a, b: g.w, activation }) : tf.fused.matMul({ a, b: g.w, bias: g.b, activation });
+  return g.b === null
+    ? tf.fused.matMul({ a, b: g.w, activation })
+    : tf.fused.matMul({ a, b: g.w, bias: g.b, activation });
 }
 
 /**
@@ -21,10 +23,16 @@ export function product(a: tf.Tensor, g: GateWeights, activation: ProductActivat
  * without clip or extra term fuse the activation into the product (one kernel), each only where the
  * engine's fused form keeps NaN ({@link OpPolicy.isExpNanSafe}, {@link OpPolicy.isReluNanSafe}).
  */
-export function gateOp(activation: Activation, clip: number | null, policy: OpPolicy): (a: tf.Tensor, g: GateWeights, extra?: tf.Tensor) => tf.Tensor {
+export function gateOp(
+  activation: Activation,
+  clip: number | null,
+  policy: OpPolicy,
+): (a: tf.Tensor, g: GateWeights, extra?: tf.Tensor) => tf.Tensor {
   const act = activationOp(activation, policy);
   const cl = clipOp(clip);
-  const fused = clip === null && ((activation.name === 'Sigmoid' && policy.isExpNanSafe) || (activation.name === 'Relu' && policy.isReluNanSafe));
+  const fused =
+    clip === null &&
+    ((activation.name === 'Sigmoid' && policy.isExpNanSafe) || (activation.name === 'Relu' && policy.isReluNanSafe));
   const fusedName = activation.name === 'Sigmoid' ? 'sigmoid' : 'relu';
   return (a, g, extra) => {
     if (g.isTanhFolded) return product(a, g, 'tanhViaSigmoid');

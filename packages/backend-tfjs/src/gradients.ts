@@ -47,7 +47,8 @@ export function gradientTensors(
     c: isLstm && gradOutput.c ? toTf(gradOutput.c) : null,
   };
   // Nothing upstream: the loss is the constant 0 and every gradient is zero (tfjs would refuse it).
-  if (!g.output && !g.h && !g.c) return [...names.map((n) => tf.zerosLike(params[n] as tf.Tensor)), ...others.map((a) => tf.zerosLike(a))];
+  if (!g.output && !g.h && !g.c)
+    return [...names.map((n) => tf.zerosLike(params[n] as tf.Tensor)), ...others.map((a) => tf.zerosLike(a))];
   const { grads } = differentiateStack(spec, policy, params, others, (weights, xs) =>
     linkedLoss(
       runInUserLayout(spec, weights, {
@@ -65,7 +66,11 @@ export function gradientTensors(
 }
 
 /** Downloads the gradient tensors of {@link gradientTensors} into {@link ParamGrads}. */
-export async function readGradients(spec: RnnSpec, names: readonly string[], grads: readonly tf.Tensor[]): Promise<ParamGrads> {
+export async function readGradients(
+  spec: RnnSpec,
+  names: readonly string[],
+  grads: readonly tf.Tensor[],
+): Promise<ParamGrads> {
   const host = await Promise.all(grads.map(fromTf));
   const params: Record<string, Tensor> = {};
   names.forEach((n, i) => (params[n] = host[i] as Tensor));

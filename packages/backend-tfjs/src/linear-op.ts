@@ -89,7 +89,12 @@ export class BatchedWeightGradient {
  *   and alive until the gradient has run (not differentiated).
  * @param batch - gathers this weight's gradients; it holds w and b.
  */
-export function linearWithGrad(a: tf.Tensor, wT: tf.Tensor, batch: BatchedWeightGradient, activation: ProductActivation): tf.Tensor {
+export function linearWithGrad(
+  a: tf.Tensor,
+  wT: tf.Tensor,
+  batch: BatchedWeightGradient,
+  activation: ProductActivation,
+): tf.Tensor {
   const { w, b } = batch;
   const link = batch.link();
   const backward = (dy: tf.Tensor, keep: readonly tf.Tensor[]): tf.Tensor[] => {
@@ -107,7 +112,10 @@ export function linearWithGrad(a: tf.Tensor, wT: tf.Tensor, batch: BatchedWeight
   const forward = (x: tf.Tensor, save: tf.GradSaveFunc): { value: tf.Tensor; gradFunc: typeof backward } => {
     // w and b are read here, while the taped function that made them is still running.
     const fused = activation === 'tanhViaSigmoid' ? 'sigmoid' : activation;
-    const z = b === null ? tf.fused.matMul({ a: x, b: w, activation: fused }) : tf.fused.matMul({ a: x, b: w, bias: b, activation: fused });
+    const z =
+      b === null
+        ? tf.fused.matMul({ a: x, b: w, activation: fused })
+        : tf.fused.matMul({ a: x, b: w, bias: b, activation: fused });
     const y = activation === 'tanhViaSigmoid' ? tf.sub(tf.mul(z, 2), 1) : z;
     // Saved, not captured: tfjs disposes the forward pass's intermediates before running gradients.
     save([x, y]);

@@ -45,7 +45,13 @@ export class TfjsModel implements RnnModel {
   readonly #policy: OpPolicy;
   readonly #streams = new Set<() => void>();
 
-  private constructor(spec: RnnSpec, engine: StartedEngine, raw: TfParams, weights: StackWeights, onDispose: (m: TfjsModel) => void) {
+  private constructor(
+    spec: RnnSpec,
+    engine: StartedEngine,
+    raw: TfParams,
+    weights: StackWeights,
+    onDispose: (m: TfjsModel) => void,
+  ) {
     this.spec = spec;
     this.#engine = engine;
     this.#names = paramLayout(spec).map((s) => s.name);
@@ -56,7 +62,12 @@ export class TfjsModel implements RnnModel {
   }
 
   /** Uploads `params` (already validated) to `engine`. */
-  static async upload(spec: RnnSpec, params: RnnParams, engine: StartedEngine, onDispose: (m: TfjsModel) => void): Promise<TfjsModel> {
+  static async upload(
+    spec: RnnSpec,
+    params: RnnParams,
+    engine: StartedEngine,
+    onDispose: (m: TfjsModel) => void,
+  ): Promise<TfjsModel> {
     return withEngine(engine, () => {
       const raw: Record<string, tf.Tensor> = {};
       for (const slot of paramLayout(spec)) raw[slot.name] = toTf(params[slot.name] as Tensor);
@@ -93,13 +104,20 @@ export class TfjsModel implements RnnModel {
     }
   }
 
-  async gradients(input: Tensor, initial: RnnState | undefined, gradOutput: GradOutput, options: ForwardOptions = {}): Promise<ParamGrads> {
+  async gradients(
+    input: Tensor,
+    initial: RnnState | undefined,
+    gradOutput: GradOutput,
+    options: ForwardOptions = {},
+  ): Promise<ParamGrads> {
     const { raw } = this.#live('gradients');
     const call = checkForwardArgs(this.spec, input, initial, options);
     checkGradOutput(this.spec, call, gradOutput);
     await ensureGradients();
     const grads = await withEngine(this.#engine, () =>
-      tf.tidy(() => gradientTensors(this.spec, raw, this.#names, call, input, initial, gradOutput, options, this.#policy)),
+      tf.tidy(() =>
+        gradientTensors(this.spec, raw, this.#names, call, input, initial, gradOutput, options, this.#policy),
+      ),
     );
     try {
       return await readGradients(this.spec, this.#names, grads);
@@ -112,12 +130,23 @@ export class TfjsModel implements RnnModel {
     this.#live('stream');
     checkStreamSpec(this.spec);
     const B = checkStreamOptions(this.spec, options);
-    const host = { spec: this.spec, engine: this.#engine, policy: this.#policy, weights: () => this.#live('stream.step').weights };
+    const host = {
+      spec: this.spec,
+      engine: this.#engine,
+      policy: this.#policy,
+      weights: () => this.#live('stream.step').weights,
+    };
     const engine = await tfjsStreamEngine(host, B, options.initial ?? null);
     // The model frees an open stream's state tensors when it is disposed first.
     this.#streams.add(engine.free);
     const dispose = engine.dispose;
-    const owned = { ...engine, dispose: (): Promise<void> => { this.#streams.delete(engine.free); return dispose(); } };
+    const owned = {
+      ...engine,
+      dispose: (): Promise<void> => {
+        this.#streams.delete(engine.free);
+        return dispose();
+      },
+    };
     return openStream({ spec: this.spec, isModelDisposed: () => this.#raw === null }, B, options.maxBytes, owned);
   }
 

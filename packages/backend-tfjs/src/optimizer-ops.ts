@@ -17,7 +17,13 @@ export interface TrainedSlot {
  * @param step - the 1-based number of this update.
  * @returns the global norm before clipping, a scalar on the engine.
  */
-export function clipAndUpdate(slots: readonly TrainedSlot[], grads: readonly tf.Tensor[], o: OptimizerOptions, gradClipNorm: number | null, step: number): tf.Scalar {
+export function clipAndUpdate(
+  slots: readonly TrainedSlot[],
+  grads: readonly tf.Tensor[],
+  o: OptimizerOptions,
+  gradClipNorm: number | null,
+  step: number,
+): tf.Scalar {
   // A left fold of two-input adds, not tf.addN: tfjs-webgpu's addN binds one storage buffer per input,
   // and more than the default 8 per shader stage makes Dawn reject the pipeline (a 3-layer LM has 14).
   const squares = grads.map((g) => tf.sum(tf.square(g)));

@@ -42,7 +42,8 @@ export function runInUserLayout(spec: RnnSpec, weights: StackWeights, inputs: Rn
   const given = inputs.x;
   const isUnbatched = given instanceof tf.Tensor ? given.rank === 2 : given.isUnbatched;
   const xSteps = given instanceof tf.Tensor ? splitSteps(spec, given) : given.xSteps;
-  const toStates = (t: tf.Tensor | null): tf.Tensor | null => (t === null ? null : isUnbatched ? tf.expandDims(t, 1) : t);
+  const toStates = (t: tf.Tensor | null): tf.Tensor | null =>
+    t === null ? null : isUnbatched ? tf.expandDims(t, 1) : t;
   const out = runStack(spec, weights, {
     xSteps,
     h0: toStates(inputs.h0),

@@ -55,14 +55,28 @@ export function makeCell(spec: RnnSpec, w: DirectionWeights, isReverse: boolean,
   }
 }
 
-function initialState(spec: RnnSpec, row: number, B: number, hRows: tf.Tensor[] | null, cRows: tf.Tensor[] | null): CellState {
+function initialState(
+  spec: RnnSpec,
+  row: number,
+  B: number,
+  hRows: tf.Tensor[] | null,
+  cRows: tf.Tensor[] | null,
+): CellState {
   const h = hRows?.[row] ?? tf.zeros([B, outputSize(spec)]);
   if (spec.mode !== 'lstm') return { h, c: null };
   return { h, c: cRows?.[row] ?? tf.zeros([B, spec.hiddenSize]) };
 }
 
 /** One step's keep-mask for one direction, `[B, Hout]`: 1 / (1 - p) where kept, 0 where dropped. */
-function stepKeep(keep: Uint8Array, t: number, d: number, B: number, D: number, Hout: number, scale: number): tf.Tensor {
+function stepKeep(
+  keep: Uint8Array,
+  t: number,
+  d: number,
+  B: number,
+  D: number,
+  Hout: number,
+  scale: number,
+): tf.Tensor {
   const data = new Float32Array(B * Hout);
   for (let b = 0; b < B; b++) {
     const src = (t * B + b) * D * Hout + d * Hout;
@@ -87,7 +101,8 @@ export function runStack(spec: RnnSpec, weights: StackWeights, inputs: StackInpu
   const Hout = outputSize(spec);
   // Core's seeded masks (the reference's, bit for bit), so a training step agrees across backends.
   const drop = inputs.dropout;
-  const keepMasks = drop && drop.rate > 0 ? dropoutMasks(spec, { training: true, dropoutSeed: drop.seed }, T * B * D * Hout) : null;
+  const keepMasks =
+    drop && drop.rate > 0 ? dropoutMasks(spec, { training: true, dropoutSeed: drop.seed }, T * B * D * Hout) : null;
   const scale = drop ? 1 / (1 - drop.rate) : 1;
   const hRows = inputs.h0 ? unstackAt(inputs.h0) : null;
   const cRows = inputs.c0 ? unstackAt(inputs.c0) : null;

@@ -55,9 +55,10 @@ export async function selectEngine(
       result = { skipped: `${engine}: failed to start`, cause };
     }
     if (!isSkip(result)) return { started: result, notices };
-    const notice: EngineNotice = result.cause === undefined
-      ? { engine, message: prefixed(engine, result.skipped) }
-      : { engine, message: prefixed(engine, result.skipped), cause: result.cause };
+    const notice: EngineNotice =
+      result.cause === undefined
+        ? { engine, message: prefixed(engine, result.skipped) }
+        : { engine, message: prefixed(engine, result.skipped), cause: result.cause };
     notices.push(notice);
   }
   const causes = notices.map((n) => n.cause ?? new Error(n.message));

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 /** Throws a {@link ShapeError} unless every target is a class index in [0, classes). */
 export function checkTargets(targets: Int32Array, classes: number, who: string): void {
   const bad = targets.findIndex((t) => !(t >= 0 && t < classes));
-  if (bad >= 0) throw new ShapeError(`${who}: targets must be class indices in [0, ${classes}), got ${targets[bad]} at row ${bad}`);
+  if (bad >= 0)
+    throw new ShapeError(`${who}: targets must be class indices in [0, ${classes}), got ${targets[bad]} at row ${bad}`);
 }
 
 /** Concatenates the per-step direction parts into the rows `[T*B, F]` (time-major, as `targets`). */
@@ -61,7 +62,9 @@ export function linearSoftmaxLoss(
   const rowCount = parts.reduce((n, dirs) => n + (dirs[0]?.shape[0] ?? 0), 0);
   const width = (parts[0] ?? []).reduce((n, p) => n + (p.shape[1] ?? 0), 0);
   if (rowCount !== N || width !== F || bias.shape[0] !== V) {
-    throw new ShapeError(`linearSoftmaxLoss: expected ${N} rows of width ${F} and a bias [${V}], got ${rowCount} rows of width ${width} and a bias [${bias.shape.join(', ')}]`);
+    throw new ShapeError(
+      `linearSoftmaxLoss: expected ${N} rows of width ${F} and a bias [${V}], got ${rowCount} rows of width ${width} and a bias [${bias.shape.join(', ')}]`,
+    );
   }
   checkTargets(targets, V, 'linearSoftmaxLoss');
   if (options.softmaxOnHost === false) return engineSoftmaxLoss(rowsOf(parts), weight, bias, targets);

@@ -1,4 +1,13 @@
-import { type RnnSpec, type RnnState, type StepCall, type StreamEngine, type Tensor, outputSize, storedLayer, tensor } from '@deeprnn/core';
+import {
+  type RnnSpec,
+  type RnnState,
+  type StepCall,
+  type StreamEngine,
+  type Tensor,
+  outputSize,
+  storedLayer,
+  tensor,
+} from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Cell } from './cell.js';
 import type { StartedEngine } from './engine.js';
@@ -38,7 +47,11 @@ interface Layers {
  * state is disposed after it, so the tensor count stays flat however many steps run. The arithmetic
  * is `forward`'s: the same cells, and the same masks for per-row lengths.
  */
-export async function tfjsStreamEngine(host: TfjsStreamHost, B: number, initial: RnnState | null): Promise<TfjsStreamEngine> {
+export async function tfjsStreamEngine(
+  host: TfjsStreamHost,
+  B: number,
+  initial: RnnState | null,
+): Promise<TfjsStreamEngine> {
   const { spec, engine } = host;
   const L = spec.numLayers;
   const Hout = outputSize(spec);
@@ -51,7 +64,10 @@ export async function tfjsStreamEngine(host: TfjsStreamHost, B: number, initial:
       tf.tidy(() => {
         const h = s ? tf.unstack(toTf(s.h)) : Array.from({ length: L }, () => tf.zeros([B, Hout]));
         if (!isLstm) return h;
-        return [...h, ...(s?.c ? tf.unstack(toTf(s.c)) : Array.from({ length: L }, () => tf.zeros([B, spec.hiddenSize])))];
+        return [
+          ...h,
+          ...(s?.c ? tf.unstack(toTf(s.c)) : Array.from({ length: L }, () => tf.zeros([B, spec.hiddenSize]))),
+        ];
       }),
     );
   let start: Layers | null = null;
@@ -74,7 +90,8 @@ export async function tfjsStreamEngine(host: TfjsStreamHost, B: number, initial:
   return {
     async step(x: Tensor, call: StepCall): Promise<Tensor> {
       const weights = host.weights();
-      if (cells.length === 0) for (let l = 0; l < L; l++) cells.push(makeCell(spec, weights[storedLayer(spec, l)]![0]!, false, host.policy));
+      if (cells.length === 0)
+        for (let l = 0; l < L; l++) cells.push(makeCell(spec, weights[storedLayer(spec, l)]![0]!, false, host.policy));
       const [output, ...next] = await withEngine(engine, () => {
         const cur = live();
         return tf.tidy(() => {
@@ -95,7 +112,10 @@ export async function tfjsStreamEngine(host: TfjsStreamHost, B: number, initial:
               const keep = masks?.at(t, Hout) ?? null;
               // Past its length a row keeps its state and outputs zeros, as in forward (run-direction.ts).
               const hNew = keep ? tf.where(keep, s.h, h[l]!) : s.h;
-              if (isLstm && s.c) c = c.map((old, j) => (j === l ? (keep ? tf.where(masks!.at(t, spec.hiddenSize) ?? keep, s.c!, old) : s.c!) : old));
+              if (isLstm && s.c)
+                c = c.map((old, j) =>
+                  j === l ? (keep ? tf.where(masks!.at(t, spec.hiddenSize) ?? keep, s.c!, old) : s.c!) : old,
+                );
               h = h.map((old, j) => (j === l ? hNew : old));
               input = [keep ? tf.where(keep, s.h, masks!.zeros(Hout)) : s.h];
             }
@@ -119,7 +139,9 @@ export async function tfjsStreamEngine(host: TfjsStreamHost, B: number, initial:
     },
     async readState(): Promise<RnnState> {
       const s = live().state;
-      const [h, c] = await withEngine(engine, () => tf.tidy(() => (isLstm ? [tf.stack(s.h), tf.stack(s.c)] : [tf.stack(s.h)])));
+      const [h, c] = await withEngine(engine, () =>
+        tf.tidy(() => (isLstm ? [tf.stack(s.h), tf.stack(s.c)] : [tf.stack(s.h)])),
+      );
       try {
         const hs = await fromTf(h as tf.Tensor);
         return c ? { h: hs, c: await fromTf(c) } : { h: hs };

@@ -27,6 +27,7 @@ export function uploadSteps(t: Tensor, isBatchFirst: boolean): tf.Tensor[] {
   const B = isUnbatched ? 1 : isBatchFirst ? (t.shape[0] ?? 0) : (t.shape[1] ?? 0);
   const timeMajor = isUnbatched || !isBatchFirst ? data : swapLeadingAxes(data, B, T, I);
   const steps: tf.Tensor[] = [];
-  for (let s = 0; s < T; s++) steps.push(tf.tensor2d(timeMajor.subarray(s * B * I, (s + 1) * B * I), [B, I], 'float32'));
+  for (let s = 0; s < T; s++)
+    steps.push(tf.tensor2d(timeMajor.subarray(s * B * I, (s + 1) * B * I), [B, I], 'float32'));
   return steps;
 }

@@ -1,7 +1,29 @@
 import {
-  BackendDisposedError, type CarriedState, HEAD_PARAM_NAMES, type OptimizerState, type RnnSpec, type RnnState, type RnnTrainer, ShapeError, type Tensor,
-  type TrainBatch, type TrainStepResult, type TrainerInit, type TrainerParams, checkOptimizerState, checkRestoredParams, checkTrainBatch,
-  checkTrainerInit, clipGlobalNorm, formatShape, hiddenStateShape, isCarriedState, paramLayout, sameShape, swapLeadingAxes, updateParameter,
+  BackendDisposedError,
+  type CarriedState,
+  HEAD_PARAM_NAMES,
+  type OptimizerState,
+  type RnnSpec,
+  type RnnState,
+  type RnnTrainer,
+  ShapeError,
+  type Tensor,
+  type TrainBatch,
+  type TrainStepResult,
+  type TrainerInit,
+  type TrainerParams,
+  checkOptimizerState,
+  checkRestoredParams,
+  checkTrainBatch,
+  checkTrainerInit,
+  clipGlobalNorm,
+  formatShape,
+  hiddenStateShape,
+  isCarriedState,
+  paramLayout,
+  sameShape,
+  swapLeadingAxes,
+  updateParameter,
 } from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients } from './autograd.js';
@@ -76,7 +98,12 @@ export class TfjsTrainer implements RnnTrainer {
    *
    * @throws {@link ParameterError} or {@link UnsupportedError} when `init` does not fit `spec`.
    */
-  static async create(spec: RnnSpec, host: TrainerHost, init: TrainerInit, onDispose: (t: TfjsTrainer) => void): Promise<TfjsTrainer> {
+  static async create(
+    spec: RnnSpec,
+    host: TrainerHost,
+    init: TrainerInit,
+    onDispose: (t: TfjsTrainer) => void,
+  ): Promise<TfjsTrainer> {
     checkTrainerInit(spec, init, 'tfjs trainer');
     await ensureGradients();
     const trainer = await host.run(() => new TfjsTrainer(spec, host, init, onDispose));
@@ -89,10 +116,16 @@ export class TfjsTrainer implements RnnTrainer {
     const { spec } = this;
     const head = this.#head;
     const call = checkTrainBatch(spec, batch, head ? (head.bias.shape[0] ?? 0) : null, 'tfjs trainer');
-    const carried = batch.initial && isCarriedState(batch.initial) ? this.#resolve(batch.initial, hiddenStateShape(spec, call)) : null;
+    const carried =
+      batch.initial && isCarriedState(batch.initial)
+        ? this.#resolve(batch.initial, hiddenStateShape(spec, call))
+        : null;
     const hostInitial = batch.initial && !isCarriedState(batch.initial) ? batch.initial : undefined;
     // The head reads rows time-major (the RNN's steps); targets come in the output's row order.
-    const targets = batch.targets && spec.batchFirst && !call.isUnbatched ? swapLeadingAxes(batch.targets, call.B, call.T, 1) : batch.targets;
+    const targets =
+      batch.targets && spec.batchFirst && !call.isUnbatched
+        ? swapLeadingAxes(batch.targets, call.B, call.T, 1)
+        : batch.targets;
     const step = this.#step + 1;
     const { stats, kept, value, ordered } = await this.#host.run(() => {
       const uploaded: tf.Tensor[] = uploadSteps(batch.input, spec.batchFirst);
@@ -103,24 +136,36 @@ export class TfjsTrainer implements RnnTrainer {
       const gOut = head ? null : toTf(batch.gradOutput as Tensor);
       if (gOut) uploaded.push(gOut);
       let kept: tf.Tensor[] = [];
-      const { value, grads } = differentiateStack(spec, this.#policy, this.#rnn, head ? [head.weight, head.bias] : [], (weights, hv) => {
-        const out = runInUserLayout(spec, weights, {
-          x: { xSteps, isUnbatched: call.isUnbatched },
-          h0, c0,
-          lengths: batch.lengths ?? null,
-          dropout: dropoutOf(spec, { training: true, dropoutSeed: batch.dropoutSeed ?? 0 }),
-          policy: this.#policy,
-        });
-        kept = out.c ? [tf.keep(out.h), tf.keep(out.c)] : [tf.keep(out.h)];
-        if (!gOut) return linearSoftmaxLoss(out.outputSteps, hv[0] as tf.Tensor, hv[1] as tf.Tensor, targets as Int32Array, { softmaxOnHost: this.#policy.canReadSync });
-        return tf.sum(tf.mul(out.output, gOut));
-      });
+      const { value, grads } = differentiateStack(
+        spec,
+        this.#policy,
+        this.#rnn,
+        head ? [head.weight, head.bias] : [],
+        (weights, hv) => {
+          const out = runInUserLayout(spec, weights, {
+            x: { xSteps, isUnbatched: call.isUnbatched },
+            h0,
+            c0,
+            lengths: batch.lengths ?? null,
+            dropout: dropoutOf(spec, { training: true, dropoutSeed: batch.dropoutSeed ?? 0 }),
+            policy: this.#policy,
+          });
+          kept = out.c ? [tf.keep(out.h), tf.keep(out.c)] : [tf.keep(out.h)];
+          if (!gOut)
+            return linearSoftmaxLoss(out.outputSteps, hv[0] as tf.Tensor, hv[1] as tf.Tensor, targets as Int32Array, {
+              softmaxOnHost: this.#policy.canReadSync,
+            });
+          return tf.sum(tf.mul(out.output, gOut));
+        },
+      );
       // differentiateStack lists the RNN's gradients first, then the head's; slots hold the head first.
       const nRnn = Object.keys(this.#rnn).length;
       const ordered = head ? [...grads.slice(nRnn), ...grads.slice(0, nRnn)] : grads;
       tf.dispose(uploaded);
       if (!this.#policy.canReadSync) return { stats: null, kept, value, ordered };
-      const stats = tf.tidy(() => tf.stack([value, clipAndUpdate(this.#slots, ordered, this.#init.optimizer, this.#init.gradClipNorm, step)]));
+      const stats = tf.tidy(() =>
+        tf.stack([value, clipAndUpdate(this.#slots, ordered, this.#init.optimizer, this.#init.gradClipNorm, step)]),
+      );
       tf.dispose([value, ...grads]);
       return { stats, kept, value: null, ordered: [] };
     });
@@ -178,8 +223,14 @@ export class TfjsTrainer implements RnnTrainer {
 
   #resolve(initial: CarriedState, want: number[]): Carried {
     const c = this.#carried;
-    if (c?.handle !== initial) throw new BackendDisposedError('tfjs trainer: initial is a carried state this trainer no longer holds (pass the latest step\'s)');
-    if (!sameShape(c.h.shape, want)) throw new ShapeError(`tfjs trainer: the carried state is ${formatShape(c.h.shape)}, this batch needs h0 ${formatShape(want)}`);
+    if (c?.handle !== initial)
+      throw new BackendDisposedError(
+        "tfjs trainer: initial is a carried state this trainer no longer holds (pass the latest step's)",
+      );
+    if (!sameShape(c.h.shape, want))
+      throw new ShapeError(
+        `tfjs trainer: the carried state is ${formatShape(c.h.shape)}, this batch needs h0 ${formatShape(want)}`,
+      );
     return c;
   }
 
@@ -188,7 +239,8 @@ export class TfjsTrainer implements RnnTrainer {
     const [h, c] = kept as [tf.Tensor, tf.Tensor | undefined];
     const handle: CarriedState = {
       read: async (): Promise<RnnState> => {
-        if (this.#carried?.handle !== handle) throw new BackendDisposedError('tfjs trainer: this carried state was superseded by a later step');
+        if (this.#carried?.handle !== handle)
+          throw new BackendDisposedError('tfjs trainer: this carried state was superseded by a later step');
         const [hh, cc] = await Promise.all([fromTf(h), ...(c ? [fromTf(c)] : [])]);
         return cc ? { h: hh as Tensor, c: cc } : { h: hh as Tensor };
       },
@@ -214,7 +266,10 @@ export class TfjsTrainer implements RnnTrainer {
     return { step: this.#step, moments: Object.freeze(moments) };
   }
 
-  async restore(snapshot: { readonly params?: TrainerParams; readonly optimizerState?: OptimizerState }): Promise<void> {
+  async restore(snapshot: {
+    readonly params?: TrainerParams;
+    readonly optimizerState?: OptimizerState;
+  }): Promise<void> {
     this.#live();
     const current: TrainerParams = { rnn: this.#init.params.rnn, head: this.#init.params.head };
     const p = snapshot.params;
@@ -224,7 +279,12 @@ export class TfjsTrainer implements RnnTrainer {
     await this.#host.run(() => {
       for (const s of this.#slots) {
         if (p) {
-          const src = s.name === HEAD_PARAM_NAMES.weight ? p.head?.weight : s.name === HEAD_PARAM_NAMES.bias ? p.head?.bias : p.rnn[s.name];
+          const src =
+            s.name === HEAD_PARAM_NAMES.weight
+              ? p.head?.weight
+              : s.name === HEAD_PARAM_NAMES.bias
+                ? p.head?.bias
+                : p.rnn[s.name];
           if (src) tf.tidy(() => s.value.assign(toTf(src)));
         }
         if (o) {
@@ -248,7 +308,10 @@ export class TfjsTrainer implements RnnTrainer {
     this.#isDisposed = true;
     const c = this.#carried;
     this.#carried = null;
-    tf.dispose([...this.#slots.flatMap((s) => [s.value, ...(s.m ? [s.m] : []), ...(s.v ? [s.v] : [])]), ...(c ? [c.h, ...(c.c ? [c.c] : [])] : [])]);
+    tf.dispose([
+      ...this.#slots.flatMap((s) => [s.value, ...(s.m ? [s.m] : []), ...(s.v ? [s.v] : [])]),
+      ...(c ? [c.h, ...(c.c ? [c.c] : [])] : []),
+    ]);
     this.#onDispose(this);
   }
 

@@ -1,4 +1,12 @@
-import { type Activation, type ParamSource, type RnnSpec, directionCount, gateCount, paramKey, storedLayerCount } from '@deeprnn/core';
+import {
+  type Activation,
+  type ParamSource,
+  type RnnSpec,
+  directionCount,
+  gateCount,
+  paramKey,
+  storedLayerCount,
+} from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchedWeightGradient } from './linear-op.js';
 import { at, splitAt } from './list-access.js';
@@ -98,7 +106,8 @@ function prepareDirection(
     const w = tf.concat([tf.transpose(at(wih, k)), tf.transpose(at(whh, k))], 0);
     const b = bih && bhh ? tf.add(at(bih, k), at(bhh, k)) : null;
     const hasExtra = spec.peepholes && k !== 2;
-    const isTanhFolded = policy.isTanhViaSigmoid && spec.clip === null && !hasExtra && gateActivation(spec, isReverse, k)?.name === 'Tanh';
+    const isTanhFolded =
+      policy.isTanhViaSigmoid && spec.clip === null && !hasExtra && gateActivation(spec, isReverse, k)?.name === 'Tanh';
     const wT = transposes?.gates[k];
     if (!isTanhFolded) return withT({ w, b, isTanhFolded }, wT);
     return withT({ w: tf.mul(w, 2), b: b === null ? null : tf.mul(b, 2), isTanhFolded }, wT);
@@ -111,7 +120,10 @@ function prepareDirection(
     const bIn = bih ? at(bih, 2) : null;
     const bHn = bhh ? at(bhh, 2) : null;
     const lbr = spec.linearBeforeReset;
-    xn = withT({ w: tf.transpose(at(wih, 2)), b: bIn && bHn && !lbr ? tf.add(bIn, bHn) : bIn, isTanhFolded: false }, transposes?.xn);
+    xn = withT(
+      { w: tf.transpose(at(wih, 2)), b: bIn && bHn && !lbr ? tf.add(bIn, bHn) : bIn, isTanhFolded: false },
+      transposes?.xn,
+    );
     hn = withT({ w: tf.transpose(at(whh, 2)), b: lbr ? bHn : null, isTanhFolded: false }, transposes?.hn);
   }
   const whr = spec.projSize > 0 ? tf.transpose(get('weight', 'hr')) : null;
@@ -134,7 +146,12 @@ function prepareDirection(
  *   (same params), which the fast product gradient reads.
  * @returns prepared weights; the caller owns (and disposes, or tidies) the new tensors.
  */
-export function prepareWeights(spec: RnnSpec, params: TfParams, policy: OpPolicy, transposes: StackTransposes | null = null): StackWeights {
+export function prepareWeights(
+  spec: RnnSpec,
+  params: TfParams,
+  policy: OpPolicy,
+  transposes: StackTransposes | null = null,
+): StackWeights {
   const layers: DirectionWeights[][] = [];
   for (let layer = 0; layer < storedLayerCount(spec); layer++) {
     const dirs: DirectionWeights[] = [];
@@ -157,7 +174,11 @@ export function transposeWeights(spec: RnnSpec, params: TfParams, policy: OpPoli
   tf.tidy(() => {
     const keepT = (t: tf.Tensor): tf.Tensor => tf.keep(tf.transpose(t));
     out = prepareWeights(spec, params, policy).map((dirs) =>
-      dirs.map((w) => ({ gates: w.gates.map((g) => keepT(g.w)), xn: w.xn ? keepT(w.xn.w) : null, hn: w.hn ? keepT(w.hn.w) : null })),
+      dirs.map((w) => ({
+        gates: w.gates.map((g) => keepT(g.w)),
+        xn: w.xn ? keepT(w.xn.w) : null,
+        hn: w.hn ? keepT(w.hn.w) : null,
+      })),
     );
   });
   return out;
@@ -165,7 +186,8 @@ export function transposeWeights(spec: RnnSpec, params: TfParams, policy: OpPoli
 
 /** Frees what {@link transposeWeights} returned. */
 export function disposeTransposes(transposes: StackTransposes): void {
-  for (const dirs of transposes) for (const t of dirs) tf.dispose([...t.gates, ...(t.xn ? [t.xn] : []), ...(t.hn ? [t.hn] : [])]);
+  for (const dirs of transposes)
+    for (const t of dirs) tf.dispose([...t.gates, ...(t.xn ? [t.xn] : []), ...(t.hn ? [t.hn] : [])]);
 }
 
 /** Every tensor held by prepared weights (to keep them out of tf.tidy, or to dispose them). */

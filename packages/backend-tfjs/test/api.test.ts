@@ -59,16 +59,31 @@ describe('tfjs backend API', () => {
   });
 
   it('gradients and the trainer share their code: a trainer step without a head moves sgd-lr times model.gradients', async () => {
-    const c = randomCase(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, projSize: 2, numLayers: 2 }), 3, 2, 6, false);
+    const c = randomCase(
+      defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, projSize: 2, numLayers: 2 }),
+      3,
+      2,
+      6,
+      false,
+    );
     await using model = await backend.createModel(c.spec, c.params);
     const out = await model.forward(c.input);
     const want = await model.gradients(c.input, undefined, { output: out.output });
-    const params = Object.fromEntries(Object.entries(c.params).map(([n, t]) => [n, tensor(Float32Array.from(t.data), t.shape)]));
-    await using trainer = await backend.createTrainer(c.spec, { params: { rnn: params, head: null }, optimizer: { name: 'sgd', lr: 1 }, gradClipNorm: null });
+    const params = Object.fromEntries(
+      Object.entries(c.params).map(([n, t]) => [n, tensor(Float32Array.from(t.data), t.shape)]),
+    );
+    await using trainer = await backend.createTrainer(c.spec, {
+      params: { rnn: params, head: null },
+      optimizer: { name: 'sgd', lr: 1 },
+      gradClipNorm: null,
+    });
     await trainer.step({ input: c.input, gradOutput: out.output });
     const after = await trainer.readParams();
     for (const [name, w] of Object.entries(want.params)) {
-      const moved = tensor(Float32Array.from(params[name]!.data, (p, i) => p - after.rnn[name]!.data[i]!), w.shape);
+      const moved = tensor(
+        Float32Array.from(params[name]!.data, (p, i) => p - after.rnn[name]!.data[i]!),
+        w.shape,
+      );
       expectClose(moved, w, { atol: 1e-5, rtol: 1e-4 }, name);
     }
   });

@@ -46,8 +46,14 @@ function ctx(load: ModuleLoader, tf: TfControl, allowSoftwareGpu = false): Engin
 
 describe('engine selection', () => {
   it('tries the default order and skips what is not installed, saying so', async () => {
-    const load = loaderOf({ '@tensorflow/tfjs-backend-wasm': { getThreadsCount: () => 1 }, '@tensorflow/tfjs-backend-cpu': {} });
-    const { started, notices } = await selectEngine(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], ctx(load, fakeTf(['wasm', 'cpu'])));
+    const load = loaderOf({
+      '@tensorflow/tfjs-backend-wasm': { getThreadsCount: () => 1 },
+      '@tensorflow/tfjs-backend-cpu': {},
+    });
+    const { started, notices } = await selectEngine(
+      ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
+      ctx(load, fakeTf(['wasm', 'cpu'])),
+    );
     expect(started).toEqual({ engine: 'wasm', tfBackend: 'wasm', device: 'wasm (simd, 1 thread)' });
     expect(notices.map((n) => n.engine)).toEqual(['tfjs-node-gpu', 'tfjs-node']);
     expect(notices[0]?.message).toMatch(/^tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed \(npm install/);
@@ -58,7 +64,10 @@ describe('engine selection', () => {
 
   it('uses tfjs-node when it loads and its backend starts', async () => {
     const tf = fakeTf(['tensorflow']);
-    const { started, notices } = await selectEngine(['tfjs-node-gpu', 'tfjs-node', 'cpu'], ctx(loaderOf({ '@tensorflow/tfjs-node': {} }), tf));
+    const { started, notices } = await selectEngine(
+      ['tfjs-node-gpu', 'tfjs-node', 'cpu'],
+      ctx(loaderOf({ '@tensorflow/tfjs-node': {} }), tf),
+    );
     expect(started.engine).toBe('tfjs-node');
     expect(started.device).toBe('tfjs-node (libtensorflow, cpu)');
     expect(notices).toHaveLength(1);
@@ -73,15 +82,21 @@ describe('engine selection', () => {
   });
 
   it('keeps looking when a starter throws (a native crash in an optional engine)', async () => {
-    const load: ModuleLoader = (s) => (s === 'webgpu' ? Promise.reject(new TypeError('dawn.node: bad ELF')) : Promise.resolve({}));
+    const load: ModuleLoader = (s) =>
+      s === 'webgpu' ? Promise.reject(new TypeError('dawn.node: bad ELF')) : Promise.resolve({});
     const { started, notices } = await selectEngine(['webgpu', 'cpu'], ctx(load, fakeTf(['cpu'])));
     expect(started.engine).toBe('cpu');
     expect(notices[0]?.message).toMatch(/^webgpu: webgpu failed to load/);
   });
 
   it('webgpu: no adapter is a skip with a hint; a software adapter is skipped unless the engine was named', async () => {
-    const adapter = { info: { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7' } };
-    const gpuWith = (a: unknown): Record<string, unknown> => ({ create: () => ({ requestAdapter: () => Promise.resolve(a) }), globals: {} });
+    const adapter = {
+      info: { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7' },
+    };
+    const gpuWith = (a: unknown): Record<string, unknown> => ({
+      create: () => ({ requestAdapter: () => Promise.resolve(a) }),
+      globals: {},
+    });
     const scope = globalThis as { navigator?: unknown };
     const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
     const reset = (): void => {
@@ -90,10 +105,16 @@ describe('engine selection', () => {
     };
     try {
       reset();
-      const none = await selectEngine(['webgpu', 'cpu'], ctx(loaderOf({ webgpu: gpuWith(null), '@tensorflow/tfjs-backend-cpu': {} }), fakeTf(['cpu'])));
+      const none = await selectEngine(
+        ['webgpu', 'cpu'],
+        ctx(loaderOf({ webgpu: gpuWith(null), '@tensorflow/tfjs-backend-cpu': {} }), fakeTf(['cpu'])),
+      );
       expect(none.notices[0]?.message).toMatch(/no WebGPU adapter.*setup-lavapipe\.sh/);
       reset();
-      const soft = await selectEngine(['webgpu', 'cpu'], ctx(loaderOf({ webgpu: gpuWith(adapter), '@tensorflow/tfjs-backend-cpu': {} }), fakeTf(['cpu', 'webgpu'])));
+      const soft = await selectEngine(
+        ['webgpu', 'cpu'],
+        ctx(loaderOf({ webgpu: gpuWith(adapter), '@tensorflow/tfjs-backend-cpu': {} }), fakeTf(['cpu', 'webgpu'])),
+      );
       expect(soft.started.engine).toBe('cpu');
       expect(soft.notices[0]?.message).toMatch(/only a software adapter \(llvmpipe\)/);
       reset();
@@ -110,7 +131,9 @@ describe('engine selection', () => {
   it('throws BackendInitError listing every reason when nothing starts', async () => {
     const err = await selectEngine(['tfjs-node', 'wasm'], ctx(loaderOf({}), fakeTf([]))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendInitError);
-    expect((err as Error).message).toMatch(/tried tfjs-node, wasm\): tfjs-node: .*not installed.*; wasm: .*not installed/);
+    expect((err as Error).message).toMatch(
+      /tried tfjs-node, wasm\): tfjs-node: .*not installed.*; wasm: .*not installed/,
+    );
     expect((err as Error).cause).toBeInstanceOf(AggregateError);
   });
 
@@ -142,7 +165,11 @@ describe('probeEngines (deeprnn info)', () => {
     const real: ModuleLoader = (s) => import(s);
     const load: ModuleLoader = (s) => (s.includes('tfjs-node') ? Promise.reject(notInstalled(s)) : real(s));
     const statuses = await probeEngines({ engines: ['tfjs-node', 'wasm', 'cpu'], loader: load });
-    expect(statuses.map((s) => [s.engine, s.isAvailable])).toEqual([['tfjs-node', false], ['wasm', true], ['cpu', true]]);
+    expect(statuses.map((s) => [s.engine, s.isAvailable])).toEqual([
+      ['tfjs-node', false],
+      ['wasm', true],
+      ['cpu', true],
+    ]);
     expect(statuses[0]?.message).toMatch(/^tfjs-node: @tensorflow\/tfjs-node is not installed/);
     expect(statuses[1]?.device).toMatch(/^wasm \(/);
   });

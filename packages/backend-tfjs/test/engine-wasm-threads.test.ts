@@ -12,7 +12,9 @@ describe('tfjs wasm threads', () => {
   it('says why fewer threads run than asked: no threaded build, or half the logical cores', () => {
     expect(threadShortfall(undefined, 1, false, 2)).toBeNull();
     expect(threadShortfall(2, 2, true, 4)).toBeNull();
-    expect(threadShortfall(2, 1, false, undefined)).toMatch(/1 thread of 2 asked: the threaded build needs SharedArrayBuffer/);
+    expect(threadShortfall(2, 1, false, undefined)).toMatch(
+      /1 thread of 2 asked: the threaded build needs SharedArrayBuffer/,
+    );
     expect(threadShortfall(2, 1, true, 2)).toMatch(/1 thread of 2 asked: .* at most half of 2 logical cores/);
     expect(threadShortfall(1, 2, true, 4)).toMatch(/2 threads run, 1 asked: the count is fixed/);
   });
@@ -20,7 +22,9 @@ describe('tfjs wasm threads', () => {
   it('in Node: wasm runs one thread, and a request for two is a notice saying why', async () => {
     await using backend = await createBackend({ engines: ['wasm'], wasmThreads: 2 });
     expect(backend.device).toMatch(/^wasm \((no )?simd, 1 thread\)$/);
-    expect(backend.notices).toEqual([expect.stringMatching(/^wasm: 1 thread of 2 asked: the threaded build needs SharedArrayBuffer/)]);
+    expect(backend.notices).toEqual([
+      expect.stringMatching(/^wasm: 1 thread of 2 asked: the threaded build needs SharedArrayBuffer/),
+    ]);
   });
 
   it('createBackend refuses a bad wasmThreads before starting anything', async () => {

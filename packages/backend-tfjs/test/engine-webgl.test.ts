@@ -5,8 +5,18 @@ import { isSoftwareRenderer, rendererName, webglRenderer } from '../src/engine-w
 const SWIFTSHADER = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
 
 function fakeScope(renderer: string | null): object {
-  const gl = { RENDERER: 7937, getExtension: (n: string) => (n === 'WEBGL_debug_renderer_info' ? { UNMASKED_RENDERER_WEBGL: 37446 } : null), getParameter: () => renderer };
-  return { OffscreenCanvas: class { getContext() { return renderer === null ? null : gl; } } };
+  const gl = {
+    RENDERER: 7937,
+    getExtension: (n: string) => (n === 'WEBGL_debug_renderer_info' ? { UNMASKED_RENDERER_WEBGL: 37446 } : null),
+    getParameter: () => renderer,
+  };
+  return {
+    OffscreenCanvas: class {
+      getContext() {
+        return renderer === null ? null : gl;
+      }
+    },
+  };
 }
 
 describe('tfjs webgl engine', () => {

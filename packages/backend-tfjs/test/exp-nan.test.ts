@@ -20,7 +20,9 @@ const NAN_TO: Readonly<Record<string, number>> = { Exp: Infinity, Expm1: Infinit
 
 function lossyValues(backend: MathBackendCPU, info: tf.TensorInfo, exact: tf.TensorInfo, nanTo: number): tf.TensorInfo {
   const x = backend.readSync(info.dataId) as Float32Array;
-  const y = Float32Array.from(backend.readSync(exact.dataId) as Float32Array, (v, i) => (Number.isNaN(x[i]) ? nanTo : v));
+  const y = Float32Array.from(backend.readSync(exact.dataId) as Float32Array, (v, i) =>
+    Number.isNaN(x[i]) ? nanTo : v,
+  );
   backend.disposeIntermediateTensorInfo(exact);
   return backend.makeTensorInfo(exact.shape, 'float32', y);
 }
@@ -41,7 +43,9 @@ function registerLossyBackend(): void {
         if (args.attrs?.activation !== 'sigmoid') return k.kernelFunc(args);
         const backend = args.backend as MathBackendCPU;
         const pre = k.kernelFunc({ ...args, attrs: { ...args.attrs, activation: 'linear' } }) as tf.TensorInfo;
-        const sig = tf.getKernel('Sigmoid', 'cpu')?.kernelFunc({ inputs: { x: pre }, backend, attrs: {} }) as tf.TensorInfo;
+        const sig = tf
+          .getKernel('Sigmoid', 'cpu')
+          ?.kernelFunc({ inputs: { x: pre }, backend, attrs: {} }) as tf.TensorInfo;
         const out = lossyValues(backend, pre, sig, 0);
         backend.disposeIntermediateTensorInfo(pre);
         return out;
@@ -71,7 +75,8 @@ describe('exp-based activations on an engine whose exp(NaN) is +Inf (SwiftShader
 
   it('the webgpu policy treats exp as NaN-lossy; the others do not', () => {
     expect(opPolicyFor('webgpu').isExpNanSafe).toBe(false);
-    for (const engine of ['wasm', 'cpu', 'tfjs-node', 'tfjs-node-gpu'] as const) expect(opPolicyFor(engine).isExpNanSafe).toBe(true);
+    for (const engine of ['wasm', 'cpu', 'tfjs-node', 'tfjs-node-gpu'] as const)
+      expect(opPolicyFor(engine).isExpNanSafe).toBe(true);
   });
 
   it('rnn_tanh Softplus with clip 1 (the replayed case): NaN in, NaN out', async () => {
@@ -79,10 +84,18 @@ describe('exp-based activations on an engine whose exp(NaN) is +Inf (SwiftShader
     const y = activationOp({ name: 'Softplus' }, policy)(clipOp(1)(tf.tensor1d(INPUT)));
     const got = await values(y);
     expect(got[0]).toBeNaN();
-    expect(got.slice(1)).toEqual([expect.closeTo(Math.log1p(Math.exp(-1)), 6), expect.closeTo(Math.log1p(Math.E), 6), expect.closeTo(Math.log1p(Math.exp(0.5)), 6)]);
+    expect(got.slice(1)).toEqual([
+      expect.closeTo(Math.log1p(Math.exp(-1)), 6),
+      expect.closeTo(Math.log1p(Math.E), 6),
+      expect.closeTo(Math.log1p(Math.exp(0.5)), 6),
+    ]);
   });
 
-  for (const [name, atInf] of [['Sigmoid', [0, 1]], ['Softplus', [0, Infinity]], ['Elu', [-1, Infinity]]] as const) {
+  for (const [name, atInf] of [
+    ['Sigmoid', [0, 1]],
+    ['Softplus', [0, Infinity]],
+    ['Elu', [-1, Infinity]],
+  ] as const) {
     it(`${name}: NaN stays NaN, infinities keep their limits`, async () => {
       const got = await values(activationOp({ name, alpha: 1 }, opPolicyFor('webgpu'))(tf.tensor1d(INPUT)));
       expect(got[0]).toBeNaN();
@@ -93,7 +106,15 @@ describe('exp-based activations on an engine whose exp(NaN) is +Inf (SwiftShader
   it('a sigmoid gate without clip is not fused on webgpu, so NaN reaches the output', async () => {
     const g = gateOp({ name: 'Sigmoid' }, null, opPolicyFor('webgpu'));
     const w = { w: tf.tensor2d([[1], [1]]), b: tf.tensor1d([0.1]), isTanhFolded: false, training: null };
-    const got = await values(g(tf.tensor2d([[NaN, 0.5], [0.25, 0.5]]), w));
+    const got = await values(
+      g(
+        tf.tensor2d([
+          [NaN, 0.5],
+          [0.25, 0.5],
+        ]),
+        w,
+      ),
+    );
     expect(got[0]).toBeNaN();
     expect(got[1]).toBeCloseTo(1 / (1 + Math.exp(-0.85)), 6);
     // The fused form on this engine loses the NaN: what the webgpu policy avoids.

@@ -14,7 +14,8 @@ const sets = [
 // run them; elsewhere a missing folder is a printed skip.
 const peerCases = loadCases(PEER_CASES);
 const isCi = process.env.CI === 'true';
-if (peerCases.length === 0 && !isCi) console.warn(`tfjs golden: skipping the peer cases: none in ${PEER_CASES} (../shared beside the repository)`);
+if (peerCases.length === 0 && !isCi)
+  console.warn(`tfjs golden: skipping the peer cases: none in ${PEER_CASES} (../shared beside the repository)`);
 
 for (const engine of ['wasm', 'cpu'] as const) {
   describe(`golden cases on tfjs ${engine}`, () => {

@@ -11,7 +11,11 @@ import { expectClose } from './helpers.js';
 // float32, so agreement is atol 1e-4 + rtol 1e-3. Skipped only while the folder does not exist.
 const DIR = join(PROJECT_FIXTURES, 'grad');
 const TOL = { atol: 1e-4, rtol: 1e-3 };
-const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index.json').sort() : [];
+const files = existsSync(DIR)
+  ? readdirSync(DIR)
+      .filter((f) => f.endsWith('.json') && f !== 'index.json')
+      .sort()
+  : [];
 
 type Json = Record<string, unknown>;
 function optional(v: unknown, where: string): Tensor | undefined {

@@ -23,16 +23,68 @@ const GRAD_TOL = { atol: 1e-4, rtol: 1e-3 };
 const FD_EPS = 1e-6;
 
 const CONFIGS: { name: string; config: RnnConfig; B: number | null; lengths?: number[] }[] = [
-  { name: 'rnn_tanh bidir 2 layers', config: { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true }, B: 2 },
-  { name: 'rnn_relu batchFirst no bias', config: { mode: 'rnn_relu', inputSize: 3, hiddenSize: 4, batchFirst: true, bias: false }, B: 2 },
+  {
+    name: 'rnn_tanh bidir 2 layers',
+    config: { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true },
+    B: 2,
+  },
+  {
+    name: 'rnn_relu batchFirst no bias',
+    config: { mode: 'rnn_relu', inputSize: 3, hiddenSize: 4, batchFirst: true, bias: false },
+    B: 2,
+  },
   { name: 'gru 2 layers', config: { mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2 }, B: 2 },
-  { name: 'gru linearBeforeReset=false bidir, lengths', config: { mode: 'gru', inputSize: 2, hiddenSize: 3, bidirectional: true, linearBeforeReset: false }, B: 2, lengths: [3, 2] },
-  { name: 'lstm projSize 2 layers', config: { mode: 'lstm', inputSize: 3, hiddenSize: 4, projSize: 2, numLayers: 2 }, B: 2 },
+  {
+    name: 'gru linearBeforeReset=false bidir, lengths',
+    config: { mode: 'gru', inputSize: 2, hiddenSize: 3, bidirectional: true, linearBeforeReset: false },
+    B: 2,
+    lengths: [3, 2],
+  },
+  {
+    name: 'lstm projSize 2 layers',
+    config: { mode: 'lstm', inputSize: 3, hiddenSize: 4, projSize: 2, numLayers: 2 },
+    B: 2,
+  },
   { name: 'lstm peepholes unbatched', config: { mode: 'lstm', inputSize: 2, hiddenSize: 3, peepholes: true }, B: null },
-  { name: 'gru HardSigmoid/ThresholdedRelu, clip', config: { mode: 'gru', inputSize: 2, hiddenSize: 3, clip: 1.5, activations: [{ name: 'HardSigmoid' }, { name: 'ThresholdedRelu', alpha: 0.1 }] }, B: 2 },
-  { name: 'lstm LeakyRelu/Elu/Softsign, inputForget', config: { mode: 'lstm', inputSize: 2, hiddenSize: 3, inputForget: true, activations: [{ name: 'Softsign' }, { name: 'LeakyRelu', alpha: 0.2 }, { name: 'Elu' }] }, B: 2 },
-  { name: 'rnn Softplus/ScaledTanh/Affine bidir', config: { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3, bidirectional: true, activations: [{ name: 'Softplus' }], reverseActivations: [{ name: 'ScaledTanh', alpha: 0.9, beta: 1.1 }] }, B: 2 },
-  { name: 'rnn_tanh tied 3 layers', config: { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 3, numLayers: 3, tiedLayers: true }, B: 2 },
+  {
+    name: 'gru HardSigmoid/ThresholdedRelu, clip',
+    config: {
+      mode: 'gru',
+      inputSize: 2,
+      hiddenSize: 3,
+      clip: 1.5,
+      activations: [{ name: 'HardSigmoid' }, { name: 'ThresholdedRelu', alpha: 0.1 }],
+    },
+    B: 2,
+  },
+  {
+    name: 'lstm LeakyRelu/Elu/Softsign, inputForget',
+    config: {
+      mode: 'lstm',
+      inputSize: 2,
+      hiddenSize: 3,
+      inputForget: true,
+      activations: [{ name: 'Softsign' }, { name: 'LeakyRelu', alpha: 0.2 }, { name: 'Elu' }],
+    },
+    B: 2,
+  },
+  {
+    name: 'rnn Softplus/ScaledTanh/Affine bidir',
+    config: {
+      mode: 'rnn_tanh',
+      inputSize: 2,
+      hiddenSize: 3,
+      bidirectional: true,
+      activations: [{ name: 'Softplus' }],
+      reverseActivations: [{ name: 'ScaledTanh', alpha: 0.9, beta: 1.1 }],
+    },
+    B: 2,
+  },
+  {
+    name: 'rnn_tanh tied 3 layers',
+    config: { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 3, numLayers: 3, tiedLayers: true },
+    B: 2,
+  },
 ];
 
 function gradOutputFor(c: Case, seed: number): GradOutput {
@@ -77,8 +129,10 @@ describe('gradients on tfjs wasm', () => {
       await using model = await backend.createModel(c.spec, c.params);
       await using ref = await oracle.createModel(c.spec, c.params);
       const got = await model.gradients(c.input, c.initial, gOut, options);
-      const want = await (ref.gradients?.(c.input, c.initial, gOut, options) ?? Promise.reject(new Error('no reference gradients')));
-      for (const name of Object.keys(c.params)) expectClose(got.params[name] as Tensor, want.params[name] as Tensor, GRAD_TOL, name);
+      const want = await (ref.gradients?.(c.input, c.initial, gOut, options) ??
+        Promise.reject(new Error('no reference gradients')));
+      for (const name of Object.keys(c.params))
+        expectClose(got.params[name] as Tensor, want.params[name] as Tensor, GRAD_TOL, name);
       expectClose(got.input, want.input, GRAD_TOL, 'input');
       expectClose(got.initial.h, want.initial.h, GRAD_TOL, 'h0');
       if (want.initial.c) expectClose(got.initial.c ?? got.initial.h, want.initial.c, GRAD_TOL, 'c0');
@@ -95,12 +149,19 @@ describe('gradients on tfjs wasm', () => {
           const down = await loss({ ...c.params, [name]: perturbed(p, i, -FD_EPS) }, c.input);
           const fd = (up - down) / (2 * FD_EPS);
           const g = got.params[name]?.data[i] as number;
-          expect(Math.abs(g - fd), `${name}[${i}]: autograd ${g}, finite differences ${fd}`).toBeLessThanOrEqual(GRAD_TOL.atol + GRAD_TOL.rtol * Math.abs(fd));
+          expect(Math.abs(g - fd), `${name}[${i}]: autograd ${g}, finite differences ${fd}`).toBeLessThanOrEqual(
+            GRAD_TOL.atol + GRAD_TOL.rtol * Math.abs(fd),
+          );
         }
       }
       const j = Math.floor(c.input.data.length / 3);
-      const fdIn = ((await loss(c.params, perturbed(c.input, j, FD_EPS))) - (await loss(c.params, perturbed(c.input, j, -FD_EPS)))) / (2 * FD_EPS);
-      expect(Math.abs((got.input.data[j] as number) - fdIn)).toBeLessThanOrEqual(GRAD_TOL.atol + GRAD_TOL.rtol * Math.abs(fdIn));
+      const fdIn =
+        ((await loss(c.params, perturbed(c.input, j, FD_EPS))) -
+          (await loss(c.params, perturbed(c.input, j, -FD_EPS)))) /
+        (2 * FD_EPS);
+      expect(Math.abs((got.input.data[j] as number) - fdIn)).toBeLessThanOrEqual(
+        GRAD_TOL.atol + GRAD_TOL.rtol * Math.abs(fdIn),
+      );
     });
   });
 
@@ -114,6 +175,8 @@ describe('gradients on tfjs wasm', () => {
   it('rejects a gradOutput of the wrong shape with a ShapeError', async () => {
     const c = randomCase(defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 }), 2, 2, 10);
     await using model = await backend.createModel(c.spec, c.params);
-    await expect(model.gradients(c.input, c.initial, { output: randomTensor([2, 2, 4], 1) })).rejects.toMatchObject({ code: 'E_SHAPE' });
+    await expect(model.gradients(c.input, c.initial, { output: randomTensor([2, 2, 4], 1) })).rejects.toMatchObject({
+      code: 'E_SHAPE',
+    });
   });
 });

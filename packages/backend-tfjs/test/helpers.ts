@@ -36,17 +36,32 @@ export interface Case {
 }
 
 /** A random case: params from initParams (scaled), input, and h0/c0 when `withState`. */
-export function randomCase(spec: RnnSpec, T: number, B: number | null, seed: number, withState = true, weightScale = 1): Case {
+export function randomCase(
+  spec: RnnSpec,
+  T: number,
+  B: number | null,
+  seed: number,
+  withState = true,
+  weightScale = 1,
+): Case {
   const raw = initParams(spec, { seed, dtype: 'float64' });
   const params: Record<string, Tensor> = {};
-  for (const [k, v] of Object.entries(raw)) params[k] = roundToF32(tensor(Float64Array.from(v.data, (x) => x * weightScale), v.shape));
+  for (const [k, v] of Object.entries(raw))
+    params[k] = roundToF32(
+      tensor(
+        Float64Array.from(v.data, (x) => x * weightScale),
+        v.shape,
+      ),
+    );
   const call = { T, B: B ?? 1, isUnbatched: B === null };
-  const inputShape = B === null ? [T, spec.inputSize] : spec.batchFirst ? [B, T, spec.inputSize] : [T, B, spec.inputSize];
+  const inputShape =
+    B === null ? [T, spec.inputSize] : spec.batchFirst ? [B, T, spec.inputSize] : [T, B, spec.inputSize];
   const input = roundToF32(randomTensor(inputShape, seed + 1));
   let initial: RnnState | undefined;
   if (withState) {
     const h = roundToF32(randomTensor(hiddenStateShape(spec, call), seed + 2, 0.5));
-    initial = spec.mode === 'lstm' ? { h, c: roundToF32(randomTensor(cellStateShape(spec, call), seed + 3, 0.5)) } : { h };
+    initial =
+      spec.mode === 'lstm' ? { h, c: roundToF32(randomTensor(cellStateShape(spec, call), seed + 3, 0.5)) } : { h };
   }
   return { spec, params, input, initial };
 }

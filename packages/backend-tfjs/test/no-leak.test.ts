@@ -10,7 +10,16 @@ const CONFIGS: RnnConfig[] = [
   { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true },
   { mode: 'rnn_relu', inputSize: 3, hiddenSize: 4, batchFirst: true, tiedLayers: true, numLayers: 3 },
   { mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2, linearBeforeReset: false, clip: 2 },
-  { mode: 'lstm', inputSize: 3, hiddenSize: 4, projSize: 2, peepholes: true, bidirectional: true, dropout: 0.3, numLayers: 2 },
+  {
+    mode: 'lstm',
+    inputSize: 3,
+    hiddenSize: 4,
+    projSize: 2,
+    peepholes: true,
+    bidirectional: true,
+    dropout: 0.3,
+    numLayers: 2,
+  },
 ];
 
 for (const engine of ['wasm', 'cpu'] as const) {
@@ -33,7 +42,10 @@ for (const engine of ['wasm', 'cpu'] as const) {
         await model.forward(c.input, undefined, { lengths: [3, 1], training: true, dropoutSeed: 4 });
         expect(tf.memory().numTensors).toBe(loaded);
         const out = await model.forward(c.input, c.initial);
-        await model.gradients(c.input, c.initial, { output: randomTensor(out.output.shape, 1), h: randomTensor(out.state.h.shape, 2) });
+        await model.gradients(c.input, c.initial, {
+          output: randomTensor(out.output.shape, 1),
+          h: randomTensor(out.state.h.shape, 2),
+        });
         await model.gradients(c.input, undefined, { output: randomTensor(out.output.shape, 3) }, { lengths: [2, 3] });
         expect(tf.memory().numTensors).toBe(loaded);
         await model.dispose();
@@ -50,10 +62,19 @@ for (const engine of ['wasm', 'cpu'] as const) {
       await expect(model.forward(c.input)).resolves.toBeDefined();
     });
     it('trainer steps leak nothing (steady after the first step; dispose frees everything)', async () => {
-      const c = randomCase(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, dropout: 0.2 }), 3, 2, 8);
+      const c = randomCase(
+        defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, dropout: 0.2 }),
+        3,
+        2,
+        8,
+      );
       const before = tf.memory().numTensors;
       const head = { weight: randomTensor([5, 4], 1), bias: randomTensor([5], 2) };
-      const trainer = await backend.createTrainer(c.spec, { params: { rnn: c.params, head }, optimizer: { name: 'adam', lr: 0.01 }, gradClipNorm: 1 });
+      const trainer = await backend.createTrainer(c.spec, {
+        params: { rnn: c.params, head },
+        optimizer: { name: 'adam', lr: 0.01 },
+        gradClipNorm: 1,
+      });
       const targets = Int32Array.from({ length: 6 }, (_, i) => i % 5);
       let r = await trainer.step({ input: c.input, targets, dropoutSeed: 1 });
       // The variables, the Adam moments and the carried state.

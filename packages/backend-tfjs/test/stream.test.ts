@@ -22,7 +22,13 @@ describe('tfjs stream', () => {
 
   for (const mode of ['gru', 'lstm', 'rnn_relu'] as const) {
     it(`${mode}: chunks 1+2+1+3 equal one forward, and the tensor count stays flat`, async () => {
-      const spec = defineSpec({ mode, inputSize: 3, hiddenSize: 4, numLayers: 2, ...(mode === 'lstm' ? { projSize: 2 } : {}) });
+      const spec = defineSpec({
+        mode,
+        inputSize: 3,
+        hiddenSize: 4,
+        numLayers: 2,
+        ...(mode === 'lstm' ? { projSize: 2 } : {}),
+      });
       const c = randomCase(spec, 7, 2, 4);
       await using model = await backend.createModel(c.spec, c.params);
       const whole = await model.forward(c.input, c.initial);
@@ -30,7 +36,12 @@ describe('tfjs stream', () => {
       const stream = await model.stream({ initial: c.initial as RnnState });
       const held = tf.memory().numTensors;
       const outs: number[] = [];
-      for (const [a, b] of [[0, 1], [1, 3], [3, 4], [4, 7]] as const) {
+      for (const [a, b] of [
+        [0, 1],
+        [1, 3],
+        [3, 4],
+        [4, 7],
+      ] as const) {
         outs.push(...(await stream.step(steps(c.input, a, b))).data);
         expect(tf.memory().numTensors).toBe(held);
       }

@@ -1,4 +1,11 @@
-import { type Backend, checkGoldenCase, compareTensors, createReferenceBackend, defineSpec, tensor } from '@deeprnn/core';
+import {
+  type Backend,
+  checkGoldenCase,
+  compareTensors,
+  createReferenceBackend,
+  defineSpec,
+  tensor,
+} from '@deeprnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TfjsBackend, createBackend } from '../src/index.js';
@@ -13,8 +20,18 @@ const probe: TfjsBackend | Error = await createBackend({ engines: ['webgpu'] }).
 );
 const isAvailable = probe instanceof TfjsBackend;
 const reason = isAvailable ? '' : probe.message;
-const SMALL = new Set(['rnn_tanh_l1_basic', 'rnn_relu_l1_bf_bidir', 'gru_l1_basic', 'gru_unbatched_l2', 'lstm_l2_bidir_bf', 'lstm_l3_proj', 'seed_rnnlayer_l2_h0']);
-const cases = [...loadCases(`${SHARED_GOLDEN}/pytorch`), ...loadCases(`${SHARED_GOLDEN}/seed-rnnlayer`)].filter((c) => SMALL.has(c.name));
+const SMALL = new Set([
+  'rnn_tanh_l1_basic',
+  'rnn_relu_l1_bf_bidir',
+  'gru_l1_basic',
+  'gru_unbatched_l2',
+  'lstm_l2_bidir_bf',
+  'lstm_l3_proj',
+  'seed_rnnlayer_l2_h0',
+]);
+const cases = [...loadCases(`${SHARED_GOLDEN}/pytorch`), ...loadCases(`${SHARED_GOLDEN}/seed-rnnlayer`)].filter((c) =>
+  SMALL.has(c.name),
+);
 
 if (!isAvailable && process.env.CI) {
   describe('tfjs webgpu on CI', () => {
@@ -45,35 +62,57 @@ describe.skipIf(!isAvailable)(`tfjs webgpu${isAvailable ? '' : ` (skipped: ${rea
     }
   });
 
-  it('peepholes, clip and lengths agree with the float64 reference, and nothing leaks', { timeout: 60_000 }, async () => {
-    const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, bidirectional: true, peepholes: true, clip: 1 });
-    const c = randomCase(spec, 4, 2, 77);
-    await using want = await oracle.createModel(c.spec, c.params);
-    const got = await backend.createModel(c.spec, c.params);
-    const before = tf.memory().numTensors;
-    const w = await want.forward(c.input, c.initial, { lengths: [4, 2] });
-    const g = await got.forward(c.input, c.initial, { lengths: [4, 2] });
-    expect(tf.memory().numTensors).toBe(before);
-    await got.dispose();
-    expectClose(g.output, w.output, backend.capabilities.tolerance, 'output');
-    expectClose(g.state.h, w.state.h, backend.capabilities.tolerance, 'hN');
-  });
+  it(
+    'peepholes, clip and lengths agree with the float64 reference, and nothing leaks',
+    { timeout: 60_000 },
+    async () => {
+      const spec = defineSpec({
+        mode: 'lstm',
+        inputSize: 3,
+        hiddenSize: 4,
+        bidirectional: true,
+        peepholes: true,
+        clip: 1,
+      });
+      const c = randomCase(spec, 4, 2, 77);
+      await using want = await oracle.createModel(c.spec, c.params);
+      const got = await backend.createModel(c.spec, c.params);
+      const before = tf.memory().numTensors;
+      const w = await want.forward(c.input, c.initial, { lengths: [4, 2] });
+      const g = await got.forward(c.input, c.initial, { lengths: [4, 2] });
+      expect(tf.memory().numTensors).toBe(before);
+      await got.dispose();
+      expectClose(g.output, w.output, backend.capabilities.tolerance, 'output');
+      expectClose(g.state.h, w.state.h, backend.capabilities.tolerance, 'hN');
+    },
+  );
 
-  it('the trainer (head and loss as engine ops, update on the engine) agrees with the float64 reference trainer', { timeout: 120_000 }, async () => {
-    const spec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2 });
-    const c = randomCase(spec, 5, 2, 31);
-    const V = 3;
-    const head = { weight: tensor(Float32Array.from({ length: V * 4 }, (_, i) => 0.3 * Math.cos(i)), [V, 4]), bias: tensor(new Float32Array(V), [V]) };
-    const init = { params: { rnn: c.params, head }, optimizer: { name: 'sgd', lr: 0.5 } as const, gradClipNorm: 1 };
-    const targets = Int32Array.from({ length: 10 }, (_, i) => i % V);
-    await using want = await oracle.createTrainer!(spec, init);
-    await using got = await backend.createTrainer(spec, init);
-    const [rw, rg] = [await want.step({ input: c.input, targets }), await got.step({ input: c.input, targets })];
-    expect(Math.abs(rg.loss - rw.loss) / rw.loss).toBeLessThan(1e-4);
-    expect(Math.abs(rg.gradNorm - rw.gradNorm) / rw.gradNorm).toBeLessThan(1e-3);
-    const [pw, pg] = [await want.readParams(), await got.readParams()];
-    const tol = { atol: 1e-4, rtol: 1e-3 };
-    for (const [name, t] of Object.entries(pw.rnn)) expect(compareTensors(pg.rnn[name]!, t, tol).detail, name).toBe('');
-    expect(compareTensors(pg.head!.weight, pw.head!.weight, tol).detail).toBe('');
-  });
+  it(
+    'the trainer (head and loss as engine ops, update on the engine) agrees with the float64 reference trainer',
+    { timeout: 120_000 },
+    async () => {
+      const spec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2 });
+      const c = randomCase(spec, 5, 2, 31);
+      const V = 3;
+      const head = {
+        weight: tensor(
+          Float32Array.from({ length: V * 4 }, (_, i) => 0.3 * Math.cos(i)),
+          [V, 4],
+        ),
+        bias: tensor(new Float32Array(V), [V]),
+      };
+      const init = { params: { rnn: c.params, head }, optimizer: { name: 'sgd', lr: 0.5 } as const, gradClipNorm: 1 };
+      const targets = Int32Array.from({ length: 10 }, (_, i) => i % V);
+      await using want = await oracle.createTrainer!(spec, init);
+      await using got = await backend.createTrainer(spec, init);
+      const [rw, rg] = [await want.step({ input: c.input, targets }), await got.step({ input: c.input, targets })];
+      expect(Math.abs(rg.loss - rw.loss) / rw.loss).toBeLessThan(1e-4);
+      expect(Math.abs(rg.gradNorm - rw.gradNorm) / rw.gradNorm).toBeLessThan(1e-3);
+      const [pw, pg] = [await want.readParams(), await got.readParams()];
+      const tol = { atol: 1e-4, rtol: 1e-3 };
+      for (const [name, t] of Object.entries(pw.rnn))
+        expect(compareTensors(pg.rnn[name]!, t, tol).detail, name).toBe('');
+      expect(compareTensors(pg.head!.weight, pw.head!.weight, tol).detail).toBe('');
+    },
+  );
 });

@@ -41,18 +41,76 @@ function kernelChoice(kernel, mode) {
   };
 }
 
-const V = 28, H = 256, T = 35, B = 32, rows = T * B;
+const V = 28,
+  H = 256,
+  T = 35,
+  B = 32,
+  rows = T * B;
 /** The step's products: [label, args, words of A, words of B, words of C]. */
 const shapes = [
-  ['x Wih^T (forward in)', { M: rows, N: H, K: V, a: [0, V, 1], b: [0, H, 1], c: [0, H, 1], bias: 0, accumulate: false }, rows * V, V * H, rows * H],
-  ['y Wih^T (layer>0 in)', { M: rows, N: H, K: H, a: [0, H, 1], b: [0, H, 1], c: [0, H, 1], bias: 0, accumulate: false }, rows * H, H * H, rows * H],
-  ['head logits', { M: rows, N: V, K: H, a: [0, H, 1], b: [0, 1, H], c: [0, V, 1], bias: 0, accumulate: false }, rows * H, V * H, rows * V],
-  ['head dW (K=1120)', { M: V, N: H, K: rows, a: [0, 1, V], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: false }, rows * V, rows * H, V * H],
-  ['head dY', { M: rows, N: H, K: V, a: [0, V, 1], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: false }, rows * V, V * H, rows * H],
-  ['dW_hh (K=1120)', { M: H, N: H, K: rows, a: [0, 1, H], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: true }, rows * H, rows * H, H * H],
-  ['dW_ih l0 (K=1120)', { M: V, N: H, K: rows, a: [0, 1, V], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: false }, rows * V, rows * H, V * H],
-  ['dW_ih l>0 (K=1120)', { M: H, N: H, K: rows, a: [0, 1, H], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: false }, rows * H, rows * H, H * H],
-  ['dX l>0', { M: rows, N: H, K: H, a: [0, H, 1], b: [0, 1, H], c: [0, H, 1], bias: null, accumulate: false }, rows * H, H * H, rows * H],
+  [
+    'x Wih^T (forward in)',
+    { M: rows, N: H, K: V, a: [0, V, 1], b: [0, H, 1], c: [0, H, 1], bias: 0, accumulate: false },
+    rows * V,
+    V * H,
+    rows * H,
+  ],
+  [
+    'y Wih^T (layer>0 in)',
+    { M: rows, N: H, K: H, a: [0, H, 1], b: [0, H, 1], c: [0, H, 1], bias: 0, accumulate: false },
+    rows * H,
+    H * H,
+    rows * H,
+  ],
+  [
+    'head logits',
+    { M: rows, N: V, K: H, a: [0, H, 1], b: [0, 1, H], c: [0, V, 1], bias: 0, accumulate: false },
+    rows * H,
+    V * H,
+    rows * V,
+  ],
+  [
+    'head dW (K=1120)',
+    { M: V, N: H, K: rows, a: [0, 1, V], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: false },
+    rows * V,
+    rows * H,
+    V * H,
+  ],
+  [
+    'head dY',
+    { M: rows, N: H, K: V, a: [0, V, 1], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: false },
+    rows * V,
+    V * H,
+    rows * H,
+  ],
+  [
+    'dW_hh (K=1120)',
+    { M: H, N: H, K: rows, a: [0, 1, H], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: true },
+    rows * H,
+    rows * H,
+    H * H,
+  ],
+  [
+    'dW_ih l0 (K=1120)',
+    { M: V, N: H, K: rows, a: [0, 1, V], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: false },
+    rows * V,
+    rows * H,
+    V * H,
+  ],
+  [
+    'dW_ih l>0 (K=1120)',
+    { M: H, N: H, K: rows, a: [0, 1, H], b: [0, H, 1], c: [0, H, 1], bias: null, accumulate: false },
+    rows * H,
+    rows * H,
+    H * H,
+  ],
+  [
+    'dX l>0',
+    { M: rows, N: H, K: H, a: [0, H, 1], b: [0, 1, H], c: [0, H, 1], bias: null, accumulate: false },
+    rows * H,
+    H * H,
+    rows * H,
+  ],
 ];
 
 function random(n, seed) {
@@ -107,20 +165,31 @@ const setups = [];
 for (const path of kernelPaths) {
   const builtIn = path === 'tiled' || path === 'plan';
   const { sources, choose } = kernelChoice(builtIn ? dist : await import(new URL(path, import.meta.url).href), path);
-  const pipelines = sources.map((code) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } }));
+  const pipelines = sources.map((code) =>
+    device.createComputePipeline({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+    }),
+  );
   const column = [];
   for (const [label, m, aWords, bWords, cWords] of shapes) {
     if (only && !label.includes(only)) {
       column.push({ label, ms: NaN, error: '', wg: '-', pipeline: '-' });
       continue;
     }
-    const A = random(aWords, 1), Bm = random(bWords, 2), bias = random(Math.max(H, V), 3), C0 = random(cWords, 4);
+    const A = random(aWords, 1),
+      Bm = random(bWords, 2),
+      bias = random(Math.max(H, V), 3),
+      C0 = random(cWords, 4);
     const [a, b, bb, c] = [upload(A), upload(Bm), upload(bias), upload(C0)];
     const uniform = device.createBuffer({ size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const chosen = choose(m);
     device.queue.writeBuffer(uniform, 0, chosen.uniform);
     const pipeline = pipelines[chosen.index];
-    const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, a, b, bb, c].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    const group = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [uniform, a, b, bb, c].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
     const [x, y] = chosen.workgroups;
     const submit = (count) => {
       const encoder = device.createCommandEncoder();
@@ -137,7 +206,8 @@ for (const path of kernelPaths) {
       await submit(1);
       const got = await readBack(c, cWords);
       const want = reference(m, A, Bm, bias, C0);
-      let maxErr = 0, maxAbs = 0;
+      let maxErr = 0,
+        maxAbs = 0;
       for (let i = 0; i < cWords; i++) {
         maxErr = Math.max(maxErr, Math.abs(got[i] - want[i]));
         maxAbs = Math.max(maxAbs, Math.abs(want[i]));
@@ -145,7 +215,16 @@ for (const path of kernelPaths) {
       error = (maxErr / maxAbs).toExponential(1);
     }
     await submit(1);
-    const entry = { label, times: [], ms: NaN, error, wg: `${x}x${y}`, pipeline: chosen.index, submit, buffers: [a, b, bb, c, uniform] };
+    const entry = {
+      label,
+      times: [],
+      ms: NaN,
+      error,
+      wg: `${x}x${y}`,
+      pipeline: chosen.index,
+      submit,
+      buffers: [a, b, bb, c, uniform],
+    };
     setups.push(entry);
     column.push(entry);
   }
@@ -165,19 +244,41 @@ for (const setup of setups) {
 await backend.dispose();
 
 if (only) {
-  for (const r of results) console.log(`${r.path.split('/').pop()}: ${r.column.filter((c) => c.wg !== '-').map((c) => `${c.label} ${c.ms.toFixed(2)} ms (${c.wg}, ${c.pipeline}${check ? `, ${c.error}` : ''})`).join('; ')}`);
+  for (const r of results)
+    console.log(
+      `${r.path.split('/').pop()}: ${r.column
+        .filter((c) => c.wg !== '-')
+        .map((c) => `${c.label} ${c.ms.toFixed(2)} ms (${c.wg}, ${c.pipeline}${check ? `, ${c.error}` : ''})`)
+        .join('; ')}`,
+    );
   process.exit(0);
 }
-const head = ['product', 'M x N x K', ...results.map((r) => `${r.path.split('/').pop()} ms (wg, kernel${check ? ', rel err' : ''})`)];
-const lines = shapes.map(([label, m], i) => [label, `${m.M}x${m.N}x${m.K}`, ...results.map((r) => {
-  const c = r.column[i];
-  return `${c.ms.toFixed(2)} (${c.wg}, ${c.pipeline}${check ? `, ${c.error}` : ''})`;
-})]);
-lines.push(['sum 1 layer', '', ...results.map((r) => [0, 2, 3, 4, 5, 6].reduce((s, i) => s + r.column[i].ms, 0).toFixed(2))]);
-lines.push(['sum 3 layers', '', ...results.map((r) => {
-  const c = r.column.map((x) => x.ms);
-  return (c[0] + 2 * c[1] + c[2] + c[3] + c[4] + 3 * c[5] + c[6] + 2 * c[7] + 2 * c[8]).toFixed(2);
-})]);
+const head = [
+  'product',
+  'M x N x K',
+  ...results.map((r) => `${r.path.split('/').pop()} ms (wg, kernel${check ? ', rel err' : ''})`),
+];
+const lines = shapes.map(([label, m], i) => [
+  label,
+  `${m.M}x${m.N}x${m.K}`,
+  ...results.map((r) => {
+    const c = r.column[i];
+    return `${c.ms.toFixed(2)} (${c.wg}, ${c.pipeline}${check ? `, ${c.error}` : ''})`;
+  }),
+]);
+lines.push([
+  'sum 1 layer',
+  '',
+  ...results.map((r) => [0, 2, 3, 4, 5, 6].reduce((s, i) => s + r.column[i].ms, 0).toFixed(2)),
+]);
+lines.push([
+  'sum 3 layers',
+  '',
+  ...results.map((r) => {
+    const c = r.column.map((x) => x.ms);
+    return (c[0] + 2 * c[1] + c[2] + c[3] + c[4] + 3 * c[5] + c[6] + 2 * c[7] + 2 * c[8]).toFixed(2);
+  }),
+]);
 const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
 const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log([fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n'));

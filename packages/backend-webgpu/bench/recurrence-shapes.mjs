@@ -27,7 +27,8 @@ const planArgs = arg('plans', 'default').split(',');
 const H = Number(arg('hidden', '256'));
 const repeats = Number(arg('repeats', '5'));
 const per = Number(arg('per', '3'));
-const T = 35, B = 32;
+const T = 35,
+  B = 32;
 
 // Dawn's usage flags (the GPUBufferUsage globals exist only in browsers).
 const GPUBufferUsage = { COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 };
@@ -73,7 +74,10 @@ for (const mode of modes) {
   const dState = upload(new Float32Array(2 * stateWords));
   const uniform = (program, o) => {
     const data = packUniforms(program, { T, B, stateRow: 0, ...o });
-    const buffer = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const buffer = device.createBuffer({
+      size: data.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(buffer, 0, data);
     return buffer;
   };
@@ -92,13 +96,23 @@ for (const mode of modes) {
         setups.push({ mode, pass, label, times: [], note: `needs ${bytes} bytes of workgroup memory` });
         continue;
       }
-      const program = pass === 'forward' ? trainForwardProgram({ ...geo, trainForward: plan }) : trainBackwardProgram({ ...geo, trainBackward: plan });
+      const program =
+        pass === 'forward'
+          ? trainForwardProgram({ ...geo, trainForward: plan })
+          : trainBackwardProgram({ ...geo, trainBackward: plan });
       const { code } = program;
-      const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
-      const buffers = pass === 'forward'
-        ? [uniform(program, forwardOffsets), xp, params, state, lens, y, stateN, ...(plan.U === 4 ? [params] : [])]
-        : [uniform(program, backwardOffsets), y, dy, params, state, lens, gates, hPrev, dState];
-      const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+      const pipeline = await device.createComputePipelineAsync({
+        layout: 'auto',
+        compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+      });
+      const buffers =
+        pass === 'forward'
+          ? [uniform(program, forwardOffsets), xp, params, state, lens, y, stateN, ...(plan.U === 4 ? [params] : [])]
+          : [uniform(program, backwardOffsets), y, dy, params, state, lens, gates, hPrev, dState];
+      const group = device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
       const submit = (count) => {
         const encoder = device.createCommandEncoder();
         const computePass = encoder.beginComputePass();

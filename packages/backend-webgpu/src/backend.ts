@@ -1,6 +1,14 @@
 import {
-  type Backend, BackendDisposedError, type Capabilities, type RnnParams, type RnnSpec, UnsupportedError,
-  type TrainerInit, defineSpec, storedLayerCount, validateParams,
+  type Backend,
+  BackendDisposedError,
+  type Capabilities,
+  type RnnParams,
+  type RnnSpec,
+  UnsupportedError,
+  type TrainerInit,
+  defineSpec,
+  storedLayerCount,
+  validateParams,
 } from '@deeprnn/core';
 import { WEBGPU_CAPABILITIES, unsupportedReason } from './capabilities.js';
 import { type DeviceRequest, acquireDevice } from './gpu-device.js';
@@ -32,7 +40,11 @@ export interface WebgpuBackend extends Backend {
 }
 
 function upload(device: GPUDevice, data: Float32Array): GPUBuffer {
-  const buffer = device.createBuffer({ size: Math.max(4, data.byteLength), usage: BufferUsage.STORAGE, mappedAtCreation: true });
+  const buffer = device.createBuffer({
+    size: Math.max(4, data.byteLength),
+    usage: BufferUsage.STORAGE,
+    mappedAtCreation: true,
+  });
   new Float32Array(buffer.getMappedRange()).set(data);
   buffer.unmap();
   return buffer;
@@ -60,7 +72,10 @@ class WebgpuBackendImpl implements WebgpuBackend {
   }
 
   unsupportedTraining(spec: RnnSpec): string | null {
-    return unsupportedReason(spec, this.pipelines.workgroupBytes) ?? trainingUnsupportedReason(spec, this.pipelines.workgroupBytes);
+    return (
+      unsupportedReason(spec, this.pipelines.workgroupBytes) ??
+      trainingUnsupportedReason(spec, this.pipelines.workgroupBytes)
+    );
   }
 
   createModel(specIn: RnnSpec, params: RnnParams): Promise<WebgpuModel> {
@@ -73,15 +88,23 @@ class WebgpuBackendImpl implements WebgpuBackend {
       const weights: LayerWeights[] = [];
       for (let layer = 0; layer < storedLayerCount(spec); layer++) {
         const packed = packLayer(spec, params, layer);
-        weights.push({ projection: upload(this.gpuDevice, packed.projection), recurrent: upload(this.gpuDevice, packed.recurrent) });
+        weights.push({
+          projection: upload(this.gpuDevice, packed.projection),
+          recurrent: upload(this.gpuDevice, packed.recurrent),
+        });
       }
       return Promise.resolve(
-        new TrainableWebgpuModel(spec, weights, {
-          device: this.gpuDevice,
-          pipelines: this.pipelines,
-          shape: this.shape,
-          isBackendDisposed: () => this.isDisposed,
-        }, params),
+        new TrainableWebgpuModel(
+          spec,
+          weights,
+          {
+            device: this.gpuDevice,
+            pipelines: this.pipelines,
+            shape: this.shape,
+            isBackendDisposed: () => this.isDisposed,
+          },
+          params,
+        ),
       );
     } catch (e) {
       return Promise.reject(e as Error);

@@ -10,7 +10,12 @@ import { BackendDisposedError, DeviceError } from '@deeprnn/core';
  * the backend or model went away while it ran, else a {@link DeviceError} naming why the device
  * was lost. The original error rides along as `cause`.
  */
-export async function withDeviceErrors<T>(device: GPUDevice, who: string, work: () => Promise<T>, isDisposed: () => boolean = () => false): Promise<T> {
+export async function withDeviceErrors<T>(
+  device: GPUDevice,
+  who: string,
+  work: () => Promise<T>,
+  isDisposed: () => boolean = () => false,
+): Promise<T> {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   let result: { value: T } | { error: unknown };
@@ -25,12 +30,18 @@ export async function withDeviceErrors<T>(device: GPUDevice, who: string, work: 
   if (!('error' in result) && !failure) return result.value;
   const error = 'error' in result ? result.error : failure;
   if (isDisposed()) {
-    throw new BackendDisposedError(`${who}: disposed while the call ran (dispose() waits for nothing on the device); its results do not exist`, { cause: error });
+    throw new BackendDisposedError(
+      `${who}: disposed while the call ran (dispose() waits for nothing on the device); its results do not exist`,
+      { cause: error },
+    );
   }
   const lost = await lostInfo(device);
   if (lost) {
     const why = lost.message ? `${lost.reason}: ${lost.message}` : lost.reason;
-    throw new DeviceError(`${who}: the WebGPU device was lost while the call ran (${why}); its results do not exist: create a new backend`, { cause: error });
+    throw new DeviceError(
+      `${who}: the WebGPU device was lost while the call ran (${why}); its results do not exist: create a new backend`,
+      { cause: error },
+    );
   }
   if (failure) {
     const kind = validation ? 'refused the work (validation)' : 'ran out of memory';

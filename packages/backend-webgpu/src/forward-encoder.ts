@@ -27,7 +27,10 @@ export interface ForwardPipelines {
 export async function forwardPipelines(cache: PipelineCache, geo: RecurrenceGeometry): Promise<ForwardPipelines> {
   const width = projectionWidth(geo.NG);
   const programs = { projection: projectionProgram(width), recurrent: recurrentProgram(geo.forward) };
-  const [projection, recurrent] = await Promise.all([cache.get(programs.projection.code), cache.get(programs.recurrent.code)]);
+  const [projection, recurrent] = await Promise.all([
+    cache.get(programs.projection.code),
+    cache.get(programs.recurrent.code),
+  ]);
   return { projection, recurrent, programs, rowsPerWorkgroup: geo.forward.R, projectionWidth: width };
 }
 
@@ -43,7 +46,11 @@ export function bindLayers(
   for (let layer = 0; layer < spec.numLayers; layer++) {
     const w = weights[storedLayer(spec, layer)]!;
     const source = layer === 0 ? buffers.input : buffers.layers[(layer - 1) % 2]!;
-    const uniform = (slot: number): GPUBindingResource => ({ buffer: buffers.uniforms, offset: (2 * layer + slot) * UNIFORM_SLOT_BYTES, size: 16 });
+    const uniform = (slot: number): GPUBindingResource => ({
+      buffer: buffers.uniforms,
+      offset: (2 * layer + slot) * UNIFORM_SLOT_BYTES,
+      size: 16,
+    });
     const { programs } = pipelines;
     const projection = device.createBindGroup({
       layout: pipelines.projection.getBindGroupLayout(0),
@@ -52,7 +59,12 @@ export function bindLayers(
     const recurrent = device.createBindGroup({
       layout: pipelines.recurrent.getBindGroupLayout(0),
       entries: bindEntries(programs.recurrent, uniform(0), {
-        xp: buffers.projected, w: w.recurrent, s0: buffers.state0, lens: buffers.lengths, y: buffers.layers[layer % 2]!, sN: buffers.stateN,
+        xp: buffers.projected,
+        w: w.recurrent,
+        s0: buffers.state0,
+        lens: buffers.lengths,
+        y: buffers.layers[layer % 2]!,
+        sN: buffers.stateN,
       }),
     });
     groups.push({ projection, recurrent });
@@ -67,8 +79,14 @@ export function uniformData(geo: RecurrenceGeometry, pipelines: ForwardPipelines
   const data = new Uint32Array(2 * spec.numLayers * slot);
   const cOff = stateWords(spec, B).h;
   for (let layer = 0; layer < spec.numLayers; layer++) {
-    data.set(new Uint32Array(packUniforms(pipelines.programs.recurrent, { T, B, stateRow: layer * D, cOff })), 2 * layer * slot);
-    data.set(new Uint32Array(packUniforms(pipelines.programs.projection, { M: T * B, N: NG, K: layerInputSize(spec, layer) })), (2 * layer + 1) * slot);
+    data.set(
+      new Uint32Array(packUniforms(pipelines.programs.recurrent, { T, B, stateRow: layer * D, cOff })),
+      2 * layer * slot,
+    );
+    data.set(
+      new Uint32Array(packUniforms(pipelines.programs.projection, { M: T * B, N: NG, K: layerInputSize(spec, layer) })),
+      (2 * layer + 1) * slot,
+    );
   }
   return data;
 }
@@ -80,7 +98,12 @@ export function uniformData(geo: RecurrenceGeometry, pipelines: ForwardPipelines
  *
  * @returns the command buffer and the number of dispatches it holds.
  */
-export function encodeForward(device: GPUDevice, geo: RecurrenceGeometry, b: RunBuffers, pipelines: ForwardPipelines): { commands: GPUCommandBuffer; dispatches: number } {
+export function encodeForward(
+  device: GPUDevice,
+  geo: RecurrenceGeometry,
+  b: RunBuffers,
+  pipelines: ForwardPipelines,
+): { commands: GPUCommandBuffer; dispatches: number } {
   const { spec, NG: N, D } = geo;
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
@@ -90,7 +113,10 @@ export function encodeForward(device: GPUDevice, geo: RecurrenceGeometry, b: Run
     const groups = b.bindGroups[layer]!;
     pass.setPipeline(pipelines.projection);
     pass.setBindGroup(0, groups.projection);
-    pass.dispatchWorkgroups(Math.ceil(N / (PROJECTION_THREADS * pipelines.projectionWidth)), Math.min(maxGroups, Math.ceil((b.T * b.B) / PROJECTION_ROWS)));
+    pass.dispatchWorkgroups(
+      Math.ceil(N / (PROJECTION_THREADS * pipelines.projectionWidth)),
+      Math.min(maxGroups, Math.ceil((b.T * b.B) / PROJECTION_ROWS)),
+    );
     pass.setPipeline(pipelines.recurrent);
     pass.setBindGroup(0, groups.recurrent);
     pass.dispatchWorkgroups(Math.ceil(b.B / pipelines.rowsPerWorkgroup), D);

@@ -24,7 +24,8 @@ export interface DeviceRequest {
  * What a user without an adapter can do. The package's users have no repository script, so the
  * hint names what to install; the repository's own script is a note for contributors.
  */
-export const NO_ADAPTER_HELP: string = 'install a GPU driver with Vulkan support, or, on a machine without a GPU, Mesa\'s software Vulkan driver lavapipe (Debian/Ubuntu: apt install mesa-vulkan-drivers, which brings the Vulkan loader libvulkan1; Fedora: dnf install mesa-vulkan-drivers); or pass your own GPUDevice as createBackend({ device }); or run in a browser with WebGPU. Contributors to the deeprnn repository: tools/ci/setup-lavapipe.sh installs lavapipe without root';
+export const NO_ADAPTER_HELP: string =
+  "install a GPU driver with Vulkan support, or, on a machine without a GPU, Mesa's software Vulkan driver lavapipe (Debian/Ubuntu: apt install mesa-vulkan-drivers, which brings the Vulkan loader libvulkan1; Fedora: dnf install mesa-vulkan-drivers); or pass your own GPUDevice as createBackend({ device }); or run in a browser with WebGPU. Contributors to the deeprnn repository: tools/ci/setup-lavapipe.sh installs lavapipe without root";
 
 function isNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
@@ -52,7 +53,9 @@ function nodeGpu(dawnOptions: readonly string[]): Promise<GPU> {
 async function startDawn(dawnOptions: readonly string[]): Promise<GPU> {
   // Without the loader Dawn finds no adapter anyway and only writes "Couldn't load Vulkan" to the user's stderr.
   if (!hasVulkanLoader()) {
-    throw new BackendInitError(`webgpu backend: no WebGPU adapter: the Vulkan loader (libvulkan.so.1) is not installed (${NO_ADAPTER_HELP})`);
+    throw new BackendInitError(
+      `webgpu backend: no WebGPU adapter: the Vulkan loader (libvulkan.so.1) is not installed (${NO_ADAPTER_HELP})`,
+    );
   }
   let mod: { create?: unknown; default?: { create?: unknown } };
   try {
@@ -60,10 +63,14 @@ async function startDawn(dawnOptions: readonly string[]): Promise<GPU> {
     const specifier = 'webgpu';
     mod = (await import(specifier)) as typeof mod;
   } catch (cause) {
-    throw new BackendInitError('webgpu backend: no navigator.gpu and the `webgpu` package (Dawn for Node) did not load; npm install webgpu', { cause });
+    throw new BackendInitError(
+      'webgpu backend: no navigator.gpu and the `webgpu` package (Dawn for Node) did not load; npm install webgpu',
+      { cause },
+    );
   }
   const create = mod.create ?? mod.default?.create;
-  if (typeof create !== 'function') throw new BackendInitError('webgpu backend: the `webgpu` package has no create() export (expected webgpu 0.6)');
+  if (typeof create !== 'function')
+    throw new BackendInitError('webgpu backend: the `webgpu` package has no create() export (expected webgpu 0.6)');
   let gpu: GPU;
   try {
     gpu = (create as (options: string[]) => GPU)([...dawnOptions]);
@@ -83,7 +90,9 @@ async function findGpu(dawnOptions: readonly string[]): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu && typeof nav.gpu.requestAdapter === 'function') return nav.gpu;
   if (isNode()) return nodeGpu(dawnOptions);
-  throw new BackendInitError('webgpu backend: this environment has no navigator.gpu (WebGPU is off or unsupported in this browser)');
+  throw new BackendInitError(
+    'webgpu backend: this environment has no navigator.gpu (WebGPU is off or unsupported in this browser)',
+  );
 }
 
 /** A short adapter name: `llvmpipe`, `NVIDIA H100 80GB HBM3`, or the vendor. */
@@ -101,7 +110,11 @@ export function adapterName(info: GPUAdapterInfo | undefined): string {
 export async function acquireDevice(request: DeviceRequest): Promise<AcquiredDevice> {
   if (request.device) {
     const info = (request.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    return { device: request.device, description: `webgpu (${info ? adapterName(info) : 'shared device'})`, isOwned: false };
+    return {
+      device: request.device,
+      description: `webgpu (${info ? adapterName(info) : 'shared device'})`,
+      isOwned: false,
+    };
   }
   const gpu = await findGpu(request.dawnOptions ?? []);
   let adapter: GPUAdapter | null;
@@ -111,7 +124,9 @@ export async function acquireDevice(request: DeviceRequest): Promise<AcquiredDev
     throw new BackendInitError(`webgpu backend: requesting a WebGPU adapter failed (${NO_ADAPTER_HELP})`, { cause });
   }
   if (adapter === null) {
-    throw new BackendInitError(`webgpu backend: no WebGPU adapter: no usable Vulkan/Metal/D3D12 driver (${NO_ADAPTER_HELP})`);
+    throw new BackendInitError(
+      `webgpu backend: no WebGPU adapter: no usable Vulkan/Metal/D3D12 driver (${NO_ADAPTER_HELP})`,
+    );
   }
   let device: GPUDevice;
   try {

@@ -62,7 +62,10 @@ export function recurrentLayout(spec: RnnSpec): RecurrentLayout {
  */
 export function recurrentWorkgroup(spec: RnnSpec, R: number): WorkgroupArray[] {
   const hasExtra = spec.projSize > 0 || (spec.mode === 'gru' && !spec.linearBeforeReset);
-  return [{ name: 'hs', words: 2 * R * outputSize(spec) }, ...(hasExtra ? [{ name: 'ex', words: R * spec.hiddenSize }] : [])];
+  return [
+    { name: 'hs', words: 2 * R * outputSize(spec) },
+    ...(hasExtra ? [{ name: 'ex', words: R * spec.hiddenSize }] : []),
+  ];
 }
 
 /** Why the recurrent kernel cannot hold one batch row of this spec in `limitBytes` of workgroup memory, or null. */
@@ -77,11 +80,21 @@ export function workgroupMemoryProblem(spec: RnnSpec, limitBytes: number): strin
  */
 export function planRecurrent(spec: RnnSpec, B: number, limitBytes: number, shape: KernelShape = {}): RecurrentPlan {
   const H = spec.hiddenSize;
-  const R = Math.max(1, rowsThatFit((r) => recurrentWorkgroup(spec, r), limitBytes, Math.min(shape.rowsPerWorkgroup ?? 4, B)));
+  const R = Math.max(
+    1,
+    rowsThatFit((r) => recurrentWorkgroup(spec, r), limitBytes, Math.min(shape.rowsPerWorkgroup ?? 4, B)),
+  );
   const V = H % 4 === 0 && shape.vectorWidth !== 1 ? 4 : 1;
   const threads = Math.min(MAX_THREADS, shape.threads ?? Math.max(32, Math.ceil(H / V / 32) * 32));
   return {
-    spec, H, Hout: outputSize(spec), G: gateCount(spec.mode), D: directionCount(spec), R, threads, V,
+    spec,
+    H,
+    Hout: outputSize(spec),
+    G: gateCount(spec.mode),
+    D: directionCount(spec),
+    R,
+    threads,
+    V,
     layout: recurrentLayout(spec),
   };
 }

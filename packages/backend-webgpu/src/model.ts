@@ -1,8 +1,31 @@
 import {
-  BackendDisposedError, type ForwardOptions, type ForwardResult, type RnnModel, type RnnSpec, type RnnState, type Tensor,
-  type RnnStream, type StreamOptions, UnsupportedError, cellStateShape, forwardStream, checkForwardArgs, directionCount, hiddenStateShape, outputShape, outputSize, tensor,
+  BackendDisposedError,
+  type ForwardOptions,
+  type ForwardResult,
+  type RnnModel,
+  type RnnSpec,
+  type RnnState,
+  type Tensor,
+  type RnnStream,
+  type StreamOptions,
+  UnsupportedError,
+  cellStateShape,
+  forwardStream,
+  checkForwardArgs,
+  directionCount,
+  hiddenStateShape,
+  outputShape,
+  outputSize,
+  tensor,
 } from '@deeprnn/core';
-import { type ForwardPipelines, type LayerWeights, bindLayers, encodeForward, forwardPipelines, uniformData } from './forward-encoder.js';
+import {
+  type ForwardPipelines,
+  type LayerWeights,
+  bindLayers,
+  encodeForward,
+  forwardPipelines,
+  uniformData,
+} from './forward-encoder.js';
 import type { KernelShape } from './kernel-plan.js';
 import { type RecurrenceGeometry, recurrenceGeometry } from './kernels/recurrence-geometry.js';
 import { batchToTime, timeToBatch } from './layout.js';
@@ -54,7 +77,9 @@ export class WebgpuRnnModel implements WebgpuModel {
       this.live();
       const call = checkForwardArgs(this.spec, input, initial, options);
       if (options.training && this.spec.dropout > 0) {
-        throw new UnsupportedError('webgpu forward: training-mode dropout is not applied by forward (train through backend.createTrainer, which applies core\'s seeded masks)');
+        throw new UnsupportedError(
+          "webgpu forward: training-mode dropout is not applied by forward (train through backend.createTrainer, which applies core's seeded masks)",
+        );
       }
       // Copied now, not when the queued call runs: the caller may reuse its arrays once forward returns.
       const host = this.hostData(input, initial, options, call.T, call.B, call.isUnbatched);
@@ -68,9 +93,17 @@ export class WebgpuRnnModel implements WebgpuModel {
   }
 
   /** The call's input (time-major), initial state and lengths as fresh arrays for the device. */
-  private hostData(input: Tensor, initial: RnnState | undefined, options: ForwardOptions, T: number, B: number, isUnbatched: boolean): HostData {
+  private hostData(
+    input: Tensor,
+    initial: RnnState | undefined,
+    options: ForwardOptions,
+    T: number,
+    B: number,
+    isUnbatched: boolean,
+  ): HostData {
     const spec = this.spec;
-    const x = spec.batchFirst && !isUnbatched ? batchToTime(input.data, B, T, spec.inputSize) : Float32Array.from(input.data);
+    const x =
+      spec.batchFirst && !isUnbatched ? batchToTime(input.data, B, T, spec.inputSize) : Float32Array.from(input.data);
     const state0 = new Float32Array(stateWords(spec, B).total);
     if (initial) {
       state0.set(initial.h.data);
@@ -82,10 +115,20 @@ export class WebgpuRnnModel implements WebgpuModel {
 
   private run(host: HostData, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
     const isDisposed = (): boolean => this.ctx.isBackendDisposed() || this.weights === null;
-    return withDeviceErrors(this.ctx.device, 'webgpu forward', () => this.runChecked(host, T, B, isUnbatched), isDisposed);
+    return withDeviceErrors(
+      this.ctx.device,
+      'webgpu forward',
+      () => this.runChecked(host, T, B, isUnbatched),
+      isDisposed,
+    );
   }
 
-  private async runChecked({ x, state0, lengths }: HostData, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
+  private async runChecked(
+    { x, state0, lengths }: HostData,
+    T: number,
+    B: number,
+    isUnbatched: boolean,
+  ): Promise<ForwardResult> {
     const weights = this.live();
     const { device } = this.ctx;
     const spec = this.spec;
@@ -114,13 +157,20 @@ export class WebgpuRnnModel implements WebgpuModel {
     const call = { T, B, isUnbatched };
     const hWords = stateWords(spec, B).h;
     const h = tensor(all.slice(b.outputWords, b.outputWords + hWords), hiddenStateShape(spec, call));
-    const state: RnnState = spec.mode === 'lstm' ? { h, c: tensor(all.slice(b.outputWords + hWords), cellStateShape(spec, call)) } : { h };
+    const state: RnnState =
+      spec.mode === 'lstm' ? { h, c: tensor(all.slice(b.outputWords + hWords), cellStateShape(spec, call)) } : { h };
     return { output: tensor(out, outputShape(spec, call)), state };
   }
 
   /** The kernels' geometry for batch B: computed once per batch size the model is called with. */
   private geometryFor(B: number): RecurrenceGeometry {
-    if (this.geometry?.batch !== B) this.geometry = recurrenceGeometry(this.spec, B, { workgroupBytes: this.ctx.pipelines.workgroupBytes }, this.ctx.shape);
+    if (this.geometry?.batch !== B)
+      this.geometry = recurrenceGeometry(
+        this.spec,
+        B,
+        { workgroupBytes: this.ctx.pipelines.workgroupBytes },
+        this.ctx.shape,
+      );
     return this.geometry;
   }
 
@@ -130,7 +180,11 @@ export class WebgpuRnnModel implements WebgpuModel {
     if (kept) destroyRunBuffers(kept);
     this.buffers = null;
     const raw = createRunBuffers(this.ctx.device, this.spec, T, B);
-    const b: RunBuffers = { ...raw, rowsPerWorkgroup: pipelines.rowsPerWorkgroup, bindGroups: bindLayers(this.ctx.device, this.spec, raw, weights, pipelines) };
+    const b: RunBuffers = {
+      ...raw,
+      rowsPerWorkgroup: pipelines.rowsPerWorkgroup,
+      bindGroups: bindLayers(this.ctx.device, this.spec, raw, weights, pipelines),
+    };
     this.buffers = b;
     return b;
   }

@@ -1,4 +1,12 @@
-import { type RnnParams, type RnnSpec, directionCount, gateCount, layerInputSize, outputSize, paramKey } from '@deeprnn/core';
+import {
+  type RnnParams,
+  type RnnSpec,
+  directionCount,
+  gateCount,
+  layerInputSize,
+  outputSize,
+  paramKey,
+} from '@deeprnn/core';
 import { recurrentLayout } from './kernel-plan.js';
 
 /** One stored layer's weights in the layout the kernels read, float32. */

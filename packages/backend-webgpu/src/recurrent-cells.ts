@@ -40,7 +40,9 @@ ${emit(plan, r, `hn${r}`)}`;
 function lstmUpdate(plan: RecurrentPlan, u: number, r: number): string {
   const { spec } = plan;
   const peep = (which: string, c: string): string => (spec.peepholes ? ` + ${which} * ${c}` : '');
-  const f = spec.inputForget ? `VT(1.0) - i${r}` : `act_f(clip_gate(${xg(plan, r, 1)} + acc${r}_1${peep('pf', `cp${r}`)}), dir)`;
+  const f = spec.inputForget
+    ? `VT(1.0) - i${r}`
+    : `act_f(clip_gate(${xg(plan, r, 1)} + acc${r}_1${peep('pf', `cp${r}`)}), dir)`;
   const lines = `${IND}let cp${r} = c${u}_${r};
 ${IND}let i${r} = act_f(clip_gate(${xg(plan, r, 0)} + acc${r}_0${peep('pi', `cp${r}`)}), dir);
 ${IND}let f${r} = ${f};
@@ -80,11 +82,18 @@ export function cellUpdate(plan: RecurrentPlan, u: number): string {
 /** GRU without linearBeforeReset: n = g(x_n + W_hn (r ⊙ h)), once every unit's r ⊙ h is in `ex`. */
 export function resetBeforeLinearPhase(plan: RecurrentPlan, unitsPerThread: number): string {
   return `    workgroupBarrier();
-${perUnitBlock(plan, unitsPerThread, (u) => `${hiddenProduct(plan, [2], 'ex', plan.H, plan.H)}
-${perRow(plan.R, (r) => `${IND}let hp${r} = ${vload(plan.V, 'hs', `cur + ${r}u * HO + j`)};
+${perUnitBlock(
+  plan,
+  unitsPerThread,
+  (u) => `${hiddenProduct(plan, [2], 'ex', plan.H, plan.H)}
+${perRow(
+  plan.R,
+  (r) => `${IND}let hp${r} = ${vload(plan.V, 'hs', `cur + ${r}u * HO + j`)};
 ${IND}let n${r} = act_g(clip_gate(${xg(plan, r, 2)} + acc${r}_2), dir);
 ${IND}let hn${r} = (VT(1.0) - z${u}_${r}) * n${r} + z${u}_${r} * hp${r};
-${emit(plan, r, `hn${r}`)}`)}`)}`;
+${emit(plan, r, `hn${r}`)}`,
+)}`,
+)}`;
 }
 
 /** LSTM projection: h = W_hr (o ⊙ act(c)), once every unit's o ⊙ act(c) is in `ex`. Scalar per output. */
@@ -97,7 +106,10 @@ ${perRow(R, (r) => `      var pr${r} = 0.0;`)}
         let wv = w_at(wb + ${layout.whr}u + k * HO + q);
 ${perRow(R, (r) => `        pr${r} += ex[${r}u * H + k] * wv;`)}
       }
-${perRow(R, (r) => `      hs[nxt + ${r}u * HO + q] = select(hs[cur + ${r}u * HO + q], pr${r}, a${r});
-      if (ok${r}) { y[yo${r} + q] = select(0.0, pr${r}, a${r}); }`)}
+${perRow(
+  R,
+  (r) => `      hs[nxt + ${r}u * HO + q] = select(hs[cur + ${r}u * HO + q], pr${r}, a${r});
+      if (ok${r}) { y[yo${r} + q] = select(0.0, pr${r}, a${r}); }`,
+)}
     }`;
 }

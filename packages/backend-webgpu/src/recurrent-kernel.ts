@@ -28,19 +28,35 @@ export function recurrentProgram(plan: RecurrentPlan): KernelProgram {
   const unitsPerThread = Math.ceil(H / V / threads);
   const fwd = spec.activations;
   const rev = D === 2 ? spec.reverseActivations : [];
-  const acts = ['act_f', 'act_g', 'act_h'].slice(0, fwd.length).map((name, i) => activationFunction(name, fwd[i]!, rev[i])).join('');
+  const acts = ['act_f', 'act_g', 'act_h']
+    .slice(0, fwd.length)
+    .map((name, i) => activationFunction(name, fwd[i]!, rev[i]))
+    .join('');
   const isLstm = spec.mode === 'lstm';
   const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
   const mainGates = isResetBefore ? [0, 1] : Array.from({ length: G }, (_, g) => g);
-  const rowSetup = perRow(R, (r) => `  let b${r} = rowBase + ${r}u;
+  const rowSetup = perRow(
+    R,
+    (r) => `  let b${r} = rowBase + ${r}u;
   let ok${r} = b${r} < p.B;
   let bc${r} = min(b${r}, p.B - 1u);
-  let len${r} = select(0u, lens[bc${r}], ok${r});`);
+  let len${r} = select(0u, lens[bc${r}], ok${r});`,
+  );
   const cInit = isLstm
-    ? perUnitBlock(plan, unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { c${u}_${r} = ${vload(V, 's0', `p.cOff + (srow * p.B + b${r}) * H + j`)}; }`))
+    ? perUnitBlock(plan, unitsPerThread, (u) =>
+        perRow(
+          R,
+          (r) => `        if (ok${r}) { c${u}_${r} = ${vload(V, 's0', `p.cOff + (srow * p.B + b${r}) * H + j`)}; }`,
+        ),
+      )
     : '';
   const cFinal = isLstm
-    ? perUnitBlock(plan, unitsPerThread, (u) => perRow(R, (r) => `        if (ok${r}) { ${vstore(V, 'sN', `p.cOff + (srow * p.B + b${r}) * H + j`, `c${u}_${r}`)} }`))
+    ? perUnitBlock(plan, unitsPerThread, (u) =>
+        perRow(
+          R,
+          (r) => `        if (ok${r}) { ${vstore(V, 'sN', `p.cOff + (srow * p.B + b${r}) * H + j`, `c${u}_${r}`)} }`,
+        ),
+      )
     : '';
   const wAt = V === 1 ? 'return w[i];' : 'return w[i >> 2u][i & 3u];';
   return kernelProgram({

@@ -45,7 +45,12 @@ export function stateWords(spec: RnnSpec, B: number): { h: number; total: number
  *
  * @throws {@link UnsupportedError} when one would exceed the device's storage-binding limit.
  */
-export function createRunBuffers(device: GPUDevice, spec: RnnSpec, T: number, B: number): Omit<RunBuffers, 'bindGroups' | 'rowsPerWorkgroup'> {
+export function createRunBuffers(
+  device: GPUDevice,
+  spec: RnnSpec,
+  T: number,
+  B: number,
+): Omit<RunBuffers, 'bindGroups' | 'rowsPerWorkgroup'> {
   const D = directionCount(spec);
   const rows = T * B;
   const words = {
@@ -56,12 +61,16 @@ export function createRunBuffers(device: GPUDevice, spec: RnnSpec, T: number, B:
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   for (const [name, n] of Object.entries(words)) {
     if (n * 4 > limit) {
-      throw new UnsupportedError(`webgpu forward: the ${name} buffer for T=${T}, B=${B} needs ${n * 4} bytes, more than the device's ${limit}-byte storage binding limit; split the sequence or the batch`);
+      throw new UnsupportedError(
+        `webgpu forward: the ${name} buffer for T=${T}, B=${B} needs ${n * 4} bytes, more than the device's ${limit}-byte storage binding limit; split the sequence or the batch`,
+      );
     }
   }
   const groups = device.limits.maxComputeWorkgroupsPerDimension;
   if (B > groups) {
-    throw new UnsupportedError(`webgpu forward: batch ${B} needs more recurrent workgroups than the device's ${groups} per dispatch; split the batch`);
+    throw new UnsupportedError(
+      `webgpu forward: batch ${B} needs more recurrent workgroups than the device's ${groups} per dispatch; split the batch`,
+    );
   }
   const state = stateWords(spec, B).total;
   const storage = (n: number, extra = 0): GPUBuffer =>
@@ -86,5 +95,6 @@ export function createRunBuffers(device: GPUDevice, spec: RnnSpec, T: number, B:
 
 /** Frees every buffer of a set. */
 export function destroyRunBuffers(b: Omit<RunBuffers, 'bindGroups' | 'rowsPerWorkgroup'>): void {
-  for (const buffer of [b.input, b.projected, ...b.layers, b.state0, b.stateN, b.lengths, b.uniforms, b.staging]) buffer.destroy();
+  for (const buffer of [b.input, b.projected, ...b.layers, b.state0, b.stateN, b.lengths, b.uniforms, b.staging])
+    buffer.destroy();
 }

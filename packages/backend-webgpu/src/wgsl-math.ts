@@ -53,7 +53,13 @@ export interface ActivationMath {
 }
 
 /** The forward kernels' math: {@link WGSL_MATH} on the kernel's value type VT. */
-export const VECTOR_MATH: ActivationMath = Object.freeze({ type: 'VT', tanh: 'safe_tanh', sigmoid: 'safe_sigmoid', softplus: 'softplus', hardSigmoid: 'hard_sigmoid' });
+export const VECTOR_MATH: ActivationMath = Object.freeze({
+  type: 'VT',
+  tanh: 'safe_tanh',
+  sigmoid: 'safe_sigmoid',
+  softplus: 'softplus',
+  hardSigmoid: 'hard_sigmoid',
+});
 
 /** A number as a literal of the table's type. */
 function literal(math: ActivationMath, value: number): string {
@@ -86,7 +92,9 @@ export function activationExpr(a: Activation, x: string, math: ActivationMath = 
       return `(${alpha} * ${math.tanh}(${beta} * ${x}))`;
     case 'HardSigmoid': {
       const v = `${alpha} * ${x} + ${beta}`;
-      return math.hardSigmoid ? `${math.hardSigmoid}(${v})` : `select(select(${v}, ${one}, ${v} > ${one}), ${zero}, ${v} < ${zero})`;
+      return math.hardSigmoid
+        ? `${math.hardSigmoid}(${v})`
+        : `select(select(${v}, ${one}, ${v} > ${one}), ${zero}, ${v} < ${zero})`;
     }
     case 'Elu':
       // x unless x < 0: NaN stays NaN without going through exp (SwiftShader's exp(NaN) is +Inf).

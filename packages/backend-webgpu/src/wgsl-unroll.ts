@@ -22,7 +22,13 @@ export function vstore(V: number, array: string, index: string, value: string): 
  * units, for R rows at once: acc<r>_<g> (VT). The state value is the same for every thread (one
  * broadcast load); the weights of adjacent threads are adjacent in memory.
  */
-export function hiddenProduct(plan: RecurrentPlan, gates: readonly number[], source: 'hs' | 'ex', sourceStride: number, K: number): string {
+export function hiddenProduct(
+  plan: RecurrentPlan,
+  gates: readonly number[],
+  source: 'hs' | 'ex',
+  sourceStride: number,
+  K: number,
+): string {
   const { V, H } = plan;
   const decl = perRow(plan.R, (r) => gates.map((g) => `        var acc${r}_${g} = VT(0.0);`).join('\n'));
   const loads = gates.map((g) => `          let w${g} = w[wrow + ${(g * H) / V}u];`).join('\n');
@@ -47,11 +53,14 @@ ${fmas}
  */
 export function perUnitBlock(plan: RecurrentPlan, unitsPerThread: number, body: (u: number) => string): string {
   const isExact = plan.H / plan.V === plan.threads * unitsPerThread;
-  return Array.from({ length: unitsPerThread }, (_, u) => `    {
+  return Array.from(
+    { length: unitsPerThread },
+    (_, u) => `    {
       let jv = lid + ${u}u * WG;
       let j = jv * V;
       ${isExact ? '{' : 'if (jv < HV) {'}
 ${body(u)}
       }
-    }`).join('\n');
+    }`,
+  ).join('\n');
 }

@@ -29,7 +29,11 @@ export function declareWorkgroup(arrays: readonly WorkgroupArray[]): string {
  * The most batch rows per workgroup, at most `most`, whose arrays fit in `limitBytes`, or 0 when
  * not even one row fits. `arraysFor(R)` is the kernel's list for R rows.
  */
-export function rowsThatFit(arraysFor: (R: number) => readonly WorkgroupArray[], limitBytes: number, most: number): number {
+export function rowsThatFit(
+  arraysFor: (R: number) => readonly WorkgroupArray[],
+  limitBytes: number,
+  most: number,
+): number {
   let R = 0;
   while (R < most && workgroupBytes(arraysFor(R + 1)) <= limitBytes) R++;
   return R;

@@ -30,7 +30,11 @@ export function skipNote(probe: WebgpuBackend | Error): string {
  * title says why (and, under CI=true, a failing test). `describe.skipIf` is not enough: vitest still
  * runs a skipped suite's body to collect it, and a body that touches the backend then throws.
  */
-export function describeOnAdapter(title: string, probe: WebgpuBackend | Error, body: (backend: WebgpuBackend) => void): void {
+export function describeOnAdapter(
+  title: string,
+  probe: WebgpuBackend | Error,
+  body: (backend: WebgpuBackend) => void,
+): void {
   if (probe instanceof Error) {
     failOnCiWithoutAdapter(probe, title);
     // Printed at collection (vitest shows it under the file), so a plain `npm test` says what it skipped.

@@ -13,32 +13,79 @@ describe('without an adapter', () => {
   });
 
   it('createBackend rejects with BackendInitError saying there is no adapter', async () => {
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: () => Promise.resolve(null) } }, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: { requestAdapter: () => Promise.resolve(null) } },
+      configurable: true,
+      writable: true,
+    });
     const error = await createBackend().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendInitError);
     expect((error as Error).message).toMatch(/no WebGPU adapter/);
     // What a package user can install or pass; the repository's script only as a contributor note.
-    expect((error as Error).message).toMatch(/apt install mesa-vulkan-drivers.*createBackend\(\{ device \}\).*browser.*Contributors to the deeprnn repository: tools\/ci\/setup-lavapipe\.sh/);
+    expect((error as Error).message).toMatch(
+      /apt install mesa-vulkan-drivers.*createBackend\(\{ device \}\).*browser.*Contributors to the deeprnn repository: tools\/ci\/setup-lavapipe\.sh/,
+    );
   });
 
   it('unsupported() names the workgroup-memory limit for a too-wide hidden state, and nothing else', async () => {
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: () => Promise.resolve(null) } }, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: { requestAdapter: () => Promise.resolve(null) } },
+      configurable: true,
+      writable: true,
+    });
     const { unsupportedReason } = await import('../src/capabilities.js');
-    expect(unsupportedReason(defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 2049 }), 16384)).toMatch(/hiddenSize 2049 needs 16400 bytes of workgroup memory/);
+    expect(unsupportedReason(defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 2049 }), 16384)).toMatch(
+      /hiddenSize 2049 needs 16400 bytes of workgroup memory/,
+    );
     expect(unsupportedReason(defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 2048 }), 16384)).toBeNull();
-    expect(unsupportedReason(defineSpec({ mode: 'lstm', inputSize: 1, hiddenSize: 1024, projSize: 1023, peepholes: true, bidirectional: true }), 16384)).toBeNull();
-    expect(unsupportedReason(defineSpec({ mode: 'gru', inputSize: 1, hiddenSize: 1366, linearBeforeReset: false }), 16384)).toMatch(/workgroup memory/);
+    expect(
+      unsupportedReason(
+        defineSpec({
+          mode: 'lstm',
+          inputSize: 1,
+          hiddenSize: 1024,
+          projSize: 1023,
+          peepholes: true,
+          bidirectional: true,
+        }),
+        16384,
+      ),
+    ).toBeNull();
+    expect(
+      unsupportedReason(defineSpec({ mode: 'gru', inputSize: 1, hiddenSize: 1366, linearBeforeReset: false }), 16384),
+    ).toMatch(/workgroup memory/);
     // Forward runs every mode; the trainer (createTrainer, gradients) every mode too, with the
     // options trainable.ts names.
     expect(WEBGPU_CAPABILITIES.training).toBe(true);
     const { trainingUnsupportedReason } = await import('../src/train/trainable.js');
-    for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'] as const) expect(trainingUnsupportedReason(defineSpec({ mode, inputSize: 3, hiddenSize: 256, numLayers: 3 }), 16384)).toBeNull();
-    expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, projSize: 4 }), 16384)).toBeNull();
-    expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, peepholes: true }), 16384)).toBeNull();
-    expect(trainingUnsupportedReason(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, linearBeforeReset: false }), 16384)).toBeNull();
-    expect(trainingUnsupportedReason(defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 8, activations: [{ name: 'Elu', alpha: -1 }] }), 16384)).toMatch(/Elu alpha -1/);
-    expect(trainingUnsupportedReason(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, clip: 2 }), 16384)).toBeNull();
-    expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 683 }), 16384)).toMatch(/16400 bytes of workgroup memory/);
+    for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'] as const)
+      expect(
+        trainingUnsupportedReason(defineSpec({ mode, inputSize: 3, hiddenSize: 256, numLayers: 3 }), 16384),
+      ).toBeNull();
+    expect(
+      trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, projSize: 4 }), 16384),
+    ).toBeNull();
+    expect(
+      trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, peepholes: true }), 16384),
+    ).toBeNull();
+    expect(
+      trainingUnsupportedReason(
+        defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, linearBeforeReset: false }),
+        16384,
+      ),
+    ).toBeNull();
+    expect(
+      trainingUnsupportedReason(
+        defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 8, activations: [{ name: 'Elu', alpha: -1 }] }),
+        16384,
+      ),
+    ).toMatch(/Elu alpha -1/);
+    expect(
+      trainingUnsupportedReason(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 8, clip: 2 }), 16384),
+    ).toBeNull();
+    expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 683 }), 16384)).toMatch(
+      /16400 bytes of workgroup memory/,
+    );
     expect(trainingUnsupportedReason(defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 682 }), 16384)).toBeNull();
   });
 });
@@ -71,23 +118,43 @@ describeOnAdapter('webgpu backend on this adapter', probe, (backend) => {
     });
   }
 
-  it('the vec4 and scalar kernels, several unit blocks per thread and 1-4 rows per workgroup agree with the reference', { timeout: 300_000 }, async () => {
-    // H 132: 33 vec4 units over 32 threads (2 unit blocks), or 132 scalar units over 64 threads (3 blocks).
-    const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 132, numLayers: 2, bidirectional: true, peepholes: true });
-    const c = smoothCase(spec, 3, 5, 2);
-    const want = await oracle(spec, c.params, c.input, c.initial, [3, 1, 0, 2, 3]);
-    for (const shape of [{ threads: 32 }, { threads: 64, vectorWidth: 1 as const }, { rowsPerWorkgroup: 1 }, { rowsPerWorkgroup: 2 }]) {
-      await using shaped = await createBackend({ device: backend.gpuDevice, kernelShape: shape });
-      await using model = await shaped.createModel(spec, c.params);
-      const got = await model.forward(c.input, c.initial, { lengths: [3, 1, 0, 2, 3] });
-      for (const [name, g, w] of [['output', got.output, want.output], ['hN', got.state.h, want.state.h], ['cN', got.state.c, want.state.c]] as const) {
-        expectClose(g, w, WEBGPU_CAPABILITIES.tolerance, `${JSON.stringify(shape)} ${name}`);
+  it(
+    'the vec4 and scalar kernels, several unit blocks per thread and 1-4 rows per workgroup agree with the reference',
+    { timeout: 300_000 },
+    async () => {
+      // H 132: 33 vec4 units over 32 threads (2 unit blocks), or 132 scalar units over 64 threads (3 blocks).
+      const spec = defineSpec({
+        mode: 'lstm',
+        inputSize: 3,
+        hiddenSize: 132,
+        numLayers: 2,
+        bidirectional: true,
+        peepholes: true,
+      });
+      const c = smoothCase(spec, 3, 5, 2);
+      const want = await oracle(spec, c.params, c.input, c.initial, [3, 1, 0, 2, 3]);
+      for (const shape of [
+        { threads: 32 },
+        { threads: 64, vectorWidth: 1 as const },
+        { rowsPerWorkgroup: 1 },
+        { rowsPerWorkgroup: 2 },
+      ]) {
+        await using shaped = await createBackend({ device: backend.gpuDevice, kernelShape: shape });
+        await using model = await shaped.createModel(spec, c.params);
+        const got = await model.forward(c.input, c.initial, { lengths: [3, 1, 0, 2, 3] });
+        for (const [name, g, w] of [
+          ['output', got.output, want.output],
+          ['hN', got.state.h, want.state.h],
+          ['cN', got.state.c, want.state.c],
+        ] as const) {
+          expectClose(g, w, WEBGPU_CAPABILITIES.tolerance, `${JSON.stringify(shape)} ${name}`);
+        }
       }
-    }
-    // A shared device outlives the backends made on it.
-    await using again = await backend.createModel(spec, c.params);
-    await expect(again.forward(c.input, c.initial)).resolves.toBeDefined();
-  });
+      // A shared device outlives the backends made on it.
+      await using again = await backend.createModel(spec, c.params);
+      await expect(again.forward(c.input, c.initial)).resolves.toBeDefined();
+    },
+  );
 
   it('overlapping forward calls give the results of sequential ones', async () => {
     const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 4 });
@@ -99,20 +166,26 @@ describeOnAdapter('webgpu backend on this adapter', probe, (backend) => {
     expect((await model.forward(b)).output.data).toEqual(rb.output.data);
   });
 
-  it('takes more projection rows than one dispatch dimension holds (T*B > 65535 * 8) in turns', { timeout: 300_000 }, async () => {
-    const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 1 });
-    const c = smoothCase(spec, 9, 60_000, 7);
-    await using model = await backend.createModel(spec, c.params);
-    const got = await model.forward(c.input, c.initial);
-    const want = await oracle(spec, c.params, c.input, c.initial);
-    expectClose(got.output, want.output, WEBGPU_CAPABILITIES.tolerance, 'output');
-    expectClose(got.state.h, want.state.h, WEBGPU_CAPABILITIES.tolerance, 'hN');
-  });
+  it(
+    'takes more projection rows than one dispatch dimension holds (T*B > 65535 * 8) in turns',
+    { timeout: 300_000 },
+    async () => {
+      const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 1 });
+      const c = smoothCase(spec, 9, 60_000, 7);
+      await using model = await backend.createModel(spec, c.params);
+      const got = await model.forward(c.input, c.initial);
+      const want = await oracle(spec, c.params, c.input, c.initial);
+      expectClose(got.output, want.output, WEBGPU_CAPABILITIES.tolerance, 'output');
+      expectClose(got.state.h, want.state.h, WEBGPU_CAPABILITIES.tolerance, 'hN');
+    },
+  );
 
   it('rejects bad input with ShapeError and a spec over the limits with UnsupportedError', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
     await using model = await backend.createModel(spec, initParams(spec));
-    await expect(model.forward(smoothCase(defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 3 }), 2, 1, 0).input)).rejects.toBeInstanceOf(ShapeError);
+    await expect(
+      model.forward(smoothCase(defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 3 }), 2, 1, 0).input),
+    ).rejects.toBeInstanceOf(ShapeError);
     const wide = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 2049 });
     await expect(backend.createModel(wide, {})).rejects.toBeInstanceOf(UnsupportedError);
   });

@@ -1,5 +1,14 @@
 import {
-  BackendDisposedError, type CarriedState, DeviceError, type RnnSpec, type RnnTrainer, type TrainerInit, createReferenceBackend, defineSpec, initParams, tensor,
+  BackendDisposedError,
+  type CarriedState,
+  DeviceError,
+  type RnnSpec,
+  type RnnTrainer,
+  type TrainerInit,
+  createReferenceBackend,
+  defineSpec,
+  initParams,
+  tensor,
 } from '@deeprnn/core';
 import { afterAll, expect, it } from 'vitest';
 import { createBackend } from '../src/index.js';
@@ -14,16 +23,29 @@ const reference = createReferenceBackend({ dtype: 'float64' });
 const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3 });
 const B = 2;
 const batch = (T: number, k: number) => ({
-  input: tensor(Float32Array.from({ length: T * B * 2 }, (_, i) => Math.sin(i * 0.9 + k)), [T, B, 2]),
-  gradOutput: tensor(Float32Array.from({ length: T * B * 3 }, (_, i) => Math.cos(i * 0.4 + k)), [T, B, 3]),
+  input: tensor(
+    Float32Array.from({ length: T * B * 2 }, (_, i) => Math.sin(i * 0.9 + k)),
+    [T, B, 2],
+  ),
+  gradOutput: tensor(
+    Float32Array.from({ length: T * B * 3 }, (_, i) => Math.cos(i * 0.4 + k)),
+    [T, B, 3],
+  ),
 });
-const init = (s: RnnSpec): TrainerInit => ({ params: { rnn: initParams(s, { seed: 3 }), head: null }, optimizer: { name: 'sgd', lr: 0.5 }, gradClipNorm: null });
+const init = (s: RnnSpec): TrainerInit => ({
+  params: { rnn: initParams(s, { seed: 3 }), head: null },
+  optimizer: { name: 'sgd', lr: 0.5 },
+  gradClipNorm: null,
+});
 
 describeOnAdapter('webgpu call semantics', probe, (gpu) => {
   afterAll(() => gpu.dispose());
 
   it('two steps issued together with the same carried state: the second is refused, as the reference trainer refuses it', async () => {
-    for (const trainer of [await reference.createTrainer!(spec, init(spec)), await gpu.createTrainer(spec, init(spec))] as RnnTrainer[]) {
+    for (const trainer of [
+      await reference.createTrainer!(spec, init(spec)),
+      await gpu.createTrainer(spec, init(spec)),
+    ] as RnnTrainer[]) {
       const first = await trainer.step(batch(4, 0));
       const a = trainer.step({ ...batch(4, 1), initial: first.state });
       const b = trainer.step({ ...batch(4, 2), initial: first.state });
@@ -51,7 +73,8 @@ describeOnAdapter('webgpu call semantics', probe, (gpu) => {
     };
     const want = await run(await reference.createTrainer!(spec, init(spec)));
     const got = await run(await gpu.createTrainer(spec, init(spec)));
-    for (const [k, loss] of want.losses.entries()) expect(Math.abs(got.losses[k]! - loss), `step ${k}`).toBeLessThan(1e-4 * (1 + Math.abs(loss)));
+    for (const [k, loss] of want.losses.entries())
+      expect(Math.abs(got.losses[k]! - loss), `step ${k}`).toBeLessThan(1e-4 * (1 + Math.abs(loss)));
     expectClose(got.h, want.h, { rtol: 1e-3, atol: 1e-4 }, 'final h');
   });
 
@@ -78,7 +101,10 @@ describeOnAdapter('webgpu call semantics', probe, (gpu) => {
     const step = trainer.step(batch(4, 0));
     await own.dispose();
     for (const call of [forward, step] as Promise<unknown>[]) {
-      const error = await call.then(() => null, (e: unknown) => e);
+      const error = await call.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(BackendDisposedError);
       expect((error as Error).message).toMatch(/disposed while the call ran/);
     }
@@ -91,9 +117,14 @@ describeOnAdapter('webgpu call semantics', probe, (gpu) => {
     own.gpuDevice.destroy();
     const after = model.forward(batch(4, 0).input);
     for (const call of [during, after]) {
-      const error = await call.then(() => null, (e: unknown) => e);
+      const error = await call.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(DeviceError);
-      expect((error as Error).message).toMatch(/^webgpu forward: the WebGPU device was lost while the call ran \(destroyed/);
+      expect((error as Error).message).toMatch(
+        /^webgpu forward: the WebGPU device was lost while the call ran \(destroyed/,
+      );
     }
     await own.dispose();
   });

@@ -12,5 +12,8 @@ if (probe instanceof Error) {
   await probe.dispose();
   // The ONNX codec enables the round-trip property. The training properties run in
   // training-conformance.test.ts, with the longer budget their kernel compiles need.
-  runConformance('webgpu', () => createBackend(), { onnx: { exportOnnx, importOnnx }, exclude: ['gradients', 'trainer'] });
+  runConformance('webgpu', () => createBackend(), {
+    onnx: { exportOnnx, importOnnx },
+    exclude: ['gradients', 'trainer'],
+  });
 }

@@ -25,7 +25,9 @@ describeOnAdapter('device errors', probe, (gpu) => {
     await expect(withDeviceErrors(device, 'test', () => Promise.resolve(7))).resolves.toBe(7);
   });
 
-  it('passes the work\'s own error through when the device saw nothing wrong', async () => {
-    await expect(withDeviceErrors(gpu.gpuDevice, 'test', () => Promise.reject(new RangeError('mine')))).rejects.toThrow(RangeError);
+  it("passes the work's own error through when the device saw nothing wrong", async () => {
+    await expect(withDeviceErrors(gpu.gpuDevice, 'test', () => Promise.reject(new RangeError('mine')))).rejects.toThrow(
+      RangeError,
+    );
   });
 });

@@ -27,7 +27,8 @@ const sets = [
 ];
 const isCi = process.env.CI === 'true';
 const peerCount = sets.find((s) => s.name === 'shared/peer-cases')?.cases.length ?? 0;
-if (peerCount === 0 && !isCi) console.warn(`webgpu golden: skipping the peer cases: none in ${PEER_CASES} (../shared beside the repository)`);
+if (peerCount === 0 && !isCi)
+  console.warn(`webgpu golden: skipping the peer cases: none in ${PEER_CASES} (../shared beside the repository)`);
 
 const probe = await probeBackend();
 failOnCiWithoutAdapter(probe, 'webgpu golden cases');

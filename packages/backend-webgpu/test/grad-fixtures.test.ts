@@ -10,7 +10,11 @@ import { describeOnAdapter, probeBackend } from './adapter.js';
 // projections included) must pass.
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/grad');
 const TOL = { atol: 1e-4, rtol: 1e-3 };
-const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index.json').sort() : [];
+const files = existsSync(DIR)
+  ? readdirSync(DIR)
+      .filter((f) => f.endsWith('.json') && f !== 'index.json')
+      .sort()
+  : [];
 const probe = await probeBackend();
 
 type Json = Record<string, unknown>;
@@ -36,7 +40,8 @@ describeOnAdapter('PyTorch gradient fixtures on webgpu', probe, (gpu) => {
     const got = await model.gradients!(run.input, run.initial, gradOutput);
     const want = json.grads as Json;
     expect(Object.keys(got.params).sort()).toEqual(Object.keys(want.params as Json).sort());
-    for (const [name, t] of Object.entries(want.params as Json)) expect(compareTensors(got.params[name]!, parseJsonTensor(t, name), TOL).detail, name).toBe('');
+    for (const [name, t] of Object.entries(want.params as Json))
+      expect(compareTensors(got.params[name]!, parseJsonTensor(t, name), TOL).detail, name).toBe('');
     expect(compareTensors(got.input, parseJsonTensor(want.input, 'input'), TOL).detail, 'input').toBe('');
     const h0 = optional(want.h0, 'h0');
     if (h0) expect(compareTensors(got.initial.h, h0, TOL).detail, 'h0').toBe('');

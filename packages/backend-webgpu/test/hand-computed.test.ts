@@ -16,7 +16,12 @@ describeOnAdapter('hand-computed one-step cells', probe, (backend) => {
 
   it('rnn_tanh: h = tanh(w_ih x + b_ih + w_hh h0 + b_hh)', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 1 });
-    await using model = await backend.createModel(spec, { weight_ih_l0: w11(0.3), weight_hh_l0: w11(-0.2), bias_ih_l0: t1(0.1), bias_hh_l0: t1(0.05) });
+    await using model = await backend.createModel(spec, {
+      weight_ih_l0: w11(0.3),
+      weight_hh_l0: w11(-0.2),
+      bias_ih_l0: t1(0.1),
+      bias_hh_l0: t1(0.05),
+    });
     const { output, state } = await model.forward(fromArray([0.5], [1, 1, 1]), { h: fromArray([0.4], [1, 1, 1]) });
     const want = Math.tanh(0.3 * 0.5 + 0.1 - 0.2 * 0.4 + 0.05);
     expect(output.data[0]).toBeCloseTo(want, 6);
@@ -29,7 +34,10 @@ describeOnAdapter('hand-computed one-step cells', probe, (backend) => {
     const whh = fromArray([0.1, 0.2, -0.3, 0.4], [4, 1]);
     await using model = await backend.createModel(spec, { weight_ih_l0: wih, weight_hh_l0: whh });
     const [x, h0, c0] = [0.8, -0.5, 0.25];
-    const { state } = await model.forward(fromArray([x], [1, 1, 1]), { h: fromArray([h0], [1, 1, 1]), c: fromArray([c0], [1, 1, 1]) });
+    const { state } = await model.forward(fromArray([x], [1, 1, 1]), {
+      h: fromArray([h0], [1, 1, 1]),
+      c: fromArray([c0], [1, 1, 1]),
+    });
     const i = sigmoid(0.5 * x + 0.1 * h0);
     const f = sigmoid(-0.25 * x + 0.2 * h0);
     const g = Math.tanh(0.75 * x - 0.3 * h0);

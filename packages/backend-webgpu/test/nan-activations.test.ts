@@ -19,10 +19,11 @@ const swiftShaderExp = (code: string): string => code.replaceAll('exp(', 'ss_exp
 const INPUTS = [Number.NaN, 1, -1, 0, 30, -30, 0.5, -0.5];
 const softplus = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 const elu = (x: number): number => (x >= 0 ? x : Math.exp(x) - 1);
-const CASES: { readonly act: Activation; readonly f: (x: number) => number; readonly slope: (x: number) => number }[] = [
-  { act: { name: 'Softplus' }, f: softplus, slope: (x) => 1 / (1 + Math.exp(-x)) },
-  { act: { name: 'Elu', alpha: 1 }, f: elu, slope: (x) => (x > 0 ? 1 : Math.exp(x)) },
-];
+const CASES: { readonly act: Activation; readonly f: (x: number) => number; readonly slope: (x: number) => number }[] =
+  [
+    { act: { name: 'Softplus' }, f: softplus, slope: (x) => 1 / (1 + Math.exp(-x)) },
+    { act: { name: 'Elu', alpha: 1 }, f: elu, slope: (x) => (x > 0 ? 1 : Math.exp(x)) },
+  ];
 
 /** Runs `body(x)` (WGSL of type VT, `x` the input) over INPUTS on the device and returns the outputs. */
 async function evaluate(device: GPUDevice, header: string, body: string, V: 1 | 4): Promise<Float32Array> {
@@ -37,14 +38,23 @@ ${swiftShaderExp(header)}
 fn main() {
   for (var i = 0u; i < ${INPUTS.length / V}u; i++) { let x = xs[i]; ys[i] = ${swiftShaderExp(body)}; }
 }`;
-  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+  const pipeline = await device.createComputePipelineAsync({
+    layout: 'auto',
+    compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+  });
   const xs = storageWith(device, Float32Array.from(INPUTS));
   const ys = storageWith(device, new Float32Array(INPUTS.length));
   const inf = storageWith(device, Float32Array.of(Number.POSITIVE_INFINITY));
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [xs, ys, inf].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [xs, ys, inf].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    }),
+  );
   pass.dispatchWorkgroups(1);
   pass.end();
   device.queue.submit([encoder.finish()]);
@@ -57,7 +67,10 @@ function expectValues(got: Float32Array, want: (x: number) => number, what: stri
   INPUTS.forEach((x, i) => {
     const w = want(x);
     if (Number.isNaN(w)) expect(got[i], `${what}(${x})`).toBeNaN();
-    else expect(Math.abs(got[i]! - w), `${what}(${x}) = ${got[i]}, want ${w}`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(w));
+    else
+      expect(Math.abs(got[i]! - w), `${what}(${x}) = ${got[i]}, want ${w}`).toBeLessThanOrEqual(
+        1e-5 + 1e-5 * Math.abs(w),
+      );
   });
 }
 

@@ -19,7 +19,10 @@ function node(code: string): { status: number | null; stdout: string; stderr: st
   const path = join(dir, 'stderr.txt');
   const fd = openSync(path, 'w');
   try {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', fd] });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', fd],
+    });
     return { status: r.status, stdout: r.stdout, stderr: readFileSync(path, 'utf8') };
   } finally {
     closeSync(fd);
@@ -62,6 +65,10 @@ describe('starting the backend is quiet', () => {
       try { withStderrSilenced(() => { throw new Error('x'); }); } catch {}
       console.error('console.error after a throw');`);
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe(process.platform === 'linux' ? 'before\nafter 7\nconsole.error after a throw\n' : 'before\nduring\nafter 7\nconsole.error after a throw\n');
+    expect(r.stderr).toBe(
+      process.platform === 'linux'
+        ? 'before\nafter 7\nconsole.error after a throw\n'
+        : 'before\nduring\nafter 7\nconsole.error after a throw\n',
+    );
   });
 });

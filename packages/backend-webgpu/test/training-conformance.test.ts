@@ -13,5 +13,8 @@ if (probe instanceof Error) {
   describeOnAdapter('webgpu training conformance', probe, () => undefined);
 } else {
   await probe.dispose();
-  runConformance('webgpu training', () => createBackend(), { properties: ['capabilities', 'gradients', 'trainer'], timeLimitS: 90 });
+  runConformance('webgpu training', () => createBackend(), {
+    properties: ['capabilities', 'gradients', 'trainer'],
+    timeLimitS: 90,
+  });
 }

@@ -12,17 +12,40 @@ const SPECS: Record<string, { readonly config: RnnConfig; readonly B: number }> 
   'd2l-lstm': { config: { mode: 'lstm', inputSize: 28, hiddenSize: 256, numLayers: 3 }, B: 32 },
   // Scalar units (H not a multiple of 4), fewer rows than a workgroup holds.
   'rnn_relu-scalar': { config: { mode: 'rnn_relu', inputSize: 3, hiddenSize: 5 }, B: 3 },
-  'gru-reset-before': { config: { mode: 'gru', inputSize: 4, hiddenSize: 8, numLayers: 2, linearBeforeReset: false }, B: 3 },
-  'lstm-proj-peep-clip': { config: { mode: 'lstm', inputSize: 4, hiddenSize: 8, projSize: 4, peepholes: true, clip: 0.5, numLayers: 2 }, B: 3 },
+  'gru-reset-before': {
+    config: { mode: 'gru', inputSize: 4, hiddenSize: 8, numLayers: 2, linearBeforeReset: false },
+    B: 3,
+  },
+  'lstm-proj-peep-clip': {
+    config: { mode: 'lstm', inputSize: 4, hiddenSize: 8, projSize: 4, peepholes: true, clip: 0.5, numLayers: 2 },
+    B: 3,
+  },
   'gru-bidir-activations': {
     config: {
-      mode: 'gru', inputSize: 3, hiddenSize: 6, bidirectional: true,
+      mode: 'gru',
+      inputSize: 3,
+      hiddenSize: 6,
+      bidirectional: true,
       activations: [{ name: 'Sigmoid' }, { name: 'Softplus' }],
-      reverseActivations: [{ name: 'HardSigmoid', alpha: 0.2, beta: 0.5 }, { name: 'Elu', alpha: 1 }],
+      reverseActivations: [
+        { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 },
+        { name: 'Elu', alpha: 1 },
+      ],
     },
     B: 3,
   },
-  'lstm-bidir-input-forget-nobias': { config: { mode: 'lstm', inputSize: 3, hiddenSize: 4, bidirectional: true, inputForget: true, bias: false, numLayers: 2 }, B: 3 },
+  'lstm-bidir-input-forget-nobias': {
+    config: {
+      mode: 'lstm',
+      inputSize: 3,
+      hiddenSize: 4,
+      bidirectional: true,
+      inputForget: true,
+      bias: false,
+      numLayers: 2,
+    },
+    B: 3,
+  },
 };
 
 describe('generated WGSL (no adapter needed)', () => {

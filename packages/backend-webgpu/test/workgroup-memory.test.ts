@@ -14,7 +14,8 @@ import { rowsThatFit, workgroupBytes } from '../src/workgroup-memory.js';
 // is 16384 bytes and each workgroup variable counts rounded up to 16 bytes; the boundaries below
 // are worked out by hand from the arrays each kernel declares.
 const LIMIT = 16384;
-const spec = (c: Partial<RnnConfig> & Pick<RnnConfig, 'mode' | 'hiddenSize'>): RnnSpec => defineSpec({ inputSize: 2, ...c });
+const spec = (c: Partial<RnnConfig> & Pick<RnnConfig, 'mode' | 'hiddenSize'>): RnnSpec =>
+  defineSpec({ inputSize: 2, ...c });
 const gruBefore = (H: number): RnnSpec => spec({ mode: 'gru', hiddenSize: H, linearBeforeReset: false });
 
 /** What WebGPU charges for the `var<workgroup>` arrays a WGSL source declares (read from the source itself). */
@@ -27,12 +28,20 @@ function declaredBytes(wgsl: string): number {
 describe('workgroupBytes', () => {
   it('rounds each array up to 16 bytes', () => {
     expect(workgroupBytes([{ name: 'a', words: 1 }])).toBe(16);
-    expect(workgroupBytes([{ name: 'a', words: 4 }, { name: 'b', words: 5 }])).toBe(16 + 32);
+    expect(
+      workgroupBytes([
+        { name: 'a', words: 4 },
+        { name: 'b', words: 5 },
+      ]),
+    ).toBe(16 + 32);
     expect(workgroupBytes([])).toBe(0);
   });
 
   it('rowsThatFit counts rows until the next one would not fit', () => {
-    const arrays = (R: number) => [{ name: 'h', words: 1000 * R }, { name: 'x', words: 1 }];
+    const arrays = (R: number) => [
+      { name: 'h', words: 1000 * R },
+      { name: 'x', words: 1 },
+    ];
     expect(rowsThatFit(arrays, 4016, 8)).toBe(1); // 4000 + 16
     expect(rowsThatFit(arrays, 8016, 8)).toBe(2);
     expect(rowsThatFit(arrays, 8015, 8)).toBe(1);
@@ -46,19 +55,29 @@ describe('forward limits at, below and above each boundary', () => {
     ['rnn_tanh', (H) => spec({ mode: 'rnn_tanh', hiddenSize: H }), 2048],
     ['gru (reset after)', (H) => spec({ mode: 'gru', hiddenSize: H }), 2048],
     ['gru reset-before (16400 bytes at 1365)', gruBefore, 1364],
-    ['lstm H 1366 with projSize P (16400 bytes at P 1365)', (P) => spec({ mode: 'lstm', hiddenSize: 1366, projSize: P }), 1364],
-    ['lstm H 2046 with projSize P (16400 bytes at P 1025)', (P) => spec({ mode: 'lstm', hiddenSize: 2046, projSize: P }), 1024],
+    [
+      'lstm H 1366 with projSize P (16400 bytes at P 1365)',
+      (P) => spec({ mode: 'lstm', hiddenSize: 1366, projSize: P }),
+      1364,
+    ],
+    [
+      'lstm H 2046 with projSize P (16400 bytes at P 1025)',
+      (P) => spec({ mode: 'lstm', hiddenSize: 2046, projSize: P }),
+      1024,
+    ],
   ];
   it.each(cases)('%s', (_, make, last) => {
     for (const n of [last - 1, last]) expect(unsupportedReason(make(n), LIMIT), `${n}`).toBeNull();
-    expect(unsupportedReason(make(last + 1), LIMIT)).toMatch(/needs 16\d\d\d bytes of workgroup memory per batch row .* maxComputeWorkgroupStorageSize of 16384/);
+    expect(unsupportedReason(make(last + 1), LIMIT)).toMatch(
+      /needs 16\d\d\d bytes of workgroup memory per batch row .* maxComputeWorkgroupStorageSize of 16384/,
+    );
     // A device with more workgroup memory runs what the default refuses.
     expect(unsupportedReason(make(last + 1), 2 * LIMIT)).toBeNull();
   });
 
   it('names the spec and the arrays in the reason', () => {
     expect(unsupportedReason(gruBefore(1365), LIMIT)).toBe(
-      'gru (linearBeforeReset false) hiddenSize 1365 needs 16400 bytes of workgroup memory per batch row (hs 2730 f32, ex 1365 f32, each rounded up to 16 bytes), more than this device\'s maxComputeWorkgroupStorageSize of 16384',
+      "gru (linearBeforeReset false) hiddenSize 1365 needs 16400 bytes of workgroup memory per batch row (hs 2730 f32, ex 1365 f32, each rounded up to 16 bytes), more than this device's maxComputeWorkgroupStorageSize of 16384",
     );
   });
 });
@@ -72,7 +91,9 @@ describe('training limits at, below and above each boundary', () => {
   ];
   it.each(cases)('%s', (_, make, last) => {
     for (const n of [last - 1, last]) expect(trainingUnsupportedReason(make(n), LIMIT), `${n}`).toBeNull();
-    expect(trainingUnsupportedReason(make(last + 1), LIMIT)).toMatch(/^training .* backward recurrence needs 16\d\d\d bytes/);
+    expect(trainingUnsupportedReason(make(last + 1), LIMIT)).toMatch(
+      /^training .* backward recurrence needs 16\d\d\d bytes/,
+    );
   });
 
   it('GRU reset-before takes 3 forward rows from H 342 (4 rows would need 16416 bytes), 4 below', () => {
@@ -85,9 +106,16 @@ describe('training limits at, below and above each boundary', () => {
 describe('the planned kernels declare exactly what the check counted, within the limit', () => {
   // Every kind of recurrent kernel, at sizes near the limit and small ones, batch 1 to 9.
   const specs: RnnSpec[] = [
-    spec({ mode: 'rnn_tanh', hiddenSize: 2048 }), spec({ mode: 'rnn_relu', hiddenSize: 1364 }), spec({ mode: 'gru', hiddenSize: 818 }),
-    gruBefore(1364), gruBefore(342), gruBefore(341), spec({ mode: 'lstm', hiddenSize: 682 }), spec({ mode: 'lstm', hiddenSize: 1366, projSize: 1364 }),
-    spec({ mode: 'lstm', hiddenSize: 2046, projSize: 1024 }), spec({ mode: 'lstm', hiddenSize: 9, projSize: 5, peepholes: true, bidirectional: true }),
+    spec({ mode: 'rnn_tanh', hiddenSize: 2048 }),
+    spec({ mode: 'rnn_relu', hiddenSize: 1364 }),
+    spec({ mode: 'gru', hiddenSize: 818 }),
+    gruBefore(1364),
+    gruBefore(342),
+    gruBefore(341),
+    spec({ mode: 'lstm', hiddenSize: 682 }),
+    spec({ mode: 'lstm', hiddenSize: 1366, projSize: 1364 }),
+    spec({ mode: 'lstm', hiddenSize: 2046, projSize: 1024 }),
+    spec({ mode: 'lstm', hiddenSize: 9, projSize: 5, peepholes: true, bidirectional: true }),
     spec({ mode: 'gru', hiddenSize: 12, linearBeforeReset: false, bidirectional: true }),
   ];
   for (const s of specs) {

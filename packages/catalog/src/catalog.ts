@@ -6,7 +6,12 @@ import { UnknownBackendError } from '@deeprnn/core';
 export type Platform = 'node' | 'browser';
 
 /** Backend names, in the order the CLI lists and checks them. */
-export const BACKEND_NAMES: readonly ['reference', 'onnxruntime', 'tfjs', 'webgpu'] = Object.freeze(['reference', 'onnxruntime', 'tfjs', 'webgpu'] as const);
+export const BACKEND_NAMES: readonly ['reference', 'onnxruntime', 'tfjs', 'webgpu'] = Object.freeze([
+  'reference',
+  'onnxruntime',
+  'tfjs',
+  'webgpu',
+] as const);
 
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -30,7 +35,14 @@ export interface CatalogEntry {
 
 // Keyed tables, so that the compiler refuses an engine or provider the packages know but the catalog
 // does not list (or one they do not know); the type-only imports keep tfjs and onnxruntime unloaded.
-const TFJS_NODE: Readonly<Record<EngineName, true>> = { 'tfjs-node-gpu': true, 'tfjs-node': true, webgpu: true, webgl: true, wasm: true, cpu: true };
+const TFJS_NODE: Readonly<Record<EngineName, true>> = {
+  'tfjs-node-gpu': true,
+  'tfjs-node': true,
+  webgpu: true,
+  webgl: true,
+  wasm: true,
+  cpu: true,
+};
 const ORT_NODE: Readonly<Record<ExecutionProvider, true>> = { cuda: true, webgpu: true, cpu: true };
 
 /** The tfjs engines, in the backend's default order. */
@@ -46,7 +58,12 @@ export const DTYPES: readonly ['float32', 'float64'] = Object.freeze(['float32',
  * `cuda`, `webgpu` or `cpu`.
  */
 export const BACKEND_CATALOG: readonly CatalogEntry[] = Object.freeze([
-  { name: 'reference', summary: 'pure TypeScript, float32 or float64: the oracle', variantKind: 'dtype', variants: { node: DTYPES, browser: DTYPES } },
+  {
+    name: 'reference',
+    summary: 'pure TypeScript, float32 or float64: the oracle',
+    variantKind: 'dtype',
+    variants: { node: DTYPES, browser: DTYPES },
+  },
   {
     name: 'onnxruntime',
     summary: 'ONNX Runtime: onnxruntime-node (CUDA, WebGPU, CPU) or onnxruntime-web (WebGPU, wasm)',
@@ -59,7 +76,12 @@ export const BACKEND_CATALOG: readonly CatalogEntry[] = Object.freeze([
     variantKind: 'engine',
     variants: { node: TFJS_ENGINES, browser: Object.freeze(TFJS_ENGINES.filter((e) => !e.startsWith('tfjs-node'))) },
   },
-  { name: 'webgpu', summary: "deeprnn's own WGSL kernels on a WebGPU adapter", variantKind: null, variants: { node: Object.freeze(['webgpu']), browser: Object.freeze(['webgpu']) } },
+  {
+    name: 'webgpu',
+    summary: "deeprnn's own WGSL kernels on a WebGPU adapter",
+    variantKind: null,
+    variants: { node: Object.freeze(['webgpu']), browser: Object.freeze(['webgpu']) },
+  },
 ] satisfies CatalogEntry[]);
 
 /** True when `name` is one of {@link BACKEND_NAMES}. */

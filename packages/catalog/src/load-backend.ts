@@ -31,9 +31,12 @@ export function choiceOf(name: string, variant: string | undefined, platform: Pl
   const entry = catalogEntry(name);
   if (variant === undefined) return { name };
   const known = entry.variants[platform];
-  if (!known.includes(variant)) throw new ConfigError(`backend '${name}' has no variant '${variant}' on ${platform} (known: ${known.join(', ')})`);
+  if (!known.includes(variant))
+    throw new ConfigError(`backend '${name}' has no variant '${variant}' on ${platform} (known: ${known.join(', ')})`);
   if (entry.variantKind === null) return { name };
-  return entry.variantKind === 'dtype' ? { name, dtype: variant as 'float32' | 'float64' } : { name, [entry.variantKind]: variant };
+  return entry.variantKind === 'dtype'
+    ? { name, dtype: variant as 'float32' | 'float64' }
+    : { name, [entry.variantKind]: variant };
 }
 
 /**

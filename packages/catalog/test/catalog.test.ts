@@ -20,9 +20,13 @@ describe('the backend catalog', () => {
   });
 
   it('refuses an unknown name and a variant the backend lacks on the platform', () => {
-    expect(() => catalogEntry('webgl')).toThrow("unknown backend 'webgl' (known: reference, onnxruntime, tfjs, webgpu)");
+    expect(() => catalogEntry('webgl')).toThrow(
+      "unknown backend 'webgl' (known: reference, onnxruntime, tfjs, webgpu)",
+    );
     expect(() => choiceOf('tfjs', 'tfjs-node', 'browser')).toThrow(/no variant 'tfjs-node' on browser/);
-    expect(() => choiceOf('onnxruntime', 'wasm', 'node')).toThrow(/no variant 'wasm' on node \(known: cuda, webgpu, cpu\)/);
+    expect(() => choiceOf('onnxruntime', 'wasm', 'node')).toThrow(
+      /no variant 'wasm' on node \(known: cuda, webgpu, cpu\)/,
+    );
     expect(() => choiceOf('webgpu', 'x')).toThrow(/no variant 'x' on node \(known: webgpu\)/);
   });
 

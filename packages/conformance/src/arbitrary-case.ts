@@ -30,7 +30,11 @@ export function lengthsArbitrary(T: number, B: number): fc.Arbitrary<number[]> {
  * One forward call for a config: parameters at a drawn scale, an input of drawn size and magnitude,
  * an initial state present or absent, and lengths per row.
  */
-export function callArbitrary(config: RnnConfig, dtype: DType, constraints: CallConstraints = {}): fc.Arbitrary<CaseRecipe> {
+export function callArbitrary(
+  config: RnnConfig,
+  dtype: DType,
+  constraints: CallConstraints = {},
+): fc.Arbitrary<CaseRecipe> {
   const minT = constraints.minT ?? 1;
   const minB = constraints.minB ?? 1;
   const allowUnbatched = (constraints.allowUnbatched ?? true) && minB <= 1;
@@ -41,9 +45,13 @@ export function callArbitrary(config: RnnConfig, dtype: DType, constraints: Call
       B: fc.integer({ min: minB, max: Math.max(minB, SIZE_LIMITS.B) }),
       isUnbatched: allowUnbatched ? fc.boolean() : fc.constant(false),
       paramSeed: seedArbitrary,
-      paramScale: constraints.isGentle ? fc.constantFrom<ParamScale>('pytorch', 'tiny') : fc.constantFrom<ParamScale>('pytorch', 'saturating', 'tiny'),
+      paramScale: constraints.isGentle
+        ? fc.constantFrom<ParamScale>('pytorch', 'tiny')
+        : fc.constantFrom<ParamScale>('pytorch', 'saturating', 'tiny'),
       inputSeed: seedArbitrary,
-      inputKind: constraints.isGentle ? fc.constantFrom<InputKind>('normal', 'zeros') : fc.constantFrom<InputKind>('normal', 'large', 'zeros'),
+      inputKind: constraints.isGentle
+        ? fc.constantFrom<InputKind>('normal', 'zeros')
+        : fc.constantFrom<InputKind>('normal', 'large', 'zeros'),
       initial: fc.constantFrom<InitialKind>('none', 'h', 'hc'),
       withLengths: lengthsMode === 'maybe' ? fc.boolean() : fc.constant(lengthsMode === 'always'),
     })

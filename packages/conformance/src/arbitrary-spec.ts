@@ -1,16 +1,24 @@
 import fc from 'fast-check';
 import {
-  ACTIVATION_NAMES, type Activation, type ActivationName, type RnnConfig, type RnnMode, type RnnSpec, activationCount, defineSpec,
+  ACTIVATION_NAMES,
+  type Activation,
+  type ActivationName,
+  type RnnConfig,
+  type RnnMode,
+  type RnnSpec,
+  activationCount,
+  defineSpec,
 } from '@deeprnn/core';
 
 /** Limits on the sizes drawn; small, so that hundreds of runs take seconds. */
-export const SIZE_LIMITS: Readonly<Record<'inputSize' | 'hiddenSize' | 'numLayers' | 'T' | 'B', number>> = Object.freeze({
-  inputSize: 5,
-  hiddenSize: 6,
-  numLayers: 5,
-  T: 6,
-  B: 4,
-});
+export const SIZE_LIMITS: Readonly<Record<'inputSize' | 'hiddenSize' | 'numLayers' | 'T' | 'B', number>> =
+  Object.freeze({
+    inputSize: 5,
+    hiddenSize: 6,
+    numLayers: 5,
+    T: 6,
+    B: 4,
+  });
 
 /** Narrows the configs a property draws. Options left out are drawn freely. */
 export interface SpecConstraints {
@@ -27,7 +35,15 @@ export interface SpecConstraints {
 }
 
 /** Activations whose derivative is continuous (Elu only with alpha 1). */
-const SMOOTH_ACTIVATIONS: readonly ActivationName[] = ['Tanh', 'Sigmoid', 'Affine', 'ScaledTanh', 'Softsign', 'Softplus', 'Elu'];
+const SMOOTH_ACTIVATIONS: readonly ActivationName[] = [
+  'Tanh',
+  'Sigmoid',
+  'Affine',
+  'ScaledTanh',
+  'Softsign',
+  'Softplus',
+  'Elu',
+];
 
 // Parameter values per activation. Slopes stay at most 1: a steeper activation makes the recurrence
 // amplify rounding step after step, and float32 then drifts from float64 by more than any fixed
@@ -58,14 +74,16 @@ export function activationArbitrary(isSmooth = false): fc.Arbitrary<Activation> 
   return fc.constantFrom(...names).chain((name) => {
     const alphas = isSmooth && name === 'Elu' ? [1] : ALPHAS[name];
     const betas = BETAS[name];
-    return fc.record({
-      alpha: alphas ? fc.constantFrom(...alphas) : fc.constant(undefined),
-      beta: betas ? fc.constantFrom(...betas) : fc.constant(undefined),
-    }).map(({ alpha, beta }): Activation => ({
-      name,
-      ...(alpha !== undefined ? { alpha } : {}),
-      ...(beta !== undefined ? { beta } : {}),
-    }));
+    return fc
+      .record({
+        alpha: alphas ? fc.constantFrom(...alphas) : fc.constant(undefined),
+        beta: betas ? fc.constantFrom(...betas) : fc.constant(undefined),
+      })
+      .map(({ alpha, beta }): Activation => ({
+        name,
+        ...(alpha !== undefined ? { alpha } : {}),
+        ...(beta !== undefined ? { beta } : {}),
+      }));
   });
 }
 
@@ -150,7 +168,9 @@ export function configArbitrary(
     rejectedInARow++;
     if (rejectedInARow >= MAX_REJECTED_CONFIGS) {
       rejectedInARow = 0;
-      throw new Error(`no config the backend supports in ${MAX_REJECTED_CONFIGS} draws in a row (modes: ${allowed.join(', ') || 'none'})`);
+      throw new Error(
+        `no config the backend supports in ${MAX_REJECTED_CONFIGS} draws in a row (modes: ${allowed.join(', ') || 'none'})`,
+      );
     }
     return false;
   });

@@ -53,7 +53,10 @@ export function concat(ts: readonly Tensor[], axis: number): Tensor {
 
 /** Drops a size-1 axis. */
 export function squeeze(t: Tensor, axis: number): Tensor {
-  return tensor(t.data, t.shape.filter((_, i) => i !== axis));
+  return tensor(
+    t.data,
+    t.shape.filter((_, i) => i !== axis),
+  );
 }
 
 /** Inserts a size-1 axis at `axis`. */
@@ -74,7 +77,12 @@ export function range(start: number, end: number): number[] {
  * Reverses each batch row's first `lengths[b]` time steps and keeps the rest in place (the order in
  * which the reverse direction reads a padded sequence).
  */
-export function reverseWithinLengths(t: Tensor, timeAxis: number, batchAxis: number, lengths: readonly number[]): Tensor {
+export function reverseWithinLengths(
+  t: Tensor,
+  timeAxis: number,
+  batchAxis: number,
+  lengths: readonly number[],
+): Tensor {
   const T = t.shape[timeAxis]!;
   const rows = lengths.map((L, b) => {
     const row = take(t, batchAxis, [b]);

@@ -45,7 +45,11 @@ function toJson(value: unknown): string {
 }
 
 /** Runs one property with fast-check and reports the result instead of throwing. */
-export async function checkProperty(ctx: PropertyContext, property: ConformanceProperty, settings: RunSettings): Promise<PropertyResult> {
+export async function checkProperty(
+  ctx: PropertyContext,
+  property: ConformanceProperty,
+  settings: RunSettings,
+): Promise<PropertyResult> {
   const skipped = property.skipReason(ctx);
   if (skipped !== null) return { property: property.name, runs: 0, discarded: 0, maxError: 0, pass: true, skipped };
   let maxError = 0;
@@ -62,17 +66,22 @@ export async function checkProperty(ctx: PropertyContext, property: ConformanceP
     numRuns: settings.runs,
     ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
     ...(settings.path !== undefined ? { path: settings.path } : {}),
-    ...(settings.timeLimitMs !== undefined ? { interruptAfterTimeLimit: settings.timeLimitMs, markInterruptAsFailure: false } : {}),
+    ...(settings.timeLimitMs !== undefined
+      ? { interruptAfterTimeLimit: settings.timeLimitMs, markInterruptAsFailure: false }
+      : {}),
   });
   const runs = details.numRuns;
   const discarded = details.numSkips;
   if (!details.failed) return { property: property.name, runs, discarded, maxError, pass: true };
   const error = details.errorInstance;
-  const message = error instanceof Error
-    ? error.message
-    : details.interrupted && runs === 0
-      ? `the time limit (${(settings.timeLimitMs ?? 0) / 1000} s, DEEPRNN_FC_TIME_LIMIT_S) ran out before one case finished`
-      : details.counterexample === null ? 'fast-check gave up (too many discarded cases)' : String(error);
+  const message =
+    error instanceof Error
+      ? error.message
+      : details.interrupted && runs === 0
+        ? `the time limit (${(settings.timeLimitMs ?? 0) / 1000} s, DEEPRNN_FC_TIME_LIMIT_S) ran out before one case finished`
+        : details.counterexample === null
+          ? 'fast-check gave up (too many discarded cases)'
+          : String(error);
   return {
     property: property.name,
     runs,

@@ -1,4 +1,12 @@
-import { type Backend, type ForwardResult, type RnnParams, SeededRandom, type Tensor, type Tolerance, tensor } from '@deeprnn/core';
+import {
+  type Backend,
+  type ForwardResult,
+  type RnnParams,
+  SeededRandom,
+  type Tensor,
+  type Tolerance,
+  tensor,
+} from '@deeprnn/core';
 import fc from 'fast-check';
 import { closeness } from './measure.js';
 import type { ForwardCase } from './recipe.js';
@@ -43,14 +51,31 @@ function nudgeParams(params: RnnParams, rng: SeededRandom, factor: Nudge): RnnPa
  * ill-conditioned: any correct float32 backend may miss the float64 answer by more than the tolerance
  * (backward error analysis: float32 arithmetic computes the exact answer of slightly perturbed data).
  */
-export async function requireWellConditioned(oracle: Backend, c: ForwardCase, want: ForwardResult, tol: Tolerance): Promise<void> {
+export async function requireWellConditioned(
+  oracle: Backend,
+  c: ForwardCase,
+  want: ForwardResult,
+  tol: Tolerance,
+): Promise<void> {
   const rng = new SeededRandom(c.recipe.inputSeed ^ 0x5bd1e995);
   const budget = { rtol: tol.rtol * BUDGET, atol: tol.atol * BUDGET };
   for (const factor of [RANDOM, UP, DOWN]) {
     const n = (t: Tensor): Tensor => nudge(t, rng, factor);
-    const initial = c.initial ? (c.initial.c ? { h: n(c.initial.h), c: n(c.initial.c) } : { h: n(c.initial.h) }) : undefined;
-    const moved = await runCase(oracle, { ...c, params: nudgeParams(c.params, rng, factor) }, { input: n(c.input), initial });
-    const pairs: [Tensor | undefined, Tensor | undefined][] = [[moved.output, want.output], [moved.state.h, want.state.h], [moved.state.c, want.state.c]];
+    const initial = c.initial
+      ? c.initial.c
+        ? { h: n(c.initial.h), c: n(c.initial.c) }
+        : { h: n(c.initial.h) }
+      : undefined;
+    const moved = await runCase(
+      oracle,
+      { ...c, params: nudgeParams(c.params, rng, factor) },
+      { input: n(c.input), initial },
+    );
+    const pairs: [Tensor | undefined, Tensor | undefined][] = [
+      [moved.output, want.output],
+      [moved.state.h, want.state.h],
+      [moved.state.c, want.state.c],
+    ];
     fc.pre(pairs.every(([m, w]) => !m || !w || closeness(m, w, budget).pass));
   }
 }

@@ -1,11 +1,23 @@
 import {
-  type Backend, type DType, type RnnParams, type RnnSpec, type Tolerance, createReferenceBackend, defineSpec, initParams, trainingRefusal,
+  type Backend,
+  type DType,
+  type RnnParams,
+  type RnnSpec,
+  type Tolerance,
+  createReferenceBackend,
+  defineSpec,
+  initParams,
+  trainingRefusal,
 } from '@deeprnn/core';
 
 /** ONNX export and import, injected so that conformance never depends on @deeprnn/onnx at build time. */
 export interface OnnxCodec {
   exportOnnx(spec: RnnSpec, params: RnnParams): Uint8Array | Promise<Uint8Array>;
-  importOnnx(bytes: Uint8Array): { readonly spec: RnnSpec; readonly params: RnnParams } | Promise<{ readonly spec: RnnSpec; readonly params: RnnParams }>;
+  importOnnx(
+    bytes: Uint8Array,
+  ):
+    | { readonly spec: RnnSpec; readonly params: RnnParams }
+    | Promise<{ readonly spec: RnnSpec; readonly params: RnnParams }>;
 }
 
 /** Everything a property needs: the backend under test, the float64 oracle and the options. */

@@ -1,4 +1,12 @@
-import { type ForwardOptions, type RnnParams, type RnnState, type Tensor, paramLayout, tensor, zeros } from '@deeprnn/core';
+import {
+  type ForwardOptions,
+  type RnnParams,
+  type RnnState,
+  type Tensor,
+  paramLayout,
+  tensor,
+  zeros,
+} from '@deeprnn/core';
 import type { ForwardCase } from './recipe.js';
 
 /** Ways a call is made wrong; each must raise the typed error named by {@link Corruption.code}. */
@@ -69,8 +77,18 @@ function withParams(params: RnnParams, edit: (out: Record<string, Tensor>, first
 
 /** Applies one corruption to a valid case. */
 export function corrupt(c: ForwardCase, kind: CorruptionKind): Corruption {
-  const base = { params: c.params, input: c.input, initial: c.initial, options: c.lengths ? { lengths: c.lengths } : {} };
-  const forward = (patch: Partial<Omit<Corruption, 'stage' | 'code'>>): Corruption => ({ ...base, ...patch, stage: 'forward', code: 'E_SHAPE' });
+  const base = {
+    params: c.params,
+    input: c.input,
+    initial: c.initial,
+    options: c.lengths ? { lengths: c.lengths } : {},
+  };
+  const forward = (patch: Partial<Omit<Corruption, 'stage' | 'code'>>): Corruption => ({
+    ...base,
+    ...patch,
+    stage: 'forward',
+    code: 'E_SHAPE',
+  });
   const create = (params: RnnParams): Corruption => ({ ...base, params, stage: 'createModel', code: 'E_PARAMETER' });
   const x = c.input;
   const last = x.shape.length - 1;
@@ -126,11 +144,13 @@ export function corrupt(c: ForwardCase, kind: CorruptionKind): Corruption {
       return create(withParams(c.params, (p, first) => (p[first] = filled(bump(p[first]!.shape, 0), x))));
     case 'param-nan': {
       const slot = paramLayout(c.spec)[0]!;
-      return create(withParams(c.params, (p) => {
-        const data = p[slot.name]!.data.slice();
-        data[0] = NaN;
-        p[slot.name] = tensor(data, slot.shape);
-      }));
+      return create(
+        withParams(c.params, (p) => {
+          const data = p[slot.name]!.data.slice();
+          data[0] = NaN;
+          p[slot.name] = tensor(data, slot.shape);
+        }),
+      );
     }
   }
 }

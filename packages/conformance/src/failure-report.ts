@@ -9,7 +9,11 @@ import { ENV_VARS } from './settings.js';
  * @param result - a failed result of {@link checkBackend} or the vitest suite.
  * @param replay - the command to print, built from the seed and path (e.g. {@link vitestReplayCommand}).
  */
-export function formatFailure(backendName: string, result: PropertyResult, replay: (seed: number, path: string) => string): string {
+export function formatFailure(
+  backendName: string,
+  result: PropertyResult,
+  replay: (seed: number, path: string) => string,
+): string {
   const f = result.failure;
   if (!f) return `${backendName} ${result.property}: passed`;
   return [

@@ -24,7 +24,11 @@ function rms(data: ArrayLike<number>): number {
  */
 export function closeness(got: Tensor, want: Tensor, tol: Tolerance): Closeness {
   if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i])) {
-    return { maxError: Infinity, pass: false, detail: `shape [${got.shape.join(', ')}], expected [${want.shape.join(', ')}]` };
+    return {
+      maxError: Infinity,
+      pass: false,
+      detail: `shape [${got.shape.join(', ')}], expected [${want.shape.join(', ')}]`,
+    };
   }
   const scale = rms(want.data);
   const floor = tol.rtol > 0 ? tol.atol / tol.rtol : 0;
@@ -47,7 +51,9 @@ export function closeness(got: Tensor, want: Tensor, tol: Tolerance): Closeness 
     }
   }
   const pass = worst <= 1;
-  const detail = pass ? '' : `element ${worstAt} is ${got.data[worstAt]}, expected ${want.data[worstAt]} (${worst.toPrecision(3)}x the tolerance)`;
+  const detail = pass
+    ? ''
+    : `element ${worstAt} is ${got.data[worstAt]}, expected ${want.data[worstAt]} (${worst.toPrecision(3)}x the tolerance)`;
   return { maxError, pass, detail };
 }
 

@@ -1,6 +1,15 @@
 import {
-  GOLDEN_TOLERANCE, type RnnParams, type RnnSpec, type RnnState, SeededRandom, type Tensor, type Tolerance,
-  cellStateShape, createReferenceBackend, hiddenStateShape, tensor,
+  GOLDEN_TOLERANCE,
+  type RnnParams,
+  type RnnSpec,
+  type RnnState,
+  SeededRandom,
+  type Tensor,
+  type Tolerance,
+  cellStateShape,
+  createReferenceBackend,
+  hiddenStateShape,
+  tensor,
 } from '@deeprnn/core';
 import { closeness } from './measure.js';
 import { withModel } from './run-model.js';
@@ -83,7 +92,13 @@ export async function checkOnnxModel(
   const oracle = createReferenceBackend({ dtype: 'float64' });
   const compared = [...new Set(runner.outputs)];
   if (compared.length === 0) {
-    return { runs: 0, compared, maxError: 0, pass: false, worst: 'the graph has none of output, hN, cN: nothing to compare' };
+    return {
+      runs: 0,
+      compared,
+      maxError: 0,
+      pass: false,
+      worst: 'the graph has none of output, hN, cN: nothing to compare',
+    };
   }
   let maxError = 0;
   let worst = '';

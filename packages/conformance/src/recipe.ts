@@ -1,10 +1,24 @@
 import {
-  type DType, type RnnConfig, type RnnParams, type RnnSpec, type RnnState, type Tensor, SeededRandom,
-  cellStateShape, defineSpec, hiddenStateShape, initParams, tensor,
+  type DType,
+  type RnnConfig,
+  type RnnParams,
+  type RnnSpec,
+  type RnnState,
+  type Tensor,
+  SeededRandom,
+  cellStateShape,
+  defineSpec,
+  hiddenStateShape,
+  initParams,
+  tensor,
 } from '@deeprnn/core';
 
 /** Parameter scales: PyTorch's init, three times that (gates saturate), and a thousandth of it. */
-export const PARAM_SCALES: Readonly<Record<ParamScale, number>> = Object.freeze({ pytorch: 1, saturating: 3, tiny: 1e-3 });
+export const PARAM_SCALES: Readonly<Record<ParamScale, number>> = Object.freeze({
+  pytorch: 1,
+  saturating: 3,
+  tiny: 1e-3,
+});
 
 /** How the parameters of a case are scaled: see {@link PARAM_SCALES}. */
 export type ParamScale = 'pytorch' | 'saturating' | 'tiny';
@@ -85,7 +99,10 @@ export function materialize(recipe: CaseRecipe): ForwardCase {
   let initial: RnnState | undefined;
   if (recipe.initial !== 'none') {
     const h = randomTensor(hiddenStateShape(spec, call), dtype, rng, 1);
-    initial = recipe.initial === 'hc' && spec.mode === 'lstm' ? { h, c: randomTensor(cellStateShape(spec, call), dtype, rng, 1) } : { h };
+    initial =
+      recipe.initial === 'hc' && spec.mode === 'lstm'
+        ? { h, c: randomTensor(cellStateShape(spec, call), dtype, rng, 1) }
+        : { h };
   }
   return { recipe, spec, params, input, initial, lengths: recipe.lengths ?? undefined };
 }

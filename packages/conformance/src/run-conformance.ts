@@ -80,7 +80,11 @@ export function runConformance(name: string, source: BackendSource, options: Con
           });
           if (!result.pass) {
             const file = relativeToCwd(test.task.file.filepath);
-            throw new Error(formatFailure(name, result, (seed, path) => vitestReplayCommand(file, `${suite} ${property.name}`, seed, path)));
+            throw new Error(
+              formatFailure(name, result, (seed, path) =>
+                vitestReplayCommand(file, `${suite} ${property.name}`, seed, path),
+              ),
+            );
           }
         },
         settings.timeLimitMs + SETUP_TIMEOUT_MS,

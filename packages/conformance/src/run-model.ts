@@ -1,9 +1,23 @@
 import fc from 'fast-check';
-import type { Backend, ForwardOptions, ForwardResult, RnnModel, RnnParams, RnnSpec, RnnState, Tensor } from '@deeprnn/core';
+import type {
+  Backend,
+  ForwardOptions,
+  ForwardResult,
+  RnnModel,
+  RnnParams,
+  RnnSpec,
+  RnnState,
+  Tensor,
+} from '@deeprnn/core';
 import type { ForwardCase } from './recipe.js';
 
 /** Creates a model, runs `fn` with it and disposes it, whatever happens. */
-export async function withModel<R>(backend: Backend, spec: RnnSpec, params: RnnParams, fn: (model: RnnModel) => Promise<R>): Promise<R> {
+export async function withModel<R>(
+  backend: Backend,
+  spec: RnnSpec,
+  params: RnnParams,
+  fn: (model: RnnModel) => Promise<R>,
+): Promise<R> {
   const model = await backend.createModel(spec, params);
   try {
     return await fn(model);

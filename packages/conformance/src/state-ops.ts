@@ -20,4 +20,3 @@ export function takeStateLayers(state: RnnState | undefined, layers: readonly nu
 export function takeResultRows(result: ForwardResult, outputBatchAxis: number, rows: readonly number[]): ForwardResult {
   return { output: take(result.output, outputBatchAxis, rows), state: takeStateRows(result.state, rows) as RnnState };
 }
-

@@ -7,7 +7,10 @@ const SAMPLES = 3000;
 
 describe('arbitraries', () => {
   it('draw only what the backend supports', () => {
-    const configs = fc.sample(configArbitrary(['gru', 'lstm'], (spec) => !spec.bidirectional && spec.projSize === 0), { numRuns: 500, seed: 1 });
+    const configs = fc.sample(
+      configArbitrary(['gru', 'lstm'], (spec) => !spec.bidirectional && spec.projSize === 0),
+      { numRuns: 500, seed: 1 },
+    );
     for (const config of configs) {
       expect(['gru', 'lstm']).toContain(config.mode);
       expect(config.bidirectional).toBe(false);
@@ -16,10 +19,20 @@ describe('arbitraries', () => {
   });
 
   it('stop with a message, not a hang, when the backend supports nothing asked for', () => {
-    expect(() => fc.sample(configArbitrary(['gru'], () => false), { numRuns: 1, seed: 1 })).toThrow(/no config the backend supports in 2000 draws/);
+    expect(() =>
+      fc.sample(
+        configArbitrary(['gru'], () => false),
+        { numRuns: 1, seed: 1 },
+      ),
+    ).toThrow(/no config the backend supports in 2000 draws/);
     // One supported spec in every few draws is found: the count is of refusals in a row.
     let calls = 0;
-    expect(fc.sample(configArbitrary(['gru'], () => ++calls % 7 === 0), { numRuns: 50, seed: 1 })).toHaveLength(50);
+    expect(
+      fc.sample(
+        configArbitrary(['gru'], () => ++calls % 7 === 0),
+        { numRuns: 50, seed: 1 },
+      ),
+    ).toHaveLength(50);
   });
 
   it('reach every option of the spec', () => {
@@ -46,7 +59,9 @@ describe('arbitraries', () => {
     expect(seen((c) => c.inputKind === 'zeros') && seen((c) => c.inputKind === 'large')).toBe(true);
     expect(seen((c) => c.paramScale === 'saturating') && seen((c) => c.paramScale === 'tiny')).toBe(true);
     expect(seen((c) => c.lengths?.includes(0) ?? false) && seen((c) => c.lengths?.includes(c.T) ?? false)).toBe(true);
-    expect(seen((c) => c.initial === 'none') && seen((c) => c.initial === 'h') && seen((c) => c.initial === 'hc')).toBe(true);
+    expect(seen((c) => c.initial === 'none') && seen((c) => c.initial === 'h') && seen((c) => c.initial === 'hc')).toBe(
+      true,
+    );
   });
 
   it('always make valid, reproducible cases', () => {

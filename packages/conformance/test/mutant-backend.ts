@@ -1,6 +1,19 @@
 import {
-  type Backend, type Capabilities, type ForwardOptions, type ForwardResult, type GradOutput, type ParamGrads, type RnnModel,
-  type RnnParams, type RnnSpec, type RnnState, type RnnStream, type StreamOptions, type Tensor, createReferenceBackend, forwardStream,
+  type Backend,
+  type Capabilities,
+  type ForwardOptions,
+  type ForwardResult,
+  type GradOutput,
+  type ParamGrads,
+  type RnnModel,
+  type RnnParams,
+  type RnnSpec,
+  type RnnState,
+  type RnnStream,
+  type StreamOptions,
+  type Tensor,
+  createReferenceBackend,
+  forwardStream,
 } from '@deeprnn/core';
 
 /** How a test double bends the float32 reference backend. Every hook is optional. */
@@ -65,7 +78,9 @@ function wrapModel(spec: RnnSpec, model: RnnModel, hooks: MutantHooks): RnnModel
   const wrapped: RnnModel = {
     spec,
     forward: (input, initial, options = {}) =>
-      hooks.forward ? hooks.forward(honestForward, input, initial, options, spec) : honestForward(input, initial, options),
+      hooks.forward
+        ? hooks.forward(honestForward, input, initial, options, spec)
+        : honestForward(input, initial, options),
     dispose: () => {
       disposeCalls++;
       return hooks.dispose ? hooks.dispose(() => model.dispose(), disposeCalls) : model.dispose();
@@ -77,7 +92,12 @@ function wrapModel(spec: RnnSpec, model: RnnModel, hooks: MutantHooks): RnnModel
   const gradients = model.gradients?.bind(model);
   if (gradients && !hooks.dropGradients) {
     return Object.assign(wrapped, {
-      gradients: async (input: Tensor, initial: RnnState | undefined, grad: GradOutput, options?: ForwardOptions): Promise<ParamGrads> => {
+      gradients: async (
+        input: Tensor,
+        initial: RnnState | undefined,
+        grad: GradOutput,
+        options?: ForwardOptions,
+      ): Promise<ParamGrads> => {
         const g = await gradients(input, initial, grad, options);
         return hooks.gradients ? hooks.gradients(g) : g;
       },

@@ -22,16 +22,32 @@ describe('the suite catches deliberately broken backends', () => {
   }
 
   it('replays a failure from its seed and path alone', async () => {
-    const [first] = await checkBackend(() => makeMutant('lstm gates i and f swapped'), { seed: SEED, runs: RUNS, properties: ['agreement'] });
+    const [first] = await checkBackend(() => makeMutant('lstm gates i and f swapped'), {
+      seed: SEED,
+      runs: RUNS,
+      properties: ['agreement'],
+    });
     const f = first!.failure!;
-    const [again] = await checkBackend(() => makeMutant('lstm gates i and f swapped'), { seed: f.seed, path: f.path, runs: RUNS, properties: ['agreement'] });
+    const [again] = await checkBackend(() => makeMutant('lstm gates i and f swapped'), {
+      seed: f.seed,
+      path: f.path,
+      runs: RUNS,
+      properties: ['agreement'],
+    });
     expect(again?.pass).toBe(false);
     expect(again?.failure?.counterexample).toBe(f.counterexample);
   });
 
   it('skips, never hangs, the training properties of a backend that declares training without its methods', async () => {
-    const results = await checkBackend(() => makeMutant('declares training without gradients'), { seed: SEED, runs: 5, properties: ['gradients', 'trainer'] });
-    expect(results.map((r) => r.skipped)).toEqual([expect.stringMatching(/does not train/), expect.stringMatching(/does not train/)]);
+    const results = await checkBackend(() => makeMutant('declares training without gradients'), {
+      seed: SEED,
+      runs: 5,
+      properties: ['gradients', 'trainer'],
+    });
+    expect(results.map((r) => r.skipped)).toEqual([
+      expect.stringMatching(/does not train/),
+      expect.stringMatching(/does not train/),
+    ]);
   }, 60_000);
 
   it('passes the honest reference with the same seed', async () => {

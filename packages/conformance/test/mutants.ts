@@ -1,6 +1,19 @@
 import {
-  type ForwardResult, type RnnParams, type RnnSpec, type RnnState, type RnnStream, ShapeError, type StepOptions, type Tensor, UnsupportedError,
-  defineSpec, directionCount, forwardStream, paramLayout, specToConfig, tensor,
+  type ForwardResult,
+  type RnnParams,
+  type RnnSpec,
+  type RnnState,
+  type RnnStream,
+  ShapeError,
+  type StepOptions,
+  type Tensor,
+  UnsupportedError,
+  defineSpec,
+  directionCount,
+  forwardStream,
+  paramLayout,
+  specToConfig,
+  tensor,
 } from '@deeprnn/core';
 import { type MutantHooks, mutantBackend } from './mutant-backend.js';
 import type { Backend } from '@deeprnn/core';
@@ -72,12 +85,17 @@ let nondeterministicCalls = 0;
 
 /** Each mutant, the property that must catch it, and the hooks that plant the bug. */
 export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; readonly hooks: MutantHooks }>> = {
-  'lstm gates i and f swapped': { caughtBy: 'agreement', hooks: { prepare: (spec, params) => ({ spec, params: swapInputForget(spec, params) }) } },
+  'lstm gates i and f swapped': {
+    caughtBy: 'agreement',
+    hooks: { prepare: (spec, params) => ({ spec, params: swapInputForget(spec, params) }) },
+  },
   'gru reset applied before the product': {
     caughtBy: 'agreement',
     hooks: {
       prepare: (spec, params) =>
-        spec.mode === 'gru' ? { spec: defineSpec({ ...specToConfig(spec), linearBeforeReset: !spec.linearBeforeReset }), params } : { spec, params },
+        spec.mode === 'gru'
+          ? { spec: defineSpec({ ...specToConfig(spec), linearBeforeReset: !spec.linearBeforeReset }), params }
+          : { spec, params },
     },
   },
   "reverse direction's final state dropped": {
@@ -114,7 +132,8 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
   'stream drops its state between steps': {
     caughtBy: 'device-stream',
     hooks: {
-      stream: (model, options) => forwardStream({ ...model, forward: (input, _carried, o) => model.forward(input, undefined, o) }, options),
+      stream: (model, options) =>
+        forwardStream({ ...model, forward: (input, _carried, o) => model.forward(input, undefined, o) }, options),
     },
   },
   'stream ignores reset masks': {
@@ -154,7 +173,10 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
       forward: async (inner, input, initial, options, spec) => {
         const r = await inner(input, initial, options);
         const B = input.shape.length === 3 ? input.shape[spec.batchFirst ? 0 : 1]! : 1;
-        return withOutput(r, mapTensor(r.output, (v) => v + 1e-3 * (B - 1)));
+        return withOutput(
+          r,
+          mapTensor(r.output, (v) => v + 1e-3 * (B - 1)),
+        );
       },
     },
   },
@@ -164,7 +186,12 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
       forward: async (inner, input, initial, options) => {
         const r = await inner(input, initial, options);
         nondeterministicCalls++;
-        return withOutput(r, mapTensor(r.output, (v, i) => (i === 0 && nondeterministicCalls % 2 === 0 ? v + Math.abs(v) * 2 ** -20 + 1e-30 : v)));
+        return withOutput(
+          r,
+          mapTensor(r.output, (v, i) =>
+            i === 0 && nondeterministicCalls % 2 === 0 ? v + Math.abs(v) * 2 ** -20 + 1e-30 : v,
+          ),
+        );
       },
     },
   },
@@ -173,7 +200,8 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
     caughtBy: 'capabilities',
     hooks: {
       beforeCreate: (spec) => {
-        if (spec.bidirectional && directionCount(spec) === 2 && spec.numLayers > 1) throw new UnsupportedError('mutant: no deep bidirectional');
+        if (spec.bidirectional && directionCount(spec) === 2 && spec.numLayers > 1)
+          throw new UnsupportedError('mutant: no deep bidirectional');
       },
     },
   },
@@ -192,13 +220,22 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
       forward: async (inner, input, initial, options) => {
         const r = await inner(input, initial, options);
         const hide = (t: Tensor): Tensor => mapTensor(t, (v) => (Number.isNaN(v) ? 0 : v));
-        return { output: hide(r.output), state: r.state.c ? { h: hide(r.state.h), c: hide(r.state.c) } : { h: hide(r.state.h) } };
+        return {
+          output: hide(r.output),
+          state: r.state.c ? { h: hide(r.state.h), c: hide(r.state.c) } : { h: hide(r.state.h) },
+        };
       },
     },
   },
-  'declares training without gradients': { caughtBy: 'capabilities', hooks: { capabilities: { training: true }, dropGradients: true } },
+  'declares training without gradients': {
+    caughtBy: 'capabilities',
+    hooks: { capabilities: { training: true }, dropGradients: true },
+  },
   'trains without unsupportedTraining': { caughtBy: 'capabilities', hooks: { trainer: 'without-unsupportedTraining' } },
-  'a notice of two lines': { caughtBy: 'capabilities', hooks: { notices: ['tfjs-node: not installed\nnpm install @tensorflow/tfjs-node'] } },
+  'a notice of two lines': {
+    caughtBy: 'capabilities',
+    hooks: { notices: ['tfjs-node: not installed\nnpm install @tensorflow/tfjs-node'] },
+  },
   'input gradient 2% off': {
     caughtBy: 'gradients',
     hooks: {

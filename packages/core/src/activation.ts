@@ -26,7 +26,9 @@ export interface Activation {
 }
 
 /** Which of alpha and beta an activation reads, with the defaults of the matching ONNX operator. */
-export const ACTIVATION_DEFAULTS: Readonly<Record<ActivationName, { readonly alpha?: number; readonly beta?: number }>> = {
+export const ACTIVATION_DEFAULTS: Readonly<
+  Record<ActivationName, { readonly alpha?: number; readonly beta?: number }>
+> = {
   Relu: {},
   Tanh: {},
   Sigmoid: {},
@@ -58,7 +60,9 @@ export function usesBeta(name: ActivationName): boolean {
  */
 export function normalizeActivation(a: Activation, where: string): Activation {
   if (!(ACTIVATION_NAMES as readonly string[]).includes(a.name)) {
-    throw new ConfigError(`${where}: unknown activation '${String(a.name)}', expected one of ${ACTIVATION_NAMES.join(', ')}`);
+    throw new ConfigError(
+      `${where}: unknown activation '${String(a.name)}', expected one of ${ACTIVATION_NAMES.join(', ')}`,
+    );
   }
   const defaults = ACTIVATION_DEFAULTS[a.name];
   const out: { name: ActivationName; alpha?: number; beta?: number } = { name: a.name };
@@ -115,7 +119,10 @@ const ACTIVATION_FNS: { readonly [K in ActivationName]: (alpha: number, beta: nu
       return v > 0 && v < 1 ? alpha : 0;
     },
   }),
-  Elu: (alpha) => ({ apply: (x) => (x >= 0 ? x : alpha * Math.expm1(x)), derivative: (x, y) => (x >= 0 ? 1 : y + alpha) }),
+  Elu: (alpha) => ({
+    apply: (x) => (x >= 0 ? x : alpha * Math.expm1(x)),
+    derivative: (x, y) => (x >= 0 ? 1 : y + alpha),
+  }),
   Softsign: () => ({
     apply: (x) => x / (1 + Math.abs(x)),
     derivative: (x) => {

@@ -70,9 +70,22 @@ export interface RnnSpec {
 }
 
 const CONFIG_KEYS: readonly string[] = [
-  'mode', 'inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'bidirectional', 'dropout',
-  'projSize', 'activations', 'reverseActivations', 'clip', 'peepholes', 'inputForget',
-  'linearBeforeReset', 'tiedLayers',
+  'mode',
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bias',
+  'batchFirst',
+  'bidirectional',
+  'dropout',
+  'projSize',
+  'activations',
+  'reverseActivations',
+  'clip',
+  'peepholes',
+  'inputForget',
+  'linearBeforeReset',
+  'tiedLayers',
 ];
 
 /**
@@ -133,7 +146,10 @@ export function storedLayerCount(spec: RnnSpec): number {
 
 /** True when two activation lists are equal name by name and parameter by parameter. */
 export function sameActivations(a: readonly Activation[], b: readonly Activation[]): boolean {
-  return a.length === b.length && a.every((x, i) => x.name === b[i]?.name && x.alpha === b[i]?.alpha && x.beta === b[i]?.beta);
+  return (
+    a.length === b.length &&
+    a.every((x, i) => x.name === b[i]?.name && x.alpha === b[i]?.alpha && x.beta === b[i]?.beta)
+  );
 }
 
 function positiveInt(value: unknown, name: string, max = MAX_SIZE): number {
@@ -149,7 +165,12 @@ function bool(value: unknown, name: string, fallback: boolean): boolean {
   return value;
 }
 
-function activationList(value: unknown, name: string, mode: RnnMode, fallback: readonly Activation[]): readonly Activation[] {
+function activationList(
+  value: unknown,
+  name: string,
+  mode: RnnMode,
+  fallback: readonly Activation[],
+): readonly Activation[] {
   if (value === undefined) return fallback;
   const want = activationCount(mode);
   if (!Array.isArray(value) || value.length !== want) {

@@ -54,7 +54,10 @@ export class UnknownBackendError extends RnnError {
   readonly code = 'E_UNKNOWN_BACKEND' as const;
   /** @param options - `known`: the names a caller offers (default: the catalog's four). */
   constructor(name: string, options?: ErrorOptions & { readonly known?: readonly string[] }) {
-    super(`unknown backend '${name}' (known: ${(options?.known ?? ['reference', 'onnxruntime', 'tfjs', 'webgpu']).join(', ')})`, options);
+    super(
+      `unknown backend '${name}' (known: ${(options?.known ?? ['reference', 'onnxruntime', 'tfjs', 'webgpu']).join(', ')})`,
+      options,
+    );
   }
 }
 

@@ -39,7 +39,13 @@ export function compareTensors(got: Tensor, want: Tensor, tol: Tolerance = GOLDE
     const g = got.data[i] as number;
     const err = Math.abs(g - w);
     if (Number.isNaN(err)) {
-      return { maxAbsError: NaN, maxRelError: NaN, worstRatio: Infinity, pass: false, detail: `element ${i} is ${g}, expected ${w}` };
+      return {
+        maxAbsError: NaN,
+        maxRelError: NaN,
+        worstRatio: Infinity,
+        pass: false,
+        detail: `element ${i} is ${g}, expected ${w}`,
+      };
     }
     if (err > maxAbs) maxAbs = err;
     if (w !== 0 && err / Math.abs(w) > maxRel) maxRel = err / Math.abs(w);

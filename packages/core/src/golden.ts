@@ -48,29 +48,41 @@ const isGiven = (v: unknown): boolean => v !== undefined && v !== null;
 function callShape(spec: RnnSpec, input: Tensor, field: string): CallShape {
   const s = input.shape;
   if (s.length !== 2 && s.length !== 3) {
-    throw new FormatError(`${field} must be ${spec.batchFirst ? '[B, T, I]' : '[T, B, I]'} or [T, I], got ${formatShape(s)}`);
+    throw new FormatError(
+      `${field} must be ${spec.batchFirst ? '[B, T, I]' : '[T, B, I]'} or [T, I], got ${formatShape(s)}`,
+    );
   }
   const isUnbatched = s.length === 2;
   const T = (isUnbatched || !spec.batchFirst ? s[0] : s[1]) as number;
   const B = isUnbatched ? 1 : ((spec.batchFirst ? s[0] : s[1]) as number);
-  if (s[s.length - 1] !== spec.inputSize) throw new FormatError(`${field} has ${s[s.length - 1]} features, config.inputSize is ${spec.inputSize}`);
-  if (T < 1 || B < 1) throw new FormatError(`${field} needs at least one step and one batch row, got ${formatShape(s)}`);
+  if (s[s.length - 1] !== spec.inputSize)
+    throw new FormatError(`${field} has ${s[s.length - 1]} features, config.inputSize is ${spec.inputSize}`);
+  if (T < 1 || B < 1)
+    throw new FormatError(`${field} needs at least one step and one batch row, got ${formatShape(s)}`);
   return { T, B, isUnbatched };
 }
 
 function checkShape(t: Tensor | null, want: readonly number[], field: string, input: Tensor): void {
   if (t !== null && !sameShape(t.shape, want)) {
-    throw new FormatError(`${field} has shape ${formatShape(t.shape)}; the config and input ${formatShape(input.shape)} need ${formatShape(want)}`);
+    throw new FormatError(
+      `${field} has shape ${formatShape(t.shape)}; the config and input ${formatShape(input.shape)} need ${formatShape(want)}`,
+    );
   }
 }
 
 function parseLengths(value: unknown, call: CallShape, field: string): readonly number[] | undefined {
   if (!isGiven(value)) return undefined;
-  if (!Array.isArray(value)) throw new FormatError(`${field} must be an array of ${call.B} integers (one per batch row), got ${describeJson(value)}`);
-  if (value.length !== call.B) throw new FormatError(`${field} has ${value.length} entries, the input has ${call.B} batch row(s)`);
+  if (!Array.isArray(value))
+    throw new FormatError(
+      `${field} must be an array of ${call.B} integers (one per batch row), got ${describeJson(value)}`,
+    );
+  if (value.length !== call.B)
+    throw new FormatError(`${field} has ${value.length} entries, the input has ${call.B} batch row(s)`);
   value.forEach((L: unknown, b) => {
     if (!Number.isSafeInteger(L) || (L as number) < 0 || (L as number) > call.T) {
-      throw new FormatError(`${field}[${b}] must be an integer in [0, ${call.T}] (the input's T), got ${describeJson(L)}`);
+      throw new FormatError(
+        `${field}[${b}] must be an integer in [0, ${call.T}] (the input's T), got ${describeJson(L)}`,
+      );
     }
   });
   return Object.freeze([...(value as number[])]);
@@ -82,17 +94,28 @@ function parseExpected(obj: JsonObject, at: string): Expected {
   if (!isGiven(obj.expected)) {
     for (const k of ['output', 'hN'] as const) {
       if (!isGiven(obj[k])) {
-        throw new FormatError(`${at}${k} is missing: a case gives output and hN (and cN for lstm), or an "expected" object with any of output, hN, cN`);
+        throw new FormatError(
+          `${at}${k} is missing: a case gives output and hN (and cN for lstm), or an "expected" object with any of output, hN, cN`,
+        );
       }
     }
-    return { output: parseJsonTensor(obj.output, `${at}output`), hN: parseJsonTensor(obj.hN, `${at}hN`), cN: optionalJsonTensor(obj.cN, `${at}cN`) };
+    return {
+      output: parseJsonTensor(obj.output, `${at}output`),
+      hN: parseJsonTensor(obj.hN, `${at}hN`),
+      cN: optionalJsonTensor(obj.cN, `${at}cN`),
+    };
   }
   const block = obj.expected;
-  if (!isJsonObject(block)) throw new FormatError(`${at}expected must be an object with any of output, hN, cN, got ${describeJson(block)}`);
-  if (topLevel.length > 0) throw new FormatError(`${at}expected and ${topLevel.join(', ')} are both given; give the expected values in one place`);
+  if (!isJsonObject(block))
+    throw new FormatError(`${at}expected must be an object with any of output, hN, cN, got ${describeJson(block)}`);
+  if (topLevel.length > 0)
+    throw new FormatError(
+      `${at}expected and ${topLevel.join(', ')} are both given; give the expected values in one place`,
+    );
   const unknown = Object.keys(block).filter((k) => !(EXPECTED_KEYS as readonly string[]).includes(k));
   if (unknown.length > 0) throw new FormatError(`${at}expected.${unknown[0]} is not one of output, hN, cN`);
-  if (!EXPECTED_KEYS.some((k) => isGiven(block[k]))) throw new FormatError(`${at}expected gives none of output, hN, cN`);
+  if (!EXPECTED_KEYS.some((k) => isGiven(block[k])))
+    throw new FormatError(`${at}expected gives none of output, hN, cN`);
   const read = (k: ExpectedKey): Tensor | null => optionalJsonTensor(block[k], `${at}expected.${k}`);
   return { output: read('output'), hN: read('hN'), cN: read('cN') };
 }
@@ -106,7 +129,8 @@ function parseRun(obj: JsonObject, at: string, spec: RnnSpec): GoldenRun {
   if (c0 !== null && !isLstm) throw new FormatError(`${at}c0 is only for lstm, the config's mode is ${spec.mode}`);
   if (c0 !== null && h0 === null) throw new FormatError(`${at}c0 is given without h0 (give both or neither)`);
   const expected = parseExpected(obj, at);
-  if (expected.cN !== null && !isLstm) throw new FormatError(`${at}cN is only for lstm, the config's mode is ${spec.mode}`);
+  if (expected.cN !== null && !isLstm)
+    throw new FormatError(`${at}cN is only for lstm, the config's mode is ${spec.mode}`);
   const hShape = hiddenStateShape(spec, call);
   const cShape = cellStateShape(spec, call);
   checkShape(h0, hShape, `${at}h0`, input);
@@ -150,10 +174,16 @@ function sourceText(value: unknown, where: string): string {
 export function parseGoldenCase(json: unknown, where: string): GoldenCase {
   if (!isJsonObject(json)) throw new FormatError(`${where}: a golden case is a JSON object, got ${describeJson(json)}`);
   const missing = ['config', 'params', 'input'].filter((k) => !isGiven(json[k]));
-  if (missing.length > 0) throw new FormatError(`${where}: not a golden case: ${missing.join(', ')} missing (a case has config, params, input and expected values)`);
-  if (!isJsonObject(json.config)) throw new FormatError(`${where}: config must be an object, got ${describeJson(json.config)}`);
-  if (!isJsonObject(json.params)) throw new FormatError(`${where}: params must be an object of tensors, got ${describeJson(json.params)}`);
-  if (json.name !== undefined && typeof json.name !== 'string') throw new FormatError(`${where}: name must be a string, got ${describeJson(json.name)}`);
+  if (missing.length > 0)
+    throw new FormatError(
+      `${where}: not a golden case: ${missing.join(', ')} missing (a case has config, params, input and expected values)`,
+    );
+  if (!isJsonObject(json.config))
+    throw new FormatError(`${where}: config must be an object, got ${describeJson(json.config)}`);
+  if (!isJsonObject(json.params))
+    throw new FormatError(`${where}: params must be an object of tensors, got ${describeJson(json.params)}`);
+  if (json.name !== undefined && typeof json.name !== 'string')
+    throw new FormatError(`${where}: name must be a string, got ${describeJson(json.name)}`);
   let spec: RnnSpec;
   try {
     spec = defineSpec(json.config as unknown as RnnConfig);
@@ -166,12 +196,14 @@ export function parseGoldenCase(json: unknown, where: string): GoldenCase {
   try {
     validateParams(spec, params);
   } catch (e) {
-    if (e instanceof RnnError) throw new FormatError(`${where}: params do not fit the config: ${e.message}`, { cause: e });
+    if (e instanceof RnnError)
+      throw new FormatError(`${where}: params do not fit the config: ${e.message}`, { cause: e });
     throw e;
   }
   const runs = [parseRun(json, `${where}: `, spec)];
   if (isGiven(json.runs)) {
-    if (!Array.isArray(json.runs)) throw new FormatError(`${where}: runs must be an array of runs, got ${describeJson(json.runs)}`);
+    if (!Array.isArray(json.runs))
+      throw new FormatError(`${where}: runs must be an array of runs, got ${describeJson(json.runs)}`);
     json.runs.forEach((r: unknown, i) => {
       if (!isJsonObject(r)) throw new FormatError(`${where}: runs[${i}] must be an object, got ${describeJson(r)}`);
       runs.push(parseRun(r, `${where}: runs[${i}].`, spec));

@@ -53,7 +53,14 @@ export {
   UnknownBackendError,
   UnsupportedError,
 } from './errors.js';
-export { type CallShape, cellStateShape, checkForwardArgs, checkGradOutput, hiddenStateShape, outputShape } from './io-shapes.js';
+export {
+  type CallShape,
+  cellStateShape,
+  checkForwardArgs,
+  checkGradOutput,
+  hiddenStateShape,
+  outputShape,
+} from './io-shapes.js';
 export { swapLeadingAxes } from './layout.js';
 export {
   type InitParamsOptions,
@@ -73,7 +80,14 @@ export {
 export { SeededRandom } from './rng.js';
 export type { RnnStream, StepOptions, StreamOptions } from './stream.js';
 export { type StreamEngine, type StreamOwner, openStream } from './stream-base.js';
-export { type StepCall, checkStepArgs, checkStreamOptions, checkStreamSpec, checkStreamState, streamStateShapes } from './stream-checks.js';
+export {
+  type StepCall,
+  checkStepArgs,
+  checkStreamOptions,
+  checkStreamSpec,
+  checkStreamState,
+  streamStateShapes,
+} from './stream-checks.js';
 export { forwardStream } from './stream-forward.js';
 export { HostStreamState } from './stream-host-state.js';
 export { DEFAULT_MAX_BYTES, bytesPerElement, checkBytes, forwardWorkingBytes } from './size-limit.js';

@@ -50,7 +50,9 @@ export function checkForwardArgs(
   const shape = input.shape;
   if (shape.length !== 2 && shape.length !== 3) {
     const want = spec.batchFirst ? '[B, T, I]' : '[T, B, I]';
-    throw new ShapeError(`forward: input must be ${want} or unbatched [T, I], got rank ${shape.length} ${formatShape(shape)}`);
+    throw new ShapeError(
+      `forward: input must be ${want} or unbatched [T, I], got rank ${shape.length} ${formatShape(shape)}`,
+    );
   }
   const isUnbatched = shape.length === 2;
   const T = isUnbatched || !spec.batchFirst ? (shape[0] as number) : (shape[1] as number);
@@ -62,13 +64,21 @@ export function checkForwardArgs(
   if (T < 1) throw new ShapeError(`forward: input needs at least one time step, got ${formatShape(shape)}`);
   if (B < 1) throw new ShapeError(`forward: input needs at least one batch row, got ${formatShape(shape)}`);
   const call: CallShape = { T, B, isUnbatched };
-  checkBytes(`forward: a ${spec.mode} call with T=${T}, B=${B}`, forwardWorkingBytes(spec, call, input.dtype), options.maxBytes, 'forward (options.maxBytes)');
+  checkBytes(
+    `forward: a ${spec.mode} call with T=${T}, B=${B}`,
+    forwardWorkingBytes(spec, call, input.dtype),
+    options.maxBytes,
+    'forward (options.maxBytes)',
+  );
   if (initial !== undefined) checkState(spec, call, initial);
   if (options.lengths !== undefined) checkLengths(options.lengths, call);
   if (options.checkFinite) {
     const i = firstNonFinite(input.data);
     if (i >= 0) throw new ShapeError(`forward: input[${i}] is ${input.data[i]}, expected finite values`);
-    for (const [name, t] of [['h0', initial?.h], ['c0', initial?.c]] as const) {
+    for (const [name, t] of [
+      ['h0', initial?.h],
+      ['c0', initial?.c],
+    ] as const) {
       const j = t ? firstNonFinite(t.data) : -1;
       if (t && j >= 0) throw new ShapeError(`forward: ${name}[${j}] is ${t.data[j]}, expected finite values`);
     }
@@ -83,30 +93,40 @@ export function checkForwardArgs(
  */
 function checkTensorData(name: string, t: unknown): asserts t is Tensor {
   if (typeof t !== 'object' || t === null || !Array.isArray((t as Tensor).shape)) {
-    throw new ShapeError(`forward: ${name} must be a tensor ({ dtype, shape, data }), got ${t === null ? 'null' : typeof t}`);
+    throw new ShapeError(
+      `forward: ${name} must be a tensor ({ dtype, shape, data }), got ${t === null ? 'null' : typeof t}`,
+    );
   }
   const { shape, data } = t as Tensor;
   if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new ShapeError(`forward: ${name} shape must be non-negative integers, got [${shape.map(String).join(', ')}]`);
   }
   if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
-    throw new ShapeError(`forward: ${name}.data must be a Float32Array or Float64Array, got ${data === null ? 'null' : typeof data === 'object' ? (data as object).constructor?.name ?? 'object' : typeof data}`);
+    throw new ShapeError(
+      `forward: ${name}.data must be a Float32Array or Float64Array, got ${data === null ? 'null' : typeof data === 'object' ? ((data as object).constructor?.name ?? 'object') : typeof data}`,
+    );
   }
   const want = shape.reduce((n, d) => n * d, 1);
   if (data.length !== want) {
-    throw new ShapeError(`forward: ${name} of shape ${formatShape(shape)} needs ${want} elements, its data has ${data.length}`);
+    throw new ShapeError(
+      `forward: ${name} of shape ${formatShape(shape)} needs ${want} elements, its data has ${data.length}`,
+    );
   }
 }
 
 function checkState(spec: RnnSpec, call: CallShape, initial: RnnState): void {
   if (typeof initial !== 'object' || initial === null) {
-    throw new ShapeError(`forward: the initial state must be { h, c? }, got ${initial === null ? 'null' : typeof initial}`);
+    throw new ShapeError(
+      `forward: the initial state must be { h, c? }, got ${initial === null ? 'null' : typeof initial}`,
+    );
   }
   if (initial.h !== undefined) checkTensorData('h0', initial.h);
   if (initial.c !== undefined) checkTensorData('c0', initial.c);
   const wantH = hiddenStateShape(spec, call);
   if (!initial.h || !sameShape(initial.h.shape, wantH)) {
-    throw new ShapeError(`forward: h0 must be ${formatShape(wantH)}, got ${initial.h ? formatShape(initial.h.shape) : 'nothing'}`);
+    throw new ShapeError(
+      `forward: h0 must be ${formatShape(wantH)}, got ${initial.h ? formatShape(initial.h.shape) : 'nothing'}`,
+    );
   }
   if (spec.mode === 'lstm') {
     const wantC = cellStateShape(spec, call);
@@ -120,7 +140,9 @@ function checkState(spec: RnnSpec, call: CallShape, initial: RnnState): void {
 
 function checkLengths(lengths: ArrayLike<number>, call: CallShape): void {
   if (typeof lengths !== 'object' || lengths === null || typeof lengths.length !== 'number') {
-    throw new ShapeError(`forward: lengths must be an array of ${call.B} integers, got ${lengths === null ? 'null' : typeof lengths}`);
+    throw new ShapeError(
+      `forward: lengths must be an array of ${call.B} integers, got ${lengths === null ? 'null' : typeof lengths}`,
+    );
   }
   if (lengths.length !== call.B) {
     throw new ShapeError(`forward: lengths must have one entry per batch row (${call.B}), got ${lengths.length}`);

@@ -154,7 +154,12 @@ export function parameterBytes(spec: RnnSpec, dtype: DType = 'float32'): number 
  */
 export function initParams(spec: RnnSpec, options: InitParamsOptions = {}): RnnParams {
   const dtype = options.dtype ?? 'float32';
-  checkBytes(`initParams: the ${spec.mode} parameters (${parameterCount(spec)} ${dtype} values)`, parameterBytes(spec, dtype), options.maxBytes, 'initParams(spec, { maxBytes })');
+  checkBytes(
+    `initParams: the ${spec.mode} parameters (${parameterCount(spec)} ${dtype} values)`,
+    parameterBytes(spec, dtype),
+    options.maxBytes,
+    'initParams(spec, { maxBytes })',
+  );
   const rng = new SeededRandom(options.seed ?? 0);
   const k = 1 / Math.sqrt(spec.hiddenSize);
   const out: Record<string, Tensor> = {};
@@ -171,7 +176,10 @@ export function initParams(spec: RnnSpec, options: InitParamsOptions = {}): RnnP
 export function paramsToDType(params: RnnParams, dtype: DType): RnnParams {
   const out: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(params)) {
-    out[name] = t.dtype === dtype ? t : tensor(dtype === 'float64' ? Float64Array.from(t.data) : Float32Array.from(t.data), t.shape);
+    out[name] =
+      t.dtype === dtype
+        ? t
+        : tensor(dtype === 'float64' ? Float64Array.from(t.data) : Float32Array.from(t.data), t.shape);
   }
   return Object.freeze(out);
 }

@@ -1,7 +1,12 @@
 import { FormatError } from './errors.js';
 
 /** Element sizes of the dtypes deeprnn reads; F16 and BF16 are widened to float32. */
-export const SAFETENSORS_DTYPE_BYTES: ReadonlyMap<string, number> = new Map([['F64', 8], ['F32', 4], ['F16', 2], ['BF16', 2]]);
+export const SAFETENSORS_DTYPE_BYTES: ReadonlyMap<string, number> = new Map([
+  ['F64', 8],
+  ['F32', 4],
+  ['F16', 2],
+  ['BF16', 2],
+]);
 
 /** One tensor's entry in a safetensors header, checked: its dtype is known and its bytes match its shape. */
 export interface SafetensorsEntry {
@@ -36,7 +41,9 @@ function checkEntry(name: string, entry: unknown, dataLength: number): Safetenso
   const { dtype, shape, data_offsets: offsets } = entry;
   const elementBytes = typeof dtype === 'string' ? SAFETENSORS_DTYPE_BYTES.get(dtype) : undefined;
   if (elementBytes === undefined) {
-    failSafetensors(`tensor '${name}' has dtype ${JSON.stringify(dtype)}, supported: ${[...SAFETENSORS_DTYPE_BYTES.keys()].join(', ')}`);
+    failSafetensors(
+      `tensor '${name}' has dtype ${JSON.stringify(dtype)}, supported: ${[...SAFETENSORS_DTYPE_BYTES.keys()].join(', ')}`,
+    );
   }
   if (!isNonNegativeIntegerList(shape)) {
     failSafetensors(`tensor '${name}' has shape ${JSON.stringify(shape)}, expected non-negative integers`);
@@ -51,7 +58,9 @@ function checkEntry(name: string, entry: unknown, dataLength: number): Safetenso
   // The element count may overflow a safe integer for a crafted shape; then it cannot match end - begin.
   const bytes = shape.reduce((n, d) => n * d, 1) * elementBytes;
   if (end - begin !== bytes) {
-    failSafetensors(`tensor '${name}' of shape ${JSON.stringify(shape)} ${dtype as string} needs ${bytes} bytes, offsets give ${end - begin}`);
+    failSafetensors(
+      `tensor '${name}' of shape ${JSON.stringify(shape)} ${dtype as string} needs ${bytes} bytes, offsets give ${end - begin}`,
+    );
   }
   return { name, dtype: dtype as string, shape, begin, end };
 }
@@ -77,12 +86,15 @@ function checkCoverage(entries: readonly SafetensorsEntry[], dataLength: number)
   let previous = '';
   for (const e of sorted) {
     if (e.begin < at) failSafetensors(`tensors '${previous}' and '${e.name}' overlap (bytes ${e.begin} to ${at})`);
-    if (e.begin > at) failSafetensors(`bytes [${at}, ${e.begin}) before tensor '${e.name}' belong to no tensor (a gap)`);
+    if (e.begin > at)
+      failSafetensors(`bytes [${at}, ${e.begin}) before tensor '${e.name}' belong to no tensor (a gap)`);
     at = e.end;
     previous = e.name;
   }
   if (at !== dataLength) {
-    failSafetensors(`the tensors cover ${at} bytes of the ${dataLength}-byte data section; ${dataLength - at} trailing bytes (a header length declared too short?)`);
+    failSafetensors(
+      `the tensors cover ${at} bytes of the ${dataLength}-byte data section; ${dataLength - at} trailing bytes (a header length declared too short?)`,
+    );
   }
 }
 

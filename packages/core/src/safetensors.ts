@@ -42,7 +42,13 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContent {
   const header = parseSafetensorsHeader(bytes.subarray(8, dataStart), bytes.length - dataStart);
   const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
   for (const { name, dtype, shape, begin, end } of header.entries) {
-    tensors[name] = decode(view, dataStart + begin, (end - begin) / (SAFETENSORS_DTYPE_BYTES.get(dtype) as number), dtype, shape);
+    tensors[name] = decode(
+      view,
+      dataStart + begin,
+      (end - begin) / (SAFETENSORS_DTYPE_BYTES.get(dtype) as number),
+      dtype,
+      shape,
+    );
   }
   return { tensors: Object.freeze(tensors), metadata: header.metadata };
 }
@@ -55,7 +61,8 @@ function decode(view: DataView, at: number, count: number, dtype: string, shape:
   }
   const out = new Float32Array(count);
   if (dtype === 'F32') for (let i = 0; i < count; i++) out[i] = view.getFloat32(at + 4 * i, true);
-  else if (dtype === 'BF16') for (let i = 0; i < count; i++) out[i] = bf16BitsToNumber(view.getUint16(at + 2 * i, true));
+  else if (dtype === 'BF16')
+    for (let i = 0; i < count; i++) out[i] = bf16BitsToNumber(view.getUint16(at + 2 * i, true));
   else for (let i = 0; i < count; i++) out[i] = f16BitsToNumber(view.getUint16(at + 2 * i, true));
   return tensor(out, shape);
 }
@@ -88,7 +95,8 @@ function encode(view: DataView, at: number, data: ArrayLike<number>, dtype: Safe
   const n = data.length;
   if (dtype === 'F64') for (let i = 0; i < n; i++) view.setFloat64(at + 8 * i, data[i] as number, true);
   else if (dtype === 'F32') for (let i = 0; i < n; i++) view.setFloat32(at + 4 * i, data[i] as number, true);
-  else if (dtype === 'F16') for (let i = 0; i < n; i++) view.setUint16(at + 2 * i, float32ToF16Bits(data[i] as number), true);
+  else if (dtype === 'F16')
+    for (let i = 0; i < n; i++) view.setUint16(at + 2 * i, float32ToF16Bits(data[i] as number), true);
   else for (let i = 0; i < n; i++) view.setUint16(at + 2 * i, float32ToBf16Bits(data[i] as number), true);
 }
 
@@ -118,7 +126,8 @@ export function writeSafetensors(
   const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const metaEntries = Object.entries(metadata);
   for (const [k, v] of metaEntries) {
-    if (typeof v !== 'string') throw new ShapeError(`writeSafetensors: metadata '${k}' must be a string, got ${typeof v}`);
+    if (typeof v !== 'string')
+      throw new ShapeError(`writeSafetensors: metadata '${k}' must be a string, got ${typeof v}`);
   }
   if (metaEntries.length > 0) header.__metadata__ = Object.fromEntries(metaEntries);
   let offset = 0;
@@ -126,7 +135,9 @@ export function writeSafetensors(
   for (const [name, t] of entries) {
     if (name === '' || name === '__metadata__') throw new ShapeError(`writeSafetensors: invalid tensor name '${name}'`);
     if (sizeOf(t.shape) !== t.data.length) {
-      throw new ShapeError(`writeSafetensors: tensor '${name}' has shape [${t.shape.join(', ')}] (${sizeOf(t.shape)} elements), data has ${t.data.length}`);
+      throw new ShapeError(
+        `writeSafetensors: tensor '${name}' has shape [${t.shape.join(', ')}] (${sizeOf(t.shape)} elements), data has ${t.data.length}`,
+      );
     }
     const dtype = storedDType(t, options);
     const size = t.data.length * WRITE_BYTES[dtype];
@@ -135,7 +146,8 @@ export function writeSafetensors(
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
-  if (padded !== json.length) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.length));
+  if (padded !== json.length)
+    json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.length));
   const out = new Uint8Array(8 + json.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(json.length), true);

@@ -19,7 +19,11 @@ export function bytesPerElement(dtype: DType): number {
  * (the layer's input and output, T B Hout), plus the final states. An estimate from above of what the
  * reference allocates; the other backends allocate about the same.
  */
-export function forwardWorkingBytes(spec: RnnSpec, call: { readonly T: number; readonly B: number }, dtype: DType): number {
+export function forwardWorkingBytes(
+  spec: RnnSpec,
+  call: { readonly T: number; readonly B: number },
+  dtype: DType,
+): number {
   const D = directionCount(spec);
   const perStep = D * (gateCount(spec.mode) * spec.hiddenSize + 2 * outputSize(spec));
   const states = spec.numLayers * D * (outputSize(spec) + spec.hiddenSize);

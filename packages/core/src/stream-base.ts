@@ -40,7 +40,12 @@ export interface StreamOwner {
  * @param B - the stream's batch (checked by `checkStreamOptions`).
  * @param maxBytes - the stream's working-memory limit per step.
  */
-export function openStream(owner: StreamOwner, B: number, maxBytes: number | undefined, engine: StreamEngine): RnnStream {
+export function openStream(
+  owner: StreamOwner,
+  B: number,
+  maxBytes: number | undefined,
+  engine: StreamEngine,
+): RnnStream {
   return new QueuedStream(owner, B, maxBytes, engine);
 }
 
@@ -57,15 +62,23 @@ class QueuedStream implements RnnStream {
   ) {}
 
   step(x: Tensor, options: StepOptions = {}): Promise<Tensor> {
-    return this.#enqueue('step', () => checkStepArgs(this.owner.spec, this.batchSize, x, options, this.maxBytes), async (call) => {
-      const chunk = call.isSingle ? tensor(x.data, [1, ...x.shape]) : x;
-      const out = await this.engine.step(chunk, call);
-      return call.isSingle ? tensor(out.data, out.shape.slice(1)) : out;
-    });
+    return this.#enqueue(
+      'step',
+      () => checkStepArgs(this.owner.spec, this.batchSize, x, options, this.maxBytes),
+      async (call) => {
+        const chunk = call.isSingle ? tensor(x.data, [1, ...x.shape]) : x;
+        const out = await this.engine.step(chunk, call);
+        return call.isSingle ? tensor(out.data, out.shape.slice(1)) : out;
+      },
+    );
   }
 
   readState(): Promise<RnnState> {
-    return this.#enqueue('readState', () => undefined, () => this.engine.readState());
+    return this.#enqueue(
+      'readState',
+      () => undefined,
+      () => this.engine.readState(),
+    );
   }
 
   reset(initial?: RnnState): Promise<void> {

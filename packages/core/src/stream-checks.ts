@@ -55,17 +55,20 @@ function checkData(where: string, t: unknown): asserts t is Tensor {
  * @throws {@link ShapeError} naming the tensor, the shape expected and the shape given.
  */
 export function checkStreamState(where: string, spec: RnnSpec, B: number, state: RnnState): void {
-  if (typeof state !== 'object' || state === null) throw new ShapeError(`${where}: the state must be { h, c? }, got ${state === null ? 'null' : typeof state}`);
+  if (typeof state !== 'object' || state === null)
+    throw new ShapeError(`${where}: the state must be { h, c? }, got ${state === null ? 'null' : typeof state}`);
   const want = streamStateShapes(spec, B);
   checkData(`${where}: h`, state.h);
-  if (!sameShape(state.h.shape, want.h)) throw new ShapeError(`${where}: h must be ${formatShape(want.h)}, got ${formatShape(state.h.shape)}`);
+  if (!sameShape(state.h.shape, want.h))
+    throw new ShapeError(`${where}: h must be ${formatShape(want.h)}, got ${formatShape(state.h.shape)}`);
   if (spec.mode !== 'lstm') {
     if (state.c !== undefined) throw new ShapeError(`${where}: c is only for lstm, got c with mode ${spec.mode}`);
     return;
   }
   if (state.c === undefined) return;
   checkData(`${where}: c`, state.c);
-  if (!sameShape(state.c.shape, want.c)) throw new ShapeError(`${where}: c must be ${formatShape(want.c)}, got ${formatShape(state.c.shape)}`);
+  if (!sameShape(state.c.shape, want.c))
+    throw new ShapeError(`${where}: c must be ${formatShape(want.c)}, got ${formatShape(state.c.shape)}`);
 }
 
 /**
@@ -75,7 +78,8 @@ export function checkStreamState(where: string, spec: RnnSpec, B: number, state:
  */
 export function checkStreamOptions(spec: RnnSpec, options: StreamOptions): number {
   const B = options.batchSize ?? (options.initial?.h?.shape?.[1] as number | undefined) ?? 1;
-  if (!Number.isSafeInteger(B) || B < 1) throw new ShapeError(`stream: batchSize must be a positive integer, got ${String(B)}`);
+  if (!Number.isSafeInteger(B) || B < 1)
+    throw new ShapeError(`stream: batchSize must be a positive integer, got ${String(B)}`);
   if (options.initial !== undefined) checkStreamState('stream: initial', spec, B, options.initial);
   return B;
 }
@@ -96,7 +100,13 @@ function perRow(where: string, values: unknown, B: number): ArrayLike<unknown> {
  * @throws {@link ShapeError} saying what was expected and what arrived.
  * @throws {@link SizeLimitError} when the chunk's working memory would exceed `maxBytes`.
  */
-export function checkStepArgs(spec: RnnSpec, B: number, x: Tensor, options: StepOptions, maxBytes: number | undefined): StepCall {
+export function checkStepArgs(
+  spec: RnnSpec,
+  B: number,
+  x: Tensor,
+  options: StepOptions,
+  maxBytes: number | undefined,
+): StepCall {
   checkData('stream.step: x', x);
   const shape = x.shape;
   if (shape.length !== 2 && shape.length !== 3) {
@@ -108,8 +118,14 @@ export function checkStepArgs(spec: RnnSpec, B: number, x: Tensor, options: Step
   const I = shape[shape.length - 1] as number;
   if (k < 1) throw new ShapeError(`stream.step: x needs at least one step, got ${formatShape(shape)}`);
   if (rows !== B) throw new ShapeError(`stream.step: x has ${rows} rows, the stream was opened with batchSize ${B}`);
-  if (I !== spec.inputSize) throw new ShapeError(`stream.step: x has ${I} features, config.inputSize is ${spec.inputSize}`);
-  checkBytes(`stream.step: a ${spec.mode} chunk with k=${k}, B=${B}`, forwardWorkingBytes(spec, { T: k, B }, x.dtype), maxBytes, 'model.stream (options.maxBytes)');
+  if (I !== spec.inputSize)
+    throw new ShapeError(`stream.step: x has ${I} features, config.inputSize is ${spec.inputSize}`);
+  checkBytes(
+    `stream.step: a ${spec.mode} chunk with k=${k}, B=${B}`,
+    forwardWorkingBytes(spec, { T: k, B }, x.dtype),
+    maxBytes,
+    'model.stream (options.maxBytes)',
+  );
   let lengths: Int32Array | null = null;
   if (options.lengths !== undefined) {
     const a = perRow('stream.step: lengths', options.lengths, B);

@@ -27,7 +27,11 @@ import { type Tensor, tensor } from './tensor.js';
  * }
  * ```
  */
-export function forwardStream(model: RnnModel, options: StreamOptions = {}, isModelDisposed?: () => boolean): Promise<RnnStream> {
+export function forwardStream(
+  model: RnnModel,
+  options: StreamOptions = {},
+  isModelDisposed?: () => boolean,
+): Promise<RnnStream> {
   try {
     const spec = model.spec;
     checkStreamSpec(spec);

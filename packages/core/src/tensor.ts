@@ -67,7 +67,10 @@ export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tenso
  * @throws {@link ShapeError} when the shape does not match the number of values.
  */
 export function fromArray(values: ArrayLike<number>, shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  const data = dtype === 'float64' ? Float64Array.from(values as ArrayLike<number>) : Float32Array.from(values as ArrayLike<number>);
+  const data =
+    dtype === 'float64'
+      ? Float64Array.from(values as ArrayLike<number>)
+      : Float32Array.from(values as ArrayLike<number>);
   return tensor(data, shape);
 }
 

@@ -37,7 +37,10 @@ export interface HeadParams {
 }
 
 /** Names of the head's parameters in optimizer state (and nowhere else). */
-export const HEAD_PARAM_NAMES: { readonly weight: 'head.weight'; readonly bias: 'head.bias' } = Object.freeze({ weight: 'head.weight', bias: 'head.bias' } as const);
+export const HEAD_PARAM_NAMES: { readonly weight: 'head.weight'; readonly bias: 'head.bias' } = Object.freeze({
+  weight: 'head.weight',
+  bias: 'head.bias',
+} as const);
 
 /** Everything a trainer learns: the RNN's parameters and, when it has one, its head. */
 export interface TrainerParams {

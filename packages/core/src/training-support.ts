@@ -18,7 +18,11 @@ export interface TrainingBackend extends Backend {
  * @returns whether `createTrainer` and `unsupportedTraining` may be called.
  */
 export function isTrainingBackend(backend: Backend): backend is TrainingBackend {
-  return backend.capabilities.training && typeof backend.createTrainer === 'function' && typeof backend.unsupportedTraining === 'function';
+  return (
+    backend.capabilities.training &&
+    typeof backend.createTrainer === 'function' &&
+    typeof backend.unsupportedTraining === 'function'
+  );
 }
 
 /**

@@ -6,7 +6,17 @@ interface Fs {
 }
 
 const LIBRARY = 'libvulkan.so.1';
-const STANDARD_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/local/lib'];
+const STANDARD_DIRS = [
+  '/lib',
+  '/usr/lib',
+  '/lib64',
+  '/usr/lib64',
+  '/lib/x86_64-linux-gnu',
+  '/usr/lib/x86_64-linux-gnu',
+  '/lib/aarch64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/local/lib',
+];
 
 /**
  * Whether the dynamic linker can find the Vulkan loader, the first thing Dawn (ORT's WebGPU provider,
@@ -21,7 +31,15 @@ const STANDARD_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/lib/x86_64-
  * @returns false only when Node on Linux cannot find `libvulkan.so.1`.
  */
 export function hasVulkanLoader(platform?: string, env?: Readonly<Record<string, string | undefined>>): boolean {
-  const proc = (globalThis as { process?: { platform: string; env: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  const proc = (
+    globalThis as {
+      process?: {
+        platform: string;
+        env: Record<string, string | undefined>;
+        getBuiltinModule?: (id: string) => unknown;
+      };
+    }
+  ).process;
   if ((platform ?? proc?.platform) !== 'linux') return true;
   const fs = proc?.getBuiltinModule?.('node:fs') as Fs | undefined;
   if (fs === undefined) return true;

@@ -7,9 +7,18 @@ describe('hand-computed backward steps', () => {
   it('one tanh step: dL/dw = g (1 - h^2) x, dL/dh0 = g (1 - h^2) u', async () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 1, hiddenSize: 1 });
     const [w, u, b1, b2, x, h0, g] = [0.5, -0.3, 0.1, 0.2, 2, 0.4, 1.5];
-    const params = { weight_ih_l0: f64([w], [1, 1]), weight_hh_l0: f64([u], [1, 1]), bias_ih_l0: f64([b1], [1]), bias_hh_l0: f64([b2], [1]) };
+    const params = {
+      weight_ih_l0: f64([w], [1, 1]),
+      weight_hh_l0: f64([u], [1, 1]),
+      bias_ih_l0: f64([b1], [1]),
+      bias_hh_l0: f64([b2], [1]),
+    };
     const model = await createReferenceBackend({ dtype: 'float64' }).createModel(spec, params);
-    const grads = await model.gradients!(f64([x], [1, 1, 1]), { h: f64([h0], [1, 1, 1]) }, { output: f64([g], [1, 1, 1]) });
+    const grads = await model.gradients!(
+      f64([x], [1, 1, 1]),
+      { h: f64([h0], [1, 1, 1]) },
+      { output: f64([g], [1, 1, 1]) },
+    );
     const h = Math.tanh(w * x + u * h0 + b1 + b2);
     const da = g * (1 - h * h);
     expect(grads.params.weight_ih_l0!.data[0]).toBeCloseTo(da * x, 14);
@@ -25,8 +34,10 @@ describe('hand-computed backward steps', () => {
     // Rows i, f, g, o; zero recurrent weights and biases so the gates read x only.
     const wih = [0.3, -0.2, 0.7, 0.1];
     const params = {
-      weight_ih_l0: f64(wih, [4, 1]), weight_hh_l0: f64([0, 0, 0, 0], [4, 1]),
-      bias_ih_l0: f64([0, 0, 0, 0], [4]), bias_hh_l0: f64([0, 0, 0, 0], [4]),
+      weight_ih_l0: f64(wih, [4, 1]),
+      weight_hh_l0: f64([0, 0, 0, 0], [4, 1]),
+      bias_ih_l0: f64([0, 0, 0, 0], [4]),
+      bias_hh_l0: f64([0, 0, 0, 0], [4]),
     };
     const model = await createReferenceBackend({ dtype: 'float64' }).createModel(spec, params);
     const x = 1.2;

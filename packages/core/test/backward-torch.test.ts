@@ -28,7 +28,9 @@ function close(got: Tensor, want: Tensor, where: string): void {
   expect(got.shape, where).toEqual(want.shape);
   for (let i = 0; i < want.data.length; i++) {
     const w = want.data[i]!;
-    expect(Math.abs(got.data[i]! - w), `${where}[${i}]: got ${got.data[i]}, want ${w}`).toBeLessThanOrEqual(1e-9 + 1e-7 * Math.abs(w));
+    expect(Math.abs(got.data[i]! - w), `${where}[${i}]: got ${got.data[i]}, want ${w}`).toBeLessThanOrEqual(
+      1e-9 + 1e-7 * Math.abs(w),
+    );
   }
 }
 
@@ -49,7 +51,11 @@ describe('reference gradients agree with PyTorch autograd (fixtures/grad)', () =
       const gOut = t64(g.output);
       const gH = t64(g.h);
       const gC = t64(g.c);
-      const gradOutput: GradOutput = { ...(gOut ? { output: gOut } : {}), ...(gH ? { h: gH } : {}), ...(gC ? { c: gC } : {}) };
+      const gradOutput: GradOutput = {
+        ...(gOut ? { output: gOut } : {}),
+        ...(gH ? { h: gH } : {}),
+        ...(gC ? { c: gC } : {}),
+      };
       const model = await createReferenceBackend({ dtype: 'float64' }).createModel(spec, params);
       const got = await model.gradients!(t64(json.input)!, initial, gradOutput);
       const want = json.grads as Json;

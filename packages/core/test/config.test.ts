@@ -7,8 +7,17 @@ describe('defineSpec defaults', () => {
   it('fills in PyTorch defaults', () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 5 });
     expect(spec).toMatchObject({
-      numLayers: 1, bias: true, batchFirst: false, bidirectional: false, dropout: 0, projSize: 0,
-      clip: null, peepholes: false, inputForget: false, linearBeforeReset: true, tiedLayers: false,
+      numLayers: 1,
+      bias: true,
+      batchFirst: false,
+      bidirectional: false,
+      dropout: 0,
+      projSize: 0,
+      clip: null,
+      peepholes: false,
+      inputForget: false,
+      linearBeforeReset: true,
+      tiedLayers: false,
     });
     expect(spec.activations).toEqual([{ name: 'Tanh' }]);
   });
@@ -46,8 +55,16 @@ describe('defineSpec defaults', () => {
     const spec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, linearBeforeReset: false, clip: 2 });
     const config = specToConfig(spec);
     expect(config).toEqual({
-      mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 1, bias: true, batchFirst: false,
-      bidirectional: false, projSize: 0, clip: 2, linearBeforeReset: false,
+      mode: 'gru',
+      inputSize: 3,
+      hiddenSize: 4,
+      numLayers: 1,
+      bias: true,
+      batchFirst: false,
+      bidirectional: false,
+      projSize: 0,
+      clip: 2,
+      linearBeforeReset: false,
     });
     expect(defineSpec(config)).toEqual(spec);
   });
@@ -67,16 +84,44 @@ describe('defineSpec validation', () => {
     ['negative projSize', { ...base, projSize: -1 }, /projSize must be a non-negative integer, got -1/],
     ['dropout 1', { ...base, dropout: 1 }, /dropout must be a number in \[0, 1\), got 1/],
     ['negative clip', { ...base, clip: -1 }, /clip must be a positive finite number or null, got -1/],
-    ['peepholes on rnn', { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, peepholes: true }, /peepholes is only valid for lstm/],
-    ['inputForget on gru', { mode: 'gru', inputSize: 2, hiddenSize: 2, inputForget: true }, /inputForget is only valid for lstm/],
+    [
+      'peepholes on rnn',
+      { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, peepholes: true },
+      /peepholes is only valid for lstm/,
+    ],
+    [
+      'inputForget on gru',
+      { mode: 'gru', inputSize: 2, hiddenSize: 2, inputForget: true },
+      /inputForget is only valid for lstm/,
+    ],
     ['linearBeforeReset on lstm', { ...base, linearBeforeReset: false }, /linearBeforeReset is only valid for gru/],
     ['non-boolean bias', { ...base, bias: 1 }, /config.bias must be a boolean, got 1/],
     ['typo option', { ...base, hidenSize: 3 }, /unknown option 'hidenSize'/],
-    ['wrong activation count', { ...base, activations: [{ name: 'Tanh' }] }, /activations for lstm must list 3 activation/],
-    ['unknown activation', { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, activations: [{ name: 'Gelu' }] }, /unknown activation 'Gelu'/],
-    ['alpha on Tanh', { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, activations: [{ name: 'Tanh', alpha: 1 }] }, /Tanh takes no alpha/],
-    ['NaN alpha', { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, activations: [{ name: 'LeakyRelu', alpha: Number.NaN }] }, /LeakyRelu alpha must be a finite number/],
-    ['reverse activations without bidirectional', { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, reverseActivations: [{ name: 'Relu' }] }, /bidirectional is false/],
+    [
+      'wrong activation count',
+      { ...base, activations: [{ name: 'Tanh' }] },
+      /activations for lstm must list 3 activation/,
+    ],
+    [
+      'unknown activation',
+      { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, activations: [{ name: 'Gelu' }] },
+      /unknown activation 'Gelu'/,
+    ],
+    [
+      'alpha on Tanh',
+      { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, activations: [{ name: 'Tanh', alpha: 1 }] },
+      /Tanh takes no alpha/,
+    ],
+    [
+      'NaN alpha',
+      { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, activations: [{ name: 'LeakyRelu', alpha: Number.NaN }] },
+      /LeakyRelu alpha must be a finite number/,
+    ],
+    [
+      'reverse activations without bidirectional',
+      { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, reverseActivations: [{ name: 'Relu' }] },
+      /bidirectional is false/,
+    ],
     ['not an object', null, /config must be an object/],
   ];
   it.each(bad)('rejects %s with a ConfigError naming the option', (_what, config, message) => {

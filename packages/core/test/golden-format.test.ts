@@ -2,14 +2,25 @@
 // output/hN/cN) and its strict validation: every refusal names the field and what arrived.
 import { describe, expect, it } from 'vitest';
 import {
-  type RnnParams, type Tensor, FormatError, checkGoldenCase, createReferenceBackend, defineSpec, initParams, parseGoldenCase, tensor,
+  type RnnParams,
+  type Tensor,
+  FormatError,
+  checkGoldenCase,
+  createReferenceBackend,
+  defineSpec,
+  initParams,
+  parseGoldenCase,
+  tensor,
 } from '../src/index.js';
 
 type Json = Record<string, unknown>;
 const jsonTensor = (t: Tensor): Json => ({ shape: [...t.shape], data: Array.from(t.data) });
 const spec = defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3 });
 const params: RnnParams = initParams(spec, { seed: 3 });
-const input = tensor(Float32Array.from({ length: 4 * 2 * 2 }, (_, i) => Math.sin(i + 1)), [4, 2, 2]);
+const input = tensor(
+  Float32Array.from({ length: 4 * 2 * 2 }, (_, i) => Math.sin(i + 1)),
+  [4, 2, 2],
+);
 const lengths = [4, 2];
 const reference = createReferenceBackend();
 
@@ -90,20 +101,38 @@ describe('golden format: an expected block with some of output, hN, cN', () => {
     const json = finalOnly(await caseJson(true), ['hN', 'cN']);
     const expected = json.expected as Json;
     const cN = expected.cN as { shape: number[]; data: number[] };
-    const wrong = { ...json, expected: { ...expected, cN: { ...cN, data: cN.data.map((x, i) => (i === 4 ? x + 0.01 : x)) } } };
+    const wrong = {
+      ...json,
+      expected: { ...expected, cN: { ...cN, data: cN.data.map((x, i) => (i === 4 ? x + 0.01 : x)) } },
+    };
     const result = await checkGoldenCase(reference, parseGoldenCase(wrong, 'c'));
     expect(result.pass).toBe(false);
     expect(result.failures).toEqual([expect.stringMatching(/^runs\[0\]\.cN: element 4 is/)]);
   });
 
   it.each([
-    [(j: Json) => ({ ...finalOnly(j, ['hN']), output: j.output }), /case\.json: expected and output are both given; give the expected values in one place/],
+    [
+      (j: Json) => ({ ...finalOnly(j, ['hN']), output: j.output }),
+      /case\.json: expected and output are both given; give the expected values in one place/,
+    ],
     [(j: Json) => finalOnly(j, []), /case\.json: expected gives none of output, hN, cN/],
-    [(j: Json) => ({ ...finalOnly(j, ['hN']), expected: { hN: (j as Json).hN, h_n: 1 } }), /case\.json: expected\.h_n is not one of output, hN, cN/],
-    [(j: Json) => ({ ...finalOnly(j, ['hN']), expected: [1] }), /case\.json: expected must be an object with any of output, hN, cN, got \[1\]/],
+    [
+      (j: Json) => ({ ...finalOnly(j, ['hN']), expected: { hN: (j as Json).hN, h_n: 1 } }),
+      /case\.json: expected\.h_n is not one of output, hN, cN/,
+    ],
+    [
+      (j: Json) => ({ ...finalOnly(j, ['hN']), expected: [1] }),
+      /case\.json: expected must be an object with any of output, hN, cN, got \[1\]/,
+    ],
     [(j: Json) => ({ ...j, hN: undefined }), /case\.json: hN is missing: a case gives output and hN/],
-    [(j: Json) => ({ ...finalOnly(j, ['hN']), expected: { hN: { shape: [1, 2, 2], data: [0, 0, 0, 0] } } }), /case\.json: expected\.hN has shape \[1, 2, 2\]; the config and input \[4, 2, 2\] need \[1, 2, 3\]/],
-    [(j: Json) => ({ ...j, output: { shape: [4, 2], data: [] } }), /case\.json: output: shape \[4,2\] needs 8 values, data has 0/],
+    [
+      (j: Json) => ({ ...finalOnly(j, ['hN']), expected: { hN: { shape: [1, 2, 2], data: [0, 0, 0, 0] } } }),
+      /case\.json: expected\.hN has shape \[1, 2, 2\]; the config and input \[4, 2, 2\] need \[1, 2, 3\]/,
+    ],
+    [
+      (j: Json) => ({ ...j, output: { shape: [4, 2], data: [] } }),
+      /case\.json: output: shape \[4,2\] needs 8 values, data has 0/,
+    ],
   ])('refuses a malformed expectation (%#)', async (mutate, message) => {
     expect(refusal(mutate(await caseJson(false))).message).toMatch(message);
   });
@@ -112,15 +141,36 @@ describe('golden format: an expected block with some of output, hN, cN', () => {
 describe('golden format: strict fields', () => {
   it.each([
     [(j: Json) => ({ ...j, config: undefined }), /case\.json: not a golden case: config missing/],
-    [(j: Json) => ({ ...j, config: { ...(j.config as Json), hiddenSize: 0 } }), /case\.json: invalid config: config\.hiddenSize/],
-    [(j: Json) => ({ ...j, params: { ...(j.params as Json), weight_ih_l0: undefined, extra: { shape: [1], data: [1] } } }), /case\.json: params do not fit the config/],
-    [(j: Json) => ({ ...j, input: { shape: [4, 2, 3], data: new Array(24).fill(0) } }), /case\.json: input has 3 features, config\.inputSize is 2/],
+    [
+      (j: Json) => ({ ...j, config: { ...(j.config as Json), hiddenSize: 0 } }),
+      /case\.json: invalid config: config\.hiddenSize/,
+    ],
+    [
+      (j: Json) => ({
+        ...j,
+        params: { ...(j.params as Json), weight_ih_l0: undefined, extra: { shape: [1], data: [1] } },
+      }),
+      /case\.json: params do not fit the config/,
+    ],
+    [
+      (j: Json) => ({ ...j, input: { shape: [4, 2, 3], data: new Array(24).fill(0) } }),
+      /case\.json: input has 3 features, config\.inputSize is 2/,
+    ],
     [(j: Json) => ({ ...j, c0: j.cN }), /case\.json: c0 is given without h0/],
-    [(j: Json) => ({ ...j, h0: { shape: [2, 2, 3], data: new Array(12).fill(0) } }), /case\.json: h0 has shape \[2, 2, 3\]; the config and input \[4, 2, 2\] need \[1, 2, 3\]/],
+    [
+      (j: Json) => ({ ...j, h0: { shape: [2, 2, 3], data: new Array(12).fill(0) } }),
+      /case\.json: h0 has shape \[2, 2, 3\]; the config and input \[4, 2, 2\] need \[1, 2, 3\]/,
+    ],
     [(j: Json) => ({ ...j, name: 7 }), /case\.json: name must be a string, got 7/],
     [(j: Json) => ({ ...j, runs: {} }), /case\.json: runs must be an array of runs, got \{\}/],
-    [(j: Json) => ({ ...j, runs: [{ input: j.input, lengths: [9, 9], output: j.output, hN: j.hN }] }), /case\.json: runs\[0\]\.lengths\[0\] must be an integer in \[0, 4\]/],
-    [(j: Json) => ({ ...j, input: { shape: [4, 2, 2], data: [...new Array(15).fill(0), 'x'] } }), /case\.json: input: data\[15\] must be a number, got "x"/],
+    [
+      (j: Json) => ({ ...j, runs: [{ input: j.input, lengths: [9, 9], output: j.output, hN: j.hN }] }),
+      /case\.json: runs\[0\]\.lengths\[0\] must be an integer in \[0, 4\]/,
+    ],
+    [
+      (j: Json) => ({ ...j, input: { shape: [4, 2, 2], data: [...new Array(15).fill(0), 'x'] } }),
+      /case\.json: input: data\[15\] must be a number, got "x"/,
+    ],
   ])('refuses a malformed field (%#)', async (mutate, message) => {
     expect(refusal(mutate(await caseJson(false))).message).toMatch(message);
   });
@@ -129,7 +179,12 @@ describe('golden format: strict fields', () => {
     const gru = defineSpec({ mode: 'gru', inputSize: 1, hiddenSize: 1 });
     const p = Object.fromEntries(Object.entries(initParams(gru)).map(([k, t]) => [k, jsonTensor(t)]));
     const t = (shape: number[]): Json => ({ shape, data: new Array(shape.reduce((a, b) => a * b, 1)).fill(0) });
-    const json = { config: { mode: 'gru', inputSize: 1, hiddenSize: 1 }, params: p, input: t([1, 1, 1]), expected: { cN: t([1, 1, 1]) } };
+    const json = {
+      config: { mode: 'gru', inputSize: 1, hiddenSize: 1 },
+      params: p,
+      input: t([1, 1, 1]),
+      expected: { cN: t([1, 1, 1]) },
+    };
     expect(refusal(json).message).toMatch(/case\.json: cN is only for lstm, the config's mode is gru/);
   });
 });

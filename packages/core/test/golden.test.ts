@@ -19,7 +19,8 @@ const sets = {
 const peerDir = resolve(repoRoot, '../shared/peer-cases');
 const peerCases = caseFiles(peerDir);
 const peerMissing = peerCases.length === 0 ? `no case files in ${peerDir} (../shared beside the repository)` : null;
-if (peerMissing !== null && process.env.CI !== 'true') console.warn(`core golden: skipping the peer cases: ${peerMissing}`);
+if (peerMissing !== null && process.env.CI !== 'true')
+  console.warn(`core golden: skipping the peer cases: ${peerMissing}`);
 
 describe.each(['float32', 'float64'] as const)('reference %s against PyTorch golden data', (dtype) => {
   const backend = createReferenceBackend({ dtype });
@@ -41,16 +42,22 @@ describe.each(['float32', 'float64'] as const)('reference %s against PyTorch gol
   }
 });
 
-describe.each(['float32', 'float64'] as const)('reference %s against the peer cases (ORT, tfjs-layers, Keras)', (dtype) => {
-  const backend = createReferenceBackend({ dtype });
-  // Under CI the folder must be there (CI has ../shared); elsewhere its absence is a printed skip.
-  it.skipIf(peerMissing !== null && process.env.CI !== 'true')(`all 11 are present${peerMissing ? ` (skipped: ${peerMissing})` : ''}`, () => {
-    expect(existsSync(peerDir), peerMissing ?? '').toBe(true);
-    expect(peerCases.map((f) => f.split('/').pop())).toHaveLength(11);
-  });
-  it.each(peerCases.map((f) => [f.split('/').pop() as string, f]))('%s', async (_name, file) => {
-    const result = await checkGoldenCase(backend, loadCase(file));
-    expect(result.failures).toEqual([]);
-    expect(result.pass).toBe(true);
-  });
-});
+describe.each(['float32', 'float64'] as const)(
+  'reference %s against the peer cases (ORT, tfjs-layers, Keras)',
+  (dtype) => {
+    const backend = createReferenceBackend({ dtype });
+    // Under CI the folder must be there (CI has ../shared); elsewhere its absence is a printed skip.
+    it.skipIf(peerMissing !== null && process.env.CI !== 'true')(
+      `all 11 are present${peerMissing ? ` (skipped: ${peerMissing})` : ''}`,
+      () => {
+        expect(existsSync(peerDir), peerMissing ?? '').toBe(true);
+        expect(peerCases.map((f) => f.split('/').pop())).toHaveLength(11);
+      },
+    );
+    it.each(peerCases.map((f) => [f.split('/').pop() as string, f]))('%s', async (_name, file) => {
+      const result = await checkGoldenCase(backend, loadCase(file));
+      expect(result.failures).toEqual([]);
+      expect(result.pass).toBe(true);
+    });
+  },
+);

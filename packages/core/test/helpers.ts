@@ -12,7 +12,9 @@ export const sharedGolden: string = resolve(repoRoot, '../shared/golden');
  * Why the shared golden data cannot be read, or null when it can. A clone without ../shared skips
  * those cases with this reason printed; under CI (which has ../shared) they must run.
  */
-export const sharedMissing: string | null = existsSync(sharedGolden) ? null : `${sharedGolden} is absent (../shared beside the repository)`;
+export const sharedMissing: string | null = existsSync(sharedGolden)
+  ? null
+  : `${sharedGolden} is absent (../shared beside the repository)`;
 /** True when the shared cases are skipped: absent outside CI. */
 export const skipShared: boolean = sharedMissing !== null && process.env.CI !== 'true';
 if (skipShared) console.warn(`core tests: skipping the shared golden cases: ${sharedMissing}`);

@@ -10,7 +10,9 @@ function rand(n: number, seed: number): Float32Array {
 }
 
 describe('linear head + cross-entropy', () => {
-  const N = 5, F = 4, V = 3;
+  const N = 5,
+    F = 4,
+    V = 3;
   const Y = rand(N * F, 1);
   const W = rand(V * F, 2);
   const b = rand(V, 3);
@@ -30,7 +32,8 @@ describe('linear head + cross-entropy', () => {
         const at = (d: number): number => {
           const t = Float32Array.from(src);
           t[i] = t[i]! + d;
-          return softmaxHeadGradients(which === 'Y' ? t : Y, which === 'W' ? t : W, which === 'b' ? t : b, targets).loss;
+          return softmaxHeadGradients(which === 'Y' ? t : Y, which === 'W' ? t : W, which === 'b' ? t : b, targets)
+            .loss;
         };
         expect(grad[i]!).toBeCloseTo((at(eps) - at(-eps)) / (2 * eps), 3);
       }

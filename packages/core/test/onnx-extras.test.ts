@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATION_NAMES, type Activation, type RnnConfig, activationFn, createReferenceBackend, defineSpec, normalizeActivation, sigmoid, tensor,
+  ACTIVATION_NAMES,
+  type Activation,
+  type RnnConfig,
+  activationFn,
+  createReferenceBackend,
+  defineSpec,
+  normalizeActivation,
+  sigmoid,
+  tensor,
 } from '../src/index.js';
 import { activateSpan } from '../src/reference/activate.js';
 
 const f64 = (values: number[], shape: number[]) => tensor(Float64Array.from(values), shape);
 const oracle = createReferenceBackend({ dtype: 'float64' });
 
-async function run(config: Omit<RnnConfig, 'inputSize' | 'hiddenSize'>, params: Record<string, number[]>, xs: number[], h0: number, c0?: number) {
+async function run(
+  config: Omit<RnnConfig, 'inputSize' | 'hiddenSize'>,
+  params: Record<string, number[]>,
+  xs: number[],
+  h0: number,
+  c0?: number,
+) {
   const spec = defineSpec({ inputSize: 1, hiddenSize: 1, ...config });
   const shaped: Record<string, ReturnType<typeof f64>> = {};
-  for (const [name, v] of Object.entries(params)) shaped[name] = f64(v, name.startsWith('weight_ph') || name.startsWith('bias') ? [v.length] : [v.length, 1]);
+  for (const [name, v] of Object.entries(params))
+    shaped[name] = f64(v, name.startsWith('weight_ph') || name.startsWith('bias') ? [v.length] : [v.length, 1]);
   const model = await oracle.createModel(spec, shaped);
   const initial = c0 === undefined ? { h: f64([h0], [1, 1, 1]) } : { h: f64([h0], [1, 1, 1]), c: f64([c0], [1, 1, 1]) };
   return model.forward(f64(xs, [xs.length, 1, 1]), initial);
@@ -21,16 +36,22 @@ const clamp = (v: number, c: number) => Math.max(-c, Math.min(c, v));
 describe('hand-computed ONNX extras (H = 1, two steps)', () => {
   it('LSTM with peepholes, clip and coupled input/forget gates', async () => {
     // Rows i, f, g, o; peepholes P_i, P_f on c_{t-1}, P_o on c_t.
-    const Wi = [0.5, -0.3, 0.8, 0.2], Wh = [0.1, 0.4, -0.6, 0.3], bi = [0.05, 0.1, -0.2, 0.3], bh = [0.01, -0.02, 0.03, 0.04];
+    const Wi = [0.5, -0.3, 0.8, 0.2],
+      Wh = [0.1, 0.4, -0.6, 0.3],
+      bi = [0.05, 0.1, -0.2, 0.3],
+      bh = [0.01, -0.02, 0.03, 0.04];
     const P = [0.7, -0.5, 0.9];
     const clip = 0.6;
     const xs = [1.5, -2];
     const got = await run(
       { mode: 'lstm', peepholes: true, clip, inputForget: true },
       { weight_ih_l0: Wi, weight_hh_l0: Wh, bias_ih_l0: bi, bias_hh_l0: bh, weight_ph_l0: P },
-      xs, 0.2, -0.4,
+      xs,
+      0.2,
+      -0.4,
     );
-    let h = 0.2, c = -0.4;
+    let h = 0.2,
+      c = -0.4;
     const outs: number[] = [];
     for (const x of xs) {
       const pre = (k: number) => Wi[k]! * x + Wh[k]! * h + bi[k]! + bh[k]!;
@@ -48,10 +69,18 @@ describe('hand-computed ONNX extras (H = 1, two steps)', () => {
   });
 
   it('GRU with the reset gate applied before the hidden product (linearBeforeReset false)', async () => {
-    const Wi = [0.5, -0.3, 0.8], Wh = [0.1, 0.4, -0.6], bi = [0.05, 0.1, -0.2], bh = [0.01, -0.02, 0.03];
+    const Wi = [0.5, -0.3, 0.8],
+      Wh = [0.1, 0.4, -0.6],
+      bi = [0.05, 0.1, -0.2],
+      bh = [0.01, -0.02, 0.03];
     const xs = [1, -0.5];
     for (const linearBeforeReset of [true, false]) {
-      const got = await run({ mode: 'gru', linearBeforeReset }, { weight_ih_l0: Wi, weight_hh_l0: Wh, bias_ih_l0: bi, bias_hh_l0: bh }, xs, 0.3);
+      const got = await run(
+        { mode: 'gru', linearBeforeReset },
+        { weight_ih_l0: Wi, weight_hh_l0: Wh, bias_ih_l0: bi, bias_hh_l0: bh },
+        xs,
+        0.3,
+      );
       let h = 0.3;
       const outs: number[] = [];
       for (const x of xs) {
@@ -72,7 +101,8 @@ describe('hand-computed ONNX extras (H = 1, two steps)', () => {
     const got = await run(
       { mode: 'rnn_tanh', activations: [{ name: 'LeakyRelu', alpha: 0.1 }], clip: 2 },
       { weight_ih_l0: [0.9], weight_hh_l0: [0.5], bias_ih_l0: [0.1], bias_hh_l0: [-0.2] },
-      xs, 0.5,
+      xs,
+      0.5,
     );
     let h = 0.5;
     const outs: number[] = [];
@@ -87,7 +117,14 @@ describe('hand-computed ONNX extras (H = 1, two steps)', () => {
 
 describe('activations', () => {
   const withParams: Activation[] = ACTIVATION_NAMES.map((name) =>
-    normalizeActivation({ name, ...(name === 'Affine' ? { alpha: 0.7, beta: -0.2 } : {}), ...(name === 'ScaledTanh' ? { alpha: 1.5, beta: 0.8 } : {}) }, 'test'),
+    normalizeActivation(
+      {
+        name,
+        ...(name === 'Affine' ? { alpha: 0.7, beta: -0.2 } : {}),
+        ...(name === 'ScaledTanh' ? { alpha: 1.5, beta: 0.8 } : {}),
+      },
+      'test',
+    ),
   );
   const xs = [-3, -1.2, -0.3, 0, 0.25, 0.9, 1.1, 4];
 
@@ -98,14 +135,17 @@ describe('activations', () => {
     xs.forEach((x, i) => expect(buf[i]).toBeCloseTo(fn.apply(x), 15));
   });
 
-  it.each(withParams.map((a) => [a.name, a] as const))('%s: derivative matches central differences away from kinks', (_n, a) => {
-    const fn = activationFn(a);
-    for (const x of [-2.3, -0.7, 0.4, 1.7]) {
-      const eps = 1e-6;
-      const numeric = (fn.apply(x + eps) - fn.apply(x - eps)) / (2 * eps);
-      expect(fn.derivative(x, fn.apply(x))).toBeCloseTo(numeric, 6);
-    }
-  });
+  it.each(withParams.map((a) => [a.name, a] as const))(
+    '%s: derivative matches central differences away from kinks',
+    (_n, a) => {
+      const fn = activationFn(a);
+      for (const x of [-2.3, -0.7, 0.4, 1.7]) {
+        const eps = 1e-6;
+        const numeric = (fn.apply(x + eps) - fn.apply(x - eps)) / (2 * eps);
+        expect(fn.derivative(x, fn.apply(x))).toBeCloseTo(numeric, 6);
+      }
+    },
+  );
 
   it('matches the ONNX definitions at sample points', () => {
     const at = (a: Activation, x: number) => activationFn(normalizeActivation(a, 't')).apply(x);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ParameterError, SeededRandom, defineSpec, initParams, paramKey, paramLayout, parameterCount, tensor, validateParams,
+  ParameterError,
+  SeededRandom,
+  defineSpec,
+  initParams,
+  paramKey,
+  paramLayout,
+  parameterCount,
+  tensor,
+  validateParams,
 } from '../src/index.js';
 import { caseFiles, loadCase, sharedGolden, sharedMissing, skipShared } from './helpers.js';
 
@@ -13,29 +21,41 @@ describe('paramKey', () => {
 });
 
 describe('paramLayout', () => {
-  it.skipIf(skipShared)(`matches the names, order and shapes of PyTorch state_dicts in the golden data${skipShared ? ` (skipped: ${sharedMissing})` : ''}`, () => {
-    const files = caseFiles(`${sharedGolden}/pytorch`);
-    expect(files.length, sharedMissing ?? 'no case files').toBeGreaterThan(0);
-    for (const file of files) {
-      const c = loadCase(file);
-      const layout = paramLayout(c.spec);
-      expect(layout.map((s) => s.name)).toEqual(Object.keys(c.params));
-      for (const slot of layout) expect(slot.shape).toEqual(c.params[slot.name]?.shape);
-    }
-  });
+  it.skipIf(skipShared)(
+    `matches the names, order and shapes of PyTorch state_dicts in the golden data${skipShared ? ` (skipped: ${sharedMissing})` : ''}`,
+    () => {
+      const files = caseFiles(`${sharedGolden}/pytorch`);
+      expect(files.length, sharedMissing ?? 'no case files').toBeGreaterThan(0);
+      for (const file of files) {
+        const c = loadCase(file);
+        const layout = paramLayout(c.spec);
+        expect(layout.map((s) => s.name)).toEqual(Object.keys(c.params));
+        for (const slot of layout) expect(slot.shape).toEqual(c.params[slot.name]?.shape);
+      }
+    },
+  );
 
   it('stores tied layers once, under layer 1', () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 4, tiedLayers: true });
     expect(paramLayout(spec).map((s) => s.name)).toEqual([
-      'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0',
-      'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1',
+      'weight_ih_l0',
+      'weight_hh_l0',
+      'bias_ih_l0',
+      'bias_hh_l0',
+      'weight_ih_l1',
+      'weight_hh_l1',
+      'bias_ih_l1',
+      'bias_hh_l1',
     ]);
   });
 
   it('names peepholes weight_ph with shape [3H]', () => {
     const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, peepholes: true, bidirectional: true });
     const ph = paramLayout(spec).filter((s) => s.source === 'ph');
-    expect(ph.map((s) => [s.name, s.shape])).toEqual([['weight_ph_l0', [12]], ['weight_ph_l0_reverse', [12]]]);
+    expect(ph.map((s) => [s.name, s.shape])).toEqual([
+      ['weight_ph_l0', [12]],
+      ['weight_ph_l0_reverse', [12]],
+    ]);
   });
 
   it('counts parameters', () => {
@@ -55,7 +75,11 @@ describe('validateParams', () => {
 
   it('names every missing, extra and mis-shaped tensor in one error', () => {
     const { weight_hr_l0: _dropped, ...rest } = good;
-    const params = { ...rest, weight_ih_l0: tensor(new Float32Array(6), [2, 3]), weight_zz_l0: tensor(new Float32Array(1), [1]) };
+    const params = {
+      ...rest,
+      weight_ih_l0: tensor(new Float32Array(6), [2, 3]),
+      weight_zz_l0: tensor(new Float32Array(1), [1]),
+    };
     expect(() => validateParams(spec, params)).toThrow(ParameterError);
     expect(() => validateParams(spec, params)).toThrow(
       'weight_ih_l0 has shape [2, 3], expected [16, 3]; missing weight_hr_l0 [2, 4]; unexpected weight_zz_l0',
@@ -94,7 +118,9 @@ describe('initParams', () => {
 
   it('is deterministic per seed and differs across seeds', () => {
     expect(initParams(spec, { seed: 7 })).toEqual(initParams(spec, { seed: 7 }));
-    expect(initParams(spec, { seed: 7 }).weight_ih_l0!.data).not.toEqual(initParams(spec, { seed: 8 }).weight_ih_l0!.data);
+    expect(initParams(spec, { seed: 7 }).weight_ih_l0!.data).not.toEqual(
+      initParams(spec, { seed: 8 }).weight_ih_l0!.data,
+    );
   });
 
   it('produces float64 when asked, equal to the float32 draw before rounding', () => {

@@ -1,12 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { type RnnSpec, type Tensor, type TrainerInit, createReferenceBackend, defineSpec, initParams, parameterCount, tensor, trainerBytes } from '../src/index.js';
+import {
+  type RnnSpec,
+  type Tensor,
+  type TrainerInit,
+  createReferenceBackend,
+  defineSpec,
+  initParams,
+  parameterCount,
+  tensor,
+  trainerBytes,
+} from '../src/index.js';
 
 const [T, B, V] = [4, 2, 3];
 const spec: RnnSpec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2 });
-const input: Tensor = tensor(Float32Array.from({ length: T * B * 3 }, (_, i) => Math.sin(i)), [T, B, 3]);
+const input: Tensor = tensor(
+  Float32Array.from({ length: T * B * 3 }, (_, i) => Math.sin(i)),
+  [T, B, 3],
+);
 const targets = Int32Array.from({ length: T * B }, (_, i) => i % V);
-const head = { weight: tensor(Float32Array.from({ length: V * 4 }, (_, i) => Math.cos(i) / 2), [V, 4]), bias: tensor(new Float32Array(V), [V]) };
-const init: TrainerInit = { params: { rnn: initParams(spec, { seed: 3 }), head }, optimizer: { name: 'adam', lr: 0.01 }, gradClipNorm: 1 };
+const head = {
+  weight: tensor(
+    Float32Array.from({ length: V * 4 }, (_, i) => Math.cos(i) / 2),
+    [V, 4],
+  ),
+  bias: tensor(new Float32Array(V), [V]),
+};
+const init: TrainerInit = {
+  params: { rnn: initParams(spec, { seed: 3 }), head },
+  optimizer: { name: 'adam', lr: 0.01 },
+  gradClipNorm: 1,
+};
 
 describe('the reference trainer', () => {
   it('counts what a trainer holds (weights, gradients, two Adam moments) and refuses it over maxBytes before allocating', async () => {
@@ -15,9 +38,17 @@ describe('the reference trainer', () => {
     expect(trainerBytes(spec, { classes: V, optimizer: 'adam' })).toBe(weights * 4 * 4);
     const backend = createReferenceBackend();
     const limit = weights * 4 * 4 - 1;
-    await expect(backend.createTrainer!(spec, { ...init, maxBytes: limit })).rejects.toMatchObject({ code: 'E_SIZE_LIMIT' });
-    await expect(backend.createTrainer!(spec, { ...init, maxBytes: limit })).rejects.toThrow(/would take .* over the limit/);
-    await using ok = await backend.createTrainer!(spec, { ...init, optimizer: { name: 'sgd', lr: 1 }, maxBytes: limit });
+    await expect(backend.createTrainer!(spec, { ...init, maxBytes: limit })).rejects.toMatchObject({
+      code: 'E_SIZE_LIMIT',
+    });
+    await expect(backend.createTrainer!(spec, { ...init, maxBytes: limit })).rejects.toThrow(
+      /would take .* over the limit/,
+    );
+    await using ok = await backend.createTrainer!(spec, {
+      ...init,
+      optimizer: { name: 'sgd', lr: 1 },
+      maxBytes: limit,
+    });
     expect((await ok.step({ input, targets })).loss).toBeGreaterThan(0);
   });
 
@@ -26,14 +57,22 @@ describe('the reference trainer', () => {
     await using a = await backend.createTrainer!(spec, init);
     let r = await a.step({ input, targets, dropoutSeed: 1 });
     r = await a.step({ input, targets, initial: r.state, dropoutSeed: 2 });
-    const saved = { params: await a.readParams(), optimizerState: await a.readOptimizerState(), carried: await r.state.read() };
+    const saved = {
+      params: await a.readParams(),
+      optimizerState: await a.readOptimizerState(),
+      carried: await r.state.read(),
+    };
     await using b = await backend.createTrainer!(spec, { ...init, params: saved.params });
     await b.restore({ optimizerState: saved.optimizerState });
-    const [ra, rb] = [await a.step({ input, targets, initial: r.state, dropoutSeed: 3 }), await b.step({ input, targets, initial: saved.carried, dropoutSeed: 3 })];
+    const [ra, rb] = [
+      await a.step({ input, targets, initial: r.state, dropoutSeed: 3 }),
+      await b.step({ input, targets, initial: saved.carried, dropoutSeed: 3 }),
+    ];
     expect(rb.loss).toBe(ra.loss);
     expect(rb.gradNorm).toBe(ra.gradNorm);
     const [pa, pb] = [await a.readParams(), await b.readParams()];
-    for (const [name, t] of Object.entries(pa.rnn)) expect(Array.from(pb.rnn[name]!.data), name).toEqual(Array.from(t.data));
+    for (const [name, t] of Object.entries(pa.rnn))
+      expect(Array.from(pb.rnn[name]!.data), name).toEqual(Array.from(t.data));
     expect((await b.readOptimizerState()).step).toBe(3);
   });
 
@@ -46,8 +85,12 @@ describe('the reference trainer', () => {
     await trainer.step({ input, targets, initial: first.state });
     await expect(first.state.read()).rejects.toMatchObject({ code: 'E_DISPOSED' });
     await expect(trainer.step({ input, targets, initial: first.state })).rejects.toMatchObject({ code: 'E_DISPOSED' });
-    await expect(trainer.restore({ params: { rnn: init.params.rnn, head: null } })).rejects.toMatchObject({ code: 'E_PARAMETER' });
-    await expect(trainer.restore({ optimizerState: { step: 1, moments: { 'm.weight_ih_l0': tensor(new Float32Array(2), [2]) } } })).rejects.toMatchObject({ code: 'E_PARAMETER' });
+    await expect(trainer.restore({ params: { rnn: init.params.rnn, head: null } })).rejects.toMatchObject({
+      code: 'E_PARAMETER',
+    });
+    await expect(
+      trainer.restore({ optimizerState: { step: 1, moments: { 'm.weight_ih_l0': tensor(new Float32Array(2), [2]) } } }),
+    ).rejects.toMatchObject({ code: 'E_PARAMETER' });
     await trainer.dispose();
     await trainer.dispose();
     await expect(trainer.step({ input, targets })).rejects.toMatchObject({ code: 'E_DISPOSED' });
@@ -55,7 +98,10 @@ describe('the reference trainer', () => {
   });
 
   it('without a head, needs gradOutput shaped like the output', async () => {
-    await using trainer = await createReferenceBackend().createTrainer!(spec, { ...init, params: { rnn: init.params.rnn, head: null } });
+    await using trainer = await createReferenceBackend().createTrainer!(spec, {
+      ...init,
+      params: { rnn: init.params.rnn, head: null },
+    });
     await expect(trainer.step({ input, targets })).rejects.toThrow(/takes gradOutput, not targets/);
     await expect(trainer.step({ input })).rejects.toThrow(/needs gradOutput \[4, 2, 4\]/);
     const r = await trainer.step({ input, gradOutput: tensor(new Float32Array(T * B * 4).fill(1), [T, B, 4]) });

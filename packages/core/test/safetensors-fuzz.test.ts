@@ -4,7 +4,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  FormatError, RnnError, SeededRandom, defineSpec, initParams, readSafetensors, sizeOf, tensor, writeSafetensors,
+  FormatError,
+  RnnError,
+  SeededRandom,
+  defineSpec,
+  initParams,
+  readSafetensors,
+  sizeOf,
+  tensor,
+  writeSafetensors,
 } from '../src/index.js';
 import { fixtures } from './helpers.js';
 import { MUTATIONS, assemble, headerLength, int, split } from './safetensors-mutations.js';
@@ -17,14 +25,25 @@ const MAX_MS_PER_CASE = 2000;
 function validFiles(): Uint8Array[] {
   const f16 = new Uint8Array(8);
   new DataView(f16.buffer).setUint16(0, 0x3c00, true);
-  const fromDisk = readdirSync(`${fixtures}/safetensors`).filter((f) => f.endsWith('.safetensors'))
+  const fromDisk = readdirSync(`${fixtures}/safetensors`)
+    .filter((f) => f.endsWith('.safetensors'))
     .map((f) => new Uint8Array(readFileSync(`${fixtures}/safetensors/${f}`)));
   return [
     ...fromDisk,
-    writeSafetensors(initParams(defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, projSize: 2, bidirectional: true }), { seed: 1 }), { format: 'pt' }),
-    writeSafetensors(initParams(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 2, numLayers: 2 }), { seed: 2, dtype: 'float64' })),
+    writeSafetensors(
+      initParams(defineSpec({ mode: 'lstm', inputSize: 2, hiddenSize: 3, projSize: 2, bidirectional: true }), {
+        seed: 1,
+      }),
+      { format: 'pt' },
+    ),
+    writeSafetensors(
+      initParams(defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 2, numLayers: 2 }), { seed: 2, dtype: 'float64' }),
+    ),
     writeSafetensors({ e: tensor(new Float32Array(0), [0, 3]), s: tensor(Float64Array.from([1]), []) }),
-    assemble('{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[2],"data_offsets":[4,8]}}', f16),
+    assemble(
+      '{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[2],"data_offsets":[4,8]}}',
+      f16,
+    ),
   ];
 }
 
@@ -43,14 +62,19 @@ function classify(bytes: Uint8Array): { outcome: Outcome; detail?: unknown } {
   if (Object.getPrototypeOf(loaded.tensors) !== null) problems.push('tensors map has a prototype');
   let outputBytes = 0;
   for (const [name, t] of Object.entries(loaded.tensors)) {
-    if (t.data.length !== sizeOf(t.shape)) problems.push(`${name}: data ${t.data.length} vs shape ${t.shape.join('x')}`);
+    if (t.data.length !== sizeOf(t.shape))
+      problems.push(`${name}: data ${t.data.length} vs shape ${t.shape.join('x')}`);
     outputBytes += t.data.byteLength;
   }
   // F16/BF16 widen to 4 bytes, so the output is at most twice the file: allocation is bounded by the input.
   if (outputBytes > 2 * bytes.length) problems.push(`output ${outputBytes} bytes from a ${bytes.length}-byte file`);
   const { header, data } = split(bytes);
   let covered = 0;
-  for (const [k, v] of Object.entries(header)) if (k !== '__metadata__') covered += ((v as { data_offsets: number[] }).data_offsets[1] ?? 0) - ((v as { data_offsets: number[] }).data_offsets[0] ?? 0);
+  for (const [k, v] of Object.entries(header))
+    if (k !== '__metadata__')
+      covered +=
+        ((v as { data_offsets: number[] }).data_offsets[1] ?? 0) -
+        ((v as { data_offsets: number[] }).data_offsets[0] ?? 0);
   if (covered !== data.length) problems.push(`tensors cover ${covered} of ${data.length} data bytes`);
   return problems.length === 0 ? { outcome: 'loaded' } : { outcome: 'anything else', detail: problems.join('; ') };
 }
@@ -63,9 +87,21 @@ function count(family: string, outcome: Outcome): void {
 }
 
 afterAll(() => {
-  const rows = [...table].map(([family, r]) => ({ family, tried: r['typed error'] + r.loaded + r['anything else'], ...r }));
-  const total = rows.reduce((s, r) => ({ ...s, tried: s.tried + r.tried, 'typed error': s['typed error'] + r['typed error'], loaded: s.loaded + r.loaded, 'anything else': s['anything else'] + r['anything else'] }),
-    { family: 'total', tried: 0, 'typed error': 0, loaded: 0, 'anything else': 0 });
+  const rows = [...table].map(([family, r]) => ({
+    family,
+    tried: r['typed error'] + r.loaded + r['anything else'],
+    ...r,
+  }));
+  const total = rows.reduce(
+    (s, r) => ({
+      ...s,
+      tried: s.tried + r.tried,
+      'typed error': s['typed error'] + r['typed error'],
+      loaded: s.loaded + r.loaded,
+      'anything else': s['anything else'] + r['anything else'],
+    }),
+    { family: 'total', tried: 0, 'typed error': 0, loaded: 0, 'anything else': 0 },
+  );
   console.info(`safetensors fuzzer (FUZZ_SEED=${SEED} FUZZ_CASES=${CASES})`);
   console.table([...rows, total]);
 });
@@ -119,11 +155,16 @@ describe('safetensors reader under mutation (seeded fuzzer)', () => {
         count('must refuse: trailing bytes', classify(trailing).outcome);
         expect(classify(trailing).outcome).toBe('typed error');
         const { header, data } = split(good);
-        const entries = Object.entries(header).filter(([name]) => name !== '__metadata__') as [string, { data_offsets: [number, number] }][];
+        const entries = Object.entries(header).filter(([name]) => name !== '__metadata__') as [
+          string,
+          { data_offsets: [number, number] },
+        ][];
         const [, target] = entries[int(rng, entries.length)]!;
         const at = target.data_offsets[0];
         // Shift every tensor from `at` on by k bytes and insert k bytes there: a gap nobody owns.
-        for (const [, e] of entries) if (e.data_offsets[0] >= at && e.data_offsets[1] > e.data_offsets[0]) e.data_offsets = [e.data_offsets[0] + k, e.data_offsets[1] + k];
+        for (const [, e] of entries)
+          if (e.data_offsets[0] >= at && e.data_offsets[1] > e.data_offsets[0])
+            e.data_offsets = [e.data_offsets[0] + k, e.data_offsets[1] + k];
         const shifted = Uint8Array.from([...data.subarray(0, at), ...new Uint8Array(k), ...data.subarray(at)]);
         const gap = assemble(JSON.stringify(header), shifted);
         count('must refuse: gap', classify(gap).outcome);

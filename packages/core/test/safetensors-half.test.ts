@@ -23,7 +23,10 @@ const index = JSON.parse(readFileSync(`${dir}/index.json`, 'utf8')) as {
 const models = index.models.filter((m) => m.case !== undefined);
 
 function roundingInputs(): Float32Array {
-  const json = JSON.parse(readFileSync(`${dir}/rounding.json`, 'utf8')) as { data: number[]; special: Record<string, string> };
+  const json = JSON.parse(readFileSync(`${dir}/rounding.json`, 'utf8')) as {
+    data: number[];
+    special: Record<string, string>;
+  };
   const values = Float32Array.from(json.data);
   const special: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
   for (const [i, name] of Object.entries(json.special)) values[Number(i)] = special[name] as number;
@@ -53,37 +56,47 @@ describe('half-precision safetensors written by PyTorch', () => {
     expect(index.models.filter((m) => m.name.startsWith('rounding_'))).toHaveLength(2);
   });
 
-  it.each(models.map((m) => [m.name, m] as const))('%s loads and reproduces PyTorch within the golden tolerance', async (_name, m) => {
-    const { tensors } = readSafetensors(new Uint8Array(readFileSync(`${dir}/${m.file}`)));
-    const golden = loadCase(`${dir}/${m.case as string}`);
-    expect(Object.keys(tensors)).toEqual(Object.keys(golden.params));
-    // The widened half values are exact in float32, so they equal the case's params bit for bit.
-    for (const [name, t] of Object.entries(golden.params)) expect(Float32Array.from(tensors[name]!.data)).toEqual(Float32Array.from(t.data));
-    const result = await checkGoldenCase(createReferenceBackend(), { ...golden, params: tensors });
-    expect(result.failures).toEqual([]);
-  });
+  it.each(models.map((m) => [m.name, m] as const))(
+    '%s loads and reproduces PyTorch within the golden tolerance',
+    async (_name, m) => {
+      const { tensors } = readSafetensors(new Uint8Array(readFileSync(`${dir}/${m.file}`)));
+      const golden = loadCase(`${dir}/${m.case as string}`);
+      expect(Object.keys(tensors)).toEqual(Object.keys(golden.params));
+      // The widened half values are exact in float32, so they equal the case's params bit for bit.
+      for (const [name, t] of Object.entries(golden.params))
+        expect(Float32Array.from(tensors[name]!.data)).toEqual(Float32Array.from(t.data));
+      const result = await checkGoldenCase(createReferenceBackend(), { ...golden, params: tensors });
+      expect(result.failures).toEqual([]);
+    },
+  );
 
-  it.each(models.map((m) => [m.name, m] as const))('%s: writing its weights again gives PyTorch\'s bytes', (_name, m) => {
-    const file = new Uint8Array(readFileSync(`${dir}/${m.file}`));
-    const { tensors, metadata } = readSafetensors(file);
-    const again = split(writeSafetensors(tensors, metadata, { dtype: m.dtype }));
-    const torch = split(file);
-    // Python writes __metadata__ last and we write it first: the same header as JSON, the same data bytes.
-    expect(again.header).toEqual(torch.header);
-    expect(again.data).toEqual(torch.data);
-  });
+  it.each(models.map((m) => [m.name, m] as const))(
+    "%s: writing its weights again gives PyTorch's bytes",
+    (_name, m) => {
+      const file = new Uint8Array(readFileSync(`${dir}/${m.file}`));
+      const { tensors, metadata } = readSafetensors(file);
+      const again = split(writeSafetensors(tensors, metadata, { dtype: m.dtype }));
+      const torch = split(file);
+      // Python writes __metadata__ last and we write it first: the same header as JSON, the same data bytes.
+      expect(again.header).toEqual(torch.header);
+      expect(again.data).toEqual(torch.data);
+    },
+  );
 
-  it.each(['F16', 'BF16'] as const)('rounds float32 to %s exactly as PyTorch (ties to even, subnormals, overflow, NaN, inf, -0)', (dtype) => {
-    const values = roundingInputs();
-    const torchFile = new Uint8Array(readFileSync(`${dir}/rounding_${dtype.toLowerCase()}.safetensors`));
-    const ours = split(writeSafetensors({ values: tensor(values, [values.length]) }, { format: 'pt' }, { dtype }));
-    const torch = split(torchFile);
-    expect(ours.header).toEqual(torch.header);
-    // NaN stays NaN; its payload is free: PyTorch's vectorised bfloat16 path writes 0xffff, its scalar
-    // path and we write the quiet NaN 0x7fc0. Every other pattern is equal bit for bit.
-    expect(words(ours.data, dtype)).toEqual(words(torch.data, dtype));
-    expect(words(ours.data, dtype).filter((w) => w === 'NaN')).toHaveLength(1);
-  });
+  it.each(['F16', 'BF16'] as const)(
+    'rounds float32 to %s exactly as PyTorch (ties to even, subnormals, overflow, NaN, inf, -0)',
+    (dtype) => {
+      const values = roundingInputs();
+      const torchFile = new Uint8Array(readFileSync(`${dir}/rounding_${dtype.toLowerCase()}.safetensors`));
+      const ours = split(writeSafetensors({ values: tensor(values, [values.length]) }, { format: 'pt' }, { dtype }));
+      const torch = split(torchFile);
+      expect(ours.header).toEqual(torch.header);
+      // NaN stays NaN; its payload is free: PyTorch's vectorised bfloat16 path writes 0xffff, its scalar
+      // path and we write the quiet NaN 0x7fc0. Every other pattern is equal bit for bit.
+      expect(words(ours.data, dtype)).toEqual(words(torch.data, dtype));
+      expect(words(ours.data, dtype).filter((w) => w === 'NaN')).toHaveLength(1);
+    },
+  );
 });
 
 describe('half-precision conversions', () => {

@@ -21,7 +21,10 @@ export function headerLength(bytes: Uint8Array): number {
 /** Splits a file written by our writer into its header object and its data section. */
 export function split(good: Uint8Array): { header: Record<string, unknown>; data: Uint8Array } {
   const n = headerLength(good);
-  return { header: JSON.parse(dec.decode(good.subarray(8, 8 + n))) as Record<string, unknown>, data: good.subarray(8 + n) };
+  return {
+    header: JSON.parse(dec.decode(good.subarray(8, 8 + n))) as Record<string, unknown>,
+    data: good.subarray(8 + n),
+  };
 }
 
 /** Assembles a file from header text and data; `declared` overrides the length field. */
@@ -34,21 +37,81 @@ export function assemble(text: string, data: Uint8Array, declared?: bigint): Uin
   return out;
 }
 
-const DTYPES: readonly unknown[] = ['F32', 'F64', 'F16', 'BF16', 'I64', 'U8', 'BOOL', 'F8_E4M3', '', 'f32', 'toString', '__proto__', 'constructor', 42, null, ['F32'], { F32: 1 }];
-const DIMS: readonly unknown[] = [0, 1, 3, 2 ** 31, 2 ** 32 + 1, 2 ** 53, 2 ** 53 + 2, 1e300, Infinity, -1, -0, 1.5, '3', null, [2], NaN];
+const DTYPES: readonly unknown[] = [
+  'F32',
+  'F64',
+  'F16',
+  'BF16',
+  'I64',
+  'U8',
+  'BOOL',
+  'F8_E4M3',
+  '',
+  'f32',
+  'toString',
+  '__proto__',
+  'constructor',
+  42,
+  null,
+  ['F32'],
+  { F32: 1 },
+];
+const DIMS: readonly unknown[] = [
+  0,
+  1,
+  3,
+  2 ** 31,
+  2 ** 32 + 1,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e300,
+  Infinity,
+  -1,
+  -0,
+  1.5,
+  '3',
+  null,
+  [2],
+  NaN,
+];
 const OFFSETS: readonly unknown[] = [0, 4, 8, 2 ** 31, 2 ** 32, 2 ** 53 - 1, 2 ** 60, 1e308, -4, 3.5, '8', null];
-const NAMES: readonly string[] = ['__proto__', 'constructor', 'toString', '__metadata__', '', 'hasOwnProperty', '\u0000', '\ud800', 'w'.repeat(1000)];
+const NAMES: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'toString',
+  '__metadata__',
+  '',
+  'hasOwnProperty',
+  '\u0000',
+  '\ud800',
+  'w'.repeat(1000),
+];
 
 function craftEntry(entry: Record<string, unknown>, rng: SeededRandom): Record<string, unknown> {
   const e = { ...entry };
   switch (int(rng, 7)) {
-    case 0: e.dtype = pick(rng, DTYPES); break;
-    case 1: e.shape = Array.from({ length: int(rng, 5) }, () => pick(rng, DIMS)); break;
-    case 2: e.data_offsets = [pick(rng, OFFSETS), pick(rng, OFFSETS)]; break;
-    case 3: { const [b, f] = e.data_offsets as [number, number]; e.data_offsets = [b + int(rng, 9) - 4, f + int(rng, 9) - 4]; break; }
-    case 4: e.data_offsets = pick(rng, [[], [0], [0, 4, 8], 'x', null, { 0: 0, 1: 4 }]); break;
-    case 5: delete e[pick(rng, ['dtype', 'shape', 'data_offsets'])]; break;
-    default: e.shape = pick(rng, [[], 'x', null, { length: 3 }, [[1, 2]]]);
+    case 0:
+      e.dtype = pick(rng, DTYPES);
+      break;
+    case 1:
+      e.shape = Array.from({ length: int(rng, 5) }, () => pick(rng, DIMS));
+      break;
+    case 2:
+      e.data_offsets = [pick(rng, OFFSETS), pick(rng, OFFSETS)];
+      break;
+    case 3: {
+      const [b, f] = e.data_offsets as [number, number];
+      e.data_offsets = [b + int(rng, 9) - 4, f + int(rng, 9) - 4];
+      break;
+    }
+    case 4:
+      e.data_offsets = pick(rng, [[], [0], [0, 4, 8], 'x', null, { 0: 0, 1: 4 }]);
+      break;
+    case 5:
+      delete e[pick(rng, ['dtype', 'shape', 'data_offsets'])];
+      break;
+    default:
+      e.shape = pick(rng, [[], 'x', null, { length: 3 }, [[1, 2]]]);
   }
   return e;
 }
@@ -81,7 +144,11 @@ const jsonOddity: Mutation = (good, rng) => {
     () => text.replace(/"data_offsets":\[(\d+)/, '"data_offsets":[NaN'),
     () => text.replace(/"shape":\[/, '"shape":[1e400,'),
     () => `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)},${text.slice(1)}`,
-    () => text.replace(/^\{"([^"]+)"/, (_m, k: string) => `{"${k}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"${k}"`),
+    () =>
+      text.replace(
+        /^\{"([^"]+)"/,
+        (_m, k: string) => `{"${k}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"${k}"`,
+      ),
     () => text.replace('__metadata__', '\\u005f_metadata__'),
     () => text.replace(/"(weight|bias)_/, '"\\u005f\\u005fproto\\u005f\\u005f'),
     () => `${text}${'\u0000'}`,
@@ -107,7 +174,8 @@ const bitFlips: Mutation = (good, rng) => {
 
 const byteWrites: Mutation = (good, rng) => {
   const out = good.slice();
-  for (let i = 0, k = 1 + int(rng, 4); i < k; i++) out[int(rng, out.length)] = pick(rng, [0, 0x20, 0x22, 0x2c, 0x5b, 0x5d, 0x7b, 0x7d, 0xff, int(rng, 256)]);
+  for (let i = 0, k = 1 + int(rng, 4); i < k; i++)
+    out[int(rng, out.length)] = pick(rng, [0, 0x20, 0x22, 0x2c, 0x5b, 0x5d, 0x7b, 0x7d, 0xff, int(rng, 256)]);
   return out;
 };
 
@@ -124,15 +192,28 @@ const splice: Mutation = (good, rng, other) => {
 const insertOrDelete: Mutation = (good, rng) => {
   const at = int(rng, good.length);
   const k = 1 + int(rng, 8);
-  if (rng.nextFloat() < 0.5) return Uint8Array.from([...good.subarray(0, at), ...good.subarray(Math.min(good.length, at + k))]);
-  return Uint8Array.from([...good.subarray(0, at), ...Array.from({ length: k }, () => int(rng, 256)), ...good.subarray(at)]);
+  if (rng.nextFloat() < 0.5)
+    return Uint8Array.from([...good.subarray(0, at), ...good.subarray(Math.min(good.length, at + k))]);
+  return Uint8Array.from([
+    ...good.subarray(0, at),
+    ...Array.from({ length: k }, () => int(rng, 256)),
+    ...good.subarray(at),
+  ]);
 };
 
 const lengthField: Mutation = (good, rng) => {
   const out = good.slice();
   const view = new DataView(out.buffer);
   const n = view.getBigUint64(0, true);
-  const choices = [n + BigInt(1 + int(rng, 8)), n - BigInt(1 + int(rng, 8)), 0n, 2n ** 64n - 1n, 2n ** 53n, BigInt(100_000_001), BigInt(int(rng, good.length))];
+  const choices = [
+    n + BigInt(1 + int(rng, 8)),
+    n - BigInt(1 + int(rng, 8)),
+    0n,
+    2n ** 64n - 1n,
+    2n ** 53n,
+    BigInt(100_000_001),
+    BigInt(int(rng, good.length)),
+  ];
   const v = pick(rng, choices);
   view.setBigUint64(0, v < 0n ? 0n : v, true);
   return out;

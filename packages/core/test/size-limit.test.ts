@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError, DEFAULT_MAX_BYTES, SizeLimitError, createReferenceBackend, defineSpec, forwardWorkingBytes, initParams, parameterBytes, parameterCount, zeros,
+  ConfigError,
+  DEFAULT_MAX_BYTES,
+  SizeLimitError,
+  createReferenceBackend,
+  defineSpec,
+  forwardWorkingBytes,
+  initParams,
+  parameterBytes,
+  parameterCount,
+  zeros,
 } from '../src/index.js';
 
 describe('memory limits, checked before allocating', () => {
@@ -9,7 +18,11 @@ describe('memory limits, checked before allocating', () => {
     const bytes = parameterCount(spec) * 4;
     expect(bytes).toBeGreaterThan(DEFAULT_MAX_BYTES);
     expect(() => initParams(spec)).toThrow(SizeLimitError);
-    expect(() => initParams(spec)).toThrow(new RegExp(`would take [0-9.]+ GiB \\(${bytes} bytes\\), over the limit of 2\\.0 GiB \\(2147483648 bytes\\); pass a larger maxBytes to initParams\\(spec, \\{ maxBytes \\}\\)`));
+    expect(() => initParams(spec)).toThrow(
+      new RegExp(
+        `would take [0-9.]+ GiB \\(${bytes} bytes\\), over the limit of 2\\.0 GiB \\(2147483648 bytes\\); pass a larger maxBytes to initParams\\(spec, \\{ maxBytes \\}\\)`,
+      ),
+    );
   });
 
   it('counts the dtype: float64 parameters take twice the bytes', () => {
@@ -34,7 +47,9 @@ describe('memory limits, checked before allocating', () => {
     const need = forwardWorkingBytes(spec, { T: 100, B: 4 }, 'float32');
     expect(need).toBeGreaterThan(100 * 4 * 2 * 4 * 64 * 4);
     await expect(model.forward(x, undefined, { maxBytes: need - 1 })).rejects.toThrow(SizeLimitError);
-    await expect(model.forward(x, undefined, { maxBytes: need - 1 })).rejects.toThrow(/forward: a lstm call with T=100, B=4 would take .* pass a larger maxBytes to forward \(options.maxBytes\)/);
+    await expect(model.forward(x, undefined, { maxBytes: need - 1 })).rejects.toThrow(
+      /forward: a lstm call with T=100, B=4 would take .* pass a larger maxBytes to forward \(options.maxBytes\)/,
+    );
     expect((await model.forward(x, undefined, { maxBytes: need })).output.shape).toEqual([100, 4, 128]);
   });
 

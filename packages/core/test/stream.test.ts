@@ -21,7 +21,8 @@ const backend = createReferenceBackend({ dtype: 'float64' });
 function expectClose(got: Tensor | undefined, want: Tensor | undefined, tol = 1e-12): void {
   expect(got?.shape).toEqual(want?.shape);
   if (!got || !want) return;
-  for (let i = 0; i < want.data.length; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(tol + tol * Math.abs(want.data[i]!));
+  for (let i = 0; i < want.data.length; i++)
+    expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(tol + tol * Math.abs(want.data[i]!));
 }
 
 async function modelOf(config: RnnConfig, seed = 3): Promise<RnnModel> {
@@ -62,15 +63,31 @@ describe('RnnModel.stream (reference)', () => {
         const T = 7;
         const B = 2;
         const x = randomTensor([T, B, model.spec.inputSize], 11);
-        const initial: RnnState = { h: randomTensor([model.spec.numLayers, B, model.spec.projSize || model.spec.hiddenSize], 5, 0.5) };
-        const init = model.spec.mode === 'lstm' ? { ...initial, c: randomTensor([model.spec.numLayers, B, model.spec.hiddenSize], 6, 0.5) } : initial;
-        const userX = model.spec.batchFirst ? tensor(swapLeadingAxes(x.data as Float64Array, T, B, x.shape[2]!), [B, T, x.shape[2]!]) : x;
+        const initial: RnnState = {
+          h: randomTensor([model.spec.numLayers, B, model.spec.projSize || model.spec.hiddenSize], 5, 0.5),
+        };
+        const init =
+          model.spec.mode === 'lstm'
+            ? { ...initial, c: randomTensor([model.spec.numLayers, B, model.spec.hiddenSize], 6, 0.5) }
+            : initial;
+        const userX = model.spec.batchFirst
+          ? tensor(swapLeadingAxes(x.data as Float64Array, T, B, x.shape[2]!), [B, T, x.shape[2]!])
+          : x;
         const whole = await model.forward(userX, init);
-        await using stream = make === 'reference' ? await model.stream({ initial: init }) : await forwardStream(model, { initial: init });
+        await using stream =
+          make === 'reference' ? await model.stream({ initial: init }) : await forwardStream(model, { initial: init });
         const outs: Tensor[] = [];
-        for (const [a, b] of [[0, 2], [2, 3], [3, 6], [6, 7]] as const) outs.push(await stream.step(steps(x, a, b)));
+        for (const [a, b] of [
+          [0, 2],
+          [2, 3],
+          [3, 6],
+          [6, 7],
+        ] as const)
+          outs.push(await stream.step(steps(x, a, b)));
         const F = whole.output.shape[2]!;
-        const wantOut = model.spec.batchFirst ? tensor(swapLeadingAxes(whole.output.data as Float64Array, B, T, F), [T, B, F]) : whole.output;
+        const wantOut = model.spec.batchFirst
+          ? tensor(swapLeadingAxes(whole.output.data as Float64Array, B, T, F), [T, B, F])
+          : whole.output;
         expectClose(concatSteps(outs), wantOut);
         const state = await stream.readState();
         expectClose(state.h, whole.state.h);
@@ -104,7 +121,8 @@ describe('RnnModel.stream (reference)', () => {
     await using fresh = await model.stream({ batchSize: 3 });
     const yFresh = await fresh.step(next);
     for (let t = 0; t < 2; t++) {
-      for (let j = 0; j < 3; j++) expect(y.data[(t * 3 + 1) * 3 + j]).toBeCloseTo(yFresh.data[(t * 3 + 1) * 3 + j]!, 12);
+      for (let j = 0; j < 3; j++)
+        expect(y.data[(t * 3 + 1) * 3 + j]).toBeCloseTo(yFresh.data[(t * 3 + 1) * 3 + j]!, 12);
     }
     const goOn = await model.forward(next, whole.state);
     expect(y.data[0]).toBeCloseTo(goOn.output.data[0]!, 12);
@@ -163,7 +181,9 @@ describe('RnnModel.stream (reference)', () => {
     }
     await expect(stream.reset({ h: randomTensor([1, 1, 3], 1) })).rejects.toThrow(/h must be \[1, 2, 3\]/);
     await expect(model.stream({ batchSize: 0 })).rejects.toThrow(ShapeError);
-    await expect(model.stream({ batchSize: 2, initial: { h: randomTensor([1, 3, 3], 1) } })).rejects.toThrow(ShapeError);
+    await expect(model.stream({ batchSize: 2, initial: { h: randomTensor([1, 3, 3], 1) } })).rejects.toThrow(
+      ShapeError,
+    );
     expectClose((await stream.readState()).h, before.h, 0);
   });
 

@@ -31,8 +31,12 @@ describe('trainingRefusal / isTrainingBackend: the one answer to "can it train?"
       unsupported: (s: typeof spec) => (s.mode === 'lstm' ? 'picky: no lstm' : null),
       unsupportedTraining: (s: typeof spec) => (s.numLayers > 1 ? 'picky: trains one layer only' : null),
     };
-    expect(trainingRefusal(picky, defineSpec({ mode: 'lstm', inputSize: 1, hiddenSize: 1, numLayers: 2 }))).toBe('picky: no lstm');
-    expect(trainingRefusal(picky, defineSpec({ mode: 'gru', inputSize: 1, hiddenSize: 1, numLayers: 2 }))).toBe('picky: trains one layer only');
+    expect(trainingRefusal(picky, defineSpec({ mode: 'lstm', inputSize: 1, hiddenSize: 1, numLayers: 2 }))).toBe(
+      'picky: no lstm',
+    );
+    expect(trainingRefusal(picky, defineSpec({ mode: 'gru', inputSize: 1, hiddenSize: 1, numLayers: 2 }))).toBe(
+      'picky: trains one layer only',
+    );
     expect(trainingRefusal(picky, spec)).toBeNull();
   });
 });

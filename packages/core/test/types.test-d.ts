@@ -1,8 +1,22 @@
 // Compile-time checks of the public types (run by `npm run typecheck`).
 import { expectTypeOf } from 'vitest';
 import {
-  type Backend, type Capabilities, type CarriedState, type ForwardResult, type RnnModel, type RnnSpec, type RnnState, type RnnTrainer, type RunStats, type Tensor, type TrainBatch,
-  type TrainerInit, type TrainingBackend, createReferenceBackend, defineSpec, tensor,
+  type Backend,
+  type Capabilities,
+  type CarriedState,
+  type ForwardResult,
+  type RnnModel,
+  type RnnSpec,
+  type RnnState,
+  type RnnTrainer,
+  type RunStats,
+  type Tensor,
+  type TrainBatch,
+  type TrainerInit,
+  type TrainingBackend,
+  createReferenceBackend,
+  defineSpec,
+  tensor,
 } from '../src/index.js';
 
 expectTypeOf(defineSpec).returns.toEqualTypeOf<RnnSpec>();
@@ -23,6 +37,8 @@ expectTypeOf<RnnSpec['mode']>().toEqualTypeOf<'rnn_tanh' | 'rnn_relu' | 'gru' | 
 defineSpec({ mode: 'lstm', inputSize: 1, hiddenSize: 2, projSize: '1' });
 // Training is an optional capability: createTrainer may be absent; a step's state is a handle, and the
 // next step takes it or a host state.
-expectTypeOf<Backend['createTrainer']>().toEqualTypeOf<((spec: RnnSpec, init: TrainerInit) => Promise<RnnTrainer>) | undefined>();
+expectTypeOf<Backend['createTrainer']>().toEqualTypeOf<
+  ((spec: RnnSpec, init: TrainerInit) => Promise<RnnTrainer>) | undefined
+>();
 expectTypeOf<Awaited<ReturnType<RnnTrainer['step']>>['state']>().toEqualTypeOf<CarriedState>();
 expectTypeOf<TrainBatch['initial']>().toEqualTypeOf<RnnState | CarriedState | undefined>();

@@ -14,7 +14,12 @@ export function hardSigmoidAlpha(kerasVersion: string | null): number {
  *
  * @throws {@link UnsupportedError} naming the layer and field for activations ONNX's RNN operators lack.
  */
-export function recurrentActivation(layer: LayerConfig, field: string, fallback: string, kerasVersion: string | null): Activation {
+export function recurrentActivation(
+  layer: LayerConfig,
+  field: string,
+  fallback: string,
+  kerasVersion: string | null,
+): Activation {
   const name = activationField(layer, field, fallback);
   switch (name) {
     case 'tanh':
@@ -34,7 +39,11 @@ export function recurrentActivation(layer: LayerConfig, field: string, fallback:
     case 'softplus':
       return { name: 'Softplus' };
     default:
-      return refuse(layer, field, `activation '${name}' has no deeprnn equivalent (tanh, sigmoid, relu, linear, hard_sigmoid, elu, softsign, softplus)`);
+      return refuse(
+        layer,
+        field,
+        `activation '${name}' has no deeprnn equivalent (tanh, sigmoid, relu, linear, hard_sigmoid, elu, softsign, softplus)`,
+      );
   }
 }
 

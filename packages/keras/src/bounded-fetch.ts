@@ -7,7 +7,11 @@ import { FormatError, SizeLimitError } from '@deeprnn/core';
  *
  * @throws {@link FormatError} for an HTTP error or a failed fetch; {@link SizeLimitError} over the limit.
  */
-export async function fetchWithin(url: URL, maxBytes: number, option: 'maxBytes' | 'maxJsonBytes'): Promise<Uint8Array> {
+export async function fetchWithin(
+  url: URL,
+  maxBytes: number,
+  option: 'maxBytes' | 'maxJsonBytes',
+): Promise<Uint8Array> {
   let r: Response;
   try {
     r = await fetch(url);
@@ -15,7 +19,10 @@ export async function fetchWithin(url: URL, maxBytes: number, option: 'maxBytes'
     throw new FormatError(`keras: fetching ${url.href} failed`, { cause: e });
   }
   if (!r.ok) throw new FormatError(`keras: fetching ${url.href}: HTTP ${r.status}`);
-  const tooBig = (n: string): SizeLimitError => new SizeLimitError(`keras: ${url.href} is ${n} bytes, over the limit of ${maxBytes} bytes; pass a larger \`${option}\` to allow more`);
+  const tooBig = (n: string): SizeLimitError =>
+    new SizeLimitError(
+      `keras: ${url.href} is ${n} bytes, over the limit of ${maxBytes} bytes; pass a larger \`${option}\` to allow more`,
+    );
   const declared = Number(r.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) throw tooBig(String(declared));
   if (r.body === null) return new Uint8Array(0);

@@ -26,7 +26,8 @@ export function malformed(message: string): never {
 export function boolField(layer: LayerConfig, field: string, fallback: boolean): boolean {
   const v = layer.config[field];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'boolean') malformed(`layer '${layer.name}' field '${field}' must be a boolean, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean')
+    malformed(`layer '${layer.name}' field '${field}' must be a boolean, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -43,7 +44,8 @@ export function intField(layer: LayerConfig, field: string): number {
 export function numberField(layer: LayerConfig, field: string, fallback: number): number {
   const v = layer.config[field];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number') malformed(`layer '${layer.name}' field '${field}' must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number')
+    malformed(`layer '${layer.name}' field '${field}' must be a number, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -55,7 +57,8 @@ export function activationField(layer: LayerConfig, field: string, fallback: str
   let v = layer.config[field];
   if (v === undefined || v === null) return fallback;
   if (isRecord(v) && typeof v.config === 'string') v = v.config;
-  if (typeof v !== 'string') refuse(layer, field, `activation ${JSON.stringify(v)} is not a built-in Keras activation name`);
+  if (typeof v !== 'string')
+    refuse(layer, field, `activation ${JSON.stringify(v)} is not a built-in Keras activation name`);
   return v.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
@@ -64,6 +67,7 @@ export function layerConfig(raw: unknown, where: string): LayerConfig {
   if (!isRecord(raw) || typeof raw.class_name !== 'string' || !isRecord(raw.config)) {
     malformed(`${where} must be {class_name, config}, got ${JSON.stringify(raw)?.slice(0, 200)}`);
   }
-  const name = typeof raw.config.name === 'string' ? raw.config.name : typeof raw.name === 'string' ? raw.name : raw.class_name;
+  const name =
+    typeof raw.config.name === 'string' ? raw.config.name : typeof raw.name === 'string' ? raw.name : raw.class_name;
   return { className: raw.class_name, name, config: raw.config };
 }

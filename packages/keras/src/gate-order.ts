@@ -46,7 +46,8 @@ export function biasToTorch(data: ArrayLike<number>, offset: number, mode: RnnMo
   const G = gateCount(mode);
   const order = kerasGateIndex(mode);
   const out = new Float32Array(G * H);
-  for (let g = 0; g < G; g++) for (let j = 0; j < H; j++) out[g * H + j] = data[offset + (order[g] as number) * H + j] as number;
+  for (let g = 0; g < G; g++)
+    for (let j = 0; j < H; j++) out[g * H + j] = data[offset + (order[g] as number) * H + j] as number;
   return tensor(out, [G * H]);
 }
 
@@ -54,5 +55,6 @@ export function biasToTorch(data: ArrayLike<number>, offset: number, mode: RnnMo
 export function biasToKeras(bias: Tensor, mode: RnnMode, H: number, out: Float32Array, offset: number): void {
   const G = gateCount(mode);
   const order = kerasGateIndex(mode);
-  for (let g = 0; g < G; g++) for (let j = 0; j < H; j++) out[offset + (order[g] as number) * H + j] = bias.data[g * H + j] as number;
+  for (let g = 0; g < G; g++)
+    for (let j = 0; j < H; j++) out[offset + (order[g] as number) * H + j] = bias.data[g * H + j] as number;
 }

@@ -42,7 +42,10 @@ export class H5File {
     try {
       return n.attrs[name];
     } catch (e) {
-      throw new FormatError(`keras: HDF5 attribute '${name}' of '${path || '/'}' cannot be read (truncated or corrupt file)`, { cause: e });
+      throw new FormatError(
+        `keras: HDF5 attribute '${name}' of '${path || '/'}' cannot be read (truncated or corrupt file)`,
+        { cause: e },
+      );
     }
   }
 
@@ -85,24 +88,36 @@ export class H5File {
       dtype = String(n.dtype);
       shape = n.shape;
     } catch (e) {
-      throw new FormatError(`keras: HDF5 dataset '${path}' has an unreadable header (truncated or corrupt file)`, { cause: e });
+      throw new FormatError(`keras: HDF5 dataset '${path}' has an unreadable header (truncated or corrupt file)`, {
+        cause: e,
+      });
     }
     const m = /^[<>]?f([248])$/.exec(dtype);
     if (m === null) malformed(`HDF5 dataset '${path}' has dtype ${dtype}, expected a float`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) malformed(`HDF5 dataset '${path}' has shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      malformed(`HDF5 dataset '${path}' has shape ${JSON.stringify(shape)}`);
     const bytes = sizeOf(shape) * Number(m[1]);
-    checkWithin(`HDF5 dataset '${path}' (shape [${shape.join(', ')}])`, bytes, Math.min(this.maxBytes, this.size * MAX_DEFLATE_RATIO), 'maxBytes');
+    checkWithin(
+      `HDF5 dataset '${path}' (shape [${shape.join(', ')}])`,
+      bytes,
+      Math.min(this.maxBytes, this.size * MAX_DEFLATE_RATIO),
+      'maxBytes',
+    );
     let values: ArrayLike<number>;
     try {
       values = n.value;
     } catch (e) {
       throw new FormatError(`keras: HDF5 dataset '${path}' cannot be read (truncated or corrupt file)`, { cause: e });
     }
-    if (values.length !== sizeOf(shape)) malformed(`HDF5 dataset '${path}' holds ${values.length} values, its shape [${shape.join(', ')}] needs ${sizeOf(shape)}`);
+    if (values.length !== sizeOf(shape))
+      malformed(
+        `HDF5 dataset '${path}' holds ${values.length} values, its shape [${shape.join(', ')}] needs ${sizeOf(shape)}`,
+      );
     const data = Float32Array.from(values);
     // A float64 weight beyond float32's range becomes Inf here; NaN and Inf weights make every output NaN.
     const bad = data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) malformed(`HDF5 dataset '${path}' element ${bad} is ${data[bad]} as float32; expected finite weights`);
+    if (bad >= 0)
+      malformed(`HDF5 dataset '${path}' element ${bad} is ${data[bad]} as float32; expected finite weights`);
     return tensor(data, shape);
   }
 }

@@ -38,7 +38,10 @@ function importWithAll(topology: unknown, all: ReadonlyMap<string, Tensor>, opti
   const used = new Set<string>();
   const imported = importKerasConfig(topology, weightsByLayerPrefix(all, used), options.kerasVersion ?? null);
   const extra = [...all.keys()].filter((n) => !used.has(n));
-  if (extra.length > 0) malformed(`the weights manifest has ${extra.length} weight(s) no layer of the model uses: ${extra.slice(0, 5).join(', ')}`);
+  if (extra.length > 0)
+    malformed(
+      `the weights manifest has ${extra.length} weight(s) no layer of the model uses: ${extra.slice(0, 5).join(', ')}`,
+    );
   return imported;
 }
 
@@ -48,8 +51,16 @@ function importWithAll(topology: unknown, all: ReadonlyMap<string, Tensor>, opti
  * fetch) something that is not part of the model, such as `../../etc/passwd` or another host.
  */
 function checkShardPath(p: string, where: string): void {
-  if (p === '' || /^[a-z][a-z0-9+.-]*:/i.test(p) || /^[/\\]/.test(p) || p.split(/[/\\]/).includes('..') || p.includes('\0')) {
-    malformed(`${where}: shard path ${JSON.stringify(p)} must be a relative path beside model.json (no scheme, leading slash or '..')`);
+  if (
+    p === '' ||
+    /^[a-z][a-z0-9+.-]*:/i.test(p) ||
+    /^[/\\]/.test(p) ||
+    p.split(/[/\\]/).includes('..') ||
+    p.includes('\0')
+  ) {
+    malformed(
+      `${where}: shard path ${JSON.stringify(p)} must be a relative path beside model.json (no scheme, leading slash or '..')`,
+    );
   }
 }
 
@@ -83,13 +94,23 @@ export function groupBytes(group: WeightsGroup): number {
 export function readWeightsManifest(raw: unknown, limits: KerasReadLimits = {}): WeightsGroup[] {
   if (!Array.isArray(raw)) malformed('model.json has no weightsManifest list');
   const groups = raw.map((g, i): WeightsGroup => {
-    if (!isRecord(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights) || !g.paths.every((p) => typeof p === 'string')) {
+    if (
+      !isRecord(g) ||
+      !Array.isArray(g.paths) ||
+      !Array.isArray(g.weights) ||
+      !g.paths.every((p) => typeof p === 'string')
+    ) {
       malformed(`weightsManifest[${i}] must be {paths: string[], weights: [...]}`);
     }
     for (const p of g.paths as string[]) checkShardPath(p, `weightsManifest[${i}]`);
     return { paths: g.paths as string[], weights: g.weights.map(checkWeightSpec) };
   });
-  checkWithin('the weights model.json declares', groups.reduce((n, g) => n + groupBytes(g), 0), readLimits(limits).maxBytes, 'maxBytes');
+  checkWithin(
+    'the weights model.json declares',
+    groups.reduce((n, g) => n + groupBytes(g), 0),
+    readLimits(limits).maxBytes,
+    'maxBytes',
+  );
   return groups;
 }
 
@@ -107,7 +128,11 @@ export function readWeightsManifest(raw: unknown, limits: KerasReadLimits = {}):
  * const imported = importTfjsLayers(json, (p) => readFileSync(join(dir, p)));
  * ```
  */
-export function importTfjsLayers(modelJson: unknown, shards: (path: string) => Uint8Array, options: ImportOptions = {}): KerasImport {
+export function importTfjsLayers(
+  modelJson: unknown,
+  shards: (path: string) => Uint8Array,
+  options: ImportOptions = {},
+): KerasImport {
   if (!isRecord(modelJson) || !('modelTopology' in modelJson)) malformed('model.json must have modelTopology');
   const all = new Map<string, Tensor>();
   for (const group of readWeightsManifest(modelJson.weightsManifest, options)) {
@@ -144,7 +169,10 @@ export function importTfjsArtifacts(artifacts: TfjsArtifacts, options: ImportOpt
  *
  * @throws {@link FormatError} when a file is missing or a fetch fails (the cause is kept).
  */
-export async function loadTfjsLayers(source: string | URL | readonly Blob[], options: ImportOptions = {}): Promise<KerasImport> {
+export async function loadTfjsLayers(
+  source: string | URL | readonly Blob[],
+  options: ImportOptions = {},
+): Promise<KerasImport> {
   const { maxJsonBytes } = readLimits(options);
   if (typeof source === 'string' || source instanceof URL) {
     // Relative URLs resolve against the page in a browser; `location` does not exist in Node.
@@ -180,7 +208,8 @@ export async function loadTfjsLayers(source: string | URL | readonly Blob[], opt
     });
     const have = picked.reduce((n, f) => n + f.size, 0);
     // Sizes first: a wrong file picked as a shard is refused before it is read.
-    if (have !== groupBytes(g)) malformed(`the shards ${g.paths.join(', ')} hold ${have} bytes, the manifest's weights take ${groupBytes(g)}`);
+    if (have !== groupBytes(g))
+      malformed(`the shards ${g.paths.join(', ')} hold ${have} bytes, the manifest's weights take ${groupBytes(g)}`);
     for (const [i, p] of g.paths.entries()) bytes.set(p, new Uint8Array(await (picked[i] as Blob).arrayBuffer()));
   }
   return importTfjsLayers(json, (p) => bytes.get(p) as Uint8Array, options);

@@ -4,8 +4,21 @@
  *
  * @packageDocumentation
  */
-export type { DenseActivation, KerasDense, KerasEmbedding, KerasImport, KerasInitialState, MergeMode } from './types.js';
-export { type ImportOptions, type TfjsArtifacts, importTfjsArtifacts, importTfjsLayers, loadTfjsLayers } from './import-tfjs.js';
+export type {
+  DenseActivation,
+  KerasDense,
+  KerasEmbedding,
+  KerasImport,
+  KerasInitialState,
+  MergeMode,
+} from './types.js';
+export {
+  type ImportOptions,
+  type TfjsArtifacts,
+  importTfjsArtifacts,
+  importTfjsLayers,
+  loadTfjsLayers,
+} from './import-tfjs.js';
 export { type LayerWeights, importKerasConfig } from './import-model.js';
 export { type PredictKerasOptions, predictKeras } from './predict.js';
 export { type QuantizationDType, type WeightSpec, type WeightsGroup, decodeWeights } from './weights-manifest.js';

@@ -53,7 +53,8 @@ function unzipKeras(bytes: Uint8Array, options: ImportOptions): { files: Record<
       filter: (f) => {
         names.push(f.name);
         if (f.name !== 'config.json' && f.name !== 'metadata.json' && f.name !== 'model.weights.h5') return false;
-        if (f.name === 'model.weights.h5') checkWithin(`the .keras entry ${f.name}`, f.originalSize, maxBytes, 'maxBytes');
+        if (f.name === 'model.weights.h5')
+          checkWithin(`the .keras entry ${f.name}`, f.originalSize, maxBytes, 'maxBytes');
         else checkWithin(`the .keras entry ${f.name}`, f.originalSize, maxJsonBytes, 'maxJsonBytes');
         declared.set(f.name, f.originalSize);
         return true;
@@ -97,7 +98,8 @@ function importKeras3(bytes: Uint8Array, options: ImportOptions): KerasImport {
   }
   return importLayerChain(chain, (layer: LayerConfig) => {
     const p = paths.get(layer.name) ?? malformed(`no weights path for layer '${layer.name}'`);
-    if (layer.className === 'Bidirectional') return [...vars(h5, `${p}/forward_layer/cell`), ...vars(h5, `${p}/backward_layer/cell`)];
+    if (layer.className === 'Bidirectional')
+      return [...vars(h5, `${p}/forward_layer/cell`), ...vars(h5, `${p}/backward_layer/cell`)];
     if (h5.keys(`${p}/cell`) !== null) return vars(h5, `${p}/cell`);
     return vars(h5, p);
   });
@@ -110,7 +112,10 @@ function importKeras3(bytes: Uint8Array, options: ImportOptions): KerasImport {
 function importKeras2(bytes: Uint8Array, options: ImportOptions): KerasImport {
   const h5 = new H5File(bytes, options);
   const config = h5.stringAttr('', 'model_config');
-  if (config === null) malformed('the .h5 file has no model_config attribute (a weights-only file cannot be imported: it has no architecture)');
+  if (config === null)
+    malformed(
+      'the .h5 file has no model_config attribute (a weights-only file cannot be imported: it has no architecture)',
+    );
   checkWithin('the .h5 model_config attribute', config.length, readLimits(options).maxJsonBytes, 'maxJsonBytes');
   let topology: unknown;
   try {

@@ -13,7 +13,9 @@ export function stackInput(imported: KerasImport, x: Tensor): { features: Tensor
   const emb = imported.embedding;
   const [B, T] = x.shape as [number, number];
   if (x.shape.length !== (emb === null ? 3 : 2)) {
-    throw new ShapeError(`predictKeras: input must be ${emb === null ? '[B, T, F]' : '[B, T] token ids'}, got [${x.shape.join(', ')}]`);
+    throw new ShapeError(
+      `predictKeras: input must be ${emb === null ? '[B, T, F]' : '[B, T] token ids'}, got [${x.shape.join(', ')}]`,
+    );
   }
   let features = x;
   let mask: Uint8Array | null = null;
@@ -23,14 +25,16 @@ export function stackInput(imported: KerasImport, x: Tensor): { features: Tensor
     mask = emb.maskZero ? new Uint8Array(B * T) : null;
     for (let i = 0; i < B * T; i++) {
       const id = x.data[i] as number;
-      if (!Number.isInteger(id) || id < 0 || id >= emb.inputDim) throw new ShapeError(`predictKeras: token id ${id} at ${i} is outside [0, ${emb.inputDim})`);
+      if (!Number.isInteger(id) || id < 0 || id >= emb.inputDim)
+        throw new ShapeError(`predictKeras: token id ${id} at ${i} is outside [0, ${emb.inputDim})`);
       out.set(emb.weight.data.subarray(id * E, (id + 1) * E), i * E);
       if (mask !== null) mask[i] = id === 0 ? 0 : 1;
     }
     features = tensor(out, [B, T, E]);
   } else {
     const F = x.shape[2] as number;
-    if (F !== imported.spec.inputSize) throw new ShapeError(`predictKeras: input has ${F} features, the model takes ${imported.spec.inputSize}`);
+    if (F !== imported.spec.inputSize)
+      throw new ShapeError(`predictKeras: input has ${F} features, the model takes ${imported.spec.inputSize}`);
     if (imported.maskValue !== null) {
       mask = new Uint8Array(B * T);
       for (let i = 0; i < B * T; i++) {
@@ -44,7 +48,10 @@ export function stackInput(imported: KerasImport, x: Tensor): { features: Tensor
     let n = 0;
     while (n < T && mask[b * T + n] === 1) n++;
     for (let t = n; t < T; t++) {
-      if (mask[b * T + t] === 1) throw new ShapeError(`predictKeras: row ${b} is masked at step ${n} but not at step ${t}; deeprnn's lengths need the padding at the end`);
+      if (mask[b * T + t] === 1)
+        throw new ShapeError(
+          `predictKeras: row ${b} is masked at step ${n} but not at step ${t}; deeprnn's lengths need the padding at the end`,
+        );
     }
     lengths.push(n);
   }

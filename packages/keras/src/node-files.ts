@@ -13,7 +13,12 @@ import type { KerasImport } from './types.js';
  * Reads a regular file of at most `limit` bytes: its size is checked on the open handle before a byte
  * is read, so a huge file, a device or a FIFO (`/dev/zero`) is refused instead of read without bound.
  */
-async function readFileWithin(path: string, what: string, limit: number, option: 'maxBytes' | 'maxJsonBytes'): Promise<Uint8Array> {
+async function readFileWithin(
+  path: string,
+  what: string,
+  limit: number,
+  option: 'maxBytes' | 'maxJsonBytes',
+): Promise<Uint8Array> {
   let handle;
   try {
     // Checked before opening too: opening a FIFO for reading blocks until a writer comes, forever.
@@ -46,16 +51,26 @@ export async function readTfjsLayersModel(path: string, options: ImportOptions =
   const dir = dirname(resolve(path));
   const json = parseJson(await readFileWithin(path, 'model.json', limits.maxJsonBytes, 'maxJsonBytes'), path);
   const shards = new Map<string, Uint8Array>();
-  const groups = typeof json === 'object' && json !== null ? readWeightsManifest((json as { weightsManifest?: unknown }).weightsManifest, options) : [];
+  const groups =
+    typeof json === 'object' && json !== null
+      ? readWeightsManifest((json as { weightsManifest?: unknown }).weightsManifest, options)
+      : [];
   for (const g of groups) {
     // The group's weights fix how many bytes its shards hold together: no shard is read past that.
     let left = groupBytes(g);
     for (const p of g.paths) {
       const file = resolve(dir, p);
       if (!file.startsWith(dir + sep)) throw new FormatError(`keras: shard path '${p}' leaves the model's directory`);
-      const bytes = await readFileWithin(file, `the shard that ${basename(path)} names,`, left, 'maxBytes').catch((e: unknown) => {
-        throw e instanceof FormatError ? e : new FormatError(`keras: the shards of ${basename(path)} hold more bytes than its weightsManifest declares (${groupBytes(g)}); at ${file}`, { cause: e });
-      });
+      const bytes = await readFileWithin(file, `the shard that ${basename(path)} names,`, left, 'maxBytes').catch(
+        (e: unknown) => {
+          throw e instanceof FormatError
+            ? e
+            : new FormatError(
+                `keras: the shards of ${basename(path)} hold more bytes than its weightsManifest declares (${groupBytes(g)}); at ${file}`,
+                { cause: e },
+              );
+        },
+      );
       left -= bytes.length;
       shards.set(p, bytes);
     }
@@ -89,7 +104,11 @@ function tempBeside(path: string): string {
  * @throws {@link UnsupportedError} as {@link exportTfjsLayers}; {@link FormatError} (file-system
  *   failure in `cause`) when `dir` cannot be created or written.
  */
-export async function writeTfjsLayersModel(dir: string, model: Parameters<typeof exportTfjsLayers>[0], options: ExportTfjsOptions = {}): Promise<TfjsExport> {
+export async function writeTfjsLayersModel(
+  dir: string,
+  model: Parameters<typeof exportTfjsLayers>[0],
+  options: ExportTfjsOptions = {},
+): Promise<TfjsExport> {
   const e = exportTfjsLayers(model, options);
   const shard = join(dir, e.weightsPath);
   const json = join(dir, 'model.json');

@@ -15,23 +15,35 @@ export interface PredictKerasOptions {
   readonly padding?: 'carry' | 'zeros';
 }
 
-function initialState(imported: KerasImport, states: readonly Tensor[], B: number): { initial: RnnState | undefined; h0: Float32Array } {
+function initialState(
+  imported: KerasImport,
+  states: readonly Tensor[],
+  B: number,
+): { initial: RnnState | undefined; h0: Float32Array } {
   const { spec } = imported;
   const D = directionCount(spec);
   const H = spec.hiddenSize;
   const h = new Float32Array(spec.numLayers * D * B * H);
   const c = new Float32Array(h.length);
   if (states.length !== imported.initialStates.length) {
-    throw new ShapeError(`predictKeras: the model takes ${imported.initialStates.length} initial-state inputs after the main input, got ${states.length}`);
+    throw new ShapeError(
+      `predictKeras: the model takes ${imported.initialStates.length} initial-state inputs after the main input, got ${states.length}`,
+    );
   }
   imported.initialStates.forEach((s, i) => {
     const t = states[i] as Tensor;
-    if (t.data.length !== B * H) throw new ShapeError(`predictKeras: initial state '${s.input}' must be [${B}, ${H}], got [${t.shape.join(', ')}]`);
+    if (t.data.length !== B * H)
+      throw new ShapeError(
+        `predictKeras: initial state '${s.input}' must be [${B}, ${H}], got [${t.shape.join(', ')}]`,
+      );
     (s.state === 'h' ? h : c).set(t.data, (s.layer * D + s.direction) * B * H);
   });
   if (states.length === 0) return { initial: undefined, h0: h };
   const shape = [spec.numLayers * D, B, H];
-  return { initial: spec.mode === 'lstm' ? { h: tensor(h, shape), c: tensor(c, shape) } : { h: tensor(h, shape) }, h0: h };
+  return {
+    initial: spec.mode === 'lstm' ? { h: tensor(h, shape), c: tensor(c, shape) } : { h: tensor(h, shape) },
+    h0: h,
+  };
 }
 
 /**
@@ -45,7 +57,12 @@ function initialState(imported: KerasImport, states: readonly Tensor[], B: numbe
  * @returns what Keras' `predict` returns: `[B, T, F']` with `returnSequences`, else `[B, F']`.
  * @throws {@link ShapeError} for wrong inputs or a mask with padding before valid steps.
  */
-export async function predictKeras(model: RnnModel, imported: KerasImport, inputs: Tensor | readonly Tensor[], options: PredictKerasOptions = {}): Promise<Tensor> {
+export async function predictKeras(
+  model: RnnModel,
+  imported: KerasImport,
+  inputs: Tensor | readonly Tensor[],
+  options: PredictKerasOptions = {},
+): Promise<Tensor> {
   const [x, ...states] = Array.isArray(inputs) ? (inputs as readonly Tensor[]) : [inputs as Tensor];
   if (x === undefined) throw new ShapeError('predictKeras: no input');
   const { spec } = imported;
@@ -74,7 +91,8 @@ export async function predictKeras(model: RnnModel, imported: KerasImport, input
         // go_backwards puts the T - n padding steps first; otherwise padding follows the n valid steps.
         const s = imported.goBackwards ? t - (T - n) : t;
         const at = (b * T + t) * H;
-        if (s >= 0 && s < n) y.set(result.output.data.subarray((b * T + s) * D * H + d * H, (b * T + s) * D * H + (d + 1) * H), at);
+        if (s >= 0 && s < n)
+          y.set(result.output.data.subarray((b * T + s) * D * H + d * H, (b * T + s) * D * H + (d + 1) * H), at);
         else if (zeros) continue;
         else if (d === 0 && !imported.goBackwards && n > 0) y.set(y.subarray((b * T + n - 1) * H, (b * T + n) * H), at);
         else y.set(initialH, at);
@@ -100,6 +118,11 @@ function merge(parts: readonly Float32Array[], mode: KerasImport['mergeMode'], r
     }
     return out;
   }
-  const f = mode === 'sum' ? (x: number, y: number) => x + y : mode === 'ave' ? (x: number, y: number) => 0.5 * (x + y) : (x: number, y: number) => x * y;
+  const f =
+    mode === 'sum'
+      ? (x: number, y: number) => x + y
+      : mode === 'ave'
+        ? (x: number, y: number) => 0.5 * (x + y)
+        : (x: number, y: number) => x * y;
   return a.map((x, i) => f(x, b[i] as number));
 }

@@ -23,7 +23,9 @@ function affine(name: string, data: ArrayLike<number>, levels: number): { scale:
   const scale = hi === lo ? 1 : (hi - lo) / levels;
   // A range past float32's (|w| near 3e38) gives an infinite scale, which would store NaN for every value.
   if (!Number.isFinite(Math.fround(scale)) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-    throw new UnsupportedError(`export tfjs-layers: weight '${name}' spans [${lo}, ${hi}], too wide for affine quantization (its scale is not a finite float32); export it unquantized`);
+    throw new UnsupportedError(
+      `export tfjs-layers: weight '${name}' spans [${lo}, ${hi}], too wide for affine quantization (its scale is not a finite float32); export it unquantized`,
+    );
   }
   const zero = Math.round(-lo / scale);
   const min = Math.fround(-zero * scale);
@@ -56,7 +58,9 @@ export function encodeWeight(name: string, t: Tensor, quantize: QuantizationDTyp
       const v = t.data[i] as number;
       // Past 65504 (rounding up to 65520) float16 holds only Inf: the export would be silently wrong.
       if (!Number.isFinite(v) || Math.abs(v) >= 65520) {
-        throw new UnsupportedError(`export tfjs-layers: weight '${name}' element ${i} is ${v}, outside float16's finite range (|w| <= 65504); export it as float32 or uint16`);
+        throw new UnsupportedError(
+          `export tfjs-layers: weight '${name}' element ${i} is ${v}, outside float16's finite range (|w| <= 65504); export it as float32 or uint16`,
+        );
       }
       const bits = float32ToF16Bits(v);
       view.setUint16(2 * i, bits, true);
@@ -73,5 +77,9 @@ export function encodeWeight(name: string, t: Tensor, quantize: QuantizationDTyp
     else view.setUint8(i, q[i] as number);
     maxError = Math.max(maxError, Math.abs(Math.fround((q[i] as number) * scale + min) - (t.data[i] as number)));
   }
-  return { spec: { name, shape: t.shape, dtype: 'float32', quantization: { dtype: quantize, scale, min } }, bytes, maxError };
+  return {
+    spec: { name, shape: t.shape, dtype: 'float32', quantization: { dtype: quantize, scale, min } },
+    bytes,
+    maxError,
+  };
 }

@@ -20,7 +20,10 @@ export interface KerasReadLimits {
 
 /** The limits with their defaults filled in. */
 export function readLimits(options: KerasReadLimits): { readonly maxBytes: number; readonly maxJsonBytes: number } {
-  return { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, maxJsonBytes: options.maxJsonBytes ?? MAX_KERAS_JSON_BYTES };
+  return {
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    maxJsonBytes: options.maxJsonBytes ?? MAX_KERAS_JSON_BYTES,
+  };
 }
 
 /**
@@ -32,6 +35,8 @@ export function readLimits(options: KerasReadLimits): { readonly maxBytes: numbe
  */
 export function checkWithin(what: string, bytes: number, limit: number, option: 'maxBytes' | 'maxJsonBytes'): void {
   if (!(bytes <= limit)) {
-    throw new SizeLimitError(`keras: ${what} is ${Number.isFinite(bytes) ? bytes : 'an unbounded number of'} bytes, over the limit of ${limit} bytes; pass a larger \`${option}\` to allow more`);
+    throw new SizeLimitError(
+      `keras: ${what} is ${Number.isFinite(bytes) ? bytes : 'an unbounded number of'} bytes, over the limit of ${limit} bytes; pass a larger \`${option}\` to allow more`,
+    );
   }
 }

@@ -24,7 +24,8 @@ function nodeSources(node: unknown, layer: string): string[] {
   if (Array.isArray(node)) {
     // Keras 2 / tfjs: [[name, nodeIndex, tensorIndex, kwargs], ...]
     return node.map((entry) => {
-      if (!Array.isArray(entry) || typeof entry[0] !== 'string') malformed(`layer '${layer}' has an inbound entry ${JSON.stringify(entry)}`);
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string')
+        malformed(`layer '${layer}' has an inbound entry ${JSON.stringify(entry)}`);
       return entry[0] as string;
     });
   }
@@ -33,7 +34,12 @@ function nodeSources(node: unknown, layer: string): string[] {
     const out: string[] = [];
     const visit = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(visit);
-      else if (isRecord(v) && v.class_name === '__keras_tensor__' && isRecord(v.config) && Array.isArray(v.config.keras_history)) {
+      else if (
+        isRecord(v) &&
+        v.class_name === '__keras_tensor__' &&
+        isRecord(v.config) &&
+        Array.isArray(v.config.keras_history)
+      ) {
         out.push(String(v.config.keras_history[0]));
       }
     };
@@ -63,13 +69,17 @@ function functionalChain(config: Record<string, unknown>, version: string | null
     const name = isRecord(raw) && typeof raw.name === 'string' ? raw.name : layer.name;
     const nodes = isRecord(raw) && Array.isArray(raw.inbound_nodes) ? raw.inbound_nodes : [];
     if (nodes.length > 1) {
-      throw new UnsupportedError(`keras: layer '${name}' (${layer.className}) field 'inbound_nodes': the layer is called ${nodes.length} times (shared layers are not a stack)`);
+      throw new UnsupportedError(
+        `keras: layer '${name}' (${layer.className}) field 'inbound_nodes': the layer is called ${nodes.length} times (shared layers are not a stack)`,
+      );
     }
     byName.set(name, { layer: { ...layer, name }, sources: nodes.length === 0 ? [] : nodeSources(nodes[0], name) });
   }
   const outputs = config.output_layers;
   if (!Array.isArray(outputs) || outputs.length !== 1) {
-    throw new UnsupportedError(`keras: model field 'output_layers': deeprnn imports models with one output, got ${JSON.stringify(outputs)}`);
+    throw new UnsupportedError(
+      `keras: model field 'output_layers': deeprnn imports models with one output, got ${JSON.stringify(outputs)}`,
+    );
   }
   const inputsRaw = Array.isArray(config.input_layers) ? config.input_layers : [];
   const inputNames = inputsRaw.map((e) => (Array.isArray(e) ? String(e[0]) : String(e)));
@@ -93,7 +103,9 @@ function functionalChain(config: Record<string, unknown>, version: string | null
   extra.reverse();
   for (const [name, { layer }] of byName) {
     if (layer.className !== 'InputLayer' && !seen.has(name)) {
-      throw new UnsupportedError(`keras: layer '${name}' (${layer.className}) is not on the path from the input to the output (branching models are not a stack)`);
+      throw new UnsupportedError(
+        `keras: layer '${name}' (${layer.className}) is not on the path from the input to the output (branching models are not a stack)`,
+      );
     }
   }
   const extraInputs = new Map<number, readonly string[]>();
@@ -102,7 +114,13 @@ function functionalChain(config: Record<string, unknown>, version: string | null
   });
   const mainInput = byName.get(inputNames[0] ?? '');
   const inputShape = mainInput === undefined ? null : shapeOf(mainInput.layer.config);
-  return { layers: chain, extraInputs, inputNames: inputNames.length > 0 ? inputNames : ['input'], kerasVersion: version, inputShape };
+  return {
+    layers: chain,
+    extraInputs,
+    inputNames: inputNames.length > 0 ? inputNames : ['input'],
+    kerasVersion: version,
+    inputShape,
+  };
 }
 
 /**
@@ -116,9 +134,16 @@ function functionalChain(config: Record<string, unknown>, version: string | null
 export function readLayerChain(topology: unknown, kerasVersion: string | null = null): LayerChain {
   if (!isRecord(topology)) malformed('model topology must be an object');
   const model = isRecord(topology.model_config) ? topology.model_config : topology;
-  const version = kerasVersion ?? (typeof topology.keras_version === 'string' ? topology.keras_version : typeof model.keras_version === 'string' ? model.keras_version : null);
+  const version =
+    kerasVersion ??
+    (typeof topology.keras_version === 'string'
+      ? topology.keras_version
+      : typeof model.keras_version === 'string'
+        ? model.keras_version
+        : null);
   const cls = model.class_name;
   if (cls === 'Sequential') return sequentialChain(model.config, version);
-  if ((cls === 'Model' || cls === 'Functional') && isRecord(model.config)) return functionalChain(model.config, version);
+  if ((cls === 'Model' || cls === 'Functional') && isRecord(model.config))
+    return functionalChain(model.config, version);
   return malformed(`model class ${JSON.stringify(cls)} is not Sequential, Model or Functional`);
 }

@@ -29,8 +29,10 @@ export function checkWeightSpec(raw: unknown): WeightSpec {
   if (!isRecord(raw) || typeof raw.name !== 'string' || !Array.isArray(raw.shape) || typeof raw.dtype !== 'string') {
     fail(`manifest entry ${JSON.stringify(raw)?.slice(0, 120)} must be {name, shape, dtype}`);
   }
-  if (!raw.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) fail(`weight '${raw.name}' has shape ${JSON.stringify(raw.shape)}`);
-  if (raw.dtype !== 'float32') fail(`weight '${raw.name}' has dtype ${raw.dtype}; recurrent models store float32 weights`);
+  if (!raw.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+    fail(`weight '${raw.name}' has shape ${JSON.stringify(raw.shape)}`);
+  if (raw.dtype !== 'float32')
+    fail(`weight '${raw.name}' has dtype ${raw.dtype}; recurrent models store float32 weights`);
   const q = raw.quantization;
   if (q !== undefined && q !== null) {
     if (!isRecord(q) || (q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16')) {
@@ -38,7 +40,9 @@ export function checkWeightSpec(raw: unknown): WeightSpec {
     }
     // NaN or infinite scale/min would dequantize every value to NaN or Inf without a word: refuse them.
     if (q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) {
-      fail(`weight '${raw.name}' is quantized to ${q.dtype}: expected finite numeric scale and min, got scale ${JSON.stringify(q.scale) ?? 'undefined'}, min ${JSON.stringify(q.min) ?? 'undefined'}`);
+      fail(
+        `weight '${raw.name}' is quantized to ${q.dtype}: expected finite numeric scale and min, got scale ${JSON.stringify(q.scale) ?? 'undefined'}, min ${JSON.stringify(q.min) ?? 'undefined'}`,
+      );
     }
     return raw as unknown as WeightSpec;
   }
@@ -73,9 +77,13 @@ export function decodeWeights(specs: readonly WeightSpec[], data: Uint8Array): M
     const values = new Float32Array(n);
     const q = spec.quantization;
     if (q === undefined) for (let i = 0; i < n; i++) values[i] = view.getFloat32(at + 4 * i, true);
-    else if (q.dtype === 'float16') for (let i = 0; i < n; i++) values[i] = f16BitsToNumber(view.getUint16(at + 2 * i, true));
-    else if (q.dtype === 'uint8') for (let i = 0; i < n; i++) values[i] = (view.getUint8(at + i) * (q.scale as number)) + (q.min as number);
-    else for (let i = 0; i < n; i++) values[i] = (view.getUint16(at + 2 * i, true) * (q.scale as number)) + (q.min as number);
+    else if (q.dtype === 'float16')
+      for (let i = 0; i < n; i++) values[i] = f16BitsToNumber(view.getUint16(at + 2 * i, true));
+    else if (q.dtype === 'uint8')
+      for (let i = 0; i < n; i++) values[i] = view.getUint8(at + i) * (q.scale as number) + (q.min as number);
+    else
+      for (let i = 0; i < n; i++)
+        values[i] = view.getUint16(at + 2 * i, true) * (q.scale as number) + (q.min as number);
     // A non-finite weight (float32 NaN/Inf bits, a float16 NaN or Inf) would make every output NaN.
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) fail(`weight '${spec.name}' element ${bad} is ${values[bad]}; expected finite weights`);

@@ -22,10 +22,14 @@ describe('.keras zip attacks', () => {
   });
 
   it('an entry whose header lies about its size (4 GiB declared) is refused without allocating it', () => {
-    const z = zipSync({ 'config.json': entries['config.json']!, 'model.weights.h5': entries['model.weights.h5']! }, { level: 0 });
+    const z = zipSync(
+      { 'config.json': entries['config.json']!, 'model.weights.h5': entries['model.weights.h5']! },
+      { level: 0 },
+    );
     const view = new DataView(z.buffer, z.byteOffset, z.byteLength);
     // Central directory entries (PK\1\2): uncompressed size at +24.
-    for (let i = 0; i + 4 < z.length; i++) if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 0xfffffff0, true);
+    for (let i = 0; i + 4 < z.length; i++)
+      if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 0xfffffff0, true);
     expect(() => importKerasFile(z)).toThrow(SizeLimitError);
   });
 
@@ -51,7 +55,9 @@ describe('.keras zip attacks', () => {
     expect(() => importKerasFile(zipSync(noConfig))).toThrow(/no config.json/);
     const corrupt = keras3.slice(0, keras3.length - 30);
     expect(() => importKerasFile(corrupt)).toThrow(FormatError);
-    expect(() => importKerasFile(zipSync({ ...entries, 'config.json': strToU8('{nope') }))).toThrow(/config.json is not JSON/);
+    expect(() => importKerasFile(zipSync({ ...entries, 'config.json': strToU8('{nope') }))).toThrow(
+      /config.json is not JSON/,
+    );
     expect(() => importKerasFile(new Uint8Array([1, 2, 3]))).toThrow(FormatError);
   });
 });
@@ -62,7 +68,14 @@ function withKernelRows(rows: number): Uint8Array {
   const v = new DataView(b.buffer);
   let found = 0;
   for (let i = 8; i + 32 <= b.length; i++) {
-    if (b[i - 8] === 1 && b[i - 7] === 2 && b[i - 6] === 1 && v.getBigUint64(i, true) === 2n && v.getBigUint64(i + 8, true) === 12n && v.getBigUint64(i + 16, true) === 2n) {
+    if (
+      b[i - 8] === 1 &&
+      b[i - 7] === 2 &&
+      b[i - 6] === 1 &&
+      v.getBigUint64(i, true) === 2n &&
+      v.getBigUint64(i + 8, true) === 12n &&
+      v.getBigUint64(i + 16, true) === 2n
+    ) {
       v.setBigUint64(i, BigInt(rows), true);
       v.setBigUint64(i + 16, BigInt(rows), true);
       found++;

@@ -57,9 +57,15 @@ describe('model.json attacks', () => {
     expect(() => importTfjsLayers(json, () => shard, { maxBytes: shard.length - 1 })).toThrow(SizeLimitError);
   });
 
-  it.each([['units', 1e9], ['units', -2], ['units', 2.5], ['units', 'many']])('layer field %s = %j is a FormatError naming the field', (field, v) => {
+  it.each([
+    ['units', 1e9],
+    ['units', -2],
+    ['units', 2.5],
+    ['units', 'many'],
+  ])('layer field %s = %j is a FormatError naming the field', (field, v) => {
     const { json, shard } = model();
-    const layer = (json.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers[0]!;
+    const layer = (json.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config
+      .layers[0]!;
     layer.config[field] = v;
     expect(() => run(json, shard)).toThrow(FormatError);
     expect(() => run(json, shard)).toThrow(/units|expected \[2, 4000000000\]/);
@@ -73,11 +79,20 @@ describe('model.json attacks', () => {
     await expect(readTfjsLayersModel(onDisk(json, {}))).rejects.toThrow(FormatError);
     await expect(readTfjsLayersModel(onDisk(json, { 'weights.bin': shard.subarray(1) }))).rejects.toThrow(FormatError);
     // A long shard on disk is refused from its size, before it is read.
-    await expect(readTfjsLayersModel(onDisk(json, { 'weights.bin': new Uint8Array(shard.length + 1) }))).rejects.toThrow(/more bytes than its weightsManifest declares/);
+    await expect(
+      readTfjsLayersModel(onDisk(json, { 'weights.bin': new Uint8Array(shard.length + 1) })),
+    ).rejects.toThrow(/more bytes than its weightsManifest declares/);
     await expect(readTfjsLayersModel(onDisk(json, { 'weights.bin': shard }))).resolves.toBeDefined();
   });
 
-  it.each([['../../etc/passwd'], ['/etc/passwd'], ['http://example.com/w.bin'], ['file:///etc/passwd'], ['a/../../w.bin'], ['']])('shard path %j is refused on disk and in memory', async (p) => {
+  it.each([
+    ['../../etc/passwd'],
+    ['/etc/passwd'],
+    ['http://example.com/w.bin'],
+    ['file:///etc/passwd'],
+    ['a/../../w.bin'],
+    [''],
+  ])('shard path %j is refused on disk and in memory', async (p) => {
     const { json, shard } = model();
     json.weightsManifest[0]!.paths = [p];
     expect(() => run(json, shard)).toThrow(/relative path beside model.json/);
@@ -99,11 +114,22 @@ describe('model.json attacks', () => {
     await expect(readTfjsLayersModel(path, { maxJsonBytes: size - 1 })).rejects.toThrow(SizeLimitError);
   });
 
-  it.each([[{ dtype: 'uint8', scale: Number.NaN, min: 0 }], [{ dtype: 'uint8', scale: 0.1 }], [{ dtype: 'uint16', scale: 0.1, min: Number.POSITIVE_INFINITY }], [{ dtype: 'int4' }]])('quantization %j is refused', (q) => {
+  it.each([
+    [{ dtype: 'uint8', scale: Number.NaN, min: 0 }],
+    [{ dtype: 'uint8', scale: 0.1 }],
+    [{ dtype: 'uint16', scale: 0.1, min: Number.POSITIVE_INFINITY }],
+    [{ dtype: 'int4' }],
+  ])('quantization %j is refused', (q) => {
     const { json, shard } = model('uint8');
     json.weightsManifest[0]!.weights[0]!.quantization = q;
     // JSON cannot hold NaN/Inf; an in-memory manifest (tfjs artifacts) can.
-    expect(() => importTfjsArtifacts({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: shard })).toThrow(FormatError);
+    expect(() =>
+      importTfjsArtifacts({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0]!.weights,
+        weightData: shard,
+      }),
+    ).toThrow(FormatError);
   });
 
   it.each([['int32'], ['string'], ['float64']])('dtype %s is refused', (dtype) => {
@@ -120,7 +146,9 @@ describe('model.json attacks', () => {
     const missing = model();
     const last = missing.json.weightsManifest[0]!.weights.pop()!;
     const n = (last.shape as number[]).reduce((a, b) => a * b, 1) * 4;
-    expect(() => run(missing.json, missing.shard.subarray(0, missing.shard.length - n))).toThrow(/has 2 weights, expected 3/);
+    expect(() => run(missing.json, missing.shard.subarray(0, missing.shard.length - n))).toThrow(
+      /has 2 weights, expected 3/,
+    );
     const extra = model();
     extra.json.weightsManifest[0]!.weights.push({ name: 'dense_9/kernel', shape: [1], dtype: 'float32' });
     const more = new Uint8Array(extra.shard.length + 4);
@@ -152,14 +180,41 @@ describe('functional topology attacks', () => {
     config: { name, ...config },
     inbound_nodes: inbound.length === 0 ? [] : [inbound.map((s) => [s, 0, 0, {}])],
   });
-  const functional = (layers: unknown[], out = 'lstm'): unknown => ({ class_name: 'Model', config: { layers, input_layers: [['in', 0, 0]], output_layers: [[out, 0, 0]] } });
+  const functional = (layers: unknown[], out = 'lstm'): unknown => ({
+    class_name: 'Model',
+    config: { layers, input_layers: [['in', 0, 0]], output_layers: [[out, 0, 0]] },
+  });
   const lstm = { units: 2, activation: 'tanh', recurrent_activation: 'sigmoid' };
 
   it('a layer reading an unknown input, an unknown output layer and a cycle are FormatErrors', () => {
-    const none = (): never => { throw new Error('no weights needed'); };
-    expect(() => importTfjsArtifacts({ modelTopology: functional([layer('in', 'InputLayer', []), layer('lstm', 'LSTM', ['ghost'], lstm)]), weightSpecs: [], weightData: new Uint8Array() })).toThrow(/'ghost' is referenced but not defined/);
-    expect(() => importTfjsArtifacts({ modelTopology: functional([layer('in', 'InputLayer', []), layer('lstm', 'LSTM', ['in'], lstm)], 'nowhere'), weightSpecs: [], weightData: new Uint8Array() })).toThrow(/'nowhere', which is not a layer/);
-    expect(() => importTfjsArtifacts({ modelTopology: functional([layer('in', 'InputLayer', []), layer('a', 'Dense', ['lstm']), layer('lstm', 'LSTM', ['a'], lstm)]), weightSpecs: [], weightData: new Uint8Array() })).toThrow(FormatError);
+    const none = (): never => {
+      throw new Error('no weights needed');
+    };
+    expect(() =>
+      importTfjsArtifacts({
+        modelTopology: functional([layer('in', 'InputLayer', []), layer('lstm', 'LSTM', ['ghost'], lstm)]),
+        weightSpecs: [],
+        weightData: new Uint8Array(),
+      }),
+    ).toThrow(/'ghost' is referenced but not defined/);
+    expect(() =>
+      importTfjsArtifacts({
+        modelTopology: functional([layer('in', 'InputLayer', []), layer('lstm', 'LSTM', ['in'], lstm)], 'nowhere'),
+        weightSpecs: [],
+        weightData: new Uint8Array(),
+      }),
+    ).toThrow(/'nowhere', which is not a layer/);
+    expect(() =>
+      importTfjsArtifacts({
+        modelTopology: functional([
+          layer('in', 'InputLayer', []),
+          layer('a', 'Dense', ['lstm']),
+          layer('lstm', 'LSTM', ['a'], lstm),
+        ]),
+        weightSpecs: [],
+        weightData: new Uint8Array(),
+      }),
+    ).toThrow(FormatError);
     void none;
   });
 });

@@ -19,7 +19,8 @@ describe('writing a tfjs-layers model', () => {
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
     const back = await readTfjsLayersModel(join(dir, 'model.json'));
     // Weights compare exactly (Keras keeps one GRU bias, so the biases come back summed).
-    for (const [k, t] of Object.entries(back.params)) if (k.startsWith('weight')) expect(Array.from(t.data)).toEqual(Array.from(other[k]!.data));
+    for (const [k, t] of Object.entries(back.params))
+      if (k.startsWith('weight')) expect(Array.from(t.data)).toEqual(Array.from(other[k]!.data));
   });
 
   it('a failed write (a folder in the way of the shard) leaves no model.json naming a wrong shard and no temp files', async () => {
@@ -32,7 +33,8 @@ describe('writing a tfjs-layers model', () => {
     const left = readdirSync(dir);
     expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
     // Whatever model.json is there still reads with its own, complete shard.
-    if (existsSync(join(dir, 'model.json'))) await expect(readTfjsLayersModel(join(dir, 'model.json'))).resolves.toBeDefined();
+    if (existsSync(join(dir, 'model.json')))
+      await expect(readTfjsLayersModel(join(dir, 'model.json'))).resolves.toBeDefined();
   });
 
   // root writes anywhere, so the permission check only means something for other users.
@@ -61,17 +63,28 @@ describe('half precision on export', () => {
   };
 
   it('float16: 65504 exports, 65520 and above (which float16 holds only as Inf) is refused naming the weight', () => {
-    expect(exportTfjsLayers({ spec, params: withWeight(65504) }, { quantize: 'float16' }).maxQuantizationError).toBeLessThan(1e-3 + 8);
-    expect(() => exportTfjsLayers({ spec, params: withWeight(65520) }, { quantize: 'float16' })).toThrow(UnsupportedError);
-    expect(() => exportTfjsLayers({ spec, params: withWeight(-1e6) }, { quantize: 'float16' })).toThrow(/outside float16's finite range/);
+    expect(
+      exportTfjsLayers({ spec, params: withWeight(65504) }, { quantize: 'float16' }).maxQuantizationError,
+    ).toBeLessThan(1e-3 + 8);
+    expect(() => exportTfjsLayers({ spec, params: withWeight(65520) }, { quantize: 'float16' })).toThrow(
+      UnsupportedError,
+    );
+    expect(() => exportTfjsLayers({ spec, params: withWeight(-1e6) }, { quantize: 'float16' })).toThrow(
+      /outside float16's finite range/,
+    );
   });
 
   it('float16: a subnormal rounds to the nearest float16 subnormal (error <= half a step, 2^-25) and imports back finite', () => {
-    const zeros = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, tensor(new Float32Array(t.data.length), t.shape)]));
+    const zeros = Object.fromEntries(
+      Object.entries(params).map(([k, t]) => [k, tensor(new Float32Array(t.data.length), t.shape)]),
+    );
     const w = zeros.weight_ih_l0!;
     const d = new Float32Array(w.data.length);
     d[0] = 3e-6;
-    const e = exportTfjsLayers({ spec, params: { ...zeros, weight_ih_l0: tensor(d, w.shape) } }, { quantize: 'float16' });
+    const e = exportTfjsLayers(
+      { spec, params: { ...zeros, weight_ih_l0: tensor(d, w.shape) } },
+      { quantize: 'float16' },
+    );
     expect(e.maxQuantizationError).toBeGreaterThan(0);
     expect(e.maxQuantizationError).toBeLessThanOrEqual(2 ** -25);
     const back = importTfjsLayers(e.modelJson, () => e.weights);
@@ -89,6 +102,7 @@ describe('half precision on export', () => {
   });
 
   it('NaN weights are refused on export (any quantization)', () => {
-    for (const q of [null, 'float16', 'uint8'] as const) expect(() => exportTfjsLayers({ spec, params: withWeight(Number.NaN) }, { quantize: q })).toThrow();
+    for (const q of [null, 'float16', 'uint8'] as const)
+      expect(() => exportTfjsLayers({ spec, params: withWeight(Number.NaN) }, { quantize: q })).toThrow();
   });
 });

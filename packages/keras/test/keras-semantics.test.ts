@@ -12,7 +12,8 @@ beforeAll(async () => {
 
 function expectClose(got: Tensor, want: ArrayLike<number>, atol: number): void {
   expect(got.data.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs((got.data[i] as number) - (want[i] as number)), `element ${i}`).toBeLessThanOrEqual(atol);
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs((got.data[i] as number) - (want[i] as number)), `element ${i}`).toBeLessThanOrEqual(atol);
 }
 
 function seq(layer: Record<string, unknown>, version = '2.15.0'): Record<string, unknown> {
@@ -21,8 +22,15 @@ function seq(layer: Record<string, unknown>, version = '2.15.0'): Record<string,
 
 describe('hand-computed cases', () => {
   it('one-unit SimpleRNN, two steps: h1 = tanh(0.5*1 + 0.1), h2 = tanh(0.5*2 + 0.25*h1 + 0.1)', async () => {
-    const layer = { class_name: 'SimpleRNN', config: { name: 'r', units: 1, activation: 'tanh', use_bias: true, return_sequences: true } };
-    const w: LayerWeights = () => [tensor(Float32Array.of(0.5), [1, 1]), tensor(Float32Array.of(0.25), [1, 1]), tensor(Float32Array.of(0.1), [1])];
+    const layer = {
+      class_name: 'SimpleRNN',
+      config: { name: 'r', units: 1, activation: 'tanh', use_bias: true, return_sequences: true },
+    };
+    const w: LayerWeights = () => [
+      tensor(Float32Array.of(0.5), [1, 1]),
+      tensor(Float32Array.of(0.25), [1, 1]),
+      tensor(Float32Array.of(0.1), [1]),
+    ];
     const imported = importKerasConfig(seq(layer), w);
     await using model = await reference.createModel(imported.spec, imported.params);
     const out = await predictKeras(model, imported, tensor(Float64Array.of(1, 2), [1, 2, 1]));
@@ -39,9 +47,23 @@ describe('hand-computed cases', () => {
     const k = Float64Array.from({ length: I * 3 * H }, () => rng.uniform(-1, 1));
     const u = Float64Array.from({ length: H * 3 * H }, () => rng.uniform(-1, 1));
     const b = Float64Array.from({ length: 2 * 3 * H }, () => rng.uniform(-1, 1));
-    const layer = { class_name: 'GRU', config: { name: 'g', units: H, activation: 'tanh', recurrent_activation: 'sigmoid', reset_after: true, return_sequences: true } };
+    const layer = {
+      class_name: 'GRU',
+      config: {
+        name: 'g',
+        units: H,
+        activation: 'tanh',
+        recurrent_activation: 'sigmoid',
+        reset_after: true,
+        return_sequences: true,
+      },
+    };
     const f32 = (a: Float64Array, shape: number[]): Tensor => tensor(Float32Array.from(a), shape);
-    const imported = importKerasConfig(seq(layer, '3.3.3'), () => [f32(k, [I, 3 * H]), f32(u, [H, 3 * H]), f32(b, [2, 3 * H])]);
+    const imported = importKerasConfig(seq(layer, '3.3.3'), () => [
+      f32(k, [I, 3 * H]),
+      f32(u, [H, 3 * H]),
+      f32(b, [2, 3 * H]),
+    ]);
     expect(imported.spec.linearBeforeReset).toBe(true);
     const xs = [0.7, -1.3, 0.4];
     await using model = await reference.createModel(imported.spec, imported.params);
@@ -75,10 +97,26 @@ describe('hand-computed cases', () => {
 
   it("hard_sigmoid's slope follows the file's Keras version (0.2 in Keras 2 and tfjs, 1/6 in Keras 3)", () => {
     const layer = { class_name: 'LSTM', config: { name: 'l', units: 1, recurrent_activation: 'hard_sigmoid' } };
-    const w: LayerWeights = () => [tensor(new Float32Array(4), [1, 4]), tensor(new Float32Array(4), [1, 4]), tensor(new Float32Array(4), [4])];
-    expect(importKerasConfig(seq(layer, 'tfjs-layers 4.22.0'), w).spec.activations[0]).toEqual({ name: 'HardSigmoid', alpha: 0.2, beta: 0.5 });
-    expect(importKerasConfig(seq(layer, '2.15.0'), w).spec.activations[0]).toEqual({ name: 'HardSigmoid', alpha: 0.2, beta: 0.5 });
-    expect(importKerasConfig(seq(layer, '3.3.3'), w).spec.activations[0]).toEqual({ name: 'HardSigmoid', alpha: 1 / 6, beta: 0.5 });
+    const w: LayerWeights = () => [
+      tensor(new Float32Array(4), [1, 4]),
+      tensor(new Float32Array(4), [1, 4]),
+      tensor(new Float32Array(4), [4]),
+    ];
+    expect(importKerasConfig(seq(layer, 'tfjs-layers 4.22.0'), w).spec.activations[0]).toEqual({
+      name: 'HardSigmoid',
+      alpha: 0.2,
+      beta: 0.5,
+    });
+    expect(importKerasConfig(seq(layer, '2.15.0'), w).spec.activations[0]).toEqual({
+      name: 'HardSigmoid',
+      alpha: 0.2,
+      beta: 0.5,
+    });
+    expect(importKerasConfig(seq(layer, '3.3.3'), w).spec.activations[0]).toEqual({
+      name: 'HardSigmoid',
+      alpha: 1 / 6,
+      beta: 0.5,
+    });
     expect(importKerasConfig(seq(layer, '2.15.0'), w, '3.0.0').spec.activations[0]?.alpha).toBe(1 / 6);
   });
 });
@@ -88,15 +126,26 @@ describe('initial states and masking', () => {
     const x = tf.input({ shape: [4, 2] });
     const h0 = tf.input({ shape: [3] });
     const c0 = tf.input({ shape: [3] });
-    const lstm = tf.layers.lstm({ units: 3, returnSequences: true, recurrentInitializer: 'glorotUniform', biasInitializer: 'glorotUniform' });
+    const lstm = tf.layers.lstm({
+      units: 3,
+      returnSequences: true,
+      recurrentInitializer: 'glorotUniform',
+      biasInitializer: 'glorotUniform',
+    });
     const y = lstm.apply(x, { initialState: [h0, c0] }) as tf.SymbolicTensor;
     const model = tf.model({ inputs: [x, h0, c0], outputs: y });
     const imported = importTfjsArtifacts((await saveArtifacts(model)) as Parameters<typeof importTfjsArtifacts>[0]);
     expect(imported.initialStates.map((s) => s.state)).toEqual(['h', 'c']);
     const rng = new SeededRandom(3);
-    const rand = (shape: number[]): Tensor => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.uniform(-1, 1)), shape);
+    const rand = (shape: number[]): Tensor =>
+      tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.uniform(-1, 1)),
+        shape,
+      );
     const [xv, hv, cv] = [rand([2, 4, 2]), rand([2, 3]), rand([2, 3])];
-    const out = tf.tidy(() => model.predict([xv, hv, cv].map((t) => tf.tensor(Array.from(t.data), [...t.shape]))) as tf.Tensor);
+    const out = tf.tidy(
+      () => model.predict([xv, hv, cv].map((t) => tf.tensor(Array.from(t.data), [...t.shape]))) as tf.Tensor,
+    );
     const want = Float32Array.from(await out.data());
     out.dispose();
     await using m = await reference.createModel(imported.spec, imported.params);
@@ -104,7 +153,12 @@ describe('initial states and masking', () => {
   });
 
   it('padding "zeros" gives deeprnn zeros at masked steps where tfjs-layers carries the last output', async () => {
-    const model = tf.sequential({ layers: [tf.layers.masking({ inputShape: [3, 1], maskValue: 0 }), tf.layers.simpleRNN({ units: 1, returnSequences: true, recurrentInitializer: 'glorotUniform' })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.masking({ inputShape: [3, 1], maskValue: 0 }),
+        tf.layers.simpleRNN({ units: 1, returnSequences: true, recurrentInitializer: 'glorotUniform' }),
+      ],
+    });
     const imported = importTfjsArtifacts((await saveArtifacts(model)) as Parameters<typeof importTfjsArtifacts>[0]);
     const x = tensor(Float32Array.of(0.5, 0.25, 0), [1, 3, 1]);
     const want = await tfjsPredict(model, x);
@@ -117,10 +171,17 @@ describe('initial states and masking', () => {
   });
 
   it('a mask with padding before valid steps is a ShapeError (deeprnn lengths cannot express it)', async () => {
-    const model = tf.sequential({ layers: [tf.layers.masking({ inputShape: [3, 1], maskValue: 0 }), tf.layers.gru({ units: 1, recurrentInitializer: 'glorotUniform' })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.masking({ inputShape: [3, 1], maskValue: 0 }),
+        tf.layers.gru({ units: 1, recurrentInitializer: 'glorotUniform' }),
+      ],
+    });
     const imported = importTfjsArtifacts((await saveArtifacts(model)) as Parameters<typeof importTfjsArtifacts>[0]);
     await using m = await reference.createModel(imported.spec, imported.params);
     await expect(predictKeras(m, imported, tensor(Float32Array.of(0.5, 0, 1), [1, 3, 1]))).rejects.toThrow(ShapeError);
-    await expect(predictKeras(m, imported, tensor(Float32Array.of(0.5, 0, 1), [1, 3, 1]))).rejects.toThrow(/row 0 is masked at step 1 but not at step 2/);
+    await expect(predictKeras(m, imported, tensor(Float32Array.of(0.5, 0, 1), [1, 3, 1]))).rejects.toThrow(
+      /row 0 is masked at step 1 but not at step 2/,
+    );
   });
 });

@@ -13,7 +13,8 @@ let base: string;
 const requested: string[] = [];
 
 beforeAll(async () => {
-  const json = (paths: string[]): string => JSON.stringify({ ...e.modelJson, weightsManifest: [{ ...e.modelJson.weightsManifest[0], paths }] });
+  const json = (paths: string[]): string =>
+    JSON.stringify({ ...e.modelJson, weightsManifest: [{ ...e.modelJson.weightsManifest[0], paths }] });
   files.set('/ok/model.json', json(['weights.bin']));
   files.set('/ok/weights.bin', e.weights);
   files.set('/long/model.json', json(['weights.bin']));

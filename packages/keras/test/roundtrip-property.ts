@@ -40,7 +40,11 @@ function inputFor(r: ModelRecipe, B: number, T: number, lengths: readonly number
     for (let t = 0; t < T; t++) {
       for (let f = 0; f < F; f++) {
         const padded = r.front !== 'none' && t >= (lengths[b] as number);
-        data[(b * T + t) * F + f] = padded ? 0 : r.front === 'embedding' ? 1 + Math.floor(rng.uniform(0, VOCAB - 1 - 1e-9)) : rng.uniform(-1, 1) || 0.5;
+        data[(b * T + t) * F + f] = padded
+          ? 0
+          : r.front === 'embedding'
+            ? 1 + Math.floor(rng.uniform(0, VOCAB - 1 - 1e-9))
+            : rng.uniform(-1, 1) || 0.5;
       }
     }
   }
@@ -102,13 +106,24 @@ export async function checkRoundTrip(backends: readonly Backend[], baseRuns: num
           await using m = await backend.createModel(imported.spec, imported.params);
           const got = await predictKeras(m, imported, x);
           const t = backend.capabilities.tolerance;
-          expectClose(got, want, { rtol: Math.max(t.rtol, ORACLE_TOLERANCE.rtol), atol: Math.max(t.atol, ORACLE_TOLERANCE.atol) }, `${backend.name} ${JSON.stringify(r)} B=${B} T=${T} lengths=${lengths.join(',')}`);
+          expectClose(
+            got,
+            want,
+            { rtol: Math.max(t.rtol, ORACLE_TOLERANCE.rtol), atol: Math.max(t.atol, ORACLE_TOLERANCE.atol) },
+            `${backend.name} ${JSON.stringify(r)} B=${B} T=${T} lengths=${lengths.join(',')}`,
+          );
           counts.ran.set(backend.name, (counts.ran.get(backend.name) ?? 0) + 1);
         }
         // Exporting back gives a tfjs-layers model that predicts the same (float32 weights: the same numbers).
         if (tfjsLayersUnsupported(imported.spec) === null) {
           const { modelJson, weights } = exportTfjsLayers(imported);
-          const back = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[], weightData: weights.slice().buffer }));
+          const back = await tf.loadLayersModel(
+            tf.io.fromMemory({
+              modelTopology: modelJson.modelTopology as tf.io.ModelJSON['modelTopology'],
+              weightSpecs: modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[],
+              weightData: weights.slice().buffer,
+            }),
+          );
           expectClose(await tfjsPredict(back, x), want, { rtol: 1e-6, atol: 1e-6 }, `export of ${JSON.stringify(r)}`);
           counts.exported++;
           back.dispose();
@@ -117,7 +132,11 @@ export async function checkRoundTrip(backends: readonly Backend[], baseRuns: num
         if (oracle !== model) oracle.dispose();
       },
     ),
-    { numRuns: Math.max(1, Math.round(baseRuns * settings.scale)), ...(settings.seed === undefined ? {} : { seed: settings.seed }), ...(settings.path === undefined ? {} : { path: settings.path }) },
+    {
+      numRuns: Math.max(1, Math.round(baseRuns * settings.scale)),
+      ...(settings.seed === undefined ? {} : { seed: settings.seed }),
+      ...(settings.path === undefined ? {} : { path: settings.path }),
+    },
   );
   return counts;
 }

@@ -29,7 +29,8 @@ export function buildModel(r: ModelRecipe): tf.Sequential {
   const model = tf.sequential();
   const inputShape = [null, r.inputSize] as [null, number];
   if (r.front === 'masking') model.add(tf.layers.masking({ inputShape, maskValue: 0 }));
-  if (r.front === 'embedding') model.add(tf.layers.embedding({ inputDim: VOCAB, outputDim: r.inputSize, maskZero: true, inputShape: [null] }));
+  if (r.front === 'embedding')
+    model.add(tf.layers.embedding({ inputDim: VOCAB, outputDim: r.inputSize, maskZero: true, inputShape: [null] }));
   for (let l = 0; l < r.depth; l++) {
     const top = l === r.depth - 1;
     const args = {
@@ -43,7 +44,8 @@ export function buildModel(r: ModelRecipe): tf.Sequential {
       ...(r.cell === 'SimpleRNN' ? {} : { recurrentActivation: r.recurrentActivation }),
       ...(l === 0 && r.front === 'none' && !r.bidirectional ? { inputShape } : {}),
     } as const;
-    const layer = r.cell === 'LSTM' ? tf.layers.lstm(args) : r.cell === 'GRU' ? tf.layers.gru(args) : tf.layers.simpleRNN(args);
+    const layer =
+      r.cell === 'LSTM' ? tf.layers.lstm(args) : r.cell === 'GRU' ? tf.layers.gru(args) : tf.layers.simpleRNN(args);
     if (r.bidirectional) {
       const inner = { layer: layer as unknown as tf.RNN, mergeMode: top ? r.mergeMode : 'concat' } as const;
       model.add(tf.layers.bidirectional(l === 0 && r.front === 'none' ? { ...inner, inputShape } : inner));
@@ -51,7 +53,14 @@ export function buildModel(r: ModelRecipe): tf.Sequential {
   }
   if (r.dense) model.add(tf.layers.dense({ units: 2, activation: 'tanh' }));
   const rng = new SeededRandom(r.seed);
-  model.setWeights(model.getWeights().map((w) => tf.tensor(Array.from({ length: w.size }, () => rng.uniform(-0.6, 0.6)), w.shape)));
+  model.setWeights(
+    model.getWeights().map((w) =>
+      tf.tensor(
+        Array.from({ length: w.size }, () => rng.uniform(-0.6, 0.6)),
+        w.shape,
+      ),
+    ),
+  );
   return model;
 }
 

@@ -24,6 +24,7 @@ describe('tfjs-layers models imported into deeprnn predict what tfjs-layers pred
     // Every backend ran cases (a backend that refused every spec would prove nothing).
     for (const b of backends) expect(ran.get(b.name) ?? 0, b.name).toBeGreaterThan(0);
     expect(exported).toBeGreaterThan(0);
-    if (process.env.KERAS_TEST_VERBOSE) console.log('cases per backend', Object.fromEntries(ran), 'exported back', exported);
+    if (process.env.KERAS_TEST_VERBOSE)
+      console.log('cases per backend', Object.fromEntries(ran), 'exported back', exported);
   }, 600_000);
 });

@@ -1,6 +1,14 @@
 import type { RnnModel, RnnSpec, Tensor } from '@deeprnn/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type KerasImport, type MergeMode, type TfjsExport, exportTfjsLayers, importKerasFile, importTfjsLayers, predictKeras } from '../src/index.js';
+import {
+  type KerasImport,
+  type MergeMode,
+  type TfjsExport,
+  exportTfjsLayers,
+  importKerasFile,
+  importTfjsLayers,
+  predictKeras,
+} from '../src/index.js';
 import { readKerasModel } from '../src/node.js';
 
 describe('public types', () => {

@@ -53,14 +53,24 @@ export async function timeTrainStep(o: TrainStepBenchOptions): Promise<TrainStep
   const V = o.vocab ?? D2L_RECIPE.vocabSize;
   const repeats = o.repeats ?? 5;
   const warmup = o.warmup ?? 3;
-  const spec = lmSpec({ mode: o.mode ?? 'rnn_tanh', vocabSize: V, hiddenSize: o.hidden ?? D2L_RECIPE.hiddenSize, numLayers: o.numLayers ?? 1 });
+  const spec = lmSpec({
+    mode: o.mode ?? 'rnn_tanh',
+    vocabSize: V,
+    hiddenSize: o.hidden ?? D2L_RECIPE.hiddenSize,
+    numLayers: o.numLayers ?? 1,
+  });
   const params = initLmParams(spec, V, 0);
   const rng = new SeededRandom(1);
   const X = Int32Array.from({ length: batch * steps }, () => Math.floor(rng.nextFloat() * V));
   const Y = Int32Array.from({ length: batch * steps }, () => Math.floor(rng.nextFloat() * V));
   const mb: Minibatch = { X, Y, batch, steps };
   const times: number[] = [];
-  await using trainer = await createLmTrainer(o.backend, spec, { params, optimizer: { ...D2L_RECIPE.optimizer }, optimizerState: initialOptimizerState(), gradClipNorm: D2L_RECIPE.gradClipNorm });
+  await using trainer = await createLmTrainer(o.backend, spec, {
+    params,
+    optimizer: { ...D2L_RECIPE.optimizer },
+    optimizerState: initialOptimizerState(),
+    gradClipNorm: D2L_RECIPE.gradClipNorm,
+  });
   for (let i = 0; i < warmup + repeats; i++) {
     const t0 = performance.now();
     await trainStep(trainer, V, mb, undefined, i);
@@ -69,5 +79,10 @@ export async function timeTrainStep(o: TrainStepBenchOptions): Promise<TrainStep
   times.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)]!;
   const stats = trainer.lastStepStats ?? undefined;
-  return { msPerStep: ms, tokensPerSec: (batch * steps) / (ms / 1000), repeats, ...(stats ? { stepStats: stats } : {}) };
+  return {
+    msPerStep: ms,
+    tokensPerSec: (batch * steps) / (ms / 1000),
+    repeats,
+    ...(stats ? { stepStats: stats } : {}),
+  };
 }

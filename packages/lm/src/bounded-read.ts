@@ -56,10 +56,14 @@ export async function readFileWithin(path: string, limit: ReadLimit): Promise<Ui
     const st = await handle.stat();
     if (!st.isFile()) {
       // A size-limit refusal too: a device or pipe has no size to check, and may never end or never answer.
-      throw new SizeLimitError(`${path} is ${kindOf(st)}, expected a regular file (only a regular file's size can be checked against the ${limit.name} before reading)`);
+      throw new SizeLimitError(
+        `${path} is ${kindOf(st)}, expected a regular file (only a regular file's size can be checked against the ${limit.name} before reading)`,
+      );
     }
     const tooBig = (bytes: string): SizeLimitError =>
-      new SizeLimitError(`${path} is ${bytes} bytes, over the ${limit.name} of ${max} bytes${mib(max)}; ${limit.raise}`);
+      new SizeLimitError(
+        `${path} is ${bytes} bytes, over the ${limit.name} of ${max} bytes${mib(max)}; ${limit.raise}`,
+      );
     if (st.size > max) throw tooBig(String(st.size));
     const buffer = new Uint8Array(st.size + 1);
     let total = 0;
@@ -69,7 +73,8 @@ export async function readFileWithin(path: string, limit: ReadLimit): Promise<Ui
       total += bytesRead;
     }
     if (total > max) throw tooBig(`more than ${max}`);
-    if (total !== st.size) throw new FormatError(`${path} changed while it was read (${st.size} bytes when opened, ${total} read)`);
+    if (total !== st.size)
+      throw new FormatError(`${path} changed while it was read (${st.size} bytes when opened, ${total} read)`);
     return buffer.subarray(0, total);
   } finally {
     await handle.close();

@@ -8,9 +8,18 @@ import type { TrainingState } from './training-state.js';
 // training something else (the CLI and any other caller get the same checks).
 
 type Check = (value: unknown) => boolean;
-const isInt = (min: number): Check => (v) => Number.isSafeInteger(v) && (v as number) >= min;
-const isNumber = (min: number): Check => (v) => typeof v === 'number' && Number.isFinite(v) && v >= min;
-const isOneOf = (values: readonly string[]): Check => (v) => typeof v === 'string' && values.includes(v);
+const isInt =
+  (min: number): Check =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= min;
+const isNumber =
+  (min: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min;
+const isOneOf =
+  (values: readonly string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v);
 
 /** Each field a checkpoint must hold: dotted path, check, and what was expected (for the message). */
 const CHECKPOINT_FIELDS: readonly (readonly [string, Check, string])[] = [
@@ -37,7 +46,8 @@ const CHECKPOINT_FIELDS: readonly (readonly [string, Check, string])[] = [
 
 function field(obj: unknown, path: string): unknown {
   let v: unknown = obj;
-  for (const key of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+  for (const key of path.split('.'))
+    v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
   return v;
 }
 
@@ -61,7 +71,9 @@ export function checkTrainingState(st: TrainingState, where: string): void {
   checkVocabTokens(st.vocab, st.config.model.vocabSize, where);
   const last = st.history.at(-1);
   if (st.history.length !== st.progress.epoch || (last !== undefined && last.epoch !== st.progress.epoch)) {
-    throw new FormatError(`${where}: history: expected one record per finished epoch (${st.progress.epoch}), got ${st.history.length}`);
+    throw new FormatError(
+      `${where}: history: expected one record per finished epoch (${st.progress.epoch}), got ${st.history.length}`,
+    );
   }
   try {
     lmSpec(st.config.model);

@@ -1,4 +1,12 @@
-import { DEFAULT_MAX_BYTES, FormatError, type RnnState, type Tensor, readSafetensors, tensor, writeSafetensors } from '@deeprnn/core';
+import {
+  DEFAULT_MAX_BYTES,
+  FormatError,
+  type RnnState,
+  type Tensor,
+  readSafetensors,
+  tensor,
+  writeSafetensors,
+} from '@deeprnn/core';
 import { writeFileAtomic } from './atomic-write.js';
 import { readFileWithin } from './bounded-read.js';
 import { checkTrainingState } from './checkpoint-checks.js';
@@ -62,7 +70,11 @@ export interface ReadModelOptions {
  */
 export async function loadCheckpoint(path: string, options: ReadModelOptions = {}): Promise<TrainingState> {
   const raise = options.raise ?? 'pass a larger maxBytes to loadCheckpoint to read it';
-  const bytes = await readFileWithin(path, { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, name: 'model file limit', raise });
+  const bytes = await readFileWithin(path, {
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    name: 'model file limit',
+    raise,
+  });
   return checkpointFromBytes(bytes, path);
 }
 
@@ -71,7 +83,8 @@ export async function loadCheckpoint(path: string, options: ReadModelOptions = {
  * `clipTheta`; they are read as if written today, so old runs still resume bit-identically.
  */
 function currentConfig(config: unknown): TrainConfig {
-  if (typeof config !== 'object' || config === null || !('clipTheta' in config) || 'gradClipNorm' in config) return config as TrainConfig;
+  if (typeof config !== 'object' || config === null || !('clipTheta' in config) || 'gradClipNorm' in config)
+    return config as TrainConfig;
   const { clipTheta, ...rest } = config as Record<string, unknown>;
   return { ...rest, gradClipNorm: clipTheta } as unknown as TrainConfig;
 }
@@ -91,7 +104,8 @@ export function checkpointFromBytes(bytes: Uint8Array, path: string): TrainingSt
   } catch (e) {
     throw new FormatError(`${path}: checkpoint metadata is not JSON`, { cause: e });
   }
-  if (typeof meta !== 'object' || meta === null) throw new FormatError(`${path}: checkpoint metadata is not a JSON object`);
+  if (typeof meta !== 'object' || meta === null)
+    throw new FormatError(`${path}: checkpoint metadata is not a JSON object`);
   const params: Record<string, Tensor<'float32'>> = {};
   const moments: Record<string, Tensor<'float32'>> = {};
   for (const [name, t] of Object.entries(tensors)) {

@@ -81,7 +81,11 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
 export async function timeMachine(options: TimeMachineOptions = {}): Promise<{ path: string; text: string }> {
   const env = options.env ?? process.env;
   const maxBytes = options.maxBytes ?? MAX_CORPUS_BYTES;
-  const limit = { maxBytes, name: 'corpus limit', raise: options.raise ?? 'pass a larger maxBytes to timeMachine to read it' };
+  const limit = {
+    maxBytes,
+    name: 'corpus limit',
+    raise: options.raise ?? 'pass a larger maxBytes to timeMachine to read it',
+  };
   const dataDir = env.DEEPRNN_DATA_DIR;
   if (dataDir) {
     const path = join(dataDir, TIME_MACHINE_FILE);
@@ -92,7 +96,9 @@ export async function timeMachine(options: TimeMachineOptions = {}): Promise<{ p
     const bytes = await readFileWithin(bundled, limit);
     const sum = sha1Hex(bytes);
     if (sum !== TIME_MACHINE_SHA1) {
-      throw new FormatError(`timeMachine: the shipped ${bundled} has SHA-1 ${sum}, expected ${TIME_MACHINE_SHA1}; reinstall @deeprnn/lm or set DEEPRNN_DATA_DIR`);
+      throw new FormatError(
+        `timeMachine: the shipped ${bundled} has SHA-1 ${sum}, expected ${TIME_MACHINE_SHA1}; reinstall @deeprnn/lm or set DEEPRNN_DATA_DIR`,
+      );
     }
     return { path: bundled, text: new TextDecoder().decode(bytes) };
   }
@@ -100,7 +106,9 @@ export async function timeMachine(options: TimeMachineOptions = {}): Promise<{ p
   const cached = join(cacheDir, TIME_MACHINE_FILE);
   if (existsSync(cached)) return { path: cached, text: await readTextWithin(cached, limit) };
   if (options.download === false) {
-    throw new FormatError(`timeMachine: ${TIME_MACHINE_FILE} is not in DEEPRNN_DATA_DIR (${dataDir ?? 'unset'}), nor shipped at ${bundled}, nor in ${cacheDir}, and downloading is off`);
+    throw new FormatError(
+      `timeMachine: ${TIME_MACHINE_FILE} is not in DEEPRNN_DATA_DIR (${dataDir ?? 'unset'}), nor shipped at ${bundled}, nor in ${cacheDir}, and downloading is off`,
+    );
   }
   const get = options.fetch ?? ((url: string) => fetch(url));
   let bytes: Uint8Array;
@@ -109,11 +117,16 @@ export async function timeMachine(options: TimeMachineOptions = {}): Promise<{ p
     if (!res.ok) throw new FormatError(`HTTP ${res.status}`);
     bytes = new Uint8Array(await res.arrayBuffer());
   } catch (e) {
-    throw new FormatError(`timeMachine: downloading ${TIME_MACHINE_URL} failed; set DEEPRNN_DATA_DIR to a folder holding ${TIME_MACHINE_FILE}`, { cause: e });
+    throw new FormatError(
+      `timeMachine: downloading ${TIME_MACHINE_URL} failed; set DEEPRNN_DATA_DIR to a folder holding ${TIME_MACHINE_FILE}`,
+      { cause: e },
+    );
   }
   const sum = sha1Hex(bytes);
   if (sum !== TIME_MACHINE_SHA1) {
-    throw new FormatError(`timeMachine: ${TIME_MACHINE_URL} has SHA-1 ${sum}, expected ${TIME_MACHINE_SHA1}; not saved`);
+    throw new FormatError(
+      `timeMachine: ${TIME_MACHINE_URL} has SHA-1 ${sum}, expected ${TIME_MACHINE_SHA1}; not saved`,
+    );
   }
   await mkdir(cacheDir, { recursive: true });
   await writeFileAtomic(cached, bytes);

@@ -59,7 +59,12 @@ export interface D2lModelChoice {
 export function d2lTrainConfig(choice: D2lModelChoice): TrainConfig {
   const r = D2L_RECIPE;
   return {
-    model: { mode: choice.mode, vocabSize: choice.vocabSize, hiddenSize: choice.hiddenSize ?? r.hiddenSize, numLayers: choice.numLayers },
+    model: {
+      mode: choice.mode,
+      vocabSize: choice.vocabSize,
+      hiddenSize: choice.hiddenSize ?? r.hiddenSize,
+      numLayers: choice.numLayers,
+    },
     epochs: choice.epochs ?? r.epochs,
     optimizer: { ...r.optimizer },
     batch: r.batch,

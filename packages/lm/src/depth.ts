@@ -34,7 +34,9 @@ export interface DepthExperimentOptions {
  *
  * @returns the runs and the plot as SVG and PNG.
  */
-export async function depthExperiment(o: DepthExperimentOptions): Promise<{ runs: DepthRun[]; svg: string; png: Uint8Array }> {
+export async function depthExperiment(
+  o: DepthExperimentOptions,
+): Promise<{ runs: DepthRun[]; svg: string; png: Uint8Array }> {
   const runs: DepthRun[] = [];
   for (const layers of o.layers) {
     if (o.signal?.aborted) break;
@@ -57,7 +59,9 @@ export async function depthExperiment(o: DepthExperimentOptions): Promise<{ runs
       aborted,
     });
   }
-  const points: CurvePoint[] = runs.flatMap((r) => r.history.map((h) => ({ series: String(r.layers), epoch: h.epoch, perplexity: h.perplexity })));
+  const points: CurvePoint[] = runs.flatMap((r) =>
+    r.history.map((h) => ({ series: String(r.layers), epoch: h.epoch, perplexity: h.perplexity })),
+  );
   const m = o.config.model;
   const title = `${m.mode}, hidden ${m.hiddenSize}, ${o.config.optimizer.name} lr ${o.config.optimizer.lr}: perplexity by depth`;
   const { svg, png } = await renderPlot(perplexitySpec(points, title));

@@ -32,7 +32,12 @@ export interface GenerateOptions {
  * const text = await generate(createReferenceBackend(), model, 'time traveller', { chars: 50 });
  * ```
  */
-export async function generate(backend: Backend, lm: LanguageModel, prefix: string, options: GenerateOptions): Promise<string> {
+export async function generate(
+  backend: Backend,
+  lm: LanguageModel,
+  prefix: string,
+  options: GenerateOptions,
+): Promise<string> {
   const V = lm.vocab.size;
   const ids = Array.from(lm.vocab.encode(prefix.length > 0 ? [...prefix] : [' ']));
   const W = lm.params[HEAD_WEIGHT]!;

@@ -1,5 +1,12 @@
 /** logits[n] = W · Y[n] + b for one row, into `out` [V]. */
-export function rowLogits(Y: ArrayLike<number>, yOff: number, W: Float32Array, b: Float32Array, F: number, out: Float64Array): void {
+export function rowLogits(
+  Y: ArrayLike<number>,
+  yOff: number,
+  W: Float32Array,
+  b: Float32Array,
+  F: number,
+  out: Float64Array,
+): void {
   const V = b.length;
   for (let v = 0; v < V; v++) {
     let s = b[v]!;

@@ -24,9 +24,22 @@ export {
   rnnParamsOf,
 } from './lm-model.js';
 export { oneHotTimeMajor, targetsTimeMajor } from './one-hot.js';
-export { type LmTrainerStart, createLmTrainer, fromTrainerParams, readLmTrainer, toTrainerParams } from './lm-trainer.js';
+export {
+  type LmTrainerStart,
+  createLmTrainer,
+  fromTrainerParams,
+  readLmTrainer,
+  toTrainerParams,
+} from './lm-trainer.js';
 export { initialOptimizerState } from './optimizer.js';
-export { type Minibatch, type Partition, epochBatches, epochRandom, randomBatches, sequentialBatches } from './partition.js';
+export {
+  type Minibatch,
+  type Partition,
+  epochBatches,
+  epochRandom,
+  randomBatches,
+  sequentialBatches,
+} from './partition.js';
 export { type Corpus, charTokens, loadCorpus } from './preprocess.js';
 export { type StepReport, type TrainHooks, type TrainOutcome, trainLoop } from './train-loop.js';
 export { trainStep } from './train-step.js';

@@ -34,7 +34,13 @@ export interface LmConfig {
 
 /** The RNN spec of a language model: input size = vocabulary size. */
 export function lmSpec(config: LmConfig): RnnSpec {
-  return defineSpec({ ...config.rnn, mode: config.mode, inputSize: config.vocabSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers });
+  return defineSpec({
+    ...config.rnn,
+    mode: config.mode,
+    inputSize: config.vocabSize,
+    hiddenSize: config.hiddenSize,
+    numLayers: config.numLayers,
+  });
 }
 
 /** Features the head reads: D * Hout. */

@@ -1,6 +1,17 @@
 import {
-  type Backend, HEAD_PARAM_NAMES, type OptimizerOptions, type OptimizerState, type RnnParams, type RnnSpec, type RnnTrainer, type Tensor, type TrainerParams,
-  UnsupportedError, isTrainingBackend, tensor, trainingRefusal,
+  type Backend,
+  HEAD_PARAM_NAMES,
+  type OptimizerOptions,
+  type OptimizerState,
+  type RnnParams,
+  type RnnSpec,
+  type RnnTrainer,
+  type Tensor,
+  type TrainerParams,
+  UnsupportedError,
+  isTrainingBackend,
+  tensor,
+  trainingRefusal,
 } from '@deeprnn/core';
 import { HEAD_BIAS, HEAD_WEIGHT, type LmParams, RNN_PREFIX } from './lm-model.js';
 
@@ -45,7 +56,8 @@ export function fromTrainerParams(p: TrainerParams): LmParams {
 /** Renames optimizer moments (`m.<param>`, `v.<param>`) with `rename` applied to the parameter. */
 function renameMoments(state: OptimizerState, rename: (name: string) => string): OptimizerState {
   const moments: Record<string, Tensor> = {};
-  for (const [key, t] of Object.entries(state.moments)) moments[`${key.slice(0, 2)}${rename(key.slice(2))}`] = float32(t);
+  for (const [key, t] of Object.entries(state.moments))
+    moments[`${key.slice(0, 2)}${rename(key.slice(2))}`] = float32(t);
   return { step: state.step, moments: Object.freeze(moments) };
 }
 
@@ -66,7 +78,9 @@ export interface LmTrainerStart {
  */
 export async function createLmTrainer(backend: Backend, spec: RnnSpec, start: LmTrainerStart): Promise<RnnTrainer> {
   if (!isTrainingBackend(backend)) {
-    throw new UnsupportedError(`training: backend ${backend.name} (${backend.device}) cannot train (capabilities.training is false)`);
+    throw new UnsupportedError(
+      `training: backend ${backend.name} (${backend.device}) cannot train (capabilities.training is false)`,
+    );
   }
   const why = trainingRefusal(backend, spec);
   if (why !== null) throw new UnsupportedError(`training: backend ${backend.name} cannot train this model: ${why}`);
@@ -79,7 +93,9 @@ export async function createLmTrainer(backend: Backend, spec: RnnSpec, start: Lm
 }
 
 /** Reads an LM trainer's parameters and optimizer state back under the LM's names (for checkpoints). */
-export async function readLmTrainer(trainer: RnnTrainer): Promise<{ params: LmParams; optimizerState: OptimizerState }> {
+export async function readLmTrainer(
+  trainer: RnnTrainer,
+): Promise<{ params: LmParams; optimizerState: OptimizerState }> {
   const [params, state] = await Promise.all([trainer.readParams(), trainer.readOptimizerState()]);
   return { params: fromTrainerParams(params), optimizerState: renameMoments(state, lmName) };
 }

@@ -1,4 +1,14 @@
-import { FormatError, type RnnConfig, type RnnSpec, type Tensor, defineSpec, readSafetensors, specToConfig, tensor, writeSafetensors } from '@deeprnn/core';
+import {
+  FormatError,
+  type RnnConfig,
+  type RnnSpec,
+  type Tensor,
+  defineSpec,
+  readSafetensors,
+  specToConfig,
+  tensor,
+  writeSafetensors,
+} from '@deeprnn/core';
 import type { LmParams } from './lm-model.js';
 import { checkLanguageModel, checkVocabTokens } from './model-checks.js';
 import type { LanguageModel } from './saved-model.js';
@@ -43,9 +53,14 @@ function f32Params(tensors: Readonly<Record<string, Tensor>>): LmParams {
  * @param source - names the file in errors.
  * @throws {@link FormatError} when the metadata is missing or malformed, or the weights do not fit it.
  */
-export function decodeModel(tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>>, source: string): LanguageModel {
+export function decodeModel(
+  tensors: Readonly<Record<string, Tensor>>,
+  metadata: Readonly<Record<string, string>>,
+  source: string,
+): LanguageModel {
   const raw = metadata[MODEL_KEY];
-  if (raw === undefined) throw new FormatError(`${source} has no ${MODEL_KEY} metadata (expected a model saved by deeprnn)`);
+  if (raw === undefined)
+    throw new FormatError(`${source} has no ${MODEL_KEY} metadata (expected a model saved by deeprnn)`);
   let meta: unknown;
   try {
     meta = JSON.parse(raw);
@@ -54,7 +69,9 @@ export function decodeModel(tensors: Readonly<Record<string, Tensor>>, metadata:
   }
   const rnn = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).rnn : undefined;
   if (typeof rnn !== 'object' || rnn === null) {
-    throw new FormatError(`${source}: rnn: expected the RNN config object, got ${rnn === undefined ? 'nothing (the field is missing)' : JSON.stringify(rnn)}`);
+    throw new FormatError(
+      `${source}: rnn: expected the RNN config object, got ${rnn === undefined ? 'nothing (the field is missing)' : JSON.stringify(rnn)}`,
+    );
   }
   const vocab = (meta as Record<string, unknown>).vocab;
   checkVocabTokens(vocab, null, source);

@@ -20,17 +20,24 @@ function shown(v: unknown): string {
  * @throws {@link FormatError} naming the first bad token and its index.
  */
 export function checkVocabTokens(tokens: unknown, size: number | null, where: string): asserts tokens is string[] {
-  if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string')) throw new FormatError(`${where}: vocab: expected a list of strings, got ${shown(tokens)}`);
+  if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string'))
+    throw new FormatError(`${where}: vocab: expected a list of strings, got ${shown(tokens)}`);
   const seen = new Set<string>();
   (tokens as string[]).forEach((t, i) => {
     if (seen.has(t)) throw new FormatError(`${where}: vocab: expected distinct tokens, got ${JSON.stringify(t)} twice`);
     seen.add(t);
-    if (i === 0 && t !== UNK) throw new FormatError(`${where}: vocab: expected ${JSON.stringify(UNK)} at index 0, got ${JSON.stringify(t)}`);
+    if (i === 0 && t !== UNK)
+      throw new FormatError(`${where}: vocab: expected ${JSON.stringify(UNK)} at index 0, got ${JSON.stringify(t)}`);
     if (i > 0 && [...t].length !== 1) {
-      throw new FormatError(`${where}: vocab: expected one character per token, got ${JSON.stringify(t)} (${[...t].length} characters) at index ${i}`);
+      throw new FormatError(
+        `${where}: vocab: expected one character per token, got ${JSON.stringify(t)} (${[...t].length} characters) at index ${i}`,
+      );
     }
   });
-  if (size !== null && tokens.length !== size) throw new FormatError(`${where}: vocab: expected ${size} tokens (the model's vocabulary size), got ${tokens.length}`);
+  if (size !== null && tokens.length !== size)
+    throw new FormatError(
+      `${where}: vocab: expected ${size} tokens (the model's vocabulary size), got ${tokens.length}`,
+    );
 }
 
 function shapeText(shape: readonly number[] | undefined): string {
@@ -45,22 +52,31 @@ function shapeText(shape: readonly number[] | undefined): string {
  * @param where - names the file in the message.
  * @throws {@link FormatError} naming the tensor or field and what was expected.
  */
-export function checkLanguageModel(model: { readonly spec: RnnSpec; readonly vocab: { readonly tokens: readonly string[] }; readonly params: LmParams }, where: string): void {
+export function checkLanguageModel(
+  model: { readonly spec: RnnSpec; readonly vocab: { readonly tokens: readonly string[] }; readonly params: LmParams },
+  where: string,
+): void {
   const V = model.spec.inputSize;
   checkVocabTokens(model.vocab.tokens, V, where);
   const F = headInputSize(model.spec);
   const W = model.params[HEAD_WEIGHT];
   const b = model.params[HEAD_BIAS];
   if (W?.shape.length !== 2 || W.shape[0] !== V || W.shape[1] !== F || W.data.length !== V * F) {
-    throw new FormatError(`${where}: ${HEAD_WEIGHT}: expected shape [${V}, ${F}] (vocabulary x ${F} RNN outputs), got ${shapeText(W?.shape)}`);
+    throw new FormatError(
+      `${where}: ${HEAD_WEIGHT}: expected shape [${V}, ${F}] (vocabulary x ${F} RNN outputs), got ${shapeText(W?.shape)}`,
+    );
   }
   if (b?.shape.length !== 1 || b.shape[0] !== V || b.data.length !== V) {
     throw new FormatError(`${where}: ${HEAD_BIAS}: expected shape [${V}] (the vocabulary), got ${shapeText(b?.shape)}`);
   }
   for (const name of Object.keys(model.params)) {
-    if (name !== HEAD_WEIGHT && name !== HEAD_BIAS && !name.startsWith(RNN_PREFIX)) throw new FormatError(`${where}: unexpected tensor ${name}`);
+    if (name !== HEAD_WEIGHT && name !== HEAD_BIAS && !name.startsWith(RNN_PREFIX))
+      throw new FormatError(`${where}: unexpected tensor ${name}`);
   }
-  for (const [name, t] of [[HEAD_WEIGHT, W], [HEAD_BIAS, b]] as const) {
+  for (const [name, t] of [
+    [HEAD_WEIGHT, W],
+    [HEAD_BIAS, b],
+  ] as const) {
     const i = t.data.findIndex((x) => !Number.isFinite(x));
     if (i >= 0) throw new FormatError(`${where}: ${name}[${i}] is ${t.data[i]}, expected finite weights`);
   }
@@ -74,7 +90,10 @@ export function checkLanguageModel(model: { readonly spec: RnnSpec; readonly voc
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (typeof v === 'object' && v !== null) {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -110,14 +129,26 @@ function parseJson(file: { readonly name: string; readonly text: string }): unkn
  *
  * @throws {@link FormatError} naming the file, the field and both values.
  */
-export function checkModelSideFiles(model: { readonly spec: RnnSpec; readonly vocab: { readonly tokens: readonly string[] } }, files: ModelSideFiles, weightsName: string): void {
+export function checkModelSideFiles(
+  model: { readonly spec: RnnSpec; readonly vocab: { readonly tokens: readonly string[] } },
+  files: ModelSideFiles,
+  weightsName: string,
+): void {
   if (files.config) {
     const c = parseJson(files.config) as Record<string, unknown> | null;
-    if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new FormatError(`${files.config.name}: expected a JSON object, got ${shown(c)}`);
-    const want: Record<string, unknown> = { rnn: specToConfig(model.spec), vocabSize: model.vocab.tokens.length, head: 'linear', input: 'one-hot' };
+    if (typeof c !== 'object' || c === null || Array.isArray(c))
+      throw new FormatError(`${files.config.name}: expected a JSON object, got ${shown(c)}`);
+    const want: Record<string, unknown> = {
+      rnn: specToConfig(model.spec),
+      vocabSize: model.vocab.tokens.length,
+      head: 'linear',
+      input: 'one-hot',
+    };
     for (const [key, value] of Object.entries(want)) {
       if (canonical(key === 'rnn' ? normalRnn(c[key]) : c[key]) !== canonical(value)) {
-        throw new FormatError(`${files.config.name}: ${key} is ${shown(c[key])}, but ${weightsName} holds ${JSON.stringify(value)}`);
+        throw new FormatError(
+          `${files.config.name}: ${key} is ${shown(c[key])}, but ${weightsName} holds ${JSON.stringify(value)}`,
+        );
       }
     }
   }
@@ -125,7 +156,9 @@ export function checkModelSideFiles(model: { readonly spec: RnnSpec; readonly vo
     const v = parseJson(files.vocab);
     if (canonical(v) !== canonical(model.vocab.tokens)) {
       const n = Array.isArray(v) ? `${v.length} tokens` : shown(v);
-      throw new FormatError(`${files.vocab.name}: differs from the vocabulary in ${weightsName} (${n}; expected the ${model.vocab.tokens.length} tokens stored with the weights)`);
+      throw new FormatError(
+        `${files.vocab.name}: differs from the vocabulary in ${weightsName} (${n}; expected the ${model.vocab.tokens.length} tokens stored with the weights)`,
+      );
     }
   }
 }

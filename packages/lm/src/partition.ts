@@ -77,7 +77,14 @@ export function randomBatches(ids: Int32Array, batch: number, steps: number, rng
 }
 
 /** The minibatches of one epoch. */
-export function epochBatches(partition: Partition, ids: Int32Array, batch: number, steps: number, seed: number, epoch: number): Minibatch[] {
+export function epochBatches(
+  partition: Partition,
+  ids: Int32Array,
+  batch: number,
+  steps: number,
+  seed: number,
+  epoch: number,
+): Minibatch[] {
   const rng = epochRandom(seed, epoch);
   return partition === 'sequential' ? sequentialBatches(ids, batch, steps, rng) : randomBatches(ids, batch, steps, rng);
 }

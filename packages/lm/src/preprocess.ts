@@ -8,7 +8,10 @@ import { Vocab } from './vocab.js';
 export function charTokens(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.split('\n')) {
-    const line = raw.replace(/[^A-Za-z]+/g, ' ').trim().toLowerCase();
+    const line = raw
+      .replace(/[^A-Za-z]+/g, ' ')
+      .trim()
+      .toLowerCase();
     for (const ch of line) out.push(ch);
   }
   return out;

@@ -23,9 +23,15 @@ export interface BoundedBody {
  * @returns the body's bytes.
  * @throws {@link SizeLimitError} naming the URL and the limit; {@link FormatError} when there is no body.
  */
-export async function readResponseWithin(response: BoundedBody, source: string, maxBytes: number, raise: string): Promise<Uint8Array> {
+export async function readResponseWithin(
+  response: BoundedBody,
+  source: string,
+  maxBytes: number,
+  raise: string,
+): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  const tooBig = (what: string): SizeLimitError => new SizeLimitError(`${source} is ${what} bytes, over the corpus limit of ${maxBytes} bytes; ${raise}`);
+  const tooBig = (what: string): SizeLimitError =>
+    new SizeLimitError(`${source} is ${what} bytes, over the corpus limit of ${maxBytes} bytes; ${raise}`);
   if (declared > maxBytes) throw tooBig(String(declared));
   if (response.body === null) throw new FormatError(`${source}: the response has no body`);
   const reader = response.body.getReader();

@@ -50,12 +50,20 @@ function hashStep(seed: number, step: number): number {
  * const { state } = await trainLoop(createReferenceBackend(), corpus.ids, start);
  * ```
  */
-export async function trainLoop(backend: Backend, ids: Int32Array, start: TrainingState, hooks: TrainHooks = {}): Promise<TrainOutcome> {
+export async function trainLoop(
+  backend: Backend,
+  ids: Int32Array,
+  start: TrainingState,
+  hooks: TrainHooks = {},
+): Promise<TrainOutcome> {
   const { config } = start;
   const spec = lmSpec(config.model);
   const isSequential = config.partition === 'sequential';
   const trainer = await createLmTrainer(backend, spec, {
-    params: start.params, optimizer: config.optimizer, optimizerState: start.optimizerState, gradClipNorm: config.gradClipNorm,
+    params: start.params,
+    optimizer: config.optimizer,
+    optimizerState: start.optimizerState,
+    gradClipNorm: config.gradClipNorm,
   });
   try {
     return await runEpochs(trainer, config.model.vocabSize, ids, start, isSequential, hooks);
@@ -65,12 +73,23 @@ export async function trainLoop(backend: Backend, ids: Int32Array, start: Traini
 }
 
 /** The state with the trainer's current parameters and optimizer state read back. */
-async function withTrainerValues(trainer: RnnTrainer, st: TrainingState, carried: RnnState | undefined): Promise<TrainingState> {
+async function withTrainerValues(
+  trainer: RnnTrainer,
+  st: TrainingState,
+  carried: RnnState | undefined,
+): Promise<TrainingState> {
   const { params, optimizerState } = await readLmTrainer(trainer);
   return { ...st, params, optimizerState, carried };
 }
 
-async function runEpochs(trainer: RnnTrainer, V: number, ids: Int32Array, start: TrainingState, isSequential: boolean, hooks: TrainHooks): Promise<TrainOutcome> {
+async function runEpochs(
+  trainer: RnnTrainer,
+  V: number,
+  ids: Int32Array,
+  start: TrainingState,
+  isSequential: boolean,
+  hooks: TrainHooks,
+): Promise<TrainOutcome> {
   let st = start;
   const { config } = st;
   let step = st.optimizerState.step;
@@ -84,16 +103,32 @@ async function runEpochs(trainer: RnnTrainer, V: number, ids: Int32Array, start:
         return { state: await withTrainerValues(trainer, st, host), aborted: true };
       }
       const t0 = performance.now();
-      const r = await trainStep(trainer, V, batches[i]!, isSequential ? carried : undefined, hashStep(config.seed, step));
+      const r = await trainStep(
+        trainer,
+        V,
+        batches[i]!,
+        isSequential ? carried : undefined,
+        hashStep(config.seed, step),
+      );
       step += 1;
       if (isSequential) carried = r.state;
       const n = config.batch * config.steps;
       const p = st.progress;
-      const progress = { epoch, batchIndex: i + 1, lossSum: p.lossSum + r.loss * n, tokens: p.tokens + n, seconds: p.seconds + (performance.now() - t0) / 1000 };
+      const progress = {
+        epoch,
+        batchIndex: i + 1,
+        lossSum: p.lossSum + r.loss * n,
+        tokens: p.tokens + n,
+        seconds: p.seconds + (performance.now() - t0) / 1000,
+      };
       st = { ...st, progress };
       hooks.onStep?.({
-        epoch, batchIndex: i, batchesPerEpoch: batches.length, loss: r.loss,
-        perplexity: Math.exp(progress.lossSum / progress.tokens), tokensPerSec: progress.tokens / Math.max(progress.seconds, 1e-9),
+        epoch,
+        batchIndex: i,
+        batchesPerEpoch: batches.length,
+        loss: r.loss,
+        perplexity: Math.exp(progress.lossSum / progress.tokens),
+        tokensPerSec: progress.tokens / Math.max(progress.seconds, 1e-9),
       });
     }
     const p = st.progress;
@@ -105,7 +140,11 @@ async function runEpochs(trainer: RnnTrainer, V: number, ids: Int32Array, start:
     };
     carried = undefined;
     st = await withTrainerValues(trainer, st, undefined);
-    st = { ...st, progress: { epoch: epoch + 1, batchIndex: 0, lossSum: 0, tokens: 0, seconds: 0 }, history: [...st.history, record] };
+    st = {
+      ...st,
+      progress: { epoch: epoch + 1, batchIndex: 0, lossSum: 0, tokens: 0, seconds: 0 },
+      history: [...st.history, record],
+    };
     await hooks.onEpoch?.(record, st);
   }
   return { state: st, aborted: false };

@@ -10,7 +10,13 @@ import type { Minibatch } from './partition.js';
  * @param vocabSize - the input width (one-hot over the vocabulary).
  * @param initial - the state carried from the previous minibatch (sequential partition), or undefined for zeros.
  */
-export function trainStep(trainer: RnnTrainer, vocabSize: number, batch: Minibatch, initial: RnnState | CarriedState | undefined, dropoutSeed: number): Promise<TrainStepResult> {
+export function trainStep(
+  trainer: RnnTrainer,
+  vocabSize: number,
+  batch: Minibatch,
+  initial: RnnState | CarriedState | undefined,
+  dropoutSeed: number,
+): Promise<TrainStepResult> {
   return trainer.step({
     input: oneHotTimeMajor(batch.X, batch.batch, batch.steps, vocabSize),
     targets: targetsTimeMajor(batch.Y, batch.batch, batch.steps),

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, loadModel, readCorpus, readFileWithin, timeMachine } from '../src/node.js';
 import { tempDir } from './fixtures.js';
 
-const limit = (maxBytes: number): { maxBytes: number; name: string; raise: string } => ({ maxBytes, name: 'test limit', raise: 'raise it in the test' });
+const limit = (maxBytes: number): { maxBytes: number; name: string; raise: string } => ({
+  maxBytes,
+  name: 'test limit',
+  raise: 'raise it in the test',
+});
 
 function fifo(): string {
   const path = join(tempDir(), 'fifo');
@@ -31,11 +35,16 @@ describe('readFileWithin', () => {
     await expect(read).rejects.toThrow('/dev/zero is a character device, expected a regular file');
   });
 
-  it.skipIf(process.platform === 'win32')('refuses a FIFO nobody writes at once instead of waiting forever', async () => {
-    const started = Date.now();
-    await expect(readFileWithin(fifo(), limit(100))).rejects.toThrow(/is a FIFO \(named pipe\), expected a regular file/);
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'refuses a FIFO nobody writes at once instead of waiting forever',
+    async () => {
+      const started = Date.now();
+      await expect(readFileWithin(fifo(), limit(100))).rejects.toThrow(
+        /is a FIFO \(named pipe\), expected a regular file/,
+      );
+      expect(Date.now() - started).toBeLessThan(5000);
+    },
+  );
 
   it('refuses a folder and a non-integer limit', async () => {
     await expect(readFileWithin(tempDir(), limit(100))).rejects.toThrow(/is a folder, expected a regular file/);
@@ -56,13 +65,17 @@ describe('every reader of @deeprnn/lm/node goes through the limit', () => {
     const file = join(tempDir(), 'c.txt');
     writeFileSync(file, 'abcdef');
     expect(await readCorpus(file, { maxBytes: 6 })).toBe('abcdef');
-    await expect(readCorpus(file, { maxBytes: 5 })).rejects.toThrow(/is 6 bytes, over the corpus limit of 5 bytes; pass a larger maxBytes to readCorpus/);
+    await expect(readCorpus(file, { maxBytes: 5 })).rejects.toThrow(
+      /is 6 bytes, over the corpus limit of 5 bytes; pass a larger maxBytes to readCorpus/,
+    );
   });
 
   it('timeMachine applies the limit to DEEPRNN_DATA_DIR', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'timemachine.txt'), 'x'.repeat(100));
-    await expect(timeMachine({ env: { DEEPRNN_DATA_DIR: dir }, maxBytes: 99 })).rejects.toThrow(/is 100 bytes, over the corpus limit of 99 bytes/);
+    await expect(timeMachine({ env: { DEEPRNN_DATA_DIR: dir }, maxBytes: 99 })).rejects.toThrow(
+      /is 100 bytes, over the corpus limit of 99 bytes/,
+    );
   });
 
   it('a FIFO in a model folder does not block', async () => {

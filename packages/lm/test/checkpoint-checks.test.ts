@@ -19,7 +19,8 @@ import {
 import { tempDir } from './fixtures.js';
 
 const TOKENS = ['<unk>', ' ', 't', 'e', 'a'];
-const fresh = (): TrainingState => initialTrainingState(d2lTrainConfig({ mode: 'gru', vocabSize: 5, numLayers: 1, hiddenSize: 3, epochs: 2 }), TOKENS);
+const fresh = (): TrainingState =>
+  initialTrainingState(d2lTrainConfig({ mode: 'gru', vocabSize: 5, numLayers: 1, hiddenSize: 3, epochs: 2 }), TOKENS);
 
 /** The checkpoint JSON fields these tests edit. */
 interface Meta {
@@ -42,7 +43,13 @@ describe('the d2l recipe', () => {
     const c = d2lTrainConfig({ mode: 'rnn_tanh', vocabSize: 28, numLayers: 1 });
     expect(c).toEqual({
       model: { mode: 'rnn_tanh', vocabSize: 28, hiddenSize: 256, numLayers: 1 },
-      epochs: 500, optimizer: { name: 'sgd', lr: 1 }, batch: 32, steps: 35, partition: 'sequential', gradClipNorm: 1, seed: 0,
+      epochs: 500,
+      optimizer: { name: 'sgd', lr: 1 },
+      batch: 32,
+      steps: 35,
+      partition: 'sequential',
+      gradClipNorm: 1,
+      seed: 0,
     });
     expect(D2L_RECIPE.maxTokens).toBe(10000);
     expect(Object.isFrozen(D2L_RECIPE)).toBe(true);
@@ -71,12 +78,48 @@ describe('checkpoint checks (in lm, for every caller)', () => {
   });
 
   it.each([
-    ['config.batch', (m: Meta) => { m.config.batch = 0; }, /config\.batch: expected an integer >= 1, got 0/],
-    ['config.gradClipNorm', (m: Meta) => { m.config.gradClipNorm = -1; }, /config\.gradClipNorm: expected null or a number > 0, got -1/],
-    ['config.optimizer.name', (m: Meta) => { delete m.config.optimizer.name; }, /config\.optimizer\.name: expected sgd or adam, got nothing/],
-    ['progress.epoch', (m: Meta) => { m.progress.epoch = -1; }, /progress\.epoch: expected an integer >= 0, got -1/],
-    ['history', (m: Meta) => { m.progress.epoch = 1; }, /history: expected one record per finished epoch \(1\), got 0/],
-    ['vocab', (m: Meta) => { m.vocab = ['<unk>', 't', 't', 'e', 'a']; }, /vocab: expected distinct tokens/],
+    [
+      'config.batch',
+      (m: Meta) => {
+        m.config.batch = 0;
+      },
+      /config\.batch: expected an integer >= 1, got 0/,
+    ],
+    [
+      'config.gradClipNorm',
+      (m: Meta) => {
+        m.config.gradClipNorm = -1;
+      },
+      /config\.gradClipNorm: expected null or a number > 0, got -1/,
+    ],
+    [
+      'config.optimizer.name',
+      (m: Meta) => {
+        delete m.config.optimizer.name;
+      },
+      /config\.optimizer\.name: expected sgd or adam, got nothing/,
+    ],
+    [
+      'progress.epoch',
+      (m: Meta) => {
+        m.progress.epoch = -1;
+      },
+      /progress\.epoch: expected an integer >= 0, got -1/,
+    ],
+    [
+      'history',
+      (m: Meta) => {
+        m.progress.epoch = 1;
+      },
+      /history: expected one record per finished epoch \(1\), got 0/,
+    ],
+    [
+      'vocab',
+      (m: Meta) => {
+        m.vocab = ['<unk>', 't', 't', 'e', 'a'];
+      },
+      /vocab: expected distinct tokens/,
+    ],
   ])('refuses a bad %s with a FormatError naming it', async (_, edit, says) => {
     const file = join(tempDir(), 'bad.safetensors');
     await saveCheckpoint(file, fresh());
@@ -93,7 +136,12 @@ describe('createLmTrainer asks core for the one answer', () => {
     const spec = lmSpec({ mode: 'gru', vocabSize: 3, hiddenSize: 2, numLayers: 1 });
     const picky = { ...createReferenceBackend(), name: 'picky', unsupportedTraining: () => 'picky: no gru training' };
     await expect(
-      createLmTrainer(picky, spec, { params: initLmParams(spec, 3, 0), optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), gradClipNorm: null }),
+      createLmTrainer(picky, spec, {
+        params: initLmParams(spec, 3, 0),
+        optimizer: { name: 'sgd', lr: 1 },
+        optimizerState: initialOptimizerState(),
+        gradClipNorm: null,
+      }),
     ).rejects.toThrow(/picky cannot train this model: picky: no gru training/);
   });
 });

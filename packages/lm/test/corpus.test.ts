@@ -2,7 +2,15 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TIME_MACHINE_FILE, TIME_MACHINE_SHA1, TIME_MACHINE_URL, bundledCorpusPath, loadCorpus, sha1Hex, timeMachine } from '../src/node.js';
+import {
+  TIME_MACHINE_FILE,
+  TIME_MACHINE_SHA1,
+  TIME_MACHINE_URL,
+  bundledCorpusPath,
+  loadCorpus,
+  sha1Hex,
+  timeMachine,
+} from '../src/node.js';
 import { tempDir } from './fixtures.js';
 
 const noNetwork = (): never => {
@@ -13,7 +21,7 @@ const noNetwork = (): never => {
 const notShipped = (): string => join(tempDir(), 'not-shipped.txt');
 
 describe('the shipped corpus', () => {
-  it('is inside the package, listed in its files, with the SHA-1 of d2l\'s copy', () => {
+  it("is inside the package, listed in its files, with the SHA-1 of d2l's copy", () => {
     const path = bundledCorpusPath();
     expect(path).toBe(fileURLToPath(new URL('../data/timemachine.txt', import.meta.url)));
     expect(sha1Hex(readFileSync(path))).toBe(TIME_MACHINE_SHA1);
@@ -39,7 +47,9 @@ describe('the shipped corpus', () => {
   it('is refused when its bytes were changed (a damaged install)', async () => {
     const fake = join(tempDir(), TIME_MACHINE_FILE);
     writeFileSync(fake, 'not the book');
-    await expect(timeMachine({ env: {}, bundledPath: fake, fetch: noNetwork })).rejects.toThrow(/has SHA-1 .*expected 090b5e7e/);
+    await expect(timeMachine({ env: {}, bundledPath: fake, fetch: noNetwork })).rejects.toThrow(
+      /has SHA-1 .*expected 090b5e7e/,
+    );
   });
 });
 
@@ -54,7 +64,12 @@ describe('timeMachine()', () => {
   it('falls back to the cache folder', async () => {
     const cache = tempDir();
     writeFileSync(join(cache, TIME_MACHINE_FILE), 'cached');
-    const got = await timeMachine({ env: { DEEPRNN_DATA_DIR: tempDir() }, cacheDir: cache, fetch: noNetwork, bundledPath: notShipped() });
+    const got = await timeMachine({
+      env: { DEEPRNN_DATA_DIR: tempDir() },
+      cacheDir: cache,
+      fetch: noNetwork,
+      bundledPath: notShipped(),
+    });
     expect(got).toEqual({ path: join(cache, TIME_MACHINE_FILE), text: 'cached' });
   });
 
@@ -63,7 +78,11 @@ describe('timeMachine()', () => {
     let asked = '';
     const fetch = (url: string): Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }> => {
       asked = url;
-      return Promise.resolve({ ok: true, status: 200, arrayBuffer: () => Promise.resolve(new TextEncoder().encode('not the book').buffer) });
+      return Promise.resolve({
+        ok: true,
+        status: 200,
+        arrayBuffer: () => Promise.resolve(new TextEncoder().encode('not the book').buffer),
+      });
     };
     await expect(timeMachine({ env: {}, cacheDir: cache, fetch, bundledPath: notShipped() })).rejects.toThrow(/SHA-1/);
     expect(asked).toBe(TIME_MACHINE_URL);
@@ -84,6 +103,8 @@ describe('timeMachine()', () => {
   });
 
   it('fails with a hint when downloading is off', async () => {
-    await expect(timeMachine({ env: {}, cacheDir: tempDir(), download: false, bundledPath: notShipped() })).rejects.toThrow(/DEEPRNN_DATA_DIR/);
+    await expect(
+      timeMachine({ env: {}, cacheDir: tempDir(), download: false, bundledPath: notShipped() }),
+    ).rejects.toThrow(/DEEPRNN_DATA_DIR/);
   });
 });

@@ -10,7 +10,9 @@ export const TINY_TEXT: string = [
   'fire burned brightly, and the soft radiance of the incandescent',
   'lights in the lilies of silver caught the bubbles that flashed and',
   'passed in our glasses.',
-].join('\n').repeat(6);
+]
+  .join('\n')
+  .repeat(6);
 
 /** A fresh temporary folder. */
 export function tempDir(): string {

@@ -1,6 +1,18 @@
 import { type Backend, type RnnState, SeededRandom, createReferenceBackend } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
-import { HEAD_BIAS, HEAD_WEIGHT, type LanguageModel, Vocab, generate, headInputSize, initLmParams, lmSpec, oneHotTimeMajor, pickToken, rnnParamsOf } from '../src/index.js';
+import {
+  HEAD_BIAS,
+  HEAD_WEIGHT,
+  type LanguageModel,
+  Vocab,
+  generate,
+  headInputSize,
+  initLmParams,
+  lmSpec,
+  oneHotTimeMajor,
+  pickToken,
+  rnnParamsOf,
+} from '../src/index.js';
 
 const vocab = new Vocab(['<unk>', ' ', ...'abcdefghijklmnopqrstuvwxyz']);
 
@@ -10,13 +22,21 @@ function model(mode: 'gru' | 'lstm' | 'rnn_tanh', seed: number): LanguageModel {
 }
 
 /** The rule before streams: one forward per character with the state carried on the host. */
-async function generateByForward(backend: Backend, lm: LanguageModel, prefix: string, chars: number, temperature: number, seed: number): Promise<string> {
+async function generateByForward(
+  backend: Backend,
+  lm: LanguageModel,
+  prefix: string,
+  chars: number,
+  temperature: number,
+  seed: number,
+): Promise<string> {
   const V = lm.vocab.size;
   const ids = Array.from(lm.vocab.encode([...prefix]));
   const rng = new SeededRandom(seed);
   await using m = await backend.createModel(lm.spec, rnnParamsOf(lm.params));
   let state: RnnState | undefined;
-  if (ids.length > 1) state = (await m.forward(oneHotTimeMajor(Int32Array.from(ids.slice(0, -1)), 1, ids.length - 1, V))).state;
+  if (ids.length > 1)
+    state = (await m.forward(oneHotTimeMajor(Int32Array.from(ids.slice(0, -1)), 1, ids.length - 1, V))).state;
   const W = lm.params[HEAD_WEIGHT]!.data;
   const b = lm.params[HEAD_BIAS]!.data;
   const F = headInputSize(lm.spec);
@@ -39,14 +59,23 @@ describe('generate on a stream', () => {
     it(`${mode}: the same text as one forward per character, greedy and sampled`, async () => {
       const backend = createReferenceBackend();
       const lm = model(mode, 7);
-      expect(await generate(backend, lm, 'time traveller', { chars: 30 })).toBe(await generateByForward(backend, lm, 'time traveller', 30, 0, 0));
-      expect(await generate(backend, lm, 'the', { chars: 30, temperature: 0.8, seed: 5 })).toBe(await generateByForward(backend, lm, 'the', 30, 0.8, 5));
+      expect(await generate(backend, lm, 'time traveller', { chars: 30 })).toBe(
+        await generateByForward(backend, lm, 'time traveller', 30, 0, 0),
+      );
+      expect(await generate(backend, lm, 'the', { chars: 30, temperature: 0.8, seed: 5 })).toBe(
+        await generateByForward(backend, lm, 'the', 30, 0.8, 5),
+      );
     });
   }
 
   it('hands each character to onChar as it is chosen', async () => {
     const seen: string[] = [];
-    const text = await generate(createReferenceBackend(), model('gru', 3), 'a', { chars: 12, temperature: 1, seed: 2, onChar: (c) => seen.push(c) });
+    const text = await generate(createReferenceBackend(), model('gru', 3), 'a', {
+      chars: 12,
+      temperature: 1,
+      seed: 2,
+      onChar: (c) => seen.push(c),
+    });
     expect(seen).toHaveLength(12);
     expect('a' + seen.join('')).toBe(text);
   });

@@ -31,7 +31,13 @@ function editedSync(edit: (tensors: Record<string, Tensor>, meta: Record<string,
   const m = tinyModel();
   const tensors: Record<string, Tensor> = { ...m.params };
   const meta: Record<string, unknown> = {
-    format: 'deeprnn-lm-model', version: 1, rnn: { mode: 'gru', inputSize: TOKENS.length, hiddenSize: 3, numLayers: 2 }, vocabSize: TOKENS.length, head: 'linear', input: 'one-hot', vocab: [...TOKENS],
+    format: 'deeprnn-lm-model',
+    version: 1,
+    rnn: { mode: 'gru', inputSize: TOKENS.length, hiddenSize: 3, numLayers: 2 },
+    vocabSize: TOKENS.length,
+    head: 'linear',
+    input: 'one-hot',
+    vocab: [...TOKENS],
   };
   edit(tensors, meta);
   return writeSafetensors(tensors, { [MODEL_KEY]: JSON.stringify(meta) });
@@ -46,16 +52,65 @@ describe('a saved model is checked before it runs (CLI and page share this)', ()
 
   type Edit = (t: Record<string, Tensor>) => void;
   const cases: readonly (readonly [string, Edit, RegExp])[] = [
-    ['a head of the wrong shape', (t: Record<string, Tensor>) => void (t[HEAD_WEIGHT] = tensor(new Float32Array(5 * 4), [5, 4])), /linear\.weight: expected shape \[5, 3\] .*got \[5, 4\]/],
-    ['a head with too few rows', (t: Record<string, Tensor>) => void (t[HEAD_WEIGHT] = tensor(new Float32Array(4 * 3), [4, 3])), /linear\.weight: expected shape \[5, 3\]/],
-    ['a bias of the wrong shape', (t: Record<string, Tensor>) => void (t[HEAD_BIAS] = tensor(new Float32Array(4), [4])), /linear\.bias: expected shape \[5\] .*got \[4\]/],
-    ['a missing head weight', (t: Record<string, Tensor>) => void delete t[HEAD_WEIGHT], /linear\.weight: expected shape \[5, 3\] .*got nothing \(the tensor is missing\)/],
-    ['a missing head bias', (t: Record<string, Tensor>) => void delete t[HEAD_BIAS], /linear\.bias: expected shape \[5\] .*got nothing/],
-    ['NaN in the head', (t: Record<string, Tensor>) => void (t[HEAD_WEIGHT] = tensor(Float32Array.from(t[HEAD_WEIGHT]!.data, (x, i) => (i === 7 ? Number.NaN : x)), [5, 3])), /linear\.weight\[7\] is NaN, expected finite weights/],
-    ['Infinity in the bias', (t: Record<string, Tensor>) => void (t[HEAD_BIAS] = tensor(Float32Array.of(0, 0, Number.POSITIVE_INFINITY, 0, 0), [5])), /linear\.bias\[2\] is Infinity/],
-    ['NaN in the RNN', (t: Record<string, Tensor>) => void (t['rnn.weight_hh_l1'] = tensor(Float32Array.from(t['rnn.weight_hh_l1']!.data, () => Number.NaN), t['rnn.weight_hh_l1']!.shape)), /rnn\.\*: weight_hh_l1\[0\] is NaN/],
-    ['a missing RNN weight', (t: Record<string, Tensor>) => void delete t['rnn.bias_ih_l0'], /rnn\.\*: .*missing bias_ih_l0/],
-    ['an unknown tensor', (t: Record<string, Tensor>) => void (t.extra = tensor(new Float32Array(1), [1])), /unexpected tensor extra/],
+    [
+      'a head of the wrong shape',
+      (t: Record<string, Tensor>) => void (t[HEAD_WEIGHT] = tensor(new Float32Array(5 * 4), [5, 4])),
+      /linear\.weight: expected shape \[5, 3\] .*got \[5, 4\]/,
+    ],
+    [
+      'a head with too few rows',
+      (t: Record<string, Tensor>) => void (t[HEAD_WEIGHT] = tensor(new Float32Array(4 * 3), [4, 3])),
+      /linear\.weight: expected shape \[5, 3\]/,
+    ],
+    [
+      'a bias of the wrong shape',
+      (t: Record<string, Tensor>) => void (t[HEAD_BIAS] = tensor(new Float32Array(4), [4])),
+      /linear\.bias: expected shape \[5\] .*got \[4\]/,
+    ],
+    [
+      'a missing head weight',
+      (t: Record<string, Tensor>) => void delete t[HEAD_WEIGHT],
+      /linear\.weight: expected shape \[5, 3\] .*got nothing \(the tensor is missing\)/,
+    ],
+    [
+      'a missing head bias',
+      (t: Record<string, Tensor>) => void delete t[HEAD_BIAS],
+      /linear\.bias: expected shape \[5\] .*got nothing/,
+    ],
+    [
+      'NaN in the head',
+      (t: Record<string, Tensor>) =>
+        void (t[HEAD_WEIGHT] = tensor(
+          Float32Array.from(t[HEAD_WEIGHT]!.data, (x, i) => (i === 7 ? Number.NaN : x)),
+          [5, 3],
+        )),
+      /linear\.weight\[7\] is NaN, expected finite weights/,
+    ],
+    [
+      'Infinity in the bias',
+      (t: Record<string, Tensor>) =>
+        void (t[HEAD_BIAS] = tensor(Float32Array.of(0, 0, Number.POSITIVE_INFINITY, 0, 0), [5])),
+      /linear\.bias\[2\] is Infinity/,
+    ],
+    [
+      'NaN in the RNN',
+      (t: Record<string, Tensor>) =>
+        void (t['rnn.weight_hh_l1'] = tensor(
+          Float32Array.from(t['rnn.weight_hh_l1']!.data, () => Number.NaN),
+          t['rnn.weight_hh_l1']!.shape,
+        )),
+      /rnn\.\*: weight_hh_l1\[0\] is NaN/,
+    ],
+    [
+      'a missing RNN weight',
+      (t: Record<string, Tensor>) => void delete t['rnn.bias_ih_l0'],
+      /rnn\.\*: .*missing bias_ih_l0/,
+    ],
+    [
+      'an unknown tensor',
+      (t: Record<string, Tensor>) => void (t.extra = tensor(new Float32Array(1), [1])),
+      /unexpected tensor extra/,
+    ],
   ];
   it.each(cases)('refuses %s', (_name, edit, says) => {
     const bytes = editedSync((t) => edit(t));
@@ -64,8 +119,16 @@ describe('a saved model is checked before it runs (CLI and page share this)', ()
   });
 
   it.each([
-    ['a multi-character token', ['<unk>', ' ', 'e', 'th', 'a'], /expected one character per token, got "th" \(2 characters\) at index 3/],
-    ['an empty token', ['<unk>', ' ', '', 't', 'a'], /expected one character per token, got "" \(0 characters\) at index 2/],
+    [
+      'a multi-character token',
+      ['<unk>', ' ', 'e', 'th', 'a'],
+      /expected one character per token, got "th" \(2 characters\) at index 3/,
+    ],
+    [
+      'an empty token',
+      ['<unk>', ' ', '', 't', 'a'],
+      /expected one character per token, got "" \(0 characters\) at index 2/,
+    ],
     ['a duplicate token', ['<unk>', ' ', 'e', 'e', 'a'], /expected distinct tokens, got "e" twice/],
     ['no <unk> first', ['x', ' ', 'e', 't', 'a'], /expected "<unk>" at index 0, got "x"/],
     ['too few tokens', ['<unk>', ' ', 'e', 't'], /vocab: expected 5 tokens .*got 4/],
@@ -80,9 +143,15 @@ describe('a saved model is checked before it runs (CLI and page share this)', ()
   });
 
   it('refuses metadata that is not JSON or lacks the config', () => {
-    expect(() => load(writeSafetensors(tinyModel().params, { [MODEL_KEY]: '{"rnn": ' }))).toThrow(/metadata is not JSON/);
-    expect(() => load(editedSync((_t, meta) => void delete meta.rnn))).toThrow(/rnn: expected the RNN config object, got nothing/);
-    expect(() => load(editedSync((_t, meta) => void (meta.rnn = { mode: 'gru', inputSize: 5, hiddenSize: 0, numLayers: 2 })))).toThrow(/rnn: .*hiddenSize/);
+    expect(() => load(writeSafetensors(tinyModel().params, { [MODEL_KEY]: '{"rnn": ' }))).toThrow(
+      /metadata is not JSON/,
+    );
+    expect(() => load(editedSync((_t, meta) => void delete meta.rnn))).toThrow(
+      /rnn: expected the RNN config object, got nothing/,
+    );
+    expect(() =>
+      load(editedSync((_t, meta) => void (meta.rnn = { mode: 'gru', inputSize: 5, hiddenSize: 0, numLayers: 2 }))),
+    ).toThrow(/rnn: .*hiddenSize/);
   });
 });
 
@@ -102,14 +171,30 @@ describe('config.json and vocab.json are checked against the weights', () => {
 
   it('accepts a config.json with defaults left out', async () => {
     const dir = await saved();
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ rnn: { mode: 'gru', inputSize: 5, hiddenSize: 3, numLayers: 2 }, vocabSize: 5, head: 'linear', input: 'one-hot' }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        rnn: { mode: 'gru', inputSize: 5, hiddenSize: 3, numLayers: 2 },
+        vocabSize: 5,
+        head: 'linear',
+        input: 'one-hot',
+      }),
+    );
     await expect(loadModel(dir)).resolves.toBeDefined();
   });
 
   type ConfigEdit = (c: Record<string, unknown>) => void;
   const configCases: readonly (readonly [string, ConfigEdit, RegExp])[] = [
-    ['config.json', (c: Record<string, unknown>) => void (c.vocabSize = 6), /config\.json: vocabSize is 6, but .*model\.safetensors holds 5/],
-    ['config.json', (c: Record<string, unknown>) => void ((c.rnn as Record<string, unknown>).hiddenSize = 4), /config\.json: rnn is .*"hiddenSize":4.*, but .*model\.safetensors holds/],
+    [
+      'config.json',
+      (c: Record<string, unknown>) => void (c.vocabSize = 6),
+      /config\.json: vocabSize is 6, but .*model\.safetensors holds 5/,
+    ],
+    [
+      'config.json',
+      (c: Record<string, unknown>) => void ((c.rnn as Record<string, unknown>).hiddenSize = 4),
+      /config\.json: rnn is .*"hiddenSize":4.*, but .*model\.safetensors holds/,
+    ],
     ['config.json', (c: Record<string, unknown>) => void (c.head = 'mlp'), /config\.json: head is "mlp"/],
   ];
   it.each(configCases)('refuses a %s that disagrees', async (_name, edit, says) => {
@@ -130,7 +215,16 @@ describe('config.json and vocab.json are checked against the weights', () => {
 
   it('checks a checkpoint loaded as a model the same way', async () => {
     const st = initialTrainingState(
-      { model: { mode: 'gru', vocabSize: 5, hiddenSize: 3, numLayers: 2 }, epochs: 1, optimizer: { name: 'sgd', lr: 1 }, batch: 2, steps: 2, partition: 'sequential', gradClipNorm: null, seed: 0 },
+      {
+        model: { mode: 'gru', vocabSize: 5, hiddenSize: 3, numLayers: 2 },
+        epochs: 1,
+        optimizer: { name: 'sgd', lr: 1 },
+        batch: 2,
+        steps: 2,
+        partition: 'sequential',
+        gradClipNorm: null,
+        seed: 0,
+      },
       TOKENS,
     );
     const params = { ...st.params, [HEAD_BIAS]: tensor(Float32Array.of(0, Number.NaN, 0, 0, 0), [5]) };

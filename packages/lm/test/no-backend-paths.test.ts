@@ -15,10 +15,17 @@ function backendSpecific(code: string, isNameLiteralBanned: boolean): string[] {
   const src = code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
   const found: string[] = [];
   for (const m of src.matchAll(/['"]@deeprnn\/backend-[\w-]+['"]/g)) found.push(`imports ${m[0]}`);
-  for (const m of src.matchAll(/\binstanceof\s+(\w+)/g)) if (!/^(Error|RnnError|\w+Error|Float32Array|Float64Array|Int32Array|Uint8Array)$/.test(m[1]!)) found.push(`instanceof ${m[1]}`);
+  for (const m of src.matchAll(/\binstanceof\s+(\w+)/g))
+    if (!/^(Error|RnnError|\w+Error|Float32Array|Float64Array|Int32Array|Uint8Array)$/.test(m[1]!))
+      found.push(`instanceof ${m[1]}`);
   for (const m of src.matchAll(/\.name\s*[!=]==?\s*['"](\w+)['"]/g)) found.push(`compares a backend name: ${m[0]}`);
-  for (const m of src.matchAll(/\b(trainerFor|createTfjsTrainer|createTfjsRnn|TfjsTrainer|backendTrainer|forwardBackward\w*)\b/g)) found.push(`uses ${m[1]}`);
-  if (isNameLiteralBanned) for (const m of src.matchAll(/['"`](\w+)['"`]/g)) if (BACKEND_NAMES.includes(m[1]!)) found.push(`names backend ${m[0]}`);
+  for (const m of src.matchAll(
+    /\b(trainerFor|createTfjsTrainer|createTfjsRnn|TfjsTrainer|backendTrainer|forwardBackward\w*)\b/g,
+  ))
+    found.push(`uses ${m[1]}`);
+  if (isNameLiteralBanned)
+    for (const m of src.matchAll(/['"`](\w+)['"`]/g))
+      if (BACKEND_NAMES.includes(m[1]!)) found.push(`names backend ${m[0]}`);
   return found;
 }
 
@@ -32,14 +39,21 @@ function functionBody(code: string, name: string): string {
 
 describe('no backend-specific training code path in @deeprnn/lm and the CLI', () => {
   it('the scanner sees what it must refuse (so the checks below can fail)', () => {
-    expect(backendSpecific(`if (backend.name === 'tfjs') { const { TfjsBackend } = await import('@deeprnn/backend-tfjs'); if (backend instanceof TfjsBackend) return trainerFor(backend); }`, true)).toEqual([
+    expect(
+      backendSpecific(
+        `if (backend.name === 'tfjs') { const { TfjsBackend } = await import('@deeprnn/backend-tfjs'); if (backend instanceof TfjsBackend) return trainerFor(backend); }`,
+        true,
+      ),
+    ).toEqual([
       "imports '@deeprnn/backend-tfjs'",
       'instanceof TfjsBackend',
       "compares a backend name: .name === 'tfjs'",
       'uses trainerFor',
       "names backend 'tfjs'",
     ]);
-    expect(backendSpecific(`// the tfjs trainer: backend.name === 'tfjs'\nif (e instanceof Error) throw e;`, true)).toEqual([]);
+    expect(
+      backendSpecific(`// the tfjs trainer: backend.name === 'tfjs'\nif (e instanceof Error) throw e;`, true),
+    ).toEqual([]);
   });
 
   const lmDir = join(root, 'packages/lm/src');

@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { type FloatArray, createReferenceBackend, clipGlobalNorm, paramLayout, softmaxHeadGradients, tensor, updateParameter } from '@deeprnn/core';
+import {
+  type FloatArray,
+  createReferenceBackend,
+  clipGlobalNorm,
+  paramLayout,
+  softmaxHeadGradients,
+  tensor,
+  updateParameter,
+} from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 import {
   HEAD_BIAS,
@@ -45,7 +53,12 @@ function recipe(over: Partial<TrainConfig> = {}): TrainConfig {
   };
 }
 
-async function run(start: TrainingState, signal?: AbortSignal, stopAfter?: number, ctl?: AbortController): Promise<{ state: TrainingState; aborted: boolean }> {
+async function run(
+  start: TrainingState,
+  signal?: AbortSignal,
+  stopAfter?: number,
+  ctl?: AbortController,
+): Promise<{ state: TrainingState; aborted: boolean }> {
   const backend = createReferenceBackend();
   let steps = 0;
   return trainLoop(backend, corpus.ids, start, {
@@ -76,7 +89,14 @@ describe('training a character LM on the reference backend', () => {
 
   for (const [name, over] of [
     ['sgd, sequential (d2l)', {}],
-    ['adam, random partition, dropout, lstm', { optimizer: { name: 'adam', lr: 0.01 }, partition: 'random', model: { mode: 'lstm', vocabSize: corpus.vocab.size, hiddenSize: 8, numLayers: 2, rnn: { dropout: 0.2 } } }],
+    [
+      'adam, random partition, dropout, lstm',
+      {
+        optimizer: { name: 'adam', lr: 0.01 },
+        partition: 'random',
+        model: { mode: 'lstm', vocabSize: corpus.vocab.size, hiddenSize: 8, numLayers: 2, rnn: { dropout: 0.2 } },
+      },
+    ],
   ] as const) {
     it(`resumes bit-identically from a checkpoint taken mid-epoch (Ctrl-C) and at an epoch boundary: ${name}`, async () => {
       const config = recipe(over as Partial<TrainConfig>);
@@ -158,7 +178,12 @@ describe('trainStep on the reference trainer', () => {
     const X = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 5) % 6);
     const Y = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 7 + 1) % 6);
     const backend = createReferenceBackend();
-    await using trainer = await createLmTrainer(backend, spec, { params, optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), gradClipNorm: 1 });
+    await using trainer = await createLmTrainer(backend, spec, {
+      params,
+      optimizer: { name: 'sgd', lr: 1 },
+      optimizerState: initialOptimizerState(),
+      gradClipNorm: 1,
+    });
     const r = await trainStep(trainer, 6, { X, Y, batch: 4, steps: 3 }, undefined, 0);
     const got = await readLmTrainer(trainer);
     // The same step on the host, as @deeprnn/lm did it before trainers held the weights.
@@ -168,7 +193,12 @@ describe('trainStep on the reference trainer', () => {
     const W = params[HEAD_WEIGHT]!.data.slice();
     const b = params[HEAD_BIAS]!.data.slice();
     const head = softmaxHeadGradients(output.data, W, b, targetsTimeMajor(Y, 4, 3));
-    const grads = await model.gradients!(input, undefined, { output: tensor(head.dY as Float32Array, output.shape) }, { training: true });
+    const grads = await model.gradients!(
+      input,
+      undefined,
+      { output: tensor(head.dY as Float32Array, output.shape) },
+      { training: true },
+    );
     const names = paramLayout(spec).map((s) => s.name);
     const all: FloatArray[] = [head.dW, head.db, ...names.map((n) => grads.params[n]!.data)];
     const values: FloatArray[] = [W, b, ...names.map((n) => params[`rnn.${n}`]!.data.slice())];
@@ -183,9 +213,18 @@ describe('trainStep on the reference trainer', () => {
   it('refuses a backend that cannot train, naming it', async () => {
     const spec = lmSpec({ mode: 'rnn_tanh', vocabSize: 3, hiddenSize: 2, numLayers: 1 });
     const { createTrainer: _, ...reference } = createReferenceBackend();
-    const inference = { ...reference, name: 'inference-only', capabilities: { ...reference.capabilities, training: false } };
+    const inference = {
+      ...reference,
+      name: 'inference-only',
+      capabilities: { ...reference.capabilities, training: false },
+    };
     await expect(
-      createLmTrainer(inference, spec, { params: initLmParams(spec, 3, 0), optimizer: { name: 'sgd', lr: 1 }, optimizerState: initialOptimizerState(), gradClipNorm: null }),
+      createLmTrainer(inference, spec, {
+        params: initLmParams(spec, 3, 0),
+        optimizer: { name: 'sgd', lr: 1 },
+        optimizerState: initialOptimizerState(),
+        gradClipNorm: null,
+      }),
     ).rejects.toThrow(/inference-only .* cannot train/);
   });
 });

@@ -2,7 +2,14 @@
 import type { Backend, GradOutput, RnnModel, RnnTrainer, Tensor } from '@deeprnn/core';
 import { expectTypeOf } from 'vitest';
 import {
-  type LmParams, type TrainStepTiming, type TrainingState, createLmTrainer, generate, loadCheckpoint, timeTrainStep, trainLoop,
+  type LmParams,
+  type TrainStepTiming,
+  type TrainingState,
+  createLmTrainer,
+  generate,
+  loadCheckpoint,
+  timeTrainStep,
+  trainLoop,
 } from '../src/node.js';
 
 // lm trains through the core contract only: its trainer is core's, its loop takes any Backend.

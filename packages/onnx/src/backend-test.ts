@@ -1,8 +1,16 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  type Backend, type Comparison, FormatError, GOLDEN_TOLERANCE, type GoldenResult, type RnnState, type Tensor, type Tolerance,
-  compareTensors, tensor,
+  type Backend,
+  type Comparison,
+  FormatError,
+  GOLDEN_TOLERANCE,
+  type GoldenResult,
+  type RnnState,
+  type Tensor,
+  type Tolerance,
+  compareTensors,
+  tensor,
 } from '@deeprnn/core';
 import { type ImportedOnnx, importOnnx } from './import.js';
 import { outputToOnnx, reverseWithinLengths, swapLeadingAxes } from './layout-convert.js';
@@ -30,7 +38,9 @@ export function readTensorFile(bytes: Uint8Array, where: string): ProtoTensor {
   try {
     proto = onnx.TensorProto.decode(bytes);
   } catch (e) {
-    throw new FormatError(`${where}: not a TensorProto (${e instanceof Error ? e.message : 'unreadable'})`, { cause: e });
+    throw new FormatError(`${where}: not a TensorProto (${e instanceof Error ? e.message : 'unreadable'})`, {
+      cause: e,
+    });
   }
   return readTensorProto(proto, where);
 }
@@ -59,7 +69,9 @@ export async function loadOnnxTestCase(dir: string): Promise<OnnxTestCase> {
     bytes = await readFile(join(dir, 'model.onnx'));
     entries = (await readdir(dir)).filter((e) => /^test_data_set_\d+$/.test(e)).sort();
   } catch (e) {
-    throw new FormatError(`${name}: not an ONNX backend-test directory (needs model.onnx and test_data_set_N/)`, { cause: e });
+    throw new FormatError(`${name}: not an ONNX backend-test directory (needs model.onnx and test_data_set_N/)`, {
+      cause: e,
+    });
   }
   const graph = decodeModel(bytes).graph ?? {};
   const initialized = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
@@ -70,7 +82,8 @@ export async function loadOnnxTestCase(dir: string): Promise<OnnxTestCase> {
     const where = `${name}/${set}`;
     const read = async (prefix: string, names: string[]): Promise<Map<string, ProtoTensor>> => {
       const files = await readIndexed(join(dir, set), prefix);
-      if (files.length > names.length) throw new FormatError(`${where}: ${files.length} ${prefix} files for ${names.length} graph ${prefix}s`);
+      if (files.length > names.length)
+        throw new FormatError(`${where}: ${files.length} ${prefix} files for ${names.length} graph ${prefix}s`);
       return new Map(files.map((f, i) => [names[i] as string, readTensorFile(f, `${where}/${prefix}_${i}.pb`)]));
     };
     dataSets.push({ name: set, inputs: await read('input', inputNames), outputs: await read('output', outputNames) });
@@ -87,7 +100,8 @@ export async function loadOnnxTestCase(dir: string): Promise<OnnxTestCase> {
   const constants: Record<string, Tensor> = {};
   for (const w of weights) {
     const t = dataSets[0]?.inputs.get(w);
-    if (t === undefined || t.kind !== 'float') throw new FormatError(`${name}: weight input '${w}' has no float data in ${dataSets[0]?.name}`);
+    if (t === undefined || t.kind !== 'float')
+      throw new FormatError(`${name}: weight input '${w}' has no float data in ${dataSets[0]?.name}`);
     constants[w] = tensor(t.data, t.dims);
   }
   return { name, model: importOnnx(bytes, { constants }), dataSets };
@@ -103,7 +117,11 @@ function asTensor(t: ProtoTensor, where: string): Tensor {
  *
  * @returns the same summary as a golden case: worst errors and one line per failing tensor.
  */
-export async function runOnnxTestCase(backend: Backend, testCase: OnnxTestCase, tolerance: Tolerance = GOLDEN_TOLERANCE): Promise<GoldenResult> {
+export async function runOnnxTestCase(
+  backend: Backend,
+  testCase: OnnxTestCase,
+  tolerance: Tolerance = GOLDEN_TOLERANCE,
+): Promise<GoldenResult> {
   const { spec, params, inputs, outputs, isTimeReversed } = testCase.model;
   const model = await backend.createModel(spec, params);
   const failures: string[] = [];
@@ -122,7 +140,8 @@ export async function runOnnxTestCase(backend: Backend, testCase: OnnxTestCase, 
       const lensData = lensBinding === undefined ? undefined : set.inputs.get(lensBinding.name);
       const lengths = lensData === undefined ? undefined : Array.from(lensData.data);
       let x = get('input');
-      if (x === undefined) throw new FormatError(`${testCase.name}/${set.name}: no data for the graph's sequence input`);
+      if (x === undefined)
+        throw new FormatError(`${testCase.name}/${set.name}: no data for the graph's sequence input`);
       if (isTimeReversed) x = reverseWithinLengths(x, spec.batchFirst, lengths);
       const h = get('h0');
       const c = get('c0');

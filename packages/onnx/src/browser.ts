@@ -7,7 +7,14 @@
  */
 export { MAX_MODEL_BYTES } from './decode.js';
 export { MetadataMismatchError } from './metadata-error.js';
-export { type ExportOptions, type OnnxLowering, EXPORT_OPSETS, GRAPH_NAMES, chooseLowering, exportOnnx } from './export.js';
+export {
+  type ExportOptions,
+  type OnnxLowering,
+  EXPORT_OPSETS,
+  GRAPH_NAMES,
+  chooseLowering,
+  exportOnnx,
+} from './export.js';
 export { gatesFromOnnx, gatesToOnnx, peepholesFromOnnx, peepholesToOnnx } from './gate-order.js';
 export type { IoBinding, IoLayout, IoRole } from './stack-walk.js';
 export { type ImportOptions, type ImportedOnnx, importOnnx } from './import.js';
@@ -16,6 +23,10 @@ export { CONFIG_KEY, LOWERING_KEY } from './metadata.js';
 export { outputToOnnx, reverseWithinLengths, swapLeadingAxes } from './layout-convert.js';
 export type { ProtoTensor } from './tensor-proto.js';
 export {
-  type TrainingStepOptions, TRAINING_KEY, exportGradientGraph, exportTrainingStep, trainedParameters,
+  type TrainingStepOptions,
+  TRAINING_KEY,
+  exportGradientGraph,
+  exportTrainingStep,
+  trainedParameters,
 } from './training/export-training-step.js';
 export { type TrainingShape, TRAINING_OPSET } from './training/training-io.js';

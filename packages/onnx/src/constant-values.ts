@@ -5,7 +5,8 @@ import { type ProtoTensor, readTensorProto } from './tensor-proto.js';
 /** The value of a Constant node, read from whichever `value*` attribute it has. */
 export function constantNodeValue(node: NodeProto, where: string): ProtoTensor {
   const attrs = node.attribute ?? [];
-  if (attrs.length !== 1) throw new FormatError(`${where}: a Constant needs exactly one value attribute, it has ${attrs.length}`);
+  if (attrs.length !== 1)
+    throw new FormatError(`${where}: a Constant needs exactly one value attribute, it has ${attrs.length}`);
   const a = attrs[0] as AttributeProto;
   switch (a.name) {
     case 'value':
@@ -36,7 +37,8 @@ export function attrInt(a: AttributeProto, where: string): number {
 export function attrInts(a: AttributeProto, where: string): number[] {
   return (a.ints ?? []).map((v) => {
     const n = typeof v === 'number' ? v : v.toNumber();
-    if (!Number.isSafeInteger(n)) throw new FormatError(`${where}: attribute ${String(a.name)} holds an integer out of range`);
+    if (!Number.isSafeInteger(n))
+      throw new FormatError(`${where}: attribute ${String(a.name)} holds an integer out of range`);
     return n;
   });
 }
@@ -50,7 +52,8 @@ export function findAttr(node: NodeProto, name: string): AttributeProto | undefi
 export function intAttr(node: NodeProto, name: string, fallback: number, where: string): number {
   const a = findAttr(node, name);
   if (a === undefined) return fallback;
-  if (a.type !== AttributeType.INT && a.type !== undefined && a.type !== 0) throw new FormatError(`${where}: attribute ${name} must be an int`);
+  if (a.type !== AttributeType.INT && a.type !== undefined && a.type !== 0)
+    throw new FormatError(`${where}: attribute ${name} must be an int`);
   return attrInt(a, where);
 }
 
@@ -75,7 +78,7 @@ export function stringsAttr(node: NodeProto, name: string): string[] | null {
 /** Reads a FLOAT attribute, or null when absent. */
 export function floatAttr(node: NodeProto, name: string): number | null {
   const a = findAttr(node, name);
-  return a === undefined ? null : a.f ?? 0;
+  return a === undefined ? null : (a.f ?? 0);
 }
 
 /** Reads a FLOATS attribute, or null when absent. */

@@ -12,9 +12,11 @@ export const MAX_MODEL_BYTES: number = 2 ** 31 - 1;
  * @throws {@link FormatError} when the bytes are not a ModelProto.
  */
 export function decodeModel(bytes: Uint8Array): ModelProto {
-  if (!(bytes instanceof Uint8Array)) throw new FormatError(`import: expected the model as a Uint8Array, got ${typeof bytes}`);
+  if (!(bytes instanceof Uint8Array))
+    throw new FormatError(`import: expected the model as a Uint8Array, got ${typeof bytes}`);
   if (bytes.length === 0) throw new FormatError('import: the file is empty');
-  if (bytes.length > MAX_MODEL_BYTES) throw new FormatError(`import: ${bytes.length} bytes is over protobuf's 2 GiB limit`);
+  if (bytes.length > MAX_MODEL_BYTES)
+    throw new FormatError(`import: ${bytes.length} bytes is over protobuf's 2 GiB limit`);
   let model: ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);

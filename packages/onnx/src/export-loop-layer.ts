@@ -1,4 +1,14 @@
-import { type RnnParams, type RnnSpec, type Tensor, directionCount, gateCount, layerInputSize, outputSize, paramKey, storedLayer } from '@deeprnn/core';
+import {
+  type RnnParams,
+  type RnnSpec,
+  type Tensor,
+  directionCount,
+  gateCount,
+  layerInputSize,
+  outputSize,
+  paramKey,
+  storedLayer,
+} from '@deeprnn/core';
 import { emitActivation, emitClip } from './activation-ops.js';
 import { GraphBuilder, valueInfo } from './graph-builder.js';
 import type { LayerInputs, LayerOutputs } from './layer-io.js';
@@ -41,7 +51,14 @@ function rowsOf(b: GraphBuilder, w: string, from: number, to: number, transpose:
  * and where it is faster. Weights are initializers under their deeprnn (PyTorch) names, in
  * PyTorch gate order: no reordering is needed since the body computes the cell itself.
  */
-export function emitLoopLayer(b: GraphBuilder, spec: RnnSpec, params: RnnParams, layer: number, io: LayerInputs, ctx: LoopContext): LayerOutputs {
+export function emitLoopLayer(
+  b: GraphBuilder,
+  spec: RnnSpec,
+  params: RnnParams,
+  layer: number,
+  io: LayerInputs,
+  ctx: LoopContext,
+): LayerOutputs {
   const D = directionCount(spec);
   const ys: string[] = [];
   const hs: string[] = [];
@@ -52,7 +69,8 @@ export function emitLoopLayer(b: GraphBuilder, spec: RnnSpec, params: RnnParams,
     hs.push(b.op1('Unsqueeze', [out.h, b.ints([0])]));
     if (out.c !== null) cs.push(b.op1('Unsqueeze', [out.c, b.ints([0])]));
   }
-  const join = (parts: string[], axis: number): string => (parts.length === 1 ? (parts[0] as string) : b.op1('Concat', parts, { axis }));
+  const join = (parts: string[], axis: number): string =>
+    parts.length === 1 ? (parts[0] as string) : b.op1('Concat', parts, { axis });
   return { y: join(ys, 2), h: join(hs, 0), c: cs.length > 0 ? join(cs, 0) : null };
 }
 
@@ -68,7 +86,13 @@ function initialState(b: GraphBuilder, rows: string | null, d: number, x: string
 }
 
 function emitDirection(
-  b: GraphBuilder, spec: RnnSpec, params: RnnParams, layer: number, reverse: boolean, io: LayerInputs, ctx: LoopContext,
+  b: GraphBuilder,
+  spec: RnnSpec,
+  params: RnnParams,
+  layer: number,
+  reverse: boolean,
+  io: LayerInputs,
+  ctx: LoopContext,
 ): { y: string; h: string; c: string | null } {
   const G = gateCount(spec.mode);
   const H = spec.hiddenSize;
@@ -97,7 +121,8 @@ function emitDirection(
   const cIn = c0 === null ? null : body.fresh('c_in');
   const x = body.op1('Gather', [xw, iter], { axis: 0 });
   const acts = reverse ? spec.reverseActivations : spec.activations;
-  const act = (i: number, v: string): string => emitActivation(body, acts[i] ?? { name: 'Tanh' }, emitClip(body, spec.clip, v));
+  const act = (i: number, v: string): string =>
+    emitActivation(body, acts[i] ?? { name: 'Tanh' }, emitClip(body, spec.clip, v));
   let hNew: string;
   let cNew: string | null = null;
   if (spec.mode === 'lstm') {
@@ -152,8 +177,15 @@ function emitDirection(
     name: body.fresh('body'),
     node: body.nodes,
     initializer: body.initializers,
-    input: [valueInfo(iter, DataType.INT64, []), valueInfo(condIn, DataType.BOOL, []), ...carried.map((n) => valueInfo(n, DataType.FLOAT, null))],
-    output: [valueInfo(condOut, DataType.BOOL, []), ...bodyOutputs.slice(1).map((n) => valueInfo(n, DataType.FLOAT, null))],
+    input: [
+      valueInfo(iter, DataType.INT64, []),
+      valueInfo(condIn, DataType.BOOL, []),
+      ...carried.map((n) => valueInfo(n, DataType.FLOAT, null)),
+    ],
+    output: [
+      valueInfo(condOut, DataType.BOOL, []),
+      ...bodyOutputs.slice(1).map((n) => valueInfo(n, DataType.FLOAT, null)),
+    ],
   };
   const loopInputs = [ctx.steps, b.op1('Identity', [b.boolTrue()]), h0, ...(c0 === null ? [] : [c0])];
   const outs = b.op('Loop', loopInputs, { body: { graph } }, bodyOutputs.length - 1);
@@ -181,5 +213,4 @@ function stateAtLength(b: GraphBuilder, seq: string, initial: string, lens64: st
   const atLast = b.op1('Squeeze', [b.op1('GatherElements', [seq, index], { axis: 0 }), b.ints([0])]);
   const started = b.op1('Unsqueeze', [b.op1('Greater', [lens64, b.ints([0], [])]), b.ints([1])]);
   return b.op1('Where', [started, atLast, initial]);
-
 }

@@ -1,5 +1,11 @@
 import {
-  type RnnMode, type RnnParams, type RnnSpec, UnsupportedError, directionCount, outputSize, validateParams,
+  type RnnMode,
+  type RnnParams,
+  type RnnSpec,
+  UnsupportedError,
+  directionCount,
+  outputSize,
+  validateParams,
 } from '@deeprnn/core';
 import { GraphBuilder, valueInfo } from './graph-builder.js';
 import { emitLoopLayer, loopContext } from './export-loop-layer.js';
@@ -57,10 +63,12 @@ export interface ExportOptions {
  * @throws {@link UnsupportedError} for `node` with LSTM projSize.
  */
 export function chooseLowering(spec: RnnSpec, option: ExportOptions['lowering'] = 'auto'): OnnxLowering {
-  const asked = typeof option === 'string' ? option : option[spec.mode] ?? 'auto';
+  const asked = typeof option === 'string' ? option : (option[spec.mode] ?? 'auto');
   if (asked === 'auto') return spec.projSize > 0 ? 'loop' : 'node';
   if (asked === 'node' && spec.projSize > 0) {
-    throw new UnsupportedError(`export: the ONNX LSTM operator has no projection (projSize ${spec.projSize}); use lowering 'loop' or 'auto'`);
+    throw new UnsupportedError(
+      `export: the ONNX LSTM operator has no projection (projSize ${spec.projSize}); use lowering 'loop' or 'auto'`,
+    );
   }
   return asked;
 }
@@ -104,7 +112,13 @@ export function exportOnnx(spec: RnnSpec, params: RnnParams, options: ExportOpti
   return new Uint8Array(onnx.ModelProto.encode(model).finish());
 }
 
-function buildGraph(spec: RnnSpec, params: RnnParams, lowering: OnnxLowering, withState: boolean, withLengths: boolean): GraphProto {
+function buildGraph(
+  spec: RnnSpec,
+  params: RnnParams,
+  lowering: OnnxLowering,
+  withState: boolean,
+  withLengths: boolean,
+): GraphProto {
   const b = new GraphBuilder();
   const n = GRAPH_NAMES;
   const D = directionCount(spec);
@@ -112,7 +126,8 @@ function buildGraph(spec: RnnSpec, params: RnnParams, lowering: OnnxLowering, wi
   const rows = spec.numLayers * D;
   const isLstm = spec.mode === 'lstm';
   b.reserve(...Object.values(n));
-  const seqDims = (f: number): (string | number)[] => (spec.batchFirst ? ['batch', 'seq_len', f] : ['seq_len', 'batch', f]);
+  const seqDims = (f: number): (string | number)[] =>
+    spec.batchFirst ? ['batch', 'seq_len', f] : ['seq_len', 'batch', f];
   const inputs = [valueInfo(n.input, DataType.FLOAT, seqDims(spec.inputSize))];
   if (withState) {
     inputs.push(valueInfo(n.h0, DataType.FLOAT, [rows, 'batch', Hout]));
@@ -125,7 +140,8 @@ function buildGraph(spec: RnnSpec, params: RnnParams, lowering: OnnxLowering, wi
   const ctx = lowering === 'loop' ? loopContext(b, x, lens) : null;
   const layers: LayerOutputs[] = [];
   for (let k = 0; k < spec.numLayers; k++) {
-    const slice = (state: string): string => b.op1('Slice', [state, b.ints([k * D]), b.ints([(k + 1) * D]), b.ints([0])]);
+    const slice = (state: string): string =>
+      b.op1('Slice', [state, b.ints([k * D]), b.ints([(k + 1) * D]), b.ints([0])]);
     const io = {
       x,
       h0: withState ? slice(n.h0) : null,
@@ -140,10 +156,19 @@ function buildGraph(spec: RnnSpec, params: RnnParams, lowering: OnnxLowering, wi
     b.op1(parts.length === 1 ? 'Identity' : 'Concat', parts, parts.length === 1 ? {} : { axis: 0 }, name);
   };
   b.op1(spec.batchFirst ? 'Transpose' : 'Identity', [x], spec.batchFirst ? { perm: [1, 0, 2] } : {}, n.output);
-  finish(layers.map((l) => l.h), n.hN);
-  const outputs = [valueInfo(n.output, DataType.FLOAT, seqDims(D * Hout)), valueInfo(n.hN, DataType.FLOAT, [rows, 'batch', Hout])];
+  finish(
+    layers.map((l) => l.h),
+    n.hN,
+  );
+  const outputs = [
+    valueInfo(n.output, DataType.FLOAT, seqDims(D * Hout)),
+    valueInfo(n.hN, DataType.FLOAT, [rows, 'batch', Hout]),
+  ];
   if (isLstm) {
-    finish(layers.map((l) => l.c as string), n.cN);
+    finish(
+      layers.map((l) => l.c as string),
+      n.cN,
+    );
     outputs.push(valueInfo(n.cN, DataType.FLOAT, [rows, 'batch', spec.hiddenSize]));
   }
   return { name: 'deeprnn', node: b.nodes, initializer: b.initializers, input: inputs, output: outputs };

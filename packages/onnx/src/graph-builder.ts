@@ -2,7 +2,14 @@ import { AttributeType, type AttributeProto, type NodeProto, type TensorProto, t
 import { boolTensorProto, floatTensorProto, int64TensorProto } from './tensor-proto.js';
 
 /** An attribute value as the builder accepts it. */
-export type AttributeValue = number | string | readonly number[] | readonly string[] | { readonly graph: GraphParts } | { readonly floats: readonly number[] } | { readonly float: number };
+export type AttributeValue =
+  | number
+  | string
+  | readonly number[]
+  | readonly string[]
+  | { readonly graph: GraphParts }
+  | { readonly floats: readonly number[] }
+  | { readonly float: number };
 
 /** What a built graph consists of. */
 export interface GraphParts {
@@ -18,20 +25,27 @@ export type Dim = number | string;
 
 /** A graph input or output declaration for a float, int32, int64 or bool tensor. */
 export function valueInfo(name: string, elemType: number, dims: readonly Dim[] | null): ValueInfoProto {
-  const shape = dims === null ? null : { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
+  const shape =
+    dims === null ? null : { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
   return { name, type: { tensorType: shape === null ? { elemType } : { elemType, shape } } };
 }
 
 function attribute(name: string, value: AttributeValue): AttributeProto {
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? { name, type: AttributeType.INT, i: value } : { name, type: AttributeType.FLOAT, f: value };
+    return Number.isInteger(value)
+      ? { name, type: AttributeType.INT, i: value }
+      : { name, type: AttributeType.FLOAT, f: value };
   }
   if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   if ('graph' in value) return { name, type: AttributeType.GRAPH, g: value.graph };
   if ('floats' in value) return { name, type: AttributeType.FLOATS, floats: [...value.floats] };
   if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
   if (value.length > 0 && typeof value[0] === 'string') {
-    return { name, type: AttributeType.STRINGS, strings: (value as readonly string[]).map((s) => new TextEncoder().encode(s)) };
+    return {
+      name,
+      type: AttributeType.STRINGS,
+      strings: (value as readonly string[]).map((s) => new TextEncoder().encode(s)),
+    };
   }
   return { name, type: AttributeType.INTS, ints: [...(value as readonly number[])] };
 }
@@ -63,7 +77,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node and returns its output names (`outputs` fresh names are made from the op type). */
-  op(opType: string, inputs: readonly string[], attrs: Readonly<Record<string, AttributeValue>> = {}, outputs: number | readonly string[] = 1): string[] {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, AttributeValue>> = {},
+    outputs: number | readonly string[] = 1,
+  ): string[] {
     const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(opType)) : [...outputs];
     for (const o of outs) this.used.add(o);
     this.nodes.push({
@@ -77,7 +96,12 @@ export class GraphBuilder {
   }
 
   /** Adds a one-output node and returns that output's name. */
-  op1(opType: string, inputs: readonly string[], attrs: Readonly<Record<string, AttributeValue>> = {}, output?: string): string {
+  op1(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, AttributeValue>> = {},
+    output?: string,
+  ): string {
     return this.op(opType, inputs, attrs, output === undefined ? 1 : [output])[0] as string;
   }
 

@@ -13,7 +13,8 @@ export function topologicalOrder(nodes: readonly NodeProto[], known: ReadonlySet
   nodes.forEach((n, i) => {
     for (const o of n.output ?? []) {
       if (o === '') continue;
-      if (producer.has(o) || known.has(o)) throw new FormatError(`import: value '${o}' is produced twice (node ${nodeLabel(n, i)})`);
+      if (producer.has(o) || known.has(o))
+        throw new FormatError(`import: value '${o}' is produced twice (node ${nodeLabel(n, i)})`);
       producer.set(o, i);
     }
   });
@@ -23,7 +24,10 @@ export function topologicalOrder(nodes: readonly NodeProto[], known: ReadonlySet
     for (const input of n.input ?? []) {
       if (input === '' || known.has(input)) continue;
       const p = producer.get(input);
-      if (p === undefined) throw new FormatError(`import: node ${nodeLabel(n, i)} reads '${input}', which no node, input or initializer provides`);
+      if (p === undefined)
+        throw new FormatError(
+          `import: node ${nodeLabel(n, i)} reads '${input}', which no node, input or initializer provides`,
+        );
       waiting[i] = (waiting[i] as number) + 1;
       const list = readers.get(p) ?? [];
       list.push(i);

@@ -3,7 +3,16 @@ import { nodeLabel, topologicalOrder } from './graph-order.js';
 import { step } from './plumbing-ops.js';
 import { DataType, type GraphProto, type NodeProto } from './proto.js';
 import { type RecurrentAttributes, readRecurrentAttributes } from './recurrent-node.js';
-import { type IoBinding, type IoLayout, type NodeWeight, type SeqForm, type StackLayer, type Val, Walk, describe } from './stack-walk.js';
+import {
+  type IoBinding,
+  type IoLayout,
+  type NodeWeight,
+  type SeqForm,
+  type StackLayer,
+  type Val,
+  Walk,
+  describe,
+} from './stack-walk.js';
 import type { ProtoTensor } from './tensor-proto.js';
 
 /** What the walk found: layers in order and the roles of graph inputs/outputs. */
@@ -16,7 +25,6 @@ export interface StackGraph {
 }
 
 const RECURRENT = new Set(['RNN', 'GRU', 'LSTM']);
-
 
 /**
  * Walks a graph and recognises a stack of RNN/GRU/LSTM nodes with the plumbing exporters put around
@@ -52,8 +60,13 @@ export function walkStack(
   if (w.layers.length === 0) throw new UnsupportedError('import: the graph has no RNN, GRU or LSTM node');
   if (w.wholeState && w.layers.length > 1) w.fail('layer 0 reads the whole initial state input of a multi-layer stack');
   const outputs = (graph.output ?? []).map((o) => bindOutput(w, o.name ?? ''));
-  const inputs = [...w.roles].map(([name, role]) => ({ name, role, layout: (w.layout === 1 && role !== 'input' && role !== 'lengths' ? 'onnx' : 'deeprnn') as IoLayout }));
-  if (w.hRows === 'given' && !inputs.some((i) => i.role === 'h0')) w.fail('initial_h is given but no graph input provides it');
+  const inputs = [...w.roles].map(([name, role]) => ({
+    name,
+    role,
+    layout: (w.layout === 1 && role !== 'input' && role !== 'lengths' ? 'onnx' : 'deeprnn') as IoLayout,
+  }));
+  if (w.hRows === 'given' && !inputs.some((i) => i.role === 'h0'))
+    w.fail('initial_h is given but no graph input provides it');
   return { layers: w.layers, batchFirst: w.batchFirst ?? false, isUnbatched: w.isUnbatched ?? false, inputs, outputs };
 }
 
@@ -74,7 +87,9 @@ function bindOutput(w: Walk, name: string): IoBinding {
     if (v.form !== want) w.fail(`graph output '${name}' holds final states as ${v.form}, expected ${want}`);
     return { name, role: v.which === 'h' ? 'hN' : 'cN', layout: w.layout === 1 ? 'onnx' : 'deeprnn' };
   }
-  throw new UnsupportedError(`import: graph output '${name}' is not the stacked RNN's output, hN or cN (it is ${v === undefined ? 'never computed' : describe(v)})`);
+  throw new UnsupportedError(
+    `import: graph output '${name}' is not the stacked RNN's output, hN or cN (it is ${v === undefined ? 'never computed' : describe(v)})`,
+  );
 }
 
 function weight(w: Walk, name: string | undefined, what: string): NodeWeight | null {
@@ -132,19 +147,35 @@ function recurrent(w: Walk, node: NodeProto): Val[] {
   ];
 }
 
-const TYPE_NAMES: Readonly<Record<number, string>> = { 0: 'undeclared', 1: 'float', 6: 'int32', 7: 'int64', 10: 'float16', 11: 'double' };
+const TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'undeclared',
+  1: 'float',
+  6: 'int32',
+  7: 'int64',
+  10: 'float16',
+  11: 'double',
+};
 
 /** ONNX types sequence_lens as int32 for RNN, GRU and LSTM; ONNX Runtime refuses int64 or float at load. */
 function checkLengthsType(w: Walk, name: string): void {
   const t = w.inputTypes.get(name) ?? 0;
   if (t !== DataType.INT32) {
-    throw new FormatError(`import: node ${w.where}: input sequence_lens ('${name}') must be int32, got ${TYPE_NAMES[t] ?? `element type ${t}`}`);
+    throw new FormatError(
+      `import: node ${w.where}: input sequence_lens ('${name}') must be int32, got ${TYPE_NAMES[t] ?? `element type ${t}`}`,
+    );
   }
 }
 
-function initialState(w: Walk, name: string | undefined, which: 'h' | 'c', k: number, attrs: RecurrentAttributes): void {
+function initialState(
+  w: Walk,
+  name: string | undefined,
+  which: 'h' | 'c',
+  k: number,
+  attrs: RecurrentAttributes,
+): void {
   const v = name ? w.val(name) : null;
-  const given = v !== null && v.k !== 'zeros' && !(v.k === 'const' && v.t.kind === 'float' && v.t.data.every((x) => x === 0));
+  const given =
+    v !== null && v.k !== 'zeros' && !(v.k === 'const' && v.t.kind === 'float' && v.t.data.every((x) => x === 0));
   const prev = which === 'h' ? w.hRows : w.cRows;
   const now = given ? 'given' : 'none';
   if (prev !== null && prev !== now) w.fail(`initial_${which} is given to some layers and not to others`);

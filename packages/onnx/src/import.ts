@@ -1,5 +1,13 @@
 import {
-  FormatError, ParameterError, type RnnParams, type RnnSpec, RnnError, type Tensor, UnsupportedError, paramLayout, tensor,
+  FormatError,
+  ParameterError,
+  type RnnParams,
+  type RnnSpec,
+  RnnError,
+  type Tensor,
+  UnsupportedError,
+  paramLayout,
+  tensor,
   validateParams,
 } from '@deeprnn/core';
 import { decodeModel } from './decode.js';
@@ -54,7 +62,10 @@ function wrapRnnErrors<T>(f: () => T, where: string): T {
   } catch (e) {
     if (e instanceof RnnError) throw e;
     // Anything else is a bug reached through a strange file: keep it typed, keep the cause.
-    throw new FormatError(`${where}: the model could not be read (${e instanceof Error ? e.message : 'unknown error'})`, { cause: e });
+    throw new FormatError(
+      `${where}: the model could not be read (${e instanceof Error ? e.message : 'unknown error'})`,
+      { cause: e },
+    );
   }
 }
 
@@ -81,7 +92,8 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
   const model = decodeModel(bytes);
   const graph = model.graph ?? {};
   for (const o of model.opsetImport ?? []) {
-    if (o.domain && o.domain !== 'ai.onnx') throw new UnsupportedError(`import: operator domain '${o.domain}' is not supported`);
+    if (o.domain && o.domain !== 'ai.onnx')
+      throw new UnsupportedError(`import: operator domain '${o.domain}' is not supported`);
   }
   const opset = importedOpset(model.opsetImport ?? []);
   const consts = new Map<string, ProtoTensor>();
@@ -120,11 +132,22 @@ function importModel(bytes: Uint8Array, options: ImportOptions): ImportedOnnx {
     checkAgainstMetadata(spec, metaSpec);
     spec = metaSpec;
     specSource = 'metadata';
-    if (spec.tiedLayers) params = Object.fromEntries(Object.entries(params).filter(([k]) => paramLayout(spec).some((s) => s.name === k)));
+    if (spec.tiedLayers)
+      params = Object.fromEntries(Object.entries(params).filter(([k]) => paramLayout(spec).some((s) => s.name === k)));
   }
   checkParams(spec, params);
   const isTimeReversed = stack.layers[0]?.attrs.isReverseOnly === true;
-  return { spec, params, inputs: stack.inputs, outputs: stack.outputs, isUnbatched: stack.isUnbatched, isTimeReversed, opset, producer, specSource };
+  return {
+    spec,
+    params,
+    inputs: stack.inputs,
+    outputs: stack.outputs,
+    isUnbatched: stack.isUnbatched,
+    isTimeReversed,
+    opset,
+    producer,
+    specSource,
+  };
 }
 
 function checkAgainstMetadata(graphSpec: RnnSpec, meta: RnnSpec): void {
@@ -132,19 +155,48 @@ function checkAgainstMetadata(graphSpec: RnnSpec, meta: RnnSpec): void {
   const problems: [string, string][] = [];
   // rnn_tanh and rnn_relu are one ONNX operator; the activations (compared below) tell them apart.
   const family = (s: RnnSpec): string => (s.mode === 'rnn_relu' ? 'rnn_tanh' : s.mode);
-  if (family(graphSpec) !== family(meta)) problems.push(['mode', `mode: graph ${graphSpec.mode}, metadata ${meta.mode}`]);
-  const keys = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'bidirectional', 'projSize', 'peepholes', 'inputForget', 'linearBeforeReset'] as const;
-  for (const k of keys) if (graphSpec[k] !== meta[k]) problems.push([k, `${k}: graph ${String(graphSpec[k])}, metadata ${String(meta[k])}`]);
+  if (family(graphSpec) !== family(meta))
+    problems.push(['mode', `mode: graph ${graphSpec.mode}, metadata ${meta.mode}`]);
+  const keys = [
+    'inputSize',
+    'hiddenSize',
+    'numLayers',
+    'bias',
+    'batchFirst',
+    'bidirectional',
+    'projSize',
+    'peepholes',
+    'inputForget',
+    'linearBeforeReset',
+  ] as const;
+  for (const k of keys)
+    if (graphSpec[k] !== meta[k])
+      problems.push([k, `${k}: graph ${String(graphSpec[k])}, metadata ${String(meta[k])}`]);
   if ((graphSpec.clip === null) !== (meta.clip === null) || (meta.clip !== null && f(meta.clip) !== graphSpec.clip)) {
     problems.push(['clip', `clip: graph ${String(graphSpec.clip)}, metadata ${String(meta.clip)}`]);
   }
-  const acts = (list: RnnSpec['activations']): string => JSON.stringify(list.map((a) => [a.name, a.alpha === undefined ? null : f(a.alpha), a.beta === undefined ? null : f(a.beta)]));
-  if (acts(graphSpec.activations) !== acts(meta.activations)) problems.push([family(meta) === 'rnn_tanh' && graphSpec.mode !== meta.mode ? 'mode' : 'activations', 'activations']);
-  else if (acts(graphSpec.reverseActivations) !== acts(meta.reverseActivations)) problems.push(['reverseActivations', 'reverseActivations']);
-  if (meta.tiedLayers !== graphSpec.tiedLayers && meta.numLayers >= 3) problems.push(['tiedLayers', `tiedLayers: graph ${String(graphSpec.tiedLayers)}, metadata ${String(meta.tiedLayers)}`]);
+  const acts = (list: RnnSpec['activations']): string =>
+    JSON.stringify(
+      list.map((a) => [a.name, a.alpha === undefined ? null : f(a.alpha), a.beta === undefined ? null : f(a.beta)]),
+    );
+  if (acts(graphSpec.activations) !== acts(meta.activations))
+    problems.push([
+      family(meta) === 'rnn_tanh' && graphSpec.mode !== meta.mode ? 'mode' : 'activations',
+      'activations',
+    ]);
+  else if (acts(graphSpec.reverseActivations) !== acts(meta.reverseActivations))
+    problems.push(['reverseActivations', 'reverseActivations']);
+  if (meta.tiedLayers !== graphSpec.tiedLayers && meta.numLayers >= 3)
+    problems.push([
+      'tiedLayers',
+      `tiedLayers: graph ${String(graphSpec.tiedLayers)}, metadata ${String(meta.tiedLayers)}`,
+    ]);
   const first = problems[0];
   if (first !== undefined) {
-    throw new MetadataMismatchError(first[0], `import: metadata_props 'deeprnn.config' disagrees with the graph: ${problems.map((p) => p[1]).join('; ')}`);
+    throw new MetadataMismatchError(
+      first[0],
+      `import: metadata_props 'deeprnn.config' disagrees with the graph: ${problems.map((p) => p[1]).join('; ')}`,
+    );
   }
 }
 
@@ -159,12 +211,16 @@ function checkParams(spec: RnnSpec, params: RnnParams): void {
 }
 
 function fromNamedInitializers(
-  spec: RnnSpec, consts: ReadonlyMap<string, ProtoTensor>, inputs: readonly { name?: string | null }[], outputs: readonly { name?: string | null }[],
+  spec: RnnSpec,
+  consts: ReadonlyMap<string, ProtoTensor>,
+  inputs: readonly { name?: string | null }[],
+  outputs: readonly { name?: string | null }[],
 ): Omit<ImportedOnnx, 'opset' | 'producer' | 'specSource' | 'isTimeReversed'> & { isTimeReversed: false } {
   const params: Record<string, Tensor> = {};
   for (const slot of paramLayout(spec)) {
     const t = consts.get(slot.name);
-    if (t === undefined) throw new FormatError(`import: the Loop-lowered deeprnn model lacks initializer '${slot.name}'`);
+    if (t === undefined)
+      throw new FormatError(`import: the Loop-lowered deeprnn model lacks initializer '${slot.name}'`);
     if (t.kind !== 'float') throw new FormatError(`import: initializer '${slot.name}' is not a float tensor`);
     try {
       params[slot.name] = tensor(t.data, t.dims);
@@ -173,12 +229,30 @@ function fromNamedInitializers(
     }
   }
   checkParams(spec, params);
-  const roles: Record<string, IoRole> = { input: 'input', h0: 'h0', c0: 'c0', sequence_lens: 'lengths', output: 'output', hN: 'hN', cN: 'cN' };
+  const roles: Record<string, IoRole> = {
+    input: 'input',
+    h0: 'h0',
+    c0: 'c0',
+    sequence_lens: 'lengths',
+    output: 'output',
+    hN: 'hN',
+    cN: 'cN',
+  };
   const bind = (list: readonly { name?: string | null }[]): IoBinding[] =>
-    list.filter((v) => !consts.has(v.name ?? '')).map((v) => {
-      const role = roles[v.name ?? ''];
-      if (role === undefined) throw new FormatError(`import: unexpected graph input/output '${String(v.name)}' in a deeprnn model`);
-      return { name: v.name as string, role, layout: 'deeprnn' as const };
-    });
-  return { spec, params: Object.freeze(params), inputs: bind(inputs), outputs: bind(outputs), isUnbatched: false, isTimeReversed: false };
+    list
+      .filter((v) => !consts.has(v.name ?? ''))
+      .map((v) => {
+        const role = roles[v.name ?? ''];
+        if (role === undefined)
+          throw new FormatError(`import: unexpected graph input/output '${String(v.name)}' in a deeprnn model`);
+        return { name: v.name as string, role, layout: 'deeprnn' as const };
+      });
+  return {
+    spec,
+    params: Object.freeze(params),
+    inputs: bind(inputs),
+    outputs: bind(outputs),
+    isUnbatched: false,
+    isTimeReversed: false,
+  };
 }

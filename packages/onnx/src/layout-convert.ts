@@ -1,4 +1,11 @@
-import { type RnnSpec, type Tensor, directionCount, outputSize, swapLeadingAxes as swapAxes, tensor } from '@deeprnn/core';
+import {
+  type RnnSpec,
+  type Tensor,
+  directionCount,
+  outputSize,
+  swapLeadingAxes as swapAxes,
+  tensor,
+} from '@deeprnn/core';
 
 function newLike(t: Tensor, n: number): Float32Array | Float64Array {
   return t.data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
@@ -22,9 +29,11 @@ export function outputToOnnx(spec: RnnSpec, out: Tensor): Tensor {
   const T = s0;
   const B = s1;
   const y = newLike(out, out.data.length);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let d = 0; d < D; d++) {
-    y.set(out.data.subarray(((t * B + b) * D + d) * H, ((t * B + b) * D + d + 1) * H), ((t * D + d) * B + b) * H);
-  }
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++)
+      for (let d = 0; d < D; d++) {
+        y.set(out.data.subarray(((t * B + b) * D + d) * H, ((t * B + b) * D + d + 1) * H), ((t * D + d) * B + b) * H);
+      }
   return tensor(y, [T, D, B, H]);
 }
 
@@ -41,7 +50,8 @@ export function reverseWithinLengths(t: Tensor, batchFirst: boolean, lengths: Ar
   out.set(t.data);
   for (let b = 0; b < B; b++) {
     const len = lengths === undefined ? T : (lengths[b] as number);
-    for (let step = 0; step < len; step++) out.set(t.data.subarray(at(len - 1 - step, b), at(len - 1 - step, b) + F), at(step, b));
+    for (let step = 0; step < len; step++)
+      out.set(t.data.subarray(at(len - 1 - step, b), at(len - 1 - step, b) + F), at(step, b));
   }
   return tensor(out, t.shape);
 }

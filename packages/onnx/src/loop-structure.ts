@@ -17,12 +17,18 @@ const FAMILY: Readonly<Record<number, string>> = { 1: 'rnn', 3: 'gru', 4: 'lstm'
 export function checkLoopStructure(graph: GraphProto, consts: ReadonlyMap<string, ProtoTensor>, meta: RnnSpec): void {
   const nodes = graph.node ?? [];
   const loops = nodes.filter((n) => n.opType === 'Loop').length;
-  if (loops === 0) throw new MetadataMismatchError('lowering', "import: metadata_props 'deeprnn.lowering' says loop, but the graph has no Loop node");
+  if (loops === 0)
+    throw new MetadataMismatchError(
+      'lowering',
+      "import: metadata_props 'deeprnn.lowering' says loop, but the graph has no Loop node",
+    );
   const dims = (name: string): readonly number[] | null => consts.get(name)?.dims ?? null;
   const wih = dims(paramKey('weight', 'ih', 0, false));
   const whh = dims(paramKey('weight', 'hh', 0, false));
   if (wih?.length !== 2 || whh?.length !== 2) {
-    throw new FormatError("import: the Loop-lowered deeprnn model lacks 2-D initializers 'weight_ih_l0' and 'weight_hh_l0'");
+    throw new FormatError(
+      "import: the Loop-lowered deeprnn model lacks 2-D initializers 'weight_ih_l0' and 'weight_hh_l0'",
+    );
   }
   const hr = dims(paramKey('weight', 'hr', 0, false));
   const hiddenSize = hr?.[1] ?? (whh[1] as number);
@@ -46,7 +52,10 @@ export function checkLoopStructure(graph: GraphProto, consts: ReadonlyMap<string
   ];
   for (const [field, inGraph, inMeta] of facts) {
     if (inGraph !== inMeta) {
-      throw new MetadataMismatchError(field, `import: metadata_props 'deeprnn.config' says ${field} ${String(inMeta)}, but the Loop graph has ${field} ${String(inGraph)}`);
+      throw new MetadataMismatchError(
+        field,
+        `import: metadata_props 'deeprnn.config' says ${field} ${String(inMeta)}, but the Loop graph has ${field} ${String(inGraph)}`,
+      );
     }
   }
 }

@@ -5,7 +5,17 @@ import { MetadataMismatchError } from './metadata-error.js';
 import { type GraphProto, type NodeProto, onnx } from './proto.js';
 import { readTensorProto } from './tensor-proto.js';
 
-const ACTIVATION_OPS = new Set(['Relu', 'Tanh', 'Sigmoid', 'Softsign', 'Softplus', 'LeakyRelu', 'ThresholdedRelu', 'Elu', 'HardSigmoid']);
+const ACTIVATION_OPS = new Set([
+  'Relu',
+  'Tanh',
+  'Sigmoid',
+  'Softsign',
+  'Softplus',
+  'LeakyRelu',
+  'ThresholdedRelu',
+  'Elu',
+  'HardSigmoid',
+]);
 
 /** What one Loop body shows, split by the config options that shape it. */
 interface BodyTokens {
@@ -34,7 +44,8 @@ function bodyTokens(body: GraphProto): BodyTokens {
     const constArgs = (node.input ?? []).filter((n) => consts.has(n)).map((n) => consts.get(n));
     if (op === 'Sub') subs++;
     if (op === 'Clip') clip.push(constArgs.join('|'));
-    else if (ACTIVATION_OPS.has(op)) activations.push(`${op}(${(node.attribute ?? []).map((a) => `${String(a.name)}=${String(a.f)}`).join(',')})`);
+    else if (ACTIVATION_OPS.has(op))
+      activations.push(`${op}(${(node.attribute ?? []).map((a) => `${String(a.name)}=${String(a.f)}`).join(',')})`);
     else if ((op === 'Mul' || op === 'Add') && constArgs.length > 0) activations.push(`${op}(${constArgs.join('|')})`);
     else skeleton.push(op);
   }
@@ -42,10 +53,12 @@ function bodyTokens(body: GraphProto): BodyTokens {
 }
 
 function loopBodies(graph: GraphProto): BodyTokens[] {
-  return (graph.node ?? []).filter((n: NodeProto) => n.opType === 'Loop').map((n) => {
-    const body = (n.attribute ?? []).find((a) => a.name === 'body')?.g;
-    return body ? bodyTokens(body) : { subs: 0, clip: '', activations: '', skeleton: '' };
-  });
+  return (graph.node ?? [])
+    .filter((n: NodeProto) => n.opType === 'Loop')
+    .map((n) => {
+      const body = (n.attribute ?? []).find((a) => a.name === 'body')?.g;
+      return body ? bodyTokens(body) : { subs: 0, clip: '', activations: '', skeleton: '' };
+    });
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -90,8 +103,9 @@ export function verifyLoopGraph(file: GraphProto, meta: RnnSpec, params: RnnPara
   const rebuilt = decodeModel(bytes).graph as GraphProto;
   if (sameBytes(onnx.GraphProto.encode(file).finish(), onnx.GraphProto.encode(rebuilt).finish())) return;
   const field = diagnose(file, rebuilt, meta);
-  const what = field === 'graph'
-    ? 'the Loop graph is not the one deeprnn writes for that config (a node, initializer, input or output differs)'
-    : `it says ${field} ${JSON.stringify((meta as unknown as Record<string, unknown>)[field])}, the Loop graph computes another`;
+  const what =
+    field === 'graph'
+      ? 'the Loop graph is not the one deeprnn writes for that config (a node, initializer, input or output differs)'
+      : `it says ${field} ${JSON.stringify((meta as unknown as Record<string, unknown>)[field])}, the Loop graph computes another`;
   throw new MetadataMismatchError(field, `import: metadata_props 'deeprnn.config' disagrees with the graph: ${what}`);
 }

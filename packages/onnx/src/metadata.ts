@@ -19,7 +19,9 @@ export function metadataEntries(spec: RnnSpec, lowering: string): { key: string;
  * @throws {@link FormatError} when the entry exists but is not a valid config (cause: the
  *   {@link ConfigError} or JSON error).
  */
-export function specFromMetadata(props: readonly { key?: string | null; value?: string | null }[] | null | undefined): RnnSpec | null {
+export function specFromMetadata(
+  props: readonly { key?: string | null; value?: string | null }[] | null | undefined,
+): RnnSpec | null {
   const entry = (props ?? []).find((p) => p.key === CONFIG_KEY);
   if (entry === undefined) return null;
   try {
@@ -31,6 +33,8 @@ export function specFromMetadata(props: readonly { key?: string | null; value?: 
 }
 
 /** The lowering named in a model's metadata, or null. */
-export function loweringFromMetadata(props: readonly { key?: string | null; value?: string | null }[] | null | undefined): string | null {
+export function loweringFromMetadata(
+  props: readonly { key?: string | null; value?: string | null }[] | null | undefined,
+): string | null {
   return (props ?? []).find((p) => p.key === LOWERING_KEY)?.value ?? null;
 }

@@ -2,7 +2,25 @@ import { constantNodeValue, findAttr, intAttr, intsAttr } from './constant-value
 import type { NodeProto } from './proto.js';
 import { type StackLayer, type Val, type Walk, describe, hiddenOf } from './stack-walk.js';
 
-const SHAPE_OPS = new Set(['Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Slice', 'Cast', 'Reshape', 'Mul', 'Add', 'Sub', 'Div', 'Identity', 'Range', 'Equal', 'Where', 'ConstantOfShape']);
+const SHAPE_OPS = new Set([
+  'Shape',
+  'Gather',
+  'Unsqueeze',
+  'Squeeze',
+  'Concat',
+  'Slice',
+  'Cast',
+  'Reshape',
+  'Mul',
+  'Add',
+  'Sub',
+  'Div',
+  'Identity',
+  'Range',
+  'Equal',
+  'Where',
+  'ConstantOfShape',
+]);
 
 function axesOf(w: Walk, node: NodeProto): number[] {
   return intsAttr(node, 'axes', w.where) ?? w.constInts(node.input?.[1], 'axes');
@@ -19,10 +37,15 @@ export function step(w: Walk, node: NodeProto): Val {
   if (op === 'Shape') return { k: 'shape' };
   if (op === 'ConstantOfShape') {
     const value = findAttr(node, 'value')?.t;
-    return value === undefined || value === null ? { k: 'zeros' } : isZeroTensor(value) ? { k: 'zeros' } : w.fail('ConstantOfShape with a non-zero value');
+    return value === undefined || value === null
+      ? { k: 'zeros' }
+      : isZeroTensor(value)
+        ? { k: 'zeros' }
+        : w.fail('ConstantOfShape with a non-zero value');
   }
   if (op === 'Expand' && x !== null) {
-    if (x.k === 'zeros' || (x.k === 'const' && x.t.kind === 'float' && x.t.data.every((v) => v === 0))) return { k: 'zeros' };
+    if (x.k === 'zeros' || (x.k === 'const' && x.t.kind === 'float' && x.t.data.every((v) => v === 0)))
+      return { k: 'zeros' };
     w.fail('Expand of something other than zeros');
   }
   const dataArgs = args.filter((a) => a !== null && a.k !== 'const' && a.k !== 'shape');
@@ -74,8 +97,10 @@ function transpose(w: Walk, x: Val, perm: number[]): Val {
 function squeeze(w: Walk, x: Val, axes: number[]): Val {
   const a = axes.join(',');
   const D = (layer: number): number => (w.layers[layer]?.attrs.bidirectional ? 2 : 1);
-  if (a === '1' && x.k === 'y' && x.form === 'TDBH' && D(x.layer) === 1) return { k: 'seq', layer: x.layer, form: 'TBF' };
-  if (a === '2' && x.k === 'y' && x.form === 'BTDH' && D(x.layer) === 1) return { k: 'seq', layer: x.layer, form: 'BTF' };
+  if (a === '1' && x.k === 'y' && x.form === 'TDBH' && D(x.layer) === 1)
+    return { k: 'seq', layer: x.layer, form: 'TBF' };
+  if (a === '2' && x.k === 'y' && x.form === 'BTDH' && D(x.layer) === 1)
+    return { k: 'seq', layer: x.layer, form: 'BTF' };
   if (w.isUnbatched) {
     if (a === '1' && x.k === 'seq' && x.form === 'TBF') return { ...x, form: 'TF' };
     if (a === '0' && x.k === 'seq' && x.form === 'BTF') return { ...x, form: 'TF' };
@@ -86,15 +111,23 @@ function squeeze(w: Walk, x: Val, axes: number[]): Val {
 
 function unsqueeze(w: Walk, x: Val, axes: number[]): Val {
   const a = axes.join(',');
-  if (x.k === 'in' && (x.rank === 2 || x.rank === null) && (a === '0' || a === '1')) return { k: 'inU', name: x.name, axis: a === '0' ? 0 : 1 };
+  if (x.k === 'in' && (x.rank === 2 || x.rank === null) && (a === '0' || a === '1'))
+    return { k: 'inU', name: x.name, axis: a === '0' ? 0 : 1 };
   return w.fail(`Unsqueeze(axes=[${a}]) of ${describe(x)}`);
 }
 
 function reshape(w: Walk, x: Val, shape: number[]): Val {
-  if (x.k === 'y' && (x.form === 'TBDH' || x.form === 'BTDH') && shape.length === 3 && shape[0] === 0 && shape[1] === 0) {
+  if (
+    x.k === 'y' &&
+    (x.form === 'TBDH' || x.form === 'BTDH') &&
+    shape.length === 3 &&
+    shape[0] === 0 &&
+    shape[1] === 0
+  ) {
     const layer = w.layers[x.layer] as StackLayer;
     const feat = (layer.attrs.bidirectional ? 2 : 1) * hiddenOf(layer);
-    if (shape[2] === -1 || shape[2] === feat) return { k: 'seq', layer: x.layer, form: x.form === 'TBDH' ? 'TBF' : 'BTF' };
+    if (shape[2] === -1 || shape[2] === feat)
+      return { k: 'seq', layer: x.layer, form: x.form === 'TBDH' ? 'TBF' : 'BTF' };
   }
   return w.fail(`Reshape to [${shape.join(', ')}] of ${describe(x)}`);
 }
@@ -127,4 +160,3 @@ function concat(w: Walk, node: NodeProto, args: (Val | null)[]): Val {
   }
   return w.fail('Concat of values other than final states on axis 0');
 }
-

@@ -1,6 +1,14 @@
 import {
-  ACTIVATION_NAMES, type Activation, type ActivationName, FormatError, type RnnMode, UnsupportedError, activationCount,
-  normalizeActivation, usesAlpha, usesBeta,
+  ACTIVATION_NAMES,
+  type Activation,
+  type ActivationName,
+  FormatError,
+  type RnnMode,
+  UnsupportedError,
+  activationCount,
+  normalizeActivation,
+  usesAlpha,
+  usesBeta,
 } from '@deeprnn/core';
 import { floatAttr, floatsAttr, intAttr, stringAttr, stringsAttr } from './constant-values.js';
 import type { NodeProto } from './proto.js';
@@ -28,14 +36,23 @@ const ONNX_DEFAULT_ACTIVATIONS: Readonly<Record<'RNN' | 'GRU' | 'LSTM', readonly
 };
 
 const KNOWN_ATTRIBUTES = new Set([
-  'hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget',
-  'linear_before_reset', 'layout', 'output_sequence',
+  'hidden_size',
+  'direction',
+  'activations',
+  'activation_alpha',
+  'activation_beta',
+  'clip',
+  'input_forget',
+  'linear_before_reset',
+  'layout',
+  'output_sequence',
 ]);
 
 function canonicalName(name: string, where: string): ActivationName {
   // ONNX Runtime matches activation names case-insensitively; so do we.
   const hit = ACTIVATION_NAMES.find((n) => n.toLowerCase() === name.toLowerCase());
-  if (hit === undefined) throw new UnsupportedError(`${where}: activation '${name}' is not one of ${ACTIVATION_NAMES.join(', ')}`);
+  if (hit === undefined)
+    throw new UnsupportedError(`${where}: activation '${name}' is not one of ${ACTIVATION_NAMES.join(', ')}`);
   return hit;
 }
 
@@ -52,19 +69,24 @@ function canonicalName(name: string, where: string): ActivationName {
 export function readRecurrentAttributes(node: NodeProto, where: string): RecurrentAttributes {
   const op = node.opType as 'RNN' | 'GRU' | 'LSTM';
   for (const a of node.attribute ?? []) {
-    if (!KNOWN_ATTRIBUTES.has(a.name ?? '')) throw new UnsupportedError(`${where}: unknown ${op} attribute '${String(a.name)}'`);
+    if (!KNOWN_ATTRIBUTES.has(a.name ?? ''))
+      throw new UnsupportedError(`${where}: unknown ${op} attribute '${String(a.name)}'`);
   }
   const direction = stringAttr(node, 'direction', 'forward');
-  if (direction !== 'forward' && direction !== 'bidirectional' && direction !== 'reverse') throw new FormatError(`${where}: unknown direction '${direction}'`);
+  if (direction !== 'forward' && direction !== 'bidirectional' && direction !== 'reverse')
+    throw new FormatError(`${where}: unknown direction '${direction}'`);
   const bidirectional = direction === 'bidirectional';
   // The ONNX spec lists hidden_size as optional, but ONNX Runtime's RNN/GRU/LSTM kernels refuse a node
   // without it (deep_cpu_gru.h: `info.GetAttr("hidden_size") ... && value > 0`); so do we, rather than
   // read a model ONNX Runtime cannot run.
   const hs = intAttr(node, 'hidden_size', -1, where);
   if (hs === -1 && !(node.attribute ?? []).some((a) => a.name === 'hidden_size')) {
-    throw new FormatError(`import: node ${where}: attribute hidden_size is missing (ONNX Runtime requires it on ${op} nodes)`);
+    throw new FormatError(
+      `import: node ${where}: attribute hidden_size is missing (ONNX Runtime requires it on ${op} nodes)`,
+    );
   }
-  if (hs < 1 || hs > 1 << 16) throw new FormatError(`import: node ${where}: attribute hidden_size must be an integer in [1, 65536], got ${hs}`);
+  if (hs < 1 || hs > 1 << 16)
+    throw new FormatError(`import: node ${where}: attribute hidden_size must be an integer in [1, 65536], got ${hs}`);
   const layout = intAttr(node, 'layout', 0, where);
   if (layout !== 0 && layout !== 1) throw new FormatError(`${where}: layout must be 0 or 1, got ${layout}`);
   const baseMode: RnnMode = op === 'GRU' ? 'gru' : op === 'LSTM' ? 'lstm' : 'rnn_tanh';
@@ -82,7 +104,9 @@ export function readRecurrentAttributes(node: NodeProto, where: string): Recurre
     fwd = names;
     rev = [...names];
   } else {
-    throw new FormatError(`${where}: ${op} ${direction} needs ${count * (bidirectional ? 2 : 1)} activations, got ${names.length}`);
+    throw new FormatError(
+      `${where}: ${op} ${direction} needs ${count * (bidirectional ? 2 : 1)} activations, got ${names.length}`,
+    );
   }
   const alphas = floatsAttr(node, 'activation_alpha') ?? [];
   const betas = floatsAttr(node, 'activation_beta') ?? [];
@@ -96,17 +120,31 @@ export function readRecurrentAttributes(node: NodeProto, where: string): Recurre
       try {
         return normalizeActivation(a, where);
       } catch (e) {
-        throw new FormatError(`${where}: activation ${name}: ${e instanceof Error ? e.message : 'invalid'}`, { cause: e });
+        throw new FormatError(`${where}: activation ${name}: ${e instanceof Error ? e.message : 'invalid'}`, {
+          cause: e,
+        });
       }
     });
   const activations = withParams(fwd);
   const reverseActivations = bidirectional ? withParams(rev) : activations;
   const mode: RnnMode = op === 'RNN' && fwd[0] === 'Relu' ? 'rnn_relu' : baseMode;
   const clip = floatAttr(node, 'clip');
-  if (clip !== null && !(clip > 0 && Number.isFinite(clip))) throw new FormatError(`${where}: clip must be a positive number, got ${clip}`);
+  if (clip !== null && !(clip > 0 && Number.isFinite(clip)))
+    throw new FormatError(`${where}: clip must be a positive number, got ${clip}`);
   const inputForget = intAttr(node, 'input_forget', 0, where) !== 0;
   if (inputForget && op !== 'LSTM') throw new FormatError(`${where}: input_forget is an LSTM attribute`);
   // ONNX's default is linear_before_reset = 0; PyTorch's GRU is 1.
   const linearBeforeReset = op === 'GRU' ? intAttr(node, 'linear_before_reset', 0, where) !== 0 : true;
-  return { mode, hiddenSize: hs, bidirectional, isReverseOnly: direction === 'reverse', activations, reverseActivations, clip, inputForget, linearBeforeReset, layout: layout as 0 | 1 };
+  return {
+    mode,
+    hiddenSize: hs,
+    bidirectional,
+    isReverseOnly: direction === 'reverse',
+    activations,
+    reverseActivations,
+    clip,
+    inputForget,
+    linearBeforeReset,
+    layout: layout as 0 | 1,
+  };
 }

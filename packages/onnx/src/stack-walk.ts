@@ -118,4 +118,3 @@ export function describe(v: Val): string {
 export function hiddenOf(layer: StackLayer): number {
   return layer.attrs.hiddenSize;
 }
-

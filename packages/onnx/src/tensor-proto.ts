@@ -30,7 +30,8 @@ function elementCount(dims: readonly number[], limit: number, where: string): nu
   for (const d of dims) {
     n *= d;
     // Checked as we go so that dims like [2^40, 2^40] never overflow into a small number.
-    if (n > limit) throw new FormatError(`${where}: dims [${dims.join(', ')}] declare more elements than the file holds`);
+    if (n > limit)
+      throw new FormatError(`${where}: dims [${dims.join(', ')}] declare more elements than the file holds`);
   }
   return n;
 }
@@ -47,11 +48,14 @@ function elementCount(dims: readonly number[], limit: number, where: string): nu
  */
 export function readTensorProto(t: TensorProto, where: string): ProtoTensor {
   if (t.dataLocation === 1 || (t.externalData?.length ?? 0) > 0) {
-    throw new UnsupportedError(`${where}: tensors with external data are not supported; save the model with its weights inside`);
+    throw new UnsupportedError(
+      `${where}: tensors with external data are not supported; save the model with its weights inside`,
+    );
   }
   const type = t.dataType ?? 0;
   const bytes = ELEMENT_BYTES[type];
-  if (bytes === undefined) throw new UnsupportedError(`${where}: element type ${type} is not supported (float, double, int32, int64, bool)`);
+  if (bytes === undefined)
+    throw new UnsupportedError(`${where}: element type ${type} is not supported (float, double, int32, int64, bool)`);
   const dims = readDims(t.dims, where);
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
   const listed = listedValues(t, type);
@@ -108,7 +112,13 @@ function fromRaw(raw: Uint8Array, type: number, dims: number[], n: number): Prot
       for (let i = 0; i < n; i++) {
         const v = view.getBigInt64(8 * i, true);
         // Clamp: ONNX uses INT64_MAX/MIN as "to the end" in Slice; those need not be exact here.
-        data.push(v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : v < BigInt(Number.MIN_SAFE_INTEGER) ? Number.MIN_SAFE_INTEGER : Number(v));
+        data.push(
+          v > BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number.MAX_SAFE_INTEGER
+            : v < BigInt(Number.MIN_SAFE_INTEGER)
+              ? Number.MIN_SAFE_INTEGER
+              : Number(v),
+        );
       }
       return { kind: 'int', dims, data };
     }

@@ -5,16 +5,33 @@ import { chooseLowering, exportOnnx, importOnnx } from '../src/index.js';
 
 const { onnx } = protoPackage;
 const decode = (bytes: Uint8Array): InstanceType<typeof onnx.ModelProto> => onnx.ModelProto.decode(bytes);
-const dims = (v: { type?: { tensorType?: { shape?: { dim?: { dimValue?: unknown; dimParam?: string | null }[] | null } | null } | null } | null }): (string | number)[] =>
+const dims = (v: {
+  type?: {
+    tensorType?: { shape?: { dim?: { dimValue?: unknown; dimParam?: string | null }[] | null } | null } | null;
+  } | null;
+}): (string | number)[] =>
   (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue)));
 
 describe('export structure', () => {
   it('one node per layer, both directions in one node, symbolic batch and time axes, config in metadata', () => {
-    const spec = defineSpec({ mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 3, bidirectional: true, batchFirst: true });
+    const spec = defineSpec({
+      mode: 'gru',
+      inputSize: 3,
+      hiddenSize: 4,
+      numLayers: 3,
+      bidirectional: true,
+      batchFirst: true,
+    });
     const m = decode(exportOnnx(spec, initParams(spec), { opset: 16, sequenceLengths: true }));
     const g = m.graph!;
     expect(g.node!.filter((n) => n.opType === 'GRU')).toHaveLength(3);
-    expect(g.node!.filter((n) => n.opType === 'GRU').every((n) => n.attribute!.some((a) => a.name === 'direction' && new TextDecoder().decode(a.s!) === 'bidirectional'))).toBe(true);
+    expect(
+      g
+        .node!.filter((n) => n.opType === 'GRU')
+        .every((n) =>
+          n.attribute!.some((a) => a.name === 'direction' && new TextDecoder().decode(a.s!) === 'bidirectional'),
+        ),
+    ).toBe(true);
     expect(g.node!.some((n) => n.attribute!.some((a) => a.name === 'layout'))).toBe(false);
     expect(g.node![0]!.opType).toBe('Transpose');
     expect(g.input!.map((i) => [i.name, dims(i)])).toEqual([
@@ -27,7 +44,11 @@ describe('export structure', () => {
       ['hN', [6, 'batch', 4]],
     ]);
     expect(Number(m.opsetImport![0]!.version)).toBe(16);
-    expect(JSON.parse(m.metadataProps!.find((p) => p.key === 'deeprnn.config')!.value!)).toMatchObject({ mode: 'gru', numLayers: 3, batchFirst: true });
+    expect(JSON.parse(m.metadataProps!.find((p) => p.key === 'deeprnn.config')!.value!)).toMatchObject({
+      mode: 'gru',
+      numLayers: 3,
+      batchFirst: true,
+    });
     const lbr = g.node!.find((n) => n.opType === 'GRU')!.attribute!.find((a) => a.name === 'linear_before_reset')!;
     expect(Number(lbr.i)).toBe(1);
   });
@@ -35,7 +56,12 @@ describe('export structure', () => {
   it('tied layers share one set of initializers', () => {
     const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 4, tiedLayers: true });
     const g = decode(exportOnnx(spec, initParams(spec))).graph!;
-    expect(g.initializer!.map((t) => t.name).filter((n) => /^[WRB]_l/.test(n!)).sort()).toEqual(['B_l0', 'B_l1', 'R_l0', 'R_l1', 'W_l0', 'W_l1']);
+    expect(
+      g
+        .initializer!.map((t) => t.name)
+        .filter((n) => /^[WRB]_l/.test(n!))
+        .sort(),
+    ).toEqual(['B_l0', 'B_l1', 'R_l0', 'R_l1', 'W_l0', 'W_l1']);
     expect(g.node!.filter((n) => n.opType === 'RNN').map((n) => n.input![1])).toEqual(['W_l0', 'W_l1', 'W_l1', 'W_l1']);
   });
 
@@ -50,7 +76,10 @@ describe('export structure', () => {
 
   it('writes every alpha and beta explicitly, only for activations that read them', () => {
     const spec = defineSpec({
-      mode: 'lstm', inputSize: 2, hiddenSize: 2, bidirectional: true,
+      mode: 'lstm',
+      inputSize: 2,
+      hiddenSize: 2,
+      bidirectional: true,
       activations: [{ name: 'HardSigmoid' }, { name: 'Tanh' }, { name: 'Elu', alpha: 0.5 }],
       reverseActivations: [{ name: 'Sigmoid' }, { name: 'ScaledTanh', alpha: 2, beta: 0.25 }, { name: 'Softsign' }],
     });
@@ -77,7 +106,10 @@ describe('import of single nodes', () => {
     lstm.input = ['X', lstm.input![1]!, lstm.input![2]!, lstm.input![3]!, '', 'initial_h', 'initial_c'];
     lstm.output = ['Y', 'Y_h', 'Y_c'];
     lstm.attribute = [...lstm.attribute!, { name: 'layout', type: 2, i: layout }];
-    const f = (name: string): { name: string; type: { tensorType: { elemType: number } } } => ({ name, type: { tensorType: { elemType: 1 } } });
+    const f = (name: string): { name: string; type: { tensorType: { elemType: number } } } => ({
+      name,
+      type: { tensorType: { elemType: 1 } },
+    });
     g.node = [lstm];
     g.initializer = g.initializer!.filter((t) => lstm.input!.includes(t.name!));
     g.input = [f('X'), f('initial_h'), f('initial_c')];
@@ -94,13 +126,25 @@ describe('import of single nodes', () => {
       { name: 'initial_h', role: 'h0', layout: 'deeprnn' },
       { name: 'initial_c', role: 'c0', layout: 'deeprnn' },
     ]);
-    expect(r.outputs.map((o) => [o.role, o.layout])).toEqual([['output', 'onnx'], ['hN', 'deeprnn'], ['cN', 'deeprnn']]);
+    expect(r.outputs.map((o) => [o.role, o.layout])).toEqual([
+      ['output', 'onnx'],
+      ['hN', 'deeprnn'],
+      ['cN', 'deeprnn'],
+    ]);
   });
 
   it('layout 1: batch-first with batch-major states', () => {
     const r = importOnnx(singleNode(1));
     expect(r.spec.batchFirst).toBe(true);
-    expect(r.inputs.map((i) => [i.role, i.layout])).toEqual([['input', 'deeprnn'], ['h0', 'onnx'], ['c0', 'onnx']]);
-    expect(r.outputs.map((o) => [o.role, o.layout])).toEqual([['output', 'onnx'], ['hN', 'onnx'], ['cN', 'onnx']]);
+    expect(r.inputs.map((i) => [i.role, i.layout])).toEqual([
+      ['input', 'deeprnn'],
+      ['h0', 'onnx'],
+      ['c0', 'onnx'],
+    ]);
+    expect(r.outputs.map((o) => [o.role, o.layout])).toEqual([
+      ['output', 'onnx'],
+      ['hN', 'onnx'],
+      ['cN', 'onnx'],
+    ]);
   });
 });

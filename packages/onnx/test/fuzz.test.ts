@@ -1,6 +1,4 @@
-import {
-  RnnError, SeededRandom, type Tensor, defineSpec, specToConfig, validateParams,
-} from '@deeprnn/core';
+import { RnnError, SeededRandom, type Tensor, defineSpec, specToConfig, validateParams } from '@deeprnn/core';
 import protoPackage from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../src/index.js';
@@ -37,15 +35,23 @@ function classify(bytes: Uint8Array, seed: FuzzSeed): { outcome: Outcome; why: s
     expect(defineSpec(specToConfig(spec))).toEqual(spec);
     validateParams(spec, params);
     const bound = bytes.length + elements(Object.values(seed.constants ?? {}));
-    if (elements(Object.values(params)) > bound) return { outcome: 'other', why: `loaded ${elements(Object.values(params))} numbers from ${bound} bytes` };
-    if (!inputs.some((i) => i.role === 'input')) return { outcome: 'other', why: 'loaded without a sequence input binding' };
+    if (elements(Object.values(params)) > bound)
+      return { outcome: 'other', why: `loaded ${elements(Object.values(params))} numbers from ${bound} bytes` };
+    if (!inputs.some((i) => i.role === 'input'))
+      return { outcome: 'other', why: 'loaded without a sequence input binding' };
     return { outcome: 'loaded', why: '' };
   } catch (e) {
     return { outcome: 'other', why: `loaded an invalid model: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
-interface Row { tried: number; typed: number; loaded: number; other: number; maxMs: number }
+interface Row {
+  tried: number;
+  typed: number;
+  loaded: number;
+  other: number;
+  maxMs: number;
+}
 
 describe('ONNX reader fuzz: every mutated file is a typed error or a valid load', () => {
   it(`${CASES} seeded mutations (seed ${SEED}) of ${fuzzSeeds().length} valid models`, () => {
@@ -62,8 +68,10 @@ describe('ONNX reader fuzz: every mutated file is a typed error or a valid load'
       const family = families[i % families.length] as string;
       const byte = BYTE_MUTATORS[family];
       const proto = PROTO_MUTATORS[family];
-      const bytes = byte ? byte(seed.bytes, rng, other.bytes)
-        : proto ? mutateModel(seed.bytes, proto, rng)
+      const bytes = byte
+        ? byte(seed.bytes, rng, other.bytes)
+        : proto
+          ? mutateModel(seed.bytes, proto, rng)
           : Uint8Array.from({ length: Math.floor(rng.nextFloat() * 512) }, () => Math.floor(rng.nextFloat() * 256));
       const t0 = performance.now();
       const { outcome, why } = classify(bytes, seed);
@@ -74,16 +82,24 @@ describe('ONNX reader fuzz: every mutated file is a typed error or a valid load'
       if (outcome === 'other') failures.push(`case ${i} (${family} of ${seed.name}): ${why}`);
       if (i % 64 === 0) peakExternal = Math.max(peakExternal, process.memoryUsage().arrayBuffers);
     }
-    const total = [...rows.values()].reduce((a, r) => ({ tried: a.tried + r.tried, typed: a.typed + r.typed, loaded: a.loaded + r.loaded, other: a.other + r.other, maxMs: Math.max(a.maxMs, r.maxMs) }));
+    const total = [...rows.values()].reduce((a, r) => ({
+      tried: a.tried + r.tried,
+      typed: a.typed + r.typed,
+      loaded: a.loaded + r.loaded,
+      other: a.other + r.other,
+      maxMs: Math.max(a.maxMs, r.maxMs),
+    }));
     const line = (name: string, r: Row): string =>
       `| ${name.padEnd(14)} | ${String(r.tried).padStart(5)} | ${String(r.typed).padStart(5)} | ${String(r.loaded).padStart(6)} | ${String(r.other).padStart(5)} | ${r.maxMs.toFixed(1).padStart(8)} |`;
-    console.log([
-      `ONNX reader fuzz, seed ${SEED}, ${seeds.length} seed models, peak ArrayBuffer memory ${(peakExternal / 2 ** 20).toFixed(1)} MiB`,
-      '| family         | tried | typed | loaded | other | max ms   |',
-      '|----------------|-------|-------|--------|-------|----------|',
-      ...[...rows].map(([name, r]) => line(name, r)),
-      line('total', total),
-    ].join('\n'));
+    console.log(
+      [
+        `ONNX reader fuzz, seed ${SEED}, ${seeds.length} seed models, peak ArrayBuffer memory ${(peakExternal / 2 ** 20).toFixed(1)} MiB`,
+        '| family         | tried | typed | loaded | other | max ms   |',
+        '|----------------|-------|-------|--------|-------|----------|',
+        ...[...rows].map(([name, r]) => line(name, r)),
+        line('total', total),
+      ].join('\n'),
+    );
     expect(failures.slice(0, 10)).toEqual([]);
     expect(total.tried).toBe(CASES);
     // The fuzzer must reach the refusals (each family finds some) and the loads (not all noise).
@@ -96,7 +112,12 @@ describe('ONNX reader fuzz: every mutated file is a typed error or a valid load'
       const model = onnx.ModelProto.encode({
         irVersion: 8,
         opsetImport: [{ domain: '', version: 14 }],
-        graph: { name: 'g', initializer: [{ name: 'W', dims, dataType: 1, rawData: new Uint8Array(16) }], input: [{ name: 'x' }], output: [{ name: 'x' }] },
+        graph: {
+          name: 'g',
+          initializer: [{ name: 'W', dims, dataType: 1, rawData: new Uint8Array(16) }],
+          input: [{ name: 'x' }],
+          output: [{ name: 'x' }],
+        },
       }).finish();
       expect(() => importOnnx(model)).toThrow(/declare more elements than the file holds/);
     }

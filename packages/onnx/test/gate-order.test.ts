@@ -13,13 +13,18 @@ describe('gate order', () => {
 
   it('round-trips every mode, any block size', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...RNN_MODES), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }), (mode, H, cols) => {
-        const data = Float32Array.from({ length: gateCount(mode) * H * cols }, (_, i) => i);
-        expect(gatesFromOnnx(mode, gatesToOnnx(mode, data))).toEqual(data);
-        expect(gatesToOnnx(mode, gatesFromOnnx(mode, data))).toEqual(data);
-        const p = Float64Array.from({ length: 3 * H }, (_, i) => i);
-        expect(peepholesFromOnnx(peepholesToOnnx(p))).toEqual(p);
-      }),
+      fc.property(
+        fc.constantFrom(...RNN_MODES),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        (mode, H, cols) => {
+          const data = Float32Array.from({ length: gateCount(mode) * H * cols }, (_, i) => i);
+          expect(gatesFromOnnx(mode, gatesToOnnx(mode, data))).toEqual(data);
+          expect(gatesToOnnx(mode, gatesFromOnnx(mode, data))).toEqual(data);
+          const p = Float64Array.from({ length: 3 * H }, (_, i) => i);
+          expect(peepholesFromOnnx(peepholesToOnnx(p))).toEqual(p);
+        },
+      ),
     );
   });
 });

@@ -9,7 +9,12 @@ const { onnx } = protoPackage;
 describe('topological order of the importer', () => {
   it('orders a chain stored backwards', () => {
     const n = 1000;
-    const nodes = Array.from({ length: n }, (_, i) => ({ name: `n${i}`, opType: 'Identity', input: [i === 0 ? 'x' : `v${i - 1}`], output: [`v${i}`] }));
+    const nodes = Array.from({ length: n }, (_, i) => ({
+      name: `n${i}`,
+      opType: 'Identity',
+      input: [i === 0 ? 'x' : `v${i - 1}`],
+      output: [`v${i}`],
+    }));
     const order = topologicalOrder([...nodes].reverse(), new Set(['x', '']));
     expect(order.map((o) => o.name)).toEqual(nodes.map((o) => o.name));
   });
@@ -21,7 +26,11 @@ describe('topological order of the importer', () => {
     const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3, numLayers: 2 });
     const params = initParams(spec, { seed: 3 });
     const model = onnx.ModelProto.decode(exportOnnx(spec, params));
-    const extra = Array.from({ length: 200_000 }, (_, i) => ({ opType: 'Constant', output: [`c${i}`], attribute: [{ name: 'value_int', type: 2, i }] }));
+    const extra = Array.from({ length: 200_000 }, (_, i) => ({
+      opType: 'Constant',
+      output: [`c${i}`],
+      attribute: [{ name: 'value_int', type: 2, i }],
+    }));
     model.graph!.node = [...extra, ...[...model.graph!.node!].reverse()];
     const imported = importOnnx(onnx.ModelProto.encode(model).finish());
     expect(imported.spec).toEqual(spec);

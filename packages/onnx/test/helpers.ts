@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Activation, ACTIVATION_NAMES, type RnnConfig, RNN_MODES, activationCount, usesAlpha, usesBeta } from '@deeprnn/core';
+import {
+  type Activation,
+  ACTIVATION_NAMES,
+  type RnnConfig,
+  RNN_MODES,
+  activationCount,
+  usesAlpha,
+  usesBeta,
+} from '@deeprnn/core';
 import fc from 'fast-check';
 
 /** Repository root (for shared/ and fixtures/). */
@@ -55,8 +63,14 @@ export const configArb: fc.Arbitrary<RnnConfig> = fc.constantFrom(...RNN_MODES).
       batchFirst: fc.boolean(),
       bidirectional: fc.boolean(),
       projSize: fc.integer({ min: 0, max: 4 }),
-      activations: fc.option(fc.array(activationArb, { minLength: activationCount(mode), maxLength: activationCount(mode) }), { nil: undefined }),
-      reverseActivations: fc.option(fc.array(activationArb, { minLength: activationCount(mode), maxLength: activationCount(mode) }), { nil: undefined }),
+      activations: fc.option(
+        fc.array(activationArb, { minLength: activationCount(mode), maxLength: activationCount(mode) }),
+        { nil: undefined },
+      ),
+      reverseActivations: fc.option(
+        fc.array(activationArb, { minLength: activationCount(mode), maxLength: activationCount(mode) }),
+        { nil: undefined },
+      ),
       clip: fc.option(float32(0.1, 5), { nil: undefined }),
       peepholes: fc.boolean(),
       inputForget: fc.boolean(),
@@ -66,8 +80,15 @@ export const configArb: fc.Arbitrary<RnnConfig> = fc.constantFrom(...RNN_MODES).
     })
     .map((r) => {
       const c: Record<string, unknown> = {
-        mode, inputSize: r.inputSize, hiddenSize: r.hiddenSize, numLayers: r.numLayers, bias: r.bias, batchFirst: r.batchFirst,
-        bidirectional: r.bidirectional, tiedLayers: r.tiedLayers, dropout: r.dropout,
+        mode,
+        inputSize: r.inputSize,
+        hiddenSize: r.hiddenSize,
+        numLayers: r.numLayers,
+        bias: r.bias,
+        batchFirst: r.batchFirst,
+        bidirectional: r.bidirectional,
+        tiedLayers: r.tiedLayers,
+        dropout: r.dropout,
       };
       if (mode === 'lstm') {
         c.projSize = r.projSize < r.hiddenSize ? r.projSize : 0;

@@ -17,15 +17,27 @@ function bytesOf(model: Model | Parameters<typeof onnx.ModelProto.encode>[0]): U
   return onnx.ModelProto.encode(model).finish();
 }
 
-const fv = (name: string): { name: string; type: { tensorType: { elemType: number } } } => ({ name, type: { tensorType: { elemType: 1 } } });
+const fv = (name: string): { name: string; type: { tensorType: { elemType: number } } } => ({
+  name,
+  type: { tensorType: { elemType: 1 } },
+});
 
 function graphModel(graph: Record<string, unknown>, extra: Record<string, unknown> = {}): Uint8Array {
-  return bytesOf({ irVersion: 8, opsetImport: [{ domain: '', version: 14 }], graph: { name: 'g', ...graph }, ...extra });
+  return bytesOf({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 14 }],
+    graph: { name: 'g', ...graph },
+    ...extra,
+  });
 }
 
 describe('import rejects what is not a stacked RNN, saying which node and why', () => {
   it('a graph of other operators', () => {
-    const bytes = graphModel({ node: [{ name: 'act', opType: 'Relu', input: ['x'], output: ['y'] }], input: [fv('x')], output: [fv('y')] });
+    const bytes = graphModel({
+      node: [{ name: 'act', opType: 'Relu', input: ['x'], output: ['y'] }],
+      input: [fv('x')],
+      output: [fv('y')],
+    });
     expect(() => importOnnx(bytes)).toThrow(UnsupportedError);
     expect(() => importOnnx(bytes)).toThrow(/'act' \(Relu\).*op type Relu/);
   });
@@ -89,14 +101,18 @@ describe('import rejects what is not a stacked RNN, saying which node and why', 
   it('a reverse-only node inside a stack', () => {
     const m = exported({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3, numLayers: 2 });
     const first = m.graph!.node!.find((n) => n.opType === 'RNN')!;
-    first.attribute = first.attribute!.map((a) => (a.name === 'direction' ? { ...a, s: new TextEncoder().encode('reverse') } : a));
+    first.attribute = first.attribute!.map((a) =>
+      a.name === 'direction' ? { ...a, s: new TextEncoder().encode('reverse') } : a,
+    );
     expect(() => importOnnx(bytesOf(m))).toThrow(/direction 'reverse' is only understood for a single recurrent node/);
   });
 
   it('an unknown activation and an unknown attribute', () => {
     const m = exported({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
     const node = m.graph!.node!.find((n) => n.opType === 'RNN')!;
-    node.attribute = node.attribute!.map((a) => (a.name === 'activations' ? { ...a, strings: [new TextEncoder().encode('Gelu')] } : a));
+    node.attribute = node.attribute!.map((a) =>
+      a.name === 'activations' ? { ...a, strings: [new TextEncoder().encode('Gelu')] } : a,
+    );
     expect(() => importOnnx(bytesOf(m))).toThrow(/activation 'Gelu'/);
     node.attribute = [...node.attribute.filter((a) => a.name !== 'activations'), { name: 'frobnicate', type: 2, i: 1 }];
     expect(() => importOnnx(bytesOf(m))).toThrow(/unknown RNN attribute 'frobnicate'/);
@@ -105,7 +121,12 @@ describe('import rejects what is not a stacked RNN, saying which node and why', 
   it('metadata that disagrees with the graph', () => {
     const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3 });
     const m = onnx.ModelProto.decode(exportOnnx(spec, initParams(spec)));
-    m.metadataProps = [{ key: 'deeprnn.config', value: JSON.stringify({ mode: 'gru', inputSize: 2, hiddenSize: 3, linearBeforeReset: false }) }];
+    m.metadataProps = [
+      {
+        key: 'deeprnn.config',
+        value: JSON.stringify({ mode: 'gru', inputSize: 2, hiddenSize: 3, linearBeforeReset: false }),
+      },
+    ];
     expect(() => importOnnx(bytesOf(m))).toThrow(/disagrees with the graph: linearBeforeReset/);
     m.metadataProps = [{ key: 'deeprnn.config', value: '{not json' }];
     expect(() => importOnnx(bytesOf(m))).toThrow(FormatError);
@@ -146,14 +167,29 @@ describe('import rejects hostile tensors before allocating', () => {
   });
 
   it('dims that disagree with float_data', () => {
-    expect(() => importOnnx(withInitializer({ dims: [1_000_000], dataType: 1, floatData: [1, 2, 3] }))).toThrow(FormatError);
-    expect(() => importOnnx(withInitializer({ dims: [3], dataType: 1, rawData: new Uint8Array(13) }))).toThrow(/need 3 elements, the tensor holds 13 bytes/);
+    expect(() => importOnnx(withInitializer({ dims: [1_000_000], dataType: 1, floatData: [1, 2, 3] }))).toThrow(
+      FormatError,
+    );
+    expect(() => importOnnx(withInitializer({ dims: [3], dataType: 1, rawData: new Uint8Array(13) }))).toThrow(
+      /need 3 elements, the tensor holds 13 bytes/,
+    );
   });
 
   it('negative dims, external data, unknown element types', () => {
     expect(() => importOnnx(withInitializer({ dims: [-1], dataType: 1, floatData: [] }))).toThrow(FormatError);
-    expect(() => importOnnx(withInitializer({ dims: [1], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'w.bin' }] }))).toThrow(UnsupportedError);
-    expect(() => importOnnx(withInitializer({ dims: [1], dataType: 14, rawData: new Uint8Array(8) }))).toThrow(/element type 14/);
+    expect(() =>
+      importOnnx(
+        withInitializer({
+          dims: [1],
+          dataType: 1,
+          dataLocation: 1,
+          externalData: [{ key: 'location', value: 'w.bin' }],
+        }),
+      ),
+    ).toThrow(UnsupportedError);
+    expect(() => importOnnx(withInitializer({ dims: [1], dataType: 14, rawData: new Uint8Array(8) }))).toThrow(
+      /element type 14/,
+    );
   });
 
   it('bytes that are not a model', () => {

@@ -36,14 +36,20 @@ describe('import: hidden_size is required (ONNX Runtime: "hidden_size ... > 0 wa
     const m = exported();
     const gru = m.graph!.node!.filter((n) => n.opType === 'GRU')[1]!;
     gru.attribute = gru.attribute!.filter((a) => a.name !== 'hidden_size');
-    expect(refusal(m).message).toMatch(new RegExp(`node '${gru.name}' \\(GRU\\).*attribute hidden_size is missing \\(ONNX Runtime requires it on GRU nodes\\)`));
+    expect(refusal(m).message).toMatch(
+      new RegExp(
+        `node '${gru.name}' \\(GRU\\).*attribute hidden_size is missing \\(ONNX Runtime requires it on GRU nodes\\)`,
+      ),
+    );
   });
 
   it.each([[0], [-3]])('refuses hidden_size %i', (hs) => {
     const m = exported();
     const gru = m.graph!.node!.find((n) => n.opType === 'GRU')!;
     gru.attribute!.find((a) => a.name === 'hidden_size')!.i = hs;
-    expect(refusal(m).message).toMatch(new RegExp(`'${gru.name}' \\(GRU\\): attribute hidden_size must be an integer in \\[1, 65536\\], got ${hs}`));
+    expect(refusal(m).message).toMatch(
+      new RegExp(`'${gru.name}' \\(GRU\\): attribute hidden_size must be an integer in \\[1, 65536\\], got ${hs}`),
+    );
   });
 
   it('reads the export as it is (hidden_size present)', () => {
@@ -62,10 +68,19 @@ describe('import: sequence_lens must be int32 (the ONNX type constraint T1; ONNX
     expect(r.inputs.some((i) => i.role === 'lengths')).toBe(true);
   });
 
-  it.each([[7, 'int64'], [1, 'float'], [11, 'double'], [0, 'undeclared']])('refuses element type %i (%s), naming the node', (t, name) => {
+  it.each([
+    [7, 'int64'],
+    [1, 'float'],
+    [11, 'double'],
+    [0, 'undeclared'],
+  ])('refuses element type %i (%s), naming the node', (t, name) => {
     const m = retype(exported(), t);
     const first = m.graph!.node!.find((n) => n.opType === 'GRU')!;
-    expect(refusal(m).message).toMatch(new RegExp(`import: node '${first.name}' \\(GRU\\): input sequence_lens \\('sequence_lens'\\) must be int32, got ${name}`));
+    expect(refusal(m).message).toMatch(
+      new RegExp(
+        `import: node '${first.name}' \\(GRU\\): input sequence_lens \\('sequence_lens'\\) must be int32, got ${name}`,
+      ),
+    );
   });
 
   it('refuses int64 in the loop lowering too (its graph must be exactly what export writes, int32 included)', () => {
@@ -88,12 +103,19 @@ describe(`import: ai.onnx opsets ${IMPORT_OPSETS.min}..${IMPORT_OPSETS.max}`, ()
   });
 
   it.each([IMPORT_OPSETS.min - 1, IMPORT_OPSETS.max + 1, 0, -5, 2 ** 40])('refuses opset %i', (v) => {
-    expect(refusal(withOpset(v)).message).toBe(`import: opset_import version (ai.onnx) must be an integer in [${IMPORT_OPSETS.min}, ${IMPORT_OPSETS.max}], got ${v}`);
+    expect(refusal(withOpset(v)).message).toBe(
+      `import: opset_import version (ai.onnx) must be an integer in [${IMPORT_OPSETS.min}, ${IMPORT_OPSETS.max}], got ${v}`,
+    );
   });
 
   it('refuses an int64 beyond 2^53 (as a Long on the wire)', () => {
     const m = withOpset(14);
-    m.opsetImport = [onnx.OperatorSetIdProto.create({ domain: '', version: { low: 0, high: 0x7fffffff, unsigned: false } as unknown as number })];
+    m.opsetImport = [
+      onnx.OperatorSetIdProto.create({
+        domain: '',
+        version: { low: 0, high: 0x7fffffff, unsigned: false } as unknown as number,
+      }),
+    ];
     const decoded = onnx.ModelProto.decode(bytesOf(m));
     expect(refusal(decoded).message).toMatch(/must be an integer in \[7, 26\], got 9223372032559808512/);
   });
@@ -116,6 +138,8 @@ describe(`export: opsets ${EXPORT_OPSETS.join(', ')}`, () => {
 
   it.each([13, 18, 0, -5, 2 ** 40, 14.5, Number.NaN])('refuses opset %s with UnsupportedError', (opset) => {
     expect(() => exportOnnx(spec, params, { opset })).toThrow(UnsupportedError);
-    expect(() => exportOnnx(spec, params, { opset })).toThrow(`export: opset ${opset} is not supported, choose one of 14, 15, 16, 17`);
+    expect(() => exportOnnx(spec, params, { opset })).toThrow(
+      `export: opset ${opset} is not supported, choose one of 14, 15, 16, 17`,
+    );
   });
 });

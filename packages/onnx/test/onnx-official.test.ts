@@ -8,7 +8,10 @@ import { REPO } from './helpers.js';
 // ONNX's own RNN/GRU/LSTM operator tests (tools/golden/gen_onnx_official.py). Most declare their node
 // outputs as ['', 'Y_h']: a position-blind reader binds Y_h as the sequence output and fails here.
 const root = join(REPO, 'fixtures', 'onnx-official');
-const dirs = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const dirs = readdirSync(root, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 describe('ONNX official operator tests (fixtures/onnx-official) on the float64 reference', () => {
   const backend = createReferenceBackend({ dtype: 'float64' });

@@ -6,7 +6,9 @@ import { EXPORT_OPSETS, exportOnnx, importOnnx } from '../src/index.js';
 import { configArb } from './helpers.js';
 
 function bits(params: RnnParams): Record<string, number[]> {
-  return Object.fromEntries(Object.entries(params).map(([k, t]) => [k, [...t.shape, ...new Uint32Array(Float32Array.from(t.data).buffer)]]));
+  return Object.fromEntries(
+    Object.entries(params).map(([k, t]) => [k, [...t.shape, ...new Uint32Array(Float32Array.from(t.data).buffer)]]),
+  );
 }
 
 function withoutMetadata(bytes: Uint8Array): Uint8Array {
@@ -21,17 +23,29 @@ const loweringArb = fc.constantFrom('auto', 'node', 'loop') as fc.Arbitrary<'aut
 describe('export -> import round trip', () => {
   it('gives back the same spec and bit-identical params for any config', () => {
     fc.assert(
-      fc.property(configArb, loweringArb, fc.constantFrom(...EXPORT_OPSETS), fc.boolean(), fc.boolean(), (config, lowering, opset, withState, withLengths) => {
-        const spec = defineSpec(config);
-        const params = initParams(spec, { seed: 7 });
-        const chosen = lowering === 'node' && spec.projSize > 0 ? 'auto' : lowering;
-        const bytes = exportOnnx(spec, params, { lowering: chosen, opset, initialState: withState, sequenceLengths: withLengths });
-        const back = importOnnx(bytes);
-        expect(specToConfig(back.spec)).toEqual(specToConfig(spec));
-        expect(bits(back.params)).toEqual(bits(params));
-        expect(back.opset).toBe(opset);
-        expect(back.specSource).toBe('metadata');
-      }),
+      fc.property(
+        configArb,
+        loweringArb,
+        fc.constantFrom(...EXPORT_OPSETS),
+        fc.boolean(),
+        fc.boolean(),
+        (config, lowering, opset, withState, withLengths) => {
+          const spec = defineSpec(config);
+          const params = initParams(spec, { seed: 7 });
+          const chosen = lowering === 'node' && spec.projSize > 0 ? 'auto' : lowering;
+          const bytes = exportOnnx(spec, params, {
+            lowering: chosen,
+            opset,
+            initialState: withState,
+            sequenceLengths: withLengths,
+          });
+          const back = importOnnx(bytes);
+          expect(specToConfig(back.spec)).toEqual(specToConfig(spec));
+          expect(bits(back.params)).toEqual(bits(params));
+          expect(back.opset).toBe(opset);
+          expect(back.specSource).toBe('metadata');
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -49,11 +63,14 @@ describe('export -> import round trip', () => {
         const want: RnnSpec = defineSpec({
           ...specToConfig(spec),
           tiedLayers: spec.tiedLayers && spec.numLayers >= 3,
-          ...(isRnn ? { mode: spec.activations[0]?.name === 'Relu' ? 'rnn_relu' : 'rnn_tanh', activations: spec.activations } : {}),
+          ...(isRnn
+            ? { mode: spec.activations[0]?.name === 'Relu' ? 'rnn_relu' : 'rnn_tanh', activations: spec.activations }
+            : {}),
           ...(spec.bidirectional ? { reverseActivations: spec.reverseActivations } : {}),
         });
         expect(specToConfig(back.spec)).toEqual(specToConfig(want));
-        for (const [k, t] of Object.entries(back.params)) expect(Array.from(t.data)).toEqual(Array.from(params[k]?.data ?? []));
+        for (const [k, t] of Object.entries(back.params))
+          expect(Array.from(t.data)).toEqual(Array.from(params[k]?.data ?? []));
       }),
       { numRuns: 200 },
     );

@@ -1,6 +1,12 @@
 import type { OptimizerOptions, RnnSpec } from '@deeprnn/core';
 import { expectTypeOf } from 'vitest';
-import { type TrainingShape, type TrainingStepOptions, exportGradientGraph, exportTrainingStep, trainedParameters } from '../src/index.js';
+import {
+  type TrainingShape,
+  type TrainingStepOptions,
+  exportGradientGraph,
+  exportTrainingStep,
+  trainedParameters,
+} from '../src/index.js';
 
 expectTypeOf(exportTrainingStep).parameter(0).toEqualTypeOf<RnnSpec>();
 expectTypeOf(exportTrainingStep).parameter(1).toEqualTypeOf<TrainingStepOptions>();

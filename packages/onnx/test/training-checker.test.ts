@@ -11,14 +11,49 @@ import { pythonOnnx } from './helpers.js';
 const CONFIGS: readonly RnnConfig[] = [
   { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers: 2 },
   { mode: 'rnn_relu', inputSize: 3, hiddenSize: 4, numLayers: 3, bidirectional: true, tiedLayers: true, dropout: 0.3 },
-  { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3, bias: false, clip: 1.5, activations: [{ name: 'ScaledTanh', alpha: 0.5, beta: 2 }] },
+  {
+    mode: 'rnn_tanh',
+    inputSize: 2,
+    hiddenSize: 3,
+    bias: false,
+    clip: 1.5,
+    activations: [{ name: 'ScaledTanh', alpha: 0.5, beta: 2 }],
+  },
   { mode: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, linearBeforeReset: false, clip: 0.7 },
-  { mode: 'gru', inputSize: 3, hiddenSize: 2, activations: [{ name: 'HardSigmoid', alpha: 0.3, beta: 0.4 }, { name: 'Affine', alpha: 2, beta: 1 }], bidirectional: true, reverseActivations: [{ name: 'Softsign' }, { name: 'Elu', alpha: 0.5 }] },
+  {
+    mode: 'gru',
+    inputSize: 3,
+    hiddenSize: 2,
+    activations: [
+      { name: 'HardSigmoid', alpha: 0.3, beta: 0.4 },
+      { name: 'Affine', alpha: 2, beta: 1 },
+    ],
+    bidirectional: true,
+    reverseActivations: [{ name: 'Softsign' }, { name: 'Elu', alpha: 0.5 }],
+  },
   { mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, peepholes: true },
-  { mode: 'lstm', inputSize: 3, hiddenSize: 5, numLayers: 3, projSize: 2, bidirectional: true, tiedLayers: true, inputForget: true },
-  { mode: 'lstm', inputSize: 2, hiddenSize: 3, bias: false, activations: [{ name: 'LeakyRelu', alpha: 0.2 }, { name: 'ThresholdedRelu', alpha: 0.1 }, { name: 'Softplus' }] },
+  {
+    mode: 'lstm',
+    inputSize: 3,
+    hiddenSize: 5,
+    numLayers: 3,
+    projSize: 2,
+    bidirectional: true,
+    tiedLayers: true,
+    inputForget: true,
+  },
+  {
+    mode: 'lstm',
+    inputSize: 2,
+    hiddenSize: 3,
+    bias: false,
+    activations: [{ name: 'LeakyRelu', alpha: 0.2 }, { name: 'ThresholdedRelu', alpha: 0.1 }, { name: 'Softplus' }],
+  },
 ];
-const OPTIMIZERS: readonly OptimizerOptions[] = [{ name: 'sgd', lr: 1 }, { name: 'adam', lr: 0.01 }];
+const OPTIMIZERS: readonly OptimizerOptions[] = [
+  { name: 'sgd', lr: 1 },
+  { name: 'adam', lr: 0.01 },
+];
 
 const python = pythonOnnx();
 const dir = mkdtempSync(join(tmpdir(), 'deeprnn-onnx-training-checker-'));
@@ -27,34 +62,40 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('every exported training graph passes onnx.checker.check_model(full_check=True)', () => {
   const missing = 'missing' in python ? python.missing : null;
   // CI installs python3-onnx, so there a missing checker is a failure, not a skip.
-  it.skipIf(missing !== null && !process.env.CI)(`checks training steps and gradient graphs of ${CONFIGS.length} configs${missing ? ` (skipped: ${missing})` : ''}`, () => {
-    if ('missing' in python) throw new Error(`onnx checker unavailable in CI: ${python.missing}`);
-    const files: string[] = [];
-    CONFIGS.forEach((config, i) => {
-      const spec = defineSpec(config);
-      const lengths = i % 2 === 0;
-      OPTIMIZERS.forEach((optimizer, k) => {
-        const file = join(dir, `step${i}_${optimizer.name}.onnx`);
-        const classes = k === 0 ? 5 : null;
-        writeFileSync(file, exportTrainingStep(spec, { T: 3, B: 2, lengths, classes, optimizer, gradClipNorm: k === 0 ? 1 : null }));
+  it.skipIf(missing !== null && !process.env.CI)(
+    `checks training steps and gradient graphs of ${CONFIGS.length} configs${missing ? ` (skipped: ${missing})` : ''}`,
+    () => {
+      if ('missing' in python) throw new Error(`onnx checker unavailable in CI: ${python.missing}`);
+      const files: string[] = [];
+      CONFIGS.forEach((config, i) => {
+        const spec = defineSpec(config);
+        const lengths = i % 2 === 0;
+        OPTIMIZERS.forEach((optimizer, k) => {
+          const file = join(dir, `step${i}_${optimizer.name}.onnx`);
+          const classes = k === 0 ? 5 : null;
+          writeFileSync(
+            file,
+            exportTrainingStep(spec, { T: 3, B: 2, lengths, classes, optimizer, gradClipNorm: k === 0 ? 1 : null }),
+          );
+          files.push(file);
+        });
+        const file = join(dir, `grad${i}.onnx`);
+        writeFileSync(file, exportGradientGraph(spec, { T: 3, B: 2, lengths: !lengths, dropout: spec.dropout > 0 }));
         files.push(file);
       });
-      const file = join(dir, `grad${i}.onnx`);
-      writeFileSync(file, exportGradientGraph(spec, { T: 3, B: 2, lengths: !lengths, dropout: spec.dropout > 0 }));
-      files.push(file);
-    });
-    const script = [
-      'import sys, onnx',
-      'bad = []',
-      'for f in sys.argv[1:]:',
-      '    try:',
-      '        onnx.checker.check_model(onnx.load(f), full_check=True)',
-      '    except Exception as e:',
-      '        bad.append(f + ": " + str(e).splitlines()[0])',
-      'print("\\n".join(bad))',
-    ].join('\n');
-    const out = execFileSync(python.python, ['-c', script, ...files], { encoding: 'utf8' });
-    expect(out.trim()).toBe('');
-    expect(files).toHaveLength(CONFIGS.length * 3);
-  });
+      const script = [
+        'import sys, onnx',
+        'bad = []',
+        'for f in sys.argv[1:]:',
+        '    try:',
+        '        onnx.checker.check_model(onnx.load(f), full_check=True)',
+        '    except Exception as e:',
+        '        bad.append(f + ": " + str(e).splitlines()[0])',
+        'print("\\n".join(bad))',
+      ].join('\n');
+      const out = execFileSync(python.python, ['-c', script, ...files], { encoding: 'utf8' });
+      expect(out.trim()).toBe('');
+      expect(files).toHaveLength(CONFIGS.length * 3);
+    },
+  );
 });

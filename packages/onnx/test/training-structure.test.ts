@@ -9,18 +9,41 @@ function decode(bytes: Uint8Array): ReturnType<typeof onnx.ModelProto.decode> {
 
 describe('exportTrainingStep', () => {
   const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2 });
-  const model = decode(exportTrainingStep(spec, { T: 5, B: 2, classes: 7, optimizer: { name: 'adam', lr: 0.01 }, gradClipNorm: 1 }));
+  const model = decode(
+    exportTrainingStep(spec, { T: 5, B: 2, classes: 7, optimizer: { name: 'adam', lr: 0.01 }, gradClipNorm: 1 }),
+  );
   const graph = model.graph!;
   const ops = graph.node!.map((n) => n.opType);
 
-  it('declares the opset and the step\'s inputs and outputs by name', () => {
+  it("declares the opset and the step's inputs and outputs by name", () => {
     expect(Number(model.opsetImport?.[0]?.version)).toBe(TRAINING_OPSET);
     const names = trainedParameters(spec, 7).map(([n]) => n);
     expect(names.slice(0, 2)).toEqual(['head.weight', 'head.bias']);
     const inputs = graph.input!.map((v) => v.name);
-    expect(inputs).toEqual(expect.arrayContaining([...names, ...names.map((n) => `m.${n}`), ...names.map((n) => `v.${n}`), 'step', 'input', 'targets', 'h0', 'c0']));
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        ...names,
+        ...names.map((n) => `m.${n}`),
+        ...names.map((n) => `v.${n}`),
+        'step',
+        'input',
+        'targets',
+        'h0',
+        'c0',
+      ]),
+    );
     const outputs = graph.output!.map((v) => v.name);
-    expect(outputs).toEqual(expect.arrayContaining([...names.map((n) => `new.${n}`), ...names.map((n) => `new.m.${n}`), 'new.step', 'loss', 'grad_norm', 'hN', 'cN']));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        ...names.map((n) => `new.${n}`),
+        ...names.map((n) => `new.m.${n}`),
+        'new.step',
+        'loss',
+        'grad_norm',
+        'hN',
+        'cN',
+      ]),
+    );
   });
 
   it('is unrolled: no control flow, no Split; one Gemm per recurrent weight gradient over all steps', () => {
@@ -28,7 +51,9 @@ describe('exportTrainingStep', () => {
     expect(ops).not.toContain('Scan');
     expect(ops).not.toContain('Split');
     // transA Gemms: every RNN weight's gradient (W_ih, W_hh per layer) and the head's.
-    const transA = graph.node!.filter((n) => n.opType === 'Gemm' && n.attribute?.some((a) => a.name === 'transA' && Number(a.i) === 1));
+    const transA = graph.node!.filter(
+      (n) => n.opType === 'Gemm' && n.attribute?.some((a) => a.name === 'transA' && Number(a.i) === 1),
+    );
     expect(transA).toHaveLength(2 * spec.numLayers + 1);
   });
 });
@@ -39,7 +64,9 @@ describe('exportGradientGraph', () => {
     const graph = decode(exportGradientGraph(spec, { T: 3, B: 1, lengths: true })).graph!;
     const outputs = graph.output!.map((v) => v.name);
     expect(outputs).toEqual([...trainedParameters(spec, null).map(([n]) => `grad.${n}`), 'grad.input', 'grad.h0']);
-    expect(graph.input!.map((v) => v.name)).toEqual(expect.arrayContaining(['input', 'h0', 'sequence_lens', 'grad_output', 'grad_hN']));
+    expect(graph.input!.map((v) => v.name)).toEqual(
+      expect.arrayContaining(['input', 'h0', 'sequence_lens', 'grad_output', 'grad_hN']),
+    );
   });
 
   it('refuses T or B below 1', () => {

@@ -7,10 +7,18 @@ import { env, setBackend } from '@tensorflow/tfjs-core';
 
 // tfjs-backend-wasm runs at most half of hardwareConcurrency threads: claim 4 cores so that two run on any machine.
 Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4 });
-setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
 setThreadsCount(2);
 const threaded = await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
 setBackend('wasm').then(
-  (ok) => { document.title = `started ${String(ok)}, threaded build ${String(threaded)}, ${getThreadsCount()} threads`; },
-  (e: unknown) => { document.title = `error: ${String(e)}`; },
+  (ok) => {
+    document.title = `started ${String(ok)}, threaded build ${String(threaded)}, ${getThreadsCount()} threads`;
+  },
+  (e: unknown) => {
+    document.title = `error: ${String(e)}`;
+  },
 );

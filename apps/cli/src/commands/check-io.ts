@@ -42,8 +42,15 @@ export const DEFAULT_IO: CheckIo = {
 };
 
 /** True when `mod` is an object with a function under each key (an optional package's API). */
-export function hasFunctions<K extends string>(mod: unknown, keys: readonly K[]): mod is Record<K, (...args: never[]) => unknown> {
-  return typeof mod === 'object' && mod !== null && keys.every((k) => typeof (mod as Record<string, unknown>)[k] === 'function');
+export function hasFunctions<K extends string>(
+  mod: unknown,
+  keys: readonly K[],
+): mod is Record<K, (...args: never[]) => unknown> {
+  return (
+    typeof mod === 'object' &&
+    mod !== null &&
+    keys.every((k) => typeof (mod as Record<string, unknown>)[k] === 'function')
+  );
 }
 
 /** The ONNX export/import of @deeprnn/onnx when it is installed, for the round-trip property. */

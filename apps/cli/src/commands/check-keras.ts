@@ -25,24 +25,41 @@ function sampleInputs(k: KerasImport, seed: number): Tensor[] {
   for (let i = 0; i < data.length; i++) {
     const t = Math.floor(i / F) % T;
     const padded = masked && i >= T * F && t >= 2;
-    data[i] = padded ? (emb === null ? (k.maskValue as number) : 0) : emb === null ? rng.uniform(-1, 1) : 1 + Math.floor(rng.uniform(0, emb.inputDim - 1 - 1e-9));
+    data[i] = padded
+      ? emb === null
+        ? (k.maskValue as number)
+        : 0
+      : emb === null
+        ? rng.uniform(-1, 1)
+        : 1 + Math.floor(rng.uniform(0, emb.inputDim - 1 - 1e-9));
   }
-  const states = k.initialStates.map(() => tensor(Float32Array.from({ length: B * k.spec.hiddenSize }, () => rng.uniform(-1, 1)), [B, k.spec.hiddenSize]));
+  const states = k.initialStates.map(() =>
+    tensor(
+      Float32Array.from({ length: B * k.spec.hiddenSize }, () => rng.uniform(-1, 1)),
+      [B, k.spec.hiddenSize],
+    ),
+  );
   return [tensor(data, emb === null ? [B, T, F] : [B, T]), ...states];
 }
 
 interface TfjsModule {
   setBackend(name: string): Promise<boolean>;
   tensor(values: number[], shape: number[]): unknown;
-  loadLayersModel(handler: unknown): Promise<{ predict(x: unknown): { data(): Promise<ArrayLike<number>>; dispose(): void }; dispose(): void }>;
+  loadLayersModel(
+    handler: unknown,
+  ): Promise<{ predict(x: unknown): { data(): Promise<ArrayLike<number>>; dispose(): void }; dispose(): void }>;
   io: { fromMemory(artifacts: unknown): unknown };
 }
 
 async function tfjsPredict(tf: TfjsModule, file: string, inputs: readonly Tensor[]): Promise<Float32Array> {
-  const json = JSON.parse(new TextDecoder().decode(await readInputBytes(file, '--keras', 'json'))) as { modelTopology: unknown; weightsManifest: { paths: string[]; weights: unknown[] }[] };
+  const json = JSON.parse(new TextDecoder().decode(await readInputBytes(file, '--keras', 'json'))) as {
+    modelTopology: unknown;
+    weightsManifest: { paths: string[]; weights: unknown[] }[];
+  };
   const { dirname, join } = await import('node:path');
   const parts: Uint8Array[] = [];
-  for (const g of json.weightsManifest) for (const p of g.paths) parts.push(await readInputBytes(join(dirname(file), p), '--keras shard', 'model'));
+  for (const g of json.weightsManifest)
+    for (const p of g.paths) parts.push(await readInputBytes(join(dirname(file), p), '--keras shard', 'model'));
   const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -50,7 +67,13 @@ async function tfjsPredict(tf: TfjsModule, file: string, inputs: readonly Tensor
     at += p.length;
   }
   await tf.setBackend('cpu');
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: data.buffer }));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+      weightData: data.buffer,
+    }),
+  );
   const xs = inputs.map((t) => tf.tensor(Array.from(t.data), [...t.shape]));
   const y = model.predict(xs.length === 1 ? xs[0] : xs);
   const out = Float32Array.from(await y.data());
@@ -64,10 +87,16 @@ async function tfjsPredict(tf: TfjsModule, file: string, inputs: readonly Tensor
  * for .keras and .h5) and on every deeprnn backend, prints the largest difference per backend and
  * returns the exit code: 0 all within the backend's tolerance, 1 any outside, 2 a needed package missing.
  */
-export async function runKerasModelCheck(file: string, opts: CheckCommandOptions, io: CheckIo = DEFAULT_IO): Promise<number> {
+export async function runKerasModelCheck(
+  file: string,
+  opts: CheckCommandOptions,
+  io: CheckIo = DEFAULT_IO,
+): Promise<number> {
   const keras = await io.importOptional('@deeprnn/keras');
   if (!hasFunctions(keras, ['predictKeras'])) {
-    io.err('deeprnn: check --keras needs @deeprnn/keras, which could not be imported; install and build it and try again\n');
+    io.err(
+      'deeprnn: check --keras needs @deeprnn/keras, which could not be imported; install and build it and try again\n',
+    );
     return EXIT_CODES.usage;
   }
   const predictKeras = keras.predictKeras as (m: unknown, k: KerasImport, x: readonly Tensor[]) => Promise<Tensor>;
@@ -82,14 +111,23 @@ export async function runKerasModelCheck(file: string, opts: CheckCommandOptions
   } else {
     await using model = await createReferenceBackend({ dtype: 'float64' }).createModel(k.spec, k.params);
     want = (await predictKeras(model, k, inputs)).data;
-    oracle = /\.json$/i.test(file) ? 'the float64 reference (@tensorflow/tfjs is not installed)' : 'the float64 reference (tfjs-layers reads model.json only)';
+    oracle = /\.json$/i.test(file)
+      ? 'the float64 reference (@tensorflow/tfjs is not installed)'
+      : 'the float64 reference (tfjs-layers reads model.json only)';
   }
-  io.out(`${file}: ${k.spec.mode} x ${k.spec.numLayers}${k.spec.bidirectional ? ' bidirectional' : ''}, H=${k.spec.hiddenSize}; input [${inputs[0]!.shape.join(', ')}]; compared with ${oracle}\n`);
+  io.out(
+    `${file}: ${k.spec.mode} x ${k.spec.numLayers}${k.spec.bidirectional ? ' bidirectional' : ''}, H=${k.spec.hiddenSize}; input [${inputs[0]!.shape.join(', ')}]; compared with ${oracle}\n`,
+  );
   const names = opts.backends !== undefined && opts.backends.length > 0 ? opts.backends : BACKEND_NAMES;
   const rows: string[][] = [];
   let failed = 0;
   for (const name of names) {
-    const choice: BackendChoice = { name, ...(opts.dtype ? { dtype: opts.dtype } : {}), ...(opts.engine ? { engine: opts.engine } : {}), ...(opts.provider ? { provider: opts.provider } : {}) } as BackendChoice;
+    const choice: BackendChoice = {
+      name,
+      ...(opts.dtype ? { dtype: opts.dtype } : {}),
+      ...(opts.engine ? { engine: opts.engine } : {}),
+      ...(opts.provider ? { provider: opts.provider } : {}),
+    } as BackendChoice;
     let backend: Backend;
     try {
       const loaded = await io.load(choice);

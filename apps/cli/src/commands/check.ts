@@ -1,5 +1,9 @@
 import {
-  type OnnxCodec, PROPERTY_NAMES, type PropertyName, type PropertyResult, checkBackend,
+  type OnnxCodec,
+  PROPERTY_NAMES,
+  type PropertyName,
+  type PropertyResult,
+  checkBackend,
 } from '@deeprnn/conformance';
 import type { Backend } from '@deeprnn/core';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -29,7 +33,10 @@ const positiveInt = integerAtLeast(1);
 const integer = integerIn(-(2 ** 31), 2 ** 31 - 1);
 
 function propertyList(value: string): PropertyName[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   for (const n of names) {
     if (!(PROPERTY_NAMES as readonly string[]).includes(n)) {
       throw new InvalidArgumentError(`unknown property '${n}' (known: ${PROPERTY_NAMES.join(', ')})`);
@@ -59,7 +66,13 @@ function resultCell(r: PropertyResult): string {
 export function formatCheckTable(rows: readonly CheckRow[]): string {
   return formatTable(
     ['backend', 'property', 'runs', 'max error', 'result'],
-    rows.map(({ backend, property, result: r }) => [backend, property, String(r.runs), r.skipped !== undefined ? '-' : sci(r.maxError), resultCell(r)]),
+    rows.map(({ backend, property, result: r }) => [
+      backend,
+      property,
+      String(r.runs),
+      r.skipped !== undefined ? '-' : sci(r.maxError),
+      resultCell(r),
+    ]),
   );
 }
 
@@ -97,7 +110,10 @@ export async function runBackendChecks(opts: CheckCommandOptions, io: CheckIo = 
       if (isExplicit) {
         const row = loadFailure(name, e);
         rows.push(row);
-        if (opts.json) io.out(`${JSON.stringify({ backend: name, property: 'load', pass: false, error: row.result.failure?.message })}\n`);
+        if (opts.json)
+          io.out(
+            `${JSON.stringify({ backend: name, property: 'load', pass: false, error: row.result.failure?.message })}\n`,
+          );
       } else io.err(`note: skipping ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
       continue;
     }
@@ -152,24 +168,36 @@ export async function runBackendChecks(opts: CheckCommandOptions, io: CheckIo = 
 /** The flags of `deeprnn check` as commander parses them. */
 type CheckFlags = Omit<CheckCommandOptions, 'backends' | 'dtype' | 'engine' | 'provider'> & BackendFlags;
 
-const BACKENDS: BackendOptionsSpec = { purpose: 'backends to check (default: every one that loads)', isRepeatable: true, defaults: BACKEND_NAMES };
+const BACKENDS: BackendOptionsSpec = {
+  purpose: 'backends to check (default: every one that loads)',
+  isRepeatable: true,
+  defaults: BACKEND_NAMES,
+};
 
 /** `deeprnn check`: the conformance properties outside vitest, or `--onnx M.onnx` against onnxruntime. */
 export function registerCheckCommand(program: Command): void {
   addBackendOptions(program.command('check'), BACKENDS)
-    .description('run the conformance properties against installed backends, or check an ONNX model against the reference')
+    .description(
+      'run the conformance properties against installed backends, or check an ONNX model against the reference',
+    )
     .option('--runs <n>', 'cases per property (default: the CI budget times DEEPRNN_FC_RUNS)', positiveInt)
     .option('--seed <n>', 'fast-check seed (default: FC_SEED, else fresh; printed on failure)', integer)
     .option('--path <path>', 'fast-check replay path of a failure (with its --seed and --properties)')
     .option('--properties <list>', `only these properties: ${PROPERTY_NAMES.join(', ')}`, propertyList)
     .option('--onnx <file>', 'check an ONNX model: onnxruntime on its bytes vs the reference on its imported spec')
-    .option('--keras <file>', 'check a tfjs-layers model.json (or .keras/.h5): tfjs-layers itself vs every deeprnn backend, largest difference')
+    .option(
+      '--keras <file>',
+      'check a tfjs-layers model.json (or .keras/.h5): tfjs-layers itself vs every deeprnn backend, largest difference',
+    )
     .option('--json', 'one JSON object per result, then a summary object')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Prints a table (backend x property: runs, max error, result) and a last line "N passed, N failed";
 exits 1 when any property fails. A failure prints the seed, path and the command that replays it.
 Max error is the largest |got - want| / max(|want|, rms(want), atol/rtol) seen.
-With --onnx, exits 2 when @deeprnn/onnx or @deeprnn/backend-onnxruntime is not installed.`)
+With --onnx, exits 2 when @deeprnn/onnx or @deeprnn/backend-onnxruntime is not installed.`,
+    )
     .action(async (flags: CheckFlags) => {
       const { choices, isExplicit } = backendSelection(flags, BACKENDS);
       const { backend: _named, backends: _alias, ...rest } = flags;
@@ -178,6 +206,8 @@ With --onnx, exits 2 when @deeprnn/onnx or @deeprnn/backend-onnxruntime is not i
         process.exitCode = await runKerasModelCheck(requireInputFile(opts.keras, '--keras'), opts);
         return;
       }
-      process.exitCode = opts.onnx ? await runOnnxModelCheck(requireInputFile(opts.onnx, '--onnx'), opts) : await runBackendChecks(opts);
+      process.exitCode = opts.onnx
+        ? await runOnnxModelCheck(requireInputFile(opts.onnx, '--onnx'), opts)
+        : await runBackendChecks(opts);
     });
 }

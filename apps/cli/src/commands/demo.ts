@@ -1,4 +1,14 @@
-import { RNN_MODES, type RnnMode, type Tensor, compareTensors, defineSpec, formatShape, initParams, parameterCount, tensor } from '@deeprnn/core';
+import {
+  RNN_MODES,
+  type RnnMode,
+  type Tensor,
+  compareTensors,
+  defineSpec,
+  formatShape,
+  initParams,
+  parameterCount,
+  tensor,
+} from '@deeprnn/core';
 import { BENCH_CONFIGS } from '../bench-configs.js';
 import type { Command } from 'commander';
 import { type BackendFlags, type BackendOptionsSpec, addBackendOptions, backendSelection } from '../backend-options.js';
@@ -24,9 +34,14 @@ export function registerDemoCommand(program: Command): void {
       const { inputSize: I, hiddenSize, numLayers, T, B } = BENCH_CONFIGS.d2l!;
       const spec = defineSpec({ mode: opts.mode, inputSize: I, hiddenSize, numLayers });
       const params = initParams(spec, { seed: 0 });
-      const x = tensor(Float32Array.from({ length: T * B * I }, (_, i) => Math.sin(i * 0.37)), [T, B, I]);
+      const x = tensor(
+        Float32Array.from({ length: T * B * I }, (_, i) => Math.sin(i * 0.37)),
+        [T, B, I],
+      );
       const out = process.stdout;
-      out.write(`\nmodel: ${spec.mode}, ${spec.numLayers} layers, inputSize ${spec.inputSize}, hiddenSize ${spec.hiddenSize}, ${parameterCount(spec)} parameters (PyTorch names: ${Object.keys(params).slice(0, 4).join(', ')}, ...)\n`);
+      out.write(
+        `\nmodel: ${spec.mode}, ${spec.numLayers} layers, inputSize ${spec.inputSize}, hiddenSize ${spec.hiddenSize}, ${parameterCount(spec)} parameters (PyTorch names: ${Object.keys(params).slice(0, 4).join(', ')}, ...)\n`,
+      );
       out.write(`input ${formatShape(x.shape)} = [T, B, I]\n`);
       let first: { name: string; output: Tensor } | null = null;
       for (const choice of choices) {
@@ -40,8 +55,12 @@ export function registerDemoCommand(program: Command): void {
           const firstMs = performance.now() - t0;
           const ms = await medianMs(() => model.forward(x), { repeats: 5 });
           // Same weights, same input: every backend should give the first one's numbers to float32 rounding.
-          const agreement = first ? `, max |diff| vs ${first.name} ${sci(compareTensors(output, first.output).maxAbsError)}` : '';
-          out.write(`${backend.name} on ${backend.device}: output ${formatShape(output.shape)}, hN ${formatShape(state.h.shape)}; first call ${sig(firstMs)} ms, median ${sig(ms)} ms (${sig((T * B) / (ms / 1000))} tokens/s)${agreement}\n`);
+          const agreement = first
+            ? `, max |diff| vs ${first.name} ${sci(compareTensors(output, first.output).maxAbsError)}`
+            : '';
+          out.write(
+            `${backend.name} on ${backend.device}: output ${formatShape(output.shape)}, hN ${formatShape(state.h.shape)}; first call ${sig(firstMs)} ms, median ${sig(ms)} ms (${sig((T * B) / (ms / 1000))} tokens/s)${agreement}\n`,
+          );
           first ??= { name: backend.name, output };
           await model.dispose();
         } finally {

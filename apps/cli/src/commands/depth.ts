@@ -8,7 +8,15 @@ import { strictInteger } from '../flag-values.js';
 import { prepareOutputFolder } from '../file-checks.js';
 import { formatTable, sig } from '../table.js';
 import {
-  type Bar, type RecipeFlags, addRecipeOptions, barPayload, checkRecipeFlags, corpusFromFlags, progressBars, recipeFromFlags, trainingBackend,
+  type Bar,
+  type RecipeFlags,
+  addRecipeOptions,
+  barPayload,
+  checkRecipeFlags,
+  corpusFromFlags,
+  progressBars,
+  recipeFromFlags,
+  trainingBackend,
 } from './train.js';
 
 interface DepthFlags extends RecipeFlags {
@@ -41,7 +49,8 @@ export function registerDepthCommand(program: Command): void {
     const base = recipeFromFlags(f, layers[0]!, corpus.vocab.size);
     const backend = await trainingBackend(f, log);
     const perEpoch = epochBatches(base.partition, corpus.ids, base.batch, base.steps, base.seed, 0).length;
-    if (perEpoch === 0) throw new ConfigError(`the corpus is too short for --batch ${base.batch} x --steps ${base.steps}`);
+    if (perEpoch === 0)
+      throw new ConfigError(`the corpus is too short for --batch ${base.batch} x --steps ${base.steps}`);
     const ctl = new AbortController();
     const onSigint = (): void => ctl.abort();
     process.once('SIGINT', onSigint);
@@ -64,13 +73,18 @@ export function registerDepthCommand(program: Command): void {
       });
       (bar as Bar | null)?.stop();
       const csv = ['layers,epoch,perplexity,tokens_per_sec,seconds'];
-      for (const r of result.runs) for (const h of r.history) csv.push(`${r.layers},${h.epoch},${h.perplexity},${h.tokensPerSec},${h.seconds}`);
+      for (const r of result.runs)
+        for (const h of r.history) csv.push(`${r.layers},${h.epoch},${h.perplexity},${h.tokensPerSec},${h.seconds}`);
       await writeFileAtomic(join(f.out, 'perplexity.csv'), `${csv.join('\n')}\n`);
       await writeFileAtomic(join(f.out, 'depth.svg'), result.svg);
       await writeFileAtomic(join(f.out, 'depth.png'), result.png);
       const header = ['layers', 'epochs', 'final perplexity', 'tokens/s', 'seconds'];
       const rows = result.runs.map((r) => [
-        String(r.layers), String(r.history.length), r.finalPerplexity.toFixed(3), sig(r.tokensPerSec), sig(r.history.reduce((s, h) => s + h.seconds, 0)),
+        String(r.layers),
+        String(r.history.length),
+        r.finalPerplexity.toFixed(3),
+        sig(r.tokensPerSec),
+        sig(r.history.reduce((s, h) => s + h.seconds, 0)),
       ]);
       const table = formatTable(header, rows);
       await writeFile(join(f.out, 'table.txt'), `${table}\n`);

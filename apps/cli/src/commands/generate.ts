@@ -15,7 +15,11 @@ interface GenerateFlags extends BackendFlags {
   stream?: boolean;
 }
 
-const BACKENDS: BackendOptionsSpec = { purpose: 'backend that runs the model', isRepeatable: false, defaults: ['reference'] };
+const BACKENDS: BackendOptionsSpec = {
+  purpose: 'backend that runs the model',
+  isRepeatable: false,
+  defaults: ['reference'],
+};
 
 /** `deeprnn generate`: continue a prefix with a trained model, on any backend (inference only). */
 export function registerGenerateCommand(program: Command): void {
@@ -38,7 +42,14 @@ export function registerGenerateCommand(program: Command): void {
     printNotices(loaded);
     const { backend } = loaded;
     try {
-      await writeGenerated(backend, lm, f.prefix, { chars: f.chars, temperature: f.temperature, seed: f.seed }, f.stream, process.stdout);
+      await writeGenerated(
+        backend,
+        lm,
+        f.prefix,
+        { chars: f.chars, temperature: f.temperature, seed: f.seed },
+        f.stream,
+        process.stdout,
+      );
     } finally {
       await backend.dispose();
     }

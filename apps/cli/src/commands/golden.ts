@@ -14,7 +14,11 @@ interface GoldenOptions extends BackendFlags {
   json?: boolean;
 }
 
-const BACKENDS: BackendOptionsSpec = { purpose: 'backend to run the cases on', isRepeatable: false, defaults: ['reference'] };
+const BACKENDS: BackendOptionsSpec = {
+  purpose: 'backend to run the cases on',
+  isRepeatable: false,
+  defaults: ['reference'],
+};
 
 /** `deeprnn golden`: runs golden case files on a backend and compares output, hN and cN. */
 export function registerGoldenCommand(program: Command): void {
@@ -22,7 +26,9 @@ export function registerGoldenCommand(program: Command): void {
     .description('run golden case files (the format of shared/golden/README.md) on a backend and compare')
     .argument('<paths...>', 'case files or directories (searched recursively; index.json skipped)')
     .option('--json', 'one JSON object per case, then a summary object')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 A case passes when every element of output, hN and cN satisfies
   |got - want| <= ${GOLDEN_TOLERANCE.atol} + ${GOLDEN_TOLERANCE.rtol} * |want|   (float32 tolerance)
 A case may give "lengths" (valid steps per batch row) and, instead of output/hN/cN beside the input,
@@ -34,15 +40,22 @@ skipped with a note on stderr.
 For NAME.json with NAME.onnx beside it, the weights come from importing NAME.onnx and every entry of
 "runs" is checked. A directory holding model.onnx and test_data_set_N/ (the ONNX backend-test layout)
 is one case: the model is imported, run on the backend and compared with output_K.pb.
-Prints one line per case and a last line "N passed, N failed"; exits 1 when any case fails.`)
+Prints one line per case and a last line "N passed, N failed"; exits 1 when any case fails.`,
+    )
     .action(async (paths: string[], opts: GoldenOptions) => {
       const choice = singleBackend(opts, BACKENDS);
       for (const p of paths) requireInputPath(p, 'golden');
       const targets: LoadedTarget[] = [];
       for (const t of collectGoldenTargets(paths)) targets.push(await loadGoldenTarget(t));
-      for (const t of targets) if (t.kind === 'skipped') process.stderr.write(`note: golden: skipped ${t.target.path}: ${t.why}\n`);
-      const runnable = targets.filter((t): t is LoadedTarget & { kind: 'case' | 'onnx-test-dir' } => t.kind !== 'skipped');
-      if (runnable.length === 0) throw new InputError(`golden: expected case files (NAME.json) or ONNX test folders (model.onnx), found none in ${paths.join(', ')}`);
+      for (const t of targets)
+        if (t.kind === 'skipped') process.stderr.write(`note: golden: skipped ${t.target.path}: ${t.why}\n`);
+      const runnable = targets.filter(
+        (t): t is LoadedTarget & { kind: 'case' | 'onnx-test-dir' } => t.kind !== 'skipped',
+      );
+      if (runnable.length === 0)
+        throw new InputError(
+          `golden: expected case files (NAME.json) or ONNX test folders (model.onnx), found none in ${paths.join(', ')}`,
+        );
       const loaded = await loadBackend(choice);
       printNotices(loaded);
       const { backend } = loaded;
@@ -55,10 +68,19 @@ Prints one line per case and a last line "N passed, N failed"; exits 1 when any 
             result = await runGoldenTarget(backend, target);
           } catch (e) {
             const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-            result = { name: basename(target.target.path), pass: false, maxAbsError: NaN, maxRelError: NaN, failures: [why] };
+            result = {
+              name: basename(target.target.path),
+              pass: false,
+              maxAbsError: NaN,
+              maxRelError: NaN,
+              failures: [why],
+            };
           }
           results.push({ ...result, compared });
-          if (opts.json) process.stdout.write(`${JSON.stringify({ ...result, compared, backend: backend.name, device: backend.device })}\n`);
+          if (opts.json)
+            process.stdout.write(
+              `${JSON.stringify({ ...result, compared, backend: backend.name, device: backend.device })}\n`,
+            );
         }
       } finally {
         await backend.dispose();
@@ -69,9 +91,16 @@ Prints one line per case and a last line "N passed, N failed"; exits 1 when any 
         process.stdout.write(`${JSON.stringify({ backend: backend.name, device: backend.device, passed, failed })}\n`);
       } else {
         process.stdout.write(`backend ${backend.name} on ${backend.device}\n`);
-        const rows = results.map((r) => [r.name, sci(r.maxAbsError), sci(r.maxRelError), r.pass ? 'pass' : 'FAIL', r.compared]);
+        const rows = results.map((r) => [
+          r.name,
+          sci(r.maxAbsError),
+          sci(r.maxRelError),
+          r.pass ? 'pass' : 'FAIL',
+          r.compared,
+        ]);
         process.stdout.write(`${formatTable(['case', 'max abs err', 'max rel err', 'result', 'compared'], rows)}\n`);
-        for (const r of results.filter((x) => !x.pass)) process.stdout.write(`FAIL ${r.name}: ${r.failures.join('; ')}\n`);
+        for (const r of results.filter((x) => !x.pass))
+          process.stdout.write(`FAIL ${r.name}: ${r.failures.join('; ')}\n`);
       }
       process.stdout.write(`${passed} passed, ${failed} failed\n`);
       if (failed > 0 || results.length === 0) process.exitCode = 1;

@@ -23,7 +23,12 @@ export async function readKerasForCli(path: string, what: string): Promise<Keras
   } catch (e) {
     if (e instanceof InputError) throw e;
     // The package names its option; a CLI user raises the limit with the environment variable instead.
-    const message = e instanceof SizeLimitError ? e.message.replace(/pass a larger `\w+` to allow more/, `set ${MAX_INPUT_BYTES_ENV}=BYTES to allow more`) : e instanceof Error ? e.message : String(e);
+    const message =
+      e instanceof SizeLimitError
+        ? e.message.replace(/pass a larger `\w+` to allow more/, `set ${MAX_INPUT_BYTES_ENV}=BYTES to allow more`)
+        : e instanceof Error
+          ? e.message
+          : String(e);
     throw new InputError(`${what} ${path}: ${message}`, { cause: e });
   }
 }
@@ -31,10 +36,15 @@ export async function readKerasForCli(path: string, what: string): Promise<Keras
 /** One line per thing around the stack that the config JSON does not hold (the application rebuilds it). */
 export function describeSurroundings(k: KerasImport): string[] {
   const lines: string[] = [];
-  if (k.embedding !== null) lines.push(`Embedding '${k.embedding.name}' ${k.embedding.inputDim} x ${k.embedding.outputDim}${k.embedding.maskZero ? ', mask_zero (id 0 = padding -> lengths)' : ''}`);
+  if (k.embedding !== null)
+    lines.push(
+      `Embedding '${k.embedding.name}' ${k.embedding.inputDim} x ${k.embedding.outputDim}${k.embedding.maskZero ? ', mask_zero (id 0 = padding -> lengths)' : ''}`,
+    );
   if (k.maskValue !== null) lines.push(`Masking mask_value ${k.maskValue} (masked steps -> lengths)`);
-  if (k.goBackwards) lines.push('go_backwards: the stack runs on each sequence reversed and returns outputs in that order');
-  if (k.spec.bidirectional && k.mergeMode !== 'concat') lines.push(`Bidirectional merge_mode ${k.mergeMode} on the top layer`);
+  if (k.goBackwards)
+    lines.push('go_backwards: the stack runs on each sequence reversed and returns outputs in that order');
+  if (k.spec.bidirectional && k.mergeMode !== 'concat')
+    lines.push(`Bidirectional merge_mode ${k.mergeMode} on the top layer`);
   if (!k.returnSequences) lines.push('the top layer returns only its last output');
   for (const d of k.head) lines.push(`Dense '${d.name}' ${d.units} units, ${d.activation}`);
   if (k.initialStates.length > 0) lines.push(`initial-state inputs: ${k.initialStates.map((s) => s.input).join(', ')}`);

@@ -12,7 +12,9 @@ const CANDIDATES: readonly { choice: BackendChoice; packages: readonly string[] 
 ];
 
 /** Every tfjs engine and whether it starts here; empty when the tfjs backend is not installed. */
-async function tfjsEngines(): Promise<{ engine: string; isAvailable: boolean; device: string | null; message: string | null }[]> {
+async function tfjsEngines(): Promise<
+  { engine: string; isAvailable: boolean; device: string | null; message: string | null }[]
+> {
   try {
     const { probeEngines } = await import('@deeprnn/backend-tfjs');
     return await probeEngines();
@@ -36,14 +38,21 @@ export function registerInfoCommand(program: Command): void {
           const { backend, notices } = await loadBackend(choice);
           const modes = backend.capabilities.modes.join(',');
           const training = backend.capabilities.training ? 'yes' : 'no';
-          if (opts.json) process.stdout.write(`${JSON.stringify({ backend: backend.name, device: backend.device, modes: backend.capabilities.modes, training: backend.capabilities.training, versions, notices })}\n`);
+          if (opts.json)
+            process.stdout.write(
+              `${JSON.stringify({ backend: backend.name, device: backend.device, modes: backend.capabilities.modes, training: backend.capabilities.training, versions, notices })}\n`,
+            );
           rows.push([backend.name, backend.device, modes, training, versions]);
           // tfjs's skipped engines show in the engines table below; other backends' notices are printed as notes.
-          if (backend.name !== 'tfjs') notes.push(...notices.map((n) => (n.startsWith(`${backend.name}:`) ? n : `${backend.name}: ${n}`)));
+          if (backend.name !== 'tfjs')
+            notes.push(...notices.map((n) => (n.startsWith(`${backend.name}:`) ? n : `${backend.name}: ${n}`)));
           await backend.dispose();
         } catch (e) {
           const why = e instanceof Error ? e.message : String(e);
-          if (opts.json) process.stdout.write(`${JSON.stringify({ backend: choice.name, available: false, reason: why, versions })}\n`);
+          if (opts.json)
+            process.stdout.write(
+              `${JSON.stringify({ backend: choice.name, available: false, reason: why, versions })}\n`,
+            );
           rows.push([choice.name, 'unavailable', '-', '-', versions]);
           notes.push(`${choice.name}: ${why}`);
         }
@@ -57,7 +66,9 @@ export function registerInfoCommand(program: Command): void {
       process.stdout.write(`${formatTable(['backend', 'device', 'modes', 'training', 'versions'], rows)}\n`);
       if (engines.length > 0) {
         const engineRows = engines.map((e) => [e.engine, e.isAvailable ? 'yes' : 'no', e.device ?? e.message ?? '']);
-        process.stdout.write(`\ntfjs engines (default order; --engine picks one):\n${formatTable(['engine', 'available', 'device or what is missing'], engineRows)}\n`);
+        process.stdout.write(
+          `\ntfjs engines (default order; --engine picks one):\n${formatTable(['engine', 'available', 'device or what is missing'], engineRows)}\n`,
+        );
       }
       if (notes.length > 0) process.stdout.write(`\n${notes.map((n) => `note: ${n}`).join('\n')}\n`);
     });

@@ -12,15 +12,25 @@ export interface OrtTensor {
 
 /** An onnxruntime inference session. */
 export interface OrtSession {
-  readonly inputMetadata?: readonly { readonly name: string; readonly isTensor: boolean; readonly shape?: readonly (number | string)[] }[];
+  readonly inputMetadata?: readonly {
+    readonly name: string;
+    readonly isTensor: boolean;
+    readonly shape?: readonly (number | string)[];
+  }[];
   run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
   release?(): Promise<void>;
 }
 
 /** The parts of onnxruntime-node used here. */
 export interface OrtModule {
-  readonly InferenceSession: { create(bytes: Uint8Array, options?: { readonly logSeverityLevel?: number }): Promise<OrtSession> };
-  readonly Tensor: new (type: 'float32' | 'int32', data: Float32Array | Int32Array, dims: readonly number[]) => OrtTensor;
+  readonly InferenceSession: {
+    create(bytes: Uint8Array, options?: { readonly logSeverityLevel?: number }): Promise<OrtSession>;
+  };
+  readonly Tensor: new (
+    type: 'float32' | 'int32',
+    data: Float32Array | Int32Array,
+    dims: readonly number[],
+  ) => OrtTensor;
 }
 
 /** How one graph input or output maps to deeprnn (an @deeprnn/onnx `IoBinding`). */
@@ -60,8 +70,14 @@ export function isOrtModule(mod: unknown): mod is OrtModule {
 }
 
 export function isImportedModel(v: unknown): v is ImportedModel {
-  return typeof v === 'object' && v !== null && 'spec' in v && 'params' in v && Array.isArray((v as { inputs?: unknown }).inputs)
-    && Array.isArray((v as { outputs?: unknown }).outputs);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'spec' in v &&
+    'params' in v &&
+    Array.isArray((v as { inputs?: unknown }).inputs) &&
+    Array.isArray((v as { outputs?: unknown }).outputs)
+  );
 }
 
 /** The ONNX operator's Y ([T, D, B, H], or [B, T, D, H] batch-first) in deeprnn's layout. */
@@ -70,9 +86,11 @@ function outputFromOnnx(spec: RnnSpec, y: Tensor): Tensor {
   if (spec.batchFirst) return tensor(Float32Array.from(y.data), [s0, s1, s2 * H]);
   const [T, D, B] = [s0, s1, s2];
   const out = new Float32Array(y.data.length);
-  for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) for (let b = 0; b < B; b++) {
-    out.set(y.data.subarray(((t * D + d) * B + b) * H, ((t * D + d) * B + b + 1) * H), ((t * B + b) * D + d) * H);
-  }
+  for (let t = 0; t < T; t++)
+    for (let d = 0; d < D; d++)
+      for (let b = 0; b < B; b++) {
+        out.set(y.data.subarray(((t * D + d) * B + b) * H, ((t * D + d) * B + b + 1) * H), ((t * B + b) * D + d) * H);
+      }
   return tensor(out, [T, B, D * H]);
 }
 
@@ -86,7 +104,9 @@ const OUTPUT_ROLES: readonly OnnxOutputName[] = ['output', 'hN', 'cN'];
 
 /** The outputs the graph has, in its order (a `['', 'Y_h']` node has only hN). */
 export function graphOutputs(m: ImportedModel): OnnxOutputName[] {
-  const roles = m.outputs.map((o) => o.role).filter((r): r is OnnxOutputName => (OUTPUT_ROLES as readonly string[]).includes(r));
+  const roles = m.outputs
+    .map((o) => o.role)
+    .filter((r): r is OnnxOutputName => (OUTPUT_ROLES as readonly string[]).includes(r));
   return [...new Set(roles)];
 }
 
@@ -95,14 +115,20 @@ export function graphOutputs(m: ImportedModel): OnnxOutputName[] {
  * single reverse-direction node is fed each sequence reversed in time and its output reversed back,
  * which makes it the forward spec the reference runs (its final states need no change).
  */
-export function ortRunner(ort: OrtModule, session: OrtSession, m: ImportedModel, layout: LayoutHelpers): OnnxGraphRunner {
+export function ortRunner(
+  ort: OrtModule,
+  session: OrtSession,
+  m: ImportedModel,
+  layout: LayoutHelpers,
+): OnnxGraphRunner {
   const { spec } = m;
   const binding = (role: string): IoBinding | undefined => m.inputs.find((b) => b.role === role);
   const toFeed = (b: IoBinding, t: Tensor): OrtTensor => {
     const value = b.layout === 'onnx' && spec.batchFirst && t.shape.length === 3 ? layout.swapLeadingAxes(t) : t;
     return new ort.Tensor('float32', Float32Array.from(value.data), value.shape);
   };
-  const inTime = (t: Tensor): Tensor => (m.isTimeReversed ? layout.reverseWithinLengths(t, spec.batchFirst, undefined) : t);
+  const inTime = (t: Tensor): Tensor =>
+    m.isTimeReversed ? layout.reverseWithinLengths(t, spec.batchFirst, undefined) : t;
   const x = binding('input');
   const isUnbatched = m.isUnbatched ?? false;
   const timeAxis = isUnbatched || !spec.batchFirst ? 0 : 1;

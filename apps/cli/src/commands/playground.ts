@@ -34,7 +34,8 @@ async function requireCorpus(path: string, what: string): Promise<string> {
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw new InputError(`${what}: expected a text file, got the folder ${path}`);
-    if (!info.isFile()) throw new InputError(`${what}: expected a regular text file, got ${path} (a device, FIFO or socket)`);
+    if (!info.isFile())
+      throw new InputError(`${what}: expected a regular text file, got ${path} (a device, FIFO or socket)`);
   } finally {
     await handle.close();
   }
@@ -45,10 +46,16 @@ async function requireCorpus(path: string, what: string): Promise<string> {
 function listenError(e: unknown, port: number): unknown {
   const code = errnoOf(e);
   if (code === 'EADDRINUSE') {
-    return new UsageError(`--port ${port}: port ${port} is already in use on 127.0.0.1 (stop what holds it, or pick another port; --port 0 takes any free one)`, { cause: e });
+    return new UsageError(
+      `--port ${port}: port ${port} is already in use on 127.0.0.1 (stop what holds it, or pick another port; --port 0 takes any free one)`,
+      { cause: e },
+    );
   }
   if (code === 'EACCES') {
-    return new UsageError(`--port ${port}: not permitted to listen on port ${port} (ports below 1024 need privileges; pick another, or --port 0)`, { cause: e });
+    return new UsageError(
+      `--port ${port}: not permitted to listen on port ${port} (ports below 1024 need privileges; pick another, or --port 0)`,
+      { cause: e },
+    );
   }
   return e;
 }
@@ -64,11 +71,17 @@ export function registerPlaygroundCommand(program: Command): void {
     .action(async (f: PlaygroundFlags) => {
       const root = resolve(f.dir ?? join(repoRoot() ?? '.', 'apps', 'playground', 'dist'));
       if (!existsSync(join(root, 'index.html'))) {
-        throw new InputError(`--dir: no built playground at ${root} (build it: npm run build -w @deeprnn/playground, or pass --dir)`);
+        throw new InputError(
+          `--dir: no built playground at ${root} (build it: npm run build -w @deeprnn/playground, or pass --dir)`,
+        );
       }
-      const corpusPath = f.corpus !== undefined
-        ? await requireCorpus(resolve(f.corpus), '--corpus')
-        : await requireCorpus((await import('@deeprnn/lm/node')).bundledCorpusPath(), 'the corpus shipped in @deeprnn/lm');
+      const corpusPath =
+        f.corpus !== undefined
+          ? await requireCorpus(resolve(f.corpus), '--corpus')
+          : await requireCorpus(
+              (await import('@deeprnn/lm/node')).bundledCorpusPath(),
+              'the corpus shipped in @deeprnn/lm',
+            );
       const log = (line: string): void => void process.stderr.write(`deeprnn playground: ${line}\n`);
       const { url } = await startPlaygroundServer({ root, port: f.port, corpusPath, log }).catch((e: unknown) => {
         throw listenError(e, f.port);

@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Backend, ConfigError, type OptimizerName, RNN_MODES, type RnnMode, checkBytes, specToConfig, trainerBytes } from '@deeprnn/core';
+import {
+  type Backend,
+  ConfigError,
+  type OptimizerName,
+  RNN_MODES,
+  type RnnMode,
+  checkBytes,
+  specToConfig,
+  trainerBytes,
+} from '@deeprnn/core';
 import {
   type Corpus,
   type EpochRecord,
@@ -56,28 +65,41 @@ export interface RecipeFlags extends BackendFlags {
 }
 
 /** How training commands take backends: one, whichever can train (capabilities.training says). */
-const TRAINING_BACKENDS: BackendOptionsSpec = { purpose: 'backend that trains', isRepeatable: false, defaults: ['reference'] };
+const TRAINING_BACKENDS: BackendOptionsSpec = {
+  purpose: 'backend that trains',
+  isRepeatable: false,
+  defaults: ['reference'],
+};
 
 /** Adds the recipe options (the d2l defaults) and the backend options to a command. */
 export function addRecipeOptions(cmd: Command): Command {
-  return addBackendOptions(cmd, TRAINING_BACKENDS)
-    .option('--mode <mode>', `cell: ${RNN_MODES.join(', ')}`, 'rnn_tanh')
-    .option('--hidden <n>', 'hidden units per layer', String(D2L_RECIPE.hiddenSize))
-    .option('--epochs <n>', 'epochs', String(D2L_RECIPE.epochs))
-    .option('--lr <x>', 'learning rate', String(D2L_RECIPE.optimizer.lr))
-    .option('--optimizer <name>', 'sgd or adam', D2L_RECIPE.optimizer.name)
-    .option('--batch <n>', 'rows per minibatch', String(D2L_RECIPE.batch))
-    .option('--steps <n>', 'time steps per minibatch (truncated BPTT)', String(D2L_RECIPE.steps))
-    .option('--max-tokens <n>', `use the first N characters (0: all); d2l uses ${D2L_RECIPE.maxTokens}`, String(D2L_RECIPE.maxTokens))
-    .option('--partition <p>', 'sequential (state carried) or random (fresh state)', D2L_RECIPE.partition)
-    // No commander default, so that --clip (the old name) and --grad-clip can be told apart.
-    .option('--grad-clip <norm>', `global gradient-norm clipping threshold (0: off; default: ${D2L_RECIPE.gradClipNorm}); not an RNN spec's cell clip`)
-    .addOption(new Option('--clip <norm>', 'old name of --grad-clip').hideHelp())
-    .option('--dropout <p>', 'dropout between layers', '0')
-    .option('--seed <n>', 'seed of weights, batches and dropout', String(D2L_RECIPE.seed))
-    .option('--corpus <file|url>', 'a text file or http(s) URL instead of The Time Machine (shipped in @deeprnn/lm)')
-    .option('--prefix <text>', 'prefix of the samples', 'time traveller')
-    .option('--sample-every <n>', 'print a sample every N epochs (0: never)', '10');
+  return (
+    addBackendOptions(cmd, TRAINING_BACKENDS)
+      .option('--mode <mode>', `cell: ${RNN_MODES.join(', ')}`, 'rnn_tanh')
+      .option('--hidden <n>', 'hidden units per layer', String(D2L_RECIPE.hiddenSize))
+      .option('--epochs <n>', 'epochs', String(D2L_RECIPE.epochs))
+      .option('--lr <x>', 'learning rate', String(D2L_RECIPE.optimizer.lr))
+      .option('--optimizer <name>', 'sgd or adam', D2L_RECIPE.optimizer.name)
+      .option('--batch <n>', 'rows per minibatch', String(D2L_RECIPE.batch))
+      .option('--steps <n>', 'time steps per minibatch (truncated BPTT)', String(D2L_RECIPE.steps))
+      .option(
+        '--max-tokens <n>',
+        `use the first N characters (0: all); d2l uses ${D2L_RECIPE.maxTokens}`,
+        String(D2L_RECIPE.maxTokens),
+      )
+      .option('--partition <p>', 'sequential (state carried) or random (fresh state)', D2L_RECIPE.partition)
+      // No commander default, so that --clip (the old name) and --grad-clip can be told apart.
+      .option(
+        '--grad-clip <norm>',
+        `global gradient-norm clipping threshold (0: off; default: ${D2L_RECIPE.gradClipNorm}); not an RNN spec's cell clip`,
+      )
+      .addOption(new Option('--clip <norm>', 'old name of --grad-clip').hideHelp())
+      .option('--dropout <p>', 'dropout between layers', '0')
+      .option('--seed <n>', 'seed of weights, batches and dropout', String(D2L_RECIPE.seed))
+      .option('--corpus <file|url>', 'a text file or http(s) URL instead of The Time Machine (shipped in @deeprnn/lm)')
+      .option('--prefix <text>', 'prefix of the samples', 'time traveller')
+      .option('--sample-every <n>', 'print a sample every N epochs (0: never)', '10')
+  );
 }
 
 /** Checks every recipe flag before any work starts (the corpus, the backend); throws a usage error. */
@@ -88,7 +110,12 @@ export function checkRecipeFlags(f: RecipeFlags, layers: readonly number[]): voi
     const recipe = recipeFromFlags(f, n, 2);
     const spec = lmSpec(recipe.model);
     // What the trainer will hold (weights, gradients, Adam's moments), refused before anything is allocated.
-    checkBytes(`train: ${n} layer(s) of ${recipe.model.hiddenSize} units (parameters, gradients, optimizer state)`, trainerBytes(spec, { classes: 0, optimizer: recipe.optimizer.name }), undefined, 'the library (TrainerInit.maxBytes); the CLI keeps the default');
+    checkBytes(
+      `train: ${n} layer(s) of ${recipe.model.hiddenSize} units (parameters, gradients, optimizer state)`,
+      trainerBytes(spec, { classes: 0, optimizer: recipe.optimizer.name }),
+      undefined,
+      'the library (TrainerInit.maxBytes); the CLI keeps the default',
+    );
   }
   int(f.maxTokens, 'max-tokens', 0);
   int(f.sampleEvery, 'sample-every', 0);
@@ -107,7 +134,10 @@ async function downloadCorpus(url: string): Promise<string> {
   try {
     response = await fetch(url);
   } catch (e) {
-    throw new InputError(`--corpus ${url}: cannot download: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, { cause: e });
+    throw new InputError(
+      `--corpus ${url}: cannot download: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
+      { cause: e },
+    );
   }
   if (!response.ok) throw new InputError(`--corpus ${url}: expected a text, got HTTP ${response.status}`);
   const bytes = await withinLimit('--corpus', () => readResponseWithin(response, url, limit.maxBytes, limit.raise));
@@ -133,9 +163,13 @@ let saidClipAlias = false;
  *
  * @throws {@link UsageError} when both are given with different values.
  */
-export function checkClipAlias(f: Pick<RecipeFlags, 'gradClip' | 'clip'>, warn: (line: string) => void = (l) => void process.stderr.write(`${l}\n`)): void {
+export function checkClipAlias(
+  f: Pick<RecipeFlags, 'gradClip' | 'clip'>,
+  warn: (line: string) => void = (l) => void process.stderr.write(`${l}\n`),
+): void {
   if (f.clip === undefined) return;
-  if (f.gradClip !== undefined && f.gradClip !== f.clip) throw new UsageError(`--clip ${f.clip} and --grad-clip ${f.gradClip} disagree; give --grad-clip only`);
+  if (f.gradClip !== undefined && f.gradClip !== f.clip)
+    throw new UsageError(`--clip ${f.clip} and --grad-clip ${f.gradClip} disagree; give --grad-clip only`);
   if (saidClipAlias) return;
   saidClipAlias = true;
   warn('note: --clip is the old name of --grad-clip (global gradient-norm clipping); use --grad-clip');
@@ -148,13 +182,22 @@ function gradClipText(f: Pick<RecipeFlags, 'gradClip' | 'clip'>): string {
 
 /** The training recipe the flags describe, at a given depth. */
 export function recipeFromFlags(f: RecipeFlags, layers: number, vocabSize: number): TrainConfig {
-  if (!(RNN_MODES as readonly string[]).includes(f.mode)) throw new UsageError(`--mode must be one of ${RNN_MODES.join(', ')}, got '${f.mode}'`);
-  if (f.optimizer !== 'sgd' && f.optimizer !== 'adam') throw new UsageError(`--optimizer must be sgd or adam, got '${f.optimizer}'`);
-  if (f.partition !== 'sequential' && f.partition !== 'random') throw new UsageError(`--partition must be sequential or random, got '${f.partition}'`);
+  if (!(RNN_MODES as readonly string[]).includes(f.mode))
+    throw new UsageError(`--mode must be one of ${RNN_MODES.join(', ')}, got '${f.mode}'`);
+  if (f.optimizer !== 'sgd' && f.optimizer !== 'adam')
+    throw new UsageError(`--optimizer must be sgd or adam, got '${f.optimizer}'`);
+  if (f.partition !== 'sequential' && f.partition !== 'random')
+    throw new UsageError(`--partition must be sequential or random, got '${f.partition}'`);
   const dropout = num(f.dropout, 'dropout');
   const clip = num(gradClipText(f), f.gradClip === undefined && f.clip !== undefined ? 'clip' : 'grad-clip');
   return {
-    model: { mode: f.mode as RnnMode, vocabSize, hiddenSize: int(f.hidden, 'hidden'), numLayers: layers, ...(dropout > 0 ? { rnn: { dropout } } : {}) },
+    model: {
+      mode: f.mode as RnnMode,
+      vocabSize,
+      hiddenSize: int(f.hidden, 'hidden'),
+      numLayers: layers,
+      ...(dropout > 0 ? { rnn: { dropout } } : {}),
+    },
     epochs: int(f.epochs, 'epochs'),
     optimizer: { name: f.optimizer as OptimizerName, lr: num(f.lr, 'lr') },
     batch: int(f.batch, 'batch'),
@@ -194,7 +237,9 @@ export async function trainingBackend(f: RecipeFlags, log: (s: string) => void):
   const { backend } = loaded;
   if (!backend.capabilities.training) {
     await backend.dispose();
-    throw new ConfigError(`backend ${backend.name} (${backend.device}) cannot train (capabilities.training is false); \`deeprnn info\` lists the backends that train`);
+    throw new ConfigError(
+      `backend ${backend.name} (${backend.device}) cannot train (capabilities.training is false); \`deeprnn info\` lists the backends that train`,
+    );
   }
   log(`backend: ${backend.name} on ${backend.device}`);
   return backend;
@@ -224,7 +269,11 @@ export async function progressBars(): Promise<(label: string) => Bar> {
 
 /** Payload of the progress bar for a step report. */
 export function barPayload(r: StepReport, epochs: number): Record<string, string> {
-  return { epoch: `${r.epoch + 1}/${epochs}`, ppl: r.perplexity.toFixed(2), tps: Math.round(r.tokensPerSec).toString() };
+  return {
+    epoch: `${r.epoch + 1}/${epochs}`,
+    ppl: r.perplexity.toFixed(2),
+    tps: Math.round(r.tokensPerSec).toString(),
+  };
 }
 
 /** The CSV of perplexity per epoch. */
@@ -282,12 +331,16 @@ export function registerTrainCommand(program: Command): void {
     if (saved) {
       state = saved;
       if (state.vocab.join('\u0000') !== corpus.vocab.tokens.join('\u0000')) {
-        throw new ConfigError(`--resume: the checkpoint's vocabulary differs from this corpus's; use the same --corpus and --max-tokens`);
+        throw new ConfigError(
+          `--resume: the checkpoint's vocabulary differs from this corpus's; use the same --corpus and --max-tokens`,
+        );
       }
       // --epochs on the command line extends (or shortens) the run; otherwise keep the checkpoint's.
       const epochs = cmd.getOptionValueSource('epochs') === 'cli' ? int(f.epochs, 'epochs') : state.config.epochs;
       state = { ...state, config: { ...state.config, epochs } };
-      log(`resuming at epoch ${state.progress.epoch + 1}, minibatch ${state.progress.batchIndex + 1} (${state.history.length} epochs done)`);
+      log(
+        `resuming at epoch ${state.progress.epoch + 1}, minibatch ${state.progress.batchIndex + 1} (${state.history.length} epochs done)`,
+      );
     } else {
       state = initialTrainingState(recipeFromFlags(f, layers, corpus.vocab.size), corpus.vocab.tokens);
     }
@@ -295,13 +348,18 @@ export function registerTrainCommand(program: Command): void {
     const backend = await trainingBackend(f, log);
     const spec = lmSpec(config.model);
     const perEpoch = epochBatches(config.partition, corpus.ids, config.batch, config.steps, config.seed, 0).length;
-    if (perEpoch === 0) throw new ConfigError(`the corpus is too short for --batch ${config.batch} x --steps ${config.steps}`);
+    if (perEpoch === 0)
+      throw new ConfigError(`the corpus is too short for --batch ${config.batch} x --steps ${config.steps}`);
     const ctl = new AbortController();
     const onSigint = (): void => ctl.abort();
     process.once('SIGINT', onSigint);
     const bar = (await progressBars())(`${config.model.numLayers}x${config.model.hiddenSize} ${config.model.mode}`);
     const done = state.progress.epoch * perEpoch + state.progress.batchIndex;
-    bar.start(config.epochs * perEpoch, done, { epoch: `${state.progress.epoch + 1}/${config.epochs}`, ppl: '-', tps: '-' });
+    bar.start(config.epochs * perEpoch, done, {
+      epoch: `${state.progress.epoch + 1}/${config.epochs}`,
+      ppl: '-',
+      tps: '-',
+    });
     const sampleEvery = int(f.sampleEvery, 'sample-every', 0);
     const checkpointEvery = int(f.checkpointEvery, 'checkpoint-every', 0);
     try {
@@ -312,8 +370,12 @@ export function registerTrainCommand(program: Command): void {
           await writeFileAtomic(join(out, 'perplexity.csv'), historyCsv(st.history));
           if (checkpointEvery > 0 && rec.epoch % checkpointEvery === 0) await saveCheckpoint(ckpt, st);
           if (sampleEvery > 0 && rec.epoch % sampleEvery === 0) {
-            const text = await generate(backend, { spec, vocab: new Vocab(st.vocab), params: st.params }, f.prefix, { chars: 50 });
-            process.stdout.write(`\nepoch ${rec.epoch}: perplexity ${rec.perplexity.toFixed(2)}, ${Math.round(rec.tokensPerSec)} tokens/s: ${text}\n`);
+            const text = await generate(backend, { spec, vocab: new Vocab(st.vocab), params: st.params }, f.prefix, {
+              chars: 50,
+            });
+            process.stdout.write(
+              `\nepoch ${rec.epoch}: perplexity ${rec.perplexity.toFixed(2)}, ${Math.round(rec.tokensPerSec)} tokens/s: ${text}\n`,
+            );
           }
         },
       });
@@ -331,7 +393,9 @@ export function registerTrainCommand(program: Command): void {
       await exportOnnxIfAvailable(final, out, log);
       const last = final.history.at(-1);
       const sample = await generate(backend, { spec, vocab, params: final.params }, f.prefix, { chars: 50 });
-      process.stdout.write(`perplexity ${last?.perplexity.toFixed(3) ?? '-'}, ${Math.round(last?.tokensPerSec ?? 0)} tokens/s on ${backend.device}\n${sample}\n`);
+      process.stdout.write(
+        `perplexity ${last?.perplexity.toFixed(3) ?? '-'}, ${Math.round(last?.tokensPerSec ?? 0)} tokens/s on ${backend.device}\n${sample}\n`,
+      );
       process.stdout.write(`model: ${out} (${JSON.stringify(specToConfig(spec))})\n`);
     } finally {
       process.removeListener('SIGINT', onSigint);

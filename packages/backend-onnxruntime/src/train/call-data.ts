@@ -1,5 +1,11 @@
 import {
-  type CallShape, type RnnSpec, type Tensor, directionCount, dropoutMasks, outputSize, swapLeadingAxes,
+  type CallShape,
+  type RnnSpec,
+  type Tensor,
+  directionCount,
+  dropoutMasks,
+  outputSize,
+  swapLeadingAxes,
 } from '@deeprnn/core';
 
 /** The training graphs' key for a call: they are built per T, B and optional inputs. */

@@ -34,7 +34,10 @@ export class GraphSessions {
     while (this.sessions.size > this.limit) {
       const [oldest, session] = this.sessions.entries().next().value as [string, Promise<InferenceSession>];
       this.sessions.delete(oldest);
-      void session.then((x) => x.release(), () => undefined);
+      void session.then(
+        (x) => x.release(),
+        () => undefined,
+      );
     }
     return s;
   }
@@ -52,6 +55,13 @@ export class GraphSessions {
   async release(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.all(all.map((s) => s.then((x) => x.release(), () => undefined)));
+    await Promise.all(
+      all.map((s) =>
+        s.then(
+          (x) => x.release(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }

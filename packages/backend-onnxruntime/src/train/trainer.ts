@@ -1,7 +1,28 @@
 import {
-  BackendDisposedError, type CallShape, type CarriedState, type OptimizerState, type RnnSpec, type RnnState, type RnnTrainer, ShapeError,
-  type Tensor, type TrainBatch, type TrainStepResult, type TrainerInit, type TrainerParams, checkOptimizerState, checkRestoredParams,
-  checkTrainBatch, checkTrainerInit, directionCount, hiddenStateShape, cellStateShape, isCarriedState, outputSize, sizeOf, tensor,
+  BackendDisposedError,
+  type CallShape,
+  type CarriedState,
+  type OptimizerState,
+  type RnnSpec,
+  type RnnState,
+  type RnnTrainer,
+  ShapeError,
+  type Tensor,
+  type TrainBatch,
+  type TrainStepResult,
+  type TrainerInit,
+  type TrainerParams,
+  checkOptimizerState,
+  checkRestoredParams,
+  checkTrainBatch,
+  checkTrainerInit,
+  directionCount,
+  hiddenStateShape,
+  cellStateShape,
+  isCarriedState,
+  outputSize,
+  sizeOf,
+  tensor,
 } from '@deeprnn/core';
 import { exportTrainingStep, trainedParameters } from '@deeprnn/onnx';
 import type { Tensor as OrtTensor } from '#ort';
@@ -61,7 +82,8 @@ class OrtTrainer implements RnnTrainer {
   }
 
   private setParams(p: TrainerParams): void {
-    const source = (name: string): Tensor => (name === 'head.weight' ? p.head!.weight : name === 'head.bias' ? p.head!.bias : p.rnn[name]!);
+    const source = (name: string): Tensor =>
+      name === 'head.weight' ? p.head!.weight : name === 'head.bias' ? p.head!.bias : p.rnn[name]!;
     for (const [name, dims] of this.trained) this.state.set(name, this.float(source(name).data, dims));
   }
 
@@ -82,10 +104,16 @@ class OrtTrainer implements RnnTrainer {
       const carried = this.carried;
       // A carried state is valid until the next step is issued (as on the other backends).
       if (batch.initial && isCarriedState(batch.initial) && carried?.handle !== batch.initial) {
-        throw new BackendDisposedError(`${WHO}: initial is a carried state this trainer no longer holds (pass the latest step's)`);
+        throw new BackendDisposedError(
+          `${WHO}: initial is a carried state this trainer no longer holds (pass the latest step's)`,
+        );
       }
       const call = checkTrainBatch(this.spec, batch, this.classes, WHO);
-      if (carried && batch.initial === carried.handle && (carried.call.B !== call.B || carried.call.isUnbatched !== call.isUnbatched)) {
+      if (
+        carried &&
+        batch.initial === carried.handle &&
+        (carried.call.B !== call.B || carried.call.isUnbatched !== call.isUnbatched)
+      ) {
         throw new ShapeError(`${WHO}: the carried state has batch ${carried.call.B}, this batch has ${call.B}`);
       }
       // Read now: the caller may reuse its arrays once step() returns.
@@ -113,10 +141,16 @@ class OrtTrainer implements RnnTrainer {
       input: f(Float32Array.from(timeMajor(spec, batch.input, call)), [T, B, spec.inputSize]),
       h0: carried?.h ?? f(host ? Float32Array.from(host.h.data) : new Float32Array(sizeOf(hShape)), hShape),
     };
-    if (spec.mode === 'lstm') feeds['c0'] = carried?.c ?? f(host?.c ? Float32Array.from(host.c.data) : new Float32Array(sizeOf(cShape)), cShape);
-    if (this.classes !== null) feeds['targets'] = new ort.Tensor('int32', Int32Array.from(timeMajorTargets(spec, batch.targets!, call)), [T * B]);
+    if (spec.mode === 'lstm')
+      feeds['c0'] =
+        carried?.c ?? f(host?.c ? Float32Array.from(host.c.data) : new Float32Array(sizeOf(cShape)), cShape);
+    if (this.classes !== null)
+      feeds['targets'] = new ort.Tensor('int32', Int32Array.from(timeMajorTargets(spec, batch.targets!, call)), [
+        T * B,
+      ]);
     else feeds['grad_output'] = f(Float32Array.from(timeMajor(spec, batch.gradOutput!, call)), [T, B, F]);
-    if (batch.lengths !== undefined) feeds['sequence_lens'] = new ort.Tensor('int32', Int32Array.from(batch.lengths), [B]);
+    if (batch.lengths !== undefined)
+      feeds['sequence_lens'] = new ort.Tensor('int32', Int32Array.from(batch.lengths), [B]);
     if (hasDropout(spec, true)) {
       dropoutMultipliers(spec, batch.dropoutSeed ?? 0, call).forEach((m, k) => {
         feeds[`dropout_mask_l${k}`] = f(m, [T, B, F]);
@@ -130,7 +164,16 @@ class OrtTrainer implements RnnTrainer {
     const { spec, init } = this;
     const dropout = hasDropout(spec, true);
     const session = await this.ctx.sessions.get(`step:${graphKey(call, hasLengths, dropout)}`, () =>
-      exportTrainingStep(spec, { T: call.T, B: call.B, lengths: hasLengths, dropout, classes: this.classes, optimizer: init.optimizer, gradClipNorm: init.gradClipNorm }));
+      exportTrainingStep(spec, {
+        T: call.T,
+        B: call.B,
+        lengths: hasLengths,
+        dropout,
+        classes: this.classes,
+        optimizer: init.optimizer,
+        gradClipNorm: init.gradClipNorm,
+      }),
+    );
     for (const [name, t] of this.state) feeds[name] = t;
     feeds['step'] = new this.ctx.ort.Tensor('int64', BigInt64Array.of(BigInt(this.step_)), []);
     const out = await session.run(feeds);
@@ -150,7 +193,11 @@ class OrtTrainer implements RnnTrainer {
       return Promise.reject(new BackendDisposedError(`${WHO}: this carried state was superseded by a later step`));
     }
     const h = tensor(Float32Array.from(c.h.data as Float32Array), hiddenStateShape(this.spec, c.call));
-    return Promise.resolve(c.c === null ? { h } : { h, c: tensor(Float32Array.from(c.c.data as Float32Array), cellStateShape(this.spec, c.call)) });
+    return Promise.resolve(
+      c.c === null
+        ? { h }
+        : { h, c: tensor(Float32Array.from(c.c.data as Float32Array), cellStateShape(this.spec, c.call)) },
+    );
   }
 
   readParams(): Promise<TrainerParams> {
@@ -169,7 +216,11 @@ class OrtTrainer implements RnnTrainer {
       const moments: Record<string, Tensor> = {};
       if (this.isAdam && this.step_ > 0) {
         for (const [name, dims] of this.trained) {
-          for (const k of ['m', 'v'] as const) moments[`${k}.${name}`] = tensor(Float32Array.from(this.state.get(`${k}.${name}`)!.data as Float32Array), dims);
+          for (const k of ['m', 'v'] as const)
+            moments[`${k}.${name}`] = tensor(
+              Float32Array.from(this.state.get(`${k}.${name}`)!.data as Float32Array),
+              dims,
+            );
         }
       }
       return { step: this.step_, moments: Object.freeze(moments) };

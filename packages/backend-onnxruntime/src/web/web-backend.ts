@@ -1,5 +1,19 @@
-import { BackendInitError, type RnnModel, type RnnParams, type RnnSpec, type RnnTrainer, type TrainerInit, UnsupportedError, defaultActivations, sameActivations } from '@deeprnn/core';
-import { type OnnxruntimeBackend, type OnnxruntimeBackendOptions, createBackend as createSharedBackend } from '../onnxruntime-backend.js';
+import {
+  BackendInitError,
+  type RnnModel,
+  type RnnParams,
+  type RnnSpec,
+  type RnnTrainer,
+  type TrainerInit,
+  UnsupportedError,
+  defaultActivations,
+  sameActivations,
+} from '@deeprnn/core';
+import {
+  type OnnxruntimeBackend,
+  type OnnxruntimeBackendOptions,
+  createBackend as createSharedBackend,
+} from '../onnxruntime-backend.js';
 import { loadOrt } from '../ort-module.js';
 import type { ExecutionProvider } from '../session-options.js';
 import { applyWasmThreads, wasmDevice } from './wasm-threads.js';
@@ -49,7 +63,11 @@ function webNotice(notice: string): string {
 export function webgpuNodeRuns(spec: RnnSpec): boolean {
   if (spec.mode === 'rnn_tanh' || spec.mode === 'rnn_relu') return true;
   const defaults = defaultActivations(spec.mode);
-  return spec.clip === null && sameActivations(spec.activations, defaults) && (!spec.bidirectional || sameActivations(spec.reverseActivations, defaults));
+  return (
+    spec.clip === null &&
+    sameActivations(spec.activations, defaults) &&
+    (!spec.bidirectional || sameActivations(spec.reverseActivations, defaults))
+  );
 }
 
 class WebBackend implements WebOnnxruntimeBackend {
@@ -58,7 +76,11 @@ class WebBackend implements WebOnnxruntimeBackend {
   readonly provider: WebExecutionProvider;
   readonly device: string;
 
-  constructor(private readonly shared: OnnxruntimeBackend, wasmThreads: string, private readonly ownNotices: readonly string[]) {
+  constructor(
+    private readonly shared: OnnxruntimeBackend,
+    wasmThreads: string,
+    private readonly ownNotices: readonly string[],
+  ) {
     this.name = shared.name;
     this.capabilities = shared.capabilities;
     this.provider = shared.provider === 'webgpu' ? 'webgpu' : 'wasm';
@@ -126,12 +148,18 @@ export async function createBackend(options: WebBackendOptions = {}): Promise<We
   const order = options.executionProviders ?? WEB_PROVIDERS;
   const unknown = order.filter((p) => !(p in ORT_NAME));
   if (unknown.length > 0) {
-    throw new BackendInitError(`onnxruntime (web): unknown execution provider ${unknown.map((p) => `'${p}'`).join(', ')}; expected webgpu or wasm`);
+    throw new BackendInitError(
+      `onnxruntime (web): unknown execution provider ${unknown.map((p) => `'${p}'`).join(', ')}; expected webgpu or wasm`,
+    );
   }
   const ort = await loadOrt();
   const notice = applyWasmThreads(ort.env.wasm, options.wasmThreads, isWasmStarted);
   try {
-    const shared = await createSharedBackend({ ...options, executionProviders: order.map((p) => ORT_NAME[p]), trainingOnWebgpu: 'cpu' });
+    const shared = await createSharedBackend({
+      ...options,
+      executionProviders: order.map((p) => ORT_NAME[p]),
+      trainingOnWebgpu: 'cpu',
+    });
     // The probe created a session: ORT's wasm module has started, with the thread count it keeps.
     isWasmStarted = true;
     return new WebBackend(shared, wasmDevice(ort.env.wasm), notice === null ? [] : [notice]);

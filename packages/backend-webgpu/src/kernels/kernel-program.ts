@@ -61,11 +61,18 @@ export function u32s(...names: string[]): UniformField[] {
 }
 
 /** The uniform struct and binding lines of a kernel description. */
-export function declarations(uniforms: readonly UniformField[], structName: string, bindings: readonly StorageBinding[]): KernelDeclarations {
+export function declarations(
+  uniforms: readonly UniformField[],
+  structName: string,
+  bindings: readonly StorageBinding[],
+): KernelDeclarations {
   const lines: string[] = [];
   if (uniforms.length > 0) lines.push(`@group(0) @binding(0) var<uniform> p: ${structName};`);
-  bindings.forEach((b) => lines.push(`@group(0) @binding(${lines.length}) var<storage, ${b.access}> ${b.name}: array<${b.element}>;`));
-  const struct = uniforms.length > 0 ? `struct ${structName} { ${uniforms.map((f) => `${f.name}: ${f.type}`).join(', ')} }` : '';
+  bindings.forEach((b) =>
+    lines.push(`@group(0) @binding(${lines.length}) var<storage, ${b.access}> ${b.name}: array<${b.element}>;`),
+  );
+  const struct =
+    uniforms.length > 0 ? `struct ${structName} { ${uniforms.map((f) => `${f.name}: ${f.type}`).join(', ')} }` : '';
   return { struct, bindings: lines.join('\n') };
 }
 
@@ -74,7 +81,10 @@ export function declarations(uniforms: readonly UniformField[], structName: stri
  * (it decides where they go among its constants and functions).
  */
 export function kernelProgram(
-  d: Omit<KernelProgram, 'code' | 'structName'> & { readonly structName?: string; readonly source: (decl: KernelDeclarations) => string },
+  d: Omit<KernelProgram, 'code' | 'structName'> & {
+    readonly structName?: string;
+    readonly source: (decl: KernelDeclarations) => string;
+  },
 ): KernelProgram {
   const structName = d.structName ?? 'Params';
   const code = d.source(declarations(d.uniforms, structName, d.bindings));
@@ -93,7 +103,10 @@ export function uniformBytes(program: Pick<KernelProgram, 'name' | 'uniforms'>):
  * @throws {@link RangeError} on a missing or unknown field, or a u32 field given a value that is
  *   not an integer in [0, 2^32).
  */
-export function packUniforms(program: Pick<KernelProgram, 'name' | 'uniforms'>, values: Readonly<Record<string, number>>): ArrayBuffer {
+export function packUniforms(
+  program: Pick<KernelProgram, 'name' | 'uniforms'>,
+  values: Readonly<Record<string, number>>,
+): ArrayBuffer {
   const data = new ArrayBuffer(uniformBytes(program));
   const u32 = new Uint32Array(data);
   const f32 = new Float32Array(data);
@@ -106,7 +119,8 @@ export function packUniforms(program: Pick<KernelProgram, 'name' | 'uniforms'>, 
     if (f.type === 'f32') {
       f32[i] = v;
     } else {
-      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`${program.name}: uniform ${f.name} = ${v} is not a u32`);
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+        throw new RangeError(`${program.name}: uniform ${f.name} = ${v} is not a u32`);
       u32[i] = v;
     }
   });

@@ -21,7 +21,13 @@ export interface TrainRegions {
    * `dh` and m = o act_h(c) [N] at `m`; reset-before GRU's r h [N] at `rh`; the peepholes'
    * per-step products [3N] at `peep`.
    */
-  readonly sideOutputs: { readonly dh: number; readonly m: number; readonly rh: number; readonly peep: number; readonly total: number };
+  readonly sideOutputs: {
+    readonly dh: number;
+    readonly m: number;
+    readonly rh: number;
+    readonly peep: number;
+    readonly total: number;
+  };
   /** `g`: the input-side gate gradients [NG], then (GRU after-reset) the hidden side's at `hidden`. */
   readonly gateGrads: { readonly hidden: number; readonly total: number };
 }
@@ -88,7 +94,12 @@ export interface RecurrenceGeometry {
  *
  * @param shape - the inference recurrence's shape knobs (defaults chosen by measurement).
  */
-export function recurrenceGeometry(spec: RnnSpec, batch: number, limits: AdapterLimits, shape: KernelShape = {}): RecurrenceGeometry {
+export function recurrenceGeometry(
+  spec: RnnSpec,
+  batch: number,
+  limits: AdapterLimits,
+  shape: KernelShape = {},
+): RecurrenceGeometry {
   const H = spec.hiddenSize;
   const P = outputSize(spec);
   const G = gateCount(spec.mode);
@@ -108,7 +119,16 @@ export function recurrenceGeometry(spec: RnnSpec, batch: number, limits: Adapter
   const whr = D * GH * P;
   const peepCopy = whr + (isProjected ? D * H * P : 0);
   return {
-    spec, batch, H, P, G, D, GH, NG, N, NP,
+    spec,
+    batch,
+    H,
+    P,
+    G,
+    D,
+    GH,
+    NG,
+    N,
+    NP,
     isLstm: spec.mode === 'lstm',
     isResetBefore,
     isProjected,

@@ -1,4 +1,15 @@
-import { type CallShape, type RnnSpec, type RnnState, type Tensor, cellStateShape, dropoutMasks, hiddenStateShape, outputSize, swapLeadingAxes, tensor } from '@deeprnn/core';
+import {
+  type CallShape,
+  type RnnSpec,
+  type RnnState,
+  type Tensor,
+  cellStateShape,
+  dropoutMasks,
+  hiddenStateShape,
+  outputSize,
+  swapLeadingAxes,
+  tensor,
+} from '@deeprnn/core';
 
 /** A call's input (or output gradient) as time-major float32 words. */
 export function timeMajor(spec: RnnSpec, t: Tensor, call: CallShape): Float32Array {
@@ -45,5 +56,7 @@ export function stateWords(spec: RnnSpec, state: Partial<RnnState> | undefined, 
 export function stateOf(spec: RnnSpec, words: Float32Array, call: CallShape): RnnState {
   const size = stateSizes(spec, call.B);
   const h = tensor(words.slice(0, size.h), hiddenStateShape(spec, call));
-  return spec.mode === 'lstm' ? { h, c: tensor(words.slice(size.h, size.h + size.c), cellStateShape(spec, call)) } : { h };
+  return spec.mode === 'lstm'
+    ? { h, c: tensor(words.slice(size.h, size.h + size.c), cellStateShape(spec, call)) }
+    : { h };
 }

@@ -2,16 +2,26 @@ import { BufferUsage, MAP_MODE_READ } from '../gpu-flags.js';
 
 /** A storage buffer holding `data`. */
 export function storageWith(device: GPUDevice, data: Float32Array, extra = 0): GPUBuffer {
-  const buffer = device.createBuffer({ size: Math.max(4, data.byteLength), usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST | extra, mappedAtCreation: true });
+  const buffer = device.createBuffer({
+    size: Math.max(4, data.byteLength),
+    usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST | extra,
+    mappedAtCreation: true,
+  });
   new Float32Array(buffer.getMappedRange()).set(data);
   buffer.unmap();
   return buffer;
 }
 
 /** Copies word ranges of device buffers to the host in one submit and one map. */
-export async function readWords(device: GPUDevice, ranges: readonly { readonly buffer: GPUBuffer; readonly words: number }[]): Promise<Float32Array[]> {
+export async function readWords(
+  device: GPUDevice,
+  ranges: readonly { readonly buffer: GPUBuffer; readonly words: number }[],
+): Promise<Float32Array[]> {
   const total = ranges.reduce((s, r) => s + r.words, 0);
-  const staging = device.createBuffer({ size: Math.max(4, total * 4), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+  const staging = device.createBuffer({
+    size: Math.max(4, total * 4),
+    usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST,
+  });
   try {
     const encoder = device.createCommandEncoder();
     let at = 0;

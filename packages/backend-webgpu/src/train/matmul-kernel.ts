@@ -50,7 +50,8 @@ export function matmulPlan(m: MatmulArgs): MatmulPlan {
   const workgroups = vec4Workgroups(m);
   // The vec4 kernel's workgroups cover 4x fewer rows than the tiled kernel's: past WebGPU's
   // 65535 workgroups per dimension, the tiled kernel still runs the product.
-  if (layout && Math.max(...workgroups) <= MAX_WORKGROUPS_PER_DIMENSION) return { kernel: 'vec4', uniform: vec4Uniform(m, layout), workgroups };
+  if (layout && Math.max(...workgroups) <= MAX_WORKGROUPS_PER_DIMENSION)
+    return { kernel: 'vec4', uniform: vec4Uniform(m, layout), workgroups };
   return { kernel: 'tiled', uniform: matmulUniform(m), workgroups: matmulWorkgroups(m) };
 }
 

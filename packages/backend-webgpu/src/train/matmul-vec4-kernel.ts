@@ -53,7 +53,8 @@ function threadsN(N: number): number {
 
 /** The uniform block of a product on the vec4 kernel (same 16 words as the tiled kernel's, more flags). */
 export function vec4Uniform(m: MatmulArgs, layout: Vec4Layout): Uint32Array {
-  const flags = (m.accumulate ? 1 : 0) | (m.bias !== null ? 2 : 0) | (layout.aAlongK ? 4 : 0) | (layout.bAlongN ? 8 : 0);
+  const flags =
+    (m.accumulate ? 1 : 0) | (m.bias !== null ? 2 : 0) | (layout.aAlongK ? 4 : 0) | (layout.bAlongN ? 8 : 0);
   return Uint32Array.of(m.M, m.N, m.K, ...m.a, ...m.b, ...m.c, m.bias ?? 0, flags, threadsN(m.N), 0);
 }
 

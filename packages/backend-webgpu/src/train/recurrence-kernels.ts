@@ -31,7 +31,10 @@ export function trainBackwardWorkgroup(spec: RnnSpec, R: number): WorkgroupArray
  */
 export function trainForwardWorkgroup(spec: RnnSpec, R: number): WorkgroupArray[] {
   const hasExtra = spec.projSize > 0 || (spec.mode === 'gru' && !spec.linearBeforeReset);
-  return [{ name: 'hs', words: 2 * R * outputSize(spec) }, ...(hasExtra ? [{ name: 'ex', words: R * spec.hiddenSize }] : [])];
+  return [
+    { name: 'hs', words: 2 * R * outputSize(spec) },
+    ...(hasExtra ? [{ name: 'ex', words: R * spec.hiddenSize }] : []),
+  ];
 }
 
 /** The workgroup arrays of one training recurrence for R rows. */
@@ -48,7 +51,10 @@ export function trainWorkgroup(spec: RnnSpec, R: number, pass: 'forward' | 'back
  */
 export function trainRowPlan(spec: RnnSpec, B: number, pass: 'forward' | 'backward', limitBytes: number): RowPlan {
   const H = spec.hiddenSize;
-  const R = Math.max(1, rowsThatFit((r) => trainWorkgroup(spec, r, pass), limitBytes, Math.min(4, B)));
+  const R = Math.max(
+    1,
+    rowsThatFit((r) => trainWorkgroup(spec, r, pass), limitBytes, Math.min(4, B)),
+  );
   // Four units per thread (vec4 weights) when the sizes allow: each broadcast read of h then feeds
   // four multiply-adds, which matters most on CPU implementations of WebGPU (lavapipe).
   const U = H % 4 === 0 && outputSize(spec) % 4 === 0 ? 4 : 1;
@@ -61,7 +67,10 @@ export function trainRowPlan(spec: RnnSpec, B: number, pass: 'forward' | 'backwa
  * copy), where the final state's gradient starts in the state buffer (`seed`, backward) and where
  * the cell states start (`cOff`, LSTM).
  */
-export const RECURRENCE_UNIFORMS: readonly UniformField[] = [...u32s('T', 'B', 'stateRow', 'whh', 'bhh', 'seed', 'cOff', 'whr', 'peep'), ...pad('p0', 'p1', 'p2')];
+export const RECURRENCE_UNIFORMS: readonly UniformField[] = [
+  ...u32s('T', 'B', 'stateRow', 'whh', 'bhh', 'seed', 'cOff', 'whr', 'peep'),
+  ...pad('p0', 'p1', 'p2'),
+];
 
 /** Constants, the uniform struct (generated from {@link RECURRENCE_UNIFORMS}) and the activation functions both recurrences share. */
 export function recurrenceHeader(geo: RecurrenceGeometry, plan: RowPlan, struct: string): string {
@@ -102,8 +111,15 @@ ${clipWgsl(spec.clip)}`;
  */
 export function rowFlags(r: number | string, indent = '        '): string {
   const row = typeof r === 'number' ? `${r}u` : r;
-  return [`let b = row0 + ${row};`, 'let ok = b < p.B;', 'let bc = min(b, p.B - 1u);', 'let len = lens[bc];', 'let a = ok && t < len;']
-    .map((l) => indent + l).join('\n');
+  return [
+    `let b = row0 + ${row};`,
+    'let ok = b < p.B;',
+    'let bc = min(b, p.B - 1u);',
+    'let len = lens[bc];',
+    'let a = ok && t < len;',
+  ]
+    .map((l) => indent + l)
+    .join('\n');
 }
 
 /** Record slot s of unit j at time-major row `row`, after the T*B*NP outputs of the same buffer. */

@@ -82,7 +82,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 });
 
 /** What the first stage of a sum adds per element. */
-export const SumTerm: { readonly product: 0; readonly square: 1; readonly value: 2 } = Object.freeze({ product: 0, square: 1, value: 2 } as const);
+export const SumTerm: { readonly product: 0; readonly square: 1; readonly value: 2 } = Object.freeze({
+  product: 0,
+  square: 1,
+  value: 2,
+} as const);
 
 /**
  * First stage of a sum: workgroup w adds a[i] * b[i], a[i]^2 or a[i] (see {@link SumTerm}) over a
@@ -184,7 +188,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3
 export const OPTIMIZER_PROGRAM: KernelProgram = kernelProgram({
   name: 'optimizer',
   structName: 'P',
-  uniforms: [{ name: 'len', type: 'u32' }, { name: 'adam', type: 'u32' }, { name: 'clip', type: 'f32' }, { name: 'lr', type: 'f32' }, { name: 'b1', type: 'f32' }, { name: 'b2', type: 'f32' }, { name: 'eps', type: 'f32' }, { name: 'c1', type: 'f32' }, { name: 'c2', type: 'f32' }, ...pad('p0', 'p1', 'p2')],
+  uniforms: [
+    { name: 'len', type: 'u32' },
+    { name: 'adam', type: 'u32' },
+    { name: 'clip', type: 'f32' },
+    { name: 'lr', type: 'f32' },
+    { name: 'b1', type: 'f32' },
+    { name: 'b2', type: 'f32' },
+    { name: 'eps', type: 'f32' },
+    { name: 'c1', type: 'f32' },
+    { name: 'c2', type: 'f32' },
+    ...pad('p0', 'p1', 'p2'),
+  ],
   bindings: [
     { name: 'grad', element: 'f32', access: 'read', shape: '[len] flat gradients' },
     { name: 'result', element: 'f32', access: 'read', shape: '[loss, global norm]' },

@@ -30,7 +30,13 @@ fn t_softplus(x: f32) -> f32 {
 `;
 
 /** The training kernels' math for the one activation table (wgsl-math.ts): scalar f32, {@link TRAIN_MATH}. */
-export const SCALAR_MATH: ActivationMath = Object.freeze({ type: 'f32', tanh: 't_tanh', sigmoid: 't_sigmoid', softplus: 't_softplus', hardSigmoid: null });
+export const SCALAR_MATH: ActivationMath = Object.freeze({
+  type: 'f32',
+  tanh: 't_tanh',
+  sigmoid: 't_sigmoid',
+  softplus: 't_softplus',
+  hardSigmoid: null,
+});
 
 /** The scalar helpers every training activation uses (declare once per kernel). */
 export const TRAIN_MATH: string = MATH;

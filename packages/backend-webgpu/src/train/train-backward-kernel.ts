@@ -1,5 +1,12 @@
 import type { RnnSpec } from '@deeprnn/core';
-import { RECURRENCE_UNIFORMS, previousStep, recAt, recurrenceHeader, rowFlags, trainBackwardWorkgroup } from './recurrence-kernels.js';
+import {
+  RECURRENCE_UNIFORMS,
+  previousStep,
+  recAt,
+  recurrenceHeader,
+  rowFlags,
+  trainBackwardWorkgroup,
+} from './recurrence-kernels.js';
 import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { declareWorkgroup } from '../workgroup-memory.js';
@@ -15,14 +22,17 @@ ${perRow(R, (r) => `      var acc${r} = VT(0.0);`)}
         let wv = wr[wb + n * PU + q];
 ${perRow(R, (r) => `        acc${r} += gs[${r}u * GH + n] * wv;`)}
       }
-${perRow(R, (r) => `      {
+${perRow(
+  R,
+  (r) => `      {
         let b = row0 + ${r}u;
         let a = b < p.B && t < lens[min(b, p.B - 1u)];
         for (var e = 0u; e < U; e++) {
           let k = q * U + e;
           dh[nxt + ${r}u * P + k] = select(dh[cur + ${r}u * P + k], dh[nxt + ${r}u * P + k] + lane(acc${r}, e), a);
         }
-      }`)}
+      }`,
+)}
     }`;
 }
 
@@ -109,12 +119,32 @@ ${previousStep('j')}`;
     bindings: [
       { name: 'y', element: 'f32', access: 'read', shape: '[T*B][NP] outputs, then the record slots (train-forward)' },
       { name: 'dy', element: 'f32', access: 'read', shape: '[T*B][NP] gradient of the outputs' },
-      { name: 'wr', element: 'VT', access: 'read', shape: 'W_hh rows [D][GH][P], W_hr^T at WR_WHR, peepholes at WR_PEEP' },
-      { name: 's0', element: 'f32', access: 'read', shape: 'initial states, then from p.seed the final state\'s gradient' },
+      {
+        name: 'wr',
+        element: 'VT',
+        access: 'read',
+        shape: 'W_hh rows [D][GH][P], W_hr^T at WR_WHR, peepholes at WR_PEEP',
+      },
+      {
+        name: 's0',
+        element: 'f32',
+        access: 'read',
+        shape: "initial states, then from p.seed the final state's gradient",
+      },
       { name: 'lens', element: 'u32', access: 'read', shape: '[B] valid steps' },
-      { name: 'g', element: 'f32', access: 'read_write', shape: '[T*B][NG] input-side gate gradients, then the hidden side\'s at GATES_HIDDEN' },
-      { name: 'hp', element: 'f32', access: 'read_write', shape: 'per row: h_{t-1} [NP], dh at HP_DH, m at HP_M, r h at HP_RH, peephole products at HP_PEEP' },
-      { name: 'ds0', element: 'f32', access: 'read_write', shape: 'the initial state\'s gradient' },
+      {
+        name: 'g',
+        element: 'f32',
+        access: 'read_write',
+        shape: "[T*B][NG] input-side gate gradients, then the hidden side's at GATES_HIDDEN",
+      },
+      {
+        name: 'hp',
+        element: 'f32',
+        access: 'read_write',
+        shape: 'per row: h_{t-1} [NP], dh at HP_DH, m at HP_M, r h at HP_RH, peephole products at HP_PEEP',
+      },
+      { name: 'ds0', element: 'f32', access: 'read_write', shape: "the initial state's gradient" },
     ],
     workgroupSize: [threads],
     source: (decl) => /* wgsl */ `${recurrenceHeader(geo, plan, decl.struct)}
@@ -153,11 +183,19 @@ ${isProjected ? projectedStepGradient() : ''}
 ${rowFlags('r')}
         let ci = p.cOff + (srow * p.B + bc) * H + j;
 ${stepGradient}
-${isLstm ? `        var cprev = s0[ci];
-        if (!first) { cprev = ${recAt('prev * p.B + bc')(4)}; }` : ''}
-${spec.peepholes ? `        let pi = wr_at(WR_PEEP + dir * 3u * H + j);
+${
+  isLstm
+    ? `        var cprev = s0[ci];
+        if (!first) { cprev = ${recAt('prev * p.B + bc')(4)}; }`
+    : ''
+}
+${
+  spec.peepholes
+    ? `        let pi = wr_at(WR_PEEP + dir * 3u * H + j);
         let pf = wr_at(WR_PEEP + dir * 3u * H + H + j);
-        let po = wr_at(WR_PEEP + dir * 3u * H + 2u * H + j);` : ''}
+        let po = wr_at(WR_PEEP + dir * 3u * H + 2u * H + j);`
+    : ''
+}
 ${cell.backward(recAt('t * p.B + bc'), (g) => (spec.clip !== null ? ` * ${recAt('t * p.B + bc')(cell.slots + g)}` : ''))}
 ${gates.map((k) => `        gs[r * GH + ${k}u * H + j] = select(0.0, gh${k}, a);`).join('\n')}
 ${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
@@ -166,10 +204,14 @@ ${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
 ${gates.map((k) => `          g[gi + ${k}u * H] = select(0.0, gx${k}, a);`).join('\n')}
 ${cell.splitsHiddenGrad ? gates.map((k) => `          g[ghBase + gi + ${k}u * H] = select(0.0, gh${k}, a);`).join('\n') : ''}
 ${isProjected ? '          hp[p.T * p.B * HP_M + (t * p.B + bc) * N + dir * H + j] = select(0.0, m, a);' : '          hp[at] = select(0.0, hprev, a);'}
-${spec.peepholes ? `          let pk = p.T * p.B * HP_PEEP + (t * p.B + bc) * 3u * N + dir * 3u * H + j;
+${
+  spec.peepholes
+    ? `          let pk = p.T * p.B * HP_PEEP + (t * p.B + bc) * 3u * N + dir * 3u * H + j;
           hp[pk] = select(0.0, gx0 * cprev, a);
           hp[pk + H] = select(0.0, gx1 * cprev, a);
-          hp[pk + 2u * H] = select(0.0, gx3 * cn, a);` : ''}
+          hp[pk + 2u * H] = select(0.0, gx3 * cn, a);`
+    : ''
+}
         }
       }
     }

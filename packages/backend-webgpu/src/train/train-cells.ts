@@ -42,12 +42,18 @@ const RNN: TrainCell = {
   slots: 0,
   splitsHiddenGrad: false,
   forward: () => lines('let q0 = x0 + hh0;', 'let hn = act_f(clip_pre(q0), dir);'),
-  backward: (_rec, pass) => lines(`let gx0 = dhv * dact_f(y[at], dir)${pass(0)};`, 'let gh0 = gx0;', 'let direct = 0.0;'),
+  backward: (_rec, pass) =>
+    lines(`let gx0 = dhv * dact_f(y[at], dir)${pass(0)};`, 'let gh0 = gx0;', 'let direct = 0.0;'),
 };
 
 // Both GRU forms: the reset and update gates forward, and the update and new gates' gradients
 // (`zg`, `ng` and `dhv` in scope) backward.
-const GRU_RZ_FORWARD = ['let q0 = x0 + hh0;', 'let rg = act_f(clip_pre(q0), dir);', 'let q1 = x1 + hh1;', 'let zg = act_f(clip_pre(q1), dir);'];
+const GRU_RZ_FORWARD = [
+  'let q0 = x0 + hh0;',
+  'let rg = act_f(clip_pre(q0), dir);',
+  'let q1 = x1 + hh1;',
+  'let zg = act_f(clip_pre(q1), dir);',
+];
 const gruZnBackward = (pass: (gate: number) => string): string[] => [
   `let gx2 = dhv * (1.0 - zg) * dact_g(ng, dir)${pass(2)};`,
   `let gx1 = dhv * (hprev - ng) * dact_f(zg, dir)${pass(1)};`,
@@ -57,20 +63,27 @@ const gruZnBackward = (pass: (gate: number) => string): string[] => [
 const GRU: TrainCell = {
   slots: 4,
   splitsHiddenGrad: true,
-  forward: (rec) => lines(
-    ...GRU_RZ_FORWARD,
-    'let q2 = x2 + rg * hh2;',
-    'let ng = act_g(clip_pre(q2), dir);',
-    'let hn = (1.0 - zg) * ng + zg * hp;',
-    `if (a) { ${rec(0)} = rg; ${rec(1)} = zg; ${rec(2)} = ng; ${rec(3)} = hh2; }`,
-  ),
-  backward: (rec, pass) => lines(
-    `let rg = ${rec(0)};`, `let zg = ${rec(1)};`, `let ng = ${rec(2)};`, `let hhn = ${rec(3)};`,
-    ...gruZnBackward(pass),
-    `let gx0 = gx2 * hhn * dact_f(rg, dir)${pass(0)};`,
-    'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2 * rg;',
-    'let direct = dhv * zg;',
-  ),
+  forward: (rec) =>
+    lines(
+      ...GRU_RZ_FORWARD,
+      'let q2 = x2 + rg * hh2;',
+      'let ng = act_g(clip_pre(q2), dir);',
+      'let hn = (1.0 - zg) * ng + zg * hp;',
+      `if (a) { ${rec(0)} = rg; ${rec(1)} = zg; ${rec(2)} = ng; ${rec(3)} = hh2; }`,
+    ),
+  backward: (rec, pass) =>
+    lines(
+      `let rg = ${rec(0)};`,
+      `let zg = ${rec(1)};`,
+      `let ng = ${rec(2)};`,
+      `let hhn = ${rec(3)};`,
+      ...gruZnBackward(pass),
+      `let gx0 = gx2 * hhn * dact_f(rg, dir)${pass(0)};`,
+      'let gh0 = gx0;',
+      'let gh1 = gx1;',
+      'let gh2 = gx2 * rg;',
+      'let direct = dhv * zg;',
+    ),
 };
 
 // GRU with the reset gate before the hidden product (ONNX's linear_before_reset=0): n = g(x_n +
@@ -81,18 +94,20 @@ const GRU: TrainCell = {
 const GRU_RESET_BEFORE: TrainCell = {
   slots: 3,
   splitsHiddenGrad: false,
-  forward: (rec) => lines(
-    ...GRU_RZ_FORWARD,
-    `if (a) { ${rec(0)} = rg; ${rec(1)} = zg; }`,
-  ),
-  backward: (rec, pass) => lines(
-    `let rg = ${rec(0)};`, `let zg = ${rec(1)};`, `let ng = ${rec(2)};`,
-    ...gruZnBackward(pass),
-    // r's gradient needs W_hn^T dn over every unit: the backward kernel's next phase sets it.
-    'let gx0 = 0.0;',
-    'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2;',
-    'let direct = dhv * zg;',
-  ),
+  forward: (rec) => lines(...GRU_RZ_FORWARD, `if (a) { ${rec(0)} = rg; ${rec(1)} = zg; }`),
+  backward: (rec, pass) =>
+    lines(
+      `let rg = ${rec(0)};`,
+      `let zg = ${rec(1)};`,
+      `let ng = ${rec(2)};`,
+      ...gruZnBackward(pass),
+      // r's gradient needs W_hn^T dn over every unit: the backward kernel's next phase sets it.
+      'let gx0 = 0.0;',
+      'let gh0 = gx0;',
+      'let gh1 = gx1;',
+      'let gh2 = gx2;',
+      'let direct = dhv * zg;',
+    ),
 };
 
 // LSTM; with peepholes the kernel defines pi, pf, po (the unit's peephole weights), the forward adds
@@ -103,37 +118,48 @@ function lstm(inputForget: boolean, peepholes: boolean): TrainCell {
   return {
     slots: 5,
     splitsHiddenGrad: false,
-    forward: (rec) => lines(
-      'let cp = sN[ci];',
-      `let q0 = x0 + hh0${peep('pi', 'cp')};`,
-      `let q1 = x1 + hh1${peep('pf', 'cp')};`,
-      'let q2 = x2 + hh2;',
-      'let ig = act_f(clip_pre(q0), dir);',
-      inputForget ? 'let fg = 1.0 - ig;' : 'let fg = act_f(clip_pre(q1), dir);',
-      'let gg = act_g(clip_pre(q2), dir);',
-      'let cn = fg * cp + ig * gg;',
-      `let q3 = x3 + hh3${peep('po', 'cn')};`,
-      'let og = act_f(clip_pre(q3), dir);',
-      'let hn = og * act_h(cn, dir);',
-      `if (a) { sN[ci] = cn; ${rec(0)} = ig; ${rec(1)} = fg; ${rec(2)} = gg; ${rec(3)} = og; ${rec(4)} = cn; }`,
-    ),
-    backward: (rec, pass) => lines(
-      `let ig = ${rec(0)};`, `let fg = ${rec(1)};`, `let gg = ${rec(2)};`, `let og = ${rec(3)};`, `let cn = ${rec(4)};`,
-      'let tc = act_h(cn, dir);',
-      `let gx3 = dhv * tc * dact_f(og, dir)${pass(3)};`,
-      // The cell's gradient: what the next step passed back, plus what h_t = o act_h(c_t) adds
-      // (and, with peepholes, what o's pre-activation po c_t adds).
-      `let dct = ds0[ci] + dhv * og * dact_h(tc, dir)${peep('gx3', 'po')};`,
-      // With input_forget, f = 1 - i: i's gradient also takes -dL/df, and f's own gate gets none.
-      inputForget ? `let gx0 = dct * (gg - cprev) * dact_f(ig, dir)${pass(0)};` : `let gx0 = dct * gg * dact_f(ig, dir)${pass(0)};`,
-      inputForget ? 'let gx1 = 0.0;' : `let gx1 = dct * cprev * dact_f(fg, dir)${pass(1)};`,
-      `let gx2 = dct * ig * dact_g(gg, dir)${pass(2)};`,
-      // m = o act_h(c): what a projection multiplied (its weight gradient needs it).
-      'let m = og * tc;',
-      `if (a) { ds0[ci] = dct * fg${peep('gx0', 'pi')}${peep('gx1', 'pf')}; }`,
-      'let gh0 = gx0;', 'let gh1 = gx1;', 'let gh2 = gx2;', 'let gh3 = gx3;',
-      'let direct = 0.0;',
-    ),
+    forward: (rec) =>
+      lines(
+        'let cp = sN[ci];',
+        `let q0 = x0 + hh0${peep('pi', 'cp')};`,
+        `let q1 = x1 + hh1${peep('pf', 'cp')};`,
+        'let q2 = x2 + hh2;',
+        'let ig = act_f(clip_pre(q0), dir);',
+        inputForget ? 'let fg = 1.0 - ig;' : 'let fg = act_f(clip_pre(q1), dir);',
+        'let gg = act_g(clip_pre(q2), dir);',
+        'let cn = fg * cp + ig * gg;',
+        `let q3 = x3 + hh3${peep('po', 'cn')};`,
+        'let og = act_f(clip_pre(q3), dir);',
+        'let hn = og * act_h(cn, dir);',
+        `if (a) { sN[ci] = cn; ${rec(0)} = ig; ${rec(1)} = fg; ${rec(2)} = gg; ${rec(3)} = og; ${rec(4)} = cn; }`,
+      ),
+    backward: (rec, pass) =>
+      lines(
+        `let ig = ${rec(0)};`,
+        `let fg = ${rec(1)};`,
+        `let gg = ${rec(2)};`,
+        `let og = ${rec(3)};`,
+        `let cn = ${rec(4)};`,
+        'let tc = act_h(cn, dir);',
+        `let gx3 = dhv * tc * dact_f(og, dir)${pass(3)};`,
+        // The cell's gradient: what the next step passed back, plus what h_t = o act_h(c_t) adds
+        // (and, with peepholes, what o's pre-activation po c_t adds).
+        `let dct = ds0[ci] + dhv * og * dact_h(tc, dir)${peep('gx3', 'po')};`,
+        // With input_forget, f = 1 - i: i's gradient also takes -dL/df, and f's own gate gets none.
+        inputForget
+          ? `let gx0 = dct * (gg - cprev) * dact_f(ig, dir)${pass(0)};`
+          : `let gx0 = dct * gg * dact_f(ig, dir)${pass(0)};`,
+        inputForget ? 'let gx1 = 0.0;' : `let gx1 = dct * cprev * dact_f(fg, dir)${pass(1)};`,
+        `let gx2 = dct * ig * dact_g(gg, dir)${pass(2)};`,
+        // m = o act_h(c): what a projection multiplied (its weight gradient needs it).
+        'let m = og * tc;',
+        `if (a) { ds0[ci] = dct * fg${peep('gx0', 'pi')}${peep('gx1', 'pf')}; }`,
+        'let gh0 = gx0;',
+        'let gh1 = gx1;',
+        'let gh2 = gx2;',
+        'let gh3 = gx3;',
+        'let direct = 0.0;',
+      ),
   };
 }
 

@@ -16,11 +16,14 @@ ${perRow(R, (r) => `      var pr${r} = 0.0;`)}
         let wv = w[p.whr + dir * H * P + j * P + q];
 ${perRow(R, (r) => `        pr${r} += ex[${r}u * H + j] * wv;`)}
       }
-${perRow(R, (r) => `      {
+${perRow(
+  R,
+  (r) => `      {
 ${rowFlags(r)}
         hs[nxt + ${r}u * P + q] = select(hs[cur + ${r}u * P + q], pr${r}, a);
         if (ok) { y[(t * p.B + bc) * NP + dir * P + q] = select(0.0, pr${r}, a); }
-      }`)}
+      }`,
+)}
     }`;
 }
 
@@ -39,7 +42,9 @@ ${perRow(R, (r) => `      var acc${r} = VT(0.0);`)}
         let wn = ${wRead}[wb + k * GHU + 2u * HU + q];
 ${perRow(R, (r) => `        acc${r} += ex[${r}u * H + k] * wn;`)}
       }
-${perRow(R, (r) => `      {
+${perRow(
+  R,
+  (r) => `      {
 ${rowFlags(r)}
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
@@ -52,7 +57,8 @@ ${rowFlags(r)}
           hs[nxt + ${r}u * P + j] = select(hp, hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
-      }`)}
+      }`,
+)}
     }`;
 }
 
@@ -73,12 +79,13 @@ export function trainForwardProgram(geo: RecurrenceGeometry): KernelProgram {
   // Reset-before GRU: the main phase computes r and z; n follows once every unit's r h is parked.
   const gates = Array.from({ length: isResetBefore ? 2 : G }, (_, g) => g);
   // Without a projection the unit's h is final; with one, park m = o act_h(c) for the projection.
-  const emit = (r: number): string => (isResetBefore
-    ? `          ex[${r}u * H + j] = rg * hp;`
-    : isProjected
-    ? `          ex[${r}u * H + j] = hn;`
-    : `          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
-          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }`);
+  const emit = (r: number): string =>
+    isResetBefore
+      ? `          ex[${r}u * H + j] = rg * hp;`
+      : isProjected
+        ? `          ex[${r}u * H + j] = hn;`
+        : `          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
+          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }`;
   return kernelProgram({
     name: 'train-forward',
     uniforms: RECURRENCE_UNIFORMS,
@@ -87,9 +94,23 @@ export function trainForwardProgram(geo: RecurrenceGeometry): KernelProgram {
       { name: 'w', element: 'f32', access: 'read', shape: 'the flat parameters (TrainLayout)' },
       { name: 's0', element: 'f32', access: 'read', shape: 'initial states: h [L*D][B][P], then c [L*D][B][H]' },
       { name: 'lens', element: 'u32', access: 'read', shape: '[B] valid steps' },
-      { name: 'y', element: 'f32', access: 'read_write', shape: '[T*B][NP] outputs, then [T*B][D][RS][H] record slots' },
+      {
+        name: 'y',
+        element: 'f32',
+        access: 'read_write',
+        shape: '[T*B][NP] outputs, then [T*B][D][RS][H] record slots',
+      },
       { name: 'sN', element: 'f32', access: 'read_write', shape: 'final states, as s0 (LSTM c updated in place)' },
-      ...(U === 4 ? [{ name: 'wv', element: 'vec4<f32>', access: 'read', shape: 'the flat parameters as vec4 (W_hh^T is 4-aligned)' } as const] : []),
+      ...(U === 4
+        ? [
+            {
+              name: 'wv',
+              element: 'vec4<f32>',
+              access: 'read',
+              shape: 'the flat parameters as vec4 (W_hh^T is 4-aligned)',
+            } as const,
+          ]
+        : []),
     ],
     workgroupSize: [threads],
     source: (decl) => /* wgsl */ `${recurrenceHeader(geo, plan, decl.struct)}
@@ -121,22 +142,29 @@ ${perRow(R, (r) => gates.map((g) => `      var acc${r}_${g} = VT(0.0);`).join('\
 ${gates.map((g) => `        let w${g} = ${wRead}[wk + ${g}u * HU];`).join('\n')}
 ${perRow(R, (r) => `        let h${r} = hs[cur + ${r}u * P + k];\n${gates.map((g) => `        acc${r}_${g} += h${r} * w${g};`).join('\n')}`)}
       }
-${perRow(R, (r) => `      {
+${perRow(
+  R,
+  (r) => `      {
 ${rowFlags(r)}
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
 ${isProjected ? '' : `          let hp = hs[cur + ${r}u * P + j];`}
-${spec.peepholes ? `          let pi = w[p.peep + dir * 3u * H + j];
+${
+  spec.peepholes
+    ? `          let pi = w[p.peep + dir * 3u * H + j];
           let pf = w[p.peep + dir * 3u * H + H + j];
-          let po = w[p.peep + dir * 3u * H + 2u * H + j];` : ''}
+          let po = w[p.peep + dir * 3u * H + 2u * H + j];`
+    : ''
+}
 ${gates.map((g) => `          let x${g} = xp[xg + ${g}u * H];\n          let hh${g} = lane(acc${r}_${g}, e) + ${bias(g)};`).join('\n')}
 ${cell.forward(recAt('t * p.B + bc'))}
 ${spec.clip !== null ? `          if (a) { ${gates.map((g) => `${recAt('t * p.B + bc')(cell.slots + g)} = in_clip(q${g});`).join(' ')} }` : ''}
 ${emit(r)}
         }
-      }`)}
+      }`,
+)}
     }
 ${isProjected ? projectionPhase(R) : ''}
 ${isResetBefore ? resetBeforePhase(spec, R, U === 4 ? 'wv' : 'w') : ''}

@@ -1,6 +1,16 @@
 import {
-  type RnnParams, type RnnSpec, type Tensor, type TrainerParams, HEAD_PARAM_NAMES, directionCount, gateCount, layerInputSize, outputSize, paramKey,
-  storedLayerCount, tensor,
+  type RnnParams,
+  type RnnSpec,
+  type Tensor,
+  type TrainerParams,
+  HEAD_PARAM_NAMES,
+  directionCount,
+  gateCount,
+  layerInputSize,
+  outputSize,
+  paramKey,
+  storedLayerCount,
+  tensor,
 } from '@deeprnn/core';
 
 /** Where one stored layer's parameters sit in the trainer's flat buffer (f32 words). */
@@ -61,8 +71,24 @@ export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout 
   let head: TrainLayout['head'] = null;
   if (classes !== null) {
     head = { w: 0, b: classes * F, V: classes, F };
-    placements.push({ name: HEAD_PARAM_NAMES.weight, shape: [classes, F], base: 0, rows: classes, cols: F, rs: F, cs: 1 });
-    placements.push({ name: HEAD_PARAM_NAMES.bias, shape: [classes], base: classes * F, rows: classes, cols: 1, rs: 1, cs: 1 });
+    placements.push({
+      name: HEAD_PARAM_NAMES.weight,
+      shape: [classes, F],
+      base: 0,
+      rows: classes,
+      cols: F,
+      rs: F,
+      cs: 1,
+    });
+    placements.push({
+      name: HEAD_PARAM_NAMES.bias,
+      shape: [classes],
+      base: classes * F,
+      rows: classes,
+      cols: 1,
+      rs: 1,
+      cs: 1,
+    });
     at = classes * F + classes;
   }
   const layers: LayerSlots[] = [];
@@ -79,13 +105,63 @@ export function trainLayout(spec: RnnSpec, classes: number | null): TrainLayout 
     layers.push(s);
     for (let d = 0; d < D; d++) {
       const r = d === 1;
-      placements.push({ name: paramKey('weight', 'ih', l, r), shape: [GH, K], base: s.wih + d * GH, rows: GH, cols: K, rs: 1, cs: N });
-      placements.push({ name: paramKey('weight', 'hh', l, r), shape: [GH, P], base: s.whh + d * P * GH, rows: GH, cols: P, rs: 1, cs: GH });
-      if (spec.projSize > 0) placements.push({ name: paramKey('weight', 'hr', l, r), shape: [P, H], base: s.whr + d * H * P, rows: P, cols: H, rs: 1, cs: P });
-      if (spec.peepholes) placements.push({ name: paramKey('weight', 'ph', l, r), shape: [3 * H], base: s.peep + d * 3 * H, rows: 3 * H, cols: 1, rs: 1, cs: 1 });
+      placements.push({
+        name: paramKey('weight', 'ih', l, r),
+        shape: [GH, K],
+        base: s.wih + d * GH,
+        rows: GH,
+        cols: K,
+        rs: 1,
+        cs: N,
+      });
+      placements.push({
+        name: paramKey('weight', 'hh', l, r),
+        shape: [GH, P],
+        base: s.whh + d * P * GH,
+        rows: GH,
+        cols: P,
+        rs: 1,
+        cs: GH,
+      });
+      if (spec.projSize > 0)
+        placements.push({
+          name: paramKey('weight', 'hr', l, r),
+          shape: [P, H],
+          base: s.whr + d * H * P,
+          rows: P,
+          cols: H,
+          rs: 1,
+          cs: P,
+        });
+      if (spec.peepholes)
+        placements.push({
+          name: paramKey('weight', 'ph', l, r),
+          shape: [3 * H],
+          base: s.peep + d * 3 * H,
+          rows: 3 * H,
+          cols: 1,
+          rs: 1,
+          cs: 1,
+        });
       if (spec.bias) {
-        placements.push({ name: paramKey('bias', 'ih', l, r), shape: [GH], base: s.bih + d * GH, rows: GH, cols: 1, rs: 1, cs: 1 });
-        placements.push({ name: paramKey('bias', 'hh', l, r), shape: [GH], base: s.bhh + d * GH, rows: GH, cols: 1, rs: 1, cs: 1 });
+        placements.push({
+          name: paramKey('bias', 'ih', l, r),
+          shape: [GH],
+          base: s.bih + d * GH,
+          rows: GH,
+          cols: 1,
+          rs: 1,
+          cs: 1,
+        });
+        placements.push({
+          name: paramKey('bias', 'hh', l, r),
+          shape: [GH],
+          base: s.bhh + d * GH,
+          rows: GH,
+          cols: 1,
+          rs: 1,
+          cs: 1,
+        });
       }
     }
   }
@@ -98,7 +174,8 @@ export function packFlat(layout: TrainLayout, byName: (name: string) => Tensor |
   for (const p of layout.placements) {
     const t = byName(p.name);
     if (!t) continue;
-    for (let i = 0; i < p.rows; i++) for (let j = 0; j < p.cols; j++) flat[p.base + i * p.rs + j * p.cs] = t.data[i * p.cols + j]!;
+    for (let i = 0; i < p.rows; i++)
+      for (let j = 0; j < p.cols; j++) flat[p.base + i * p.rs + j * p.cs] = t.data[i * p.cols + j]!;
   }
   return flat;
 }
@@ -108,7 +185,8 @@ export function unpackFlat(layout: TrainLayout, flat: Float32Array): Map<string,
   const out = new Map<string, Tensor>();
   for (const p of layout.placements) {
     const data = new Float32Array(p.rows * p.cols);
-    for (let i = 0; i < p.rows; i++) for (let j = 0; j < p.cols; j++) data[i * p.cols + j] = flat[p.base + i * p.rs + j * p.cs]!;
+    for (let i = 0; i < p.rows; i++)
+      for (let j = 0; j < p.cols; j++) data[i * p.cols + j] = flat[p.base + i * p.rs + j * p.cs]!;
     out.set(p.name, tensor(data, p.shape));
   }
   return out;
@@ -117,7 +195,11 @@ export function unpackFlat(layout: TrainLayout, flat: Float32Array): Map<string,
 /** The trainer's parameters as named tensors. */
 export function packParams(layout: TrainLayout, params: TrainerParams): Float32Array {
   return packFlat(layout, (name) =>
-    name === HEAD_PARAM_NAMES.weight ? params.head?.weight : name === HEAD_PARAM_NAMES.bias ? params.head?.bias : params.rnn[name],
+    name === HEAD_PARAM_NAMES.weight
+      ? params.head?.weight
+      : name === HEAD_PARAM_NAMES.bias
+        ? params.head?.bias
+        : params.rnn[name],
   );
 }
 
@@ -125,6 +207,8 @@ export function packParams(layout: TrainLayout, params: TrainerParams): Float32A
 export function splitParams(layout: TrainLayout, named: Map<string, Tensor>): TrainerParams {
   const rnn: Record<string, Tensor> = {};
   for (const [name, t] of named) if (name !== HEAD_PARAM_NAMES.weight && name !== HEAD_PARAM_NAMES.bias) rnn[name] = t;
-  const head = layout.head ? { weight: named.get(HEAD_PARAM_NAMES.weight)!, bias: named.get(HEAD_PARAM_NAMES.bias)! } : null;
+  const head = layout.head
+    ? { weight: named.get(HEAD_PARAM_NAMES.weight)!, bias: named.get(HEAD_PARAM_NAMES.bias)! }
+    : null;
   return { rnn: Object.freeze(rnn) as RnnParams, head };
 }

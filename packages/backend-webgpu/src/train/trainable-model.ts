@@ -1,4 +1,13 @@
-import { BackendDisposedError, type ForwardOptions, type GradOutput, type ParamGrads, type RnnParams, type RnnSpec, type RnnState, type Tensor } from '@deeprnn/core';
+import {
+  BackendDisposedError,
+  type ForwardOptions,
+  type GradOutput,
+  type ParamGrads,
+  type RnnParams,
+  type RnnSpec,
+  type RnnState,
+  type Tensor,
+} from '@deeprnn/core';
 import type { LayerWeights } from '../forward-encoder.js';
 import { type ModelContext, WebgpuRnnModel } from '../model.js';
 import { webgpuGradients } from './gradients.js';
@@ -15,7 +24,12 @@ export class TrainableWebgpuModel extends WebgpuRnnModel {
     this.#params = params;
   }
 
-  gradients(input: Tensor, initial: RnnState | undefined, gradOutput: GradOutput, options: ForwardOptions = {}): Promise<ParamGrads> {
+  gradients(
+    input: Tensor,
+    initial: RnnState | undefined,
+    gradOutput: GradOutput,
+    options: ForwardOptions = {},
+  ): Promise<ParamGrads> {
     try {
       if (this.#context.isBackendDisposed()) throw new BackendDisposedError('webgpu model: its backend was disposed');
       if (this.#params === null) throw new BackendDisposedError('webgpu model: used after dispose()');

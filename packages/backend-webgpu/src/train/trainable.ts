@@ -15,8 +15,12 @@ import { workgroupProblem } from '../workgroup-memory.js';
 export function trainingUnsupportedReason(spec: RnnSpec, limitBytes: number): string | null {
   const acts = [...spec.activations, ...spec.reverseActivations];
   const bad = acts.find((a) => derivativeFromOutput(a, 'y') === null);
-  if (bad) return `training with ${bad.name} alpha ${bad.alpha} is not implemented (its slope does not follow from its output)`;
-  const what = (pass: string): string => `training ${spec.mode}${spec.mode === 'gru' && !spec.linearBeforeReset ? ' (linearBeforeReset false)' : ''} hiddenSize ${spec.hiddenSize}${spec.projSize > 0 ? ` with projSize ${spec.projSize}` : ''}: its ${pass} recurrence`;
-  return workgroupProblem(what('backward'), trainWorkgroup(spec, 1, 'backward'), limitBytes)
-    ?? workgroupProblem(what('forward'), trainWorkgroup(spec, 1, 'forward'), limitBytes);
+  if (bad)
+    return `training with ${bad.name} alpha ${bad.alpha} is not implemented (its slope does not follow from its output)`;
+  const what = (pass: string): string =>
+    `training ${spec.mode}${spec.mode === 'gru' && !spec.linearBeforeReset ? ' (linearBeforeReset false)' : ''} hiddenSize ${spec.hiddenSize}${spec.projSize > 0 ? ` with projSize ${spec.projSize}` : ''}: its ${pass} recurrence`;
+  return (
+    workgroupProblem(what('backward'), trainWorkgroup(spec, 1, 'backward'), limitBytes) ??
+    workgroupProblem(what('forward'), trainWorkgroup(spec, 1, 'forward'), limitBytes)
+  );
 }

@@ -1,7 +1,25 @@
 import {
-  BackendDisposedError, type CallShape, type CarriedState, type OptimizerState, type RnnSpec, type RnnState, type RnnTrainer, ShapeError,
-  type Tensor, type TrainBatch, type TrainStepResult, type TrainerInit, type TrainerParams, UnsupportedError, checkOptimizerState,
-  checkRestoredParams, checkTrainBatch, checkTrainerInit, directionCount, isCarriedState, outputSize,
+  BackendDisposedError,
+  type CallShape,
+  type CarriedState,
+  type OptimizerState,
+  type RnnSpec,
+  type RnnState,
+  type RnnTrainer,
+  ShapeError,
+  type Tensor,
+  type TrainBatch,
+  type TrainStepResult,
+  type TrainerInit,
+  type TrainerParams,
+  UnsupportedError,
+  checkOptimizerState,
+  checkRestoredParams,
+  checkTrainBatch,
+  checkTrainerInit,
+  directionCount,
+  isCarriedState,
+  outputSize,
 } from '@deeprnn/core';
 import { BufferUsage, MAP_MODE_READ } from '../gpu-flags.js';
 import type { PipelineCache } from '../pipeline-cache.js';
@@ -50,7 +68,15 @@ function optimizerUniform(init: TrainerInit, step: number, len: number): ArrayBu
   const b1 = o.beta1 ?? 0.9;
   const b2 = o.beta2 ?? 0.999;
   return packUniforms(OPTIMIZER_PROGRAM, {
-    len, adam: o.name === 'adam' ? 1 : 0, clip: init.gradClipNorm ?? 0, lr: o.lr, b1, b2, eps: o.eps ?? 1e-8, c1: 1 - b1 ** step, c2: 1 - b2 ** step,
+    len,
+    adam: o.name === 'adam' ? 1 : 0,
+    clip: init.gradClipNorm ?? 0,
+    lr: o.lr,
+    b1,
+    b2,
+    eps: o.eps ?? 1e-8,
+    c1: 1 - b1 ** step,
+    c2: 1 - b2 ** step,
   });
 }
 
@@ -85,7 +111,10 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
       v: storageWith(device, new Float32Array(words)),
       result: storageWith(device, new Float32Array(4)),
       partial: storageWith(device, new Float32Array(128)),
-      optimizer: device.createBuffer({ size: 4 * OPTIMIZER_PROGRAM.uniforms.length, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }),
+      optimizer: device.createBuffer({
+        size: 4 * OPTIMIZER_PROGRAM.uniforms.length,
+        usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST,
+      }),
     };
     this.#staging = device.createBuffer({ size: 8, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     if (init.optimizerState) this.#writeOptimizerState(init.optimizerState);
@@ -98,8 +127,14 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
       // a step issued before then (e.g. two steps not awaited in between) has superseded it, as a
       // step of the reference trainer does the moment it is called.
       const carried = this.#carried;
-      if (batch.initial && isCarriedState(batch.initial) && (carried?.handle !== batch.initial || carried.issue !== this.#issued)) {
-        throw new BackendDisposedError(`${WHO}: initial is a carried state this trainer no longer holds (pass the latest step's)`);
+      if (
+        batch.initial &&
+        isCarriedState(batch.initial) &&
+        (carried?.handle !== batch.initial || carried.issue !== this.#issued)
+      ) {
+        throw new BackendDisposedError(
+          `${WHO}: initial is a carried state this trainer no longer holds (pass the latest step's)`,
+        );
       }
       const call = checkTrainBatch(this.spec, batch, this.#layout.head ? this.#layout.head.V : null, WHO);
       if (batch.initial && isCarriedState(batch.initial)) {
@@ -112,7 +147,9 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
       const host = this.#hostData(batch, call);
       const issue = ++this.#issued;
       const isDisposed = (): boolean => this.#isDisposed || this.ctx.isBackendDisposed();
-      const run = this.#queue.then(() => withDeviceErrors(this.ctx.device, WHO, () => this.#run(host, call, issue), isDisposed));
+      const run = this.#queue.then(() =>
+        withDeviceErrors(this.ctx.device, WHO, () => this.#run(host, call, issue), isDisposed),
+      );
       this.#queue = run.catch(() => undefined);
       return run;
     } catch (e) {
@@ -133,7 +170,13 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
       // The pipeline cache compiles each kernel once per device; B only changes rows per workgroup.
       const geo = recurrenceGeometry(this.spec, B, { workgroupBytes: this.ctx.pipelines.workgroupBytes });
       const pipes = await trainPipelines(this.ctx.pipelines, geo);
-      program = buildStep(this.ctx.device, geo, this.#layout, this.#flat, pipes, { T, B, dropout: this.spec.dropout > 0 && this.spec.numLayers > 1, inputGrad: false, update: true });
+      program = buildStep(this.ctx.device, geo, this.#layout, this.#flat, pipes, {
+        T,
+        B,
+        dropout: this.spec.dropout > 0 && this.spec.numLayers > 1,
+        inputGrad: false,
+        update: true,
+      });
     } catch (e) {
       // No program holds the carried state any more: a later step cannot carry it.
       if (kept) for (const b of kept.owned) b.destroy();
@@ -156,7 +199,10 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
       targets: batch.targets ? timeMajorTargets(spec, batch.targets, call) : null,
       gradOutput: batch.gradOutput ? timeMajor(spec, batch.gradOutput, call) : null,
       state0: carry ? null : stateWords(spec, batch.initial as RnnState | undefined, call.B),
-      masks: spec.dropout > 0 && spec.numLayers > 1 ? dropoutMultipliers(spec, batch.dropoutSeed ?? 0, call.T * call.B * N) : [],
+      masks:
+        spec.dropout > 0 && spec.numLayers > 1
+          ? dropoutMultipliers(spec, batch.dropoutSeed ?? 0, call.T * call.B * N)
+          : [],
     };
   }
 
@@ -222,7 +268,10 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
     return this.#serial(async () => {
       const moments: Record<string, Tensor> = {};
       if (this.#isAdam && this.#step > 0) {
-        const [m, v] = await readWords(this.ctx.device, [{ buffer: this.#flat.m, words: this.#layout.total }, { buffer: this.#flat.v, words: this.#layout.total }]);
+        const [m, v] = await readWords(this.ctx.device, [
+          { buffer: this.#flat.m, words: this.#layout.total },
+          { buffer: this.#flat.v, words: this.#layout.total },
+        ]);
         for (const [name, t] of unpackFlat(this.#layout, m!)) moments[`m.${name}`] = t;
         for (const [name, t] of unpackFlat(this.#layout, v!)) moments[`v.${name}`] = t;
       }
@@ -235,7 +284,8 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
       const current: TrainerParams = { rnn: this.init.params.rnn, head: this.init.params.head };
       if (snapshot.params) checkRestoredParams(this.spec, current, snapshot.params, WHO);
       if (snapshot.optimizerState) checkOptimizerState(this.spec, current, snapshot.optimizerState, WHO);
-      if (snapshot.params) this.ctx.device.queue.writeBuffer(this.#flat.params, 0, packParams(this.#layout, snapshot.params));
+      if (snapshot.params)
+        this.ctx.device.queue.writeBuffer(this.#flat.params, 0, packParams(this.#layout, snapshot.params));
       if (snapshot.optimizerState) this.#writeOptimizerState(snapshot.optimizerState);
       return Promise.resolve();
     });
@@ -245,8 +295,16 @@ class WebgpuTrainerImpl implements WebgpuTrainer {
     this.#step = state.step;
     if (!this.#isAdam) return;
     const { queue } = this.ctx.device;
-    queue.writeBuffer(this.#flat.m, 0, packFlat(this.#layout, (name) => state.moments[`m.${name}`]));
-    queue.writeBuffer(this.#flat.v, 0, packFlat(this.#layout, (name) => state.moments[`v.${name}`]));
+    queue.writeBuffer(
+      this.#flat.m,
+      0,
+      packFlat(this.#layout, (name) => state.moments[`m.${name}`]),
+    );
+    queue.writeBuffer(
+      this.#flat.v,
+      0,
+      packFlat(this.#layout, (name) => state.moments[`v.${name}`]),
+    );
   }
 
   #serial<R>(f: () => Promise<R>): Promise<R> {

@@ -13,7 +13,9 @@ interface BadCase {
 }
 
 function hasNaN(result: ForwardResult): boolean {
-  return [result.output, result.state.h, result.state.c].some((t) => t !== undefined && t.data.some((v) => Number.isNaN(v)));
+  return [result.output, result.state.h, result.state.c].some(
+    (t) => t !== undefined && t.data.some((v) => Number.isNaN(v)),
+  );
 }
 
 /**

@@ -61,13 +61,21 @@ export const bidirectional: ConformanceProperty = defineProperty({
     const revSpec = defineSpec(directionConfig(recipe.config, true));
     fc.pre(ctx.supports(fwdSpec) && ctx.supports(revSpec));
     const both = requireTame(await runCase(ctx.backend, c));
-    const fwd = await runCase(ctx.backend, { ...c, spec: fwdSpec, params: directionParams(c.params, false) }, {
-      initial: takeStateLayers(c.initial, [0]),
-    });
-    const rev = await runCase(ctx.backend, { ...c, spec: revSpec, params: directionParams(c.params, true) }, {
-      input: reverseTime(c.input, c),
-      initial: takeStateLayers(c.initial, [1]),
-    });
+    const fwd = await runCase(
+      ctx.backend,
+      { ...c, spec: fwdSpec, params: directionParams(c.params, false) },
+      {
+        initial: takeStateLayers(c.initial, [0]),
+      },
+    );
+    const rev = await runCase(
+      ctx.backend,
+      { ...c, spec: revSpec, params: directionParams(c.params, true) },
+      {
+        input: reverseTime(c.input, c),
+        initial: takeStateLayers(c.initial, [1]),
+      },
+    );
     const featureAxis = both.output.shape.length - 1;
     const output = concat([fwd.output, reverseTime(rev.output, c)], featureAxis);
     meter.results('bidirectional vs two forward passes:', both, { output, state: stackStates(fwd.state, rev.state) });

@@ -21,7 +21,13 @@ function plans(bounds: readonly number[], B: number, seed: number): StepOptions[
   const out: StepOptions[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
     const k = bounds[i + 1]! - bounds[i]!;
-    const lengths = rng.nextFloat() < 0.5 ? Array.from({ length: B }, () => [k, 0, Math.floor(rng.nextFloat() * (k + 1))][Math.floor(rng.nextFloat() * 3)]!) : null;
+    const lengths =
+      rng.nextFloat() < 0.5
+        ? Array.from(
+            { length: B },
+            () => [k, 0, Math.floor(rng.nextFloat() * (k + 1))][Math.floor(rng.nextFloat() * 3)]!,
+          )
+        : null;
     const reset = rng.nextFloat() < 0.5 ? Array.from({ length: B }, () => rng.nextFloat() < 0.4) : null;
     out.push({ ...(lengths ? { lengths } : {}), ...(reset ? { reset } : {}) });
   }
@@ -60,7 +66,8 @@ export const deviceStreamRows: ConformanceProperty = defineProperty<StreamRowsCa
     const open = { batchSize: B, ...(c.initial ? { initial: c.initial } : {}) };
     const run = async (stream: RnnStream): Promise<Tensor[]> => {
       const outs: Tensor[] = [];
-      for (let i = 0; i + 1 < bounds.length; i++) outs.push(await stream.step(slice(x, 0, bounds[i]!, bounds[i + 1]!), steps[i]));
+      for (let i = 0; i + 1 < bounds.length; i++)
+        outs.push(await stream.step(slice(x, 0, bounds[i]!, bounds[i + 1]!), steps[i]));
       const s = await stream.readState();
       return s.c ? [...outs, s.h, s.c] : [...outs, s.h];
     };
@@ -74,6 +81,12 @@ export const deviceStreamRows: ConformanceProperty = defineProperty<StreamRowsCa
       return await run(stream);
     });
     const chunks = bounds.length - 1;
-    want.forEach((w, i) => meter.close(i < chunks ? `chunk ${i} output (${JSON.stringify(steps[i])})` : i === chunks ? 'final h' : 'final c', got[i], w));
+    want.forEach((w, i) =>
+      meter.close(
+        i < chunks ? `chunk ${i} output (${JSON.stringify(steps[i])})` : i === chunks ? 'final h' : 'final c',
+        got[i],
+        w,
+      ),
+    );
   },
 });

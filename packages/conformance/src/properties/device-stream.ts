@@ -45,7 +45,10 @@ export const deviceStream: ConformanceProperty = defineProperty<DeviceStreamCase
       recipe: configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { bidirectional: false }).chain((config) =>
         callArbitrary(config, ctx.dtype, { minT: 2, lengths: 'never', allowUnbatched: false }),
       ),
-      cuts: fc.oneof(fc.constant<'singles'>('singles'), fc.uniqueArray(fc.integer({ min: 1, max: SIZE_LIMITS.T - 1 }), { maxLength: 4 })),
+      cuts: fc.oneof(
+        fc.constant<'singles'>('singles'),
+        fc.uniqueArray(fc.integer({ min: 1, max: SIZE_LIMITS.T - 1 }), { maxLength: 4 }),
+      ),
       forwardAfter: fc.nat({ max: SIZE_LIMITS.T }),
     }),
   async check(ctx, { recipe, cuts, forwardAfter }, meter) {

@@ -37,7 +37,11 @@ export const dispose: ConformanceProperty = defineProperty({
     } catch (e) {
       meter.fail(`backend.dispose() twice raised ${errorText(e)}`);
     }
-    const created = await expectRejection(() => spare.createModel(c.spec, c.params), 'E_DISPOSED', 'createModel after backend.dispose()');
+    const created = await expectRejection(
+      () => spare.createModel(c.spec, c.params),
+      'E_DISPOSED',
+      'createModel after backend.dispose()',
+    );
     meter.expect(created === '', created);
   },
 });

@@ -1,4 +1,12 @@
-import { type GradOutput, type ParamGrads, type RnnModel, SeededRandom, type Tensor, isTrainingBackend, tensor } from '@deeprnn/core';
+import {
+  type GradOutput,
+  type ParamGrads,
+  type RnnModel,
+  SeededRandom,
+  type Tensor,
+  isTrainingBackend,
+  tensor,
+} from '@deeprnn/core';
 import fc from 'fast-check';
 import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
@@ -44,7 +52,11 @@ export const gradients: ConformanceProperty = defineProperty<GradientCase>({
         : null,
   arbitrary: (ctx) =>
     fc.record({
-      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.trainSupports, { isSmooth: true }), ctx.dtype, { isGentle: true }),
+      recipe: caseArbitrary(
+        configArbitrary(ctx.backend.capabilities.modes, ctx.trainSupports, { isSmooth: true }),
+        ctx.dtype,
+        { isGentle: true },
+      ),
       gradSeed: fc.integer({ min: 0, max: 0x7fffffff }),
     }),
   async check(ctx, { recipe, gradSeed }, meter) {

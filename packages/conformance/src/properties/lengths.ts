@@ -47,7 +47,12 @@ export const lengths: ConformanceProperty = defineProperty({
         const initial = takeStateRows(c.initial, [b]);
         if (L === 0) {
           meter.close(`row ${b} (length 0) hN`, row.state.h, initial?.h ?? zeros(row.state.h.shape, row.state.h.dtype));
-          if (row.state.c) meter.close(`row ${b} (length 0) cN`, row.state.c, initial?.c ?? zeros(row.state.c.shape, row.state.c.dtype));
+          if (row.state.c)
+            meter.close(
+              `row ${b} (length 0) cN`,
+              row.state.c,
+              initial?.c ?? zeros(row.state.c.shape, row.state.c.dtype),
+            );
           continue;
         }
         const alone = await forwardCase(model, c, {
@@ -55,7 +60,10 @@ export const lengths: ConformanceProperty = defineProperty({
           initial,
           lengths: undefined,
         });
-        meter.results(`row ${b} alone with T = ${L}:`, alone, { output: slice(row.output, tAxis, 0, L), state: row.state });
+        meter.results(`row ${b} alone with T = ${L}:`, alone, {
+          output: slice(row.output, tAxis, 0, L),
+          state: row.state,
+        });
       }
     });
   },

@@ -36,9 +36,12 @@ function poisoned(t: Tensor, poisons: readonly Poison[], where: Poison['where'])
 
 /** The case with its poisons applied (h0/c0 poisons apply only when the case passes that state). */
 function poison(c: ForwardCase, poisons: readonly Poison[]): ForwardCase {
-  const initial: RnnState | undefined = c.initial === undefined ? undefined
-    : c.initial.c === undefined ? { h: poisoned(c.initial.h, poisons, 'h0') }
-    : { h: poisoned(c.initial.h, poisons, 'h0'), c: poisoned(c.initial.c, poisons, 'c0') };
+  const initial: RnnState | undefined =
+    c.initial === undefined
+      ? undefined
+      : c.initial.c === undefined
+        ? { h: poisoned(c.initial.h, poisons, 'h0') }
+        : { h: poisoned(c.initial.h, poisons, 'h0'), c: poisoned(c.initial.c, poisons, 'c0') };
   return { ...c, input: poisoned(c.input, poisons, 'input'), initial };
 }
 
@@ -46,7 +49,13 @@ function poison(c: ForwardCase, poisons: readonly Poison[]): ForwardCase {
  * Compares a result that may hold NaN and infinities: NaN exactly where the reference has NaN, the
  * same infinity where it has one, and the finite elements within tolerance.
  */
-function compareNonFinite(meter: Meter, label: string, got: Tensor | undefined, want: Tensor | undefined, tol: Tolerance): void {
+function compareNonFinite(
+  meter: Meter,
+  label: string,
+  got: Tensor | undefined,
+  want: Tensor | undefined,
+  tol: Tolerance,
+): void {
   if (!got || !want) {
     meter.expect(got === want, `${label}: ${got ? 'unexpected tensor' : 'missing'}`);
     return;
@@ -72,7 +81,11 @@ function compareNonFinite(meter: Meter, label: string, got: Tensor | undefined, 
       return;
     }
   }
-  const c = closeness(tensor(Float64Array.from(finiteGot), [finiteGot.length]), tensor(Float64Array.from(finiteWant), [finiteWant.length]), tol);
+  const c = closeness(
+    tensor(Float64Array.from(finiteGot), [finiteGot.length]),
+    tensor(Float64Array.from(finiteWant), [finiteWant.length]),
+    tol,
+  );
   meter.maxError = Math.max(meter.maxError, c.maxError);
   if (!c.pass) meter.fail(`${label} (finite elements): ${c.detail}`);
 }
@@ -92,7 +105,9 @@ function hasFormDependentInfinity(c: ForwardCase, poisons: readonly Poison[]): b
 }
 
 function isTameWhereFinite(r: ForwardResult): boolean {
-  return [r.output, r.state.h, r.state.c].every((t) => t === undefined || t.data.every((v) => !Number.isFinite(v) || Math.abs(v) <= TAME_LIMIT));
+  return [r.output, r.state.h, r.state.c].every(
+    (t) => t === undefined || t.data.every((v) => !Number.isFinite(v) || Math.abs(v) <= TAME_LIMIT),
+  );
 }
 
 /**
@@ -102,13 +117,17 @@ function isTameWhereFinite(r: ForwardResult): boolean {
  */
 export const nonFinite: ConformanceProperty = defineProperty({
   name: 'non-finite',
-  summary: 'NaN/Inf in the input or initial state: NaN and infinities exactly where the float64 reference has them, the rest close',
+  summary:
+    'NaN/Inf in the input or initial state: NaN and infinities exactly where the float64 reference has them, the rest close',
   baseRuns: 40,
   skipReason: (ctx) => (ctx.backend.capabilities.modes.length === 0 ? 'the backend declares no modes' : null),
-  arbitrary: (ctx) => fc.record({
-    recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype, { isGentle: true }),
-    poisons: fc.array(poisonArbitrary, { minLength: 1, maxLength: 3 }),
-  }),
+  arbitrary: (ctx) =>
+    fc.record({
+      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype, {
+        isGentle: true,
+      }),
+      poisons: fc.array(poisonArbitrary, { minLength: 1, maxLength: 3 }),
+    }),
   async check(ctx, drawn: NonFiniteCase, meter) {
     const c = poison(materialize(drawn.recipe), drawn.poisons);
     fc.pre(!hasFormDependentInfinity(c, drawn.poisons));

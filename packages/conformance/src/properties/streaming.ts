@@ -44,12 +44,22 @@ export const streaming: ConformanceProperty = defineProperty<StreamingCase>({
       let state: RnnState | undefined = c.initial;
       const parts: ForwardResult[] = [];
       for (let k = 0; k + 1 < bounds.length; k++) {
-        const part = await forwardCase(model, c, { input: slice(c.input, axis, bounds[k]!, bounds[k + 1]!), initial: state });
+        const part = await forwardCase(model, c, {
+          input: slice(c.input, axis, bounds[k]!, bounds[k + 1]!),
+          initial: state,
+        });
         parts.push(part);
         state = part.state;
       }
       const last = parts[parts.length - 1]!;
-      meter.close('chunked output', concat(parts.map((p) => p.output), axis), whole.output);
+      meter.close(
+        'chunked output',
+        concat(
+          parts.map((p) => p.output),
+          axis,
+        ),
+        whole.output,
+      );
       meter.close('chunked hN', last.state.h, whole.state.h);
       meter.close('chunked cN', last.state.c, whole.state.c);
     });

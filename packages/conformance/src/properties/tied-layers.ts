@@ -23,7 +23,10 @@ export const tiedLayers: ConformanceProperty = defineProperty({
   baseRuns: 25,
   skipReason: () => null,
   arbitrary: (ctx) =>
-    caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { tiedLayers: true, minLayers: 2 }), ctx.dtype),
+    caseArbitrary(
+      configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { tiedLayers: true, minLayers: 2 }),
+      ctx.dtype,
+    ),
   async check(ctx, recipe, meter) {
     const c = materialize(recipe);
     const untiedSpec = defineSpec({ ...recipe.config, tiedLayers: false });

@@ -1,6 +1,23 @@
 import {
-  type Backend, type CarriedState, type FloatArray, type HeadParams, type OptimizerOptions, type RnnParams, type RnnState, SeededRandom, type Tensor,
-  type TrainerParams, clipGlobalNorm, directionCount, outputShape, outputSize, paramLayout, softmaxHeadGradients, tensor, updateParameter, isTrainingBackend,
+  type Backend,
+  type CarriedState,
+  type FloatArray,
+  type HeadParams,
+  type OptimizerOptions,
+  type RnnParams,
+  type RnnState,
+  SeededRandom,
+  type Tensor,
+  type TrainerParams,
+  clipGlobalNorm,
+  directionCount,
+  outputShape,
+  outputSize,
+  paramLayout,
+  softmaxHeadGradients,
+  tensor,
+  updateParameter,
+  isTrainingBackend,
 } from '@deeprnn/core';
 import fc from 'fast-check';
 import { caseArbitrary } from '../arbitrary-case.js';
@@ -32,8 +49,14 @@ interface StepLoss {
 function randomHead(classes: number, F: number, rng: SeededRandom): HeadParams {
   const k = 1 / Math.sqrt(F);
   return {
-    weight: tensor(Float32Array.from({ length: classes * F }, () => rng.uniform(-k, k)), [classes, F]),
-    bias: tensor(Float32Array.from({ length: classes }, () => rng.uniform(-k, k)), [classes]),
+    weight: tensor(
+      Float32Array.from({ length: classes * F }, () => rng.uniform(-k, k)),
+      [classes, F],
+    ),
+    bias: tensor(
+      Float32Array.from({ length: classes }, () => rng.uniform(-k, k)),
+      [classes],
+    ),
   };
 }
 
@@ -43,7 +66,12 @@ function stepLosses(c: ForwardCase, classes: number, rng: SeededRandom): StepLos
   return Array.from({ length: STEPS }, () =>
     classes > 0
       ? { targets: Int32Array.from({ length: rows }, () => Math.floor(rng.nextFloat() * classes)) }
-      : { gradOutput: tensor(Float32Array.from({ length: rows * shape.at(-1)! }, () => rng.normal()), shape) },
+      : {
+          gradOutput: tensor(
+            Float32Array.from({ length: rows * shape.at(-1)! }, () => rng.normal()),
+            shape,
+          ),
+        },
   );
 }
 
@@ -57,7 +85,11 @@ function f64(t: Tensor): Float64Array {
  * that loss (the sum of |terms|, for a linear loss whose terms may cancel) and gradient norm.
  */
 async function hostSteps(
-  oracle: Backend, c: ForwardCase, head: HeadParams | null, x: TrainerCase, losses: readonly StepLoss[],
+  oracle: Backend,
+  c: ForwardCase,
+  head: HeadParams | null,
+  x: TrainerCase,
+  losses: readonly StepLoss[],
 ): Promise<{ params: TrainerParams; losses: number[]; scales: number[]; norms: number[] }> {
   const names = paramLayout(c.spec).map((s) => s.name);
   const p = new Map<string, Float64Array>(names.map((n) => [n, f64(c.params[n]!)]));
@@ -129,10 +161,19 @@ export const trainer: ConformanceProperty = defineProperty<TrainerCase>({
   name: 'trainer',
   summary: 'a few trainer steps (head, loss, clipping, SGD or Adam) agree with host steps on reference gradients',
   baseRuns: 12,
-  skipReason: (ctx) => (!isTrainingBackend(ctx.backend) ? 'the backend does not train (capabilities.training, createTrainer and unsupportedTraining; the capabilities property checks they agree)' : !ctx.oracleHasGradients ? 'the reference backend has no gradients' : null),
+  skipReason: (ctx) =>
+    !isTrainingBackend(ctx.backend)
+      ? 'the backend does not train (capabilities.training, createTrainer and unsupportedTraining; the capabilities property checks they agree)'
+      : !ctx.oracleHasGradients
+        ? 'the reference backend has no gradients'
+        : null,
   arbitrary: (ctx) =>
     fc.record({
-      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.trainSupports, { isSmooth: true }), ctx.dtype, { isGentle: true }),
+      recipe: caseArbitrary(
+        configArbitrary(ctx.backend.capabilities.modes, ctx.trainSupports, { isSmooth: true }),
+        ctx.dtype,
+        { isGentle: true },
+      ),
       classes: fc.constantFrom(0, 2, 5),
       // Adam's eps is large so that a gradient near zero (whose sign is rounding) cannot flip a step.
       optimizer: fc.constantFrom<OptimizerOptions>({ name: 'sgd', lr: 0.5 }, { name: 'adam', lr: 0.01, eps: 0.01 }),
@@ -150,15 +191,36 @@ export const trainer: ConformanceProperty = defineProperty<TrainerCase>({
       meter.fail('capabilities.training is true but backend.createTrainer or backend.unsupportedTraining is missing');
       return;
     }
-    const t = await ctx.backend.createTrainer(c.spec, { params: { rnn: c.params, head }, optimizer: x.optimizer, gradClipNorm: x.gradClipNorm });
+    const t = await ctx.backend.createTrainer(c.spec, {
+      params: { rnn: c.params, head },
+      optimizer: x.optimizer,
+      gradClipNorm: x.gradClipNorm,
+    });
     try {
       let initial: RnnState | CarriedState | undefined = c.initial;
-      const tol = { rtol: ctx.tolerance.rtol * GRADIENT_TOLERANCE_FACTOR, atol: ctx.tolerance.atol * GRADIENT_TOLERANCE_FACTOR };
+      const tol = {
+        rtol: ctx.tolerance.rtol * GRADIENT_TOLERANCE_FACTOR,
+        atol: ctx.tolerance.atol * GRADIENT_TOLERANCE_FACTOR,
+      };
       for (let k = 0; k < STEPS; k++) {
-        const r = await t.step({ input: c.input, ...(initial ? { initial } : {}), ...losses[k]!, dropoutSeed: x.seed + k, ...(c.lengths ? { lengths: c.lengths } : {}) });
+        const r = await t.step({
+          input: c.input,
+          ...(initial ? { initial } : {}),
+          ...losses[k]!,
+          dropoutSeed: x.seed + k,
+          ...(c.lengths ? { lengths: c.lengths } : {}),
+        });
         const lossError = Math.abs(r.loss - want.losses[k]!);
-        meter.expect(lossError <= tol.atol + tol.rtol * want.scales[k]!, `step ${k} loss is ${r.loss}, expected ${want.losses[k]} (scale ${want.scales[k]})`);
-        meter.close(`step ${k} gradient norm`, tensor(Float64Array.of(r.gradNorm), [1]), tensor(Float64Array.of(want.norms[k]!), [1]), tol);
+        meter.expect(
+          lossError <= tol.atol + tol.rtol * want.scales[k]!,
+          `step ${k} loss is ${r.loss}, expected ${want.losses[k]} (scale ${want.scales[k]})`,
+        );
+        meter.close(
+          `step ${k} gradient norm`,
+          tensor(Float64Array.of(r.gradNorm), [1]),
+          tensor(Float64Array.of(want.norms[k]!), [1]),
+          tol,
+        );
         initial = r.state;
       }
       compare(meter, await t.readParams(), want.params, tol);

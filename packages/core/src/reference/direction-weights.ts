@@ -46,7 +46,13 @@ function asDType(t: Tensor, dtype: DType): FloatArray {
 }
 
 /** Prepares the weights of stored layer `layer`, direction `reverse`, in the working dtype. */
-export function prepareDirection(spec: RnnSpec, params: RnnParams, layer: number, reverse: boolean, dtype: DType): DirectionWeights {
+export function prepareDirection(
+  spec: RnnSpec,
+  params: RnnParams,
+  layer: number,
+  reverse: boolean,
+  dtype: DType,
+): DirectionWeights {
   const G = gateCount(spec.mode);
   const H = spec.hiddenSize;
   const Hout = outputSize(spec);

@@ -23,16 +23,40 @@ export function matmulAccumulate(
   const M4 = M - (M % 4);
   const K4 = K - (K % 4);
   for (let i = 0; i < M4; i += 4) {
-    const a0 = aOffset + i * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
-    const c0 = cOffset + i * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
+    const a0 = aOffset + i * K,
+      a1 = a0 + K,
+      a2 = a1 + K,
+      a3 = a2 + K;
+    const c0 = cOffset + i * N,
+      c1 = c0 + N,
+      c2 = c1 + N,
+      c3 = c2 + N;
     for (let k = 0; k < K4; k += 4) {
-      const x00 = A[a0 + k]!, x01 = A[a0 + k + 1]!, x02 = A[a0 + k + 2]!, x03 = A[a0 + k + 3]!;
-      const x10 = A[a1 + k]!, x11 = A[a1 + k + 1]!, x12 = A[a1 + k + 2]!, x13 = A[a1 + k + 3]!;
-      const x20 = A[a2 + k]!, x21 = A[a2 + k + 1]!, x22 = A[a2 + k + 2]!, x23 = A[a2 + k + 3]!;
-      const x30 = A[a3 + k]!, x31 = A[a3 + k + 1]!, x32 = A[a3 + k + 2]!, x33 = A[a3 + k + 3]!;
-      const b0 = bOffset + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
+      const x00 = A[a0 + k]!,
+        x01 = A[a0 + k + 1]!,
+        x02 = A[a0 + k + 2]!,
+        x03 = A[a0 + k + 3]!;
+      const x10 = A[a1 + k]!,
+        x11 = A[a1 + k + 1]!,
+        x12 = A[a1 + k + 2]!,
+        x13 = A[a1 + k + 3]!;
+      const x20 = A[a2 + k]!,
+        x21 = A[a2 + k + 1]!,
+        x22 = A[a2 + k + 2]!,
+        x23 = A[a2 + k + 3]!;
+      const x30 = A[a3 + k]!,
+        x31 = A[a3 + k + 1]!,
+        x32 = A[a3 + k + 2]!,
+        x33 = A[a3 + k + 3]!;
+      const b0 = bOffset + k * N,
+        b1 = b0 + N,
+        b2 = b1 + N,
+        b3 = b2 + N;
       for (let j = 0; j < N; j++) {
-        const w0 = B[b0 + j]!, w1 = B[b1 + j]!, w2 = B[b2 + j]!, w3 = B[b3 + j]!;
+        const w0 = B[b0 + j]!,
+          w1 = B[b1 + j]!,
+          w2 = B[b2 + j]!,
+          w3 = B[b3 + j]!;
         C[c0 + j] = C[c0 + j]! + x00 * w0 + x01 * w1 + x02 * w2 + x03 * w3;
         C[c1 + j] = C[c1 + j]! + x10 * w0 + x11 * w1 + x12 * w2 + x13 * w3;
         C[c2 + j] = C[c2 + j]! + x20 * w0 + x21 * w1 + x22 * w2 + x23 * w3;
@@ -40,7 +64,10 @@ export function matmulAccumulate(
       }
     }
     for (let k = K4; k < K; k++) {
-      const x0 = A[a0 + k]!, x1 = A[a1 + k]!, x2 = A[a2 + k]!, x3 = A[a3 + k]!;
+      const x0 = A[a0 + k]!,
+        x1 = A[a1 + k]!,
+        x2 = A[a2 + k]!,
+        x3 = A[a3 + k]!;
       const b0 = bOffset + k * N;
       for (let j = 0; j < N; j++) {
         const w = B[b0 + j]!;
@@ -55,8 +82,14 @@ export function matmulAccumulate(
     const a0 = aOffset + i * K;
     const c0 = cOffset + i * N;
     for (let k = 0; k < K4; k += 4) {
-      const x0 = A[a0 + k]!, x1 = A[a0 + k + 1]!, x2 = A[a0 + k + 2]!, x3 = A[a0 + k + 3]!;
-      const b0 = bOffset + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
+      const x0 = A[a0 + k]!,
+        x1 = A[a0 + k + 1]!,
+        x2 = A[a0 + k + 2]!,
+        x3 = A[a0 + k + 3]!;
+      const b0 = bOffset + k * N,
+        b1 = b0 + N,
+        b2 = b1 + N,
+        b3 = b2 + N;
       for (let j = 0; j < N; j++) {
         C[c0 + j] = C[c0 + j]! + x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
       }

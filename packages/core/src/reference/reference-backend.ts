@@ -1,4 +1,12 @@
-import type { Capabilities, ForwardOptions, ForwardResult, GradOutput, ParamGrads, RnnModel, RnnState } from '../backend.js';
+import type {
+  Capabilities,
+  ForwardOptions,
+  ForwardResult,
+  GradOutput,
+  ParamGrads,
+  RnnModel,
+  RnnState,
+} from '../backend.js';
 import { RNN_MODES, type RnnSpec, defineSpec } from '../config.js';
 import { BackendDisposedError } from '../errors.js';
 import { checkForwardArgs } from '../io-shapes.js';
@@ -30,7 +38,13 @@ interface KeptRecording {
 }
 
 function sameCall(k: KeptRecording, input: Tensor, initial: RnnState | undefined, o: ForwardOptions): boolean {
-  return k.input === input && k.initial === initial && k.options.lengths === o.lengths && k.options.dropoutSeed === o.dropoutSeed && o.training === true;
+  return (
+    k.input === input &&
+    k.initial === initial &&
+    k.options.lengths === o.lengths &&
+    k.options.dropoutSeed === o.dropoutSeed &&
+    o.training === true
+  );
 }
 
 class ReferenceModel implements RnnModel {
@@ -47,7 +61,12 @@ class ReferenceModel implements RnnModel {
     this.weights = weights;
   }
 
-  gradients(input: Tensor, initial: RnnState | undefined, gradOutput: GradOutput, options: ForwardOptions = {}): Promise<ParamGrads> {
+  gradients(
+    input: Tensor,
+    initial: RnnState | undefined,
+    gradOutput: GradOutput,
+    options: ForwardOptions = {},
+  ): Promise<ParamGrads> {
     try {
       const weights = this.live();
       const call = checkForwardArgs(this.spec, input, initial, options);
@@ -55,7 +74,10 @@ class ReferenceModel implements RnnModel {
       // instead of running the forward again.
       const kept = this.kept;
       this.kept = null;
-      const rec = kept && sameCall(kept, input, initial, options) ? kept.rec : recordStack(this.spec, weights, input, initial, options, call, this.dtype);
+      const rec =
+        kept && sameCall(kept, input, initial, options)
+          ? kept.rec
+          : recordStack(this.spec, weights, input, initial, options, call, this.dtype);
       return Promise.resolve(backwardStack(this.spec, weights, this.params, rec, gradOutput, this.dtype));
     } catch (e) {
       return Promise.reject(e as Error);
@@ -83,7 +105,9 @@ class ReferenceModel implements RnnModel {
       checkStreamSpec(this.spec);
       const B = checkStreamOptions(this.spec, options);
       const engine = referenceStreamEngine(this.spec, () => this.live(), B, this.dtype, options.initial ?? null);
-      return Promise.resolve(openStream({ spec: this.spec, isModelDisposed: () => this.weights === null }, B, options.maxBytes, engine));
+      return Promise.resolve(
+        openStream({ spec: this.spec, isModelDisposed: () => this.weights === null }, B, options.maxBytes, engine),
+      );
     } catch (e) {
       return Promise.reject(e as Error);
     }
@@ -124,7 +148,8 @@ export function createReferenceBackend(options: ReferenceBackendOptions = {}): T
     modes: RNN_MODES,
     training: true,
     dtypes: Object.freeze([dtype]),
-    tolerance: dtype === 'float64' ? Object.freeze({ rtol: 1e-12, atol: 1e-12 }) : Object.freeze({ rtol: 1e-4, atol: 1e-5 }),
+    tolerance:
+      dtype === 'float64' ? Object.freeze({ rtol: 1e-12, atol: 1e-12 }) : Object.freeze({ rtol: 1e-4, atol: 1e-5 }),
   });
   const backend: TrainingBackend = {
     name: 'reference',
@@ -139,7 +164,9 @@ export function createReferenceBackend(options: ReferenceBackendOptions = {}): T
         if (disposed) throw new BackendDisposedError('reference backend: createModel after dispose()');
         const spec = defineSpec(specIn);
         validateParams(spec, params);
-        return Promise.resolve(new ReferenceModel(spec, prepareStack(spec, params, dtype), dtype, paramsToDType(params, dtype)));
+        return Promise.resolve(
+          new ReferenceModel(spec, prepareStack(spec, params, dtype), dtype, paramsToDType(params, dtype)),
+        );
       } catch (e) {
         return Promise.reject(e as Error);
       }

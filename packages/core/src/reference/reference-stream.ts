@@ -13,7 +13,13 @@ import { type StackWeights, runStack } from './run-stack.js';
  *
  * @param weights - returns the model's prepared weights; it throws once the model is disposed.
  */
-export function referenceStreamEngine(spec: RnnSpec, weights: () => StackWeights, B: number, dtype: DType, initial: RnnState | null): StreamEngine {
+export function referenceStreamEngine(
+  spec: RnnSpec,
+  weights: () => StackWeights,
+  B: number,
+  dtype: DType,
+  initial: RnnState | null,
+): StreamEngine {
   // A chunk arrives time-major whatever the spec's layout, so the stack runs it as time-major.
   const timeMajor: RnnSpec = { ...spec, batchFirst: false };
   const state = new HostStreamState(spec, B, dtype, initial);

@@ -6,7 +6,13 @@ import { BackendDisposedError } from '../errors.js';
 import { type DType, type Tensor, tensor } from '../tensor.js';
 import { type AdamMoments, clipGlobalNorm, updateParameter } from '../training/host-optimizer.js';
 import { softmaxHeadGradients } from '../training/softmax-head.js';
-import { checkOptimizerState, checkRestoredParams, checkTrainBatch, checkTrainerInit, isCarriedState } from '../training/trainer-checks.js';
+import {
+  checkOptimizerState,
+  checkRestoredParams,
+  checkTrainBatch,
+  checkTrainerInit,
+  isCarriedState,
+} from '../training/trainer-checks.js';
 import {
   type CarriedState,
   HEAD_PARAM_NAMES,
@@ -66,7 +72,11 @@ class ReferenceTrainer implements RnnTrainer {
       : null;
     this.#slots = [
       ...(this.#head ? [this.#head.weight, this.#head.bias] : []),
-      ...paramLayout(spec).map((s) => ({ name: s.name, data: copyAs(dtype, init.params.rnn[s.name]!.data), shape: s.shape })),
+      ...paramLayout(spec).map((s) => ({
+        name: s.name,
+        data: copyAs(dtype, init.params.rnn[s.name]!.data),
+        shape: s.shape,
+      })),
     ];
     this.#step = 0;
     if (init.optimizerState) this.#setOptimizerState(init.optimizerState);
@@ -85,10 +95,19 @@ class ReferenceTrainer implements RnnTrainer {
     const { spec, dtype } = this;
     const initial = this.#resolve(batch.initial);
     const head = this.#head;
-    const call = checkTrainBatch(spec, { ...batch, ...(initial ? { initial } : {}) }, head ? head.bias.data.length : null, 'reference trainer');
+    const call = checkTrainBatch(
+      spec,
+      { ...batch, ...(initial ? { initial } : {}) },
+      head ? head.bias.data.length : null,
+      'reference trainer',
+    );
     const params = this.#rnnParams();
     const weights = prepareStack(spec, params, dtype);
-    const options = { training: true, dropoutSeed: batch.dropoutSeed ?? 0, ...(batch.lengths ? { lengths: batch.lengths } : {}) };
+    const options = {
+      training: true,
+      dropoutSeed: batch.dropoutSeed ?? 0,
+      ...(batch.lengths ? { lengths: batch.lengths } : {}),
+    };
     const rec = recordStack(spec, weights, batch.input, initial, options, call, dtype);
     const output = rec.result.output;
     let loss = 0;
@@ -108,13 +127,17 @@ class ReferenceTrainer implements RnnTrainer {
     const gradNorm = clipGlobalNorm(grads, this.init.gradClipNorm);
     this.#step += 1;
     const o = this.init.optimizer;
-    this.#slots.forEach((slot, i) => updateParameter(o, this.#step, slot.data, grads[i]!, o.name === 'adam' ? this.#momentsOf(slot) : null));
+    this.#slots.forEach((slot, i) =>
+      updateParameter(o, this.#step, slot.data, grads[i]!, o.name === 'adam' ? this.#momentsOf(slot) : null),
+    );
     const state = rec.result.state;
     const handle: CarriedState = {
       read: () =>
         this.#carried?.handle === handle && !this.#isDisposed
           ? Promise.resolve(copyState(state))
-          : Promise.reject(new BackendDisposedError('reference trainer: this carried state was superseded by a later step')),
+          : Promise.reject(
+              new BackendDisposedError('reference trainer: this carried state was superseded by a later step'),
+            ),
     };
     this.#carried = { handle, state };
     return { loss, gradNorm, state: handle };
@@ -123,7 +146,9 @@ class ReferenceTrainer implements RnnTrainer {
   #resolve(initial: TrainBatch['initial']): RnnState | undefined {
     if (initial === undefined || !isCarriedState(initial)) return initial;
     if (this.#carried?.handle !== initial) {
-      throw new BackendDisposedError('reference trainer: initial is a carried state this trainer no longer holds (pass the latest step\'s)');
+      throw new BackendDisposedError(
+        "reference trainer: initial is a carried state this trainer no longer holds (pass the latest step's)",
+      );
     }
     return this.#carried.state;
   }
@@ -131,7 +156,10 @@ class ReferenceTrainer implements RnnTrainer {
   #momentsOf(slot: Slot): AdamMoments {
     let m = this.#moments.get(slot.name);
     if (!m) {
-      m = { m: copyAs(this.dtype, new Float64Array(slot.data.length)), v: copyAs(this.dtype, new Float64Array(slot.data.length)) };
+      m = {
+        m: copyAs(this.dtype, new Float64Array(slot.data.length)),
+        v: copyAs(this.dtype, new Float64Array(slot.data.length)),
+      };
       this.#moments.set(slot.name, m);
     }
     return m;
@@ -139,7 +167,8 @@ class ReferenceTrainer implements RnnTrainer {
 
   #rnnParams(): RnnParams {
     const out: Record<string, Tensor> = {};
-    for (const slot of this.#slots) if (slot !== this.#head?.weight && slot !== this.#head?.bias) out[slot.name] = tensor(slot.data, slot.shape);
+    for (const slot of this.#slots)
+      if (slot !== this.#head?.weight && slot !== this.#head?.bias) out[slot.name] = tensor(slot.data, slot.shape);
     return out;
   }
 
@@ -149,7 +178,9 @@ class ReferenceTrainer implements RnnTrainer {
       const rnn: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(this.#rnnParams())) rnn[name] = copyTensor(t);
       const h = this.#head;
-      const head = h ? { weight: tensor(h.weight.data.slice(), h.weight.shape), bias: tensor(h.bias.data.slice(), h.bias.shape) } : null;
+      const head = h
+        ? { weight: tensor(h.weight.data.slice(), h.weight.shape), bias: tensor(h.bias.data.slice(), h.bias.shape) }
+        : null;
       return Promise.resolve({ rnn: Object.freeze(rnn), head });
     } catch (e) {
       return Promise.reject(e as Error);
@@ -177,11 +208,17 @@ class ReferenceTrainer implements RnnTrainer {
       this.#live();
       const current: TrainerParams = { rnn: this.#rnnParams(), head: this.init.params.head };
       if (snapshot.params) checkRestoredParams(this.spec, current, snapshot.params, 'reference trainer');
-      if (snapshot.optimizerState) checkOptimizerState(this.spec, current, snapshot.optimizerState, 'reference trainer');
+      if (snapshot.optimizerState)
+        checkOptimizerState(this.spec, current, snapshot.optimizerState, 'reference trainer');
       const p = snapshot.params;
       if (p) {
         for (const slot of this.#slots) {
-          const src = slot.name === HEAD_PARAM_NAMES.weight ? p.head!.weight : slot.name === HEAD_PARAM_NAMES.bias ? p.head!.bias : p.rnn[slot.name]!;
+          const src =
+            slot.name === HEAD_PARAM_NAMES.weight
+              ? p.head!.weight
+              : slot.name === HEAD_PARAM_NAMES.bias
+                ? p.head!.bias
+                : p.rnn[slot.name]!;
           slot.data.set(src.data);
         }
       }

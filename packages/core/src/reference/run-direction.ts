@@ -34,7 +34,11 @@ export function cellKind(spec: RnnSpec): 'rnn' | 'gru' | 'lstm' {
 }
 
 /** The one step function of each cell family. */
-const CELL_STEPS: Readonly<Record<'rnn' | 'gru' | 'lstm', (ctx: StepContext, t: number) => void>> = { rnn: rnnStep, gru: gruStep, lstm: lstmStep };
+const CELL_STEPS: Readonly<Record<'rnn' | 'gru' | 'lstm', (ctx: StepContext, t: number) => void>> = {
+  rnn: rnnStep,
+  gru: gruStep,
+  lstm: lstmStep,
+};
 
 /**
  * Runs one layer-direction over the whole sequence: the input projection of all steps as one matrix

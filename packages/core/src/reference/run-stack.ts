@@ -90,7 +90,12 @@ export function runStack(
   const F = D * Hout;
   const lengths = options.lengths ? Int32Array.from(options.lengths) : null;
   const h0 = initial ? copyAs(dtype, initial.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
-  const c0 = spec.mode === 'lstm' ? (initial?.c ? copyAs(dtype, initial.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
+  const c0 =
+    spec.mode === 'lstm'
+      ? initial?.c
+        ? copyAs(dtype, initial.c.data)
+        : alloc(dtype, spec.numLayers * D * B * H)
+      : null;
   const hN = alloc(dtype, h0.length);
   const cN = c0 ? alloc(dtype, c0.length) : null;
   const masks = hooks.masks ?? dropoutMasks(spec, options, T * B * F);
@@ -103,12 +108,24 @@ export function runStack(
     for (let d = 0; d < D; d++) {
       const row = layer * D + d;
       const w = weights[storedLayer(spec, layer)]![d]!;
-      const result = direction(spec, w, {
-        x, T, B, reverse: d === 1, lengths,
-        h0: h0.subarray(row * B * Hout, (row + 1) * B * Hout),
-        c0: c0 ? c0.subarray(row * B * H, (row + 1) * B * H) : null,
-        out, outOffset: d * Hout, outStride: F,
-      }, dtype, layer);
+      const result = direction(
+        spec,
+        w,
+        {
+          x,
+          T,
+          B,
+          reverse: d === 1,
+          lengths,
+          h0: h0.subarray(row * B * Hout, (row + 1) * B * Hout),
+          c0: c0 ? c0.subarray(row * B * H, (row + 1) * B * H) : null,
+          out,
+          outOffset: d * Hout,
+          outStride: F,
+        },
+        dtype,
+        layer,
+      );
       hN.set(result.h, row * B * Hout);
       if (cN && result.c) cN.set(result.c, row * B * H);
     }
@@ -121,4 +138,3 @@ export function runStack(
     : { h: tensor(hN, hiddenStateShape(spec, call)) };
   return { output: tensor(fromTimeMajor(spec, x, call, F), outputShape(spec, call)), state };
 }
-

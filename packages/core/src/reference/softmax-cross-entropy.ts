@@ -6,7 +6,13 @@ import type { FloatArray } from './matmul.js';
  * (the divisor is the row count when the loss is a mean). Shared by every head that trains a language
  * model, so they agree to the last bit where their inputs do.
  */
-export function softmaxCrossEntropyRow(logits: FloatArray, offset: number, width: number, target: number, divisor: number): number {
+export function softmaxCrossEntropyRow(
+  logits: FloatArray,
+  offset: number,
+  width: number,
+  target: number,
+  divisor: number,
+): number {
   let max = -Infinity;
   for (let v = 0; v < width; v++) max = Math.max(max, logits[offset + v]!);
   let sum = 0;

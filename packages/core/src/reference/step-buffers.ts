@@ -20,7 +20,13 @@ export interface StepBuffers {
 }
 
 /** Allocates step buffers, with h and c starting from the given initial rows. */
-export function allocStepBuffers(w: DirectionWeights, B: number, dtype: DType, h0: FloatArray, c0: FloatArray | null): StepBuffers {
+export function allocStepBuffers(
+  w: DirectionWeights,
+  B: number,
+  dtype: DType,
+  h0: FloatArray,
+  c0: FloatArray | null,
+): StepBuffers {
   const alloc = (n: number): FloatArray => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
   const h = alloc(B * w.stateSize);
   h.set(h0);

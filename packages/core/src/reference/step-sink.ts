@@ -14,7 +14,10 @@ import type { ActiveRows, StepBuffers } from './step-buffers.js';
  * buffers mean what the tape's fields of the same names mean; for inference `gates` is `pre` itself
  * (activated in place) and `inRange` is null.
  */
-export interface StepSink extends Pick<DirectionTape, 'pre' | 'gates' | 'inRange' | 'cell' | 'cellAct' | 'hFull' | 'aux'> {
+export interface StepSink extends Pick<
+  DirectionTape,
+  'pre' | 'gates' | 'inRange' | 'cell' | 'cellAct' | 'hFull' | 'aux'
+> {
   gateOffset(t: number): number;
   rowOffset(t: number): number;
 }

@@ -30,7 +30,13 @@ export interface AdamMoments {
  * `torch.optim.Adam` (`step` is the 1-based number of this update). Every backend's trainer is
  * judged against these numbers.
  */
-export function updateParameter(o: OptimizerOptions, step: number, p: FloatArray, g: FloatArray, moments: AdamMoments | null): void {
+export function updateParameter(
+  o: OptimizerOptions,
+  step: number,
+  p: FloatArray,
+  g: FloatArray,
+  moments: AdamMoments | null,
+): void {
   const { lr } = o;
   if (o.name === 'sgd' || moments === null) {
     for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * g[i]!;

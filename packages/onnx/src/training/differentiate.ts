@@ -10,7 +10,11 @@ import type { Tape } from './tape.js';
  * @param wrt - values whose gradients are wanted (graph inputs: parameters, input, initial state).
  * @returns the gradient of each `wrt` value, or null where the loss does not depend on it.
  */
-export function differentiate(tape: Tape, seeds: readonly (readonly [string, string])[], wrt: readonly string[]): Map<string, string | null> {
+export function differentiate(
+  tape: Tape,
+  seeds: readonly (readonly [string, string])[],
+  wrt: readonly string[],
+): Map<string, string | null> {
   const terms = new Map<string, GradTerm[]>();
   const summed = new Map<string, string | null>();
   const add = (v: string, t: GradTerm): void => {

@@ -1,5 +1,12 @@
 import {
-  HEAD_PARAM_NAMES, type OptimizerOptions, type RnnSpec, UnsupportedError, directionCount, outputSize, paramLayout, specToConfig,
+  HEAD_PARAM_NAMES,
+  type OptimizerOptions,
+  type RnnSpec,
+  UnsupportedError,
+  directionCount,
+  outputSize,
+  paramLayout,
+  specToConfig,
 } from '@deeprnn/core';
 import { GraphBuilder, valueInfo } from '../graph-builder.js';
 import { CONFIG_KEY } from '../metadata.js';
@@ -25,12 +32,21 @@ export interface TrainingStepOptions extends TrainingShape {
 /** Which parameters a training step updates, in its order (the head first, then the RNN's layout). */
 export function trainedParameters(spec: RnnSpec, classes: number | null): [string, number[]][] {
   const F = directionCount(spec) * outputSize(spec);
-  const head: [string, number[]][] = classes === null ? [] : [[HEAD_PARAM_NAMES.weight, [classes, F]], [HEAD_PARAM_NAMES.bias, [classes]]];
+  const head: [string, number[]][] =
+    classes === null
+      ? []
+      : [
+          [HEAD_PARAM_NAMES.weight, [classes, F]],
+          [HEAD_PARAM_NAMES.bias, [classes]],
+        ];
   return [...head, ...paramLayout(spec).map((s): [string, number[]] => [s.name, [...s.shape]])];
 }
 
 function checkShape(shape: TrainingShape, who: string): void {
-  for (const [k, v] of [['T', shape.T], ['B', shape.B]] as const) {
+  for (const [k, v] of [
+    ['T', shape.T],
+    ['B', shape.B],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new UnsupportedError(`${who}: ${k} must be a whole number >= 1, got ${v}`);
   }
 }
@@ -113,7 +129,11 @@ export function exportTrainingStep(spec: RnnSpec, options: TrainingStepOptions):
   const outputs: ValueInfoProto[] = [];
   trained.forEach(([name, dims], i) => {
     outputs.push(namedOutput(b, update.params[i] ?? null, dims, `new.${name}`));
-    if (isAdam) outputs.push(namedOutput(b, update.m[i] ?? null, dims, `new.m.${name}`), namedOutput(b, update.v[i] ?? null, dims, `new.v.${name}`));
+    if (isAdam)
+      outputs.push(
+        namedOutput(b, update.m[i] ?? null, dims, `new.m.${name}`),
+        namedOutput(b, update.v[i] ?? null, dims, `new.v.${name}`),
+      );
   });
   outputs.push(
     namedOutput(b, update.nextStep, [], 'new.step', DataType.INT64),
@@ -122,8 +142,21 @@ export function exportTrainingStep(spec: RnnSpec, options: TrainingStepOptions):
     finalState(b, stack.hN, B, outputSize(spec), 'hN'),
   );
   if (spec.mode === 'lstm') outputs.push(finalState(b, stack.cN, B, spec.hiddenSize, 'cN'));
-  const graph = { name: 'deeprnn_training_step', node: b.nodes, initializer: b.initializers, input: inputs, output: outputs };
-  return modelBytes(graph, spec, { kind: 'step', T, B, classes, optimizer: options.optimizer, gradClipNorm: options.gradClipNorm });
+  const graph = {
+    name: 'deeprnn_training_step',
+    node: b.nodes,
+    initializer: b.initializers,
+    input: inputs,
+    output: outputs,
+  };
+  return modelBytes(graph, spec, {
+    kind: 'step',
+    T,
+    B,
+    classes,
+    optimizer: options.optimizer,
+    gradClipNorm: options.gradClipNorm,
+  });
 }
 
 /**
@@ -153,15 +186,25 @@ export function exportGradientGraph(spec: RnnSpec, shape: TrainingShape): Uint8A
     const flat = b.op1('Reshape', [declare(name, [rows, B, X]), b.ints([rows * B, X])]);
     return rows === 1 ? [flat] : slices(b, flat, 0, Array<number>(rows).fill(B));
   };
-  const seeds: [string, string][] = [[stack.y, b.op1('Reshape', [declare('grad_output', [T, B, F]), b.ints([T * B, F])])]];
+  const seeds: [string, string][] = [
+    [stack.y, b.op1('Reshape', [declare('grad_output', [T, B, F]), b.ints([T * B, F])])],
+  ];
   rowsOf('grad_hN', Hout).forEach((g, i) => seeds.push([stack.hN[i] as string, g]));
   if (spec.mode === 'lstm') rowsOf('grad_cN', H).forEach((g, i) => seeds.push([stack.cN[i] as string, g]));
   const wrt = [...fwd.params.values(), fwd.input, fwd.h0, ...(fwd.c0 === null ? [] : [fwd.c0])];
   const grads = differentiate(tape, seeds, wrt);
-  const outputs: ValueInfoProto[] = paramLayout(spec).map((s) => namedOutput(b, grads.get(s.name) ?? null, s.shape, `grad.${s.name}`));
+  const outputs: ValueInfoProto[] = paramLayout(spec).map((s) =>
+    namedOutput(b, grads.get(s.name) ?? null, s.shape, `grad.${s.name}`),
+  );
   outputs.push(namedOutput(b, grads.get(fwd.input) ?? null, [T, B, spec.inputSize], 'grad.input'));
   outputs.push(namedOutput(b, grads.get(fwd.h0) ?? null, [rows, B, Hout], 'grad.h0'));
   if (fwd.c0 !== null) outputs.push(namedOutput(b, grads.get(fwd.c0) ?? null, [rows, B, H], 'grad.c0'));
-  const graph = { name: 'deeprnn_gradients', node: b.nodes, initializer: b.initializers, input: inputs, output: outputs };
+  const graph = {
+    name: 'deeprnn_gradients',
+    node: b.nodes,
+    initializer: b.initializers,
+    input: inputs,
+    output: outputs,
+  };
   return modelBytes(graph, spec, { kind: 'gradients', T, B });
 }

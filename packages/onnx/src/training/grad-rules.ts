@@ -34,7 +34,11 @@ function activationGrad(b: GraphBuilder, node: TapeNode, x: string, y: string, g
     case 'ThresholdedRelu':
       return b.op1('Where', [b.op1('Greater', [x, b.floats([alpha])]), g, zero()]);
     case 'Elu':
-      return b.op1('Where', [b.op1('GreaterOrEqual', [x, zero()]), g, b.op1('Mul', [g, b.op1('Add', [y, b.floats([alpha])])])]);
+      return b.op1('Where', [
+        b.op1('GreaterOrEqual', [x, zero()]),
+        g,
+        b.op1('Mul', [g, b.op1('Add', [y, b.floats([alpha])])]),
+      ]);
     case 'HardSigmoid': {
       const v = b.op1('Add', [b.op1('Mul', [x, b.floats([alpha])]), b.floats([floatAttr(node, 'beta')])]);
       const inside = b.op1('And', [b.op1('Greater', [v, zero()]), b.op1('Less', [v, one()])]);

@@ -19,7 +19,8 @@ export function broadcastShape(a: Shape, b: Shape): Shape {
   for (let i = 0; i < n; i++) {
     const x = a[a.length - n + i] ?? 1;
     const y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) throw new RangeError(`tape: shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    if (x !== y && x !== 1 && y !== 1)
+      throw new RangeError(`tape: shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
     out.push(x === 1 ? y : x);
   }
   return out;
@@ -57,7 +58,12 @@ export class Tape {
   }
 
   /** Emits a node with the given output shapes; records it when any input is live. */
-  emit(op: string, inputs: readonly string[], attrs: Readonly<Record<string, AttributeValue>>, outShapes: readonly Shape[]): string[] {
+  emit(
+    op: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, AttributeValue>>,
+    outShapes: readonly Shape[],
+  ): string[] {
     const outputs = this.b.op(op, inputs, attrs, outShapes.length);
     outputs.forEach((o, i) => this.shapes.set(o, outShapes[i] as Shape));
     if (inputs.some((v) => this.live.has(v))) {
@@ -67,7 +73,12 @@ export class Tape {
     return outputs;
   }
 
-  private emit1(op: string, inputs: readonly string[], attrs: Readonly<Record<string, AttributeValue>>, shape: Shape): string {
+  private emit1(
+    op: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, AttributeValue>>,
+    shape: Shape,
+  ): string {
     return this.emit(op, inputs, attrs, [shape])[0] as string;
   }
 
@@ -121,7 +132,12 @@ export class Tape {
     if (xs.length === 1) return xs[0] as string;
     const first = this.shapeOf(xs[0] as string);
     const total = xs.reduce((n, x) => n + (this.shapeOf(x)[axis] as number), 0);
-    return this.emit1('Concat', xs, { axis }, first.map((d, i) => (i === axis ? total : d)));
+    return this.emit1(
+      'Concat',
+      xs,
+      { axis },
+      first.map((d, i) => (i === axis ? total : d)),
+    );
   }
 
   reshape(x: string, shape: Shape): string {

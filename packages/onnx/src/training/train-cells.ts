@@ -27,11 +27,24 @@ export interface CellState {
  * One step of the cell on the tape, the same arithmetic as the forward's Loop lowering and core's
  * reference cells: `xw` [B, G*H] is this step's input projection with the folded biases.
  */
-export function cellStep(tape: Tape, spec: RnnSpec, acts: readonly Activation[], w: RecurrentWeights, xw: string, s: CellState): CellState {
+export function cellStep(
+  tape: Tape,
+  spec: RnnSpec,
+  acts: readonly Activation[],
+  w: RecurrentWeights,
+  xw: string,
+  s: CellState,
+): CellState {
   const H = spec.hiddenSize;
-  const act = (i: number, v: string): string => tapeActivation(tape, acts[i] ?? { name: 'Tanh' }, tapeClip(tape, spec.clip, v));
+  const act = (i: number, v: string): string =>
+    tapeActivation(tape, acts[i] ?? { name: 'Tanh' }, tapeClip(tape, spec.clip, v));
   if (spec.mode === 'lstm') {
-    const [pi, pf, pg, po] = tape.split(tape.linear(s.h, w.whh, xw), 1, [H, H, H, H]) as [string, string, string, string];
+    const [pi, pf, pg, po] = tape.split(tape.linear(s.h, w.whh, xw), 1, [H, H, H, H]) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const P = w.peepholes;
     const c = s.c as string;
     const i = act(0, P ? tape.add(pi, tape.mul(P[0], c)) : pi);

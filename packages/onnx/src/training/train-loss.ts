@@ -22,7 +22,15 @@ export interface HeadLossValues extends LossValues {
  *
  * @param y - [N, F]. @param weight - [V, F]. @param bias - [V]. @param targets - int32 [N].
  */
-export function emitHeadLoss(b: GraphBuilder, y: string, weight: string, bias: string, targets: string, N: number, V: number): HeadLossValues {
+export function emitHeadLoss(
+  b: GraphBuilder,
+  y: string,
+  weight: string,
+  bias: string,
+  targets: string,
+  N: number,
+  V: number,
+): HeadLossValues {
   const logits = b.op1('Gemm', [y, weight, bias], { transB: 1 });
   const logp = b.op1('LogSoftmax', [logits], { axis: 1 });
   const t64 = b.op1('Cast', [targets], { to: DataType.INT64 });

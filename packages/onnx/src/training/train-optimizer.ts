@@ -25,10 +25,23 @@ export interface UpdateValues {
  * gradClipNorm / norm when norm exceeds it; SGD p - lr g; Adam with bias correction, the update number
  * being `step + 1` (`step` an int64 scalar: updates done before).
  */
-export function emitUpdate(b: GraphBuilder, slots: readonly UpdateSlot[], optimizer: OptimizerOptions, gradClipNorm: number | null, step: string): UpdateValues {
+export function emitUpdate(
+  b: GraphBuilder,
+  slots: readonly UpdateSlot[],
+  optimizer: OptimizerOptions,
+  gradClipNorm: number | null,
+  step: string,
+): UpdateValues {
   const squares = slots.map((s) => b.op1('ReduceSumSquare', [s.grad], { keepdims: 0 }));
   const gradNorm = b.op1('Sqrt', [squares.length === 1 ? (squares[0] as string) : b.op1('Sum', squares)]);
-  const scale = gradClipNorm === null ? null : b.op1('Where', [b.op1('Greater', [gradNorm, b.floats([gradClipNorm])]), b.op1('Div', [b.floats([gradClipNorm]), gradNorm]), b.floats([1])]);
+  const scale =
+    gradClipNorm === null
+      ? null
+      : b.op1('Where', [
+          b.op1('Greater', [gradNorm, b.floats([gradClipNorm])]),
+          b.op1('Div', [b.floats([gradClipNorm]), gradNorm]),
+          b.floats([1]),
+        ]);
   const nextStep = b.op1('Add', [step, b.ints([1], [])]);
   if (optimizer.name === 'sgd') {
     const rate = scale === null ? b.floats([optimizer.lr]) : b.op1('Mul', [scale, b.floats([optimizer.lr])]);
@@ -49,7 +62,10 @@ export function emitUpdate(b: GraphBuilder, slots: readonly UpdateSlot[], optimi
   for (const s of slots) {
     const g = scale === null ? s.grad : b.op1('Mul', [s.grad, scale]);
     const m = b.op1('Add', [b.op1('Mul', [s.m as string, b.floats([b1])]), b.op1('Mul', [g, b.floats([1 - b1])])]);
-    const v = b.op1('Add', [b.op1('Mul', [s.v as string, b.floats([b2])]), b.op1('Mul', [b.op1('Mul', [g, g]), b.floats([1 - b2])])]);
+    const v = b.op1('Add', [
+      b.op1('Mul', [s.v as string, b.floats([b2])]),
+      b.op1('Mul', [b.op1('Mul', [g, g]), b.floats([1 - b2])]),
+    ]);
     const denom = b.op1('Add', [b.op1('Sqrt', [b.op1('Mul', [v, invC2])]), b.floats([eps])]);
     params.push(b.op1('Sub', [s.param, b.op1('Div', [b.op1('Mul', [m, rate]), denom])]));
     ms.push(m);

@@ -35,7 +35,10 @@ export interface StackOutputs {
 function stepMasks(tape: Tape, T: number, B: number, lens: string): { masks: string[]; lens64: string } {
   const b = tape.b;
   const lens64 = b.op1('Cast', [lens], { to: DataType.INT64 });
-  const steps = b.ints(Array.from({ length: T }, (_, t) => t), [T, 1, 1]);
+  const steps = b.ints(
+    Array.from({ length: T }, (_, t) => t),
+    [T, 1, 1],
+  );
   const valid = b.op1('Less', [steps, b.op1('Reshape', [lens64, b.ints([1, B, 1])])]);
   const parts = T === 1 ? [valid] : slices(b, valid, 0, Array<number>(T).fill(1));
   const masks = parts.map((m) => tape.declare(b.op1('Reshape', [m, b.ints([B, 1])]), [B, 1], false));
@@ -48,7 +51,13 @@ function param(p: ReadonlyMap<string, string>, name: string): string {
   return v;
 }
 
-function recurrentWeights(tape: Tape, spec: RnnSpec, p: ReadonlyMap<string, string>, layer: number, reverse: boolean): RecurrentWeights {
+function recurrentWeights(
+  tape: Tape,
+  spec: RnnSpec,
+  p: ReadonlyMap<string, string>,
+  layer: number,
+  reverse: boolean,
+): RecurrentWeights {
   const s = storedLayer(spec, layer);
   const H = spec.hiddenSize;
   const key = (kind: 'weight' | 'bias', src: 'hh' | 'hr' | 'ph'): string => param(p, paramKey(kind, src, s, reverse));
@@ -96,7 +105,8 @@ export function emitTrainStack(tape: Tape, spec: RnnSpec, io: StackInputs): Stac
         bias = spec.mode === 'gru' ? bih : tape.add(bih, param(p, paramKey('bias', 'hh', s, reverse)));
       }
       let xw = tape.linear(x, wih, bias);
-      if (reverse && timed !== null) xw = tape.reshape(tape.reverseSequence(tape.reshape(xw, [T, B, G]), timed.lens64), [T * B, G]);
+      if (reverse && timed !== null)
+        xw = tape.reshape(tape.reverseSequence(tape.reshape(xw, [T, B, G]), timed.lens64), [T * B, G]);
       const steps = tape.split(xw, 0, Array<number>(T).fill(B));
       const w = recurrentWeights(tape, spec, p, layer, reverse);
       const acts = reverse ? spec.reverseActivations : spec.activations;
@@ -114,11 +124,15 @@ export function emitTrainStack(tape: Tape, spec: RnnSpec, io: StackInputs): Stac
         } else {
           const m = timed.masks[t] as string;
           ys[t] = tape.where(m, next.h, tape.scalar(0));
-          state = { h: tape.where(m, next.h, state.h), c: next.c === null ? null : tape.where(m, next.c, state.c as string) };
+          state = {
+            h: tape.where(m, next.h, state.h),
+            c: next.c === null ? null : tape.where(m, next.c, state.c as string),
+          };
         }
       }
       let y = tape.concat(ys, 0);
-      if (reverse && timed !== null) y = tape.reshape(tape.reverseSequence(tape.reshape(y, [T, B, Hout]), timed.lens64), [T * B, Hout]);
+      if (reverse && timed !== null)
+        y = tape.reshape(tape.reverseSequence(tape.reshape(y, [T, B, Hout]), timed.lens64), [T * B, Hout]);
       outs.push(y);
       hN.push(state.h);
       if (state.c !== null) cN.push(state.c);

@@ -41,7 +41,12 @@ export interface ForwardPart {
  *
  * @param isInputLive - whether gradients with respect to `input`, `h0` and `c0` are wanted.
  */
-export function emitForwardPart(b: GraphBuilder, spec: RnnSpec, shape: TrainingShape, isInputLive: boolean): ForwardPart {
+export function emitForwardPart(
+  b: GraphBuilder,
+  spec: RnnSpec,
+  shape: TrainingShape,
+  isInputLive: boolean,
+): ForwardPart {
   const { T, B } = shape;
   const tape = new Tape(b);
   const D = directionCount(spec);
@@ -72,14 +77,26 @@ export function emitForwardPart(b: GraphBuilder, spec: RnnSpec, shape: TrainingS
 }
 
 /** Joins per-row final states [B, X] into the graph output `name` [rows, B, X]. */
-export function finalState(b: GraphBuilder, parts: readonly string[], B: number, X: number, name: string): ValueInfoProto {
+export function finalState(
+  b: GraphBuilder,
+  parts: readonly string[],
+  B: number,
+  X: number,
+  name: string,
+): ValueInfoProto {
   const joined = parts.length === 1 ? (parts[0] as string) : b.op1('Concat', parts, { axis: 0 });
   b.op1('Reshape', [joined, b.ints([parts.length, B, X])], {}, name);
   return valueInfo(name, DataType.FLOAT, [parts.length, B, X]);
 }
 
 /** A graph output `name` holding `value` (zeros of `dims` when null: the loss does not reach it). */
-export function namedOutput(b: GraphBuilder, value: string | null, dims: readonly number[], name: string, type: number = DataType.FLOAT): ValueInfoProto {
+export function namedOutput(
+  b: GraphBuilder,
+  value: string | null,
+  dims: readonly number[],
+  name: string,
+  type: number = DataType.FLOAT,
+): ValueInfoProto {
   b.reserve(name);
   const v = value ?? b.op1('ConstantOfShape', [b.ints([...dims])]);
   b.op1('Identity', [v], {}, name);

@@ -83,7 +83,15 @@ function nestedField(bytes: Uint8Array, rng: SeededRandom): Field | null {
 const craftLength: ByteMutator = (bytes, rng) => {
   const f = nestedField(bytes, rng);
   if (f === null) return bytes;
-  const choices = [2 ** 31 - 1, 2 ** 32 + 5, 2 ** 53 - 1, 0, f.length + 1 + int(rng, 8), Math.max(0, f.length - 1 - int(rng, 8)), bytes.length * 4];
+  const choices = [
+    2 ** 31 - 1,
+    2 ** 32 + 5,
+    2 ** 53 - 1,
+    0,
+    f.length + 1 + int(rng, 8),
+    Math.max(0, f.length - 1 - int(rng, 8)),
+    bytes.length * 4,
+  ];
   const n = choices[int(rng, choices.length)] as number;
   return concat(bytes.subarray(0, f.lengthAt), varint(n), bytes.subarray(f.dataAt));
 };
@@ -102,7 +110,8 @@ const flipBits: ByteMutator = (bytes, rng) => {
 const INTERESTING = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x0a, 0x12, 0x3a];
 const setBytes: ByteMutator = (bytes, rng) => {
   const out = bytes.slice();
-  for (let k = 1 + int(rng, 4); k > 0; k--) out[int(rng, out.length)] = INTERESTING[int(rng, INTERESTING.length)] as number;
+  for (let k = 1 + int(rng, 4); k > 0; k--)
+    out[int(rng, out.length)] = INTERESTING[int(rng, INTERESTING.length)] as number;
   return out;
 };
 
@@ -134,5 +143,12 @@ const crossover: ByteMutator = (bytes, rng, other) => {
 
 /** Byte-level mutation families by name. */
 export const BYTE_MUTATORS: Readonly<Record<string, ByteMutator>> = {
-  truncate, flipBits, setBytes, insertRandom, deleteChunk, duplicateChunk, crossover, craftLength,
+  truncate,
+  flipBits,
+  setBytes,
+  insertRandom,
+  deleteChunk,
+  duplicateChunk,
+  crossover,
+  craftLength,
 };

@@ -11,7 +11,8 @@ type TensorProto = InstanceType<typeof onnx.TensorProto>;
 export type ProtoMutator = (model: Model, rng: SeededRandom) => void;
 
 const int = (rng: SeededRandom, n: number): number => Math.floor(rng.nextFloat() * n);
-const pick = <T>(rng: SeededRandom, list: readonly T[]): T | undefined => (list.length === 0 ? undefined : list[int(rng, list.length)]);
+const pick = <T>(rng: SeededRandom, list: readonly T[]): T | undefined =>
+  list.length === 0 ? undefined : list[int(rng, list.length)];
 
 function graphs(g: Graph | null | undefined): Graph[] {
   if (!g) return [];
@@ -25,18 +26,35 @@ function allNodes(m: Model): Node[] {
 
 function allTensors(m: Model): TensorProto[] {
   const fromGraphs = graphs(m.graph as Graph).flatMap((g) => g.initializer as TensorProto[]);
-  const fromNodes = allNodes(m).flatMap((n) => (n.attribute ?? []).map((a) => a.t as TensorProto | null).filter((t): t is TensorProto => !!t));
+  const fromNodes = allNodes(m).flatMap((n) =>
+    (n.attribute ?? []).map((a) => a.t as TensorProto | null).filter((t): t is TensorProto => !!t),
+  );
   return [...fromGraphs, ...fromNodes];
 }
 
-const HUGE_DIMS: readonly number[][] = [[2 ** 31], [2 ** 40, 2 ** 40], [Number.MAX_SAFE_INTEGER], [2 ** 27], [-1], [], [0], [65536, 65536, 4]];
+const HUGE_DIMS: readonly number[][] = [
+  [2 ** 31],
+  [2 ** 40, 2 ** 40],
+  [Number.MAX_SAFE_INTEGER],
+  [2 ** 27],
+  [-1],
+  [],
+  [0],
+  [65536, 65536, 4],
+];
 
 /** Declares dims that disagree with the data: huge, negative, empty, or one axis changed. */
 const dims: ProtoMutator = (m, rng) => {
   const t = pick(rng, allTensors(m));
   if (!t) return;
   const own = (t.dims ?? []).map(Number);
-  const choices = [...HUGE_DIMS, [...own, 1], own.map((d, i) => (i === 0 ? d * 2 : d)), [...own].reverse(), own.slice(1)];
+  const choices = [
+    ...HUGE_DIMS,
+    [...own, 1],
+    own.map((d, i) => (i === 0 ? d * 2 : d)),
+    [...own].reverse(),
+    own.slice(1),
+  ];
   t.dims = pick(rng, choices) ?? [];
 };
 
@@ -74,8 +92,18 @@ const ATTRIBUTE_EDITS: readonly (() => InstanceType<typeof onnx.AttributeProto>)
   () => onnx.AttributeProto.create({ name: 'direction', type: 3, s: new TextEncoder().encode('sideways') }),
   () => onnx.AttributeProto.create({ name: 'direction', type: 3, s: new TextEncoder().encode('reverse') }),
   () => onnx.AttributeProto.create({ name: 'activations', type: 8, strings: [new TextEncoder().encode('Nope')] }),
-  () => onnx.AttributeProto.create({ name: 'activations', type: 8, strings: Array.from({ length: 7 }, () => new TextEncoder().encode('Relu')) }),
-  () => onnx.AttributeProto.create({ name: 'activation_alpha', type: 6, floats: [Number.NaN, Number.POSITIVE_INFINITY, -1e30] }),
+  () =>
+    onnx.AttributeProto.create({
+      name: 'activations',
+      type: 8,
+      strings: Array.from({ length: 7 }, () => new TextEncoder().encode('Relu')),
+    }),
+  () =>
+    onnx.AttributeProto.create({
+      name: 'activation_alpha',
+      type: 6,
+      floats: [Number.NaN, Number.POSITIVE_INFINITY, -1e30],
+    }),
   () => onnx.AttributeProto.create({ name: 'clip', type: 1, f: Number.NaN }),
   () => onnx.AttributeProto.create({ name: 'clip', type: 1, f: -1 }),
   () => onnx.AttributeProto.create({ name: 'clip', type: 1, f: Number.POSITIVE_INFINITY }),
@@ -85,21 +113,39 @@ const ATTRIBUTE_EDITS: readonly (() => InstanceType<typeof onnx.AttributeProto>)
   () => onnx.AttributeProto.create({ name: 'hidden_size', type: 1, f: 2.5 }),
   () => onnx.AttributeProto.create({ name: 'perm', type: 7, ints: [2 ** 40, -1, 0] }),
   () => onnx.AttributeProto.create({ name: 'axes', type: 7, ints: [] }),
-  () => onnx.AttributeProto.create({ name: 'value', type: 4, t: onnx.TensorProto.create({ dims: [2 ** 33], dataType: 1, rawData: new Uint8Array(4) }) }),
+  () =>
+    onnx.AttributeProto.create({
+      name: 'value',
+      type: 4,
+      t: onnx.TensorProto.create({ dims: [2 ** 33], dataType: 1, rawData: new Uint8Array(4) }),
+    }),
 ];
 
 /** Replaces or adds one attribute of a node (recurrent nodes more often). */
 const attribute: ProtoMutator = (m, rng) => {
   const nodes = allNodes(m);
   const recurrent = nodes.filter((n) => RECURRENT.has(n.opType ?? ''));
-  const node = rng.nextFloat() < 0.7 ? pick(rng, recurrent) ?? pick(rng, nodes) : pick(rng, nodes);
+  const node = rng.nextFloat() < 0.7 ? (pick(rng, recurrent) ?? pick(rng, nodes)) : pick(rng, nodes);
   const edit = pick(rng, ATTRIBUTE_EDITS);
   if (!node || !edit) return;
   const a = edit();
   node.attribute = [...(node.attribute ?? []).filter((x) => x.name !== a.name), a];
 };
 
-const OP_TYPES = ['RNN', 'GRU', 'LSTM', 'Loop', 'Scan', 'Identity', 'Transpose', 'Slice', 'Concat', 'Squeeze', 'Constant', ''];
+const OP_TYPES = [
+  'RNN',
+  'GRU',
+  'LSTM',
+  'Loop',
+  'Scan',
+  'Identity',
+  'Transpose',
+  'Slice',
+  'Concat',
+  'Squeeze',
+  'Constant',
+  '',
+];
 
 /** Rewires a node: inputs swapped, blanked, renamed or dropped; outputs duplicated; op type changed. */
 const wiring: ProtoMutator = (m, rng) => {
@@ -125,7 +171,12 @@ const wiring: ProtoMutator = (m, rng) => {
       inputs.length = int(rng, inputs.length + 1);
       break;
     case 4:
-      if (outputs.length > 0) outputs[int(rng, outputs.length)] = pick(rng, nodes.flatMap((n) => n.output ?? [])) ?? '';
+      if (outputs.length > 0)
+        outputs[int(rng, outputs.length)] =
+          pick(
+            rng,
+            nodes.flatMap((n) => n.output ?? []),
+          ) ?? '';
       break;
     case 5:
       outputs.unshift('');
@@ -148,7 +199,9 @@ const graphIo: ProtoMutator = (m, rng) => {
   if (!v) return;
   switch (int(rng, 5)) {
     case 0:
-      v.type = onnx.TypeProto.create({ tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 ** 40 }, { dimValue: -5 }] } } });
+      v.type = onnx.TypeProto.create({
+        tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 ** 40 }, { dimValue: -5 }] } },
+      });
       break;
     case 1:
       v.type = onnx.TypeProto.create({ tensorType: { elemType: int(rng, 20) } });
@@ -175,7 +228,10 @@ const CONFIG_EDITS: readonly ((c: Record<string, unknown>) => unknown)[] = [
   (c) => ({ ...c, mode: c.mode === 'gru' ? 'lstm' : 'gru' }),
   (c) => ({ ...c, activations: [{ name: 'Relu' }] }),
   (c) => ({ ...c, tiedLayers: true }),
-  (c) => JSON.parse(`{"__proto__": {"mode": "lstm"}, "mode": ${JSON.stringify(c.mode ?? 'gru')}, "inputSize": 2, "hiddenSize": 2}`) as unknown,
+  (c) =>
+    JSON.parse(
+      `{"__proto__": {"mode": "lstm"}, "mode": ${JSON.stringify(c.mode ?? 'gru')}, "inputSize": 2, "hiddenSize": 2}`,
+    ) as unknown,
   () => [1, 2, 3],
   () => 'not an object',
 ];
@@ -186,8 +242,20 @@ const metadata: ProtoMutator = (m, rng) => {
   const lowering = (m.metadataProps ?? []).find((p) => p.key === 'deeprnn.lowering');
   const choice = int(rng, 4);
   if (choice === 0 || !config) {
-    m.metadataProps = [...(m.metadataProps ?? []), onnx.StringStringEntryProto.create({ key: 'deeprnn.lowering', value: pick(rng, ['loop', 'node', 'weird']) ?? '' })];
-    if (!config && rng.nextFloat() < 0.5) m.metadataProps.push(onnx.StringStringEntryProto.create({ key: 'deeprnn.config', value: '{"mode":"gru","inputSize":2,"hiddenSize":2}' }));
+    m.metadataProps = [
+      ...(m.metadataProps ?? []),
+      onnx.StringStringEntryProto.create({
+        key: 'deeprnn.lowering',
+        value: pick(rng, ['loop', 'node', 'weird']) ?? '',
+      }),
+    ];
+    if (!config && rng.nextFloat() < 0.5)
+      m.metadataProps.push(
+        onnx.StringStringEntryProto.create({
+          key: 'deeprnn.config',
+          value: '{"mode":"gru","inputSize":2,"hiddenSize":2}',
+        }),
+      );
     return;
   }
   if (choice === 1) {
@@ -210,7 +278,14 @@ const metadata: ProtoMutator = (m, rng) => {
 
 /** Opset and IR version edge values, foreign domains. */
 const opset: ProtoMutator = (m, rng) => {
-  const entry = onnx.OperatorSetIdProto.create(pick(rng, [{ domain: '', version: 0 }, { domain: '', version: -5 }, { domain: '', version: 2 ** 40 }, { domain: 'com.example', version: 1 }]) ?? {});
+  const entry = onnx.OperatorSetIdProto.create(
+    pick(rng, [
+      { domain: '', version: 0 },
+      { domain: '', version: -5 },
+      { domain: '', version: 2 ** 40 },
+      { domain: 'com.example', version: 1 },
+    ]) ?? {},
+  );
   m.opsetImport = rng.nextFloat() < 0.5 ? [entry] : [...(m.opsetImport ?? []), entry];
   if (rng.nextFloat() < 0.3) m.irVersion = pick(rng, [0, -1, 2 ** 40]) ?? 0;
 };
@@ -220,12 +295,29 @@ const blowUp: ProtoMutator = (m, rng) => {
   const g = m.graph as Graph;
   const node = pick(rng, g.node ?? []);
   if (!node) return;
-  const copies = Array.from({ length: 500 + int(rng, 1500) }, (_, i) => onnx.NodeProto.create({ opType: node.opType ?? '', input: node.input ?? [], attribute: node.attribute ?? [], name: `copy${i}`, output: rng.nextFloat() < 0.5 ? node.output ?? [] : (node.output ?? []).map((o) => `${o}_${i}`) }));
+  const copies = Array.from({ length: 500 + int(rng, 1500) }, (_, i) =>
+    onnx.NodeProto.create({
+      opType: node.opType ?? '',
+      input: node.input ?? [],
+      attribute: node.attribute ?? [],
+      name: `copy${i}`,
+      output: rng.nextFloat() < 0.5 ? (node.output ?? []) : (node.output ?? []).map((o) => `${o}_${i}`),
+    }),
+  );
   g.node = [...copies, ...(g.node ?? [])];
 };
 
 /** Structured mutation families by name. */
-export const PROTO_MUTATORS: Readonly<Record<string, ProtoMutator>> = { dims, tensorData, attribute, wiring, graphIo, metadata, opset, blowUp };
+export const PROTO_MUTATORS: Readonly<Record<string, ProtoMutator>> = {
+  dims,
+  tensorData,
+  attribute,
+  wiring,
+  graphIo,
+  metadata,
+  opset,
+  blowUp,
+};
 
 /** Decodes, applies `mutator` (1 to 3 times), encodes. */
 export function mutateModel(bytes: Uint8Array, mutator: ProtoMutator, rng: SeededRandom): Uint8Array {

@@ -15,12 +15,32 @@ export interface FuzzSeed {
 }
 
 const EXPORTS: [string, RnnConfig, 'node' | 'loop', boolean][] = [
-  ['lstm_bidir_peep', { mode: 'lstm', inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true, peepholes: true }, 'node', false],
+  [
+    'lstm_bidir_peep',
+    { mode: 'lstm', inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true, peepholes: true },
+    'node',
+    false,
+  ],
   ['lstm_proj_loop', { mode: 'lstm', inputSize: 2, hiddenSize: 3, projSize: 1 }, 'loop', true],
-  ['gru_tied_bf', { mode: 'gru', inputSize: 2, hiddenSize: 2, numLayers: 3, tiedLayers: true, batchFirst: true }, 'node', false],
-  ['gru_lbr0_clip_loop', { mode: 'gru', inputSize: 2, hiddenSize: 2, linearBeforeReset: false, clip: 1.5, bidirectional: true }, 'loop', false],
+  [
+    'gru_tied_bf',
+    { mode: 'gru', inputSize: 2, hiddenSize: 2, numLayers: 3, tiedLayers: true, batchFirst: true },
+    'node',
+    false,
+  ],
+  [
+    'gru_lbr0_clip_loop',
+    { mode: 'gru', inputSize: 2, hiddenSize: 2, linearBeforeReset: false, clip: 1.5, bidirectional: true },
+    'loop',
+    false,
+  ],
   ['rnn_relu_lens', { mode: 'rnn_relu', inputSize: 3, hiddenSize: 2, numLayers: 2 }, 'node', true],
-  ['rnn_scaledtanh_loop', { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, activations: [{ name: 'ScaledTanh', alpha: 0.5, beta: 2 }] }, 'loop', false],
+  [
+    'rnn_scaledtanh_loop',
+    { mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, activations: [{ name: 'ScaledTanh', alpha: 0.5, beta: 2 }] },
+    'loop',
+    false,
+  ],
 ];
 
 const WEIGHT_INPUTS = new Set(['W', 'R', 'B', 'P']);
@@ -44,7 +64,10 @@ export function fuzzSeeds(): FuzzSeed[] {
     const spec = defineSpec(config);
     return { name, bytes: exportOnnx(spec, initParams(spec, { seed: 11 }), { lowering, sequenceLengths }) };
   });
-  for (const f of readdirSync(TORCH_FIXTURES).filter((n) => n.endsWith('.onnx')).sort().slice(0, 4)) {
+  for (const f of readdirSync(TORCH_FIXTURES)
+    .filter((n) => n.endsWith('.onnx'))
+    .sort()
+    .slice(0, 4)) {
     seeds.push({ name: f, bytes: new Uint8Array(readFileSync(join(TORCH_FIXTURES, f))) });
   }
   const backendTests: [string, string[]][] = [

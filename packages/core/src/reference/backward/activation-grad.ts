@@ -2,7 +2,15 @@ import { type Activation, type ActivationName, activationFn } from '../../activa
 import type { FloatArray } from '../matmul.js';
 
 /** Multiplies grad[gOff + i] by act'(pre[off + i]) for i in [0, n), given the recorded y = act(pre). */
-type DerivativeSpan = (a: Activation, pre: FloatArray, y: FloatArray, off: number, grad: FloatArray, gOff: number, n: number) => void;
+type DerivativeSpan = (
+  a: Activation,
+  pre: FloatArray,
+  y: FloatArray,
+  off: number,
+  grad: FloatArray,
+  gOff: number,
+  n: number,
+) => void;
 
 /** The other ONNX activations go through their scalar derivative. */
 const viaScalarDerivative: DerivativeSpan = (a, pre, y, off, grad, gOff, n) => {
@@ -67,7 +75,13 @@ export function maskClipped(inRange: Uint8Array | null, off: number, grad: Float
  * Clamps buf[off..off+n) to [-clip, clip] like the forward's `clipSpan`, recording in `inRange` which
  * values were left alone (their gradient passes; clamped ones get zero).
  */
-export function clipRecording(buf: FloatArray, off: number, n: number, clip: number | null, inRange: Uint8Array | null): void {
+export function clipRecording(
+  buf: FloatArray,
+  off: number,
+  n: number,
+  clip: number | null,
+  inRange: Uint8Array | null,
+): void {
   if (clip === null || inRange === null) return;
   for (let i = off; i < off + n; i++) {
     const v = buf[i]!;

@@ -46,8 +46,15 @@ export function backDirection(
   const dpreHH = isGruResetAfter ? alloc(T * B * GH) : dpre;
   const active: ActiveRows = lengths ? new Uint8Array(B) : null;
   const ctx: BackContext = {
-    w, raw, tape, grads, inputForget,
-    dh: io.dh, dc: io.dc, dpre, dpreHH,
+    w,
+    raw,
+    tape,
+    grads,
+    inputForget,
+    dh: io.dh,
+    dc: io.dc,
+    dpre,
+    dpreHH,
     dhProj: raw.whr ? alloc(T * B * Hout) : null,
     active,
     scratch: alloc(B * Math.max(GH, Hout)),
@@ -81,7 +88,14 @@ export function backDirection(
   weightGradients(w, raw, tape, ctx, io.dx, grads);
 }
 
-function weightGradients(w: DirectionWeights, raw: RawDirection, tape: DirectionTape, ctx: BackContext, dx: FloatArray, grads: DirectionGrads): void {
+function weightGradients(
+  w: DirectionWeights,
+  raw: RawDirection,
+  tape: DirectionTape,
+  ctx: BackContext,
+  dx: FloatArray,
+  grads: DirectionGrads,
+): void {
   const rows = tape.T * tape.B;
   const H = w.hiddenSize;
   const Hout = w.stateSize;

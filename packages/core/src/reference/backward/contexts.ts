@@ -51,5 +51,10 @@ export interface BackContext {
    * Float64 scratch reused by every step (allocated once per walk, not per step): LSTM's
    * dL/dh(c) row [H]; GRU without linearBeforeReset's da_n, (da_n · W_hn) and [da_r, da_z] rows.
    */
-  readonly wide: { readonly row: Float64Array; readonly dn: Float64Array; readonly drh: Float64Array; readonly rz: Float64Array };
+  readonly wide: {
+    readonly row: Float64Array;
+    readonly dn: Float64Array;
+    readonly drh: Float64Array;
+    readonly rz: Float64Array;
+  };
 }

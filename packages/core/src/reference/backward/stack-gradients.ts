@@ -83,7 +83,11 @@ export function backwardStack(
   const scale = 1 / (1 - spec.dropout);
   const grads = allocGrads(spec, params, dtype);
   const dh0 = gradOutput.h ? copyAs(dtype, gradOutput.h.data) : alloc(dtype, spec.numLayers * D * B * Hout);
-  const dc0 = isLstm ? (gradOutput.c ? copyAs(dtype, gradOutput.c.data) : alloc(dtype, spec.numLayers * D * B * H)) : null;
+  const dc0 = isLstm
+    ? gradOutput.c
+      ? copyAs(dtype, gradOutput.c.data)
+      : alloc(dtype, spec.numLayers * D * B * H)
+    : null;
   // toTimeMajor copies, so dOut can be scaled in place.
   let dOut = gradOutput.output ? toTimeMajor(spec, gradOutput.output, call, dtype) : alloc(dtype, T * B * F);
   for (let layer = spec.numLayers - 1; layer >= 0; layer--) {
@@ -94,12 +98,22 @@ export function backwardStack(
     for (let d = 0; d < D; d++) {
       const r = layer * D + d;
       const stored = storedLayer(spec, layer);
-      backDirection(weights[stored]![d]!, rawDirection(params, stored, d === 1, dtype), tapes[layer]![d]!, spec.inputForget, {
-        dOut, outOffset: d * Hout, outStride: F,
-        dh: dh0.subarray(r * B * Hout, (r + 1) * B * Hout),
-        dc: dc0 ? dc0.subarray(r * B * H, (r + 1) * B * H) : null,
-        dx,
-      }, grads[stored]![d]!, dtype);
+      backDirection(
+        weights[stored]![d]!,
+        rawDirection(params, stored, d === 1, dtype),
+        tapes[layer]![d]!,
+        spec.inputForget,
+        {
+          dOut,
+          outOffset: d * Hout,
+          outStride: F,
+          dh: dh0.subarray(r * B * Hout, (r + 1) * B * Hout),
+          dc: dc0 ? dc0.subarray(r * B * H, (r + 1) * B * H) : null,
+          dx,
+        },
+        grads[stored]![d]!,
+        dtype,
+      );
     }
     dOut = dx;
   }
@@ -125,7 +139,14 @@ export function stackGradients(
   call: CallShape,
   dtype: DType,
 ): ParamGrads {
-  return backwardStack(spec, weights, params, recordStack(spec, weights, input, initial, options, call, dtype), gradOutput, dtype);
+  return backwardStack(
+    spec,
+    weights,
+    params,
+    recordStack(spec, weights, input, initial, options, call, dtype),
+    gradOutput,
+    dtype,
+  );
 }
 
 function allocGrads(spec: RnnSpec, params: RnnParams, dtype: DType): DirectionGrads[][] {
@@ -138,8 +159,12 @@ function allocGrads(spec: RnnSpec, params: RnnParams, dtype: DType): DirectionGr
         return t ? alloc(dtype, t.data.length) : null;
       };
       row.push({
-        wih: like('weight', 'ih')!, whh: like('weight', 'hh')!, bih: like('bias', 'ih'), bhh: like('bias', 'hh'),
-        whr: like('weight', 'hr'), ph: like('weight', 'ph'),
+        wih: like('weight', 'ih')!,
+        whh: like('weight', 'hh')!,
+        bih: like('bias', 'ih'),
+        bhh: like('bias', 'hh'),
+        whr: like('weight', 'hr'),
+        ph: like('weight', 'ph'),
       });
     }
     out.push(row);
@@ -149,7 +174,14 @@ function allocGrads(spec: RnnSpec, params: RnnParams, dtype: DType): DirectionGr
 
 function gradsToParams(spec: RnnSpec, params: RnnParams, grads: DirectionGrads[][]): RnnParams {
   const out: Record<string, Tensor> = {};
-  const sources = [['weight', 'ih', 'wih'], ['weight', 'hh', 'whh'], ['bias', 'ih', 'bih'], ['bias', 'hh', 'bhh'], ['weight', 'hr', 'whr'], ['weight', 'ph', 'ph']] as const;
+  const sources = [
+    ['weight', 'ih', 'wih'],
+    ['weight', 'hh', 'whh'],
+    ['bias', 'ih', 'bih'],
+    ['bias', 'hh', 'bhh'],
+    ['weight', 'hr', 'whr'],
+    ['weight', 'ph', 'ph'],
+  ] as const;
   for (let layer = 0; layer < storedLayerCount(spec); layer++) {
     for (let d = 0; d < directionCount(spec); d++) {
       for (const [kind, source, field] of sources) {
