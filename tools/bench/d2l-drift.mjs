@@ -55,7 +55,7 @@ const config = {
   batch: 32,
   steps: 35,
   partition: 'sequential',
-  clipTheta: 1,
+  gradClipNorm: 1,
   seed: 0,
 };
 const spec = lmSpec(config.model);
@@ -88,7 +88,7 @@ const makeTrainer = (backend, lr, clip) =>
     params: start.params,
     optimizer: sgd(lr),
     optimizerState: { step: 0, moments: {} },
-    clipTheta: clip,
+    gradClipNorm: clip,
   });
 const probeTrainers = {};
 for (const [name, backend] of [
@@ -191,7 +191,7 @@ async function noisyRunner(sigma, params, host) {
     let sq = 0;
     for (const g of grads.values()) sq += norm(g) ** 2;
     const gradNorm = Math.sqrt(sq);
-    const scale = config.clipTheta !== null && gradNorm > config.clipTheta ? config.clipTheta / gradNorm : 1;
+    const scale = config.gradClipNorm !== null && gradNorm > config.gradClipNorm ? config.gradClipNorm / gradNorm : 1;
     p = new Map([...p].map(([k, v]) => [k, v.map((x, i) => x - config.optimizer.lr * scale * grads.get(k)[i])]));
     return { loss: r.loss, gradNorm, params: p };
   };
@@ -238,11 +238,12 @@ for (let s = 0; s <= last && s < plan.length; s++) {
     if (windowStart === null) windowStart = { s, params, host };
   }
   const r = await trainStep(traj, V, batch, carried, 0);
-  if (config.clipTheta !== null && r.gradNorm > config.clipTheta) clippedSteps.push(`${s} (${r.gradNorm.toFixed(3)})`);
+  if (config.gradClipNorm !== null && r.gradNorm > config.gradClipNorm)
+    clippedSteps.push(`${s} (${r.gradNorm.toFixed(3)})`);
   carried = r.state;
 }
 console.log(
-  `\nsteps of the float32 trajectory (up to ${last}) whose gradient norm exceeded ${config.clipTheta}: ${clippedSteps.join(', ') || 'none'}`,
+  `\nsteps of the float32 trajectory (up to ${last}) whose gradient norm exceeded ${config.gradClipNorm}: ${clippedSteps.join(', ') || 'none'}`,
 );
 
 if (window > 0 && windowStart) {

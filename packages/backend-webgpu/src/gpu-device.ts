@@ -25,7 +25,7 @@ export interface DeviceRequest {
  * hint names what to install; the repository's own script is a note for contributors.
  */
 export const NO_ADAPTER_HELP: string =
-  "install a GPU driver with Vulkan support, or, on a machine without a GPU, Mesa's software Vulkan driver lavapipe (Debian/Ubuntu: apt install mesa-vulkan-drivers, which brings the Vulkan loader libvulkan1; Fedora: dnf install mesa-vulkan-drivers); or pass your own GPUDevice as createBackend({ device }); or run in a browser with WebGPU. Contributors to the deeprnn repository: tools/ci/setup-lavapipe.sh installs lavapipe without root";
+  "install a GPU driver with Vulkan support, or, on a machine without a GPU, Mesa's software Vulkan driver lavapipe, Mesa 25 or newer (Dawn refuses older lavapipe such as Debian 12's 22.3: Debian 13/Ubuntu 25.04+: apt install mesa-vulkan-drivers, which brings the Vulkan loader libvulkan1; Debian 12: the same from bookworm-backports; Fedora: dnf install mesa-vulkan-drivers); or pass your own GPUDevice as createBackend({ device }); or run in a browser with WebGPU. Contributors to the deeprnn repository: tools/ci/setup-lavapipe.sh installs lavapipe without root";
 
 function isNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;

@@ -23,7 +23,7 @@ describe('without an adapter', () => {
     expect((error as Error).message).toMatch(/no WebGPU adapter/);
     // What a package user can install or pass; the repository's script only as a contributor note.
     expect((error as Error).message).toMatch(
-      /apt install mesa-vulkan-drivers.*createBackend\(\{ device \}\).*browser.*Contributors to the deeprnn repository: tools\/ci\/setup-lavapipe\.sh/,
+      /Mesa 25 or newer.*apt install mesa-vulkan-drivers.*createBackend\(\{ device \}\).*browser.*Contributors to the deeprnn repository: tools\/ci\/setup-lavapipe\.sh/,
     );
   });
 
