@@ -17,8 +17,9 @@ export type LoadedTarget =
   | { readonly kind: 'onnx-test-dir'; readonly target: GoldenTarget & { kind: 'onnx-test-dir' } }
   | { readonly kind: 'skipped'; readonly target: GoldenTarget; readonly why: string };
 
-// What every case has; a JSON file in a folder without any of these is some other file (a manifest).
-const CASE_KEYS = ['config', 'params', 'input'];
+// What makes a case a case: the model. A JSON file in a folder with neither is some other file (a
+// manifest, or another format's expected values such as fixtures/keras, which have `input` too).
+const CASE_KEYS = ['config', 'params'];
 
 function isUnrelatedJson(json: unknown): boolean {
   return typeof json !== 'object' || json === null || Array.isArray(json) || CASE_KEYS.every((k) => !(k in json));

@@ -93,13 +93,16 @@ describe('deeprnn golden on files the case format cannot hold', () => {
     expect(r.stderr).toMatch(/golden: \/dev\/zero is a character device, expected a regular file/);
   });
 
-  it('in a folder, a JSON file with none of config, params, input is skipped with a note; the cases run', () => {
+  it('in a folder, a JSON file with neither config nor params is skipped with a note; the cases run', () => {
     const sub = mkdtempSync(join(tmpdir(), 'deeprnn-golden-mixed-'));
     writeFileSync(join(sub, 'manifest.json'), '{"files": ["a"]}');
+    // Another format's expected values (fixtures/keras): an input and outputs, but no model.
+    writeFileSync(join(sub, 'other.expected.json'), '{"input": {"shape": [1], "data": [0]}, "output": {}}');
     writeFileSync(join(sub, 'gru.json'), readFileSync(join(repoRoot, 'fixtures/pytorch/proj_gru_l1.json')));
     const r = runCli(['golden', sub]);
     expect(r.stderr).toBe(
-      `note: golden: skipped ${join(sub, 'manifest.json')}: not a golden case (no config, params, input)\n`,
+      `note: golden: skipped ${join(sub, 'manifest.json')}: not a golden case (no config, params)\n` +
+        `note: golden: skipped ${join(sub, 'other.expected.json')}: not a golden case (no config, params)\n`,
     );
     expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
     expect(r.code).toBe(0);
