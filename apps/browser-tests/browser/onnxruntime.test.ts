@@ -20,7 +20,10 @@ describe('onnxruntime in the page', () => {
   });
 
   it('rejects a Node-only provider with a typed error naming the web ones', async () => {
-    await expect(ort.create('cuda')).rejects.toThrow(/unknown execution provider 'cuda'; expected webgpu or wasm/);
+    // The catalog refuses it before onnxruntime-web is loaded: a ConfigError listing the page's providers.
+    const refused = ort.create('cuda');
+    await expect(refused).rejects.toMatchObject({ code: 'E_CONFIG' });
+    await expect(refused).rejects.toThrow(/no variant 'cuda' on browser \(known: webgpu, wasm\)/);
   });
 });
 
