@@ -57,7 +57,7 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
   readonly createSession?: SessionFactory;
 }
 
-/** The onnxruntime backend: a {@link Backend} plus what it learned while starting. */
+/** The onnxruntime backend: a {@link @deeprnn/core!Backend | Backend} plus what it learned while starting. */
 export interface OnnxruntimeBackend extends TrainingBackend {
   /** The execution provider every model of this backend runs on. */
   readonly provider: ExecutionProvider;
@@ -206,8 +206,8 @@ class OrtBackend implements OnnxruntimeBackend {
  *
  * @param options - providers to try (default cuda, webgpu, cpu), threads, graph optimisation.
  * @returns the backend; `device` says what runs, `notices` why earlier providers were skipped.
- * @throws {@link BackendInitError} when no provider starts (each failure in `cause`), or when onnxruntime-node
- *   (an optional peer dependency) is not installed: the message says what to install.
+ * @throws {@link @deeprnn/core!BackendInitError | BackendInitError} when no provider starts (each failure in `cause`),
+ *   or when onnxruntime-node (an optional peer dependency) is not installed: the message says what to install.
  * @example
  * ```ts
  * await using backend = await createBackend();

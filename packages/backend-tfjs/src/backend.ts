@@ -90,7 +90,8 @@ export class TfjsBackend implements Backend {
    * Starts a trainer whose parameters, head and optimizer state are variables on this engine (see
    * {@link TfjsTrainer}).
    *
-   * @throws {@link ParameterError} or {@link UnsupportedError} when `init` does not fit `spec`.
+   * @throws {@link @deeprnn/core!ParameterError | ParameterError} or
+   *   {@link @deeprnn/core!UnsupportedError | UnsupportedError} when `init` does not fit `spec`.
    */
   async createTrainer(specIn: RnnSpec, init: TrainerInit): Promise<TfjsTrainer> {
     if (this.#isDisposed) throw new BackendDisposedError('createTrainer: this tfjs backend was disposed');
@@ -115,6 +116,7 @@ export class TfjsBackend implements Backend {
     await Promise.all([...this.#trainers].map((t) => t.dispose()));
   }
 
+  /** Same as `dispose()`; lets `await using` free it. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
@@ -125,8 +127,10 @@ export class TfjsBackend implements Backend {
  *
  * @param options - engines to try and the module loader.
  * @returns the backend; `device` says what runs and `notices` why better engines were skipped (one line each).
- * @throws {@link BackendInitError} when no engine starts (every reason in the message, failures in `cause`).
- * @throws {@link ConfigError} when `engines` names an unknown engine or is empty, or `wasmThreads` is not 1 to 8.
+ * @throws {@link @deeprnn/core!BackendInitError | BackendInitError} when no engine starts (every reason in the message,
+ *   failures in `cause`).
+ * @throws {@link @deeprnn/core!ConfigError | ConfigError} when `engines` names an unknown engine or is empty, or
+ *   `wasmThreads` is not 1 to 8.
  * @remarks tfjs is one global engine per process. Each backend switches tfjs to its own engine at
  *   every call, so backends on different engines can coexist; this function also sets tfjs's `PROD`
  *   flag, which turns off tfjs's debug checks and its console messages.

@@ -4,7 +4,7 @@ import { ENGINE_NAMES, type EngineName, isEngineName } from './engine-name.js';
 /**
  * Checks an engine list from a caller or the command line.
  *
- * @throws {@link ConfigError} when it is empty or names an unknown engine.
+ * @throws {@link @deeprnn/core!ConfigError | ConfigError} when it is empty or names an unknown engine.
  */
 export function validateEngineList(engines: readonly unknown[]): asserts engines is readonly EngineName[] {
   if (!Array.isArray(engines) || engines.length === 0) {

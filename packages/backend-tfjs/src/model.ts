@@ -161,6 +161,7 @@ export class TfjsModel implements RnnModel {
     this.#onDispose(this);
   }
 
+  /** Same as `dispose()`; lets `await using` free it. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }

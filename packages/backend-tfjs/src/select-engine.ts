@@ -37,8 +37,8 @@ export const ENGINE_STARTERS: Readonly<Record<EngineName, EngineStarter>> = Obje
  * @param ctx - module loader, tfjs control and policy.
  * @param starters - how to start each engine (tests inject fakes).
  * @returns the started engine and the notices of the skipped ones.
- * @throws {@link BackendInitError} when no engine starts; every reason is in the message and the
- *   failures are in `cause` (an AggregateError).
+ * @throws {@link @deeprnn/core!BackendInitError | BackendInitError} when no engine starts; every reason is in the
+ *   message and the failures are in `cause` (an AggregateError).
  */
 export async function selectEngine(
   order: readonly EngineName[],

@@ -39,6 +39,7 @@ import type { EngineName } from './engine-name.js';
 /** What a trainer needs of its backend: the engine and a way to run ops on it. */
 export interface TrainerHost {
   readonly engine: EngineName;
+  /** Runs `build` on that engine; rejects with `BackendDisposedError` once the backend is disposed. */
   run<T>(build: () => T): Promise<T>;
 }
 
@@ -51,7 +52,7 @@ interface Carried {
 
 /**
  * The tfjs trainer: parameters, head and Adam moments are `tf.Variable`s on the backend's engine;
- * one step is one taped forward (head and loss included) and backward ({@link differentiateStack}, the
+ * one step is one taped forward (head and loss included) and backward (`differentiateStack`, the
  * code `gradients` uses too), then clipping and the update as engine ops. The host reads back the loss
  * and the norm; the final state stays on the engine until read.
  */
@@ -96,7 +97,8 @@ export class TfjsTrainer implements RnnTrainer {
   /**
    * Creates a trainer on `host`'s engine.
    *
-   * @throws {@link ParameterError} or {@link UnsupportedError} when `init` does not fit `spec`.
+   * @throws {@link @deeprnn/core!ParameterError | ParameterError} or
+   *   {@link @deeprnn/core!UnsupportedError | UnsupportedError} when `init` does not fit `spec`.
    */
   static async create(
     spec: RnnSpec,
@@ -315,6 +317,7 @@ export class TfjsTrainer implements RnnTrainer {
     this.#onDispose(this);
   }
 
+  /** Same as `dispose()`; lets `await using` free it. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }

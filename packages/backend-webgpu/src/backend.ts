@@ -138,7 +138,8 @@ class WebgpuBackendImpl implements WebgpuBackend {
  *
  * @param options - an existing `GPUDevice` to share, or how to pick an adapter; kernel shape.
  * @returns a backend named `webgpu` whose `device` names the adapter, e.g. `webgpu (llvmpipe)`.
- * @throws {@link BackendInitError} when there is no WebGPU, no adapter, or no device, saying which.
+ * @throws {@link @deeprnn/core!BackendInitError | BackendInitError} when there is no WebGPU, no adapter, or no device,
+ *   saying which.
  * @example
  * ```ts
  * import { createBackend } from '@deeprnn/backend-webgpu';

@@ -92,7 +92,7 @@ export function isBackendName(name: string): name is BackendName {
 /**
  * The catalog's entry for `name`.
  *
- * @throws {@link UnknownBackendError} for a name no package provides.
+ * @throws {@link @deeprnn/core!UnknownBackendError | UnknownBackendError} for a name no package provides.
  */
 export function catalogEntry(name: string): CatalogEntry {
   const entry = BACKEND_CATALOG.find((e) => e.name === name);

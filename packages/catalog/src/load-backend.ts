@@ -25,7 +25,8 @@ export interface LoadOptions {
  * The choice that starts `name` on `variant` (its engine, provider or dtype), checked against the
  * catalog's list for `platform`; `variant` undefined leaves the pick to the backend.
  *
- * @throws {@link UnknownBackendError} for an unknown name; {@link ConfigError} for a variant the backend lacks.
+ * @throws {@link @deeprnn/core!UnknownBackendError | UnknownBackendError} for an unknown name;
+ *   {@link @deeprnn/core!ConfigError | ConfigError} for a variant the backend lacks.
  */
 export function choiceOf(name: string, variant: string | undefined, platform: Platform = 'node'): BackendChoice {
   const entry = catalogEntry(name);
@@ -46,7 +47,8 @@ export function choiceOf(name: string, variant: string | undefined, platform: Pl
  * @param choice - the name and, optionally, the variant (validated by the backend itself).
  * @param options - the platform and tfjs's module loader.
  * @returns the started backend.
- * @throws {@link UnknownBackendError} for a name no package provides; {@link BackendInitError} when it cannot start.
+ * @throws {@link @deeprnn/core!UnknownBackendError | UnknownBackendError} for a name no package provides;
+ *   {@link @deeprnn/core!BackendInitError | BackendInitError} when it cannot start.
  * @example
  * ```ts
  * await using backend = await loadBackend({ name: 'tfjs', engine: 'wasm' });

@@ -12,7 +12,9 @@ import {
 
 /** ONNX export and import, injected so that conformance never depends on @deeprnn/onnx at build time. */
 export interface OnnxCodec {
+  /** Serializes `spec` and `params` to ONNX model bytes (`@deeprnn/onnx` `exportOnnx`). */
   exportOnnx(spec: RnnSpec, params: RnnParams): Uint8Array | Promise<Uint8Array>;
+  /** Reads ONNX model bytes back into a spec and parameters (`@deeprnn/onnx` `importOnnx`). */
   importOnnx(
     bytes: Uint8Array,
   ):
@@ -39,7 +41,9 @@ export interface PropertyContext {
 
 /** Options of {@link buildContext}. */
 export interface ContextOptions {
+  /** ONNX export/import, for the round-trip property (skipped without it). */
   readonly onnx?: OnnxCodec;
+  /** Makes a fresh backend of the same kind, for checks that dispose a whole backend. */
   readonly backendFactory?: () => Promise<Backend>;
 }
 

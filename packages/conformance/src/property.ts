@@ -34,6 +34,7 @@ export interface ConformanceProperty<C = unknown> {
   readonly baseRuns: number;
   /** Why the property does not apply to this backend (shows as skipped), or null. */
   skipReason(ctx: PropertyContext): string | null;
+  /** The fast-check generator of cases (spec, parameters, inputs) for `ctx`'s backend. */
   arbitrary(ctx: PropertyContext): fc.Arbitrary<C>;
   /** Runs one drawn case, recording comparisons and failures in `meter`. */
   check(ctx: PropertyContext, drawn: C, meter: Meter): Promise<void>;

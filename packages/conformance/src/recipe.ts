@@ -84,7 +84,8 @@ export function recipeParams(spec: RnnSpec, recipe: Pick<CaseRecipe, 'paramSeed'
 /**
  * Builds the tensors of a recipe.
  *
- * @throws {@link ConfigError} when the recipe's config is invalid (never for drawn recipes).
+ * @throws {@link @deeprnn/core!ConfigError | ConfigError} when the recipe's config is invalid (never for drawn
+ *   recipes).
  */
 export function materialize(recipe: CaseRecipe): ForwardCase {
   const spec = defineSpec(recipe.config);

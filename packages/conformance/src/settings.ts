@@ -44,7 +44,7 @@ function positiveNumber(raw: string | undefined, name: string, fallback: number)
  * @returns the settings, with defaults filled in.
  * @throws RangeError when a variable is set to something that is not a number.
  */
-export function readSettings(env: Env = processEnv()): FcSettings {
+export function readSettings(env: Readonly<Record<string, string | undefined>> = processEnv()): FcSettings {
   const scale = positiveNumber(env[ENV_VARS.runs], ENV_VARS.runs, 1);
   const timeLimitMs = positiveNumber(env[ENV_VARS.timeLimit], ENV_VARS.timeLimit, 30) * 1000;
   const seedRaw = env[ENV_VARS.seed];

@@ -85,6 +85,7 @@ export function normalizeActivation(a: Activation, where: string): Activation {
 
 /** A scalar activation function and its derivative written in terms of the input `x` and output `y`. */
 export interface ActivationFn {
+  /** The activation: y = f(x). */
   readonly apply: (x: number) => number;
   /** d apply / dx, given x and y = apply(x). */
   readonly derivative: (x: number, y: number) => number;

@@ -138,5 +138,9 @@ export interface Backend extends AsyncDisposable {
    *   {@link Backend.unsupportedTraining} says why not.
    */
   createTrainer?(spec: RnnSpec, init: TrainerInit): Promise<RnnTrainer>;
+  /**
+   * Frees what the backend holds (native sessions, device, the models it tracks). Safe to call twice;
+   * later calls on it throw `BackendDisposedError`.
+   */
   dispose(): Promise<void>;
 }

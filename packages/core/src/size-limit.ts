@@ -47,7 +47,7 @@ function formatBytes(n: number): string {
  * @param what - what would be allocated, e.g. `initParams: the lstm parameters (float32)`.
  * @param raise - where the caller passes `maxBytes` to allow more, e.g. `initParams(spec, { maxBytes })`.
  * @throws {@link SizeLimitError} saying how many bytes it would take, the limit and how to raise it;
- *   {@link RangeError} never (a non-positive or non-finite limit is a SizeLimitError too).
+ *   `RangeError` never (a non-positive or non-finite limit is a SizeLimitError too).
  */
 export function checkBytes(what: string, bytes: number, maxBytes: number | undefined, raise: string): void {
   const limit = maxBytes ?? DEFAULT_MAX_BYTES;

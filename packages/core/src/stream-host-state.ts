@@ -1,11 +1,10 @@
 import type { RnnState } from './backend.js';
 import type { RnnSpec } from './config.js';
+import type { FloatArray } from './reference/matmul.js';
 import { streamStateShapes } from './stream-checks.js';
 import { type DType, type Tensor, tensor } from './tensor.js';
 
-type Floats = Float32Array | Float64Array;
-
-function alloc(dtype: DType, n: number): Floats {
+function alloc(dtype: DType, n: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
@@ -16,10 +15,10 @@ function alloc(dtype: DType, n: number): Floats {
  */
 export class HostStreamState {
   readonly shapes: { readonly h: number[]; readonly c: number[] };
-  h: Floats;
-  c: Floats | null;
-  #startH: Floats;
-  #startC: Floats | null;
+  h: FloatArray;
+  c: FloatArray | null;
+  #startH: FloatArray;
+  #startC: FloatArray | null;
 
   constructor(
     private readonly spec: RnnSpec,
@@ -49,7 +48,7 @@ export class HostStreamState {
 
   /** Rows flagged in `mask` go back to the start state. */
   resetRows(mask: Uint8Array): void {
-    const copy = (dst: Floats, src: Floats, F: number): void => {
+    const copy = (dst: FloatArray, src: FloatArray, F: number): void => {
       for (let l = 0; l < this.spec.numLayers; l++) {
         for (let b = 0; b < this.B; b++) {
           if (!mask[b]) continue;

@@ -139,8 +139,8 @@ function kerasWeights(spec: RnnSpec, params: RnnParams, layer: number, reverse: 
  *   go_backwards, merge mode and Dense head are written too).
  * @param options - quantization and the shard name.
  * @returns model.json's content and the shard's bytes.
- * @throws {@link UnsupportedError} with the reason when tfjs-layers cannot represent the model
- *   ({@link tfjsLayersUnsupported}, initial-state inputs, `zero_output_for_mask`).
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} with the reason when tfjs-layers cannot represent
+ *   the model ({@link tfjsLayersUnsupported}, initial-state inputs, `zero_output_for_mask`).
  * @example
  * ```ts
  * const { modelJson, weights } = exportTfjsLayers({ spec, params }, { quantize: 'float16' });

@@ -242,7 +242,8 @@ export function importLayerChain(chain: LayerChain, weights: LayerWeights): Kera
 }
 
 /**
- * Maps a Keras model config (any form {@link readLayerChain} reads) with a weight lookup.
+ * Maps a Keras model config (tfjs `modelTopology`, a Keras 2 `model_config` attribute or a Keras 3
+ * `config.json`) with a weight lookup.
  *
  * @param kerasVersion - overrides the version found in the config (it picks hard_sigmoid's slope).
  */

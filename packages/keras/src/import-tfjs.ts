@@ -89,7 +89,8 @@ export function groupBytes(group: WeightsGroup): number {
  * Checks a model.json's `weightsManifest`: its shapes, dtypes, quantization and shard paths, and that
  * the weights it declares fit in `maxBytes` (before any shard is read).
  *
- * @throws {@link FormatError} for a malformed manifest; {@link SizeLimitError} over the limit.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} for a malformed manifest;
+ *   {@link @deeprnn/core!SizeLimitError | SizeLimitError} over the limit.
  */
 export function readWeightsManifest(raw: unknown, limits: KerasReadLimits = {}): WeightsGroup[] {
   if (!Array.isArray(raw)) malformed('model.json has no weightsManifest list');
@@ -120,8 +121,9 @@ export function readWeightsManifest(raw: unknown, limits: KerasReadLimits = {}):
  * @param modelJson - the parsed model.json (`modelTopology` + `weightsManifest`).
  * @param shards - each manifest path's bytes.
  * @returns the stack as a deeprnn spec + parameters and what surrounds it.
- * @throws {@link UnsupportedError} naming the layer and field for anything deeprnn cannot represent.
- * @throws {@link FormatError} for a malformed file, a missing shard or mis-sized weights.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} naming the layer and field for anything deeprnn
+ *   cannot represent.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} for a malformed file, a missing shard or mis-sized weights.
  * @example
  * ```ts
  * const json = JSON.parse(await readFile('model.json', 'utf8'));
@@ -154,7 +156,8 @@ export function importTfjsLayers(
 /**
  * Imports what tfjs' `model.save` writes (e.g. through `tf.io.withSaveHandler`), without files.
  *
- * @throws {@link UnsupportedError} / {@link FormatError} as {@link importTfjsLayers}.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} / {@link @deeprnn/core!FormatError | FormatError}
+ *   as {@link importTfjsLayers}.
  */
 export function importTfjsArtifacts(artifacts: TfjsArtifacts, options: ImportOptions = {}): KerasImport {
   if (!Array.isArray(artifacts.weightSpecs)) malformed('the artifacts have no weightSpecs list');
@@ -167,7 +170,7 @@ export function importTfjsArtifacts(artifacts: TfjsArtifacts, options: ImportOpt
  * Loads a tfjs-layers model in a browser (or anywhere `fetch` works): from the model.json URL, whose
  * shards are fetched relative to it, or from picked / dropped `File`s (model.json and its shards).
  *
- * @throws {@link FormatError} when a file is missing or a fetch fails (the cause is kept).
+ * @throws {@link @deeprnn/core!FormatError | FormatError} when a file is missing or a fetch fails (the cause is kept).
  */
 export async function loadTfjsLayers(
   source: string | URL | readonly Blob[],

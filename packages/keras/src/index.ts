@@ -19,6 +19,7 @@ export {
   importTfjsLayers,
   loadTfjsLayers,
 } from './import-tfjs.js';
+export type { LayerConfig } from './config-fields.js';
 export { type LayerWeights, importKerasConfig } from './import-model.js';
 export { type PredictKerasOptions, predictKeras } from './predict.js';
 export { type QuantizationDType, type WeightSpec, type WeightsGroup, decodeWeights } from './weights-manifest.js';

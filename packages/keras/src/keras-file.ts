@@ -137,9 +137,10 @@ function importKeras2(bytes: Uint8Array, options: ImportOptions): KerasImport {
  * Imports a Keras file: `.keras` (Keras 3 zip) or `.h5` (Keras 2 full model), told apart by content.
  *
  * @param bytes - the whole file.
- * @throws {@link FormatError} for anything else or a malformed file; {@link UnsupportedError} naming
- *   the layer and field for what deeprnn cannot represent; {@link SizeLimitError} when a zip entry or
- *   an HDF5 dataset declares more than `maxBytes` (`maxJsonBytes` for config.json).
+ * @throws {@link @deeprnn/core!FormatError | FormatError} for anything else or a malformed file;
+ *   {@link @deeprnn/core!UnsupportedError | UnsupportedError} naming the layer and field for what deeprnn cannot
+ *   represent; {@link @deeprnn/core!SizeLimitError | SizeLimitError} when a zip entry or an HDF5 dataset declares more
+ *   than `maxBytes` (`maxJsonBytes` for config.json).
  * @example
  * ```ts
  * const imported = importKerasFile(new Uint8Array(await file.arrayBuffer()));

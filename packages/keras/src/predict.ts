@@ -55,7 +55,7 @@ function initialState(
  * @param inputs - the main input (`[B, T, F]`, or `[B, T]` token ids with an Embedding), then the
  *   initial-state inputs in `imported.initialStates` order (`[B, H]` each).
  * @returns what Keras' `predict` returns: `[B, T, F']` with `returnSequences`, else `[B, F']`.
- * @throws {@link ShapeError} for wrong inputs or a mask with padding before valid steps.
+ * @throws {@link @deeprnn/core!ShapeError | ShapeError} for wrong inputs or a mask with padding before valid steps.
  */
 export async function predictKeras(
   model: RnnModel,

@@ -39,8 +39,8 @@ function affine(name: string, data: ArrayLike<number>, levels: number): { scale:
  * @param name - the manifest name.
  * @param t - the weight.
  * @param quantize - null for float32.
- * @throws {@link UnsupportedError} when a value does not fit the quantization (float16 past 65504, an
- *   affine range wider than float32).
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} when a value does not fit the quantization (float16
+ *   past 65504, an affine range wider than float32).
  */
 export function encodeWeight(name: string, t: Tensor, quantize: QuantizationDType | null): EncodedWeight {
   const n = t.data.length;

@@ -60,8 +60,8 @@ export function weightBytes(spec: WeightSpec): number {
  * float16 widened exactly.
  *
  * @returns tensors by manifest name, in manifest order.
- * @throws {@link FormatError} when the data is shorter or longer than the entries need, a name
- *   repeats or a decoded weight is NaN or infinite.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} when the data is shorter or longer than the entries need, a
+ *   name repeats or a decoded weight is NaN or infinite.
  */
 export function decodeWeights(specs: readonly WeightSpec[], data: Uint8Array): Map<string, Tensor> {
   const out = new Map<string, Tensor>();

@@ -61,7 +61,8 @@ function shown(v: unknown): string {
  *
  * @param st - the state as read (its fields may be anything).
  * @param where - names the file in the message, e.g. `checkpoint run/checkpoint.safetensors`.
- * @throws {@link FormatError} naming the first bad field, what was expected and what arrived.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} naming the first bad field, what was expected and what
+ *   arrived.
  */
 export function checkTrainingState(st: TrainingState, where: string): void {
   for (const [path, isValid, expected] of CHECKPOINT_FIELDS) {

@@ -18,8 +18,8 @@ export interface GenerateOptions {
 }
 
 /**
- * Continues `prefix` by `chars` characters, d2l's `predict_ch8`, on a {@link RnnStream}: the prefix
- * warms up the state in one chunk, then each step feeds the last character and appends the most likely
+ * Continues `prefix` by `chars` characters, d2l's `predict_ch8`, on a {@link @deeprnn/core!RnnStream | RnnStream}:
+ * the prefix warms up the state in one chunk, then each step feeds the last character and appends the most likely
  * next one (or a sample at `temperature`). The state stays on the backend between characters; only the
  * one-hot input goes up and the top layer's output comes down. The head and the choice run on the host
  * in float64 by {@link pickToken}'s rule, so a seed gives the same text on every backend (as far as

@@ -74,7 +74,8 @@ export interface LmTrainerStart {
  * Starts the backend's trainer for a language model: the RNN, the linear + softmax cross-entropy
  * head, the optimizer and its state, all held by the backend (through the core contract only).
  *
- * @throws {@link UnsupportedError} when the backend cannot train (`capabilities.training` is false).
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} when the backend cannot train
+ *   (`capabilities.training` is false).
  */
 export async function createLmTrainer(backend: Backend, spec: RnnSpec, start: LmTrainerStart): Promise<RnnTrainer> {
   if (!isTrainingBackend(backend)) {

@@ -51,7 +51,8 @@ function f32Params(tensors: Readonly<Record<string, Tensor>>): LmParams {
  * can run (vocabulary, head and RNN weights: see {@link checkLanguageModel}).
  *
  * @param source - names the file in errors.
- * @throws {@link FormatError} when the metadata is missing or malformed, or the weights do not fit it.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} when the metadata is missing or malformed, or the weights do
+ *   not fit it.
  */
 export function decodeModel(
   tensors: Readonly<Record<string, Tensor>>,

@@ -17,7 +17,7 @@ function shown(v: unknown): string {
  * @param tokens - the vocabulary as read (unknown: it comes from a file).
  * @param size - the size the model expects, or null when nothing fixes it.
  * @param where - names the file in the message.
- * @throws {@link FormatError} naming the first bad token and its index.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} naming the first bad token and its index.
  */
 export function checkVocabTokens(tokens: unknown, size: number | null, where: string): asserts tokens is string[] {
   if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string'))
@@ -50,7 +50,7 @@ function shapeText(shape: readonly number[] | undefined): string {
  * [V], nothing else is there, and every weight is finite.
  *
  * @param where - names the file in the message.
- * @throws {@link FormatError} naming the tensor or field and what was expected.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} naming the tensor or field and what was expected.
  */
 export function checkLanguageModel(
   model: { readonly spec: RnnSpec; readonly vocab: { readonly tokens: readonly string[] }; readonly params: LmParams },
@@ -127,7 +127,7 @@ function parseJson(file: { readonly name: string; readonly text: string }): unkn
  * side files are readable copies, so a copy that disagrees means the folder was edited or mixed up,
  * and is refused rather than silently ignored. A missing side file is fine.
  *
- * @throws {@link FormatError} naming the file, the field and both values.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} naming the file, the field and both values.
  */
 export function checkModelSideFiles(
   model: { readonly spec: RnnSpec; readonly vocab: { readonly tokens: readonly string[] } },

@@ -11,7 +11,11 @@ export const MAX_JSON_BYTES: number = 16 * 2 ** 20;
 
 /** What {@link readResponseWithin} needs of a fetch `Response`. */
 export interface BoundedBody {
-  readonly headers: { get(name: string): string | null };
+  /** Only `content-length` is read, to refuse an over-long body before reading it. */
+  readonly headers: {
+    /** The header's value, or null when absent. */
+    get(name: string): string | null;
+  };
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
@@ -21,7 +25,8 @@ export interface BoundedBody {
  *
  * @param source - names the URL in errors.
  * @returns the body's bytes.
- * @throws {@link SizeLimitError} naming the URL and the limit; {@link FormatError} when there is no body.
+ * @throws {@link @deeprnn/core!SizeLimitError | SizeLimitError} naming the URL and the limit;
+ *   {@link @deeprnn/core!FormatError | FormatError} when there is no body.
  */
 export async function readResponseWithin(
   response: BoundedBody,

@@ -21,6 +21,7 @@ export interface StepReport {
 export interface TrainHooks {
   /** Stops the run after the minibatch in progress; the returned state can be checkpointed and resumed. */
   readonly signal?: AbortSignal;
+  /** After each minibatch, with its loss and the epoch's running perplexity and throughput. */
   readonly onStep?: (report: StepReport) => void;
   /** After each epoch, with the state at the epoch boundary (checkpoint and sample here). */
   readonly onEpoch?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
@@ -43,7 +44,7 @@ function hashStep(seed: number, step: number): number {
  * Deterministic: minibatches come from (seed, epoch), dropout masks from (seed, step), so resuming a
  * checkpoint continues bit-identically.
  *
- * @throws {@link UnsupportedError} when the backend cannot train.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} when the backend cannot train.
  * @example
  * ```ts
  * const start = initialTrainingState(config, corpus.vocab.tokens);

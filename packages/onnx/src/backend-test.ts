@@ -59,7 +59,7 @@ async function readIndexed(dir: string, prefix: string): Promise<Uint8Array[]> {
  * outputs. Graph inputs that feed a recurrent node's W, R, B or P are taken as weights from the
  * first data set, so the model imports as a spec plus parameters.
  *
- * @throws {@link FormatError} when files are missing or malformed.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} when files are missing or malformed.
  */
 export async function loadOnnxTestCase(dir: string): Promise<OnnxTestCase> {
   const name = dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;

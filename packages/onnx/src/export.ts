@@ -60,7 +60,7 @@ export interface ExportOptions {
 /**
  * The lowering an export will use for `spec`.
  *
- * @throws {@link UnsupportedError} for `node` with LSTM projSize.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} for `node` with LSTM projSize.
  */
 export function chooseLowering(spec: RnnSpec, option: ExportOptions['lowering'] = 'auto'): OnnxLowering {
   const asked = typeof option === 'string' ? option : (option[spec.mode] ?? 'auto');
@@ -85,8 +85,9 @@ export function chooseLowering(spec: RnnSpec, option: ExportOptions['lowering'] 
  * @param params - PyTorch-named parameters; float64 values are rounded to float32.
  * @param options - opset, lowering and which optional inputs to declare.
  * @returns the serialized ModelProto.
- * @throws {@link ParameterError} when params do not match the spec.
- * @throws {@link UnsupportedError} for an opset outside 14..17 or `node` lowering with projSize.
+ * @throws {@link @deeprnn/core!ParameterError | ParameterError} when params do not match the spec.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} for an opset outside 14..17 or `node` lowering with
+ *   projSize.
  * @example
  * ```ts
  * const spec = defineSpec({ mode: 'gru', inputSize: 8, hiddenSize: 16, numLayers: 2 });

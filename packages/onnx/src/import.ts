@@ -77,8 +77,10 @@ function wrapRnnErrors<T>(f: () => T, where: string): T {
  * @param bytes - the .onnx file.
  * @param options - values for graph inputs that hold weights.
  * @returns the spec, PyTorch-named parameters and how the graph's inputs and outputs map to them.
- * @throws {@link FormatError} for files that are not ONNX, truncated, cyclic or inconsistent.
- * @throws {@link UnsupportedError} for a graph that is not a stacked RNN, naming the node and why.
+ * @throws {@link @deeprnn/core!FormatError | FormatError} for files that are not ONNX, truncated, cyclic or
+ *   inconsistent.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} for a graph that is not a stacked RNN, naming the
+ *   node and why.
  * @example
  * ```ts
  * const { spec, params } = importOnnx(readFileSync('model.onnx'));

@@ -21,6 +21,7 @@ export {
   runOnnxTestCase,
 } from './backend-test.js';
 export { outputToOnnx, reverseWithinLengths, swapLeadingAxes } from './layout-convert.js';
+export type { Int64 } from './proto.js';
 export type { ProtoTensor } from './tensor-proto.js';
 export {
   type TrainingStepOptions,

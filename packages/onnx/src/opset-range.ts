@@ -27,8 +27,8 @@ export interface OpsetImport {
 /**
  * The model's ai.onnx opset, checked against {@link IMPORT_OPSETS}.
  *
- * @throws {@link FormatError} when opset_import has no ai.onnx entry, or its version is not an integer
- *   in the range (0, -5 and 2^40 are refused here; ONNX Runtime reads 2^40 as 0).
+ * @throws {@link @deeprnn/core!FormatError | FormatError} when opset_import has no ai.onnx entry, or its version is not
+ *   an integer in the range (0, -5 and 2^40 are refused here; ONNX Runtime reads 2^40 as 0).
  */
 export function importedOpset(entries: readonly OpsetImport[]): number {
   const entry = entries.find((o) => !o.domain || o.domain === 'ai.onnx');

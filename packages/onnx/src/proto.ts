@@ -43,7 +43,14 @@ export const AttributeType = {
 
 /** An int64 as protobufjs returns it: a number, or a `Long` when the `long` package is present. */
 export type Int64 =
-  number | { readonly low: number; readonly high: number; readonly unsigned: boolean; toNumber(): number };
+  | number
+  | {
+      readonly low: number;
+      readonly high: number;
+      readonly unsigned: boolean;
+      /** The value as a number (inexact past 2^53). */
+      toNumber(): number;
+    };
 
 /** The int64 as a number, or null when it is not a safe integer (so a hostile file cannot sneak 2^63 past a check). */
 export function int64ToNumber(v: Int64 | null | undefined): number | null {

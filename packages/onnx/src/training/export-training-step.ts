@@ -83,7 +83,7 @@ function modelBytes(graph: GraphProto, spec: RnnSpec, training: object): Uint8Ar
  * @param spec - the model's spec.
  * @param options - T, B, head classes, optimizer, clipping, optional inputs.
  * @returns the serialized ModelProto.
- * @throws {@link UnsupportedError} for T or B below 1.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} for T or B below 1.
  * @example
  * ```ts
  * const bytes = exportTrainingStep(spec, { T: 35, B: 32, classes: 28, optimizer: { name: 'sgd', lr: 1 }, gradClipNorm: 1 });
@@ -166,7 +166,7 @@ export function exportTrainingStep(spec: RnnSpec, options: TrainingStepOptions):
  * `grad_output` [T, B, F], `grad_hN` (and `grad_cN`). Outputs: `grad.<name>` per parameter,
  * `grad.input`, `grad.h0` (and `grad.c0`).
  *
- * @throws {@link UnsupportedError} for T or B below 1.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} for T or B below 1.
  */
 export function exportGradientGraph(spec: RnnSpec, shape: TrainingShape): Uint8Array {
   checkShape(shape, 'exportGradientGraph');
