@@ -41,10 +41,11 @@ function lstmUpdate(plan: RecurrentPlan, u: number, r: number): string {
   const { spec } = plan;
   const peep = (which: string, c: string): string => (spec.peepholes ? ` + ${which} * ${c}` : '');
   const f = spec.inputForget
-    ? `VT(1.0) - i${r}`
+    ? `forget_coupled(zi${r}, i${r}, dir)`
     : `act_f(clip_gate(${xg(plan, r, 1)} + acc${r}_1${peep('pf', `cp${r}`)}), dir)`;
   const lines = `${IND}let cp${r} = c${u}_${r};
-${IND}let i${r} = act_f(clip_gate(${xg(plan, r, 0)} + acc${r}_0${peep('pi', `cp${r}`)}), dir);
+${IND}let zi${r} = clip_gate(${xg(plan, r, 0)} + acc${r}_0${peep('pi', `cp${r}`)});
+${IND}let i${r} = act_f(zi${r}, dir);
 ${IND}let f${r} = ${f};
 ${IND}let g${r} = act_g(clip_gate(${xg(plan, r, 2)} + acc${r}_2), dir);
 ${IND}let cn${r} = f${r} * cp${r} + i${r} * g${r};

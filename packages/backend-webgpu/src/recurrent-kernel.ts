@@ -2,7 +2,7 @@ import { type RecurrentPlan, recurrentWorkgroup } from './kernel-plan.js';
 import { declareWorkgroup } from './workgroup-memory.js';
 import { cellUpdate, projectionPhase, resetBeforeLinearPhase } from './recurrent-cells.js';
 import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from './wgsl-unroll.js';
-import { WGSL_MATH, activationFunction, clipFunction } from './wgsl-math.js';
+import { WGSL_MATH, activationFunction, coupledForgetFunction, clipFunction } from './wgsl-math.js';
 import { forStateRows, loadStateRows } from './state-rows-wgsl.js';
 import { type KernelProgram, kernelProgram, u32s } from './kernels/kernel-program.js';
 
@@ -31,7 +31,8 @@ export function recurrentProgram(plan: RecurrentPlan): KernelProgram {
   const acts = ['act_f', 'act_g', 'act_h']
     .slice(0, fwd.length)
     .map((name, i) => activationFunction(name, fwd[i]!, rev[i]))
-    .join('');
+    .join('')
+    .concat(spec.mode === 'lstm' && spec.inputForget ? coupledForgetFunction('VT', fwd[0]!, rev[0]) : '');
   const isLstm = spec.mode === 'lstm';
   const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
   const mainGates = isResetBefore ? [0, 1] : Array.from({ length: G }, (_, g) => g);

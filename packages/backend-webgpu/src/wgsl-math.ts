@@ -123,6 +123,21 @@ export function activationFunction(name: string, forward: Activation, reverse: A
   return `fn ${name}(x: VT, dir: u32) -> VT {\n  if (dir == 0u) { return ${fwd}; }\n  return ${rev};\n}\n`;
 }
 
+/**
+ * A WGSL function `forget_coupled(zi, ig, dir)`: the LSTM forget gate under `inputForget`, f = 1 - i,
+ * given i's clipped pre-activation `zi` and i itself. A sigmoid direction computes it as σ(-zi) (the
+ * reference's rule): the same number, but positive where σ(zi) rounds to 1, so an infinite cell state
+ * gives f * c = ±inf and not 0 * inf = NaN. Other activations take the complement. `type` is the
+ * kernel's value type (`VT` or `f32`).
+ */
+export function coupledForgetFunction(type: string, forward: Activation, reverse: Activation | undefined): string {
+  const form = (a: Activation): string => (a.name === 'Sigmoid' ? 'act_f(-zi, dir)' : `${type}(1.0) - ig`);
+  const fwd = form(forward);
+  const rev = form(reverse ?? forward);
+  const body = rev === fwd ? `return ${fwd};` : `if (dir == 0u) { return ${fwd}; }\n  return ${rev};`;
+  return `fn forget_coupled(zi: ${type}, ig: ${type}, dir: u32) -> ${type} {\n  ${body}\n}\n`;
+}
+
 /** A WGSL function `clip_gate(v)` clamping to [-clip, clip] (ONNX `clip`), or the identity. */
 export function clipFunction(clip: number | null): string {
   if (clip === null) return 'fn clip_gate(v: VT) -> VT { return v; }\n';

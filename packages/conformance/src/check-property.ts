@@ -62,8 +62,10 @@ export async function checkProperty(
     }
     meter.throwIfFailed();
   });
+  const examples = (property.examples?.(ctx) ?? []).map((e): [unknown] => [e]);
   const details = await fc.check(predicate, {
     numRuns: settings.runs,
+    ...(examples.length > 0 ? { examples } : {}),
     ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
     ...(settings.path !== undefined ? { path: settings.path } : {}),
     ...(settings.timeLimitMs !== undefined

@@ -36,6 +36,12 @@ export interface ConformanceProperty<C = unknown> {
   skipReason(ctx: PropertyContext): string | null;
   /** The fast-check generator of cases (spec, parameters, inputs) for `ctx`'s backend. */
   arbitrary(ctx: PropertyContext): fc.Arbitrary<C>;
+  /**
+   * Cases that once failed on some backend, checked before every run's random draws (fast-check's
+   * `examples`), so a fixed defect stays fixed whatever the seed. Each must be a value `arbitrary`
+   * could draw for `ctx`; return none where `ctx`'s backend cannot run it.
+   */
+  examples?(ctx: PropertyContext): readonly C[];
   /** Runs one drawn case, recording comparisons and failures in `meter`. */
   check(ctx: PropertyContext, drawn: C, meter: Meter): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { type RnnSpec, activationCount, gateCount, outputSize } from '@deeprnn/core';
 import { TRAIN_MATH, activationPairWgsl } from './train-activations.js';
+import { coupledForgetFunction } from '../wgsl-math.js';
 import { clipWgsl } from './train-cells.js';
 import { type WorkgroupArray, rowsThatFit } from '../workgroup-memory.js';
 import { type UniformField, pad, u32s } from '../kernels/kernel-program.js';
@@ -79,7 +80,13 @@ export function recurrenceHeader(geo: RecurrenceGeometry, plan: RowPlan, struct:
   const acts = Array.from({ length: activationCount(spec.mode) }, (_, i) => {
     const f = spec.activations[i]!;
     return activationPairWgsl(names[i]!, f, spec.reverseActivations[i] ?? f);
-  }).join('');
+  })
+    .join('')
+    .concat(
+      spec.mode === 'lstm' && spec.inputForget
+        ? `\n${coupledForgetFunction('f32', spec.activations[0]!, spec.reverseActivations[0])}`
+        : '',
+    );
   return `
 alias VT = ${plan.U === 4 ? 'vec4<f32>' : 'f32'};
 const U = ${plan.U}u;

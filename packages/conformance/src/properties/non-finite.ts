@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { type ForwardResult, type RnnState, type Tensor, type Tolerance, tensor } from '@deeprnn/core';
+import { type ForwardResult, type RnnState, type Tensor, type Tolerance, defineSpec, tensor } from '@deeprnn/core';
 import { caseArbitrary } from '../arbitrary-case.js';
 import { configArbitrary } from '../arbitrary-spec.js';
 import { closeness, type Meter } from '../measure.js';
+import type { PropertyContext } from '../context.js';
 import { type ConformanceProperty, defineProperty } from '../property.js';
 import { type CaseRecipe, type ForwardCase, materialize } from '../recipe.js';
 import { TAME_LIMIT, runCase } from '../run-model.js';
@@ -104,10 +105,56 @@ function hasFormDependentInfinity(c: ForwardCase, poisons: readonly Poison[]): b
   return [...c.spec.activations, ...c.spec.reverseActivations].some((a) => !BOUNDED.has(a.name));
 }
 
+/**
+ * The coupled forget gate f = σ(-z) of an LSTM with `inputForget` is a subnormal below float32's range
+ * once z passes 103 (float64's: 745): f * c is then 0 * inf = NaN in float32 and ±inf in float64, a
+ * range limit like overflow. Only saturating parameters with large inputs reach such z (their
+ * pre-activations have a standard deviation near 37); such draws keep infinite cell states out.
+ */
+function mayUnderflowCoupledForget(c: ForwardCase, poisons: readonly Poison[]): boolean {
+  const { recipe } = c;
+  return (
+    c.spec.inputForget &&
+    recipe.paramScale === 'saturating' &&
+    recipe.inputKind === 'large' &&
+    poisons.some((p) => p.where === 'c0' && !Number.isNaN(p.value))
+  );
+}
+
 function isTameWhereFinite(r: ForwardResult): boolean {
   return [r.output, r.state.h, r.state.c].every(
     (t) => t === undefined || t.data.every((v) => !Number.isFinite(v) || Math.abs(v) <= TAME_LIMIT),
   );
+}
+
+/**
+ * An LSTM with `inputForget` (f = 1 - i) and an infinite initial cell state, inputs large enough that
+ * i's pre-activation passes 17 where i rounds to 1 in float32: f must stay positive (σ(-z) = 1 - σ(z)),
+ * so f * c is ±inf as in the float64 reference, not 0 * inf = NaN (found on the float32 reference,
+ * tfjs and backend-webgpu, which all computed 1 - i).
+ */
+function coupledForgetInfinity(ctx: PropertyContext): NonFiniteCase[] {
+  const config = { mode: 'lstm', inputSize: 3, hiddenSize: 4, inputForget: true } as const;
+  if (!ctx.backend.capabilities.modes.includes('lstm') || !ctx.supports(defineSpec(config))) return [];
+  const recipe: CaseRecipe = {
+    config,
+    dtype: ctx.dtype,
+    paramSeed: 1,
+    paramScale: 'pytorch',
+    T: 3,
+    B: 2,
+    isUnbatched: false,
+    inputSeed: 2,
+    inputKind: 'large',
+    initial: 'hc',
+    lengths: null,
+  };
+  const infinities = [0, 1, 2, 3, 4, 5, 6, 7].map((at) => ({
+    where: 'c0' as const,
+    at,
+    value: at < 4 ? Infinity : -Infinity,
+  }));
+  return [{ recipe, poisons: infinities }];
 }
 
 /**
@@ -128,9 +175,11 @@ export const nonFinite: ConformanceProperty = defineProperty({
       }),
       poisons: fc.array(poisonArbitrary, { minLength: 1, maxLength: 3 }),
     }),
+  examples: coupledForgetInfinity,
   async check(ctx, drawn: NonFiniteCase, meter) {
     const c = poison(materialize(drawn.recipe), drawn.poisons);
     fc.pre(!hasFormDependentInfinity(c, drawn.poisons));
+    fc.pre(drawn.recipe.dtype === 'float64' || !mayUnderflowCoupledForget(c, drawn.poisons));
     const want = await runCase(ctx.oracle, c);
     // A float32 backend may overflow where float64 does not once values explode: such draws test nothing.
     fc.pre(isTameWhereFinite(want));

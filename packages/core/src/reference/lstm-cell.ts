@@ -1,7 +1,18 @@
+import type { Activation } from '../activation.js';
 import type { FloatArray } from './matmul.js';
 import { activateSpan } from './activate.js';
 import { matmulAccumulate } from './matmul.js';
 import { type StepContext, clipInSink, preToGates } from './step-sink.js';
+
+/**
+ * How the coupled forget gate f = 1 - i (inputForget) is evaluated. For a sigmoid, 1 - σ(x) is computed
+ * as σ(-x): the same number, but it stays positive where σ(x) rounds to 1 (x >= 17 in float32), so an
+ * infinite cell state gives f ⊙ c = ±inf as the semantics say, not 0 ⊙ inf = NaN. Other activations
+ * have no such identity and take the complement.
+ */
+function coupledForget(fAct: Activation): 'negated' | 'complement' {
+  return fAct.name === 'Sigmoid' ? 'negated' : 'complement';
+}
 
 /**
  * One time step of an LSTM (PyTorch row order i, f, g, o) for every active batch row:
@@ -41,8 +52,10 @@ export function lstmStep(ctx: StepContext, t: number): void {
     }
     clipInSink(sink, pre, o, 3 * H, clip);
     preToGates(sink, o, 3 * H);
+    const forgetFromInput = ctx.inputForget ? coupledForget(fAct) : null;
+    if (forgetFromInput === 'negated') for (let j = 0; j < H; j++) gates[o + H + j] = -gates[o + j]!;
     activateSpan(fAct, gates, o, o + 2 * H);
-    if (ctx.inputForget) for (let j = 0; j < H; j++) gates[o + H + j] = 1 - gates[o + j]!;
+    if (forgetFromInput === 'complement') for (let j = 0; j < H; j++) gates[o + H + j] = 1 - gates[o + j]!;
     activateSpan(gAct, gates, o + 2 * H, o + 3 * H);
     for (let j = 0; j < H; j++) {
       c[cr + j] = gates[o + H + j]! * c[cr + j]! + gates[o + j]! * gates[o + 2 * H + j]!;

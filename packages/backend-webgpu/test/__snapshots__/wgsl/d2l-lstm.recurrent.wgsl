@@ -162,7 +162,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           acc3_3 += h3 * w3;
         }
         let cp0 = c0_0;
-        let i0 = act_f(clip_gate(xp[xo0 + 0u + jv] + acc0_0), dir);
+        let zi0 = clip_gate(xp[xo0 + 0u + jv] + acc0_0);
+        let i0 = act_f(zi0, dir);
         let f0 = act_f(clip_gate(xp[xo0 + 64u + jv] + acc0_1), dir);
         let g0 = act_g(clip_gate(xp[xo0 + 128u + jv] + acc0_2), dir);
         let cn0 = f0 * cp0 + i0 * g0;
@@ -173,7 +174,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         hs[nxt + 0u * HO + j] = (keep0)[0]; hs[nxt + 0u * HO + j + 1u] = (keep0)[1]; hs[nxt + 0u * HO + j + 2u] = (keep0)[2]; hs[nxt + 0u * HO + j + 3u] = (keep0)[3];
         if (ok0) { let out0 = select(VT(0.0), hn0, a0); y[yo0 + j] = (out0)[0]; y[yo0 + j + 1u] = (out0)[1]; y[yo0 + j + 2u] = (out0)[2]; y[yo0 + j + 3u] = (out0)[3]; }
         let cp1 = c0_1;
-        let i1 = act_f(clip_gate(xp[xo1 + 0u + jv] + acc1_0), dir);
+        let zi1 = clip_gate(xp[xo1 + 0u + jv] + acc1_0);
+        let i1 = act_f(zi1, dir);
         let f1 = act_f(clip_gate(xp[xo1 + 64u + jv] + acc1_1), dir);
         let g1 = act_g(clip_gate(xp[xo1 + 128u + jv] + acc1_2), dir);
         let cn1 = f1 * cp1 + i1 * g1;
@@ -184,7 +186,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         hs[nxt + 1u * HO + j] = (keep1)[0]; hs[nxt + 1u * HO + j + 1u] = (keep1)[1]; hs[nxt + 1u * HO + j + 2u] = (keep1)[2]; hs[nxt + 1u * HO + j + 3u] = (keep1)[3];
         if (ok1) { let out1 = select(VT(0.0), hn1, a1); y[yo1 + j] = (out1)[0]; y[yo1 + j + 1u] = (out1)[1]; y[yo1 + j + 2u] = (out1)[2]; y[yo1 + j + 3u] = (out1)[3]; }
         let cp2 = c0_2;
-        let i2 = act_f(clip_gate(xp[xo2 + 0u + jv] + acc2_0), dir);
+        let zi2 = clip_gate(xp[xo2 + 0u + jv] + acc2_0);
+        let i2 = act_f(zi2, dir);
         let f2 = act_f(clip_gate(xp[xo2 + 64u + jv] + acc2_1), dir);
         let g2 = act_g(clip_gate(xp[xo2 + 128u + jv] + acc2_2), dir);
         let cn2 = f2 * cp2 + i2 * g2;
@@ -195,7 +198,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         hs[nxt + 2u * HO + j] = (keep2)[0]; hs[nxt + 2u * HO + j + 1u] = (keep2)[1]; hs[nxt + 2u * HO + j + 2u] = (keep2)[2]; hs[nxt + 2u * HO + j + 3u] = (keep2)[3];
         if (ok2) { let out2 = select(VT(0.0), hn2, a2); y[yo2 + j] = (out2)[0]; y[yo2 + j + 1u] = (out2)[1]; y[yo2 + j + 2u] = (out2)[2]; y[yo2 + j + 3u] = (out2)[3]; }
         let cp3 = c0_3;
-        let i3 = act_f(clip_gate(xp[xo3 + 0u + jv] + acc3_0), dir);
+        let zi3 = clip_gate(xp[xo3 + 0u + jv] + acc3_0);
+        let i3 = act_f(zi3, dir);
         let f3 = act_f(clip_gate(xp[xo3 + 64u + jv] + acc3_1), dir);
         let g3 = act_g(clip_gate(xp[xo3 + 128u + jv] + acc3_2), dir);
         let cn3 = f3 * cp3 + i3 * g3;

@@ -170,7 +170,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0;
           let q1 = x1 + hh1;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
           let fg = act_f(clip_pre(q1), dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
@@ -207,7 +208,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0;
           let q1 = x1 + hh1;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
           let fg = act_f(clip_pre(q1), dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
@@ -244,7 +246,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0;
           let q1 = x1 + hh1;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
           let fg = act_f(clip_pre(q1), dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
@@ -281,7 +284,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0;
           let q1 = x1 + hh1;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
           let fg = act_f(clip_pre(q1), dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;

@@ -49,6 +49,9 @@ fn softplus(x: VT) -> VT {
 fn act_f(x: VT, dir: u32) -> VT { return safe_sigmoid(x); }
 fn act_g(x: VT, dir: u32) -> VT { return safe_tanh(x); }
 fn act_h(x: VT, dir: u32) -> VT { return safe_tanh(x); }
+fn forget_coupled(zi: VT, ig: VT, dir: u32) -> VT {
+  return act_f(-zi, dir);
+}
 
 fn clip_gate(v: VT) -> VT { return v; }
 
@@ -144,8 +147,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           acc2_3 += h2 * w3;
         }
         let cp0 = c0_0;
-        let i0 = act_f(clip_gate(xp[xo0 + 0u + jv] + acc0_0), dir);
-        let f0 = VT(1.0) - i0;
+        let zi0 = clip_gate(xp[xo0 + 0u + jv] + acc0_0);
+        let i0 = act_f(zi0, dir);
+        let f0 = forget_coupled(zi0, i0, dir);
         let g0 = act_g(clip_gate(xp[xo0 + 2u + jv] + acc0_2), dir);
         let cn0 = f0 * cp0 + i0 * g0;
         let o0 = act_f(clip_gate(xp[xo0 + 3u + jv] + acc0_3), dir);
@@ -155,8 +159,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         hs[nxt + 0u * HO + j] = (keep0)[0]; hs[nxt + 0u * HO + j + 1u] = (keep0)[1]; hs[nxt + 0u * HO + j + 2u] = (keep0)[2]; hs[nxt + 0u * HO + j + 3u] = (keep0)[3];
         if (ok0) { let out0 = select(VT(0.0), hn0, a0); y[yo0 + j] = (out0)[0]; y[yo0 + j + 1u] = (out0)[1]; y[yo0 + j + 2u] = (out0)[2]; y[yo0 + j + 3u] = (out0)[3]; }
         let cp1 = c0_1;
-        let i1 = act_f(clip_gate(xp[xo1 + 0u + jv] + acc1_0), dir);
-        let f1 = VT(1.0) - i1;
+        let zi1 = clip_gate(xp[xo1 + 0u + jv] + acc1_0);
+        let i1 = act_f(zi1, dir);
+        let f1 = forget_coupled(zi1, i1, dir);
         let g1 = act_g(clip_gate(xp[xo1 + 2u + jv] + acc1_2), dir);
         let cn1 = f1 * cp1 + i1 * g1;
         let o1 = act_f(clip_gate(xp[xo1 + 3u + jv] + acc1_3), dir);
@@ -166,8 +171,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         hs[nxt + 1u * HO + j] = (keep1)[0]; hs[nxt + 1u * HO + j + 1u] = (keep1)[1]; hs[nxt + 1u * HO + j + 2u] = (keep1)[2]; hs[nxt + 1u * HO + j + 3u] = (keep1)[3];
         if (ok1) { let out1 = select(VT(0.0), hn1, a1); y[yo1 + j] = (out1)[0]; y[yo1 + j + 1u] = (out1)[1]; y[yo1 + j + 2u] = (out1)[2]; y[yo1 + j + 3u] = (out1)[3]; }
         let cp2 = c0_2;
-        let i2 = act_f(clip_gate(xp[xo2 + 0u + jv] + acc2_0), dir);
-        let f2 = VT(1.0) - i2;
+        let zi2 = clip_gate(xp[xo2 + 0u + jv] + acc2_0);
+        let i2 = act_f(zi2, dir);
+        let f2 = forget_coupled(zi2, i2, dir);
         let g2 = act_g(clip_gate(xp[xo2 + 2u + jv] + acc2_2), dir);
         let cn2 = f2 * cp2 + i2 * g2;
         let o2 = act_f(clip_gate(xp[xo2 + 3u + jv] + acc2_3), dir);

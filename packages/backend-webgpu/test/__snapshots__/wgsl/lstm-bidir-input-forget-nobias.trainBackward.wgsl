@@ -64,6 +64,10 @@ fn dact_h(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
+fn forget_coupled(zi: f32, ig: f32, dir: u32) -> f32 {
+  return act_f(-zi, dir);
+}
+
 fn clip_pre(v: f32) -> f32 { return v; }
 
 // Regions of wr (words) and of hp and g (words per time-major row), from recurrenceGeometry: the host

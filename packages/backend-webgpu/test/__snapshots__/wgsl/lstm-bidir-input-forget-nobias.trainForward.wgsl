@@ -64,6 +64,10 @@ fn dact_h(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
+fn forget_coupled(zi: f32, ig: f32, dir: u32) -> f32 {
+  return act_f(-zi, dir);
+}
+
 fn clip_pre(v: f32) -> f32 { return v; }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -161,8 +165,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0;
           let q1 = x1 + hh1;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
-          let fg = 1.0 - ig;
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
+          let fg = forget_coupled(zi, ig, dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
           let q3 = x3 + hh3;
@@ -198,8 +203,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0;
           let q1 = x1 + hh1;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
-          let fg = 1.0 - ig;
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
+          let fg = forget_coupled(zi, ig, dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
           let q3 = x3 + hh3;
@@ -235,8 +241,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0;
           let q1 = x1 + hh1;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
-          let fg = 1.0 - ig;
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
+          let fg = forget_coupled(zi, ig, dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
           let q3 = x3 + hh3;

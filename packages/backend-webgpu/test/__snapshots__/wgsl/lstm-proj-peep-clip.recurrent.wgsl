@@ -148,7 +148,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         let pf = w[wbv + 32u + HV + jv];
         let po = w[wbv + 32u + 2u * HV + jv];
         let cp0 = c0_0;
-        let i0 = act_f(clip_gate(xp[xo0 + 0u + jv] + acc0_0 + pi * cp0), dir);
+        let zi0 = clip_gate(xp[xo0 + 0u + jv] + acc0_0 + pi * cp0);
+        let i0 = act_f(zi0, dir);
         let f0 = act_f(clip_gate(xp[xo0 + 2u + jv] + acc0_1 + pf * cp0), dir);
         let g0 = act_g(clip_gate(xp[xo0 + 4u + jv] + acc0_2), dir);
         let cn0 = f0 * cp0 + i0 * g0;
@@ -157,7 +158,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         c0_0 = select(cp0, cn0, a0);
         ex[0u * H + j] = (hn0)[0]; ex[0u * H + j + 1u] = (hn0)[1]; ex[0u * H + j + 2u] = (hn0)[2]; ex[0u * H + j + 3u] = (hn0)[3];
         let cp1 = c0_1;
-        let i1 = act_f(clip_gate(xp[xo1 + 0u + jv] + acc1_0 + pi * cp1), dir);
+        let zi1 = clip_gate(xp[xo1 + 0u + jv] + acc1_0 + pi * cp1);
+        let i1 = act_f(zi1, dir);
         let f1 = act_f(clip_gate(xp[xo1 + 2u + jv] + acc1_1 + pf * cp1), dir);
         let g1 = act_g(clip_gate(xp[xo1 + 4u + jv] + acc1_2), dir);
         let cn1 = f1 * cp1 + i1 * g1;
@@ -166,7 +168,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         c0_1 = select(cp1, cn1, a1);
         ex[1u * H + j] = (hn1)[0]; ex[1u * H + j + 1u] = (hn1)[1]; ex[1u * H + j + 2u] = (hn1)[2]; ex[1u * H + j + 3u] = (hn1)[3];
         let cp2 = c0_2;
-        let i2 = act_f(clip_gate(xp[xo2 + 0u + jv] + acc2_0 + pi * cp2), dir);
+        let zi2 = clip_gate(xp[xo2 + 0u + jv] + acc2_0 + pi * cp2);
+        let i2 = act_f(zi2, dir);
         let f2 = act_f(clip_gate(xp[xo2 + 2u + jv] + acc2_1 + pf * cp2), dir);
         let g2 = act_g(clip_gate(xp[xo2 + 4u + jv] + acc2_2), dir);
         let cn2 = f2 * cp2 + i2 * g2;

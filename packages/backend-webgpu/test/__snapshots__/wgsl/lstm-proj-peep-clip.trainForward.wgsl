@@ -165,7 +165,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0 + pi * cp;
           let q1 = x1 + hh1 + pf * cp;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
           let fg = act_f(clip_pre(q1), dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
@@ -203,7 +204,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0 + pi * cp;
           let q1 = x1 + hh1 + pf * cp;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
           let fg = act_f(clip_pre(q1), dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
@@ -241,7 +243,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let q0 = x0 + hh0 + pi * cp;
           let q1 = x1 + hh1 + pf * cp;
           let q2 = x2 + hh2;
-          let ig = act_f(clip_pre(q0), dir);
+          let zi = clip_pre(q0);
+          let ig = act_f(zi, dir);
           let fg = act_f(clip_pre(q1), dir);
           let gg = act_g(clip_pre(q2), dir);
           let cn = fg * cp + ig * gg;
