@@ -1,5 +1,5 @@
 import type { Backend } from '@deeprnn/core';
-import { PAGE_BACKENDS, type PageBackend, pageBackend } from './backends.js';
+import { type Choice, PAGE_BACKENDS, type PageBackend, pageBackend } from './backends.js';
 import { byId, oneLine } from './dom.js';
 
 /** A started backend and what the page shows about it. */
@@ -20,13 +20,20 @@ function noticesOf(backend: Backend): string[] {
   return backend.notices.filter((n) => !n.startsWith('tfjs-node'));
 }
 
-/** Starts `name` on `engine` (undefined: the backend's own fastest that starts). */
-export async function startBackend(name: string, engine: string | undefined): Promise<StartedBackend> {
+/**
+ * Starts `name` on `engine` (undefined: the backend's own fastest that starts). `how` says who chose
+ * it: a backend the visitor named runs even on a software WebGPU adapter.
+ */
+export async function startBackend(
+  name: string,
+  engine: string | undefined,
+  how: Choice = 'named',
+): Promise<StartedBackend> {
   const page = pageBackend(name);
   if (engine !== undefined && !page.engines.includes(engine)) {
     throw new Error(`backend '${name}' has no engine '${engine}' (engines: ${page.engines.join(', ')})`);
   }
-  const backend = await page.create(engine);
+  const backend = await page.create(engine, how);
   return { page, engine, backend, label: `${page.name} on ${backend.device}`, notices: noticesOf(backend) };
 }
 
@@ -38,7 +45,7 @@ export async function startFastest(): Promise<StartedBackend> {
   const skipped: string[] = [];
   for (const page of PAGE_BACKENDS) {
     try {
-      const started = await startBackend(page.name, undefined);
+      const started = await startBackend(page.name, undefined, 'default');
       return { ...started, notices: [...skipped, ...started.notices] };
     } catch (e) {
       skipped.push(`${page.name}: ${oneLine(e)}`);

@@ -8,9 +8,19 @@ export interface PageBackend {
   readonly name: string;
   /** Engines or providers, fastest first; `auto` tries them in this order. */
   readonly engines: readonly string[];
-  /** Starts the backend; `engine` undefined picks the fastest that starts. */
-  create(engine?: string): Promise<Backend>;
+  /**
+   * Starts the backend; `engine` undefined picks the fastest that starts. `how` is `named` when the
+   * visitor (picker, `?check=`, `?train=`) chose this backend, `default` when the page is choosing.
+   */
+  create(engine?: string, how?: Choice): Promise<Backend>;
 }
+
+/** Who chose a backend: the visitor (`named`: honoured on any adapter) or the page (`default`). */
+export type Choice = 'named' | 'default';
+
+/** What the page says when the visitor's named WebGPU backend runs on a software adapter. */
+export const SOFTWARE_ADAPTER_NOTICE =
+  'software adapter: this WebGPU runs on the CPU (SwiftShader), slower than the CPU engines';
 
 /** True when the page's WebGPU adapter runs on the CPU (Chromium's SwiftShader, or a fallback adapter). */
 async function isSoftwareAdapter(): Promise<boolean> {
@@ -24,13 +34,34 @@ async function isSoftwareAdapter(): Promise<boolean> {
 // The page tries its default in this order: deeprnn's own WGSL kernels first, the float64 oracle last.
 const PAGE_ORDER: readonly BackendName[] = ['webgpu', 'tfjs', 'onnxruntime', 'reference'];
 
-/** Starts `name` on `engine` through the catalog, with the page's module loader for tfjs's engines. */
-async function createOnPage(name: BackendName, engine: string | undefined): Promise<Backend> {
-  // Unnamed (the page's default), a software WebGPU adapter is passed over: on SwiftShader the CPU engines win.
-  if (name === 'webgpu' && engine === undefined && (await isSoftwareAdapter())) {
+/**
+ * Starts `name` on `engine` through the catalog, with the page's module loader for tfjs's engines.
+ * The page's own default passes over our WebGPU kernels on a software adapter (on SwiftShader the CPU
+ * engines win); a visitor who names them gets them, with a notice saying the adapter is software.
+ */
+async function createOnPage(name: BackendName, engine: string | undefined, how: Choice): Promise<Backend> {
+  const isSoftware = name === 'webgpu' && (await isSoftwareAdapter());
+  if (isSoftware && how === 'default') {
     throw new Error('the WebGPU adapter is software (SwiftShader): the CPU engines are faster');
   }
-  return loadBackend(choiceOf(name, engine, 'browser'), { platform: 'browser', tfjsLoader: pageModuleLoader });
+  const backend = await loadBackend(choiceOf(name, engine, 'browser'), {
+    platform: 'browser',
+    tfjsLoader: pageModuleLoader,
+  });
+  return isSoftware ? withNotice(backend, SOFTWARE_ADAPTER_NOTICE) : backend;
+}
+
+/** `backend` with one more notice (the backend's own stay first). */
+function withNotice(backend: Backend, notice: string): Backend {
+  const notices = [...backend.notices, notice];
+  return new Proxy(backend, {
+    // Methods are bound to the backend itself: a class's private fields are not on the proxy.
+    get: (target, key) => {
+      if (key === 'notices') return notices;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /**
@@ -40,7 +71,7 @@ async function createOnPage(name: BackendName, engine: string | undefined): Prom
 export const PAGE_BACKENDS: readonly PageBackend[] = PAGE_ORDER.map((name) => ({
   name,
   engines: catalogEntry(name).variants.browser,
-  create: (engine?: string) => createOnPage(name, engine),
+  create: (engine?: string, how: Choice = 'named') => createOnPage(name, engine, how),
 }));
 
 // Every catalog backend is on the page: a new one shows in the picker, `?check=` and `?train=`.

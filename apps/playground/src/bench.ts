@@ -23,9 +23,11 @@ export const D2L: {
 export const BENCH_LANES: readonly (readonly [string, string])[] = [
   ['reference', 'float32'],
   ['tfjs', 'wasm'],
+  ['tfjs', 'webgl'],
   ['tfjs', 'webgpu'],
   ['onnxruntime', 'wasm'],
   ['onnxruntime', 'webgpu'],
+  ['webgpu', 'webgpu'],
 ];
 
 const MODES: readonly RnnMode[] = ['rnn_tanh', 'gru', 'lstm'];

@@ -155,6 +155,28 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     await page.close();
   });
 
+  it('?check=webgpu runs our WGSL kernels when named, even on a software adapter, and says the adapter is software', async () => {
+    const { page, errors } = await open('?check=webgpu&runs=1&seed=1');
+    await page.waitForFunction(() => /passed|error/.test(document.title), undefined, { timeout: 300_000 });
+    const title = await page.title();
+    // Chromium's WebGPU here is SwiftShader: before, a named webgpu ended with 'error: the WebGPU adapter is software'.
+    expect(title).toMatch(/^\d+ passed, 0 failed$/);
+    expect(await page.locator('#check-table td.pass').count()).toBeGreaterThan(5);
+    expect(await page.textContent('#device')).toMatch(/^webgpu on /);
+    const software = await page.evaluate(async () => {
+      const adapter = await (
+        navigator as unknown as {
+          gpu: { requestAdapter(): Promise<{ isFallbackAdapter?: boolean; info?: { architecture?: string } } | null> };
+        }
+      ).gpu.requestAdapter();
+      return adapter?.isFallbackAdapter === true || /swiftshader/i.test(adapter?.info?.architecture ?? '');
+    });
+    // The notice appears exactly when the adapter is software.
+    expect((await page.textContent('#notices'))!.includes('software adapter')).toBe(software);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 330_000);
+
   it('shows a bad URL as one line, not a blank page', async () => {
     const { page } = await open('?check=nosuch');
     await page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
