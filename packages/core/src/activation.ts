@@ -20,14 +20,25 @@ export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 /** An activation with its parameters; `alpha`/`beta` are filled with the ONNX defaults by `defineSpec`. */
 export interface Activation {
+  /** The function, in ONNX spelling. */
   readonly name: ActivationName;
+  /** First parameter (slope, scale or threshold, per the ONNX operator); absent when the activation reads none. */
   readonly alpha?: number;
+  /** Second parameter (offset or scale, per ONNX); absent for activations that read none. */
   readonly beta?: number;
 }
 
 /** Which of alpha and beta an activation reads, with the defaults of the matching ONNX operator. */
 export const ACTIVATION_DEFAULTS: Readonly<
-  Record<ActivationName, { readonly alpha?: number; readonly beta?: number }>
+  Record<
+    ActivationName,
+    {
+      /** Default alpha; present exactly when the activation reads alpha. */
+      readonly alpha?: number;
+      /** Default beta; present exactly when the activation reads beta. */
+      readonly beta?: number;
+    }
+  >
 > = {
   Relu: {},
   Tanh: {},

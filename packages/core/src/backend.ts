@@ -7,7 +7,9 @@ import type { RnnTrainer, TrainerInit } from './trainer.js';
 
 /** Initial or final recurrent state: `h` [L*D, B, Hout] and, for LSTM, `c` [L*D, B, H] (no B when unbatched). */
 export interface RnnState {
+  /** Hidden state `[L*D, B, Hout]` (`[L*D, Hout]` unbatched), layer-major, forward before reverse. */
   readonly h: Tensor;
+  /** LSTM cell state `[L*D, B, H]` (`[L*D, H]` unbatched); absent for the other modes. */
   readonly c?: Tensor;
 }
 
@@ -36,25 +38,33 @@ export interface ForwardOptions {
 export interface ForwardResult {
   /** `[T, B, D*Hout]` (`[B, T, D*Hout]` when batchFirst, `[T, D*Hout]` unbatched). */
   readonly output: Tensor;
+  /** Final state of every layer and direction: h, and c for LSTM. */
   readonly state: RnnState;
 }
 
 /** Upstream gradients for {@link RnnModel.gradients}; an absent entry means zero. */
 export interface GradOutput {
+  /** dLoss/dOutput, shaped like {@link ForwardResult.output}. */
   readonly output?: Tensor;
+  /** dLoss/dh of the final hidden state, shaped like the final `h`. */
   readonly h?: Tensor;
+  /** LSTM only: dLoss/dc of the final cell state, shaped like the final `c`. */
   readonly c?: Tensor;
 }
 
 /** Gradients of a loss with respect to every parameter, the input and the initial state. */
 export interface ParamGrads {
+  /** dLoss/dparameter for every parameter, under the same names and shapes as the model's parameters. */
   readonly params: RnnParams;
+  /** dLoss/dInput, shaped like the input. */
   readonly input: Tensor;
+  /** dLoss/dh0 (and dLoss/dc0 for LSTM), shaped like the initial state (zeros given when it was absent). */
   readonly initial: RnnState;
 }
 
 /** What a backend can do; data that conformance checks. */
 export interface Capabilities {
+  /** The cells it runs. */
   readonly modes: readonly RnnMode[];
   /**
    * The one answer to "can it train?": true exactly when the backend has `createTrainer` and
@@ -62,13 +72,20 @@ export interface Capabilities {
    * `unsupportedTraining(spec)`'s answer (see {@link trainingRefusal}).
    */
   readonly training: boolean;
+  /** The element types its models compute in. */
   readonly dtypes: readonly DType[];
   /** Agreement with the float64 reference: |got - want| <= atol + rtol * |want|. */
-  readonly tolerance: { readonly rtol: number; readonly atol: number };
+  readonly tolerance: {
+    /** Tolerance relative to |want|. */
+    readonly rtol: number;
+    /** Absolute tolerance. */
+    readonly atol: number;
+  };
 }
 
 /** A compiled model: weights uploaded, session built. Holds device memory until disposed. */
 export interface RnnModel extends AsyncDisposable {
+  /** The spec the model was created for. */
   readonly spec: RnnSpec;
   /**
    * Runs the stacked RNN.
@@ -109,6 +126,7 @@ export interface Backend extends AsyncDisposable {
   readonly name: string;
   /** What it really runs on: 'cpu', 'wasm', 'webgpu (llvmpipe)', 'cuda:0'. */
   readonly device: string;
+  /** What it runs and trains, and how close to the float64 reference it must agree. */
   readonly capabilities: Capabilities;
   /**
    * Why better engines or providers were passed over while starting, one line each (empty when

@@ -12,8 +12,11 @@ export const RNN_MODES: readonly RnnMode[] = Object.freeze(['rnn_tanh', 'rnn_rel
  * default to what reproduces PyTorch. {@link defineSpec} validates it and fills in every default.
  */
 export interface RnnConfig {
+  /** The recurrent cell to run. */
   readonly mode: RnnMode;
+  /** Features per input step, I (PyTorch `input_size`); an integer in [1, {@link MAX_SIZE}]. */
   readonly inputSize: number;
+  /** Features of the hidden (and LSTM cell) state, H (PyTorch `hidden_size`); an integer in [1, {@link MAX_SIZE}]. */
   readonly hiddenSize: number;
   /** Stacked layers (PyTorch `num_layers`), default 1. */
   readonly numLayers?: number;
@@ -51,21 +54,40 @@ export interface RnnConfig {
 
 /** A validated config with every default filled in. Build one with {@link defineSpec}. */
 export interface RnnSpec {
+  /** The recurrent cell to run. */
   readonly mode: RnnMode;
+  /** Features per input step, I (PyTorch `input_size`). */
   readonly inputSize: number;
+  /** Features of the hidden (and LSTM cell) state, H (PyTorch `hidden_size`). */
   readonly hiddenSize: number;
+  /** Stacked layers, L (PyTorch `num_layers`). */
   readonly numLayers: number;
+  /** Whether `bias_ih`/`bias_hh` exist; false means the gates have no bias terms. */
   readonly bias: boolean;
+  /** Input and output are `[B, T, F]` instead of `[T, B, F]`; states are unaffected. */
   readonly batchFirst: boolean;
+  /** Whether a reverse direction with its own `_reverse` parameters runs (D = 2). */
   readonly bidirectional: boolean;
+  /** Dropout probability in [0, 1) on the output of every layer but the last, in training only. */
   readonly dropout: number;
+  /** LSTM only: features hidden states are projected to (`weight_hr`, Hout); 0 = no projection. */
   readonly projSize: number;
+  /** ONNX per-gate activations of the forward direction: rnn `[f]`, gru `[f, g]`, lstm `[f, g, h]`. */
   readonly activations: readonly Activation[];
+  /** Per-gate activations of the reverse direction; equal to `activations` unless bidirectional. */
   readonly reverseActivations: readonly Activation[];
+  /** Every gate pre-activation is clamped to [-clip, clip] (ONNX `clip`); null = no clipping. */
   readonly clip: number | null;
+  /** LSTM only: peephole connections (`weight_ph`, rows P_i, P_f, P_o). */
   readonly peepholes: boolean;
+  /** LSTM only: the input and forget gates are coupled, f = 1 - i (ONNX `input_forget`). */
   readonly inputForget: boolean;
+  /**
+   * GRU: the reset gate applies after the hidden matmul and its bias (PyTorch's GRU, ONNX
+   * `linear_before_reset = 1`); true for every other mode.
+   */
   readonly linearBeforeReset: boolean;
+  /** Layers 1..L-1 share one parameter set, stored under layer index 1 (the d2l note's deep RNN). */
   readonly tiedLayers: boolean;
 }
 

@@ -4,9 +4,13 @@ import type { GoldenCase } from './golden.js';
 
 /** The comparison of one golden case on one backend: the worst of all its runs and tensors. */
 export interface GoldenResult {
+  /** The case's name. */
   readonly name: string;
+  /** True when every compared element of every run was within tolerance. */
   readonly pass: boolean;
+  /** Largest |got - want| over every compared tensor of every run. */
   readonly maxAbsError: number;
+  /** Largest |got - want| / |want| over elements with want != 0, over every run. */
   readonly maxRelError: number;
   /** One line per failing tensor, e.g. `runs[1].hN: element 3 is ..., expected ...`. */
   readonly failures: readonly string[];

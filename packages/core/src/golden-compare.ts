@@ -2,7 +2,9 @@ import type { Tensor } from './tensor.js';
 
 /** Float tolerance of golden comparisons: |got - want| <= atol + rtol * |want|. */
 export interface Tolerance {
+  /** Absolute tolerance. */
   readonly atol: number;
+  /** Tolerance relative to |want|. */
   readonly rtol: number;
 }
 
@@ -11,11 +13,13 @@ export const GOLDEN_TOLERANCE: Tolerance = Object.freeze({ atol: 1e-5, rtol: 1e-
 
 /** How far one tensor is from another. */
 export interface Comparison {
+  /** Largest |got - want| (Infinity on a shape mismatch, NaN when an element is NaN). */
   readonly maxAbsError: number;
   /** Largest |got - want| / |want| over elements with want != 0. */
   readonly maxRelError: number;
   /** Largest |got - want| / (atol + rtol * |want|); at most 1 means every element is within tolerance. */
   readonly worstRatio: number;
+  /** True when shapes match and every element is within tolerance (`worstRatio` <= 1). */
   readonly pass: boolean;
   /** Why it failed (shape mismatch, NaN, index of the worst element), or '' when it passed. */
   readonly detail: string;

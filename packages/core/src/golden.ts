@@ -14,12 +14,17 @@ export { parseJsonTensor } from './golden-json.js';
  * where the case does not give it (a source that checks only the final state, say).
  */
 export interface GoldenRun {
+  /** The input, `[T, B, I]` (`[B, T, I]` batchFirst, `[T, I]` unbatched). */
   readonly input: Tensor;
+  /** h0 (and c0 for LSTM); undefined runs from zeros. */
   readonly initial: RnnState | undefined;
   /** Valid steps of each batch row, passed as `ForwardOptions.lengths`; undefined: every row runs T steps. */
   readonly lengths: readonly number[] | undefined;
+  /** Expected output of the top layer; null where the case does not give it. */
   readonly output: Tensor | null;
+  /** Expected final hidden state `[L*D, B, Hout]`; null where the case does not give it. */
   readonly hN: Tensor | null;
+  /** Expected final LSTM cell state `[L*D, B, H]`; null where not given (and for other modes). */
   readonly cN: Tensor | null;
 }
 
@@ -30,10 +35,18 @@ export interface GoldenRun {
  * holding the exact values.
  */
 export interface GoldenCase {
+  /** The case's name, as results and messages report it. */
   readonly name: string;
+  /**
+   * Where the case came from: the case file's `source` string, or `repo/path (test)` for a peer
+   * suite's case; 'unknown' when the file gives none.
+   */
   readonly source: string;
+  /** The validated config. */
   readonly spec: RnnSpec;
+  /** The parameters, by PyTorch name. */
   readonly params: RnnParams;
+  /** Its evaluations: the main one first, then any extra `runs`. */
   readonly runs: readonly GoldenRun[];
 }
 

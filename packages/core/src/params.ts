@@ -18,12 +18,17 @@ export type ParamSource = 'ih' | 'hh' | 'hr' | 'ph';
 
 /** One entry of a spec's parameter layout. */
 export interface ParamSlot {
+  /** The PyTorch `state_dict` key, e.g. `weight_ih_l0` (see {@link paramKey}). */
   readonly name: string;
+  /** Weight or bias. */
   readonly kind: ParamKind;
+  /** Which product it feeds. */
   readonly source: ParamSource;
   /** Stored layer index (tied stacks store layers 0 and 1 only). */
   readonly layer: number;
+  /** True for the reverse direction (`_reverse` suffix). */
   readonly reverse: boolean;
+  /** Its tensor shape, e.g. `[G*H, I_l]` for `weight_ih` (G gates, I_l the layer's input features). */
   readonly shape: readonly number[];
 }
 
@@ -131,6 +136,7 @@ function isTensorLike(t: unknown): t is Tensor {
 export interface InitParamsOptions {
   /** Seed of the generator; the same seed gives the same weights everywhere. Default 0. */
   readonly seed?: number;
+  /** Element type of the parameters. Default float32. */
   readonly dtype?: DType;
   /** Refuse (SizeLimitError) when the parameters would take more bytes than this. Default 2 GiB. */
   readonly maxBytes?: number;

@@ -1,11 +1,13 @@
-import { ShapeError } from './errors.js';
+import { ParameterError, ShapeError } from './errors.js';
 import { bf16BitsToNumber, f16BitsToNumber, float32ToBf16Bits, float32ToF16Bits } from './safetensors-half.js';
 import { SAFETENSORS_DTYPE_BYTES, failSafetensors, parseSafetensorsHeader } from './safetensors-header.js';
 import { type Tensor, sizeOf, tensor } from './tensor.js';
 
 /** A safetensors file's content: tensors by name, plus the free-form string metadata (prototype-free objects). */
 export interface SafetensorsContent {
+  /** The tensors, by name. */
   readonly tensors: Readonly<Record<string, Tensor>>;
+  /** The header's `__metadata__` strings; empty when the file has none. */
   readonly metadata: Readonly<Record<string, string>>;
 }
 
@@ -76,9 +78,16 @@ export interface WriteSafetensorsOptions {
    * Store every tensor in this type. Default: each tensor's own (F32 for float32, F64 for float64).
    * `F16` and `BF16` round to nearest even exactly as PyTorch's `Tensor.to(torch.float16 |
    * torch.bfloat16)` does (float64 data is rounded to float32 first); NaN, infinities and -0 are
-   * kept, and F16 turns magnitudes of 65520 and more into infinity.
+   * kept. A finite value beyond the type's range (F16: magnitude 65520 or more; BF16: more than
+   * about 3.3961e38) would be stored as infinity: see `overflow`.
    */
   readonly dtype?: SafetensorsDType;
+  /**
+   * What a finite value that the stored type rounds to infinity does: `refuse` (the default) throws a
+   * {@link ParameterError} naming the tensor, the element and the value, since a weight silently
+   * turned infinite makes the model answer NaN; `infinity` stores it as PyTorch's `Tensor.to` does.
+   */
+  readonly overflow?: 'refuse' | 'infinity';
 }
 
 const WRITE_BYTES: Readonly<Record<SafetensorsDType, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
@@ -89,6 +98,27 @@ function storedDType(t: Tensor, options: WriteSafetensorsOptions): SafetensorsDT
     throw new ShapeError(`writeSafetensors: options.dtype must be one of F64, F32, F16, BF16, got ${String(dtype)}`);
   }
   return dtype;
+}
+
+/** The largest finite magnitude each half type holds; F32/F64 data never overflows when stored as itself. */
+const HALF_DECODE: Partial<Record<SafetensorsDType, (x: number) => number>> = {
+  F16: (x) => f16BitsToNumber(float32ToF16Bits(x)),
+  BF16: (x) => bf16BitsToNumber(float32ToBf16Bits(x)),
+};
+
+/** Throws when a finite element of `t` would be stored as infinity in `dtype` (see `overflow`). */
+function refuseOverflow(name: string, t: Tensor, dtype: SafetensorsDType): void {
+  const roundTrip = HALF_DECODE[dtype];
+  if (!roundTrip) return;
+  const data = t.data;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    if (Number.isFinite(v) && !Number.isFinite(roundTrip(v))) {
+      throw new ParameterError(
+        `writeSafetensors: tensor '${name}' element ${i} is ${v}, beyond ${dtype}'s finite range: it would be stored as infinity (store it as F32, or pass overflow: 'infinity')`,
+      );
+    }
+  }
 }
 
 function encode(view: DataView, at: number, data: ArrayLike<number>, dtype: SafetensorsDType): void {
@@ -111,7 +141,9 @@ function encode(view: DataView, at: number, data: ArrayLike<number>, dtype: Safe
  * @param options - `dtype` stores every tensor in F16, BF16, F32 or F64.
  * @returns the file's bytes.
  * @throws {@link ShapeError} when a name is empty or `__metadata__`, a tensor's data length is not
- *   the product of its shape, a metadata value is not a string, or `options.dtype` is unknown.
+ *   the product of its shape, a metadata value is not a string, or `options.dtype` is unknown;
+ *   {@link ParameterError} when a finite value would be stored as infinity (F16/BF16, see
+ *   {@link WriteSafetensorsOptions.overflow}).
  * @example
  * ```ts
  * const bytes = writeSafetensors(params, { format: 'pt' }, { dtype: 'BF16' });
@@ -140,6 +172,7 @@ export function writeSafetensors(
       );
     }
     const dtype = storedDType(t, options);
+    if (options.overflow !== 'infinity') refuseOverflow(name, t, dtype);
     const size = t.data.length * WRITE_BYTES[dtype];
     header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + size] };
     offset += size;

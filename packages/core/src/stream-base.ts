@@ -27,6 +27,7 @@ export interface StreamEngine {
 
 /** Who owns a stream: its spec, and whether the model under it is gone. */
 export interface StreamOwner {
+  /** The spec of the model the stream runs. */
   readonly spec: RnnSpec;
   /** True once the model was disposed: the stream's calls then throw BackendDisposedError. */
   isModelDisposed(): boolean;

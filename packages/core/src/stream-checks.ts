@@ -32,7 +32,15 @@ export function checkStreamSpec(spec: RnnSpec): void {
 }
 
 /** State shapes of a stream with B rows: h `[L, B, Hout]`, c `[L, B, H]`. */
-export function streamStateShapes(spec: RnnSpec, B: number): { readonly h: number[]; readonly c: number[] } {
+export function streamStateShapes(
+  spec: RnnSpec,
+  B: number,
+): {
+  /** Shape of h: `[L, B, Hout]`. */
+  readonly h: number[];
+  /** Shape of the LSTM cell state c: `[L, B, H]`. */
+  readonly c: number[];
+} {
   return { h: [spec.numLayers, B, outputSize(spec)], c: [spec.numLayers, B, spec.hiddenSize] };
 }
 

@@ -14,8 +14,16 @@ function alloc(dtype: DType, n: number): FloatArray {
  * streams built on `forward` (whose backends keep nothing between calls).
  */
 export class HostStreamState {
-  readonly shapes: { readonly h: number[]; readonly c: number[] };
+  /** The state's shapes for B rows: h `[L, B, Hout]`, c `[L, B, H]`. */
+  readonly shapes: {
+    /** Shape of h: `[L, B, Hout]`. */
+    readonly h: number[];
+    /** Shape of c: `[L, B, H]` (also given when the mode has no c). */
+    readonly c: number[];
+  };
+  /** Hidden state `[L, B, Hout]`, row-major, updated in place by each step. */
   h: FloatArray;
+  /** LSTM cell state `[L, B, H]`, updated in place; null for the other modes. */
   c: FloatArray | null;
   #startH: FloatArray;
   #startC: FloatArray | null;

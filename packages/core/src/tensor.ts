@@ -8,8 +8,11 @@ export type TypedArrayFor<D extends DType> = D extends 'float32' ? Float32Array 
 
 /** A dense row-major tensor: a typed array and its shape. Tensors are values; nothing mutates them. */
 export interface Tensor<D extends DType = DType> {
+  /** Element type, matching the typed array of `data`. */
   readonly dtype: D;
+  /** Dimensions, outermost first; `[]` is a scalar. Their product is `data.length`. */
   readonly shape: readonly number[];
+  /** The elements in row-major order (last dimension fastest). */
   readonly data: TypedArrayFor<D>;
 }
 

@@ -11,10 +11,15 @@ export type OptimizerName = 'sgd' | 'adam';
  * already). Adam: Kingma & Ba with bias correction, as `torch.optim.Adam` (defaults 0.9, 0.999, 1e-8).
  */
 export interface OptimizerOptions {
+  /** Which optimizer. */
   readonly name: OptimizerName;
+  /** Learning rate. */
   readonly lr: number;
+  /** Adam only: decay of the first moment. Default 0.9. */
   readonly beta1?: number;
+  /** Adam only: decay of the second moment. Default 0.999. */
   readonly beta2?: number;
+  /** Adam only: added to sqrt(v) in the denominator, for stability. Default 1e-8. */
   readonly eps?: number;
 }
 
@@ -24,7 +29,9 @@ export interface OptimizerOptions {
  * names, `head.weight`, `head.bias`). Restoring it continues a run bit-identically.
  */
 export interface OptimizerState {
+  /** Updates done so far (Adam's bias correction reads it). */
   readonly step: number;
+  /** Adam's moments, `m.<name>` and `v.<name>` per parameter, each shaped like it; empty for SGD. */
   readonly moments: Readonly<Record<string, Tensor>>;
 }
 
@@ -37,14 +44,21 @@ export interface HeadParams {
 }
 
 /** Names of the head's parameters in optimizer state (and nowhere else). */
-export const HEAD_PARAM_NAMES: { readonly weight: 'head.weight'; readonly bias: 'head.bias' } = Object.freeze({
+export const HEAD_PARAM_NAMES: {
+  /** Name of the head's weight `[classes, F]`. */
+  readonly weight: 'head.weight';
+  /** Name of the head's bias `[classes]`. */
+  readonly bias: 'head.bias';
+} = Object.freeze({
   weight: 'head.weight',
   bias: 'head.bias',
 } as const);
 
 /** Everything a trainer learns: the RNN's parameters and, when it has one, its head. */
 export interface TrainerParams {
+  /** The RNN's parameters, by PyTorch name. */
   readonly rnn: RnnParams;
+  /** The linear head, or null when the trainer has none (the loss then comes from `gradOutput`). */
   readonly head: HeadParams | null;
 }
 
@@ -52,6 +66,7 @@ export interface TrainerParams {
 export interface TrainerInit {
   /** Initial parameters; with `head`, the trainer adds a linear + softmax cross-entropy head. */
   readonly params: TrainerParams;
+  /** The optimizer and its hyper-parameters. */
   readonly optimizer: OptimizerOptions;
   /** Optimizer state to resume from (a checkpoint's); default a fresh one (step 0, no moments). */
   readonly optimizerState?: OptimizerState;
@@ -95,6 +110,7 @@ export interface TrainBatch {
   readonly gradOutput?: Tensor;
   /** Seed of the step's dropout masks (core's seeded definition), so a step can be replayed. */
   readonly dropoutSeed?: number;
+  /** Valid steps of each batch row, as {@link ForwardOptions.lengths}; absent: every row runs T steps. */
   readonly lengths?: ForwardOptions['lengths'];
 }
 
@@ -104,6 +120,7 @@ export interface TrainStepResult {
   readonly loss: number;
   /** Global L2 norm of every gradient before clipping. */
   readonly gradNorm: number;
+  /** The step's final state, kept where the trainer runs; pass it as the next `initial` to carry it. */
   readonly state: CarriedState;
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ParameterError,
   ShapeError,
   bf16BitsToNumber,
   checkGoldenCase,
@@ -88,7 +89,14 @@ describe('half-precision safetensors written by PyTorch', () => {
     (dtype) => {
       const values = roundingInputs();
       const torchFile = new Uint8Array(readFileSync(`${dir}/rounding_${dtype.toLowerCase()}.safetensors`));
-      const ours = split(writeSafetensors({ values: tensor(values, [values.length]) }, { format: 'pt' }, { dtype }));
+      // The inputs include finite values past the type's range: PyTorch stores infinity, as `overflow: 'infinity'` does.
+      const ours = split(
+        writeSafetensors(
+          { values: tensor(values, [values.length]) },
+          { format: 'pt' },
+          { dtype, overflow: 'infinity' },
+        ),
+      );
       const torch = split(torchFile);
       expect(ours.header).toEqual(torch.header);
       // NaN stays NaN; its payload is free: PyTorch's vectorised bfloat16 path writes 0xffff, its scalar
@@ -126,11 +134,36 @@ describe('half-precision conversions', () => {
 
   it('write F16/BF16 files that read back as the rounded values, float64 tensors included', () => {
     const t = tensor(Float64Array.from([Math.PI, -1e-9, 70000, -0]), [2, 2]);
-    const f16 = readSafetensors(writeSafetensors({ t }, {}, { dtype: 'F16' })).tensors.t!;
+    const f16 = readSafetensors(writeSafetensors({ t }, {}, { dtype: 'F16', overflow: 'infinity' })).tensors.t!;
     expect(Array.from(f16.data)).toEqual([3.140625, -0, Infinity, -0]);
     const bf16 = readSafetensors(writeSafetensors({ t }, {}, { dtype: 'BF16' })).tensors.t!;
     expect(Array.from(bf16.data)).toEqual([3.140625, bf16BitsToNumber(float32ToBf16Bits(-1e-9)), 70144, -0]);
   });
+
+  it.each([
+    // [dtype, the largest magnitude stored finite, the smallest stored as infinity]
+    ['F16', 65519.99609375, 65520],
+    ['BF16', 3.39e38, Math.fround(3.4028234663852886e38)],
+  ] as const)(
+    '%s: a finite value that would become infinity is refused, naming tensor and element',
+    (dtype, below, at) => {
+      const ok = writeSafetensors({ t: tensor(Float32Array.from([1, below, -below, Infinity]), [4]) }, {}, { dtype });
+      const back = readSafetensors(ok).tensors.t!;
+      expect(Array.from(back.data).slice(1, 3).every(Number.isFinite)).toBe(true);
+      expect(back.data[3]).toBe(Infinity);
+      for (const v of [at, -at]) {
+        const t = tensor(Float32Array.from([0, 1, v]), [3]);
+        expect(() => writeSafetensors({ w: t }, {}, { dtype })).toThrow(ParameterError);
+        expect(() => writeSafetensors({ w: t }, {}, { dtype })).toThrow(
+          `tensor 'w' element 2 is ${v}, beyond ${dtype}'s finite range`,
+        );
+        const stored = readSafetensors(writeSafetensors({ w: t }, {}, { dtype, overflow: 'infinity' })).tensors.w!;
+        expect(stored.data[2]).toBe(Math.sign(v) * Infinity);
+      }
+      // F32 holds every float32: no check applies.
+      expect(() => writeSafetensors({ w: tensor(Float32Array.from([at]), [1]) }, {}, { dtype: 'F32' })).not.toThrow();
+    },
+  );
 
   it('refuses an unknown dtype with ShapeError', () => {
     const t = tensor(Float32Array.from([1]), [1]);

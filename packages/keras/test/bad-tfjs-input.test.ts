@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FormatError, SizeLimitError, defineSpec, float32ToF16Bits, initParams } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 import { type TfjsExport, exportTfjsLayers, importTfjsArtifacts, importTfjsLayers } from '../src/index.js';
@@ -83,6 +83,22 @@ describe('model.json attacks', () => {
       readTfjsLayersModel(onDisk(json, { 'weights.bin': new Uint8Array(shard.length + 1) })),
     ).rejects.toThrow(/more bytes than its weightsManifest declares/);
     await expect(readTfjsLayersModel(onDisk(json, { 'weights.bin': shard }))).resolves.toBeDefined();
+  });
+
+  it('a shard that is a symbolic link placed in the folder is followed (the Hugging Face cache layout), with the same size checks', async () => {
+    const { json, shard } = model();
+    const path = onDisk(json, {});
+    const blobs = mkdtempSync(join(tmpdir(), 'deeprnn-keras-blobs-'));
+    writeFileSync(join(blobs, 'sha256-of-the-shard'), shard);
+    symlinkSync(join(blobs, 'sha256-of-the-shard'), join(dirname(path), 'weights.bin'));
+    await expect(readTfjsLayersModel(path)).resolves.toBeDefined();
+    // A link to something longer than the manifest declares is refused from its size, like a file.
+    writeFileSync(join(blobs, 'sha256-of-the-shard'), new Uint8Array(shard.length + 1));
+    await expect(readTfjsLayersModel(path)).rejects.toThrow(/more bytes than its weightsManifest declares/);
+    // A link to a device is refused before it is opened.
+    unlinkSync(join(dirname(path), 'weights.bin'));
+    symlinkSync('/dev/zero', join(dirname(path), 'weights.bin'));
+    await expect(readTfjsLayersModel(path)).rejects.toThrow(/not a regular file/);
   });
 
   it.each([

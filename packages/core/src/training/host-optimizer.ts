@@ -21,7 +21,9 @@ export function clipGlobalNorm(grads: readonly FloatArray[], theta: number | nul
 
 /** Adam's moments of one parameter, updated in place. */
 export interface AdamMoments {
+  /** First moment (running mean of the gradient), one per parameter element. */
   readonly m: FloatArray;
+  /** Second moment (running mean of the squared gradient), one per parameter element. */
   readonly v: FloatArray;
 }
 

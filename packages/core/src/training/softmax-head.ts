@@ -7,8 +7,9 @@ export interface HeadGradients {
   readonly loss: number;
   /** dL/dY [N, F], in the dtype of Y. */
   readonly dY: FloatArray;
-  /** dL/dW [V, F] and dL/db [V], in the dtype of W. */
+  /** dL/dW [V, F], in the dtype of W. */
   readonly dW: FloatArray;
+  /** dL/db [V], in the dtype of W. */
   readonly db: FloatArray;
 }
 
