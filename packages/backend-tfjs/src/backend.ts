@@ -53,6 +53,7 @@ export class TfjsBackend implements Backend {
   readonly notices: readonly string[];
   /** The same skips with their engine and underlying failure (`cause`). */
   readonly skipped: readonly EngineNotice[];
+  /** What the engine that started runs and trains, and its tolerance against the float64 reference. */
   readonly capabilities: Capabilities;
   readonly #started: StartedEngine;
   readonly #models = new Set<TfjsModel>();

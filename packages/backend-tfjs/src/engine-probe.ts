@@ -5,7 +5,9 @@ import { selectEngine } from './select-engine.js';
 
 /** Whether one engine can start here, for `deeprnn info`. */
 export interface EngineStatus {
+  /** The engine probed. */
   readonly engine: EngineName;
+  /** True when it started here. */
   readonly isAvailable: boolean;
   /** What it runs on when available (`wasm (simd, 1 thread)`, `webgpu (llvmpipe)`). */
   readonly device: string | null;

@@ -13,7 +13,9 @@ export interface TfControl {
 
 /** What an engine starter gets. */
 export interface EngineContext {
+  /** Imports an engine's optional package (injected in tests). */
   readonly load: ModuleLoader;
+  /** The tfjs calls that switch and query the active backend. */
   readonly tf: TfControl;
   /** Accept a software WebGPU adapter (llvmpipe, SwiftShader); true when the caller named webgpu. */
   readonly allowSoftwareGpu: boolean;
@@ -23,6 +25,7 @@ export interface EngineContext {
 
 /** An engine that started: its tfjs backend is initialised and can be activated synchronously. */
 export interface StartedEngine {
+  /** Which engine started. */
   readonly engine: EngineName;
   /** The tfjs backend name: `tensorflow`, `webgpu`, `wasm` or `cpu`. */
   readonly tfBackend: string;
@@ -34,7 +37,9 @@ export interface StartedEngine {
 
 /** Why an engine did not start: one line a user can act on, and the underlying failure if any. */
 export interface EngineSkip {
+  /** Why it did not start: one line a user can act on. */
   readonly skipped: string;
+  /** The failure behind it (a failed import or initialisation), when there was one. */
   readonly cause?: unknown;
 }
 

@@ -36,6 +36,7 @@ import { type StackWeights, type TfParams, prepareWeights, weightTensors } from 
  * intermediates, so tf.memory().numTensors is unchanged after each call.
  */
 export class TfjsModel implements RnnModel {
+  /** The spec the model was created for. */
   readonly spec: RnnSpec;
   readonly #engine: StartedEngine;
   readonly #names: readonly string[];

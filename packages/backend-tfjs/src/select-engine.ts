@@ -8,15 +8,19 @@ import { startWebgpu } from './engine-webgpu.js';
 
 /** One engine that was tried and skipped: a line a user can act on, and the failure behind it. */
 export interface EngineNotice {
+  /** The engine that was skipped. */
   readonly engine: EngineName;
   /** E.g. `tfjs-node: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node; ...)`. */
   readonly message: string;
+  /** The failure behind the skip, when there was one. */
   readonly cause?: unknown;
 }
 
 /** The engine that runs, and why the ones before it in the order were skipped. */
 export interface EngineSelection {
+  /** The engine that runs: the first in the order that started. */
   readonly started: StartedEngine;
+  /** The engines tried before it and skipped, in order. */
   readonly notices: readonly EngineNotice[];
 }
 

@@ -38,6 +38,7 @@ import type { EngineName } from './engine-name.js';
 
 /** What a trainer needs of its backend: the engine and a way to run ops on it. */
 export interface TrainerHost {
+  /** The engine the trainer's variables and ops live on. */
   readonly engine: EngineName;
   /** Runs `build` on that engine; rejects with `BackendDisposedError` once the backend is disposed. */
   run<T>(build: () => T): Promise<T>;
@@ -57,6 +58,7 @@ interface Carried {
  * and the norm; the final state stays on the engine until read.
  */
 export class TfjsTrainer implements RnnTrainer {
+  /** The spec being trained. */
   readonly spec: RnnSpec;
   readonly #host: TrainerHost;
   readonly #init: TrainerInit;

@@ -21,6 +21,7 @@ export type VariantKind = 'dtype' | 'engine' | 'provider';
 
 /** A backend: its name, what picks a variant of it, and its variants on each platform. */
 export interface CatalogEntry {
+  /** The backend's name, as {@link BackendChoice.name} and the CLI take it. */
   readonly name: BackendName;
   /** One line for lists and help texts. */
   readonly summary: string;

@@ -4,6 +4,7 @@ import { BACKEND_NAMES, type Platform, catalogEntry, isBackendName } from './cat
 
 /** A backend and the variant to start it on; an absent variant means the first that starts. */
 export interface BackendChoice {
+  /** The backend: one of {@link BACKEND_NAMES}; for any other name {@link loadBackend} throws `UnknownBackendError`. */
   readonly name: string;
   /** Reference: float32 or float64 (default float32). */
   readonly dtype?: 'float32' | 'float64';

@@ -5,7 +5,9 @@ import type { CaseRecipe, InitialKind, InputKind, ParamScale } from './recipe.js
 
 /** Narrows the calls a property draws (on top of its configs). */
 export interface CallConstraints {
+  /** Fewest time steps drawn (default 1). */
   readonly minT?: number;
+  /** Fewest batch rows drawn (default 1); above 1, no unbatched inputs are drawn. */
   readonly minB?: number;
   /** Whether per-row lengths are drawn: never, sometimes (default) or always. */
   readonly lengths?: 'never' | 'maybe' | 'always';

@@ -22,10 +22,15 @@ export const SIZE_LIMITS: Readonly<Record<'inputSize' | 'hiddenSize' | 'numLayer
 
 /** Narrows the configs a property draws. Options left out are drawn freely. */
 export interface SpecConstraints {
+  /** Cells to draw from (default all four). */
   readonly modes?: readonly RnnMode[];
+  /** Fewest stacked layers (default 1). */
   readonly minLayers?: number;
+  /** Most stacked layers (default {@link SIZE_LIMITS}.numLayers). */
   readonly maxLayers?: number;
+  /** Fixes bidirectional to this value; drawn when absent. */
   readonly bidirectional?: boolean;
+  /** Fixes tiedLayers to this value; drawn when absent. */
   readonly tiedLayers?: boolean;
   /**
    * Only activations with a continuous derivative and no clip, for gradient checks: at a kink

@@ -17,7 +17,9 @@ export interface RunSettings {
 
 /** What it takes to replay a failure: the seed, the path and the shrunk case. */
 export interface PropertyFailure {
+  /** The fast-check seed of the run; pass it as {@link RunSettings.seed} to replay. */
   readonly seed: number;
+  /** fast-check's counterexample path; pass it with the seed as {@link RunSettings.path} to replay only this case. */
   readonly path: string;
   /** The smallest failing case fast-check found, as JSON (a recipe: config, seeds, sizes). */
   readonly counterexample: string;
@@ -27,6 +29,7 @@ export interface PropertyFailure {
 
 /** The outcome of one property against one backend. */
 export interface PropertyResult {
+  /** The property's name. */
   readonly property: PropertyName;
   /** Cases that ran (0 when skipped). */
   readonly runs: number;
@@ -34,9 +37,11 @@ export interface PropertyResult {
   readonly discarded: number;
   /** Largest relative error seen against the expected values (0 for exact checks that passed). */
   readonly maxError: number;
+  /** True when it held for every case that ran (and when it was skipped). */
   readonly pass: boolean;
   /** Why the property does not apply, when it was skipped. */
   readonly skipped?: string;
+  /** How to replay the failure; present exactly when `pass` is false. */
   readonly failure?: PropertyFailure;
 }
 

@@ -15,17 +15,28 @@ export interface OnnxCodec {
   /** Serializes `spec` and `params` to ONNX model bytes (`@deeprnn/onnx` `exportOnnx`). */
   exportOnnx(spec: RnnSpec, params: RnnParams): Uint8Array | Promise<Uint8Array>;
   /** Reads ONNX model bytes back into a spec and parameters (`@deeprnn/onnx` `importOnnx`). */
-  importOnnx(
-    bytes: Uint8Array,
-  ):
-    | { readonly spec: RnnSpec; readonly params: RnnParams }
-    | Promise<{ readonly spec: RnnSpec; readonly params: RnnParams }>;
+  importOnnx(bytes: Uint8Array):
+    | {
+        /** The model's validated config. */
+        readonly spec: RnnSpec;
+        /** The model's parameters, by PyTorch name. */
+        readonly params: RnnParams;
+      }
+    | Promise<{
+        /** The model's validated config. */
+        readonly spec: RnnSpec;
+        /** The model's parameters, by PyTorch name. */
+        readonly params: RnnParams;
+      }>;
 }
 
 /** Everything a property needs: the backend under test, the float64 oracle and the options. */
 export interface PropertyContext {
+  /** The backend under test. */
   readonly backend: Backend;
+  /** The float64 reference backend that gives the expected values. */
   readonly oracle: Backend;
+  /** The backend's declared tolerance against the oracle (its `capabilities.tolerance`). */
   readonly tolerance: Tolerance;
   /** The dtype of generated parameters and inputs (float32 when the backend takes it). */
   readonly dtype: DType;
@@ -33,7 +44,9 @@ export interface PropertyContext {
   readonly supports: (spec: RnnSpec) => boolean;
   /** True when the backend also trains the spec (core's `trainingRefusal` is null). */
   readonly trainSupports: (spec: RnnSpec) => boolean;
+  /** Whether the oracle's models have `gradients`; gradient properties need it. */
   readonly oracleHasGradients: boolean;
+  /** ONNX export/import for the round-trip property; absent skips it. */
   readonly onnx?: OnnxCodec;
   /** Makes a fresh backend of the same kind, for checks that dispose a whole backend. */
   readonly backendFactory?: () => Promise<Backend>;

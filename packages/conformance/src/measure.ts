@@ -78,7 +78,10 @@ export class Meter {
   maxError = 0;
   private readonly problems: string[] = [];
 
-  constructor(readonly tolerance: Tolerance) {}
+  constructor(
+    /** The tolerance {@link Meter.close} applies when it is given none. */
+    readonly tolerance: Tolerance,
+  ) {}
 
   /** Records whether `got` is within tolerance of `want`. */
   close(label: string, got: Tensor | undefined, want: Tensor | undefined, tol: Tolerance = this.tolerance): void {

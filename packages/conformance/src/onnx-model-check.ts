@@ -19,8 +19,11 @@ export type OnnxOutputName = 'output' | 'hN' | 'cN';
 
 /** What a runtime computed for an ONNX graph; each is absent when the graph does not output it. */
 export interface OnnxRunOutput {
+  /** The top layer's output sequence. */
   readonly output?: Tensor;
+  /** The final hidden state (hN). */
   readonly h?: Tensor;
+  /** The final LSTM cell state (cN). */
   readonly c?: Tensor;
 }
 
@@ -47,6 +50,7 @@ export interface OnnxGraphRunner {
 export interface OnnxModelCheckOptions {
   /** Random calls to compare (default 20). */
   readonly runs?: number;
+  /** Seed of the random inputs and states (default 0), so a check replays exactly. */
   readonly seed?: number;
   /** Default {@link GOLDEN_TOLERANCE}: float32 rounding. */
   readonly tolerance?: Tolerance;
@@ -54,11 +58,13 @@ export interface OnnxModelCheckOptions {
 
 /** The largest disagreement between a runtime and the reference's reading of the same graph. */
 export interface OnnxModelCheck {
+  /** Random calls compared (0 when the graph outputs nothing to compare). */
   readonly runs: number;
   /** The outputs that were compared, in the graph's order. */
   readonly compared: readonly OnnxOutputName[];
   /** Largest relative error over output, hN and cN of every run (see {@link closeness}). */
   readonly maxError: number;
+  /** True when every compared tensor of every call agreed within tolerance and none was missing. */
   readonly pass: boolean;
   /** Which tensor of which call disagreed most (or was missing, which outranks any error). */
   readonly worst: string;

@@ -27,6 +27,7 @@ export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
 /** A named, reusable check: what it draws and what must hold for every draw. */
 export interface ConformanceProperty<C = unknown> {
+  /** The property's stable name, used in reports and to select which properties run. */
   readonly name: PropertyName;
   /** One line for reports and the README. */
   readonly summary: string;

@@ -34,17 +34,25 @@ export type InitialKind = 'none' | 'h' | 'hc';
  * property fails. {@link materialize} turns it into tensors; the same recipe always gives the same bits.
  */
 export interface CaseRecipe {
+  /** The RNN config; {@link materialize} validates it. */
   readonly config: RnnConfig;
+  /** Element type of the parameters, input and initial state. */
   readonly dtype: DType;
+  /** Seed of the parameters (PyTorch's init, as `initParams` draws it). */
   readonly paramSeed: number;
+  /** Factor the parameters are scaled by (see {@link PARAM_SCALES}). */
   readonly paramScale: ParamScale;
   /** Time steps. */
   readonly T: number;
   /** Batch rows (1 when unbatched). */
   readonly B: number;
+  /** The input is a 2-D `[T, I]` (and states `[L*D, Hout]`) instead of batched. */
   readonly isUnbatched: boolean;
+  /** Seed of the input and initial state values. */
   readonly inputSeed: number;
+  /** Magnitude of the input values. */
   readonly inputKind: InputKind;
+  /** Which initial state is passed. */
   readonly initial: InitialKind;
   /** Per-row valid steps, or null for full sequences. */
   readonly lengths: readonly number[] | null;
@@ -52,11 +60,17 @@ export interface CaseRecipe {
 
 /** A recipe turned into tensors, ready for `createModel` and `forward`. */
 export interface ForwardCase {
+  /** The recipe it was built from (what a failure prints). */
   readonly recipe: CaseRecipe;
+  /** The validated config. */
   readonly spec: RnnSpec;
+  /** The parameters, scaled per the recipe. */
   readonly params: RnnParams;
+  /** `[T, B, I]` (`[B, T, I]` batchFirst, `[T, I]` unbatched), per `inputKind`. */
   readonly input: Tensor;
+  /** Standard normal h0 (and c0 for `hc` on LSTM); undefined for zeros. */
   readonly initial: RnnState | undefined;
+  /** Per-row valid steps; undefined for full sequences. */
   readonly lengths: readonly number[] | undefined;
 }
 

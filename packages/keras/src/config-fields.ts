@@ -2,8 +2,11 @@ import { FormatError, UnsupportedError } from '@deeprnn/core';
 
 /** A Keras layer as its config describes it: class, name and the raw `config` object. */
 export interface LayerConfig {
+  /** The Keras class, e.g. `LSTM`, `Dense`, `Bidirectional`. */
   readonly className: string;
+  /** The layer's name; its weights are stored under `<name>/...`. */
   readonly name: string;
+  /** The layer's `config` object as the file gives it, unchecked. */
   readonly config: Readonly<Record<string, unknown>>;
 }
 

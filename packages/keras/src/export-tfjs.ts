@@ -27,13 +27,25 @@ export interface ExportTfjsOptions {
 export interface TfjsExport {
   /** Write as `model.json`; `tf.loadLayersModel` reads it. */
   readonly modelJson: {
+    /** The artifact kind tfjs expects of a layers model. */
     readonly format: 'layers-model';
+    /** The writer's name (`deeprnn`). */
     readonly generatedBy: string;
+    /** Always null: written directly, not by the tfjs converter. */
     readonly convertedBy: null;
+    /** The Keras `Sequential` config of the layers. */
     readonly modelTopology: unknown;
-    readonly weightsManifest: readonly { readonly paths: readonly string[]; readonly weights: readonly WeightSpec[] }[];
+    /** One group: the weight shard and the weights it holds, in order. */
+    readonly weightsManifest: readonly {
+      /** The shard file, `weightsPath`. */
+      readonly paths: readonly string[];
+      /** Every weight in the shard, back to back, in order. */
+      readonly weights: readonly WeightSpec[];
+    }[];
   };
+  /** The shard's file name, as the manifest lists it (default `weights.bin`): write `weights` there. */
   readonly weightsPath: string;
+  /** The shard's bytes: every weight back to back, in manifest order. */
   readonly weights: Uint8Array;
   /** Largest |stored - original| over all weights (0 without quantization). */
   readonly maxQuantizationError: number;

@@ -14,8 +14,11 @@ export interface ImportOptions extends KerasReadLimits {
 
 /** What tfjs' `model.save` hands a save handler (tfjs `ModelArtifacts`), the parts deeprnn reads. */
 export interface TfjsArtifacts {
+  /** The Keras model config (model.json's `modelTopology`). */
   readonly modelTopology: unknown;
+  /** The manifest entries of the weights, in the order of `weightData`; each is checked as it is read. */
   readonly weightSpecs: readonly unknown[];
+  /** The weights' bytes, back to back: one buffer, or several shards to concatenate. */
   readonly weightData: ArrayBuffer | readonly ArrayBuffer[] | Uint8Array;
 }
 

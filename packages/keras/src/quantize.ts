@@ -3,7 +3,9 @@ import type { QuantizationDType, WeightSpec } from './weights-manifest.js';
 
 /** A weight encoded for a tfjs manifest, with what the encoding costs. */
 export interface EncodedWeight {
+  /** Its manifest entry, with the quantization used. */
   readonly spec: WeightSpec;
+  /** The encoded values, as they go into the shard. */
   readonly bytes: Uint8Array;
   /** Largest |decoded - original| over the weight (0 for float32). */
   readonly maxError: number;

@@ -8,8 +8,11 @@ export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax'
 
 /** A `Dense` layer after the recurrent stack, applied to the last axis (every step when sequences are returned). */
 export interface KerasDense {
+  /** The layer's Keras name. */
   readonly name: string;
+  /** Output features. */
   readonly units: number;
+  /** Applied to `x @ kernel + bias`. */
   readonly activation: DenseActivation;
   /** `[in, units]`, Keras' layout (x @ kernel). */
   readonly kernel: Tensor;
@@ -19,8 +22,11 @@ export interface KerasDense {
 
 /** An `Embedding` layer in front of the stack: token ids in, vectors out. */
 export interface KerasEmbedding {
+  /** The layer's Keras name. */
   readonly name: string;
+  /** Vocabulary size: token ids are in [0, inputDim). */
   readonly inputDim: number;
+  /** Features of each embedding vector (the stack's input size). */
   readonly outputDim: number;
   /** Token 0 is padding: its steps are masked (Keras `mask_zero`). */
   readonly maskZero: boolean;
@@ -32,9 +38,11 @@ export interface KerasEmbedding {
 export interface KerasInitialState {
   /** The model input (InputLayer) name, in the order the model lists its inputs. */
   readonly input: string;
+  /** The recurrent layer whose state it feeds, 0 = bottom. */
   readonly layer: number;
   /** 0 forward, 1 backward (Bidirectional). */
   readonly direction: 0 | 1;
+  /** Which state: the hidden state h, or the LSTM cell state c. */
   readonly state: 'h' | 'c';
 }
 
@@ -46,9 +54,11 @@ export interface KerasInitialState {
 export interface KerasImport {
   /** The stack; `batchFirst` is true, as Keras is batch-major. */
   readonly spec: RnnSpec;
+  /** The stack's parameters, converted to PyTorch names and layouts. */
   readonly params: RnnParams;
   /** The Keras names of the recurrent layers, bottom first. */
   readonly layerNames: readonly string[];
+  /** The `Embedding` layer in front of the stack, or null. */
   readonly embedding: KerasEmbedding | null;
   /** A `Masking` layer's `mask_value`, or null. */
   readonly maskValue: number | null;

@@ -6,15 +6,28 @@ export type QuantizationDType = 'uint8' | 'uint16' | 'float16';
 
 /** One entry of a tfjs `weightsManifest` group (tfjs `WeightsManifestEntry`). */
 export interface WeightSpec {
+  /** The weight's name, `<layer>/...` for a layer's weight. */
   readonly name: string;
+  /** The weight's dimensions. */
   readonly shape: readonly number[];
+  /** The decoded element type; deeprnn accepts only `float32`. */
   readonly dtype: string;
-  readonly quantization?: { readonly dtype: QuantizationDType; readonly scale?: number; readonly min?: number };
+  /** How the stored values are quantized; absent when they are stored as float32. */
+  readonly quantization?: {
+    /** The stored element type. */
+    readonly dtype: QuantizationDType;
+    /** uint8/uint16: the step between levels; a value decodes as `q * scale + min`. Absent for float16. */
+    readonly scale?: number;
+    /** uint8/uint16: the value of level 0. Absent for float16. */
+    readonly min?: number;
+  };
 }
 
 /** One group of a tfjs `weightsManifest`: its shard files and the weights they hold, back to back. */
 export interface WeightsGroup {
+  /** The group's shard files, relative to model.json, concatenated in this order. */
   readonly paths: readonly string[];
+  /** The weights the concatenated shards hold, back to back, in this order. */
   readonly weights: readonly WeightSpec[];
 }
 

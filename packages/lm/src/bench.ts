@@ -8,8 +8,11 @@ import { trainStep } from './train-step.js';
 
 /** What {@link timeTrainStep} measures; defaults are the d2l recipe. */
 export interface TrainStepBenchOptions {
+  /** The backend whose trainer is timed. */
   readonly backend: Backend;
+  /** The cell. Default rnn_tanh. */
   readonly mode?: RnnMode;
+  /** Stacked layers. Default 1. */
   readonly numLayers?: number;
   /** Default 256. */
   readonly hidden?: number;
@@ -32,7 +35,9 @@ export interface TrainStepBenchOptions {
 export interface TrainStepTiming {
   /** Median wall time of a step: forward, head and loss, backward, clipping and the SGD update, loss read back. */
   readonly msPerStep: number;
+  /** Tokens per second at the median step: batch * steps / msPerStep. */
   readonly tokensPerSec: number;
+  /** Timed steps the median is over. */
   readonly repeats: number;
   /** The last step's device work, when the backend's trainer counts it (dispatches, bytes read back). */
   readonly stepStats?: RunStats;

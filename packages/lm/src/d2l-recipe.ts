@@ -9,18 +9,28 @@ import type { TrainConfig } from './training-state.js';
 export const D2L_RECIPE: {
   /** The Time Machine's characters: 26 letters, space, `<unk>`. */
   readonly vocabSize: 28;
+  /** Hidden units of the RNN. */
   readonly hiddenSize: 256;
   /** Rows per minibatch. */
   readonly batch: 32;
   /** Time steps per minibatch (truncated BPTT). */
   readonly steps: 35;
-  readonly optimizer: { readonly name: 'sgd'; readonly lr: 1 };
+  /** SGD with learning rate 1. */
+  readonly optimizer: {
+    /** Plain SGD, no momentum. */
+    readonly name: 'sgd';
+    /** Learning rate. */
+    readonly lr: 1;
+  };
   /** Global-norm gradient clipping threshold. */
   readonly gradClipNorm: 1;
+  /** Minibatches are consecutive slices, so state carries from one to the next. */
   readonly partition: 'sequential';
+  /** Passes over the corpus. */
   readonly epochs: 500;
   /** d2l trains on the first 10000 characters of the corpus. */
   readonly maxTokens: 10000;
+  /** Seed of the run: initial weights, minibatch draws and dropout masks. */
   readonly seed: 0;
 } = Object.freeze({
   vocabSize: 28,
@@ -37,8 +47,11 @@ export const D2L_RECIPE: {
 
 /** What {@link d2lTrainConfig} may change from {@link D2L_RECIPE}. */
 export interface D2lModelChoice {
+  /** The recurrent cell. */
   readonly mode: RnnMode;
+  /** Vocabulary size: the one-hot input width and the head's classes. */
   readonly vocabSize: number;
+  /** Stacked RNN layers. */
   readonly numLayers: number;
   /** Default {@link D2L_RECIPE}.hiddenSize. */
   readonly hiddenSize?: number;

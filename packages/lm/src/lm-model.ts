@@ -24,9 +24,13 @@ export type LmParams = Readonly<Record<string, Tensor<'float32'>>>;
 
 /** The shape of a character language model: a stacked RNN over one-hot characters and a linear head. */
 export interface LmConfig {
+  /** The recurrent cell. */
   readonly mode: RnnMode;
+  /** Vocabulary size V: the one-hot input width and the head's classes. */
   readonly vocabSize: number;
+  /** Hidden units per layer. */
   readonly hiddenSize: number;
+  /** Stacked RNN layers. */
   readonly numLayers: number;
   /** Any other RNN option (bidirectional, dropout, tiedLayers, ...). */
   readonly rnn?: Partial<Omit<RnnConfig, 'mode' | 'inputSize' | 'hiddenSize' | 'numLayers'>>;

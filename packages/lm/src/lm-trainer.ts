@@ -63,8 +63,11 @@ function renameMoments(state: OptimizerState, rename: (name: string) => string):
 
 /** What an LM trainer starts from: a fresh run's or a checkpoint's values. */
 export interface LmTrainerStart {
+  /** Initial weights under the LM's names (`rnn.`, `linear.`). */
   readonly params: LmParams;
+  /** The optimizer and its hyper-parameters. */
   readonly optimizer: OptimizerOptions;
+  /** Optimizer state to start from under the LM's names (step 0, no moments for a fresh run). */
   readonly optimizerState: OptimizerState;
   /** Global-norm gradient clipping threshold (core's `TrainerInit.gradClipNorm`); null turns it off. */
   readonly gradClipNorm: number | null;
@@ -94,9 +97,12 @@ export async function createLmTrainer(backend: Backend, spec: RnnSpec, start: Lm
 }
 
 /** Reads an LM trainer's parameters and optimizer state back under the LM's names (for checkpoints). */
-export async function readLmTrainer(
-  trainer: RnnTrainer,
-): Promise<{ params: LmParams; optimizerState: OptimizerState }> {
+export async function readLmTrainer(trainer: RnnTrainer): Promise<{
+  /** The current weights under the LM's names (`rnn.`, `linear.`). */
+  params: LmParams;
+  /** The optimizer's step count and moments under the LM's names. */
+  optimizerState: OptimizerState;
+}> {
   const [params, state] = await Promise.all([trainer.readParams(), trainer.readOptimizerState()]);
   return { params: fromTrainerParams(params), optimizerState: renameMoments(state, lmName) };
 }

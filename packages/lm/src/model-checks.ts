@@ -100,8 +100,20 @@ function canonical(v: unknown): string {
 
 /** The side files of a saved model folder, as text, each with the name to report it by. */
 export interface ModelSideFiles {
-  readonly config?: { readonly name: string; readonly text: string };
-  readonly vocab?: { readonly name: string; readonly text: string };
+  /** `config.json`; absent when the folder has none. */
+  readonly config?: {
+    /** The name to report the file by in errors. */
+    readonly name: string;
+    /** The file's content. */
+    readonly text: string;
+  };
+  /** `vocab.json`; absent when the folder has none. */
+  readonly vocab?: {
+    /** The name to report the file by in errors. */
+    readonly name: string;
+    /** The file's content. */
+    readonly text: string;
+  };
 }
 
 /** A config as `saveModel` would write it (defaults filled in), or the value itself when it is not one. */

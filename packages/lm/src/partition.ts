@@ -5,9 +5,13 @@ export type Partition = 'sequential' | 'random';
 
 /** One minibatch: inputs and next-token targets, both [B, T] row-major. */
 export interface Minibatch {
+  /** Input token indices, [B, T] row-major. */
   readonly X: Int32Array;
+  /** Target token indices, [B, T] row-major: each the token after the matching one in `X`. */
   readonly Y: Int32Array;
+  /** Rows B. */
   readonly batch: number;
+  /** Time steps T per row. */
   readonly steps: number;
 }
 

@@ -4,8 +4,11 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 
 /** One point of a perplexity curve. */
 export interface CurvePoint {
+  /** Name of the curve the point belongs to (its legend entry, e.g. the model). */
   readonly series: string;
+  /** Epoch number, the x axis. */
   readonly epoch: number;
+  /** Perplexity at that epoch, the y axis (log scale). */
   readonly perplexity: number;
 }
 

@@ -19,7 +19,9 @@ export function charTokens(text: string): string[] {
 
 /** A corpus as token indices plus its vocabulary. */
 export interface Corpus {
+  /** The corpus as vocabulary indices, one per character token. */
   readonly ids: Int32Array;
+  /** The vocabulary the indices refer to. */
   readonly vocab: Vocab;
 }
 

@@ -16,6 +16,7 @@ export interface BoundedBody {
     /** The header's value, or null when absent. */
     get(name: string): string | null;
   };
+  /** The body's byte stream, or null when the response has none. */
   readonly body: ReadableStream<Uint8Array> | null;
 }
 

@@ -13,8 +13,11 @@ import { Vocab } from './vocab.js';
 
 /** A trained language model: the RNN spec, the vocabulary and every weight. */
 export interface LanguageModel {
+  /** The RNN's spec (its input size is the vocabulary size). */
   readonly spec: RnnSpec;
+  /** The vocabulary: tokens by index. */
   readonly vocab: Vocab;
+  /** Every weight: `rnn.`-prefixed RNN parameters and the `linear.` head. */
   readonly params: LmParams;
 }
 

@@ -9,11 +9,15 @@ import type { EpochRecord, TrainingState } from './training-state.js';
 export interface StepReport {
   /** 0-based epoch and minibatch. */
   readonly epoch: number;
+  /** 0-based index of the minibatch within its epoch. */
   readonly batchIndex: number;
+  /** Minibatches in the epoch. */
   readonly batchesPerEpoch: number;
+  /** Mean cross-entropy of this minibatch, before its update. */
   readonly loss: number;
   /** Perplexity of the epoch so far. */
   readonly perplexity: number;
+  /** Training throughput of the epoch so far: tokens / training seconds. */
   readonly tokensPerSec: number;
 }
 
@@ -29,7 +33,9 @@ export interface TrainHooks {
 
 /** The result of {@link trainLoop}: the state it stopped at and whether it was stopped early. */
 export interface TrainOutcome {
+  /** The state it stopped at: checkpoint it to resume. */
   readonly state: TrainingState;
+  /** True when `signal` stopped the run before `config.epochs` epochs were done. */
   readonly aborted: boolean;
 }
 

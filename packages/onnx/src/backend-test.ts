@@ -20,15 +20,21 @@ import { type ProtoTensor, readTensorProto } from './tensor-proto.js';
 
 /** One `test_data_set_N` folder: tensors by graph input / output name. */
 export interface OnnxTestDataSet {
+  /** The folder's name, e.g. `test_data_set_0`. */
   readonly name: string;
+  /** The `input_K.pb` tensors, by the graph input they feed. */
   readonly inputs: ReadonlyMap<string, ProtoTensor>;
+  /** The expected `output_K.pb` tensors, by graph output name. */
   readonly outputs: ReadonlyMap<string, ProtoTensor>;
 }
 
 /** A directory in the ONNX backend-test layout, imported. */
 export interface OnnxTestCase {
+  /** The test directory's name. */
   readonly name: string;
+  /** Its `model.onnx`, imported. */
   readonly model: ImportedOnnx;
+  /** Its `test_data_set_N` folders, in order. */
   readonly dataSets: readonly OnnxTestDataSet[];
 }
 

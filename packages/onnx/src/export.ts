@@ -25,12 +25,19 @@ export const EXPORT_OPSETS: readonly number[] = Object.freeze([14, 15, 16, 17]);
 
 /** Names of the graph inputs and outputs an export declares. */
 export const GRAPH_NAMES: {
+  /** The input sequence, `[seq_len, batch, I]` (`[batch, seq_len, I]` batchFirst). */
   readonly input: 'input';
+  /** The initial hidden state `[L*D, batch, Hout]`, when the export takes a state. */
   readonly h0: 'h0';
+  /** The initial LSTM cell state `[L*D, batch, H]`, when the export takes a state. */
   readonly c0: 'c0';
+  /** Valid steps per batch row, int32 `[batch]`, when the export takes lengths. */
   readonly lengths: 'sequence_lens';
+  /** The top layer's output, laid out as the input. */
   readonly output: 'output';
+  /** The final hidden state `[L*D, batch, Hout]`. */
   readonly hN: 'hN';
+  /** The final LSTM cell state `[L*D, batch, H]`. */
   readonly cN: 'cN';
 } = Object.freeze({
   input: 'input',

@@ -24,6 +24,7 @@ import { type ProtoTensor, readTensorProto } from './tensor-proto.js';
 
 /** What {@link importOnnx} returns. */
 export interface ImportedOnnx {
+  /** The config the graph's recurrent node(s) amount to. */
   readonly spec: RnnSpec;
   /** PyTorch-named parameters (float32, or float64 for double models). */
   readonly params: RnnParams;

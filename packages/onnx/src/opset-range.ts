@@ -3,7 +3,9 @@ import { type Int64, int64ToNumber } from './proto.js';
 
 /** An inclusive range of ONNX opset versions. */
 export interface OpsetRange {
+  /** The lowest version. */
   readonly min: number;
+  /** The highest version. */
   readonly max: number;
 }
 
@@ -20,7 +22,9 @@ export const IMPORT_OPSETS: OpsetRange = Object.freeze({ min: 7, max: 26 });
 
 /** One entry of a model's opset_import. */
 export interface OpsetImport {
+  /** The operator set's domain; empty or absent means the default domain, ai.onnx. */
   readonly domain?: string | null;
+  /** The opset version the model uses from that domain. */
   readonly version?: Int64 | null;
 }
 

@@ -45,8 +45,11 @@ export const AttributeType = {
 export type Int64 =
   | number
   | {
+      /** The low 32 bits. */
       readonly low: number;
+      /** The high 32 bits, sign included for a signed value. */
       readonly high: number;
+      /** Whether the value is read as unsigned. */
       readonly unsigned: boolean;
       /** The value as a number (inexact past 2^53). */
       toNumber(): number;

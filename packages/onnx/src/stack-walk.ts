@@ -13,8 +13,11 @@ export type IoLayout = 'deeprnn' | 'onnx';
 
 /** One graph input or output and what it is. */
 export interface IoBinding {
+  /** The graph input's or output's name. */
   readonly name: string;
+  /** What it carries: the input, an initial or final state, or the lengths. */
   readonly role: IoRole;
+  /** Whether it is laid out as a deeprnn model takes it or as the ONNX operator does. */
   readonly layout: IoLayout;
 }
 

@@ -3,8 +3,22 @@ import { DataType, type Int64, type TensorProto, int64ToNumber } from './proto.j
 
 /** A tensor read from an ONNX TensorProto: float data as float32/float64, integer data as numbers. */
 export type ProtoTensor =
-  | { readonly kind: 'float'; readonly dims: readonly number[]; readonly data: Float32Array | Float64Array }
-  | { readonly kind: 'int'; readonly dims: readonly number[]; readonly data: readonly number[] };
+  | {
+      /** Float data: FLOAT or DOUBLE elements. */
+      readonly kind: 'float';
+      /** The tensor's dimensions. */
+      readonly dims: readonly number[];
+      /** The elements, row-major: Float32Array for FLOAT, Float64Array for DOUBLE. */
+      readonly data: Float32Array | Float64Array;
+    }
+  | {
+      /** Integer data: INT32, INT64 or BOOL elements. */
+      readonly kind: 'int';
+      /** The tensor's dimensions. */
+      readonly dims: readonly number[];
+      /** The elements, row-major; int64 values beyond the safe-integer range are clamped to it. */
+      readonly data: readonly number[];
+    };
 
 const ELEMENT_BYTES: Readonly<Record<number, number>> = {
   [DataType.FLOAT]: 4,

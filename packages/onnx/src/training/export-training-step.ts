@@ -24,6 +24,7 @@ export const TRAINING_KEY = 'deeprnn.training';
 export interface TrainingStepOptions extends TrainingShape {
   /** Classes of a linear head with softmax cross-entropy, or null: the loss is sum(output ⊙ grad_output). */
   readonly classes: number | null;
+  /** The optimizer the step applies, with its hyper-parameters. */
   readonly optimizer: OptimizerOptions;
   /** Global-norm clipping threshold, or null for none. */
   readonly gradClipNorm: number | null;
