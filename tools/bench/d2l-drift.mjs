@@ -1,10 +1,10 @@
 /* global process, console */
-// Is the WebGPU trainer's drift from the reference on the 3-layer d2l run (deeprnn depth) a bug or
-// float32 chaos? Follows ONE trajectory (the float32 reference trainer, driven exactly as
+// Is a trainer's drift from the reference on the 3-layer d2l run (deeprnn depth) a bug or float32 chaos?
+// Follows ONE trajectory (the float32 reference trainer, driven exactly as
 // `deeprnn depth` drives every backend: The Time Machine's first 10000 characters, sequential
 // partition with the state carried between minibatches and reset at each epoch, seed 0, SGD lr 1,
 // clipping 1) and at probe steps feeds the SAME parameters, minibatch and carried state to
-//   - the WebGPU trainer,
+//   - the trainer under study (`--candidate webgpu`, the default, or `onnxruntime`),
 //   - the float32 reference trainer (the noise floor of float32 arithmetic),
 //   - the float64 reference trainer (the oracle),
 // each twice: once with SGD lr 1024 and no clipping, so the raw gradient of every tensor is
@@ -12,11 +12,11 @@
 // (the real update, clipping scale and final state included). Prints one row per probe.
 // With --window N, also runs each trainer N steps on its own from the first probe (carried state
 // on the trainer, as in the run) and prints how far each drifts from the float64 one, and the
-// perplexity of every whole epoch; --free f64,f32,gpu picks those trainers, --noise 1e-6,3e-7 adds
+// perplexity of every whole epoch; --free f64,f32,cand picks those trainers, --noise 1e-6,3e-7 adds
 // float64 trainers whose gradients and carried state get that relative noise each step.
 // Findings: TRAINING.md, "The 3-layer drift is float32 chaos, not a bug".
 //   DEEPRNN_DATA_DIR=<folder with timemachine.txt> node tools/bench/d2l-drift.mjs [--layers 3]
-//     [--probes 0,40,80,120,159] [--window 0] [--free f64,f32,gpu] [--noise 1e-6]
+//     [--probes 0,40,80,120,159] [--window 0] [--free f64,f32,cand] [--noise 1e-6]
 import { createReferenceBackend, tensor } from '@deeprnn/core';
 import {
   createLmTrainer,
@@ -29,7 +29,8 @@ import {
   trainStep,
 } from '@deeprnn/lm';
 import { timeMachine } from '@deeprnn/lm/node';
-import { createBackend } from '@deeprnn/backend-webgpu';
+import { createBackend as createWebgpuBackend } from '@deeprnn/backend-webgpu';
+import { createBackend as createOrtBackend } from '@deeprnn/backend-onnxruntime';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,7 +39,7 @@ const arg = (name, fallback) => {
 const numLayers = Number(arg('layers', '3'));
 const probes = arg('probes', '0,40,80,120,159').split(',').map(Number);
 const window = Number(arg('window', '0'));
-const freeRunners = arg('free', 'f64,f32,gpu').split(',');
+const freeRunners = arg('free', 'f64,f32,cand').split(',');
 if (!freeRunners.includes('f64')) freeRunners.unshift('f64');
 const noise = arg('noise', '')
   .split(',')
@@ -82,7 +83,11 @@ const shapes = new Map([
 const sgd = (lr) => ({ name: 'sgd', lr });
 const ref32 = createReferenceBackend({ dtype: 'float32' });
 const ref64 = createReferenceBackend({ dtype: 'float64' });
-const gpu = await createBackend();
+// The trainer under study ("cand" below): our WGSL trainer (default) or ONNX Runtime's training graph on its CPU provider.
+const candName = arg('candidate', 'webgpu');
+if (candName !== 'webgpu' && candName !== 'onnxruntime')
+  throw new Error(`--candidate must be webgpu or onnxruntime, got ${candName}`);
+const cand = candName === 'webgpu' ? await createWebgpuBackend() : await createOrtBackend({ providers: ['cpu'] });
 const makeTrainer = (backend, lr, clip) =>
   createLmTrainer(backend, spec, {
     params: start.params,
@@ -94,7 +99,7 @@ const probeTrainers = {};
 for (const [name, backend] of [
   ['f64', ref64],
   ['f32', ref32],
-  ['gpu', gpu],
+  ['cand', cand],
 ]) {
   probeTrainers[name] = { raw: await makeTrainer(backend, RAW_LR, null), run: await makeTrainer(backend, 1, 1) };
 }
@@ -146,11 +151,11 @@ async function probe(step, params, initial, batch) {
     res[name] = { raw, grads, run, update };
   }
   const row = { step, loss: {}, gradNorm: {}, grad: {}, update: {}, state: {} };
-  for (const name of ['f64', 'f32', 'gpu']) {
+  for (const name of ['f64', 'f32', 'cand']) {
     row.loss[name] = res[name].raw.loss;
     row.gradNorm[name] = res[name].raw.gradNorm;
   }
-  for (const name of ['f32', 'gpu']) {
+  for (const name of ['f32', 'cand']) {
     row.grad[name] = tensorErrors(res[name].grads, res.f64.grads);
     row.update[name] = tensorErrors(res[name].update, res.f64.update).all;
     row.state[name] = relErr(res[name].run.state, res.f64.run.state);
@@ -200,22 +205,22 @@ async function noisyRunner(sigma, params, host) {
 const fmt = (x, d = 2) => x.toExponential(d);
 const worst = (per) => Object.entries(per).reduce((a, b) => (b[1] > a[1] ? b : a));
 function printRow(r, epoch) {
-  const wg = worst(r.grad.gpu.per);
+  const wg = worst(r.grad.cand.per);
   const wf = worst(r.grad.f32.per);
   console.log(
-    `| ${r.step} | ${epoch + 1} | ${r.loss.f64.toFixed(5)} | ${r.loss.gpu.toFixed(5)} | ${r.gradNorm.f64.toFixed(4)} | ${r.gradNorm.gpu.toFixed(4)} | ${r.gradNorm.f64 > 1 ? 'yes' : 'no'} ` +
-      `| ${fmt(r.grad.f32.all)} | ${fmt(r.grad.gpu.all)} | ${fmt(wf[1])} ${wf[0]} | ${fmt(wg[1])} ${wg[0]} | ${fmt(r.update.f32)} | ${fmt(r.update.gpu)} | ${fmt(r.state.f32)} | ${fmt(r.state.gpu)} |`,
+    `| ${r.step} | ${epoch + 1} | ${r.loss.f64.toFixed(5)} | ${r.loss.cand.toFixed(5)} | ${r.gradNorm.f64.toFixed(4)} | ${r.gradNorm.cand.toFixed(4)} | ${r.gradNorm.f64 > 1 ? 'yes' : 'no'} ` +
+      `| ${fmt(r.grad.f32.all)} | ${fmt(r.grad.cand.all)} | ${fmt(wf[1])} ${wf[0]} | ${fmt(wg[1])} ${wg[0]} | ${fmt(r.update.f32)} | ${fmt(r.update.cand)} | ${fmt(r.state.f32)} | ${fmt(r.state.cand)} |`,
   );
 }
 
 console.log(
-  `d2l ${numLayers} layer(s), hidden 256, T=35, B=32, SGD lr 1, clip 1; trajectory: float32 reference; gpu: ${gpu.device}`,
+  `d2l ${numLayers} layer(s), hidden 256, T=35, B=32, SGD lr 1, clip 1; trajectory: float32 reference; cand = ${candName}: ${cand.device}`,
 );
 console.log(
   'relative errors against the float64 reference from the same parameters, batch and carried state (norm-wise per tensor; "all" = every tensor together)',
 );
 console.log(
-  '| step | epoch | loss f64 | loss gpu | norm f64 | norm gpu | clipped | grad err f32 all | grad err gpu all | worst f32 tensor | worst gpu tensor | update err f32 | update err gpu | state err f32 | state err gpu |',
+  '| step | epoch | loss f64 | loss cand | norm f64 | norm cand | clipped | grad err f32 all | grad err cand all | worst f32 tensor | worst cand tensor | update err f32 | update err cand | state err f32 | state err cand |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 
@@ -250,7 +255,7 @@ if (window > 0 && windowStart) {
   // Each trainer alone for `window` steps from the first probe, carrying its own state as the run does.
   const runs = {};
   for (const name of freeRunners) {
-    const backend = { f64: ref64, f32: ref32, gpu }[name];
+    const backend = { f64: ref64, f32: ref32, cand }[name];
     const t = await makeTrainer(backend, 1, 1);
     await t.restore({ params: toTrainerParams(windowStart.params), optimizerState: { step: 0, moments: {} } });
     let carried = windowStart.host;
@@ -316,4 +321,4 @@ if (window > 0 && windowStart) {
     console.log(`| ${e + 1} | ${Object.keys(runs).map(ppl).join(' | ')} |`);
   }
 }
-await gpu.dispose();
+await cand.dispose();
