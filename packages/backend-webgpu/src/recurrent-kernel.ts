@@ -1,6 +1,7 @@
 import { type RecurrentPlan, recurrentWorkgroup } from './kernel-plan.js';
 import { declareWorkgroup } from './workgroup-memory.js';
-import { cellUpdate, projectionPhase, resetBeforeLinearPhase } from './recurrent-cells.js';
+import { forwardCell } from './kernels/cells/forward-cell.js';
+import { cellUpdate, mainGates, projectionPhase, secondPhase } from './recurrent-cells.js';
 import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from './wgsl-unroll.js';
 import { WGSL_MATH, activationFunction, coupledForgetFunction, clipFunction } from './wgsl-math.js';
 import { forStateRows, loadStateRows } from './state-rows-wgsl.js';
@@ -34,8 +35,6 @@ export function recurrentProgram(plan: RecurrentPlan): KernelProgram {
     .join('')
     .concat(spec.mode === 'lstm' && spec.inputForget ? coupledForgetFunction('VT', fwd[0]!, rev[0]) : '');
   const isLstm = spec.mode === 'lstm';
-  const isResetBefore = spec.mode === 'gru' && !spec.linearBeforeReset;
-  const mainGates = isResetBefore ? [0, 1] : Array.from({ length: G }, (_, g) => g);
   const rowSetup = perRow(
     R,
     (r) => `  let b${r} = rowBase + ${r}u;
@@ -104,7 +103,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 ${rowSetup}
 ${loadStateRows('hs', 'HO', 'rowBase', (at) => `s0[${at}]`)}
 ${isLstm ? registers(plan, unitsPerThread, 'c') : ''}
-${isResetBefore ? registers(plan, unitsPerThread, 'z') : ''}
+${forwardCell(spec)
+  .carries.map((name) => registers(plan, unitsPerThread, name))
+  .join('\n')}
 ${cInit}
   workgroupBarrier();
   for (var s = 0u; s < p.T; s++) {
@@ -112,8 +113,8 @@ ${cInit}
     let cur = (s & 1u) * (R * HO);
     let nxt = R * HO - cur;
 ${perRow(R, (r) => `    let a${r} = ok${r} && t < len${r};\n    let xo${r} = (t * p.B + bc${r}) * XSV + dir * GHV;\n    let yo${r} = (t * p.B + bc${r}) * OS + dir * HO;`)}
-${perUnitBlock(plan, unitsPerThread, (u) => `${hiddenProduct(plan, mainGates, 'hs', Hout, Hout)}\n${cellUpdate(plan, u)}`)}
-${isResetBefore ? resetBeforeLinearPhase(plan, unitsPerThread) : ''}
+${perUnitBlock(plan, unitsPerThread, (u) => `${hiddenProduct(plan, mainGates(plan), 'hs', Hout, Hout)}\n${cellUpdate(plan, u)}`)}
+${secondPhase(plan, unitsPerThread)}
 ${spec.projSize > 0 ? projectionPhase(plan) : ''}
     workgroupBarrier();
   }

@@ -114,13 +114,19 @@ export function clampExpr(math: ActivationMath, v: string, clip: number): string
 
 /**
  * A WGSL function `name(x, dir)` applying the forward direction's activation for dir 0 and the
- * reverse direction's for dir 1 (they differ only with ONNX `reverseActivations`).
+ * reverse direction's for dir 1 (they differ only with ONNX `reverseActivations`), in `math`'s type.
  */
-export function activationFunction(name: string, forward: Activation, reverse: Activation | undefined): string {
-  const fwd = activationExpr(forward, 'x');
-  const rev = reverse ? activationExpr(reverse, 'x') : fwd;
-  if (rev === fwd) return `fn ${name}(x: VT, dir: u32) -> VT { return ${fwd}; }\n`;
-  return `fn ${name}(x: VT, dir: u32) -> VT {\n  if (dir == 0u) { return ${fwd}; }\n  return ${rev};\n}\n`;
+export function activationFunction(
+  name: string,
+  forward: Activation,
+  reverse: Activation | undefined,
+  math: ActivationMath = VECTOR_MATH,
+): string {
+  const T = math.type;
+  const fwd = activationExpr(forward, 'x', math);
+  const rev = reverse ? activationExpr(reverse, 'x', math) : fwd;
+  if (rev === fwd) return `fn ${name}(x: ${T}, dir: u32) -> ${T} { return ${fwd}; }\n`;
+  return `fn ${name}(x: ${T}, dir: u32) -> ${T} {\n  if (dir == 0u) { return ${fwd}; }\n  return ${rev};\n}\n`;
 }
 
 /**
@@ -138,8 +144,9 @@ export function coupledForgetFunction(type: string, forward: Activation, reverse
   return `fn forget_coupled(zi: ${type}, ig: ${type}, dir: u32) -> ${type} {\n  ${body}\n}\n`;
 }
 
-/** A WGSL function `clip_gate(v)` clamping to [-clip, clip] (ONNX `clip`), or the identity. */
-export function clipFunction(clip: number | null): string {
-  if (clip === null) return 'fn clip_gate(v: VT) -> VT { return v; }\n';
-  return `fn clip_gate(v: VT) -> VT { return ${clampExpr(VECTOR_MATH, 'v', clip)}; }\n`;
+/** A WGSL function `clip_gate(v)` clamping to [-clip, clip] (ONNX `clip`), or the identity, in `math`'s type. */
+export function clipFunction(clip: number | null, math: ActivationMath = VECTOR_MATH): string {
+  const T = math.type;
+  if (clip === null) return `fn clip_gate(v: ${T}) -> ${T} { return v; }\n`;
+  return `fn clip_gate(v: ${T}) -> ${T} { return ${clampExpr(math, 'v', clip)}; }\n`;
 }

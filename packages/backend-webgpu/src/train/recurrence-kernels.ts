@@ -1,7 +1,6 @@
 import { type RnnSpec, activationCount, gateCount, outputSize } from '@deeprnn/core';
-import { TRAIN_MATH, activationPairWgsl } from './train-activations.js';
+import { TRAIN_MATH, activationPairWgsl, clipWgsl } from './train-activations.js';
 import { coupledForgetFunction } from '../wgsl-math.js';
-import { clipWgsl } from './train-cells.js';
 import { type WorkgroupArray, rowsThatFit } from '../workgroup-memory.js';
 import { type UniformField, pad, u32s } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';

@@ -1,5 +1,5 @@
 import type { Activation } from '@deeprnn/core';
-import { type ActivationMath, activationExpr } from '../wgsl-math.js';
+import { type ActivationMath, activationFunction, clipFunction, f32 } from '../wgsl-math.js';
 import { derivativeFromOutput } from './activation-derivative.js';
 
 /**
@@ -43,16 +43,24 @@ export const TRAIN_MATH: string = MATH;
 
 /**
  * WGSL `<name>(x, dir)` and `d<name>(y, dir)`: one activation of each direction (reverse
- * activations apply to direction 1) and its slope written in the output. Needs {@link TRAIN_MATH}.
+ * activations apply to direction 1; the one table, wgsl-math.ts) and its slope written in the
+ * output. Needs {@link TRAIN_MATH}.
  */
 export function activationPairWgsl(name: string, forward: Activation, reverse: Activation): string {
   return `
-fn ${name}(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return ${activationExpr(forward, 'x', SCALAR_MATH)}; }
-  return ${activationExpr(reverse, 'x', SCALAR_MATH)};
-}
-fn d${name}(y: f32, dir: u32) -> f32 {
+${activationFunction(name, forward, reverse, SCALAR_MATH)}fn d${name}(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return ${derivativeFromOutput(forward, 'y')!}; }
   return ${derivativeFromOutput(reverse, 'y')!};
 }`;
+}
+
+/**
+ * WGSL `clip_gate(v)` (ONNX `clip` on a gate's pre-activation, or the identity; the one clamp,
+ * wgsl-math.ts) and its slope `in_clip(v)`: 1 where the clamp lets the gradient through
+ * (-clip <= v <= clip, as PyTorch's clamp; NaN passes none), else 0.
+ */
+export function clipWgsl(clip: number | null): string {
+  if (clip === null) return clipFunction(null, SCALAR_MATH);
+  return `${clipFunction(clip, SCALAR_MATH)}fn in_clip(v: f32) -> f32 { return select(0.0, 1.0, abs(v) <= ${f32(clip)}); }
+`;
 }

@@ -12,7 +12,7 @@ import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { declareWorkgroup } from '../workgroup-memory.js';
 import { perRow } from '../wgsl-unroll.js';
 import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
-import { trainCell } from './train-cells.js';
+import { recordReader, trainCell } from './train-cells.js';
 
 /** dh_{t-1} += W_hh^T gh_t for the state columns a thread owns (W_hh in row order [D][G*H][P]: adjacent threads read adjacent words). */
 function hiddenGradProduct(R: number, gateRows: string): string {
@@ -40,9 +40,9 @@ ${perRow(
  * Reset-before GRU: once every unit's dn is in `gs`, d(r h) = W_hn^T dn gives the reset gate's
  * gradient (d(r h) h r') and h_{t-1}'s share (d(r h) r); r h is written out for dW_hn.
  */
-function resetGatePhase(spec: RnnSpec, slots: number): string {
-  const rec = recAt('t * p.B + bc');
-  const pass = spec.clip !== null ? ` * ${rec(slots)}` : '';
+function resetGatePhase(spec: RnnSpec): string {
+  const rec = recordReader(spec, recAt('t * p.B + bc'));
+  const pass = spec.clip !== null ? ` * ${rec.mask(0)}` : '';
   return `    workgroupBarrier();
     for (var j = lid; j < H; j += WG) {
       for (var r = 0u; r < R; r++) {
@@ -50,7 +50,7 @@ ${rowFlags('r')}
         var drh = 0.0;
         for (var n = 0u; n < H; n++) { drh += gs[r * GH + 2u * H + n] * wr_at(dir * GH * P + (2u * H + n) * P + j); }
 ${previousStep('j')}
-        let rg = ${rec(0)};
+        let rg = ${rec.value('r')};
         let gx0 = drh * hprev * dact_f(rg, dir)${pass};
         gs[r * GH + j] = select(0.0, gx0, a);
         dh[nxt + r * P + j] = dh[nxt + r * P + j] + drh * rg;
@@ -103,6 +103,7 @@ export function trainBackwardProgram(geo: RecurrenceGeometry): KernelProgram {
   const plan = geo.trainBackward;
   const { R, threads, U } = plan;
   const cell = trainCell(spec);
+  const rec = recordReader(spec, recAt('t * p.B + bc'));
   const gates = Array.from({ length: G }, (_, g) => g);
   const { sideOutputs, gateGrads } = geo.train;
   const stepGradient = isProjected
@@ -196,7 +197,7 @@ ${
         let po = wr_at(WR_PEEP + dir * 3u * H + 2u * H + j);`
     : ''
 }
-${cell.backward(recAt('t * p.B + bc'), (g) => (spec.clip !== null ? ` * ${recAt('t * p.B + bc')(cell.slots + g)}` : ''))}
+${cell.backward(rec.value, (g) => (spec.clip !== null ? ` * ${rec.mask(g)}` : ''))}
 ${gates.map((k) => `        gs[r * GH + ${k}u * H + j] = select(0.0, gh${k}, a);`).join('\n')}
 ${isProjected ? '' : '        dh[nxt + r * P + j] = direct;'}
         if (ok) {
@@ -216,7 +217,7 @@ ${
       }
     }
     workgroupBarrier();
-${isResetBefore ? resetGatePhase(spec, cell.slots) : ''}
+${isResetBefore ? resetGatePhase(spec) : ''}
 ${hiddenGradProduct(R, isResetBefore ? '2u * H' : 'GH')}
     workgroupBarrier();
   }

@@ -1,40 +1,58 @@
-import type { RnnSpec } from '@deeprnn/core';
 import { RECURRENCE_UNIFORMS, recAt, recurrenceHeader, rowFlags, trainForwardWorkgroup } from './recurrence-kernels.js';
 import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { declareWorkgroup } from '../workgroup-memory.js';
 import { perRow } from '../wgsl-unroll.js';
 import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
-import { trainCell } from './train-cells.js';
+import { recordReader } from './train-cells.js';
+import type { CellNames } from '../kernels/cells/cell-names.js';
+import { type ForwardCell, forwardCell } from '../kernels/cells/forward-cell.js';
+import { projectionPhase as projection } from '../kernels/cells/projection-phase.js';
 
-/** LSTM projection: h = W_hr m for the step, once every unit's m = o act_h(c) is in `ex`. */
-function projectionPhase(R: number): string {
-  return `    workgroupBarrier();
-    for (var q = lid; q < P; q += WG) {
-${perRow(R, (r) => `      var pr${r} = 0.0;`)}
-      for (var j = 0u; j < H; j++) {
-        let wv = w[p.whr + dir * H * P + j * P + q];
-${perRow(R, (r) => `        pr${r} += ex[${r}u * H + j] * wv;`)}
-      }
-${perRow(
-  R,
-  (r) => `      {
-${rowFlags(r)}
-        hs[nxt + ${r}u * P + q] = select(hs[cur + ${r}u * P + q], pr${r}, a);
-        if (ok) { y[(t * p.B + bc) * NP + dir * P + q] = select(0.0, pr${r}, a); }
-      }`,
-)}
-    }`;
+/** The training forward's names for unrolled row r (one scalar lane `j` at a time, rowFlags in scope). */
+function trainNames(
+  geo: RecurrenceGeometry,
+  r: number,
+  x: (g: number) => string,
+  hh: (g: number) => string,
+): CellNames {
+  const rec = recordReader(geo.spec, recAt('t * p.B + bc'));
+  const clips = geo.spec.clip !== null;
+  return {
+    type: 'f32',
+    suffix: '',
+    indent: '          ',
+    x,
+    hh,
+    hPrev: `hs[cur + ${r}u * P + j]`,
+    cPrev: 'sN[ci]',
+    // LSTM's c is updated in place in the state buffer as the walk goes.
+    keepCell: (_cp, cn) => `if (a) { sN[ci] = ${cn}; }`,
+    emit: (hn) => `hs[nxt + ${r}u * P + j] = select(hs[cur + ${r}u * P + j], ${hn}, a);
+if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, ${hn}, a); }`,
+    park: (value) => `ex[${r}u * H + j] = ${value};`,
+    // The record holds what the second phase needs; it reads it back into a local of the same name.
+    carry: () => '',
+    carried: (name) => name,
+    record: (values, pre) => {
+      const writes = [
+        ...values.map(([name, v]) => `${rec.value(name)} = ${v};`),
+        ...(clips ? pre.map(([g, q]) => `${rec.mask(g)} = in_clip(${q});`) : []),
+      ];
+      return writes.length > 0 ? `if (a) { ${writes.join(' ')} }` : '';
+    },
+  };
 }
 
 /**
- * Reset-before GRU's second phase: n = g(x_n + W_hn (r h) + b_hn) once every unit's r h is in
- * `ex`, then h = (1 - z) n + z h_{t-1}. Each thread owns the same units as in the first phase, so
- * it reads back the z it recorded there.
+ * A cell's second phase (reset-before GRU: n = g(x_n + W_hn (r h) + b_hn)) once every unit's r h
+ * is in `ex`. Each thread owns the same units as in the first phase.
  */
-function resetBeforePhase(spec: RnnSpec, R: number, wRead: string): string {
-  const bias = spec.bias ? 'w[p.bhh + dir * GH + 2u * H + j]' : '0.0';
-  const mask = spec.clip !== null ? ` ${recAt('t * p.B + bc')(trainCell(spec).slots + 2)} = in_clip(q2);` : '';
+function secondPhase(geo: RecurrenceGeometry, cell: ForwardCell, R: number, wRead: string): string {
+  const finish = cell.finish;
+  if (!finish) return '';
+  const rec = recordReader(geo.spec, recAt('t * p.B + bc'));
+  const bias = geo.spec.bias ? ' + w[p.bhh + dir * GH + 2u * H + j]' : ' + 0.0';
   return `    workgroupBarrier();
     for (var q = lid; q < HU; q += WG) {
 ${perRow(R, (r) => `      var acc${r} = VT(0.0);`)}
@@ -48,18 +66,33 @@ ${perRow(
 ${rowFlags(r)}
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
-          let hp = hs[cur + ${r}u * P + j];
-          let zg = ${recAt('t * p.B + bc')(1)};
-          let q2 = xp[(t * p.B + bc) * NG + dir * GH + 2u * H + j] + lane(acc${r}, e) + ${bias};
-          let ng = act_g(clip_pre(q2), dir);
-          let hn = (1.0 - zg) * ng + zg * hp;
-          if (a) { ${recAt('t * p.B + bc')(2)} = ng;${mask} }
-          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
-          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
+${cell.carries.map((name) => `          let ${name} = ${rec.value(name)};`).join('\n')}
+${finish(
+  trainNames(
+    geo,
+    r,
+    (g) => `xp[(t * p.B + bc) * NG + dir * GH + ${g}u * H + j]`,
+    () => `lane(acc${r}, e)${bias}`,
+  ),
+)}
         }
       }`,
 )}
     }`;
+}
+
+/** LSTM projection: h = W_hr m for the step, once every unit's m = o act_h(c) is in `ex`. */
+function projectionPhase(R: number): string {
+  return projection({
+    R,
+    width: 'P',
+    weight: (k) => `w[p.whr + dir * H * P + ${k} * P + q]`,
+    store: (r, value) => `      {
+${rowFlags(r)}
+        hs[nxt + ${r}u * P + q] = select(hs[cur + ${r}u * P + q], ${value}, a);
+        if (ok) { y[(t * p.B + bc) * NP + dir * P + q] = select(0.0, ${value}, a); }
+      }`,
+  });
 }
 
 /**
@@ -70,22 +103,21 @@ ${rowFlags(r)}
  * state (LSTM's c is updated in place in the state buffer as the walk goes).
  */
 export function trainForwardProgram(geo: RecurrenceGeometry): KernelProgram {
-  const { spec, G, isLstm, isProjected, isResetBefore } = geo;
+  const { spec, isLstm, isProjected } = geo;
   const plan = geo.trainForward;
   const { R, threads, U } = plan;
-  const cell = trainCell(spec);
+  const cell = forwardCell(spec);
   const wRead = U === 4 ? 'wv' : 'w';
   const bias = (g: number): string => (spec.bias ? `w[p.bhh + dir * GH + ${g}u * H + j]` : '0.0');
   // Reset-before GRU: the main phase computes r and z; n follows once every unit's r h is parked.
-  const gates = Array.from({ length: isResetBefore ? 2 : G }, (_, g) => g);
-  // Without a projection the unit's h is final; with one, park m = o act_h(c) for the projection.
-  const emit = (r: number): string =>
-    isResetBefore
-      ? `          ex[${r}u * H + j] = rg * hp;`
-      : isProjected
-        ? `          ex[${r}u * H + j] = hn;`
-        : `          hs[nxt + ${r}u * P + j] = select(hp, hn, a);
-          if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }`;
+  const gates = Array.from({ length: cell.gates }, (_, g) => g);
+  const names = (r: number): CellNames =>
+    trainNames(
+      geo,
+      r,
+      (g) => `x${g}`,
+      (g) => `hh${g}`,
+    );
   return kernelProgram({
     name: 'train-forward',
     uniforms: RECURRENCE_UNIFORMS,
@@ -150,7 +182,6 @@ ${rowFlags(r)}
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-${isProjected ? '' : `          let hp = hs[cur + ${r}u * P + j];`}
 ${
   spec.peepholes
     ? `          let pi = w[p.peep + dir * 3u * H + j];
@@ -159,15 +190,13 @@ ${
     : ''
 }
 ${gates.map((g) => `          let x${g} = xp[xg + ${g}u * H];\n          let hh${g} = lane(acc${r}_${g}, e) + ${bias(g)};`).join('\n')}
-${cell.forward(recAt('t * p.B + bc'))}
-${spec.clip !== null ? `          if (a) { ${gates.map((g) => `${recAt('t * p.B + bc')(cell.slots + g)} = in_clip(q${g});`).join(' ')} }` : ''}
-${emit(r)}
+${cell.update(names(r))}
         }
       }`,
 )}
     }
 ${isProjected ? projectionPhase(R) : ''}
-${isResetBefore ? resetBeforePhase(spec, R, U === 4 ? 'wv' : 'w') : ''}
+${secondPhase(geo, cell, R, wRead)}
     workgroupBarrier();
   }
   let fin = (p.T & 1u) * (R * P);

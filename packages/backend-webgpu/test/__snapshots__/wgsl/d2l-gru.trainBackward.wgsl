@@ -40,23 +40,17 @@ fn t_softplus(x: f32) -> f32 {
   return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
 }
 
-fn act_f(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_sigmoid(x); }
-  return t_sigmoid(x);
-}
+fn act_f(x: f32, dir: u32) -> f32 { return t_sigmoid(x); }
 fn dact_f(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (y * (1.0 - y)); }
   return (y * (1.0 - y));
 }
-fn act_g(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_g(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_g(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn clip_pre(v: f32) -> f32 { return v; }
+fn clip_gate(v: f32) -> f32 { return v; }
 
 // Regions of wr (words) and of hp and g (words per time-major row), from recurrenceGeometry: the host
 // sizes and reads the same buffers with the same numbers.

@@ -40,23 +40,17 @@ fn t_softplus(x: f32) -> f32 {
   return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
 }
 
-fn act_f(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_sigmoid(x); }
-  return t_sigmoid(x);
-}
+fn act_f(x: f32, dir: u32) -> f32 { return t_sigmoid(x); }
 fn dact_f(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (y * (1.0 - y)); }
   return (y * (1.0 - y));
 }
-fn act_g(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_g(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_g(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn clip_pre(v: f32) -> f32 { return v; }
+fn clip_gate(v: f32) -> f32 { return v; }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> xp: array<f32>;
@@ -136,7 +130,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 0u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc0_0, e) + w[p.bhh + dir * GH + 0u * H + j];
@@ -144,16 +137,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh1 = lane(acc0_1, e) + w[p.bhh + dir * GH + 1u * H + j];
           let x2 = xp[xg + 2u * H];
           let hh2 = lane(acc0_2, e) + w[p.bhh + dir * GH + 2u * H + j];
+          let hp = hs[cur + 0u * P + j];
           let q0 = x0 + hh0;
-          let rg = act_f(clip_pre(q0), dir);
+          let rg = act_f(clip_gate(q0), dir);
           let q1 = x1 + hh1;
-          let zg = act_f(clip_pre(q1), dir);
+          let z = act_f(clip_gate(q1), dir);
           let q2 = x2 + rg * hh2;
-          let ng = act_g(clip_pre(q2), dir);
-          let hn = (1.0 - zg) * ng + zg * hp;
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = zg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = ng; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = hh2; }
-
-          hs[nxt + 0u * P + j] = select(hp, hn, a);
+          let n = act_g(clip_gate(q2), dir);
+          let hn = (1.0 - z) * n + z * hp;
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = z; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = n; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = hh2; }
+          hs[nxt + 0u * P + j] = select(hs[cur + 0u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -167,7 +160,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 1u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc1_0, e) + w[p.bhh + dir * GH + 0u * H + j];
@@ -175,16 +167,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh1 = lane(acc1_1, e) + w[p.bhh + dir * GH + 1u * H + j];
           let x2 = xp[xg + 2u * H];
           let hh2 = lane(acc1_2, e) + w[p.bhh + dir * GH + 2u * H + j];
+          let hp = hs[cur + 1u * P + j];
           let q0 = x0 + hh0;
-          let rg = act_f(clip_pre(q0), dir);
+          let rg = act_f(clip_gate(q0), dir);
           let q1 = x1 + hh1;
-          let zg = act_f(clip_pre(q1), dir);
+          let z = act_f(clip_gate(q1), dir);
           let q2 = x2 + rg * hh2;
-          let ng = act_g(clip_pre(q2), dir);
-          let hn = (1.0 - zg) * ng + zg * hp;
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = zg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = ng; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = hh2; }
-
-          hs[nxt + 1u * P + j] = select(hp, hn, a);
+          let n = act_g(clip_gate(q2), dir);
+          let hn = (1.0 - z) * n + z * hp;
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = z; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = n; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = hh2; }
+          hs[nxt + 1u * P + j] = select(hs[cur + 1u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -198,7 +190,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 2u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc2_0, e) + w[p.bhh + dir * GH + 0u * H + j];
@@ -206,16 +197,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh1 = lane(acc2_1, e) + w[p.bhh + dir * GH + 1u * H + j];
           let x2 = xp[xg + 2u * H];
           let hh2 = lane(acc2_2, e) + w[p.bhh + dir * GH + 2u * H + j];
+          let hp = hs[cur + 2u * P + j];
           let q0 = x0 + hh0;
-          let rg = act_f(clip_pre(q0), dir);
+          let rg = act_f(clip_gate(q0), dir);
           let q1 = x1 + hh1;
-          let zg = act_f(clip_pre(q1), dir);
+          let z = act_f(clip_gate(q1), dir);
           let q2 = x2 + rg * hh2;
-          let ng = act_g(clip_pre(q2), dir);
-          let hn = (1.0 - zg) * ng + zg * hp;
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = zg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = ng; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = hh2; }
-
-          hs[nxt + 2u * P + j] = select(hp, hn, a);
+          let n = act_g(clip_gate(q2), dir);
+          let hn = (1.0 - z) * n + z * hp;
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = z; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = n; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = hh2; }
+          hs[nxt + 2u * P + j] = select(hs[cur + 2u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -229,7 +220,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 3u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc3_0, e) + w[p.bhh + dir * GH + 0u * H + j];
@@ -237,16 +227,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh1 = lane(acc3_1, e) + w[p.bhh + dir * GH + 1u * H + j];
           let x2 = xp[xg + 2u * H];
           let hh2 = lane(acc3_2, e) + w[p.bhh + dir * GH + 2u * H + j];
+          let hp = hs[cur + 3u * P + j];
           let q0 = x0 + hh0;
-          let rg = act_f(clip_pre(q0), dir);
+          let rg = act_f(clip_gate(q0), dir);
           let q1 = x1 + hh1;
-          let zg = act_f(clip_pre(q1), dir);
+          let z = act_f(clip_gate(q1), dir);
           let q2 = x2 + rg * hh2;
-          let ng = act_g(clip_pre(q2), dir);
-          let hn = (1.0 - zg) * ng + zg * hp;
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = zg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = ng; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = hh2; }
-
-          hs[nxt + 3u * P + j] = select(hp, hn, a);
+          let n = act_g(clip_gate(q2), dir);
+          let hn = (1.0 - z) * n + z * hp;
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = z; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = n; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = hh2; }
+          hs[nxt + 3u * P + j] = select(hs[cur + 3u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }

@@ -40,15 +40,12 @@ fn t_softplus(x: f32) -> f32 {
   return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
 }
 
-fn act_f(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_f(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_f(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn clip_pre(v: f32) -> f32 { return v; }
+fn clip_gate(v: f32) -> f32 { return v; }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> xp: array<f32>;
@@ -110,14 +107,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 0u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc0_0, e) + w[p.bhh + dir * GH + 0u * H + j];
           let q0 = x0 + hh0;
-          let hn = act_f(clip_pre(q0), dir);
-
-          hs[nxt + 0u * P + j] = select(hp, hn, a);
+          let hn = act_f(clip_gate(q0), dir);
+          hs[nxt + 0u * P + j] = select(hs[cur + 0u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -131,14 +126,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 1u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc1_0, e) + w[p.bhh + dir * GH + 0u * H + j];
           let q0 = x0 + hh0;
-          let hn = act_f(clip_pre(q0), dir);
-
-          hs[nxt + 1u * P + j] = select(hp, hn, a);
+          let hn = act_f(clip_gate(q0), dir);
+          hs[nxt + 1u * P + j] = select(hs[cur + 1u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -152,14 +145,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 2u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc2_0, e) + w[p.bhh + dir * GH + 0u * H + j];
           let q0 = x0 + hh0;
-          let hn = act_f(clip_pre(q0), dir);
-
-          hs[nxt + 2u * P + j] = select(hp, hn, a);
+          let hn = act_f(clip_gate(q0), dir);
+          hs[nxt + 2u * P + j] = select(hs[cur + 2u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -173,14 +164,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 3u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc3_0, e) + w[p.bhh + dir * GH + 0u * H + j];
           let q0 = x0 + hh0;
-          let hn = act_f(clip_pre(q0), dir);
-
-          hs[nxt + 3u * P + j] = select(hp, hn, a);
+          let hn = act_f(clip_gate(q0), dir);
+          hs[nxt + 3u * P + j] = select(hs[cur + 3u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }

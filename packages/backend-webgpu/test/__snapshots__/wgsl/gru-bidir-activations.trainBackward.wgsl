@@ -56,7 +56,7 @@ fn dact_g(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return select(y, 1.0 - exp(-y), y >= 0.0); }
   return select(y + (1.0), 1.0, y > 0.0);
 }
-fn clip_pre(v: f32) -> f32 { return v; }
+fn clip_gate(v: f32) -> f32 { return v; }
 
 // Regions of wr (words) and of hp and g (words per time-major row), from recurrenceGeometry: the host
 // sizes and reads the same buffers with the same numbers.

@@ -40,23 +40,17 @@ fn t_softplus(x: f32) -> f32 {
   return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
 }
 
-fn act_f(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_sigmoid(x); }
-  return t_sigmoid(x);
-}
+fn act_f(x: f32, dir: u32) -> f32 { return t_sigmoid(x); }
 fn dact_f(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (y * (1.0 - y)); }
   return (y * (1.0 - y));
 }
-fn act_g(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_g(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_g(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn clip_pre(v: f32) -> f32 { return v; }
+fn clip_gate(v: f32) -> f32 { return v; }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> xp: array<f32>;
@@ -123,18 +117,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 0u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc0_0, e) + w[p.bhh + dir * GH + 0u * H + j];
           let x1 = xp[xg + 1u * H];
           let hh1 = lane(acc0_1, e) + w[p.bhh + dir * GH + 1u * H + j];
+          let hp = hs[cur + 0u * P + j];
           let q0 = x0 + hh0;
-          let rg = act_f(clip_pre(q0), dir);
+          let rg = act_f(clip_gate(q0), dir);
           let q1 = x1 + hh1;
-          let zg = act_f(clip_pre(q1), dir);
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = zg; }
-
+          let z = act_f(clip_gate(q1), dir);
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = z; }
           ex[0u * H + j] = rg * hp;
         }
       }
@@ -148,18 +141,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 1u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc1_0, e) + w[p.bhh + dir * GH + 0u * H + j];
           let x1 = xp[xg + 1u * H];
           let hh1 = lane(acc1_1, e) + w[p.bhh + dir * GH + 1u * H + j];
+          let hp = hs[cur + 1u * P + j];
           let q0 = x0 + hh0;
-          let rg = act_f(clip_pre(q0), dir);
+          let rg = act_f(clip_gate(q0), dir);
           let q1 = x1 + hh1;
-          let zg = act_f(clip_pre(q1), dir);
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = zg; }
-
+          let z = act_f(clip_gate(q1), dir);
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = z; }
           ex[1u * H + j] = rg * hp;
         }
       }
@@ -173,18 +165,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 2u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc2_0, e) + w[p.bhh + dir * GH + 0u * H + j];
           let x1 = xp[xg + 1u * H];
           let hh1 = lane(acc2_1, e) + w[p.bhh + dir * GH + 1u * H + j];
+          let hp = hs[cur + 2u * P + j];
           let q0 = x0 + hh0;
-          let rg = act_f(clip_pre(q0), dir);
+          let rg = act_f(clip_gate(q0), dir);
           let q1 = x1 + hh1;
-          let zg = act_f(clip_pre(q1), dir);
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = zg; }
-
+          let z = act_f(clip_gate(q1), dir);
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = rg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = z; }
           ex[2u * H + j] = rg * hp;
         }
       }
@@ -209,13 +200,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         let a = ok && t < len;
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
+          let z = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j];
           let hp = hs[cur + 0u * P + j];
-          let zg = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j];
           let q2 = xp[(t * p.B + bc) * NG + dir * GH + 2u * H + j] + lane(acc0, e) + w[p.bhh + dir * GH + 2u * H + j];
-          let ng = act_g(clip_pre(q2), dir);
-          let hn = (1.0 - zg) * ng + zg * hp;
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = ng; }
-          hs[nxt + 0u * P + j] = select(hp, hn, a);
+          let n = act_g(clip_gate(q2), dir);
+          let hn = (1.0 - z) * n + z * hp;
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = n; }
+          hs[nxt + 0u * P + j] = select(hs[cur + 0u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -227,13 +218,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         let a = ok && t < len;
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
+          let z = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j];
           let hp = hs[cur + 1u * P + j];
-          let zg = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j];
           let q2 = xp[(t * p.B + bc) * NG + dir * GH + 2u * H + j] + lane(acc1, e) + w[p.bhh + dir * GH + 2u * H + j];
-          let ng = act_g(clip_pre(q2), dir);
-          let hn = (1.0 - zg) * ng + zg * hp;
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = ng; }
-          hs[nxt + 1u * P + j] = select(hp, hn, a);
+          let n = act_g(clip_gate(q2), dir);
+          let hn = (1.0 - z) * n + z * hp;
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = n; }
+          hs[nxt + 1u * P + j] = select(hs[cur + 1u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -245,13 +236,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         let a = ok && t < len;
         for (var e = 0u; e < U; e++) {
           let j = q * U + e;
+          let z = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j];
           let hp = hs[cur + 2u * P + j];
-          let zg = y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j];
           let q2 = xp[(t * p.B + bc) * NG + dir * GH + 2u * H + j] + lane(acc2, e) + w[p.bhh + dir * GH + 2u * H + j];
-          let ng = act_g(clip_pre(q2), dir);
-          let hn = (1.0 - zg) * ng + zg * hp;
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = ng; }
-          hs[nxt + 2u * P + j] = select(hp, hn, a);
+          let n = act_g(clip_gate(q2), dir);
+          let hn = (1.0 - z) * n + z * hp;
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = n; }
+          hs[nxt + 2u * P + j] = select(hs[cur + 2u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }

@@ -40,26 +40,17 @@ fn t_softplus(x: f32) -> f32 {
   return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
 }
 
-fn act_f(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_sigmoid(x); }
-  return t_sigmoid(x);
-}
+fn act_f(x: f32, dir: u32) -> f32 { return t_sigmoid(x); }
 fn dact_f(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (y * (1.0 - y)); }
   return (y * (1.0 - y));
 }
-fn act_g(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_g(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_g(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn act_h(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_h(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_h(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
@@ -68,7 +59,7 @@ fn forget_coupled(zi: f32, ig: f32, dir: u32) -> f32 {
   return act_f(-zi, dir);
 }
 
-fn clip_pre(v: f32) -> f32 { return v; }
+fn clip_gate(v: f32) -> f32 { return v; }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> xp: array<f32>;
@@ -151,7 +142,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 0u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc0_0, e) + 0.0;
@@ -163,19 +153,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh3 = lane(acc0_3, e) + 0.0;
           let cp = sN[ci];
           let q0 = x0 + hh0;
-          let q1 = x1 + hh1;
+          let zi = clip_gate(q0);
+          let i = act_f(zi, dir);
+          let f = forget_coupled(zi, i, dir);
           let q2 = x2 + hh2;
-          let zi = clip_pre(q0);
-          let ig = act_f(zi, dir);
-          let fg = forget_coupled(zi, ig, dir);
-          let gg = act_g(clip_pre(q2), dir);
-          let cn = fg * cp + ig * gg;
+          let g = act_g(clip_gate(q2), dir);
+          let cn = f * cp + i * g;
           let q3 = x3 + hh3;
-          let og = act_f(clip_pre(q3), dir);
-          let hn = og * act_h(cn, dir);
-          if (a) { sN[ci] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = ig; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = fg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = gg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = og; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
-
-          hs[nxt + 0u * P + j] = select(hp, hn, a);
+          let o = act_f(clip_gate(q3), dir);
+          let hn = o * act_h(cn, dir);
+          if (a) { sN[ci] = cn; }
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = i; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = f; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = g; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = o; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
+          hs[nxt + 0u * P + j] = select(hs[cur + 0u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -189,7 +178,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 1u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc1_0, e) + 0.0;
@@ -201,19 +189,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh3 = lane(acc1_3, e) + 0.0;
           let cp = sN[ci];
           let q0 = x0 + hh0;
-          let q1 = x1 + hh1;
+          let zi = clip_gate(q0);
+          let i = act_f(zi, dir);
+          let f = forget_coupled(zi, i, dir);
           let q2 = x2 + hh2;
-          let zi = clip_pre(q0);
-          let ig = act_f(zi, dir);
-          let fg = forget_coupled(zi, ig, dir);
-          let gg = act_g(clip_pre(q2), dir);
-          let cn = fg * cp + ig * gg;
+          let g = act_g(clip_gate(q2), dir);
+          let cn = f * cp + i * g;
           let q3 = x3 + hh3;
-          let og = act_f(clip_pre(q3), dir);
-          let hn = og * act_h(cn, dir);
-          if (a) { sN[ci] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = ig; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = fg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = gg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = og; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
-
-          hs[nxt + 1u * P + j] = select(hp, hn, a);
+          let o = act_f(clip_gate(q3), dir);
+          let hn = o * act_h(cn, dir);
+          if (a) { sN[ci] = cn; }
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = i; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = f; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = g; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = o; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
+          hs[nxt + 1u * P + j] = select(hs[cur + 1u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }
@@ -227,7 +214,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-          let hp = hs[cur + 2u * P + j];
 
           let x0 = xp[xg + 0u * H];
           let hh0 = lane(acc2_0, e) + 0.0;
@@ -239,19 +225,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh3 = lane(acc2_3, e) + 0.0;
           let cp = sN[ci];
           let q0 = x0 + hh0;
-          let q1 = x1 + hh1;
+          let zi = clip_gate(q0);
+          let i = act_f(zi, dir);
+          let f = forget_coupled(zi, i, dir);
           let q2 = x2 + hh2;
-          let zi = clip_pre(q0);
-          let ig = act_f(zi, dir);
-          let fg = forget_coupled(zi, ig, dir);
-          let gg = act_g(clip_pre(q2), dir);
-          let cn = fg * cp + ig * gg;
+          let g = act_g(clip_gate(q2), dir);
+          let cn = f * cp + i * g;
           let q3 = x3 + hh3;
-          let og = act_f(clip_pre(q3), dir);
-          let hn = og * act_h(cn, dir);
-          if (a) { sN[ci] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = ig; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = fg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = gg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = og; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
-
-          hs[nxt + 2u * P + j] = select(hp, hn, a);
+          let o = act_f(clip_gate(q3), dir);
+          let hn = o * act_h(cn, dir);
+          if (a) { sN[ci] = cn; }
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = i; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = f; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = g; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = o; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
+          hs[nxt + 2u * P + j] = select(hs[cur + 2u * P + j], hn, a);
           if (ok) { y[(t * p.B + bc) * NP + dir * P + j] = select(0.0, hn, a); }
         }
       }

@@ -40,31 +40,22 @@ fn t_softplus(x: f32) -> f32 {
   return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
 }
 
-fn act_f(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_sigmoid(x); }
-  return t_sigmoid(x);
-}
+fn act_f(x: f32, dir: u32) -> f32 { return t_sigmoid(x); }
 fn dact_f(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (y * (1.0 - y)); }
   return (y * (1.0 - y));
 }
-fn act_g(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_g(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_g(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn act_h(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_h(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_h(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn clip_pre(v: f32) -> f32 { return select(select(v, (0.5), v > (0.5)), -(0.5), v < -(0.5)); }
+fn clip_gate(v: f32) -> f32 { return select(select(v, (0.5), v > (0.5)), -(0.5), v < -(0.5)); }
 fn in_clip(v: f32) -> f32 { return select(0.0, 1.0, abs(v) <= (0.5)); }
 
 // Regions of wr (words) and of hp and g (words per time-major row), from recurrenceGeometry: the host

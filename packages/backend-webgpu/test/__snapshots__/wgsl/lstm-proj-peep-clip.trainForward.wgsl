@@ -40,31 +40,22 @@ fn t_softplus(x: f32) -> f32 {
   return select(x, 0.0, x < 0.0) + log(1.0 + exp(-abs(x)));
 }
 
-fn act_f(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_sigmoid(x); }
-  return t_sigmoid(x);
-}
+fn act_f(x: f32, dir: u32) -> f32 { return t_sigmoid(x); }
 fn dact_f(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (y * (1.0 - y)); }
   return (y * (1.0 - y));
 }
-fn act_g(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_g(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_g(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn act_h(x: f32, dir: u32) -> f32 {
-  if (dir == 0u) { return t_tanh(x); }
-  return t_tanh(x);
-}
+fn act_h(x: f32, dir: u32) -> f32 { return t_tanh(x); }
 fn dact_h(y: f32, dir: u32) -> f32 {
   if (dir == 0u) { return (1.0 - y * y); }
   return (1.0 - y * y);
 }
-fn clip_pre(v: f32) -> f32 { return select(select(v, (0.5), v > (0.5)), -(0.5), v < -(0.5)); }
+fn clip_gate(v: f32) -> f32 { return select(select(v, (0.5), v > (0.5)), -(0.5), v < -(0.5)); }
 fn in_clip(v: f32) -> f32 { return select(0.0, 1.0, abs(v) <= (0.5)); }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -149,7 +140,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-
           let pi = w[p.peep + dir * 3u * H + j];
           let pf = w[p.peep + dir * 3u * H + H + j];
           let po = w[p.peep + dir * 3u * H + 2u * H + j];
@@ -163,18 +153,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh3 = lane(acc0_3, e) + w[p.bhh + dir * GH + 3u * H + j];
           let cp = sN[ci];
           let q0 = x0 + hh0 + pi * cp;
+          let zi = clip_gate(q0);
+          let i = act_f(zi, dir);
           let q1 = x1 + hh1 + pf * cp;
+          let f = act_f(clip_gate(q1), dir);
           let q2 = x2 + hh2;
-          let zi = clip_pre(q0);
-          let ig = act_f(zi, dir);
-          let fg = act_f(clip_pre(q1), dir);
-          let gg = act_g(clip_pre(q2), dir);
-          let cn = fg * cp + ig * gg;
+          let g = act_g(clip_gate(q2), dir);
+          let cn = f * cp + i * g;
           let q3 = x3 + hh3 + po * cn;
-          let og = act_f(clip_pre(q3), dir);
-          let hn = og * act_h(cn, dir);
-          if (a) { sN[ci] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = ig; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = fg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = gg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = og; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 5u * H + j] = in_clip(q0); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 6u * H + j] = in_clip(q1); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 7u * H + j] = in_clip(q2); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 8u * H + j] = in_clip(q3); }
+          let o = act_f(clip_gate(q3), dir);
+          let hn = o * act_h(cn, dir);
+          if (a) { sN[ci] = cn; }
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = i; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = f; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = g; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = o; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 5u * H + j] = in_clip(q0); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 6u * H + j] = in_clip(q1); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 7u * H + j] = in_clip(q2); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 8u * H + j] = in_clip(q3); }
           ex[0u * H + j] = hn;
         }
       }
@@ -188,7 +178,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-
           let pi = w[p.peep + dir * 3u * H + j];
           let pf = w[p.peep + dir * 3u * H + H + j];
           let po = w[p.peep + dir * 3u * H + 2u * H + j];
@@ -202,18 +191,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh3 = lane(acc1_3, e) + w[p.bhh + dir * GH + 3u * H + j];
           let cp = sN[ci];
           let q0 = x0 + hh0 + pi * cp;
+          let zi = clip_gate(q0);
+          let i = act_f(zi, dir);
           let q1 = x1 + hh1 + pf * cp;
+          let f = act_f(clip_gate(q1), dir);
           let q2 = x2 + hh2;
-          let zi = clip_pre(q0);
-          let ig = act_f(zi, dir);
-          let fg = act_f(clip_pre(q1), dir);
-          let gg = act_g(clip_pre(q2), dir);
-          let cn = fg * cp + ig * gg;
+          let g = act_g(clip_gate(q2), dir);
+          let cn = f * cp + i * g;
           let q3 = x3 + hh3 + po * cn;
-          let og = act_f(clip_pre(q3), dir);
-          let hn = og * act_h(cn, dir);
-          if (a) { sN[ci] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = ig; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = fg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = gg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = og; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 5u * H + j] = in_clip(q0); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 6u * H + j] = in_clip(q1); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 7u * H + j] = in_clip(q2); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 8u * H + j] = in_clip(q3); }
+          let o = act_f(clip_gate(q3), dir);
+          let hn = o * act_h(cn, dir);
+          if (a) { sN[ci] = cn; }
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = i; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = f; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = g; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = o; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 5u * H + j] = in_clip(q0); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 6u * H + j] = in_clip(q1); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 7u * H + j] = in_clip(q2); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 8u * H + j] = in_clip(q3); }
           ex[1u * H + j] = hn;
         }
       }
@@ -227,7 +216,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let j = q * U + e;
           let xg = (t * p.B + bc) * NG + dir * GH + j;
           let ci = p.cOff + (srow * p.B + bc) * H + j;
-
           let pi = w[p.peep + dir * 3u * H + j];
           let pf = w[p.peep + dir * 3u * H + H + j];
           let po = w[p.peep + dir * 3u * H + 2u * H + j];
@@ -241,18 +229,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
           let hh3 = lane(acc2_3, e) + w[p.bhh + dir * GH + 3u * H + j];
           let cp = sN[ci];
           let q0 = x0 + hh0 + pi * cp;
+          let zi = clip_gate(q0);
+          let i = act_f(zi, dir);
           let q1 = x1 + hh1 + pf * cp;
+          let f = act_f(clip_gate(q1), dir);
           let q2 = x2 + hh2;
-          let zi = clip_pre(q0);
-          let ig = act_f(zi, dir);
-          let fg = act_f(clip_pre(q1), dir);
-          let gg = act_g(clip_pre(q2), dir);
-          let cn = fg * cp + ig * gg;
+          let g = act_g(clip_gate(q2), dir);
+          let cn = f * cp + i * g;
           let q3 = x3 + hh3 + po * cn;
-          let og = act_f(clip_pre(q3), dir);
-          let hn = og * act_h(cn, dir);
-          if (a) { sN[ci] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = ig; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = fg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = gg; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = og; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; }
-          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 5u * H + j] = in_clip(q0); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 6u * H + j] = in_clip(q1); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 7u * H + j] = in_clip(q2); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 8u * H + j] = in_clip(q3); }
+          let o = act_f(clip_gate(q3), dir);
+          let hn = o * act_h(cn, dir);
+          if (a) { sN[ci] = cn; }
+          if (a) { y[recBase + (t * p.B + bc) * NR + dir * RS * H + 0u * H + j] = i; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 1u * H + j] = f; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 2u * H + j] = g; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 3u * H + j] = o; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 4u * H + j] = cn; y[recBase + (t * p.B + bc) * NR + dir * RS * H + 5u * H + j] = in_clip(q0); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 6u * H + j] = in_clip(q1); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 7u * H + j] = in_clip(q2); y[recBase + (t * p.B + bc) * NR + dir * RS * H + 8u * H + j] = in_clip(q3); }
           ex[2u * H + j] = hn;
         }
       }
@@ -262,11 +250,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var pr0 = 0.0;
       var pr1 = 0.0;
       var pr2 = 0.0;
-      for (var j = 0u; j < H; j++) {
-        let wv = w[p.whr + dir * H * P + j * P + q];
-        pr0 += ex[0u * H + j] * wv;
-        pr1 += ex[1u * H + j] * wv;
-        pr2 += ex[2u * H + j] * wv;
+      for (var k = 0u; k < H; k++) {
+        let wv = w[p.whr + dir * H * P + k * P + q];
+        pr0 += ex[0u * H + k] * wv;
+        pr1 += ex[1u * H + k] * wv;
+        pr2 += ex[2u * H + k] * wv;
       }
       {
         let b = row0 + 0u;
