@@ -29,6 +29,11 @@ export async function writeGenerated(
   }
   // What generate returns before its first character: the prefix as the vocabulary reads it.
   out.write(lm.vocab.decode(lm.vocab.encode(prefix.length > 0 ? [...prefix] : [' '])));
-  await generate(backend, lm, prefix, { ...options, onChar: (c) => out.write(c) });
+  await generate(backend, lm, prefix, {
+    ...options,
+    onChar: (c) => {
+      out.write(c);
+    },
+  });
   out.write('\n');
 }

@@ -90,7 +90,16 @@ export async function runExperiment(
   );
 }
 
-/** A sample of `chars` characters after `prefix` (greedy, as d2l's predict_ch8). */
-export function sample(backend: Backend, model: LanguageModel, prefix: string, chars: number): Promise<string> {
-  return generate(backend, model, prefix, { chars });
+/**
+ * A sample of `chars` characters after `prefix` (greedy, as d2l's predict_ch8), each passed to
+ * `onChar` as it is chosen (awaited: the page yields there to paint).
+ */
+export function sample(
+  backend: Backend,
+  model: LanguageModel,
+  prefix: string,
+  chars: number,
+  onChar?: (char: string) => void | Promise<void>,
+): Promise<string> {
+  return generate(backend, model, prefix, { chars, ...(onChar ? { onChar } : {}) });
 }

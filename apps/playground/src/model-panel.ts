@@ -3,6 +3,7 @@ import { D2L_RECIPE, type LanguageModel } from '@deeprnn/lm';
 import type { StartedBackend } from './backend-picker.js';
 import { byId, guarded, status } from './dom.js';
 import { sample } from './experiment.js';
+import { nextTask } from './yielding-backend.js';
 import { type LoadedModel, describeSpec, downloadOnnx, downloadSafetensors, loadFiles } from './model-files.js';
 
 /** The models section: holds the current model (trained here or loaded) and acts on it. */
@@ -38,7 +39,27 @@ export function createModelPanel(backend: () => Promise<StartedBackend>): ModelP
       if (!Number.isInteger(chars) || chars < 1 || chars > 2000)
         throw new Error(`characters must be an integer in [1, 2000], got '${byId<HTMLInputElement>('chars').value}'`);
       status(`generating ${chars} characters on ${started.label}…`);
-      out.textContent = await sample(started.backend, loaded.model, byId<HTMLInputElement>('prefix').value, chars);
+      const prefix = byId<HTMLInputElement>('prefix').value;
+      const stats = byId('generate-stats');
+      // The text grows as each character is chosen (the model's state stays on the backend between
+      // them, lm's generate on model.stream); the page repaints at most every 30 ms.
+      out.textContent = prefix;
+      stats.textContent = '';
+      let made = 0;
+      let painted = performance.now();
+      const t0 = painted;
+      const text = await sample(started.backend, loaded.model, prefix, chars, async (c) => {
+        out.textContent += c;
+        made += 1;
+        if (performance.now() - painted > 30) {
+          stats.textContent = `${made}/${chars} characters, ${((performance.now() - t0) / made).toFixed(2)} ms/character`;
+          await nextTask();
+          painted = performance.now();
+        }
+      });
+      const ms = performance.now() - t0;
+      out.textContent = text;
+      stats.textContent = `${chars} characters in ${ms.toFixed(0)} ms (${(ms / chars).toFixed(2)} ms/character, page repaints included)`;
       status(`generated on ${started.label}`);
       return;
     }

@@ -79,13 +79,32 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     }
     expect(await page.locator('#samples div').count()).toBe(2);
     await page.fill('#chars', '40');
-    await page.click('#generate');
-    await page.waitForFunction(() => (document.querySelector('#generated')?.textContent ?? '').length > 0, undefined, {
-      timeout: 60_000,
+    // Count the text's changes: streamed, it changes once per character (and once for the prefix).
+    await page.evaluate(() => {
+      const w = window as unknown as { textChanges: number };
+      w.textChanges = 0;
+      new MutationObserver(() => (w.textChanges += 1)).observe(document.querySelector('#generated')!, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
     });
+    await page.click('#generate');
+    // The text streams in; the stats line says when it is done, with the time per character.
+    await page.waitForFunction(
+      () =>
+        /^40 characters in \d+ ms \(\d+\.\d+ ms\/character/.test(
+          document.querySelector('#generate-stats')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
     const text = (await page.textContent('#generated'))!;
     expect(text.startsWith('time traveller')).toBe(true);
     expect(text.length).toBe('time traveller'.length + 40);
+    expect(
+      await page.evaluate(() => (window as unknown as { textChanges: number }).textChanges),
+    ).toBeGreaterThanOrEqual(40);
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'playground.png'), fullPage: true });
 
@@ -124,7 +143,7 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     await second.page.fill('#chars', '40');
     await second.page.click('#generate');
     await second.page.waitForFunction(
-      () => (document.querySelector('#generated')?.textContent ?? '').length > 0,
+      () => /^40 characters in/.test(document.querySelector('#generate-stats')?.textContent ?? ''),
       undefined,
       { timeout: 60_000 },
     );

@@ -13,8 +13,12 @@ export interface GenerateOptions {
   readonly temperature?: number;
   /** Seed of the sampler. Default 0. */
   readonly seed?: number;
-  /** Called with each generated character as soon as it is chosen (for printing as it streams). */
-  readonly onChar?: (char: string) => void;
+  /**
+   * Called with each generated character as soon as it is chosen (for printing as it streams). A
+   * returned promise is awaited before the next step: a page can yield to the browser there so the
+   * text paints as it grows.
+   */
+  readonly onChar?: (char: string) => void | Promise<void>;
 }
 
 /**
@@ -59,7 +63,7 @@ export async function generate(
     rowLogits(y.data, 0, W.data, b.data, F, logits);
     const next = pickToken(logits, options.temperature ?? 0, rng);
     ids.push(next);
-    options.onChar?.(lm.vocab.decode([next]));
+    await options.onChar?.(lm.vocab.decode([next]));
   }
   return lm.vocab.decode(ids);
 }
