@@ -93,8 +93,8 @@ export function uniformData(geo: RecurrenceGeometry, pipelines: ForwardPipelines
 
 /**
  * Records a whole forward in one command buffer: per layer one projection dispatch and one
- * recurrent dispatch (both directions), then the copies of the output and final states into the
- * staging buffer.
+ * recurrent dispatch (both directions), then the copies of the output and (unless `readsState` is
+ * false: a device-resident stream keeps it on the GPU) the final states into the staging buffer.
  *
  * @returns the command buffer and the number of dispatches it holds.
  */
@@ -103,6 +103,7 @@ export function encodeForward(
   geo: RecurrenceGeometry,
   b: RunBuffers,
   pipelines: ForwardPipelines,
+  { readsState = true }: { readonly readsState?: boolean } = {},
 ): { commands: GPUCommandBuffer; dispatches: number } {
   const { spec, NG: N, D } = geo;
   const encoder = device.createCommandEncoder();
@@ -124,6 +125,6 @@ export function encodeForward(
   }
   pass.end();
   encoder.copyBufferToBuffer(b.layers[(spec.numLayers - 1) % 2]!, 0, b.staging, 0, b.outputWords * 4);
-  encoder.copyBufferToBuffer(b.stateN, 0, b.staging, b.outputWords * 4, b.stateWords * 4);
+  if (readsState) encoder.copyBufferToBuffer(b.stateN, 0, b.staging, b.outputWords * 4, b.stateWords * 4);
   return { commands: encoder.finish(), dispatches };
 }

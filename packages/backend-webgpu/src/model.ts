@@ -10,7 +10,9 @@ import {
   type StreamOptions,
   UnsupportedError,
   cellStateShape,
-  forwardStream,
+  checkStreamOptions,
+  checkStreamSpec,
+  openStream,
   checkForwardArgs,
   directionCount,
   hiddenStateShape,
@@ -34,6 +36,7 @@ import type { PipelineCache } from './pipeline-cache.js';
 import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
 import type { RunStats } from './run-stats.js';
 import { withDeviceErrors } from './device-errors.js';
+import { DeviceStreamEngine, type StreamHost } from './device-stream.js';
 
 /** What a model shares with its backend. */
 export interface ModelContext {
@@ -52,7 +55,7 @@ interface HostData {
 
 /** A model of the WebGPU backend: an {@link RnnModel} that also reports what its last call cost. */
 export interface WebgpuModel extends RnnModel {
-  /** Counters of the last completed forward (null before the first): dispatches, submits, bytes. */
+  /** Counters of the last completed forward or stream step (null before the first): dispatches, submits, bytes. */
   readonly lastRunStats: RunStats | null;
 }
 
@@ -83,10 +86,7 @@ export class WebgpuRnnModel implements WebgpuModel {
       }
       // Copied now, not when the queued call runs: the caller may reuse its arrays once forward returns.
       const host = this.hostData(input, initial, options, call.T, call.B, call.isUnbatched);
-      // Calls share buffers, so they run one after another.
-      const run = this.queue.then(() => this.run(host, call.T, call.B, call.isUnbatched));
-      this.queue = run.catch(() => undefined);
-      return run;
+      return this.enqueue('webgpu forward', () => this.runChecked(host, call.T, call.B, call.isUnbatched));
     } catch (e) {
       return Promise.reject(e as Error);
     }
@@ -113,14 +113,15 @@ export class WebgpuRnnModel implements WebgpuModel {
     return { x, state0, lengths };
   }
 
-  private run(host: HostData, T: number, B: number, isUnbatched: boolean): Promise<ForwardResult> {
+  /**
+   * Runs device work after every call before it (forward calls share buffers; stream steps share the
+   * weights, and dispose waits for both), inside the device-error scopes.
+   */
+  private enqueue<T>(who: string, work: () => Promise<T>): Promise<T> {
     const isDisposed = (): boolean => this.ctx.isBackendDisposed() || this.weights === null;
-    return withDeviceErrors(
-      this.ctx.device,
-      'webgpu forward',
-      () => this.runChecked(host, T, B, isUnbatched),
-      isDisposed,
-    );
+    const run = this.queue.then(() => withDeviceErrors(this.ctx.device, who, work, isDisposed));
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async runChecked(
@@ -189,9 +190,32 @@ export class WebgpuRnnModel implements WebgpuModel {
     return b;
   }
 
-  /** A stream through core's forward helper (state carried on the host) until a device-resident one exists. */
-  stream(options?: StreamOptions): Promise<RnnStream> {
-    return forwardStream(this, options, () => this.ctx.isBackendDisposed() || this.weights === null);
+  /**
+   * A stream whose state stays on the GPU between steps ({@link DeviceStreamEngine}): each step reads
+   * back only its output.
+   */
+  stream(options: StreamOptions = {}): Promise<RnnStream> {
+    try {
+      this.live();
+      checkStreamSpec(this.spec);
+      const B = checkStreamOptions(this.spec, options);
+      const host: StreamHost = {
+        device: this.ctx.device,
+        spec: this.spec,
+        geometry: (batch) => this.geometryFor(batch),
+        pipelines: (geo) => forwardPipelines(this.ctx.pipelines, geo),
+        weights: () => this.live(),
+        run: (who, work) => this.enqueue(who, work),
+        record: (stats) => {
+          this.lastRunStats = stats;
+        },
+      };
+      const engine = new DeviceStreamEngine(host, B, options.initial ?? null);
+      const owner = { spec: this.spec, isModelDisposed: () => this.ctx.isBackendDisposed() || this.weights === null };
+      return Promise.resolve(openStream(owner, B, options.maxBytes, engine));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 
   private live(): readonly LayerWeights[] {

@@ -1,4 +1,4 @@
-import { BackendInitError, ShapeError, UnsupportedError, defineSpec, initParams, sizeOf } from '@deeprnn/core';
+import { BackendInitError, ShapeError, UnsupportedError, defineSpec, initParams, sizeOf, tensor } from '@deeprnn/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WEBGPU_CAPABILITIES, createBackend } from '../src/index.js';
 import { describeOnAdapter, probeBackend } from './adapter.js';
@@ -117,6 +117,32 @@ describeOnAdapter('webgpu backend on this adapter', probe, (backend) => {
       });
     });
   }
+
+  it('model.stream keeps the state on the GPU: each step reads back only its output, one submit, 2 dispatches per layer', async () => {
+    const spec = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 8, numLayers: 3 });
+    const c = smoothCase(spec, 4, 2, 1);
+    await using model = await backend.createModel(spec, c.params);
+    await using stream = await model.stream({ batchSize: 2, initial: c.initial! });
+    const x = c.input.data;
+    const outs: number[] = [];
+    for (let t = 0; t < 4; t++) {
+      const y = await stream.step(tensor(x.slice(t * 2 * 3, (t + 1) * 2 * 3), [2, 3]));
+      outs.push(...y.data);
+      // h and c of 3 layers never cross to the host: 2 rows x 8 units of output only.
+      expect(model.lastRunStats).toEqual({
+        dispatches: 2 * spec.numLayers,
+        submits: 1,
+        bytesRead: 4 * 2 * 8,
+        bytesWritten: expect.any(Number) as number,
+      });
+    }
+    const whole = await oracle(spec, c.params, c.input, c.initial);
+    const tol = WEBGPU_CAPABILITIES.tolerance;
+    expectClose(tensor(Float32Array.from(outs), [4, 2, 8]), whole.output, tol, 'streamed output');
+    const state = await stream.readState();
+    expectClose(state.h, whole.state.h, tol, 'stream hN');
+    expectClose(state.c, whole.state.c, tol, 'stream cN');
+  });
 
   it(
     'the vec4 and scalar kernels, several unit blocks per thread and 1-4 rows per workgroup agree with the reference',

@@ -1,0 +1,199 @@
+import {
+  type RnnSpec,
+  type RnnState,
+  type StepCall,
+  type StreamEngine,
+  type Tensor,
+  outputSize,
+  streamStateShapes,
+  tensor,
+} from '@deeprnn/core';
+import { type ForwardPipelines, type LayerWeights, bindLayers, encodeForward, uniformData } from './forward-encoder.js';
+import { BufferUsage, MAP_MODE_READ } from './gpu-flags.js';
+import type { RecurrenceGeometry } from './kernels/recurrence-geometry.js';
+import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
+import type { RunStats } from './run-stats.js';
+
+/** What a stream borrows from its model: the device, the compiled kernels, the weights and the call queue. */
+export interface StreamHost {
+  readonly device: GPUDevice;
+  readonly spec: RnnSpec;
+  /** The kernels' geometry for batch B. */
+  geometry(B: number): RecurrenceGeometry;
+  /** The forward's compiled kernels for a geometry. */
+  pipelines(geo: RecurrenceGeometry): Promise<ForwardPipelines>;
+  /** The model's weights; throws once the model is disposed. */
+  weights(): readonly LayerWeights[];
+  /**
+   * Runs `work` in the model's call queue inside its device-error scopes: stream steps and forward
+   * calls run one after another, and the model's dispose waits for them.
+   */
+  run<T>(who: string, work: () => Promise<T>): Promise<T>;
+  /** Records what a step cost as the model's `lastRunStats`. */
+  record(stats: RunStats): void;
+}
+
+function storage(device: GPUDevice, words: number, usage: number): GPUBuffer {
+  return device.createBuffer({ size: Math.max(4, words * 4), usage: BufferUsage.STORAGE | usage });
+}
+
+/** The state words of `initial` (zeros when null), laid out as the kernels read it: h, then c. */
+function stateData(spec: RnnSpec, B: number, initial: RnnState | null): Float32Array {
+  const words = stateWords(spec, B);
+  const data = new Float32Array(words.total);
+  if (initial) {
+    data.set(initial.h.data);
+    if (initial.c) data.set(initial.c.data, words.h);
+  }
+  return data;
+}
+
+/**
+ * A stream whose state never leaves the GPU: the state lives in a device buffer between steps, each
+ * step copies it into the forward's initial-state buffer and its final state back on the device
+ * (two buffer copies, no host round trip), and only the step's output is read back. Row resets copy
+ * the start state's rows on the device too. Per step: one submit, the forward's dispatches (per
+ * layer a projection and a recurrent dispatch), and k * B * Hout * 4 bytes read.
+ */
+export class DeviceStreamEngine implements StreamEngine {
+  readonly #host: StreamHost;
+  readonly #B: number;
+  readonly #words: { readonly h: number; readonly total: number };
+  /** The state the next step starts from. */
+  readonly #state: GPUBuffer;
+  /** The state rows restart from (`reset`'s, or the stream's initial). */
+  readonly #start: GPUBuffer;
+  #buffers: RunBuffers | null = null;
+
+  constructor(host: StreamHost, B: number, initial: RnnState | null) {
+    this.#host = host;
+    this.#B = B;
+    this.#words = stateWords(host.spec, B);
+    const usage = BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+    this.#state = storage(host.device, this.#words.total, usage);
+    this.#start = storage(host.device, this.#words.total, usage);
+    this.#load(initial);
+  }
+
+  step(x: Tensor, call: StepCall): Promise<Tensor> {
+    return this.#host.run('webgpu stream.step', () => this.#step(x, call));
+  }
+
+  readState(): Promise<RnnState> {
+    return this.#host.run('webgpu stream.readState', async () => {
+      const { device, spec } = this.#host;
+      const staging = device.createBuffer({
+        size: Math.max(4, this.#words.total * 4),
+        usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST,
+      });
+      try {
+        const encoder = device.createCommandEncoder();
+        encoder.copyBufferToBuffer(this.#state, 0, staging, 0, this.#words.total * 4);
+        device.queue.submit([encoder.finish()]);
+        await staging.mapAsync(MAP_MODE_READ);
+        const all = new Float32Array(staging.getMappedRange().slice(0));
+        staging.unmap();
+        const shapes = streamStateShapes(spec, this.#B);
+        const h = tensor(all.slice(0, this.#words.h), shapes.h);
+        return spec.mode === 'lstm' ? { h, c: tensor(all.slice(this.#words.h), shapes.c) } : { h };
+      } finally {
+        staging.destroy();
+      }
+    });
+  }
+
+  reset(initial: RnnState | null): Promise<void> {
+    return this.#host.run('webgpu stream.reset', () => {
+      this.#load(initial);
+      return Promise.resolve();
+    });
+  }
+
+  dispose(): Promise<void> {
+    // Through the queue: a step still running keeps its buffers until it ends.
+    return this.#host
+      .run('webgpu stream.dispose', () => Promise.resolve())
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#buffers) destroyRunBuffers(this.#buffers);
+        this.#buffers = null;
+        this.#state.destroy();
+        this.#start.destroy();
+      });
+  }
+
+  #load(initial: RnnState | null): void {
+    const data = stateData(this.#host.spec, this.#B, initial);
+    this.#host.device.queue.writeBuffer(this.#state, 0, data);
+    this.#host.device.queue.writeBuffer(this.#start, 0, data);
+  }
+
+  async #step(x: Tensor, call: StepCall): Promise<Tensor> {
+    const { device, spec } = this.#host;
+    const B = this.#B;
+    const { k } = call;
+    const geo = this.#host.geometry(B);
+    const pipelines = await this.#host.pipelines(geo);
+    const b = this.#buffersFor(k, pipelines);
+    const input = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
+    const lengths = call.lengths ? Uint32Array.from(call.lengths) : new Uint32Array(B).fill(k);
+    const uniforms = uniformData(geo, pipelines, k, B);
+    device.queue.writeBuffer(b.input, 0, input);
+    device.queue.writeBuffer(b.lengths, 0, lengths);
+    device.queue.writeBuffer(b.uniforms, 0, uniforms);
+    const before = device.createCommandEncoder();
+    if (call.reset) this.#encodeRowResets(before, call.reset);
+    before.copyBufferToBuffer(this.#state, 0, b.state0, 0, this.#words.total * 4);
+    const { commands, dispatches } = encodeForward(device, geo, b, pipelines, { readsState: false });
+    const after = device.createCommandEncoder();
+    after.copyBufferToBuffer(b.stateN, 0, this.#state, 0, this.#words.total * 4);
+    device.queue.submit([before.finish(), commands, after.finish()]);
+    const outBytes = b.outputWords * 4;
+    await b.staging.mapAsync(MAP_MODE_READ, 0, outBytes);
+    const out = new Float32Array(b.staging.getMappedRange(0, outBytes).slice(0));
+    b.staging.unmap();
+    this.#host.record({
+      dispatches,
+      submits: 1,
+      bytesRead: outBytes,
+      bytesWritten: input.byteLength + lengths.byteLength + uniforms.byteLength,
+    });
+    return tensor(out, [k, B, outputSize(spec)]);
+  }
+
+  /** Copies, on the device, the start state's rows into the state for every row marked in `reset`. */
+  #encodeRowResets(encoder: GPUCommandEncoder, reset: Uint8Array): void {
+    const { spec } = this.#host;
+    const B = this.#B;
+    const Hout = outputSize(spec);
+    const H = spec.hiddenSize;
+    for (let row = 0; row < B; row++) {
+      if (!reset[row]) continue;
+      for (let layer = 0; layer < spec.numLayers; layer++) {
+        const h = (layer * B + row) * Hout * 4;
+        encoder.copyBufferToBuffer(this.#start, h, this.#state, h, Hout * 4);
+        if (spec.mode === 'lstm') {
+          const c = (this.#words.h + (layer * B + row) * H) * 4;
+          encoder.copyBufferToBuffer(this.#start, c, this.#state, c, H * 4);
+        }
+      }
+    }
+  }
+
+  /** The stream's own forward buffers for k steps (kept while k repeats), bound to the model's weights. */
+  #buffersFor(k: number, pipelines: ForwardPipelines): RunBuffers {
+    const kept = this.#buffers;
+    if (kept && kept.T === k && kept.rowsPerWorkgroup === pipelines.rowsPerWorkgroup) return kept;
+    if (kept) destroyRunBuffers(kept);
+    this.#buffers = null;
+    const { device, spec } = this.#host;
+    const raw = createRunBuffers(device, spec, k, this.#B);
+    const b: RunBuffers = {
+      ...raw,
+      rowsPerWorkgroup: pipelines.rowsPerWorkgroup,
+      bindGroups: bindLayers(device, spec, raw, this.#host.weights(), pipelines),
+    };
+    this.#buffers = b;
+    return b;
+  }
+}
