@@ -1,4 +1,5 @@
 import {
+  type DecodeCall,
   type RnnSpec,
   type RnnState,
   type StepCall,
@@ -8,7 +9,16 @@ import {
   streamStateShapes,
   tensor,
 } from '@deeprnn/core';
-import { type ForwardPipelines, type LayerWeights, bindLayers, encodeForward, uniformData } from './forward-encoder.js';
+import { DECODE_HEAD_MAX_VOCAB, decodeHeadProgram } from './decode-head-kernel.js';
+import {
+  type ForwardPipelines,
+  type LayerWeights,
+  bindLayers,
+  encodeForward,
+  encodeForwardInto,
+  uniformData,
+} from './forward-encoder.js';
+import { type KernelProgram, bindEntries, packUniforms } from './kernels/kernel-program.js';
 import { BufferUsage, MAP_MODE_READ } from './gpu-flags.js';
 import type { RecurrenceGeometry } from './kernels/recurrence-geometry.js';
 import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
@@ -31,6 +41,8 @@ export interface StreamHost {
   run<T>(who: string, work: () => Promise<T>): Promise<T>;
   /** Records what a step cost as the model's `lastRunStats`. */
   record(stats: RunStats): void;
+  /** A compiled pipeline for a kernel (from the backend's cache). */
+  compile(program: KernelProgram): Promise<GPUComputePipeline>;
 }
 
 function storage(device: GPUDevice, words: number, usage: number): GPUBuffer {
@@ -144,7 +156,7 @@ export class DeviceStreamEngine implements StreamEngine {
     const before = device.createCommandEncoder();
     if (call.reset) this.#encodeRowResets(before, call.reset);
     before.copyBufferToBuffer(this.#state, 0, b.state0, 0, this.#words.total * 4);
-    const { commands, dispatches } = encodeForward(device, geo, b, pipelines, { readsState: false });
+    const { commands, dispatches } = encodeForward(device, geo, b, pipelines, 'output');
     const after = device.createCommandEncoder();
     after.copyBufferToBuffer(b.stateN, 0, this.#state, 0, this.#words.total * 4);
     device.queue.submit([before.finish(), commands, after.finish()]);
@@ -159,6 +171,85 @@ export class DeviceStreamEngine implements StreamEngine {
       bytesWritten: input.byteLength + lengths.byteLength + uniforms.byteLength,
     });
     return tensor(out, [k, B, outputSize(spec)]);
+  }
+
+  /**
+   * Greedy decoding without the host between tokens: per token one forward step, the state copied
+   * back on the device and the head kernel ({@link decodeHeadProgram}), which writes the token and the
+   * next step's one-hot input; all `steps` tokens in one command buffer and one submit, then one
+   * readback of `steps * B` token ids. Null (the stream decodes on the host) for a vocabulary the
+   * head's workgroup memory cannot hold.
+   */
+  decodeGreedy(call: DecodeCall): Promise<Int32Array | null> {
+    const V = this.#host.spec.inputSize;
+    if (V > DECODE_HEAD_MAX_VOCAB) return Promise.resolve(null);
+    return this.#host.run('webgpu stream.decodeGreedy', () => this.#decode(call));
+  }
+
+  async #decode({ head, first, steps }: DecodeCall): Promise<Int32Array> {
+    const { device, spec } = this.#host;
+    const B = this.#B;
+    const V = spec.inputSize;
+    const F = outputSize(spec);
+    const geo = this.#host.geometry(B);
+    const pipelines = await this.#host.pipelines(geo);
+    const program = decodeHeadProgram();
+    const headPipeline = await this.#host.compile(program);
+    const b = this.#buffersFor(1, pipelines);
+    const x = new Float32Array(B * V);
+    for (let r = 0; r < B; r++) x[r * V + first[r]!] = 1;
+    const weights = new Float32Array(V * F + V);
+    weights.set(head.weight.data);
+    weights.set(head.bias.data, V * F);
+    const headBuffer = storage(device, weights.length, BufferUsage.COPY_DST);
+    const tokens = storage(device, steps * B, BufferUsage.COPY_SRC);
+    const cursor = storage(device, B, BufferUsage.COPY_DST);
+    const staging = device.createBuffer({ size: steps * B * 4, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    const uniforms = device.createBuffer({ size: 16, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
+    try {
+      device.queue.writeBuffer(b.input, 0, x);
+      device.queue.writeBuffer(b.lengths, 0, new Uint32Array(B).fill(1));
+      device.queue.writeBuffer(b.uniforms, 0, uniformData(geo, pipelines, 1, B));
+      device.queue.writeBuffer(headBuffer, 0, weights);
+      device.queue.writeBuffer(cursor, 0, new Uint32Array(B));
+      device.queue.writeBuffer(uniforms, 0, packUniforms(program, { B, V, F }));
+      const group = device.createBindGroup({
+        layout: headPipeline.getBindGroupLayout(0),
+        entries: bindEntries(
+          program,
+          { buffer: uniforms },
+          { y: b.layers[(spec.numLayers - 1) % 2]!, head: headBuffer, x: b.input, tokens, cursor },
+        ),
+      });
+      const bytes = this.#words.total * 4;
+      const encoder = device.createCommandEncoder();
+      let dispatches = 0;
+      for (let s = 0; s < steps; s++) {
+        encoder.copyBufferToBuffer(this.#state, 0, b.state0, 0, bytes);
+        dispatches += encodeForwardInto(encoder, device, geo, b, pipelines, 'none');
+        encoder.copyBufferToBuffer(b.stateN, 0, this.#state, 0, bytes);
+        const pass = encoder.beginComputePass();
+        pass.setPipeline(headPipeline);
+        pass.setBindGroup(0, group);
+        pass.dispatchWorkgroups(B);
+        pass.end();
+        dispatches += 1;
+      }
+      encoder.copyBufferToBuffer(tokens, 0, staging, 0, steps * B * 4);
+      device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(MAP_MODE_READ);
+      const chosen = new Int32Array(new Uint32Array(staging.getMappedRange().slice(0)));
+      staging.unmap();
+      this.#host.record({
+        dispatches,
+        submits: 1,
+        bytesRead: steps * B * 4,
+        bytesWritten: x.byteLength + weights.byteLength,
+      });
+      return chosen;
+    } finally {
+      for (const buffer of [headBuffer, tokens, cursor, staging, uniforms]) buffer.destroy();
+    }
   }
 
   /** Copies, on the device, the start state's rows into the state for every row marked in `reset`. */

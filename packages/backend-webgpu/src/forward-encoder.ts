@@ -91,10 +91,14 @@ export function uniformData(geo: RecurrenceGeometry, pipelines: ForwardPipelines
   return data;
 }
 
+/** What a forward copies into the staging buffer for the host: output and final states, the output only, or nothing. */
+export type ForwardReadback = 'all' | 'output' | 'none';
+
 /**
  * Records a whole forward in one command buffer: per layer one projection dispatch and one
- * recurrent dispatch (both directions), then the copies of the output and (unless `readsState` is
- * false: a device-resident stream keeps it on the GPU) the final states into the staging buffer.
+ * recurrent dispatch (both directions), then the copies of the output and (`readback` 'all', the
+ * default) the final states into the staging buffer; a device-resident stream reads back the output
+ * only, or nothing when the next kernel consumes it on the device.
  *
  * @returns the command buffer and the number of dispatches it holds.
  */
@@ -103,10 +107,23 @@ export function encodeForward(
   geo: RecurrenceGeometry,
   b: RunBuffers,
   pipelines: ForwardPipelines,
-  { readsState = true }: { readonly readsState?: boolean } = {},
+  readback: ForwardReadback = 'all',
 ): { commands: GPUCommandBuffer; dispatches: number } {
-  const { spec, NG: N, D } = geo;
   const encoder = device.createCommandEncoder();
+  const dispatches = encodeForwardInto(encoder, device, geo, b, pipelines, readback);
+  return { commands: encoder.finish(), dispatches };
+}
+
+/** {@link encodeForward}'s work recorded into the caller's encoder. @returns the dispatches recorded. */
+export function encodeForwardInto(
+  encoder: GPUCommandEncoder,
+  device: GPUDevice,
+  geo: RecurrenceGeometry,
+  b: RunBuffers,
+  pipelines: ForwardPipelines,
+  readback: ForwardReadback,
+): number {
+  const { spec, NG: N, D } = geo;
   const pass = encoder.beginComputePass();
   const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
   let dispatches = 0;
@@ -124,7 +141,8 @@ export function encodeForward(
     dispatches += 2;
   }
   pass.end();
-  encoder.copyBufferToBuffer(b.layers[(spec.numLayers - 1) % 2]!, 0, b.staging, 0, b.outputWords * 4);
-  if (readsState) encoder.copyBufferToBuffer(b.stateN, 0, b.staging, b.outputWords * 4, b.stateWords * 4);
-  return { commands: encoder.finish(), dispatches };
+  if (readback !== 'none')
+    encoder.copyBufferToBuffer(b.layers[(spec.numLayers - 1) % 2]!, 0, b.staging, 0, b.outputWords * 4);
+  if (readback === 'all') encoder.copyBufferToBuffer(b.stateN, 0, b.staging, b.outputWords * 4, b.stateWords * 4);
+  return dispatches;
 }

@@ -209,6 +209,7 @@ export class WebgpuRnnModel implements WebgpuModel {
         record: (stats) => {
           this.lastRunStats = stats;
         },
+        compile: (program) => this.ctx.pipelines.get(program.code),
       };
       const engine = new DeviceStreamEngine(host, B, options.initial ?? null);
       const owner = { spec: this.spec, isModelDisposed: () => this.ctx.isBackendDisposed() || this.weights === null };

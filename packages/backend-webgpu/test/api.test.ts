@@ -1,4 +1,16 @@
-import { BackendInitError, ShapeError, UnsupportedError, defineSpec, initParams, sizeOf, tensor } from '@deeprnn/core';
+import {
+  BackendInitError,
+  SeededRandom,
+  ShapeError,
+  UnsupportedError,
+  createReferenceBackend,
+  defineSpec,
+  initParams,
+  sizeOf,
+  tensor,
+} from '@deeprnn/core';
+
+const oracleBackend = createReferenceBackend({ dtype: 'float64' });
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WEBGPU_CAPABILITIES, createBackend } from '../src/index.js';
 import { describeOnAdapter, probeBackend } from './adapter.js';
@@ -142,6 +154,54 @@ describeOnAdapter('webgpu backend on this adapter', probe, (backend) => {
     const state = await stream.readState();
     expectClose(state.h, whole.state.h, tol, 'stream hN');
     expectClose(state.c, whole.state.c, tol, 'stream cN');
+  });
+
+  it("stream.decodeGreedy keeps head, argmax and feedback on the GPU: the host definition's tokens, one submit, one readback of the ids", async () => {
+    const V = 28;
+    const spec = defineSpec({ mode: 'gru', inputSize: V, hiddenSize: 32, numLayers: 2 });
+    // The input weights scaled up so that each step's state follows the token fed in, and a random
+    // head: the tokens wander over the vocabulary (14 distinct in 80) instead of settling on one.
+    const init = initParams(spec, { seed: 6 });
+    const w0 = init.weight_ih_l0!;
+    const params = {
+      ...init,
+      weight_ih_l0: tensor(
+        Float32Array.from(w0.data, (v) => 6 * v),
+        w0.shape,
+      ),
+    };
+    const rng = new SeededRandom(6);
+    const head = {
+      weight: tensor(
+        Float32Array.from({ length: V * 32 }, () => rng.uniform(-3, 3)),
+        [V, 32],
+      ),
+      bias: tensor(new Float32Array(V), [V]),
+    };
+    const steps = 40;
+    await using model = await backend.createModel(spec, params);
+    await using stream = await model.stream({ batchSize: 2 });
+    const got = await stream.decodeGreedy(head, [3, 17], steps);
+    expect(model.lastRunStats).toEqual({
+      dispatches: steps * (2 * spec.numLayers + 1),
+      submits: 1,
+      bytesRead: steps * 2 * 4,
+      bytesWritten: expect.any(Number) as number,
+    });
+    // The definition: the float64 reference's stream decoding on the host, step by step.
+    await using ref = await oracleBackend.createModel(spec, params);
+    await using refStream = await ref.stream({ batchSize: 2 });
+    const want = await refStream.decodeGreedy(head, [3, 17], steps);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    // Not a fixed point: the text wanders over the vocabulary, so every feedback step matters.
+    expect(new Set(got).size).toBeGreaterThan(4);
+    // The state moved on by the same steps.
+    expectClose((await stream.readState()).h, (await refStream.readState()).h, WEBGPU_CAPABILITIES.tolerance, 'hN');
+    // A second block continues from there, as one longer call would.
+    const more = await stream.decodeGreedy(head, [got[(steps - 1) * 2]!, got[(steps - 1) * 2 + 1]!], 8);
+    expect(Array.from(more)).toEqual(
+      Array.from(await refStream.decodeGreedy(head, [want[(steps - 1) * 2]!, want[(steps - 1) * 2 + 1]!], 8)),
+    );
   });
 
   it(

@@ -146,6 +146,7 @@ export const MUTANTS: Readonly<Record<string, { readonly caughtBy: string; reado
           step: (x: Tensor, o: StepOptions = {}) => honest.step(x, o.lengths ? { lengths: o.lengths } : {}),
           readState: () => honest.readState(),
           reset: (initial) => honest.reset(initial),
+          decodeGreedy: (head, first, steps) => honest.decodeGreedy(head, first, steps),
           dispose: () => honest.dispose(),
           [Symbol.asyncDispose]: () => honest.dispose(),
         };

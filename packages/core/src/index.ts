@@ -89,6 +89,14 @@ export {
   streamStateShapes,
 } from './stream-checks.js';
 export { forwardStream } from './stream-forward.js';
+export {
+  type DecodeCall,
+  type DecodeHead,
+  MAX_DECODE_STEPS,
+  checkDecodeArgs,
+  decodeOnHost,
+  greedyToken,
+} from './stream-decode.js';
 export { HostStreamState } from './stream-host-state.js';
 export { DEFAULT_MAX_BYTES, bytesPerElement, checkBytes, forwardWorkingBytes } from './size-limit.js';
 export { hasVulkanLoader } from './vulkan-loader.js';

@@ -3,6 +3,7 @@ import type { RnnSpec } from './config.js';
 import { BackendDisposedError } from './errors.js';
 import type { RnnStream, StepOptions } from './stream.js';
 import { type StepCall, checkStepArgs, checkStreamState } from './stream-checks.js';
+import { type DecodeCall, type DecodeHead, checkDecodeArgs, decodeOnHost } from './stream-decode.js';
 import { type Tensor, tensor } from './tensor.js';
 
 /**
@@ -23,6 +24,11 @@ export interface StreamEngine {
   reset(initial: RnnState | null): Promise<void>;
   /** Frees what the engine holds; called once. */
   dispose(): Promise<void>;
+  /**
+   * Greedy decoding on the engine's device (optional): the tokens {@link decodeOnHost} would choose,
+   * or null when this call cannot run there (the stream then decodes on the host through `step`).
+   */
+  decodeGreedy?(call: DecodeCall): Promise<Int32Array | null>;
 }
 
 /** Who owns a stream: its spec, and whether the model under it is gone. */
@@ -71,6 +77,18 @@ class QueuedStream implements RnnStream {
         const out = await this.engine.step(chunk, call);
         return call.isSingle ? tensor(out.data, out.shape.slice(1)) : out;
       },
+    );
+  }
+
+  decodeGreedy(head: DecodeHead, first: ArrayLike<number>, steps: number): Promise<Int32Array> {
+    return this.#enqueue(
+      'decodeGreedy',
+      () => checkDecodeArgs(this.owner.spec, this.batchSize, head, first, steps),
+      async (call) =>
+        (await this.engine.decodeGreedy?.(call)) ??
+        decodeOnHost(this.owner.spec, this.batchSize, call, (x) =>
+          this.engine.step(x, { k: 1, isSingle: false, lengths: null, reset: null }),
+        ),
     );
   }
 

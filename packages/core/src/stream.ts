@@ -1,3 +1,4 @@
+import type { DecodeHead } from './stream-decode.js';
 import type { RnnState } from './backend.js';
 import type { Tensor } from './tensor.js';
 
@@ -76,6 +77,21 @@ export interface RnnStream extends AsyncDisposable {
    * @throws {@link ShapeError} when `initial` does not match the stream's batch.
    */
   reset(initial?: RnnState): Promise<void>;
+  /**
+   * Greedy decoding with a linear head, for models whose input is a one-hot token (language models):
+   * each row feeds `first`, then for each of `steps` tokens runs one step, computes `logits = W y + b`
+   * and feeds back the argmax ({@link greedyToken}'s rule: the lowest index among equal maxima).
+   * Every backend gives the tokens the host definition ({@link decodeOnHost}) gives, as far as its
+   * float32 logits agree; a GPU backend keeps the whole loop on the device (one submit and one
+   * readback of the tokens per call). The state moves on by `steps` steps, as `step` would move it.
+   *
+   * @param head - weight `[V, Hout]`, bias `[V]`, with V the spec's `inputSize`.
+   * @param first - one token per row, in [0, V).
+   * @param steps - tokens per row, 1 to {@link MAX_DECODE_STEPS}.
+   * @returns the chosen tokens, `[steps, B]` row-major.
+   * @throws {@link ShapeError} on a wrong head, first tokens or steps, before any work starts.
+   */
+  decodeGreedy(head: DecodeHead, first: ArrayLike<number>, steps: number): Promise<Int32Array>;
   /** Frees the state. Safe to call twice; calls queued before it still run, later ones throw. */
   dispose(): Promise<void>;
 }

@@ -5,6 +5,9 @@ import { oneHotTimeMajor } from './one-hot.js';
 import { pickToken } from './sampling.js';
 import type { LanguageModel } from './saved-model.js';
 
+/** Tokens per `decodeGreedy` call of greedy generation: a GPU backend submits once per block. */
+const GREEDY_BLOCK = 16;
+
 /** Options of {@link generate}. */
 export interface GenerateOptions {
   /** Characters to add after the prefix (d2l: 50). */
@@ -18,17 +21,19 @@ export interface GenerateOptions {
    * returned promise is awaited before the next step: a page can yield to the browser there so the
    * text paints as it grows.
    */
-  readonly onChar?: (char: string) => void | Promise<void>;
+  readonly onChar?: (char: string) => unknown;
 }
 
 /**
  * Continues `prefix` by `chars` characters, d2l's `predict_ch8`, on a {@link @deeprnn/core!RnnStream | RnnStream}:
  * the prefix warms up the state in one chunk, then each step feeds the last character and appends the most likely
- * next one (or a sample at `temperature`). The state stays on the backend between characters; only the
- * one-hot input goes up and the top layer's output comes down. The head and the choice run on the host
- * in float64 by {@link pickToken}'s rule, so a seed gives the same text on every backend (as far as
- * their outputs agree: logits closer than the backends' float32 differences could still tie-break
- * differently). Inference only, so it runs on every backend.
+ * next one (or a sample at `temperature`). The state stays on the backend between characters. Greedy
+ * generation runs on the stream's `decodeGreedy` (16 characters per call): on backend-webgpu the head,
+ * the argmax and the feedback of the chosen character run on the GPU, one submit and a readback of the
+ * token ids per block; elsewhere the stream computes the head on the host. Sampling runs the head and
+ * the choice on the host in float64 by {@link pickToken}'s rule. Either way a seed gives the same text
+ * on every backend (as far as their outputs agree: logits closer than the backends' float32
+ * differences could still tie-break differently). Inference only, so it runs on every backend.
  *
  * @returns the prefix followed by the generated characters.
  * @example
@@ -54,6 +59,22 @@ export async function generate(
     const warm = Int32Array.from(ids.slice(0, -1));
     await stream.step(oneHotTimeMajor(warm, 1, warm.length, V));
   }
+  const temperature = options.temperature ?? 0;
+  if (!(temperature > 0)) {
+    // Greedy: the stream's own decoding (on a GPU backend the head and the feedback stay on the
+    // device), in blocks so that onChar still sees the text as it grows.
+    const head = { weight: tensor(W.data, [V, F]), bias: tensor(b.data, [V]) };
+    for (let done = 0; done < options.chars;) {
+      const block = Math.min(GREEDY_BLOCK, options.chars - done);
+      const tokens = await stream.decodeGreedy(head, [ids[ids.length - 1]!], block);
+      for (const next of tokens) {
+        ids.push(next);
+        await options.onChar?.(lm.vocab.decode([next]));
+      }
+      done += block;
+    }
+    return lm.vocab.decode(ids);
+  }
   const logits = new Float64Array(V);
   const x = new Float32Array(V);
   for (let i = 0; i < options.chars; i++) {
@@ -61,7 +82,7 @@ export async function generate(
     x[ids[ids.length - 1]!] = 1;
     const y = await stream.step(tensor(x, [1, V]));
     rowLogits(y.data, 0, W.data, b.data, F, logits);
-    const next = pickToken(logits, options.temperature ?? 0, rng);
+    const next = pickToken(logits, temperature, rng);
     ids.push(next);
     await options.onChar?.(lm.vocab.decode([next]));
   }
