@@ -22,6 +22,17 @@ export type Choice = 'named' | 'default';
 export const SOFTWARE_ADAPTER_NOTICE =
   'software adapter: this WebGPU runs on the CPU (SwiftShader), slower than the CPU engines';
 
+let pageWasmThreads: number | undefined;
+
+/**
+ * The WebAssembly threads tfjs's wasm engine and onnxruntime-web's wasm provider start with in this
+ * page (`?threads=N`); both fix the count when their wasm first starts, so it is set once, before any
+ * backend starts. Undefined: each library's default (tfjs: half the cores, at most 8; ORT: min(4, half the cores)).
+ */
+export function setPageWasmThreads(threads: number | undefined): void {
+  pageWasmThreads = threads;
+}
+
 /** True when the page's WebGPU adapter runs on the CPU (Chromium's SwiftShader, or a fallback adapter). */
 async function isSoftwareAdapter(): Promise<boolean> {
   type PageAdapter = { readonly isFallbackAdapter?: boolean; readonly info?: { readonly architecture?: string } };
@@ -47,6 +58,7 @@ async function createOnPage(name: BackendName, engine: string | undefined, how: 
   const backend = await loadBackend(choiceOf(name, engine, 'browser'), {
     platform: 'browser',
     tfjsLoader: pageModuleLoader,
+    ...(pageWasmThreads === undefined ? {} : { wasmThreads: pageWasmThreads }),
   });
   return isSoftware ? withNotice(backend, SOFTWARE_ADAPTER_NOTICE) : backend;
 }

@@ -14,7 +14,7 @@ import {
 } from './backend-picker.js';
 import { runBench } from './bench.js';
 import { runCheck, summary } from './check-panel.js';
-import { pageBackend } from './backends.js';
+import { pageBackend, setPageWasmThreads } from './backends.js';
 import { byId, guarded, showError, status } from './dom.js';
 import { type TrainPanel, createTrainPanel } from './train-panel.js';
 import { createModelPanel } from './model-panel.js';
@@ -60,9 +60,15 @@ function intParam(params: URLSearchParams, key: string, fallback: number): numbe
 
 /**
  * `?check=BACKEND[&engine=E][&runs=N][&seed=S]`, `?train=BACKEND[&engine=E]&epochs=N&layers=1,3[&hidden=H][&mode=M][&tokens=N]`
- * and `?bench=d2l[&repeats=N][&lanes=tfjs:wasm,...]` run at load and write their outcome into document.title.
+ * and `?bench=d2l[&repeats=N][&lanes=tfjs:wasm,...]` run at load and write their outcome into document.title;
+ * `&threads=N` with any of them sets the wasm threads of tfjs and onnxruntime-web first.
  */
 async function driveFromUrl(params: URLSearchParams): Promise<void> {
+  if (params.get('threads') !== null) {
+    const threads = intParam(params, 'threads', 0);
+    if (threads < 1) throw new Error(`?threads= must be a positive integer, got '${params.get('threads')}'`);
+    setPageWasmThreads(threads);
+  }
   const checkName = params.get('check');
   const trainName = params.get('train');
   const name = checkName ?? trainName;

@@ -196,6 +196,20 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     await page.close();
   }, 330_000);
 
+  it('?threads=2 starts onnxruntime-web wasm on 2 threads and the bench table says so', async () => {
+    const { page, errors } = await open('?bench=d2l&repeats=1&lanes=onnxruntime:wasm&threads=2');
+    await page.waitForFunction(() => /bench done|error/.test(document.title), undefined, { timeout: 180_000 });
+    expect(await page.title()).toBe('bench done');
+    const table = (await page.textContent('#bench-markdown'))!;
+    expect(table).toMatch(/\| onnxruntime wasm \| wasm \(simd, 2 threads\) \| \d+\.\d \| \d+\.\d \| \d+\.\d \|/);
+    expect(errors).toEqual([]);
+    await page.close();
+    const bad = await open('?bench=d2l&threads=0');
+    await bad.page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
+    expect(await bad.page.textContent('#status')).toBe("?threads= must be a positive integer, got '0'");
+    await bad.page.close();
+  });
+
   it('shows a bad URL as one line, not a blank page', async () => {
     const { page } = await open('?check=nosuch');
     await page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });

@@ -20,6 +20,13 @@ export interface LoadOptions {
   readonly platform?: Platform;
   /** How tfjs loads its optional engine packages (a page passes its bundler's imports). */
   readonly tfjsLoader?: ModuleLoader;
+  /**
+   * WebAssembly threads of tfjs's wasm engine and onnxruntime-web's wasm provider (`browser` only: both
+   * fix the count when their wasm first starts in the page, and need a cross-origin isolated page for
+   * more than one). Absent: each library's default. Ignored on `node`, where ONNX Runtime's threads
+   * are its intra-op threads and tfjs's wasm runs one.
+   */
+  readonly wasmThreads?: number;
 }
 
 /**
@@ -65,13 +72,20 @@ export async function loadBackend(choice: BackendChoice, options: LoadOptions = 
       const mod = await import('@deeprnn/backend-onnxruntime');
       // In a page the bundler resolves the browser entry, whose providers are webgpu and wasm.
       const providers = choice.provider === undefined ? {} : { executionProviders: [choice.provider as 'cpu'] };
-      return mod.createBackend(providers);
+      // The browser entry's options add wasmThreads; the Node entry's types do not know it.
+      const threads = browserThreads(options);
+      return mod.createBackend({
+        ...providers,
+        ...(threads === undefined ? {} : { wasmThreads: threads }),
+      } as Parameters<typeof mod.createBackend>[0]);
     }
     case 'tfjs': {
       const mod = await import('@deeprnn/backend-tfjs');
+      const threads = browserThreads(options);
       return mod.createBackend({
         ...(choice.engine === undefined ? {} : { engines: [choice.engine as 'cpu'] }),
         ...(options.tfjsLoader === undefined ? {} : { loader: options.tfjsLoader }),
+        ...(threads === undefined ? {} : { wasmThreads: threads }),
       });
     }
     case 'webgpu': {
@@ -81,4 +95,9 @@ export async function loadBackend(choice: BackendChoice, options: LoadOptions = 
     default:
       throw new UnknownBackendError(name satisfies never, { known: BACKEND_NAMES });
   }
+}
+
+/** The wasm thread count to pass on, in a page only. */
+function browserThreads(options: LoadOptions): number | undefined {
+  return options.platform === 'browser' ? options.wasmThreads : undefined;
 }
