@@ -25,6 +25,7 @@ Forward configs (input [T, B, inputSize], batchFirst false, unidirectional, bias
   d2l      inputSize 28, hidden 256, 3 layers, T 35,   B 32
   medium   inputSize 64, hidden 512, 3 layers, T 100,  B 64
   latency  inputSize 28, hidden 256, 3 layers, T 1,    B 1
+  latency8 inputSize 28, hidden 256, 3 layers, T 1,    B 8
   long     inputSize 28, hidden 128, 2 layers, T 1000, B 8
 Forward timing: module(x) under torch.no_grad(), eval mode, after warmup calls; the median
 of --repeats calls (default 10; 3 for medium and long).
@@ -74,10 +75,11 @@ CONFIGS = {
     "d2l": dict(inputSize=28, hiddenSize=256, numLayers=3, T=35, B=32),
     "medium": dict(inputSize=64, hiddenSize=512, numLayers=3, T=100, B=64),
     "latency": dict(inputSize=28, hiddenSize=256, numLayers=3, T=1, B=1),
+    "latency8": dict(inputSize=28, hiddenSize=256, numLayers=3, T=1, B=8),
     "long": dict(inputSize=28, hiddenSize=128, numLayers=2, T=1000, B=8),
 }
-DEFAULT_REPEATS = {"d2l": 10, "medium": 3, "latency": 10, "long": 3}
-WARMUP = {"d2l": 3, "medium": 1, "latency": 10, "long": 1}
+DEFAULT_REPEATS = {"d2l": 10, "medium": 3, "latency": 10, "latency8": 10, "long": 3}
+WARMUP = {"d2l": 3, "medium": 1, "latency": 10, "latency8": 10, "long": 1}
 # On CUDA a call costs microseconds to milliseconds: more repeats, and warm-ups that cover cuDNN's setup.
 CUDA_REPEATS, CUDA_WARMUP = 20, 5
 MODES = ["rnn_tanh", "rnn_relu", "gru", "lstm"]

@@ -12,13 +12,19 @@ export interface BenchConfig {
   readonly numLayers: number;
   readonly T: number;
   readonly B: number;
+  /**
+   * Times one `stream.step` of T steps on an open stream (the state kept on the backend between calls),
+   * not a `forward` from zeros: per-step latency, as generation and audio run a model.
+   */
+  readonly isStreamStep?: boolean;
 }
 
 /** The named configs of `deeprnn bench` (the same ones tools/bench/torch_bench.py runs). */
 export const BENCH_CONFIGS: Readonly<Record<string, BenchConfig>> = {
   d2l: { name: 'd2l', ...D2L, T: D2L_RECIPE.steps, B: D2L_RECIPE.batch },
   medium: { name: 'medium', inputSize: 64, hiddenSize: 512, numLayers: 3, T: 100, B: 64 },
-  latency: { name: 'latency', ...D2L, T: 1, B: 1 },
+  latency: { name: 'latency', ...D2L, T: 1, B: 1, isStreamStep: true },
+  latency8: { name: 'latency8', ...D2L, T: 1, B: 8, isStreamStep: true },
   long: { name: 'long', inputSize: 28, hiddenSize: 128, numLayers: 2, T: 1000, B: 8 },
 };
 

@@ -64,7 +64,7 @@ describe('deeprnn bench', () => {
   it('rejects an unknown config', () => {
     const r = runCli(['bench', '--config', 'huge', '--json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/argument 'huge' is invalid. expected one of d2l, medium, latency, long/);
+    expect(r.stderr).toMatch(/argument 'huge' is invalid. expected one of d2l, medium, latency, latency8, long/);
   });
 });
 
