@@ -14,7 +14,7 @@ import { defineSpec, gateCount } from '@deeprnn/core';
 import { packUniforms } from '../src/kernels/kernel-program.js';
 import { recurrenceGeometry } from '../src/kernels/recurrence-geometry.js';
 import { trainWorkgroup } from '../src/train/recurrence-kernels.js';
-import { workgroupBytes } from '../src/workgroup-memory.js';
+import { workgroupBytes } from '../src/kernels/workgroup-memory.js';
 import { trainForwardProgram } from '../src/train/train-forward-kernel.js';
 import { trainBackwardProgram } from '../src/train/train-backward-kernel.js';
 

@@ -11,13 +11,13 @@ import {
   validateParams,
 } from '@deeprnn/core';
 import { WEBGPU_CAPABILITIES, unsupportedReason } from './capabilities.js';
-import { type DeviceRequest, acquireDevice } from './gpu-device.js';
-import type { LayerWeights } from './forward-encoder.js';
-import type { KernelShape } from './kernel-plan.js';
-import type { WebgpuModel } from './model.js';
-import { packLayer } from './packed-weights.js';
-import { PipelineCache } from './pipeline-cache.js';
-import { BufferUsage } from './gpu-flags.js';
+import { type DeviceRequest, acquireDevice } from './device/gpu-device.js';
+import type { LayerWeights } from './forward/forward-encoder.js';
+import type { KernelShape } from './kernels/kernel-plan.js';
+import type { WebgpuModel } from './forward/model.js';
+import { packLayer } from './forward/packed-weights.js';
+import { PipelineCache } from './device/pipeline-cache.js';
+import { BufferUsage } from './device/gpu-flags.js';
 import { TrainableWebgpuModel } from './train/trainable-model.js';
 import { trainingUnsupportedReason } from './train/trainable.js';
 import { type WebgpuTrainer, createWebgpuTrainer } from './train/trainer.js';

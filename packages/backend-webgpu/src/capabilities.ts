@@ -1,5 +1,5 @@
 import { type Capabilities, RNN_MODES, type RnnSpec } from '@deeprnn/core';
-import { workgroupMemoryProblem } from './kernel-plan.js';
+import { workgroupMemoryProblem } from './kernels/kernel-plan.js';
 
 /**
  * Every mode and option forward, float32; training (trainer and `gradients`) for every mode, with

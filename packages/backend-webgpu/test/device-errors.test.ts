@@ -1,7 +1,7 @@
 import { DeviceError } from '@deeprnn/core';
 import { afterAll, expect, it } from 'vitest';
-import { withDeviceErrors } from '../src/device-errors.js';
-import { BufferUsage } from '../src/gpu-flags.js';
+import { withDeviceErrors } from '../src/device/device-errors.js';
+import { BufferUsage } from '../src/device/gpu-flags.js';
 import { describeOnAdapter, probeBackend } from './adapter.js';
 
 const probe = await probeBackend();

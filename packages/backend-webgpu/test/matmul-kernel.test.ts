@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BufferUsage } from '../src/gpu-flags.js';
+import { BufferUsage } from '../src/device/gpu-flags.js';
 import { readWords, storageWith } from '../src/train/device-io.js';
 import {
   MATMUL_VEC4_WGSL,

@@ -1,14 +1,14 @@
 import { type RnnConfig, type RnnSpec, defineSpec } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 import { unsupportedReason } from '../src/capabilities.js';
-import { planRecurrent, recurrentWorkgroup } from '../src/kernel-plan.js';
-import { recurrentWgsl } from '../src/recurrent-kernel.js';
+import { planRecurrent, recurrentWorkgroup } from '../src/kernels/kernel-plan.js';
+import { recurrentWgsl } from '../src/forward/recurrent-kernel.js';
 import { trainRowPlan, trainWorkgroup } from '../src/train/recurrence-kernels.js';
 import { trainBackwardWgsl } from '../src/train/train-backward-kernel.js';
 import { trainForwardWgsl } from '../src/train/train-forward-kernel.js';
 import { trainingUnsupportedReason } from '../src/train/trainable.js';
 import { recurrenceGeometry } from '../src/kernels/recurrence-geometry.js';
-import { rowsThatFit, workgroupBytes } from '../src/workgroup-memory.js';
+import { rowsThatFit, workgroupBytes } from '../src/kernels/workgroup-memory.js';
 
 // The workgroup-memory limits without an adapter. WebGPU's default maxComputeWorkgroupStorageSize
 // is 16384 bytes and each workgroup variable counts rounded up to 16 bytes; the boundaries below

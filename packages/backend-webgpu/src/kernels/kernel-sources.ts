@@ -1,6 +1,6 @@
 import type { RnnSpec } from '@deeprnn/core';
-import { projectionWgsl, projectionWidth } from '../projection-kernel.js';
-import { recurrentWgsl } from '../recurrent-kernel.js';
+import { projectionWgsl, projectionWidth } from '../forward/projection-kernel.js';
+import { recurrentWgsl } from '../forward/recurrent-kernel.js';
 import { trainBackwardWgsl } from '../train/train-backward-kernel.js';
 import { trainForwardWgsl } from '../train/train-forward-kernel.js';
 import { recurrenceGeometry } from './recurrence-geometry.js';

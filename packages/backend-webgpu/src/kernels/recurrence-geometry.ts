@@ -1,5 +1,5 @@
 import { type RnnSpec, directionCount, gateCount, outputSize } from '@deeprnn/core';
-import { type KernelShape, type RecurrentLayout, type RecurrentPlan, planRecurrent } from '../kernel-plan.js';
+import { type KernelShape, type RecurrentLayout, type RecurrentPlan, planRecurrent } from './kernel-plan.js';
 import { type RowPlan, trainRowPlan } from '../train/recurrence-kernels.js';
 import { recordSlots, trainCell } from '../train/train-cells.js';
 

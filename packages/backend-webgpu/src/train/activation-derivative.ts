@@ -1,5 +1,5 @@
 import type { Activation } from '@deeprnn/core';
-import { f32 } from '../wgsl-math.js';
+import { f32 } from '../kernels/wgsl-math.js';
 
 /**
  * The WGSL expression of an activation's derivative written in its output `y`: every ONNX

@@ -1,4 +1,4 @@
-import { BufferUsage, MAP_MODE_READ } from '../gpu-flags.js';
+import { BufferUsage, MAP_MODE_READ } from '../device/gpu-flags.js';
 
 /** A storage buffer holding `data`. */
 export function storageWith(device: GPUDevice, data: Float32Array, extra = 0): GPUBuffer {

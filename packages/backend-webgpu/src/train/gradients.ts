@@ -18,7 +18,7 @@ import { dropoutMultipliers, stateOf, stateWords, timeMajor } from './call-layou
 import { readWords, storageWith } from './device-io.js';
 import { trainPipelines } from './train-pipelines.js';
 import { recurrenceGeometry } from '../kernels/recurrence-geometry.js';
-import { withDeviceErrors } from '../device-errors.js';
+import { withDeviceErrors } from '../device/device-errors.js';
 import { type FlatBuffers, buildStep, encodeDispatches } from './train-step.js';
 import { packFlat, trainLayout, unpackFlat } from './train-layout.js';
 import type { TrainerContext } from './trainer.js';

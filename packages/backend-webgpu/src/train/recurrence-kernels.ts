@@ -1,7 +1,7 @@
 import { type RnnSpec, activationCount, gateCount, outputSize } from '@deeprnn/core';
 import { TRAIN_MATH, activationPairWgsl, clipWgsl } from './train-activations.js';
-import { coupledForgetFunction } from '../wgsl-math.js';
-import { type WorkgroupArray, rowsThatFit } from '../workgroup-memory.js';
+import { coupledForgetFunction } from '../kernels/wgsl-math.js';
+import { type WorkgroupArray, rowsThatFit } from '../kernels/workgroup-memory.js';
 import { type UniformField, pad, u32s } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 

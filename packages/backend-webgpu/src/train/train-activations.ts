@@ -1,5 +1,5 @@
 import type { Activation } from '@deeprnn/core';
-import { type ActivationMath, activationFunction, clipFunction, f32 } from '../wgsl-math.js';
+import { type ActivationMath, activationFunction, clipFunction, f32 } from '../kernels/wgsl-math.js';
 import { derivativeFromOutput } from './activation-derivative.js';
 
 /**

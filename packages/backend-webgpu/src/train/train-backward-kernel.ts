@@ -9,9 +9,9 @@ import {
 } from './recurrence-kernels.js';
 import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
-import { declareWorkgroup } from '../workgroup-memory.js';
-import { perRow } from '../wgsl-unroll.js';
-import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
+import { declareWorkgroup } from '../kernels/workgroup-memory.js';
+import { perRow } from '../kernels/wgsl-unroll.js';
+import { forStateRows, loadStateRows } from '../forward/state-rows-wgsl.js';
 import { recordReader, trainCell } from './train-cells.js';
 
 /** dh_{t-1} += W_hh^T gh_t for the state columns a thread owns (W_hh in row order [D][G*H][P]: adjacent threads read adjacent words). */

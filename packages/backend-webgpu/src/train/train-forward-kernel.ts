@@ -1,9 +1,9 @@
 import { RECURRENCE_UNIFORMS, recAt, recurrenceHeader, rowFlags, trainForwardWorkgroup } from './recurrence-kernels.js';
 import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
-import { declareWorkgroup } from '../workgroup-memory.js';
-import { perRow } from '../wgsl-unroll.js';
-import { forStateRows, loadStateRows } from '../state-rows-wgsl.js';
+import { declareWorkgroup } from '../kernels/workgroup-memory.js';
+import { perRow } from '../kernels/wgsl-unroll.js';
+import { forStateRows, loadStateRows } from '../forward/state-rows-wgsl.js';
 import { recordReader } from './train-cells.js';
 import type { CellNames } from '../kernels/cells/cell-names.js';
 import { type ForwardCell, forwardCell } from '../kernels/cells/forward-cell.js';

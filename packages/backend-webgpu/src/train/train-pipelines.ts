@@ -1,4 +1,4 @@
-import type { PipelineCache } from '../pipeline-cache.js';
+import type { PipelineCache } from '../device/pipeline-cache.js';
 import type { KernelProgram } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { MATMUL_VEC4_WGSL, MATMUL_WGSL } from './matmul-kernel.js';

@@ -1,5 +1,5 @@
 import { UnsupportedError, storedLayer } from '@deeprnn/core';
-import { BufferUsage } from '../gpu-flags.js';
+import { BufferUsage } from '../device/gpu-flags.js';
 import { bindEntries, packUniforms } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { type MatmulArgs, matmulPlan } from './matmul-kernel.js';

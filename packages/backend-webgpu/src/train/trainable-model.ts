@@ -8,8 +8,8 @@ import {
   type RnnState,
   type Tensor,
 } from '@deeprnn/core';
-import type { LayerWeights } from '../forward-encoder.js';
-import { type ModelContext, WebgpuRnnModel } from '../model.js';
+import type { LayerWeights } from '../forward/forward-encoder.js';
+import { type ModelContext, WebgpuRnnModel } from '../forward/model.js';
 import { webgpuGradients } from './gradients.js';
 
 /** The WebGPU model with `gradients` (backpropagation through time on the training kernels). */

@@ -1,7 +1,7 @@
 import type { RnnSpec } from '@deeprnn/core';
 import { derivativeFromOutput } from './activation-derivative.js';
 import { trainWorkgroup } from './recurrence-kernels.js';
-import { workgroupProblem } from '../workgroup-memory.js';
+import { workgroupProblem } from '../kernels/workgroup-memory.js';
 
 /**
  * Why the training kernels cannot train `spec`, or null. They train every spec the forward runs

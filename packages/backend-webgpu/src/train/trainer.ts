@@ -21,11 +21,11 @@ import {
   isCarriedState,
   outputSize,
 } from '@deeprnn/core';
-import { BufferUsage, MAP_MODE_READ } from '../gpu-flags.js';
-import type { PipelineCache } from '../pipeline-cache.js';
+import { BufferUsage, MAP_MODE_READ } from '../device/gpu-flags.js';
+import type { PipelineCache } from '../device/pipeline-cache.js';
 import type { RunStats } from '../run-stats.js';
 import { dropoutMultipliers, stateOf, stateWords, timeMajor, timeMajorTargets } from './call-layout.js';
-import { withDeviceErrors } from '../device-errors.js';
+import { withDeviceErrors } from '../device/device-errors.js';
 import { readWords, storageWith } from './device-io.js';
 import { trainPipelines } from './train-pipelines.js';
 import { packUniforms } from '../kernels/kernel-program.js';

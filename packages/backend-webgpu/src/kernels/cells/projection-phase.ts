@@ -1,4 +1,4 @@
-import { perRow } from '../../wgsl-unroll.js';
+import { perRow } from '../wgsl-unroll.js';
 
 /** How a kernel names the LSTM projection's weights and stores its result. */
 export interface ProjectionNames {

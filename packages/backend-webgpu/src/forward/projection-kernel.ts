@@ -10,7 +10,7 @@
  * Measured on lavapipe against a 64x64 tile staged in workgroup memory: see the README.
  */
 
-import { type KernelProgram, kernelProgram, pad, u32s } from './kernels/kernel-program.js';
+import { type KernelProgram, kernelProgram, pad, u32s } from '../kernels/kernel-program.js';
 
 /** Rows of y one workgroup computes. */
 export const PROJECTION_ROWS = 8;

@@ -6,7 +6,7 @@
  * one-hot, into the input buffer of the next step. Nothing goes to the host between tokens.
  */
 
-import { type KernelProgram, kernelProgram, pad, u32s } from './kernels/kernel-program.js';
+import { type KernelProgram, kernelProgram, pad, u32s } from '../kernels/kernel-program.js';
 
 /** Threads of a head workgroup. */
 export const DECODE_HEAD_THREADS = 64;

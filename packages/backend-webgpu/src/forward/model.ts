@@ -28,14 +28,14 @@ import {
   forwardPipelines,
   uniformData,
 } from './forward-encoder.js';
-import type { KernelShape } from './kernel-plan.js';
-import { type RecurrenceGeometry, recurrenceGeometry } from './kernels/recurrence-geometry.js';
+import type { KernelShape } from '../kernels/kernel-plan.js';
+import { type RecurrenceGeometry, recurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { batchToTime, timeToBatch } from './layout.js';
-import { MAP_MODE_READ } from './gpu-flags.js';
-import type { PipelineCache } from './pipeline-cache.js';
+import { MAP_MODE_READ } from '../device/gpu-flags.js';
+import type { PipelineCache } from '../device/pipeline-cache.js';
 import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
-import type { RunStats } from './run-stats.js';
-import { withDeviceErrors } from './device-errors.js';
+import type { RunStats } from '../run-stats.js';
+import { withDeviceErrors } from '../device/device-errors.js';
 import { DeviceStreamEngine, type StreamHost } from './device-stream.js';
 
 /** What a model shares with its backend. */

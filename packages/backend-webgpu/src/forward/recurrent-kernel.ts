@@ -1,11 +1,11 @@
-import { type RecurrentPlan, recurrentWorkgroup } from './kernel-plan.js';
-import { declareWorkgroup } from './workgroup-memory.js';
-import { forwardCell } from './kernels/cells/forward-cell.js';
+import { type RecurrentPlan, recurrentWorkgroup } from '../kernels/kernel-plan.js';
+import { declareWorkgroup } from '../kernels/workgroup-memory.js';
+import { forwardCell } from '../kernels/cells/forward-cell.js';
 import { cellUpdate, mainGates, projectionPhase, secondPhase } from './recurrent-cells.js';
-import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from './wgsl-unroll.js';
-import { WGSL_MATH, activationFunction, coupledForgetFunction, clipFunction } from './wgsl-math.js';
+import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from '../kernels/wgsl-unroll.js';
+import { WGSL_MATH, activationFunction, coupledForgetFunction, clipFunction } from '../kernels/wgsl-math.js';
 import { forStateRows, loadStateRows } from './state-rows-wgsl.js';
-import { type KernelProgram, kernelProgram, u32s } from './kernels/kernel-program.js';
+import { type KernelProgram, kernelProgram, u32s } from '../kernels/kernel-program.js';
 
 /** The recurrent kernel's uniforms: call sizes, the layer's first state row, where c starts in the state buffers. */
 const UNIFORMS = u32s('T', 'B', 'stateRow', 'cOff');

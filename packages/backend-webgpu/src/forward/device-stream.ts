@@ -18,11 +18,11 @@ import {
   encodeForwardInto,
   uniformData,
 } from './forward-encoder.js';
-import { type KernelProgram, bindEntries, packUniforms } from './kernels/kernel-program.js';
-import { BufferUsage, MAP_MODE_READ } from './gpu-flags.js';
-import type { RecurrenceGeometry } from './kernels/recurrence-geometry.js';
+import { type KernelProgram, bindEntries, packUniforms } from '../kernels/kernel-program.js';
+import { BufferUsage, MAP_MODE_READ } from '../device/gpu-flags.js';
+import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
-import type { RunStats } from './run-stats.js';
+import type { RunStats } from '../run-stats.js';
 
 /** What a stream borrows from its model: the device, the compiled kernels, the weights and the call queue. */
 export interface StreamHost {

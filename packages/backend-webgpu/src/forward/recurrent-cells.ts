@@ -1,8 +1,8 @@
-import type { RecurrentPlan } from './kernel-plan.js';
-import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from './wgsl-unroll.js';
-import type { CellNames } from './kernels/cells/cell-names.js';
-import { forwardCell } from './kernels/cells/forward-cell.js';
-import { projectionPhase as projection } from './kernels/cells/projection-phase.js';
+import type { RecurrentPlan } from '../kernels/kernel-plan.js';
+import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from '../kernels/wgsl-unroll.js';
+import type { CellNames } from '../kernels/cells/cell-names.js';
+import { forwardCell } from '../kernels/cells/forward-cell.js';
+import { projectionPhase as projection } from '../kernels/cells/projection-phase.js';
 
 const IND = '        ';
 

@@ -7,7 +7,7 @@ import {
   outputSize,
   paramKey,
 } from '@deeprnn/core';
-import { recurrentLayout } from './kernel-plan.js';
+import { recurrentLayout } from '../kernels/kernel-plan.js';
 
 /** One stored layer's weights in the layout the kernels read, float32. */
 export interface PackedLayer {

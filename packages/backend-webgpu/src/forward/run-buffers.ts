@@ -1,5 +1,5 @@
 import { type RnnSpec, UnsupportedError, directionCount, gateCount, outputSize } from '@deeprnn/core';
-import { BufferUsage } from './gpu-flags.js';
+import { BufferUsage } from '../device/gpu-flags.js';
 
 /** Offsets of per-dispatch uniform blocks must be multiples of this (WebGPU's default alignment). */
 export const UNIFORM_SLOT_BYTES = 256;

@@ -1,9 +1,9 @@
 import { type RnnSpec, layerInputSize, storedLayer } from '@deeprnn/core';
 import { PROJECTION_ROWS, PROJECTION_THREADS, projectionProgram, projectionWidth } from './projection-kernel.js';
 import { type RunBuffers, UNIFORM_SLOT_BYTES, stateWords } from './run-buffers.js';
-import { type KernelProgram, bindEntries, packUniforms } from './kernels/kernel-program.js';
-import type { RecurrenceGeometry } from './kernels/recurrence-geometry.js';
-import type { PipelineCache } from './pipeline-cache.js';
+import { type KernelProgram, bindEntries, packUniforms } from '../kernels/kernel-program.js';
+import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
+import type { PipelineCache } from '../device/pipeline-cache.js';
 import { recurrentProgram } from './recurrent-kernel.js';
 
 /** One stored layer's weights on the device. */
