@@ -7,7 +7,9 @@ import { hasVulkanLoader } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
 
 const dist = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')).href;
-const quiet = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'device', 'quiet-stderr.js')).href;
+const quiet = pathToFileURL(
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'device', 'quiet-stderr.js'),
+).href;
 
 /**
  * Runs an ES module snippet in a fresh Node process (Dawn writes to fd 2 natively, so only a child
