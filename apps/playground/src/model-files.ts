@@ -7,6 +7,7 @@ import {
   modelFromSafetensors,
   rnnParamsOf,
 } from '@deeprnn/lm';
+import { loadTfjsLayers } from '@deeprnn/keras';
 import { exportOnnx, importOnnx } from '@deeprnn/onnx';
 import { download } from './dom.js';
 
@@ -55,8 +56,20 @@ export async function loadFiles(files: readonly File[]): Promise<LoadedModel> {
     const { spec, params } = importOnnx(new Uint8Array(await onnx.arrayBuffer()));
     return { kind: 'rnn', spec, params, source: onnx.name };
   }
+  // A tfjs-layers model: model.json and the weight shards it names (what tensorflowjs_converter and
+  // tfjs's model.save write). Its recurrent stack runs here; what surrounds it is named in the source.
+  if (files.some((f) => extension(f.name) === '.bin') || json.some((f) => f.name.toLowerCase() === 'model.json')) {
+    const k = await loadTfjsLayers(files);
+    const around = [k.embedding ? 'Embedding' : null, k.head.length > 0 ? `Dense x${k.head.length}` : null].filter(
+      (x) => x !== null,
+    );
+    const layers = `${k.layerNames.join(', ')}${around.length > 0 ? `; around it: ${around.join(', ')}` : ''}`;
+    return { kind: 'rnn', spec: k.spec, params: k.params, source: `model.json (tfjs-layers: ${layers})` };
+  }
   const names = files.map((f) => f.name).join(', ') || 'nothing';
-  throw new FormatError(`expected a .safetensors model (with its config.json) or an .onnx file, got ${names}`);
+  throw new FormatError(
+    `expected a .safetensors model (with its config.json), an .onnx file, or a tfjs-layers model.json with its .bin shards, got ${names}`,
+  );
 }
 
 /** Downloads `model.safetensors` and `config.json` (and `vocab.json`), as `deeprnn train` saves them. */

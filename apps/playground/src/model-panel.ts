@@ -68,7 +68,7 @@ export function createModelPanel(backend: () => Promise<StartedBackend>): ModelP
     const T = D2L_RECIPE.steps;
     const input = tensor(
       new Float32Array(T * spec.inputSize).map((_, i) => Math.sin(i)),
-      [T, 1, spec.inputSize],
+      spec.batchFirst ? [1, T, spec.inputSize] : [T, 1, spec.inputSize],
     );
     const t0 = performance.now();
     const { output } = await model.forward(input);

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { defineSpec, initParams } from '@deeprnn/core';
+import { exportTfjsLayers } from '@deeprnn/keras';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium } from './chromium.js';
 import { servePlayground } from './serve.js';
@@ -208,6 +210,38 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     await bad.page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
     expect(await bad.page.textContent('#status')).toBe("?threads= must be a positive integer, got '0'");
     await bad.page.close();
+  });
+
+  it('loads a tfjs-layers model.json with its weight shard by the file picker and runs its stack', async () => {
+    const spec = defineSpec({ mode: 'lstm', inputSize: 6, hiddenSize: 8, numLayers: 2, batchFirst: true });
+    const exported = exportTfjsLayers({ spec, params: initParams(spec, { seed: 2 }) });
+    const { page, errors } = await open('');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('ready:'), undefined, {
+      timeout: 60_000,
+    });
+    await page.setInputFiles('#files', [
+      { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported.modelJson)) },
+      { name: exported.weightsPath, mimeType: 'application/octet-stream', buffer: Buffer.from(exported.weights) },
+    ]);
+    await page.waitForFunction(
+      () => document.querySelector('#model-info')?.textContent?.includes('tfjs-layers'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await page.textContent('#model-info')).toMatch(
+      /^loaded model\.json \(tfjs-layers: .+\): lstm, 2 layers × 8 hidden, input 6/,
+    );
+    await page.click('#generate');
+    await page.waitForFunction(
+      () => /forward of 35 steps/.test(document.querySelector('#generated')?.textContent ?? ''),
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(await page.textContent('#generated')).toMatch(/output \[1, 35, 8\]/);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('shows a bad URL as one line, not a blank page', async () => {
