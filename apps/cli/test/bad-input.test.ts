@@ -267,7 +267,7 @@ const CASES: readonly BadInput[] = [
     name: 'bench --config weird',
     args: () => ['bench', '--config', 'weird'],
     exitCode: usage,
-    says: /'weird'.*expected one of d2l, medium, latency, long/,
+    says: /'weird'.*expected one of d2l, medium, latency, latency8, long/,
   },
   {
     name: 'bench --mode weird',
