@@ -1,4 +1,4 @@
-import type { SeededRandom } from '@deeprnn/core';
+import { type SeededRandom, greedyToken } from '@deeprnn/core';
 
 /**
  * Picks the next token from float64 logits computed on the host, by a rule that does not depend on the
@@ -15,8 +15,7 @@ import type { SeededRandom } from '@deeprnn/core';
  * @returns the token index.
  */
 export function pickToken(logits: Float64Array, temperature: number, rng: SeededRandom): number {
-  let best = 0;
-  for (let v = 1; v < logits.length; v++) if (logits[v]! > logits[best]!) best = v;
+  const best = greedyToken(logits);
   if (!(temperature > 0)) return best;
   let sum = 0;
   const p = new Float64Array(logits.length);

@@ -21,7 +21,7 @@ import {
 import { type KernelProgram, bindEntries, packUniforms } from '../kernels/kernel-program.js';
 import { BufferUsage, MAP_MODE_READ } from '../device/gpu-flags.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
-import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
+import { type RunBuffers, createRunBuffers, destroyRunBuffers, packState, stateWords } from './run-buffers.js';
 import type { RunStats } from '../run-stats.js';
 
 /** What a stream borrows from its model: the device, the compiled kernels, the weights and the call queue. */
@@ -47,17 +47,6 @@ export interface StreamHost {
 
 function storage(device: GPUDevice, words: number, usage: number): GPUBuffer {
   return device.createBuffer({ size: Math.max(4, words * 4), usage: BufferUsage.STORAGE | usage });
-}
-
-/** The state words of `initial` (zeros when null), laid out as the kernels read it: h, then c. */
-function stateData(spec: RnnSpec, B: number, initial: RnnState | null): Float32Array {
-  const words = stateWords(spec, B);
-  const data = new Float32Array(words.total);
-  if (initial) {
-    data.set(initial.h.data);
-    if (initial.c) data.set(initial.c.data, words.h);
-  }
-  return data;
 }
 
 /**
@@ -135,7 +124,7 @@ export class DeviceStreamEngine implements StreamEngine {
   }
 
   #load(initial: RnnState | null): void {
-    const data = stateData(this.#host.spec, this.#B, initial);
+    const data = packState(this.#host.spec, this.#B, initial);
     this.#host.device.queue.writeBuffer(this.#state, 0, data);
     this.#host.device.queue.writeBuffer(this.#start, 0, data);
   }

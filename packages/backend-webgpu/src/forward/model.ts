@@ -33,7 +33,7 @@ import { type RecurrenceGeometry, recurrenceGeometry } from '../kernels/recurren
 import { batchToTime, timeToBatch } from './layout.js';
 import { MAP_MODE_READ } from '../device/gpu-flags.js';
 import type { PipelineCache } from '../device/pipeline-cache.js';
-import { type RunBuffers, createRunBuffers, destroyRunBuffers, stateWords } from './run-buffers.js';
+import { type RunBuffers, createRunBuffers, destroyRunBuffers, packState, stateWords } from './run-buffers.js';
 import type { RunStats } from '../run-stats.js';
 import { withDeviceErrors } from '../device/device-errors.js';
 import { DeviceStreamEngine, type StreamHost } from './device-stream.js';
@@ -104,11 +104,7 @@ export class WebgpuRnnModel implements WebgpuModel {
     const spec = this.spec;
     const x =
       spec.batchFirst && !isUnbatched ? batchToTime(input.data, B, T, spec.inputSize) : Float32Array.from(input.data);
-    const state0 = new Float32Array(stateWords(spec, B).total);
-    if (initial) {
-      state0.set(initial.h.data);
-      if (initial.c) state0.set(initial.c.data, stateWords(spec, B).h);
-    }
+    const state0 = packState(spec, B, initial);
     const lengths = options.lengths ? Uint32Array.from(options.lengths) : new Uint32Array(B).fill(T);
     return { x, state0, lengths };
   }

@@ -1,4 +1,4 @@
-import { type RnnSpec, UnsupportedError, directionCount, gateCount, outputSize } from '@deeprnn/core';
+import { type RnnSpec, type RnnState, UnsupportedError, directionCount, gateCount, outputSize } from '@deeprnn/core';
 import { BufferUsage } from '../device/gpu-flags.js';
 
 /** Offsets of per-dispatch uniform blocks must be multiples of this (WebGPU's default alignment). */
@@ -38,6 +38,17 @@ export function stateWords(spec: RnnSpec, B: number): { h: number; total: number
   const rows = spec.numLayers * directionCount(spec);
   const h = rows * B * outputSize(spec);
   return { h, total: h + (spec.mode === 'lstm' ? rows * B * spec.hiddenSize : 0) };
+}
+
+/** A state (zeros when absent) as the kernels read it: h `[L*D, B, Hout]`, then c `[L*D, B, H]`. */
+export function packState(spec: RnnSpec, B: number, state: RnnState | null | undefined): Float32Array {
+  const words = stateWords(spec, B);
+  const data = new Float32Array(words.total);
+  if (state) {
+    data.set(state.h.data);
+    if (state.c) data.set(state.c.data, words.h);
+  }
+  return data;
 }
 
 /**
