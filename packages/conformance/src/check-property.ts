@@ -58,14 +58,26 @@ export async function checkProperty(
   const skipped = property.skipReason(ctx);
   if (skipped !== null) return { property: property.name, runs: 0, discarded: 0, maxError: 0, pass: true, skipped };
   let maxError = 0;
-  const predicate = fc.asyncProperty(property.arbitrary(ctx), async (drawn) => {
-    const meter = new Meter(ctx.tolerance);
-    try {
-      await property.check(ctx, drawn, meter);
-    } finally {
-      maxError = Math.max(maxError, meter.maxError);
-    }
-    meter.throwIfFailed();
+  // fast-check's time limit abandons the case in flight (it races it with a timer): remember every case,
+  // and let an abandoned one finish before returning, so that it never overlaps the next property's
+  // cases or the backend's disposal (two calls at once broke onnxruntime-web's wasm heap in CI).
+  const inFlight = new Set<Promise<void>>();
+  const predicate = fc.asyncProperty(property.arbitrary(ctx), (drawn) => {
+    const run = (async (): Promise<void> => {
+      const meter = new Meter(ctx.tolerance);
+      try {
+        await property.check(ctx, drawn, meter);
+      } finally {
+        maxError = Math.max(maxError, meter.maxError);
+      }
+      meter.throwIfFailed();
+    })();
+    inFlight.add(run);
+    void run.then(
+      () => inFlight.delete(run),
+      () => inFlight.delete(run),
+    );
+    return run;
   });
   const examples = (property.examples?.(ctx) ?? []).map((e): [unknown] => [e]);
   const details = await fc.check(predicate, {
@@ -77,6 +89,8 @@ export async function checkProperty(
       ? { interruptAfterTimeLimit: settings.timeLimitMs, markInterruptAsFailure: false }
       : {}),
   });
+  // An abandoned case's outcome does not count (fast-check stopped before it); only its end is awaited.
+  await Promise.allSettled([...inFlight]);
   const runs = details.numRuns;
   const discarded = details.numSkips;
   if (!details.failed) return { property: property.name, runs, discarded, maxError, pass: true };

@@ -16,6 +16,7 @@ import {
 } from '../onnxruntime-backend.js';
 import { loadOrt } from '../ort-module.js';
 import type { ExecutionProvider } from '../session-options.js';
+import { serializedSessionFactory } from './serialized-sessions.js';
 import { applyWasmThreads, wasmDevice } from './wasm-threads.js';
 
 /** Execution providers of onnxruntime-web that this backend uses, fastest first. */
@@ -158,6 +159,8 @@ export async function createBackend(options: WebBackendOptions = {}): Promise<We
     const shared = await createSharedBackend({
       ...options,
       executionProviders: order.map((p) => ORT_NAME[p]),
+      // One call into ORT's wasm module at a time (serialized-sessions.ts says why).
+      createSession: options.createSession ?? serializedSessionFactory,
       trainingOnWebgpu: 'cpu',
     });
     // The probe created a session: ORT's wasm module has started, with the thread count it keeps.
