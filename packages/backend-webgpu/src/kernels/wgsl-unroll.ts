@@ -18,9 +18,53 @@ export function vstore(V: number, array: string, index: string, value: string): 
 }
 
 /**
- * The dot products of a state (`hs` at `cur`, or `ex`) with W_hh^T columns `gates` of the thread's
- * units, for R rows at once: acc<r>_<g> (VT). The state value is the same for every thread (one
- * broadcast load); the weights of adjacent threads are adjacent in memory.
+ * One hidden-product loop of a recurrence: for k < `bound`, accumulate state(r, k) times weight(g, k)
+ * into an accumulator per row and gate. The inference and training kernels differ only in where the
+ * weights and the state sit, so each passes those expressions; the loop itself is written here once.
+ */
+export interface ProductLoop {
+  /** Rows of the workgroup (R). */
+  readonly rows: number;
+  /** Gates whose products are accumulated. */
+  readonly gates: readonly number[];
+  /** The loop bound, a WGSL expression (the state's width). */
+  readonly bound: string;
+  /** Index of row k's first weight, a WGSL expression in k, bound to `wrow`. */
+  readonly weightRow: string;
+  /** Gate g's weight of row k, read through `wrow`. */
+  readonly weight: (g: number) => string;
+  /** Row r's state at k. */
+  readonly state: (r: number) => string;
+  /** The accumulator of row r and gate g. */
+  readonly acc: (r: number, g: number) => string;
+  /** Spaces before the declarations (the loop body is two more). */
+  readonly indent: number;
+}
+
+/** The WGSL of a {@link ProductLoop}: accumulators declared as VT(0.0), then the loop. */
+export function productLoop(loop: ProductLoop): string {
+  const at = ' '.repeat(loop.indent);
+  const inner = `${at}  `;
+  const { gates } = loop;
+  const decl = perRow(loop.rows, (r) => gates.map((g) => `${at}var ${loop.acc(r, g)} = VT(0.0);`).join('\n'));
+  const loads = gates.map((g) => `${inner}let w${g} = ${loop.weight(g)};`).join('\n');
+  const fmas = perRow(
+    loop.rows,
+    (r) =>
+      `${inner}let h${r} = ${loop.state(r)};\n${gates.map((g) => `${inner}${loop.acc(r, g)} += h${r} * w${g};`).join('\n')}`,
+  );
+  return `${decl}
+${at}for (var k = 0u; k < ${loop.bound}; k++) {
+${inner}let wrow = ${loop.weightRow};
+${loads}
+${fmas}
+${at}}`;
+}
+
+/**
+ * The inference kernel's dot products of a state (`hs` at `cur`, or `ex`) with W_hh^T columns `gates`
+ * of the thread's units, for R rows at once: acc<r>_<g> (VT). The state value is the same for every
+ * thread (one broadcast load); the weights of adjacent threads are adjacent in memory.
  */
 export function hiddenProduct(
   plan: RecurrentPlan,
@@ -30,19 +74,17 @@ export function hiddenProduct(
   K: number,
 ): string {
   const { V, H } = plan;
-  const decl = perRow(plan.R, (r) => gates.map((g) => `        var acc${r}_${g} = VT(0.0);`).join('\n'));
-  const loads = gates.map((g) => `          let w${g} = w[wrow + ${(g * H) / V}u];`).join('\n');
   const base = source === 'hs' ? 'cur + ' : '';
-  const fmas = perRow(plan.R, (r) => {
-    const h = `${source}[${base}${r * sourceStride}u + k]`;
-    return `          let h${r} = ${h};\n${gates.map((g) => `          acc${r}_${g} += h${r} * w${g};`).join('\n')}`;
+  return productLoop({
+    rows: plan.R,
+    gates,
+    bound: `${K}u`,
+    weightRow: `wbv + ${plan.layout.whh / V}u + k * GHV + jv`,
+    weight: (g) => `w[wrow + ${(g * H) / V}u]`,
+    state: (r) => `${source}[${base}${r * sourceStride}u + k]`,
+    acc: (r, g) => `acc${r}_${g}`,
+    indent: 8,
   });
-  return `${decl}
-        for (var k = 0u; k < ${K}u; k++) {
-          let wrow = wbv + ${plan.layout.whh / V}u + k * GHV + jv;
-${loads}
-${fmas}
-        }`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { RECURRENCE_UNIFORMS, recAt, recurrenceHeader, rowFlags, trainForwardWor
 import { type KernelProgram, kernelProgram } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { declareWorkgroup } from '../kernels/workgroup-memory.js';
-import { perRow } from '../kernels/wgsl-unroll.js';
+import { perRow, productLoop } from '../kernels/wgsl-unroll.js';
 import { forStateRows, loadStateRows } from '../forward/state-rows-wgsl.js';
 import { recordReader } from './train-cells.js';
 import type { CellNames } from '../kernels/cells/cell-names.js';
@@ -55,11 +55,16 @@ function secondPhase(geo: RecurrenceGeometry, cell: ForwardCell, R: number, wRea
   const bias = geo.spec.bias ? ' + w[p.bhh + dir * GH + 2u * H + j]' : ' + 0.0';
   return `    workgroupBarrier();
     for (var q = lid; q < HU; q += WG) {
-${perRow(R, (r) => `      var acc${r} = VT(0.0);`)}
-      for (var k = 0u; k < H; k++) {
-        let wn = ${wRead}[wb + k * GHU + 2u * HU + q];
-${perRow(R, (r) => `        acc${r} += ex[${r}u * H + k] * wn;`)}
-      }
+${productLoop({
+  rows: R,
+  gates: [2],
+  bound: 'H',
+  weightRow: 'wb + k * GHU + q',
+  weight: () => `${wRead}[wrow + 2u * HU]`,
+  state: (r) => `ex[${r}u * H + k]`,
+  acc: (r) => `acc${r}`,
+  indent: 6,
+})}
 ${perRow(
   R,
   (r) => `      {
@@ -168,12 +173,16 @@ ${isLstm ? forStateRows('H', 'row0', (at) => `let ci = p.cOff + ${at}; sN[ci] = 
     let cur = (s & 1u) * (R * P);
     let nxt = R * P - cur;
     for (var q = lid; q < HU; q += WG) {
-${perRow(R, (r) => gates.map((g) => `      var acc${r}_${g} = VT(0.0);`).join('\n'))}
-      for (var k = 0u; k < P; k++) {
-        let wk = wb + k * GHU + q;
-${gates.map((g) => `        let w${g} = ${wRead}[wk + ${g}u * HU];`).join('\n')}
-${perRow(R, (r) => `        let h${r} = hs[cur + ${r}u * P + k];\n${gates.map((g) => `        acc${r}_${g} += h${r} * w${g};`).join('\n')}`)}
-      }
+${productLoop({
+  rows: R,
+  gates,
+  bound: 'P',
+  weightRow: 'wb + k * GHU + q',
+  weight: (g) => `${wRead}[wrow + ${g}u * HU]`,
+  state: (r) => `hs[cur + ${r}u * P + k]`,
+  acc: (r, g) => `acc${r}_${g}`,
+  indent: 6,
+})}
 ${perRow(
   R,
   (r) => `      {

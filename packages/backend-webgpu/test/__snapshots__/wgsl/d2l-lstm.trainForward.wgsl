@@ -111,11 +111,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var acc3_2 = VT(0.0);
       var acc3_3 = VT(0.0);
       for (var k = 0u; k < P; k++) {
-        let wk = wb + k * GHU + q;
-        let w0 = wv[wk + 0u * HU];
-        let w1 = wv[wk + 1u * HU];
-        let w2 = wv[wk + 2u * HU];
-        let w3 = wv[wk + 3u * HU];
+        let wrow = wb + k * GHU + q;
+        let w0 = wv[wrow + 0u * HU];
+        let w1 = wv[wrow + 1u * HU];
+        let w2 = wv[wrow + 2u * HU];
+        let w3 = wv[wrow + 3u * HU];
         let h0 = hs[cur + 0u * P + k];
         acc0_0 += h0 * w0;
         acc0_1 += h0 * w1;

@@ -101,10 +101,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var acc2_1 = VT(0.0);
       var acc2_2 = VT(0.0);
       for (var k = 0u; k < P; k++) {
-        let wk = wb + k * GHU + q;
-        let w0 = w[wk + 0u * HU];
-        let w1 = w[wk + 1u * HU];
-        let w2 = w[wk + 2u * HU];
+        let wrow = wb + k * GHU + q;
+        let w0 = w[wrow + 0u * HU];
+        let w1 = w[wrow + 1u * HU];
+        let w2 = w[wrow + 2u * HU];
         let h0 = hs[cur + 0u * P + k];
         acc0_0 += h0 * w0;
         acc0_1 += h0 * w1;

@@ -94,9 +94,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var acc2_0 = VT(0.0);
       var acc2_1 = VT(0.0);
       for (var k = 0u; k < P; k++) {
-        let wk = wb + k * GHU + q;
-        let w0 = wv[wk + 0u * HU];
-        let w1 = wv[wk + 1u * HU];
+        let wrow = wb + k * GHU + q;
+        let w0 = wv[wrow + 0u * HU];
+        let w1 = wv[wrow + 1u * HU];
         let h0 = hs[cur + 0u * P + k];
         acc0_0 += h0 * w0;
         acc0_1 += h0 * w1;
@@ -187,10 +187,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var acc1 = VT(0.0);
       var acc2 = VT(0.0);
       for (var k = 0u; k < H; k++) {
-        let wn = wv[wb + k * GHU + 2u * HU + q];
-        acc0 += ex[0u * H + k] * wn;
-        acc1 += ex[1u * H + k] * wn;
-        acc2 += ex[2u * H + k] * wn;
+        let wrow = wb + k * GHU + q;
+        let w2 = wv[wrow + 2u * HU];
+        let h0 = ex[0u * H + k];
+        acc0 += h0 * w2;
+        let h1 = ex[1u * H + k];
+        acc1 += h1 * w2;
+        let h2 = ex[2u * H + k];
+        acc2 += h2 * w2;
       }
       {
         let b = row0 + 0u;

@@ -84,8 +84,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var acc1_0 = VT(0.0);
       var acc2_0 = VT(0.0);
       for (var k = 0u; k < P; k++) {
-        let wk = wb + k * GHU + q;
-        let w0 = w[wk + 0u * HU];
+        let wrow = wb + k * GHU + q;
+        let w0 = w[wrow + 0u * HU];
         let h0 = hs[cur + 0u * P + k];
         acc0_0 += h0 * w0;
         let h1 = hs[cur + 1u * P + k];
