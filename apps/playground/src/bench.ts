@@ -1,5 +1,5 @@
-import { type RnnMode, defineSpec, initParams, tensor } from '@deeprnn/core';
-import { D2L_RECIPE } from '@deeprnn/lm';
+import { type Backend, type RnnMode, defineSpec, initParams, tensor } from '@deeprnn/core';
+import { D2L_RECIPE, timeTrainStep } from '@deeprnn/lm';
 import { escapeHtml } from './backend-picker.js';
 import { pageBackend } from './backends.js';
 import { byId, oneLine } from './dom.js';
@@ -39,27 +39,35 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * Times one d2l forward call per backend, engine and cell: 2 warm-up calls, then the median of
- * `repeats`. Fills a table in the page; a lane that cannot start shows why.
+ * Times one d2l forward call per backend, engine and cell (2 warm-up calls, then the median of
+ * `repeats`) and, where the backend trains, one d2l training step (lm's `timeTrainStep`: the 3-layer
+ * language model with its head, SGD and clipping, one warm-up step, then the median of `repeats`). Fills
+ * a table in the page; a lane that cannot start, or does not train, says why.
  *
+ * @param training - false times the forward only.
  * @returns the table as Markdown.
  */
 export async function runBench(
   repeats: number,
   onProgress: (line: string) => void,
   lanes: readonly (readonly [string, string])[] = BENCH_LANES,
+  training = true,
 ): Promise<string> {
   const section = document.createElement('section');
-  section.innerHTML = '<h2>d2l forward timings in this page</h2><table id="bench-table" class="check-table"></table>';
+  section.innerHTML = '<h2>d2l timings in this page</h2><table id="bench-table" class="check-table"></table>';
+  const columns = [
+    ...MODES.map((m) => `${m} forward (ms)`),
+    ...(training ? MODES.map((m) => `${m} train step (ms)`) : []),
+  ];
   byId('check-panel').after(section);
   const rows: string[][] = [];
   const render = (): void => {
     byId('bench-table').innerHTML =
-      `<tr><th>backend</th><th>device</th>${MODES.map((m) => `<th>${m} (ms)</th>`).join('')}</tr>` +
+      `<tr><th>backend</th><th>device</th>${columns.map((c) => `<th>${c}</th>`).join('')}</tr>` +
       rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
   };
   for (const [name, engine] of lanes) {
-    const row = [`${name} ${engine}`, '', ...MODES.map(() => '…')];
+    const row = [`${name} ${engine}`, '', ...columns.map(() => '…')];
     rows.push(row);
     render();
     try {
@@ -88,6 +96,13 @@ export async function runBench(
           row[2 + i] = median(times).toFixed(1);
           render();
         }
+        if (training) {
+          for (const [i, mode] of MODES.entries()) {
+            onProgress(`timing a training step of ${name} ${engine} ${mode}…`);
+            row[2 + MODES.length + i] = await trainStepCell(backend, mode, repeats);
+            render();
+          }
+        }
       } finally {
         await backend.dispose();
       }
@@ -96,8 +111,19 @@ export async function runBench(
       render();
     }
   }
-  const header = `| backend | device | ${MODES.join(' ms | ')} ms |`;
-  return [header, `|---|---|${MODES.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+  const header = `| backend | device | ${columns.join(' | ')} |`;
+  return [header, `|---|---|${columns.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
     '\n',
   );
+}
+
+/** The median ms of a d2l training step on `backend`, or why it does not train. */
+async function trainStepCell(backend: Backend, mode: RnnMode, repeats: number): Promise<string> {
+  if (!backend.createTrainer) return 'no training';
+  try {
+    const timing = await timeTrainStep({ backend, mode, numLayers: D2L.numLayers, repeats, warmup: 1 });
+    return timing.msPerStep.toFixed(1);
+  } catch (e) {
+    return `did not train: ${oneLine(e)}`;
+  }
 }

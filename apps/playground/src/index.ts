@@ -60,7 +60,7 @@ function intParam(params: URLSearchParams, key: string, fallback: number): numbe
 
 /**
  * `?check=BACKEND[&engine=E][&runs=N][&seed=S]`, `?train=BACKEND[&engine=E]&epochs=N&layers=1,3[&hidden=H][&mode=M][&tokens=N]`
- * and `?bench=d2l[&repeats=N][&lanes=tfjs:wasm,...]` run at load and write their outcome into document.title;
+ * and `?bench=d2l[&repeats=N][&lanes=tfjs:wasm,...][&training=0]` run at load and write their outcome into document.title;
  * `&threads=N` with any of them sets the wasm threads of tfjs and onnxruntime-web first.
  */
 async function driveFromUrl(params: URLSearchParams): Promise<void> {
@@ -97,12 +97,14 @@ async function driveFromUrl(params: URLSearchParams): Promise<void> {
       .get('lanes')
       ?.split(',')
       .map((lane) => lane.split(':') as [string, string]);
-    const table = await runBench(intParam(params, 'repeats', 5), status, lanes);
+    const training = params.get('training') ?? '1';
+    if (training !== '0' && training !== '1') throw new Error(`?training= must be 0 or 1, got '${training}'`);
+    const table = await runBench(intParam(params, 'repeats', 5), status, lanes, training === '1');
     const pre = document.createElement('pre');
     pre.id = 'bench-markdown';
     pre.textContent = table;
     document.body.append(pre);
-    status('d2l forward timings done');
+    status('d2l timings done');
     document.title = 'bench done';
   }
 }

@@ -203,13 +203,19 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     await page.waitForFunction(() => /bench done|error/.test(document.title), undefined, { timeout: 180_000 });
     expect(await page.title()).toBe('bench done');
     const table = (await page.textContent('#bench-markdown'))!;
-    expect(table).toMatch(/\| onnxruntime wasm \| wasm \(simd, 2 threads\) \| \d+\.\d \| \d+\.\d \| \d+\.\d \|/);
+    // Forward ms for the three cells, then a training step each (onnxruntime-web trains its exported graph).
+    expect(table).toMatch(/^\| backend \| device \| rnn_tanh forward \(ms\) .* \| lstm train step \(ms\) \|$/m);
+    expect(table).toMatch(/\| onnxruntime wasm \| wasm \(simd, 2 threads\)( \| \d+\.\d){6} \|/);
     expect(errors).toEqual([]);
     await page.close();
     const bad = await open('?bench=d2l&threads=0');
     await bad.page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
     expect(await bad.page.textContent('#status')).toBe("?threads= must be a positive integer, got '0'");
     await bad.page.close();
+    const badTraining = await open('?bench=d2l&training=yes');
+    await badTraining.page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
+    expect(await badTraining.page.textContent('#status')).toBe("?training= must be 0 or 1, got 'yes'");
+    await badTraining.page.close();
   });
 
   it('loads a tfjs-layers model.json with its weight shard by the file picker and runs its stack', async () => {
