@@ -44,8 +44,9 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
   /**
    * Where training graphs (`createTrainer`, `model.gradients`) run when the forward runs on WebGPU:
    * 'same' (default) routes them as the forward, 'cpu' runs them on the CPU provider. The browser
-   * backend passes 'cpu': on onnxruntime-web 1.30's WebGPU provider, gradient graphs left the wasm
-   * heap corrupt ("memory access out of bounds" in the next session; Node's WebGPU provider is fine).
+   * backend passes 'same' too: the wasm heap corruption once seen after WebGPU gradient graphs in
+   * onnxruntime-web ("memory access out of bounds") came from overlapping calls into its wasm module,
+   * which the page's session queue (web/serialized-sessions.ts) now prevents.
    */
   readonly trainingOnWebgpu?: 'same' | 'cpu';
   /**

@@ -161,7 +161,9 @@ export async function createBackend(options: WebBackendOptions = {}): Promise<We
       executionProviders: order.map((p) => ORT_NAME[p]),
       // One call into ORT's wasm module at a time (serialized-sessions.ts says why).
       createSession: options.createSession ?? serializedSessionFactory,
-      trainingOnWebgpu: 'cpu',
+      // Training graphs on the forward's provider, WebGPU included: the heap corruption that once sent
+      // them to wasm was overlapping calls into ORT, which the queue above rules out.
+      trainingOnWebgpu: 'same',
     });
     // The probe created a session: ORT's wasm module has started, with the thread count it keeps.
     isWasmStarted = true;
