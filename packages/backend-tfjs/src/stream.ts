@@ -15,6 +15,7 @@ import { withEngine } from './engine-handle.js';
 import type { OpPolicy } from './op-policy.js';
 import { makeCell } from './run-stack.js';
 import { stepMasks } from './step-masks.js';
+import { type GruStepLayer, gruStep, gruStepTensors, isFastGru, prepareGruStep } from './stream-gru.js';
 import { fromTf, toTf, uploadSteps } from './tensor-convert.js';
 import type { StackWeights } from './weights.js';
 
@@ -57,17 +58,20 @@ export async function tfjsStreamEngine(
   const Hout = outputSize(spec);
   const isLstm = spec.mode === 'lstm';
   const cells: Cell[] = [];
+  // PyTorch's GRU takes the fast step (stream-gru.ts): its state and step tensors are `[1, B, F]`, the
+  // rank of the product kernel; every other spec runs forward's cells on `[B, F]`.
+  const isFast = isFastGru(spec, host.policy);
+  let fast: GruStepLayer[] = [];
   const flat = (s: Layers): tf.Tensor[] => [...s.h, ...s.c];
   const split = (ts: tf.Tensor[]): Layers => ({ h: ts.slice(0, L), c: ts.slice(L) });
+  const rows = (t: tf.Tensor): tf.Tensor[] => (isFast ? tf.split(t, L, 0) : tf.unstack(t));
+  const zeros = (F: number): tf.Tensor => tf.zeros(isFast ? [1, B, F] : [B, F]);
   const upload = (s: RnnState | null): Layers =>
     split(
       tf.tidy(() => {
-        const h = s ? tf.unstack(toTf(s.h)) : Array.from({ length: L }, () => tf.zeros([B, Hout]));
+        const h = s ? rows(toTf(s.h)) : Array.from({ length: L }, () => zeros(Hout));
         if (!isLstm) return h;
-        return [
-          ...h,
-          ...(s?.c ? tf.unstack(toTf(s.c)) : Array.from({ length: L }, () => tf.zeros([B, spec.hiddenSize]))),
-        ];
+        return [...h, ...(s?.c ? rows(toTf(s.c)) : Array.from({ length: L }, () => zeros(spec.hiddenSize)))];
       }),
     );
   let start: Layers | null = null;
@@ -75,6 +79,11 @@ export async function tfjsStreamEngine(
   const load = (s: RnnState | null): void => {
     start = upload(s);
     state = split(flat(start).map((t) => t.clone()));
+    // Made once per stream (and again after a reset frees them), not per step.
+    if (isFast) {
+      const weights = host.weights();
+      fast = Array.from({ length: L }, (_, l) => prepareGruStep(weights[storedLayer(spec, l)]![0]!, host.policy));
+    }
   };
   await withEngine(engine, () => load(initial));
   const live = (): { start: Layers; state: Layers } => {
@@ -84,13 +93,15 @@ export async function tfjsStreamEngine(
   const free = (): void => {
     if (start) tf.dispose(flat(start));
     if (state) tf.dispose(flat(state));
+    for (const l of fast) tf.dispose(gruStepTensors(l));
+    fast = [];
     start = null;
     state = null;
   };
   return {
     async step(x: Tensor, call: StepCall): Promise<Tensor> {
       const weights = host.weights();
-      if (cells.length === 0)
+      if (!isFast && cells.length === 0)
         for (let l = 0; l < L; l++) cells.push(makeCell(spec, weights[storedLayer(spec, l)]![0]!, false, host.policy));
       const [output, ...next] = await withEngine(engine, () => {
         const cur = live();
@@ -104,11 +115,13 @@ export async function tfjsStreamEngine(
           }
           const masks = stepMasks(call.lengths, call.k, B);
           const outs: tf.Tensor[] = [];
-          for (const xt of uploadSteps(x, false)) {
+          for (const xt of isFast ? uploadSteps3d(x) : uploadSteps(x, false)) {
             const t = outs.length;
             let input = [xt];
             for (let l = 0; l < L; l++) {
-              const s = cells[l]!.step(input, { h: h[l]!, c: isLstm ? c[l]! : null });
+              const s = isFast
+                ? { h: gruStep(fast[l]!, input[0]!, h[l]!, spec.linearBeforeReset), c: null }
+                : cells[l]!.step(input, { h: h[l]!, c: isLstm ? c[l]! : null });
               const keep = masks?.at(t, Hout) ?? null;
               // Past its length a row keeps its state and outputs zeros, as in forward (run-direction.ts).
               const hNew = keep ? tf.where(keep, s.h, h[l]!) : s.h;
@@ -123,7 +136,7 @@ export async function tfjsStreamEngine(
           }
           // One step (the usual call) downloads the top layer's [B, Hout] without a stack op; a clone
           // (a second handle on the same data, no copy) since that tensor is also the kept state.
-          const out = outs.length === 1 ? tf.clone(outs[0]!) : tf.stack(outs);
+          const out = outs.length === 1 ? tf.clone(outs[0]!) : isFast ? tf.concat(outs, 0) : tf.stack(outs);
           return [out, ...h, ...c];
         });
       });
@@ -140,7 +153,10 @@ export async function tfjsStreamEngine(
     async readState(): Promise<RnnState> {
       const s = live().state;
       const [h, c] = await withEngine(engine, () =>
-        tf.tidy(() => (isLstm ? [tf.stack(s.h), tf.stack(s.c)] : [tf.stack(s.h)])),
+        tf.tidy(() => {
+          const join = (ts: tf.Tensor[]): tf.Tensor => (isFast ? tf.concat(ts, 0) : tf.stack(ts));
+          return isLstm ? [join(s.h), join(s.c)] : [join(s.h)];
+        }),
       );
       try {
         const hs = await fromTf(h as tf.Tensor);
@@ -161,4 +177,13 @@ export async function tfjsStreamEngine(
     },
     free,
   };
+}
+
+/** The chunk `[k, B, I]` as k tensors `[1, B, I]` (the fast GRU step's rank). */
+function uploadSteps3d(x: Tensor): tf.Tensor[] {
+  const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
+  const [k = 0, B = 0, I = 0] = x.shape;
+  return Array.from({ length: k }, (_, s) =>
+    tf.tensor3d(data.subarray(s * B * I, (s + 1) * B * I), [1, B, I], 'float32'),
+  );
 }
