@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { DType, RnnConfig } from '@deeprnn/core';
 import { SIZE_LIMITS } from './arbitrary-spec.js';
-import type { CaseRecipe, InitialKind, InputKind, ParamScale } from './recipe.js';
+import type { CaseRecipe, CaseTypes, InitialKind, InputKind, ParamScale } from './recipe.js';
 
 /** Narrows the calls a property draws (on top of its configs). */
 export interface CallConstraints {
@@ -34,9 +34,10 @@ export function lengthsArbitrary(T: number, B: number): fc.Arbitrary<number[]> {
  */
 export function callArbitrary(
   config: RnnConfig,
-  dtype: DType,
+  types: DType | CaseTypes,
   constraints: CallConstraints = {},
 ): fc.Arbitrary<CaseRecipe> {
+  const { dtype, weightStorage } = typeof types === 'string' ? { dtype: types, weightStorage: undefined } : types;
   const minT = constraints.minT ?? 1;
   const minB = constraints.minB ?? 1;
   const allowUnbatched = (constraints.allowUnbatched ?? true) && minB <= 1;
@@ -63,6 +64,7 @@ export function callArbitrary(
       return lengths.map((ls): CaseRecipe => ({
         config,
         dtype,
+        ...(weightStorage ? { weightStorage } : {}),
         paramSeed: d.paramSeed,
         paramScale: d.paramScale,
         T: d.T,
@@ -79,8 +81,8 @@ export function callArbitrary(
 /** A config arbitrary followed by a call for it. */
 export function caseArbitrary(
   configs: fc.Arbitrary<RnnConfig>,
-  dtype: DType,
+  types: DType | CaseTypes,
   constraints: CallConstraints = {},
 ): fc.Arbitrary<CaseRecipe> {
-  return configs.chain((config) => callArbitrary(config, dtype, constraints));
+  return configs.chain((config) => callArbitrary(config, types, constraints));
 }

@@ -9,6 +9,7 @@ import {
   initParams,
   trainingRefusal,
 } from '@deeprnn/core';
+import type { CaseTypes } from './recipe.js';
 
 /** ONNX export and import, injected so that conformance never depends on @deeprnn/onnx at build time. */
 export interface OnnxCodec {
@@ -40,6 +41,8 @@ export interface PropertyContext {
   readonly tolerance: Tolerance;
   /** The dtype of generated parameters and inputs (float32 when the backend takes it). */
   readonly dtype: DType;
+  /** What drawn cases hold: {@link dtype}, and parameters rounded to the backend's `weightStorage`. */
+  readonly draw: CaseTypes;
   /** True when the backend declares the spec's mode and `unsupported(spec)` is null. */
   readonly supports: (spec: RnnSpec) => boolean;
   /** True when the backend also trains the spec (core's `trainingRefusal` is null). */
@@ -80,6 +83,7 @@ export async function buildContext(backend: Backend, options: ContextOptions = {
     oracle,
     tolerance: caps.tolerance,
     dtype,
+    draw: caps.weightStorage ? { dtype, weightStorage: caps.weightStorage } : { dtype },
     supports: (spec) => caps.modes.includes(spec.mode) && backend.unsupported(spec) === null,
     trainSupports: (spec) => caps.modes.includes(spec.mode) && trainingRefusal(backend, spec) === null,
     oracleHasGradients: await probeGradients(oracle),

@@ -23,6 +23,7 @@ export {
 export { type ConformanceProperty, PROPERTY_NAMES, type PropertyName, defineProperty } from './property.js';
 export {
   type CaseRecipe,
+  type CaseTypes,
   type ForwardCase,
   type InitialKind,
   type InputKind,

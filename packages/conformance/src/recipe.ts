@@ -10,6 +10,7 @@ import {
   defineSpec,
   hiddenStateShape,
   initParams,
+  roundParamsToFloat16,
   tensor,
 } from '@deeprnn/core';
 
@@ -30,6 +31,17 @@ export type InputKind = 'normal' | 'large' | 'zeros';
 export type InitialKind = 'none' | 'h' | 'hc';
 
 /**
+ * What the values of a drawn case are: their dtype, and (for a backend that stores its weights in
+ * float16, `capabilities.weightStorage`) parameters drawn already rounded to float16, so the oracle
+ * and the backend compute with the same weights and the backend's declared tolerance measures its
+ * arithmetic, not the rounding. A bare {@link DType} means `{ dtype }`.
+ */
+export interface CaseTypes {
+  readonly dtype: DType;
+  readonly weightStorage?: 'float16';
+}
+
+/**
  * A small, printable description of one forward call: what fast-check draws and prints when a
  * property fails. {@link materialize} turns it into tensors; the same recipe always gives the same bits.
  */
@@ -38,6 +50,8 @@ export interface CaseRecipe {
   readonly config: RnnConfig;
   /** Element type of the parameters, input and initial state. */
   readonly dtype: DType;
+  /** Parameters rounded to float16 after scaling (see {@link CaseTypes}); absent: not rounded. */
+  readonly weightStorage?: 'float16';
   /** Seed of the parameters (PyTorch's init, as `initParams` draws it). */
   readonly paramSeed: number;
   /** Factor the parameters are scaled by (see {@link PARAM_SCALES}). */
@@ -82,9 +96,16 @@ function randomTensor(shape: readonly number[], dtype: DType, rng: SeededRandom,
 }
 
 /** The parameters of a recipe: PyTorch's seeded init, scaled. */
-export function recipeParams(spec: RnnSpec, recipe: Pick<CaseRecipe, 'paramSeed' | 'paramScale' | 'dtype'>): RnnParams {
-  const base = initParams(spec, { seed: recipe.paramSeed, dtype: recipe.dtype });
-  const k = PARAM_SCALES[recipe.paramScale];
+export function recipeParams(
+  spec: RnnSpec,
+  recipe: Pick<CaseRecipe, 'paramSeed' | 'paramScale' | 'dtype' | 'weightStorage'>,
+): RnnParams {
+  const scaled = scaleParams(initParams(spec, { seed: recipe.paramSeed, dtype: recipe.dtype }), recipe.paramScale);
+  return recipe.weightStorage === 'float16' ? roundParamsToFloat16(scaled, 'conformance') : scaled;
+}
+
+function scaleParams(base: RnnParams, scale: ParamScale): RnnParams {
+  const k = PARAM_SCALES[scale];
   if (k === 1) return base;
   const out: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(base)) {

@@ -74,6 +74,12 @@ export interface Capabilities {
   readonly training: boolean;
   /** The element types its models compute in. */
   readonly dtypes: readonly DType[];
+  /**
+   * Where present, the precision the models hold their weights in: a model computes with every
+   * parameter rounded to it (nearest, ties to even), so `tolerance` is measured against the
+   * float64 reference run on the rounded parameters. Absent: weights are held in the compute dtype.
+   */
+  readonly weightStorage?: 'float16';
   /** Agreement with the float64 reference: |got - want| <= atol + rtol * |want|. */
   readonly tolerance: {
     /** Tolerance relative to |want|. */

@@ -133,6 +133,7 @@ export {
   writeSafetensors,
 } from './safetensors.js';
 export { bf16BitsToNumber, f16BitsToNumber, float32ToBf16Bits, float32ToF16Bits } from './safetensors-half.js';
+export { roundParamsToFloat16, roundToFloat16 } from './half-params.js';
 export { type FloatArray, matmulAccumulate, transpose } from './reference/matmul.js';
 export { softmaxCrossEntropyRow } from './reference/softmax-cross-entropy.js';
 export { dropoutMasks } from './reference/run-stack.js';

@@ -14,7 +14,7 @@ export const agreement: ConformanceProperty = defineProperty({
   summary: 'output, hN and cN agree with the float64 reference within the declared tolerance',
   baseRuns: 200,
   skipReason: (ctx) => (ctx.backend.capabilities.modes.length === 0 ? 'the backend declares no modes' : null),
-  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype),
+  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.draw),
   async check(ctx, recipe, meter) {
     const c = materialize(recipe);
     const want = await oracleRun(ctx.oracle, c);

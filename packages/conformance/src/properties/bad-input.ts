@@ -29,7 +29,7 @@ export const badInput: ConformanceProperty = defineProperty<BadCase>({
   skipReason: () => null,
   arbitrary: (ctx) =>
     fc.record({
-      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype),
+      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.draw),
       kind: fc.constantFrom(...CORRUPTIONS),
     }),
   async check(ctx, { recipe, kind }, meter) {

@@ -27,7 +27,7 @@ export const batchIndependence: ConformanceProperty = defineProperty<BatchCase>(
   skipReason: () => null,
   arbitrary: (ctx) =>
     configArbitrary(ctx.backend.capabilities.modes, ctx.supports)
-      .chain((config) => callArbitrary(config, ctx.dtype, { minB: 2, allowUnbatched: false }))
+      .chain((config) => callArbitrary(config, ctx.draw, { minB: 2, allowUnbatched: false }))
       .chain((recipe) =>
         fc.record({
           recipe: fc.constant(recipe),

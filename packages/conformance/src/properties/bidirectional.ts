@@ -53,7 +53,7 @@ export const bidirectional: ConformanceProperty = defineProperty({
   arbitrary: (ctx) =>
     caseArbitrary(
       configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { bidirectional: true, maxLayers: 1 }),
-      ctx.dtype,
+      ctx.draw,
     ),
   async check(ctx, recipe, meter) {
     const c = materialize(recipe);

@@ -55,7 +55,7 @@ export const capabilities: ConformanceProperty = defineProperty({
   summary: 'what the backend declares runs; what it does not raises UnsupportedError; gradients iff training',
   baseRuns: 40,
   skipReason: () => null,
-  arbitrary: (ctx) => anyConfigArbitrary().chain((config) => callArbitrary(config, ctx.dtype, { lengths: 'never' })),
+  arbitrary: (ctx) => anyConfigArbitrary().chain((config) => callArbitrary(config, ctx.draw, { lengths: 'never' })),
   async check(ctx, recipe, meter) {
     checkDeclaration(ctx, meter);
     const { backend } = ctx;

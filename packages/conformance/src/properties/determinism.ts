@@ -10,7 +10,7 @@ export const determinism: ConformanceProperty = defineProperty({
   summary: 'the same call twice gives identical bits',
   baseRuns: 25,
   skipReason: () => null,
-  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype),
+  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.draw),
   async check(ctx, recipe, meter) {
     const c = materialize(recipe);
     await withModel(ctx.backend, c.spec, c.params, async (model) => {

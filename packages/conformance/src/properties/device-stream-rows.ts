@@ -51,7 +51,7 @@ export const deviceStreamRows: ConformanceProperty = defineProperty<StreamRowsCa
   arbitrary: (ctx) =>
     fc.record({
       recipe: configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { bidirectional: false }).chain((config) =>
-        callArbitrary(config, ctx.dtype, { minT: 2, lengths: 'never', allowUnbatched: false, isGentle: true }),
+        callArbitrary(config, ctx.draw, { minT: 2, lengths: 'never', allowUnbatched: false, isGentle: true }),
       ),
       cuts: fc.uniqueArray(fc.integer({ min: 1, max: SIZE_LIMITS.T - 1 }), { maxLength: 3 }),
       planSeed: fc.integer({ min: 0, max: 0x7fffffff }),

@@ -43,7 +43,7 @@ export const deviceStream: ConformanceProperty = defineProperty<DeviceStreamCase
   arbitrary: (ctx) =>
     fc.record({
       recipe: configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { bidirectional: false }).chain((config) =>
-        callArbitrary(config, ctx.dtype, { minT: 2, lengths: 'never', allowUnbatched: false }),
+        callArbitrary(config, ctx.draw, { minT: 2, lengths: 'never', allowUnbatched: false }),
       ),
       cuts: fc.oneof(
         fc.constant<'singles'>('singles'),

@@ -14,7 +14,7 @@ export const dispose: ConformanceProperty = defineProperty({
   summary: 'double dispose is harmless; use after dispose raises BackendDisposedError',
   baseRuns: 8,
   skipReason: () => null,
-  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype),
+  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.draw),
   async check(ctx, recipe, meter) {
     const c = materialize(recipe);
     const model = await ctx.backend.createModel(c.spec, c.params);

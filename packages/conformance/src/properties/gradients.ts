@@ -54,7 +54,7 @@ export const gradients: ConformanceProperty = defineProperty<GradientCase>({
     fc.record({
       recipe: caseArbitrary(
         configArbitrary(ctx.backend.capabilities.modes, ctx.trainSupports, { isSmooth: true }),
-        ctx.dtype,
+        ctx.draw,
         { isGentle: true },
       ),
       gradSeed: fc.integer({ min: 0, max: 0x7fffffff }),

@@ -19,7 +19,7 @@ export const lengths: ConformanceProperty = defineProperty({
   baseRuns: 40,
   skipReason: () => null,
   arbitrary: (ctx) =>
-    caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype, {
+    caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.draw, {
       lengths: 'always',
       allowUnbatched: false,
     }),

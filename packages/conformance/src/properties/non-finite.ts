@@ -138,7 +138,8 @@ function coupledForgetInfinity(ctx: PropertyContext): NonFiniteCase[] {
   if (!ctx.backend.capabilities.modes.includes('lstm') || !ctx.supports(defineSpec(config))) return [];
   const recipe: CaseRecipe = {
     config,
-    dtype: ctx.dtype,
+    dtype: ctx.draw.dtype,
+    ...(ctx.draw.weightStorage ? { weightStorage: ctx.draw.weightStorage } : {}),
     paramSeed: 1,
     paramScale: 'pytorch',
     T: 3,
@@ -170,7 +171,7 @@ export const nonFinite: ConformanceProperty = defineProperty({
   skipReason: (ctx) => (ctx.backend.capabilities.modes.length === 0 ? 'the backend declares no modes' : null),
   arbitrary: (ctx) =>
     fc.record({
-      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype, {
+      recipe: caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.draw, {
         isGentle: true,
       }),
       poisons: fc.array(poisonArbitrary, { minLength: 1, maxLength: 3 }),

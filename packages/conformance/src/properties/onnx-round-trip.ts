@@ -12,7 +12,7 @@ export const onnxRoundTrip: ConformanceProperty = defineProperty({
   summary: 'exportOnnx then importOnnx gives the same results',
   baseRuns: 25,
   skipReason: (ctx) => (ctx.onnx ? null : 'no ONNX codec given (options.onnx)'),
-  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.dtype),
+  arbitrary: (ctx) => caseArbitrary(configArbitrary(ctx.backend.capabilities.modes, ctx.supports), ctx.draw),
   async check(ctx, recipe, meter) {
     const codec = ctx.onnx!;
     const c = materialize(recipe);

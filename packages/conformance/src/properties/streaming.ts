@@ -31,7 +31,7 @@ export const streaming: ConformanceProperty = defineProperty<StreamingCase>({
   arbitrary: (ctx) =>
     fc.record({
       recipe: configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { bidirectional: false }).chain((config) =>
-        callArbitrary(config, ctx.dtype, { minT: 2, lengths: 'never' }),
+        callArbitrary(config, ctx.draw, { minT: 2, lengths: 'never' }),
       ),
       cuts: fc.uniqueArray(fc.integer({ min: 1, max: SIZE_LIMITS.T - 1 }), { maxLength: 3 }),
     }),

@@ -25,7 +25,7 @@ export const tiedLayers: ConformanceProperty = defineProperty({
   arbitrary: (ctx) =>
     caseArbitrary(
       configArbitrary(ctx.backend.capabilities.modes, ctx.supports, { tiedLayers: true, minLayers: 2 }),
-      ctx.dtype,
+      ctx.draw,
     ),
   async check(ctx, recipe, meter) {
     const c = materialize(recipe);

@@ -171,7 +171,7 @@ export const trainer: ConformanceProperty = defineProperty<TrainerCase>({
     fc.record({
       recipe: caseArbitrary(
         configArbitrary(ctx.backend.capabilities.modes, ctx.trainSupports, { isSmooth: true }),
-        ctx.dtype,
+        ctx.draw,
         { isGentle: true },
       ),
       classes: fc.constantFrom(0, 2, 5),
