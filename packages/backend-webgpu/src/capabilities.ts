@@ -14,6 +14,17 @@ export const WEBGPU_CAPABILITIES: Capabilities = Object.freeze({
 });
 
 /**
+ * The backend with `weightStorage: 'float16'`: models compute in float32 from their weights rounded
+ * to float16, so against the float64 reference on the same rounded weights (conformance draws them
+ * rounded) the float32 tolerance holds. What rounding costs against the unrounded weights is
+ * measured, not declared (test/float16-weights.test.ts, README).
+ */
+export const WEBGPU_F16_CAPABILITIES: Capabilities = Object.freeze({
+  ...WEBGPU_CAPABILITIES,
+  weightStorage: 'float16' as const,
+});
+
+/**
  * Why the kernels cannot run `spec`, or null: the only limit is the device's workgroup memory
  * (`limitBytes`, its `maxComputeWorkgroupStorageSize`).
  */

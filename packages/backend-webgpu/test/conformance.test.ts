@@ -16,4 +16,24 @@ if (probe instanceof Error) {
     onnx: { exportOnnx, importOnnx },
     exclude: ['gradients', 'trainer'],
   });
+  // Float16 weight storage, where the adapter has shader-f16 (lavapipe does): the forward properties
+  // on cases whose weights are drawn rounded to float16 (capabilities.weightStorage), held to the
+  // float32 tolerance. The rest of the suite does not depend on how weights are stored.
+  const half = await createBackend({ weightStorage: 'float16' }).catch((e: unknown) => e as Error);
+  if (half instanceof Error) {
+    describeOnAdapter('webgpu float16 weights conformance', half, () => undefined);
+  } else {
+    await half.dispose();
+    runConformance('webgpu float16 weights', () => createBackend({ weightStorage: 'float16' }), {
+      properties: [
+        'agreement',
+        'lengths',
+        'bidirectional',
+        'streaming',
+        'device-stream',
+        'device-stream-rows',
+        'non-finite',
+      ],
+    });
+  }
 }

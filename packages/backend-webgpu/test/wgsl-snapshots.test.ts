@@ -48,7 +48,21 @@ const SPECS: Record<string, { readonly config: RnnConfig; readonly B: number }> 
   },
 };
 
+// Float16 weight storage changes only the inference kernels' weight bindings and reads (widened to
+// f32): specs that read every kind of weight (b_hn, peepholes, W_hr, scalar units).
+const F16_SPECS = ['d2l-gru', 'rnn_relu-scalar', 'gru-reset-before', 'lstm-proj-peep-clip'] as const;
+
 describe('generated WGSL (no adapter needed)', () => {
+  for (const name of F16_SPECS) {
+    it(`${name}, float16 weights`, async () => {
+      const { config, B } = SPECS[name]!;
+      const { projection, recurrent, step } = kernelSources(defineSpec(config), B, LIMIT, 'f16');
+      await expect(projection).toMatchFileSnapshot(`./__snapshots__/wgsl/${name}-f16.projection.wgsl`);
+      await expect(recurrent).toMatchFileSnapshot(`./__snapshots__/wgsl/${name}-f16.recurrent.wgsl`);
+      await expect(step).toMatchFileSnapshot(`./__snapshots__/wgsl/${name}-f16.step.wgsl`);
+    });
+  }
+
   for (const [name, { config, B }] of Object.entries(SPECS)) {
     it(name, async () => {
       const sources = kernelSources(defineSpec(config), B, LIMIT);

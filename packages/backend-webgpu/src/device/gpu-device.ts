@@ -20,6 +20,19 @@ export interface DeviceRequest {
   readonly dawnOptions?: readonly string[];
 }
 
+/** Why a device lacks a feature the backend was asked to use: who asked for it and what for. */
+export interface FeatureNeed {
+  readonly feature: GPUFeatureName;
+  /** The option that needs it, for the error: `weightStorage 'float16'`. */
+  readonly option: string;
+}
+
+function missingFeature(need: FeatureNeed, what: string): BackendInitError {
+  return new BackendInitError(
+    `webgpu backend: ${need.option} needs the WebGPU feature '${need.feature}', which ${what} does not offer (leave the option out to keep float32)`,
+  );
+}
+
 /**
  * What a user without an adapter can do. The package's users have no repository script, so the
  * hint names what to install; the repository's own script is a note for contributors.
@@ -105,11 +118,16 @@ export function adapterName(info: GPUAdapterInfo | undefined): string {
 /**
  * Gets the device the kernels run on: the caller's, or a new one from the best adapter.
  *
- * @throws {@link BackendInitError} naming what is missing (no WebGPU, no adapter, device refused).
+ * @throws {@link BackendInitError} naming what is missing (no WebGPU, no adapter, device refused, a feature in `needs`).
  */
-export async function acquireDevice(request: DeviceRequest): Promise<AcquiredDevice> {
+export async function acquireDevice(
+  request: DeviceRequest,
+  needs: readonly FeatureNeed[] = [],
+): Promise<AcquiredDevice> {
   if (request.device) {
     const info = (request.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    const missing = needs.find((n) => !request.device!.features.has(n.feature));
+    if (missing) throw missingFeature(missing, 'the device passed as createBackend({ device })');
     return {
       device: request.device,
       description: `webgpu (${info ? adapterName(info) : 'shared device'})`,
@@ -128,10 +146,12 @@ export async function acquireDevice(request: DeviceRequest): Promise<AcquiredDev
       `webgpu backend: no WebGPU adapter: no usable Vulkan/Metal/D3D12 driver (${NO_ADAPTER_HELP})`,
     );
   }
+  const missing = needs.find((n) => !adapter.features.has(n.feature));
+  if (missing) throw missingFeature(missing, `the adapter (${adapterName(adapter.info)})`);
   let device: GPUDevice;
   try {
     // Default limits only: the kernels are written to fit them, so lavapipe and every browser run them.
-    device = await adapter.requestDevice();
+    device = await adapter.requestDevice({ requiredFeatures: needs.map((n) => n.feature) });
   } catch (cause) {
     throw new BackendInitError('webgpu backend: the adapter refused to create a device', { cause });
   }

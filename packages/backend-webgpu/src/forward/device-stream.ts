@@ -6,6 +6,7 @@ import {
   type StreamEngine,
   type Tensor,
   outputSize,
+  storedLayer,
   streamStateShapes,
   tensor,
 } from '@deeprnn/core';
@@ -14,10 +15,16 @@ import {
   type ForwardPipelines,
   type LayerWeights,
   bindLayers,
-  encodeForward,
   encodeForwardInto,
   uniformData,
 } from './forward-encoder.js';
+import {
+  STEP_KERNEL_MAX_STEPS,
+  type StepKernels,
+  bindStepLayers,
+  encodeStepInto,
+  stepKernels,
+} from './step-encoder.js';
 import { type KernelProgram, bindEntries, packUniforms } from '../kernels/kernel-program.js';
 import { BufferUsage, MAP_MODE_READ } from '../device/gpu-flags.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
@@ -53,8 +60,9 @@ function storage(device: GPUDevice, words: number, usage: number): GPUBuffer {
  * A stream whose state never leaves the GPU: the state lives in a device buffer between steps, each
  * step copies it into the forward's initial-state buffer and its final state back on the device
  * (two buffer copies, no host round trip), and only the step's output is read back. Row resets copy
- * the start state's rows on the device too. Per step: one submit, the forward's dispatches (per
- * layer a projection and a recurrent dispatch), and k * B * Hout * 4 bytes read.
+ * the start state's rows on the device too. Per call of k steps: one submit, one dispatch per layer
+ * (the step kernels, input projection fused in) while k <= STEP_KERNEL_MAX_STEPS, else the
+ * forward's two, and k * B * Hout * 4 bytes read.
  */
 export class DeviceStreamEngine implements StreamEngine {
   readonly #host: StreamHost;
@@ -65,6 +73,9 @@ export class DeviceStreamEngine implements StreamEngine {
   /** The state rows restart from (`reset`'s, or the stream's initial). */
   readonly #start: GPUBuffer;
   #buffers: RunBuffers | null = null;
+  /** The step kernels' bind groups for #buffers. */
+  #stepGroups: GPUBindGroup[] = [];
+  #stepKernels: Promise<StepKernels> | null = null;
 
   constructor(host: StreamHost, B: number, initial: RnnState | null) {
     this.#host = host;
@@ -135,6 +146,7 @@ export class DeviceStreamEngine implements StreamEngine {
     const { k } = call;
     const geo = this.#host.geometry(B);
     const pipelines = await this.#host.pipelines(geo);
+    const kernels = k <= STEP_KERNEL_MAX_STEPS ? await this.#kernels(geo) : null;
     const b = this.#buffersFor(k, pipelines);
     const input = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
     const lengths = call.lengths ? Uint32Array.from(call.lengths) : new Uint32Array(B).fill(k);
@@ -142,13 +154,14 @@ export class DeviceStreamEngine implements StreamEngine {
     device.queue.writeBuffer(b.input, 0, input);
     device.queue.writeBuffer(b.lengths, 0, lengths);
     device.queue.writeBuffer(b.uniforms, 0, uniforms);
-    const before = device.createCommandEncoder();
-    if (call.reset) this.#encodeRowResets(before, call.reset);
-    before.copyBufferToBuffer(this.#state, 0, b.state0, 0, this.#words.total * 4);
-    const { commands, dispatches } = encodeForward(device, geo, b, pipelines, 'output');
-    const after = device.createCommandEncoder();
-    after.copyBufferToBuffer(b.stateN, 0, this.#state, 0, this.#words.total * 4);
-    device.queue.submit([before.finish(), commands, after.finish()]);
+    const encoder = device.createCommandEncoder();
+    if (call.reset) this.#encodeRowResets(encoder, call.reset);
+    encoder.copyBufferToBuffer(this.#state, 0, b.state0, 0, this.#words.total * 4);
+    const dispatches = kernels
+      ? encodeStepInto(encoder, geo, b, kernels, this.#stepGroupsFor(b, geo, kernels), 'output')
+      : encodeForwardInto(encoder, device, geo, b, pipelines, 'output');
+    encoder.copyBufferToBuffer(b.stateN, 0, this.#state, 0, this.#words.total * 4);
+    device.queue.submit([encoder.finish()]);
     const outBytes = b.outputWords * 4;
     await b.staging.mapAsync(MAP_MODE_READ, 0, outBytes);
     const out = new Float32Array(b.staging.getMappedRange(0, outBytes).slice(0));
@@ -184,7 +197,9 @@ export class DeviceStreamEngine implements StreamEngine {
     const pipelines = await this.#host.pipelines(geo);
     const program = decodeHeadProgram();
     const headPipeline = await this.#host.compile(program);
+    const kernels = await this.#kernels(geo);
     const b = this.#buffersFor(1, pipelines);
+    const stepGroups = this.#stepGroupsFor(b, geo, kernels);
     const x = new Float32Array(B * V);
     for (let r = 0; r < B; r++) x[r * V + first[r]!] = 1;
     const weights = new Float32Array(V * F + V);
@@ -215,7 +230,7 @@ export class DeviceStreamEngine implements StreamEngine {
       let dispatches = 0;
       for (let s = 0; s < steps; s++) {
         encoder.copyBufferToBuffer(this.#state, 0, b.state0, 0, bytes);
-        dispatches += encodeForwardInto(encoder, device, geo, b, pipelines, 'none');
+        dispatches += encodeStepInto(encoder, geo, b, kernels, stepGroups, 'none');
         encoder.copyBufferToBuffer(b.stateN, 0, this.#state, 0, bytes);
         const pass = encoder.beginComputePass();
         pass.setPipeline(headPipeline);
@@ -260,7 +275,26 @@ export class DeviceStreamEngine implements StreamEngine {
     }
   }
 
-  /** The stream's own forward buffers for k steps (kept while k repeats), bound to the model's weights. */
+  /** The step kernels, compiled once per stream (its batch size is fixed). */
+  #kernels(geo: RecurrenceGeometry): Promise<StepKernels> {
+    this.#stepKernels ??= stepKernels((program) => this.#host.compile(program), geo);
+    return this.#stepKernels;
+  }
+
+  /** The step kernels' bind groups for the buffer set `b` (made once per set). */
+  #stepGroupsFor(b: RunBuffers, geo: RecurrenceGeometry, kernels: StepKernels): GPUBindGroup[] {
+    if (this.#stepGroups.length === 0) {
+      const { device, spec } = this.#host;
+      const weights = this.#host.weights();
+      this.#stepGroups = bindStepLayers(device, geo, b, weights, kernels, (layer) => storedLayer(spec, layer));
+    }
+    return this.#stepGroups;
+  }
+
+  /**
+   * The stream's own forward buffers for k steps (kept while k repeats), bound to the model's weights
+   * for the forward's kernels (the step kernels' groups follow in #stepGroupsFor).
+   */
   #buffersFor(k: number, pipelines: ForwardPipelines): RunBuffers {
     const kept = this.#buffers;
     if (kept && kept.T === k && kept.rowsPerWorkgroup === pipelines.rowsPerWorkgroup) return kept;
@@ -273,6 +307,7 @@ export class DeviceStreamEngine implements StreamEngine {
       rowsPerWorkgroup: pipelines.rowsPerWorkgroup,
       bindGroups: bindLayers(device, spec, raw, this.#host.weights(), pipelines),
     };
+    this.#stepGroups = [];
     this.#buffers = b;
     return b;
   }

@@ -26,7 +26,10 @@ export interface ForwardPipelines {
 /** Compiles (or finds in the cache) the forward's kernels for `geo`'s spec and batch. */
 export async function forwardPipelines(cache: PipelineCache, geo: RecurrenceGeometry): Promise<ForwardPipelines> {
   const width = projectionWidth(geo.NG);
-  const programs = { projection: projectionProgram(width), recurrent: recurrentProgram(geo.forward) };
+  const programs = {
+    projection: projectionProgram(width, undefined, geo.forward.weightStorage),
+    recurrent: recurrentProgram(geo.forward),
+  };
   const [projection, recurrent] = await Promise.all([
     cache.get(programs.projection.code),
     cache.get(programs.recurrent.code),
@@ -141,8 +144,18 @@ export function encodeForwardInto(
     dispatches += 2;
   }
   pass.end();
+  encodeReadback(encoder, spec, b, readback);
+  return dispatches;
+}
+
+/** Copies the top layer's output and (`readback` 'all') the final states into the staging buffer. */
+export function encodeReadback(
+  encoder: GPUCommandEncoder,
+  spec: RnnSpec,
+  b: RunBuffers,
+  readback: ForwardReadback,
+): void {
   if (readback !== 'none')
     encoder.copyBufferToBuffer(b.layers[(spec.numLayers - 1) % 2]!, 0, b.staging, 0, b.outputWords * 4);
   if (readback === 'all') encoder.copyBufferToBuffer(b.stateN, 0, b.staging, b.outputWords * 4, b.stateWords * 4);
-  return dispatches;
 }

@@ -28,7 +28,7 @@ import {
   forwardPipelines,
   uniformData,
 } from './forward-encoder.js';
-import type { KernelShape } from '../kernels/kernel-plan.js';
+import type { PlanShape } from '../kernels/kernel-plan.js';
 import { type RecurrenceGeometry, recurrenceGeometry } from '../kernels/recurrence-geometry.js';
 import { batchToTime, timeToBatch } from './layout.js';
 import { MAP_MODE_READ } from '../device/gpu-flags.js';
@@ -42,7 +42,7 @@ import { DeviceStreamEngine, type StreamHost } from './device-stream.js';
 export interface ModelContext {
   readonly device: GPUDevice;
   readonly pipelines: PipelineCache;
-  readonly shape: KernelShape;
+  readonly shape: PlanShape;
   readonly isBackendDisposed: () => boolean;
 }
 

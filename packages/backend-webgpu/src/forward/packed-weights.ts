@@ -11,7 +11,10 @@ import { recurrentLayout } from '../kernels/kernel-plan.js';
 
 /** One stored layer's weights in the layout the kernels read, float32. */
 export interface PackedLayer {
-  /** W_ih^T of every direction side by side, [K][D*G*H], then the folded input bias [D*G*H]. */
+  /**
+   * W_ih^T of every direction side by side, [K][D*G*H], then the input bias [D*G*H]: b_ih + b_hh
+   * folded into one row, or (`biasRows` 2) b_ih and b_hh in two rows.
+   */
   readonly projection: Float32Array;
   /** Per direction (see {@link recurrentLayout}): W_hh^T [Hout][G*H], b_hn, peepholes, W_hr^T. */
   readonly recurrent: Float32Array;
@@ -21,8 +24,11 @@ export interface PackedLayer {
  * Packs stored layer `layer`'s parameters. Biases that can be added once per step go into the input
  * projection (b_ih + b_hh); GRU with linearBeforeReset keeps b_hn apart, since the reset gate
  * multiplies W_hn h + b_hn.
+ *
+ * @param biasRows - 1 folds b_ih + b_hh into one row; 2 keeps them in two rows for the kernel to add,
+ *   as float16 storage needs: the sum of two halves is not a half, and rounding it would change the model.
  */
-export function packLayer(spec: RnnSpec, params: RnnParams, layer: number): PackedLayer {
+export function packLayer(spec: RnnSpec, params: RnnParams, layer: number, biasRows: 1 | 2 = 1): PackedLayer {
   const D = directionCount(spec);
   const G = gateCount(spec.mode);
   const H = spec.hiddenSize;
@@ -31,7 +37,7 @@ export function packLayer(spec: RnnSpec, params: RnnParams, layer: number): Pack
   const K = layerInputSize(spec, layer);
   const N = D * GH;
   const layout = recurrentLayout(spec);
-  const projection = new Float32Array(K * N + N);
+  const projection = new Float32Array(K * N + biasRows * N);
   const recurrent = new Float32Array(D * layout.stride);
   for (let d = 0; d < D; d++) {
     const get = (kind: 'weight' | 'bias', source: 'ih' | 'hh' | 'hr' | 'ph'): ArrayLike<number> | null =>
@@ -47,7 +53,9 @@ export function packLayer(spec: RnnSpec, params: RnnParams, layer: number): Pack
       const keepsHiddenN = spec.mode === 'gru' && spec.linearBeforeReset;
       for (let n = 0; n < GH; n++) {
         const isHiddenN = keepsHiddenN && n >= 2 * H;
-        projection[K * N + d * GH + n] = bih[n]! + (isHiddenN ? 0 : bhh[n]!);
+        const hidden = isHiddenN ? 0 : bhh[n]!;
+        if (biasRows === 1) projection[K * N + d * GH + n] = bih[n]! + hidden;
+        else [projection[K * N + d * GH + n], projection[(K + 1) * N + d * GH + n]] = [bih[n]!, hidden];
         if (isHiddenN) recurrent[base + layout.bhn + n - 2 * H] = bhh[n]!;
       }
     }

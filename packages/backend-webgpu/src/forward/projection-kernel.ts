@@ -11,6 +11,7 @@
  */
 
 import { type KernelProgram, kernelProgram, pad, u32s } from '../kernels/kernel-program.js';
+import { type WeightStorage, enableDirective, weightElement, widenWeight } from '../kernels/weight-storage.js';
 
 /** Rows of y one workgroup computes. */
 export const PROJECTION_ROWS = 8;
@@ -23,8 +24,15 @@ export function projectionWidth(N: number): number {
   return N % 4 === 0 ? 4 : 1;
 }
 
-/** The projection kernel for column width `V` (1 or 4): uniforms M (rows), N (columns), K (inputs). */
-export function projectionProgram(V: number, rowsPerGroup: number = PROJECTION_ROWS): KernelProgram {
+/**
+ * The projection kernel for column width `V` (1 or 4): uniforms M (rows), N (columns), K (inputs);
+ * `storage` is how w is held (float16 reads are widened to float32).
+ */
+export function projectionProgram(
+  V: number,
+  rowsPerGroup: number = PROJECTION_ROWS,
+  storage: WeightStorage = 'f32',
+): KernelProgram {
   const VT = V === 4 ? 'vec4<f32>' : 'f32';
   const rows = Array.from({ length: rowsPerGroup }, (_, r) => r);
   return kernelProgram({
@@ -32,12 +40,20 @@ export function projectionProgram(V: number, rowsPerGroup: number = PROJECTION_R
     uniforms: [...u32s('M', 'N', 'K'), ...pad('pad')],
     bindings: [
       { name: 'x', element: 'f32', access: 'read', shape: '[M][K] layer input' },
-      { name: 'w', element: VT, access: 'read', shape: '[K][N] W_ih^T of every direction, then the bias [N]' },
+      {
+        name: 'w',
+        element: weightElement(storage, V),
+        access: 'read',
+        shape:
+          storage === 'f32'
+            ? '[K][N] W_ih^T of every direction, then the bias [N]'
+            : '[K][N] W_ih^T of every direction, then b_ih [N] and b_hh [N], added in f32',
+      },
       { name: 'y', element: VT, access: 'read_write', shape: '[M][N] gate pre-activations' },
     ],
     workgroupSize: [PROJECTION_THREADS],
     source: (decl) => /* wgsl */ `
-${decl.struct}
+${enableDirective(storage)}${decl.struct}
 ${decl.bindings}
 
 @compute @workgroup_size(${PROJECTION_THREADS})
@@ -50,11 +66,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   for (var row0 = wid.y * ${rowsPerGroup}u; row0 < p.M; row0 += groups.y * ${rowsPerGroup}u) {
 ${rows.map((r) => `    let x${r} = min(row0 + ${r}u, p.M - 1u) * p.K;\n    var acc${r} = ${VT}(0.0);`).join('\n')}
     for (var k = 0u; k < p.K; k++) {
-      let wv = w[k * NV + c];
+      let wv = ${widenWeight(storage, 'w[k * NV + c]', VT)};
 ${rows.map((r) => `      acc${r} += x[x${r} + k] * wv;`).join('\n')}
     }
     if (col < NV) {
-      let bias = w[p.K * NV + c];
+      let bias = ${storage === 'f32' ? 'w[p.K * NV + c]' : `${widenWeight(storage, 'w[p.K * NV + c]', VT)} + ${widenWeight(storage, 'w[(p.K + 1u) * NV + c]', VT)}`};
 ${rows.map((r) => `      if (row0 + ${r}u < p.M) { y[(row0 + ${r}u) * NV + c] = acc${r} + bias; }`).join('\n')}
     }
   }
@@ -64,6 +80,10 @@ ${rows.map((r) => `      if (row0 + ${r}u < p.M) { y[(row0 + ${r}u) * NV + c] = 
 }
 
 /** The WGSL of {@link projectionProgram}. */
-export function projectionWgsl(V: number, rowsPerGroup: number = PROJECTION_ROWS): string {
-  return projectionProgram(V, rowsPerGroup).code;
+export function projectionWgsl(
+  V: number,
+  rowsPerGroup: number = PROJECTION_ROWS,
+  storage: WeightStorage = 'f32',
+): string {
+  return projectionProgram(V, rowsPerGroup, storage).code;
 }

@@ -1,8 +1,9 @@
 import type { RecurrentPlan } from '../kernels/kernel-plan.js';
-import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from '../kernels/wgsl-unroll.js';
+import { hiddenProduct, inputProduct, perRow, perUnitBlock, vload, vstore } from '../kernels/wgsl-unroll.js';
 import type { CellNames } from '../kernels/cells/cell-names.js';
 import { forwardCell } from '../kernels/cells/forward-cell.js';
 import { projectionPhase as projection } from '../kernels/cells/projection-phase.js';
+import { widenWeight } from '../kernels/weight-storage.js';
 
 const IND = '        ';
 
@@ -26,7 +27,7 @@ function inferenceNames(plan: RecurrentPlan, u: number, r: number): CellNames {
     type: 'VT',
     suffix: `${r}`,
     indent: IND,
-    x: (g) => `xp[xo${r} + ${(g * H) / V}u + jv]`,
+    x: (g) => (plan.fusedInput === undefined ? `xp[xo${r} + ${(g * H) / V}u + jv]` : `xa${r}_${g}`),
     hh: (g) => `acc${r}_${g}${hasBhn && g === 2 ? ' + bhn' : ''}`,
     hPrev: vload(V, 'hs', `cur + ${r}u * HO + j`),
     cPrev: `c${u}_${r}`,
@@ -41,12 +42,14 @@ function inferenceNames(plan: RecurrentPlan, u: number, r: number): CellNames {
 /** The per-unit update of every row after the hidden products (`acc<r>_<g>`) are done. */
 export function cellUpdate(plan: RecurrentPlan, u: number): string {
   const { spec, layout, V } = plan;
+  const read = (at: string): string => widenWeight(plan.weightStorage, `w[${at}]`, 'VT');
   const pre: string[] = [];
-  if (spec.mode === 'gru' && spec.linearBeforeReset) pre.push(`${IND}let bhn = w[wbv + ${layout.bhn / V}u + jv];`);
+  if (spec.mode === 'gru' && spec.linearBeforeReset)
+    pre.push(`${IND}let bhn = ${read(`wbv + ${layout.bhn / V}u + jv`)};`);
   if (spec.mode === 'lstm' && spec.peepholes) {
-    pre.push(`${IND}let pi = w[wbv + ${layout.peep / V}u + jv];`);
-    pre.push(`${IND}let pf = w[wbv + ${layout.peep / V}u + HV + jv];`);
-    pre.push(`${IND}let po = w[wbv + ${layout.peep / V}u + 2u * HV + jv];`);
+    pre.push(`${IND}let pi = ${read(`wbv + ${layout.peep / V}u + jv`)};`);
+    pre.push(`${IND}let pf = ${read(`wbv + ${layout.peep / V}u + HV + jv`)};`);
+    pre.push(`${IND}let po = ${read(`wbv + ${layout.peep / V}u + 2u * HV + jv`)};`);
   }
   const cell = forwardCell(spec);
   return [...pre, perRow(plan.R, (r) => cell.update(inferenceNames(plan, u, r)))].join('\n');
@@ -65,7 +68,9 @@ export function secondPhase(plan: RecurrentPlan, unitsPerThread: number): string
 ${perUnitBlock(
   plan,
   unitsPerThread,
-  (u) => `${hiddenProduct(plan, [2], 'ex', plan.H, plan.H)}
+  (
+    u,
+  ) => `${plan.fusedInput === undefined ? '' : `${inputProduct(plan, [2])}\n`}${hiddenProduct(plan, [2], 'ex', plan.H, plan.H)}
 ${perRow(plan.R, (r) => finish(inferenceNames(plan, u, r)))}`,
 )}`;
 }

@@ -2,10 +2,11 @@ import { type RecurrentPlan, recurrentWorkgroup } from '../kernels/kernel-plan.j
 import { declareWorkgroup } from '../kernels/workgroup-memory.js';
 import { forwardCell } from '../kernels/cells/forward-cell.js';
 import { cellUpdate, mainGates, projectionPhase, secondPhase } from './recurrent-cells.js';
-import { hiddenProduct, perRow, perUnitBlock, vload, vstore } from '../kernels/wgsl-unroll.js';
+import { hiddenProduct, inputProduct, perRow, perUnitBlock, vload, vstore } from '../kernels/wgsl-unroll.js';
 import { WGSL_MATH, activationFunction, coupledForgetFunction, clipFunction } from '../kernels/wgsl-math.js';
 import { forStateRows, loadStateRows } from './state-rows-wgsl.js';
 import { type KernelProgram, kernelProgram, u32s } from '../kernels/kernel-program.js';
+import { enableDirective, weightElement, widenWeight } from '../kernels/weight-storage.js';
 
 /** The recurrent kernel's uniforms: call sizes, the layer's first state row, where c starts in the state buffers. */
 const UNIFORMS = u32s('T', 'B', 'stateRow', 'cOff');
@@ -15,6 +16,13 @@ function registers(plan: RecurrentPlan, unitsPerThread: number, name: string): s
   const out: string[] = [];
   for (let u = 0; u < unitsPerThread; u++) out.push(perRow(plan.R, (r) => `  var ${name}${u}_${r} = VT(0.0);`));
   return out.join('\n');
+}
+
+/** Where row r's step input starts: its projected gates (`xo`), or its layer input for a fused step kernel (`xi`). */
+function inputAt(plan: RecurrentPlan, r: number): string {
+  return plan.fusedInput === undefined
+    ? `let xo${r} = (t * p.B + bc${r}) * XSV + dir * GHV;`
+    : `let xi${r} = (t * p.B + bc${r}) * ${plan.fusedInput}u;`;
 }
 
 /**
@@ -58,13 +66,28 @@ export function recurrentProgram(plan: RecurrentPlan): KernelProgram {
         ),
       )
     : '';
-  const wAt = V === 1 ? 'return w[i];' : 'return w[i >> 2u][i & 3u];';
+  const wAt = `return ${widenWeight(plan.weightStorage, V === 1 ? 'w[i]' : 'w[i >> 2u][i & 3u]', 'f32')};`;
   return kernelProgram({
     name: 'recurrent',
     uniforms: UNIFORMS,
     bindings: [
-      { name: 'xp', element: 'VT', access: 'read', shape: '[T*B][D*G*H] input projection' },
-      { name: 'w', element: 'VT', access: 'read', shape: '[D][stride] recurrent weights (RecurrentLayout)' },
+      ...(plan.fusedInput === undefined
+        ? [{ name: 'xp', element: 'VT', access: 'read', shape: '[T*B][D*G*H] input projection' } as const]
+        : [
+            { name: 'x', element: 'f32', access: 'read', shape: `[T*B][${plan.fusedInput}] layer input` } as const,
+            {
+              name: 'wp',
+              element: weightElement(plan.weightStorage, V),
+              access: 'read',
+              shape: '[K][D*G*H] W_ih^T of every direction, then the bias row(s), as the projection kernel reads them',
+            } as const,
+          ]),
+      {
+        name: 'w',
+        element: plan.weightStorage === 'f32' ? 'VT' : weightElement(plan.weightStorage, V),
+        access: 'read',
+        shape: '[D][stride] recurrent weights (RecurrentLayout)',
+      },
       { name: 's0', element: 'f32', access: 'read', shape: '[L*D][B][Hout] h0, then [L*D][B][H] c0' },
       { name: 'lens', element: 'u32', access: 'read', shape: '[B] valid steps' },
       { name: 'y', element: 'f32', access: 'read_write', shape: '[T*B][D*Hout] layer output' },
@@ -72,7 +95,7 @@ export function recurrentProgram(plan: RecurrentPlan): KernelProgram {
     ],
     workgroupSize: [threads],
     source: (decl) => /* wgsl */ `
-alias VT = ${V === 4 ? 'vec4<f32>' : 'f32'};
+${enableDirective(plan.weightStorage)}alias VT = ${V === 4 ? 'vec4<f32>' : 'f32'};
 const V = ${V}u;
 const H = ${H}u;
 const HV = ${H / V}u;
@@ -112,8 +135,8 @@ ${cInit}
     let t = select(s, p.T - 1u - s, dir == 1u);
     let cur = (s & 1u) * (R * HO);
     let nxt = R * HO - cur;
-${perRow(R, (r) => `    let a${r} = ok${r} && t < len${r};\n    let xo${r} = (t * p.B + bc${r}) * XSV + dir * GHV;\n    let yo${r} = (t * p.B + bc${r}) * OS + dir * HO;`)}
-${perUnitBlock(plan, unitsPerThread, (u) => `${hiddenProduct(plan, mainGates(plan), 'hs', Hout, Hout)}\n${cellUpdate(plan, u)}`)}
+${perRow(R, (r) => `    let a${r} = ok${r} && t < len${r};\n    ${inputAt(plan, r)}\n    let yo${r} = (t * p.B + bc${r}) * OS + dir * HO;`)}
+${perUnitBlock(plan, unitsPerThread, (u) => `${plan.fusedInput === undefined ? '' : `${inputProduct(plan, mainGates(plan))}\n`}${hiddenProduct(plan, mainGates(plan), 'hs', Hout, Hout)}\n${cellUpdate(plan, u)}`)}
 ${secondPhase(plan, unitsPerThread)}
 ${spec.projSize > 0 ? projectionPhase(plan) : ''}
     workgroupBarrier();

@@ -1,5 +1,6 @@
 import { type RnnSpec, directionCount, gateCount, outputSize } from '@deeprnn/core';
 import { type WorkgroupArray, rowsThatFit, workgroupProblem } from './workgroup-memory.js';
+import type { WeightStorage } from './weight-storage.js';
 
 /** Invocations per workgroup every device offers (default `maxComputeInvocationsPerWorkgroup`). */
 export const MAX_THREADS: number = 256;
@@ -12,6 +13,12 @@ export interface KernelShape {
   readonly threads?: number;
   /** Units per thread as one vector: 4 (vec4, when H is a multiple of 4) or 1. Default 4 where allowed. */
   readonly vectorWidth?: 1 | 4;
+}
+
+/** {@link KernelShape} plus what the backend decides: how the inference kernels hold the weights. */
+export interface PlanShape extends KernelShape {
+  /** See {@link WeightStorage}. Default 'f32'. */
+  readonly weightStorage?: WeightStorage;
 }
 
 /**
@@ -41,6 +48,14 @@ export interface RecurrentPlan {
   /** Adjacent units a thread owns as one value (vec4 when 4). */
   readonly V: 1 | 4;
   readonly layout: RecurrentLayout;
+  /** How the weights are held: reads widen float16 weights to float32. */
+  readonly weightStorage: WeightStorage;
+  /**
+   * Set for a stream's step kernel: the layer input's width K. The kernel then computes each step's
+   * input gates itself from the layer input and W_ih^T (no projection dispatch, so one dispatch per
+   * layer); unset, it reads them from the projection kernel's output.
+   */
+  readonly fusedInput?: number;
 }
 
 /** The weight-buffer layout of one direction for a spec. */
@@ -78,7 +93,7 @@ export function workgroupMemoryProblem(spec: RnnSpec, limitBytes: number): strin
  * Chooses rows per workgroup and threads for a spec and batch size: as many rows (up to the shape's,
  * default 4, and B) as `limitBytes` of workgroup memory hold, at least one.
  */
-export function planRecurrent(spec: RnnSpec, B: number, limitBytes: number, shape: KernelShape = {}): RecurrentPlan {
+export function planRecurrent(spec: RnnSpec, B: number, limitBytes: number, shape: PlanShape = {}): RecurrentPlan {
   const H = spec.hiddenSize;
   const R = Math.max(
     1,
@@ -96,5 +111,6 @@ export function planRecurrent(spec: RnnSpec, B: number, limitBytes: number, shap
     threads,
     V,
     layout: recurrentLayout(spec),
+    weightStorage: shape.weightStorage ?? 'f32',
   };
 }

@@ -1,5 +1,5 @@
 import { type RnnSpec, directionCount, gateCount, outputSize } from '@deeprnn/core';
-import { type KernelShape, type RecurrentLayout, type RecurrentPlan, planRecurrent } from './kernel-plan.js';
+import { type PlanShape, type RecurrentLayout, type RecurrentPlan, planRecurrent } from './kernel-plan.js';
 import { type RowPlan, trainRowPlan } from '../train/recurrence-kernels.js';
 import { recordSlots, trainCell } from '../train/train-cells.js';
 
@@ -92,13 +92,13 @@ export interface RecurrenceGeometry {
 /**
  * The geometry of `spec`'s kernels for batch `batch` on a device with `limits`.
  *
- * @param shape - the inference recurrence's shape knobs (defaults chosen by measurement).
+ * @param shape - the inference recurrence's shape knobs (defaults chosen by measurement) and weight storage.
  */
 export function recurrenceGeometry(
   spec: RnnSpec,
   batch: number,
   limits: AdapterLimits,
-  shape: KernelShape = {},
+  shape: PlanShape = {},
 ): RecurrenceGeometry {
   const H = spec.hiddenSize;
   const P = outputSize(spec);

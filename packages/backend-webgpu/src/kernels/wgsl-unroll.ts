@@ -1,4 +1,5 @@
 import type { RecurrentPlan } from './kernel-plan.js';
+import { widenWeight } from './weight-storage.js';
 
 /** `body(r)` for every row r of a workgroup, joined: the kernel unrolls its row loop. */
 export function perRow(R: number, body: (r: number) => string): string {
@@ -80,11 +81,38 @@ export function hiddenProduct(
     gates,
     bound: `${K}u`,
     weightRow: `wbv + ${plan.layout.whh / V}u + k * GHV + jv`,
-    weight: (g) => `w[wrow + ${(g * H) / V}u]`,
+    weight: (g) => widenWeight(plan.weightStorage, `w[wrow + ${(g * H) / V}u]`, 'VT'),
     state: (r) => `${source}[${base}${r * sourceStride}u + k]`,
     acc: (r, g) => `acc${r}_${g}`,
     indent: 8,
   });
+}
+
+/**
+ * A fused step kernel's input gates (plan.fusedInput set): for rows r and `gates` g of the thread's
+ * units, `xa<r>_<g>` = bias + sum over k < K of x[row r, k] * W_ih^T[k, column], read from `x` at
+ * `xi<r>` and the projection weights `wp` laid out as the projection kernel reads them ([K][NG] of
+ * VT, then the bias row, or b_ih and b_hh rows for float16 storage).
+ */
+export function inputProduct(plan: RecurrentPlan, gates: readonly number[]): string {
+  const { V, H } = plan;
+  const K = plan.fusedInput!;
+  const read = (row: string, g: number): string =>
+    widenWeight(plan.weightStorage, `wp[${row} * XSV + dir * GHV + ${(g * H) / V}u + jv]`, 'VT');
+  const biasRows = plan.weightStorage === 'f16' ? [`${K}u`, `${K + 1}u`] : [`${K}u`];
+  const loop = productLoop({
+    rows: plan.R,
+    gates,
+    bound: `${K}u`,
+    weightRow: 'k * XSV + dir * GHV + jv',
+    weight: (g) => widenWeight(plan.weightStorage, `wp[wrow + ${(g * H) / V}u]`, 'VT'),
+    state: (r) => `x[xi${r} + k]`,
+    acc: (r, g) => `xa${r}_${g}`,
+    indent: 8,
+  });
+  const bias = gates.map((g) => `        let xb${g} = ${biasRows.map((row) => read(row, g)).join(' + ')};`).join('\n');
+  const add = perRow(plan.R, (r) => gates.map((g) => `        xa${r}_${g} += xb${g};`).join('\n'));
+  return `${loop}\n${bias}\n${add}`;
 }
 
 /**
