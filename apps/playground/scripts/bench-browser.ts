@@ -1,5 +1,6 @@
 // Prints the d2l forward timings of every backend in headless Chromium (npm run bench -w @deeprnn/playground
-// [-- REPEATS [LANES [THREADS]]], e.g. `-- 3 onnxruntime:wasm,tfjs:wasm 2`).
+// [-- REPEATS [LANES [THREADS [TRAINING]]]], e.g. `-- 3 onnxruntime:wasm,tfjs:wasm 2`; TRAINING 0 times the
+// forward only, 1 (the default) also a training step).
 // Without a GPU, Chromium's WebGPU adapter is SwiftShader (the CPU): those rows are not GPU numbers.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,13 +13,14 @@ const repeats = Number(process.argv[2] ?? 5);
 const lanes = process.argv[3] ? `&lanes=${process.argv[3]}` : '';
 // The wasm threads of tfjs and onnxruntime-web in the page (fixed per page load): `... 3 onnxruntime:wasm 2`.
 const threads = process.argv[4] ? `&threads=${process.argv[4]}` : '';
+const training = process.argv[5] ? `&training=${process.argv[5]}` : '';
 const corpus = join(mkdtempSync(join(tmpdir(), 'deeprnn-bench-')), 'corpus.txt');
 writeFileSync(corpus, 'unused by the benchmark');
 const { url, child } = await servePlayground(fileURLToPath(new URL('../dist', import.meta.url)), corpus);
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();
-  await page.goto(`${url}?bench=d2l&repeats=${repeats}${lanes}${threads}`);
+  await page.goto(`${url}?bench=d2l&repeats=${repeats}${lanes}${threads}${training}`);
   // One line per lane as it finishes, so a slow lane (SwiftShader) shows what is done.
   let shown = '';
   const progress = setInterval(() => {

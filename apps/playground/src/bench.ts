@@ -25,6 +25,7 @@ export const BENCH_LANES: readonly (readonly [string, string])[] = [
   ['tfjs', 'wasm'],
   ['tfjs', 'webgl'],
   ['tfjs', 'webgpu'],
+  ['tfjs', 'cpu'],
   ['onnxruntime', 'wasm'],
   ['onnxruntime', 'webgpu'],
   ['webgpu', 'webgpu'],

@@ -2,6 +2,7 @@ import {
   BackendDisposedError,
   type RnnSpec,
   type RnnState,
+  type RnnStream,
   type Tensor,
   UnsupportedError,
   defineSpec,
@@ -43,16 +44,7 @@ describe('tfjs stream', () => {
       const before = tf.memory().numTensors;
       const stream = await model.stream({ initial: c.initial as RnnState });
       const held = tf.memory().numTensors;
-      const outs: number[] = [];
-      for (const [a, b] of [
-        [0, 1],
-        [1, 3],
-        [3, 4],
-        [4, 7],
-      ] as const) {
-        outs.push(...(await stream.step(steps(c.input, a, b))).data);
-        expect(tf.memory().numTensors).toBe(held);
-      }
+      const outs = await streamInChunks(stream, c.input, held);
       expectClose(tensor(Float64Array.from(outs), whole.output.shape), whole.output, TOL, 'output');
       const s = await stream.readState();
       expectClose(s.h, whole.state.h, TOL, 'h');
@@ -88,6 +80,21 @@ describe('tfjs stream', () => {
   });
 });
 
+/** Steps `stream` through the 7 steps of `input` in chunks 1+2+1+3, the tensor count staying at `held`; the outputs. */
+async function streamInChunks(stream: RnnStream, input: Tensor, held: number): Promise<number[]> {
+  const outs: number[] = [];
+  for (const [a, b] of [
+    [0, 1],
+    [1, 3],
+    [3, 4],
+    [4, 7],
+  ] as const) {
+    outs.push(...(await stream.step(steps(input, a, b))).data);
+    expect(tf.memory().numTensors).toBe(held);
+  }
+  return outs;
+}
+
 /** Streams `spec` in chunks 1+2+1+3 on `backend`; returns the stream's outputs, h and forward's. */
 async function chunksAndForward(backend: TfjsBackend, spec: RnnSpec, seed: number) {
   const c = randomCase(spec, 7, 3, seed);
@@ -96,16 +103,7 @@ async function chunksAndForward(backend: TfjsBackend, spec: RnnSpec, seed: numbe
   const before = tf.memory().numTensors;
   const stream = await model.stream({ initial: c.initial as RnnState });
   const held = tf.memory().numTensors;
-  const outs: number[] = [];
-  for (const [a, b] of [
-    [0, 1],
-    [1, 3],
-    [3, 4],
-    [4, 7],
-  ] as const) {
-    outs.push(...(await stream.step(steps(c.input, a, b))).data);
-    expect(tf.memory().numTensors).toBe(held);
-  }
+  const outs = await streamInChunks(stream, c.input, held);
   const h = (await stream.readState()).h;
   await stream.reset();
   expect(tf.memory().numTensors).toBe(held);
