@@ -37,7 +37,9 @@ export type InitialKind = 'none' | 'h' | 'hc';
  * arithmetic, not the rounding. A bare {@link DType} means `{ dtype }`.
  */
 export interface CaseTypes {
+  /** Element type of the parameters, input and initial state. */
   readonly dtype: DType;
+  /** Draw the parameters rounded to float16 (the backend's `capabilities.weightStorage`). */
   readonly weightStorage?: 'float16';
 }
 
