@@ -1,6 +1,14 @@
 // The conformance suite on onnxruntime-web in Chromium: the wasm provider, and WebGPU.
 import { runConformance } from '@deeprnn/conformance/vitest';
-import { type Tensor, defineSpec, fromArray, initParams, isTrainingBackend } from '@deeprnn/core';
+import {
+  type RnnConfig,
+  type Tensor,
+  createReferenceBackend,
+  defineSpec,
+  fromArray,
+  initParams,
+  isTrainingBackend,
+} from '@deeprnn/core';
 import { exportOnnx, importOnnx } from '@deeprnn/onnx';
 import { describe, expect, it } from 'vitest';
 import { pageBackend } from '../../playground/src/backends.js';
@@ -82,6 +90,51 @@ await withWebgpu('onnxruntime webgpu (chromium)', () => {
       expect(Number.isFinite(loss)).toBe(true);
     });
     expect(dispatches).toBeGreaterThan(0);
+  });
+  // onnxruntime-web's WebGPU GRU/LSTM kernels know only the default activations and no clip: such specs
+  // run as the Loop lowering there (they were refused while the Loop seemed to corrupt the wasm heap,
+  // which was the overlapping-calls bug). Each must answer the float64 reference's numbers, on WebGPU.
+  it('onnxruntime webgpu (chromium) runs GRU/LSTM specs its kernels lack as the Loop lowering, on WebGPU, and they agree', async () => {
+    await using backend = await ort.create('webgpu');
+    const reference = createReferenceBackend({ dtype: 'float64' });
+    const configs: RnnConfig[] = [
+      {
+        mode: 'gru',
+        inputSize: 3,
+        hiddenSize: 4,
+        activations: [{ name: 'HardSigmoid', alpha: 0.2, beta: 0.5 }, { name: 'Softsign' }],
+      },
+      { mode: 'lstm', inputSize: 3, hiddenSize: 4, clip: 0.5, numLayers: 2 },
+      {
+        mode: 'lstm',
+        inputSize: 2,
+        hiddenSize: 3,
+        bidirectional: true,
+        activations: [{ name: 'Sigmoid' }, { name: 'ScaledTanh', alpha: 1.5, beta: 0.7 }, { name: 'Tanh' }],
+      },
+    ];
+    for (const config of configs) {
+      const spec = defineSpec(config);
+      expect(backend.unsupported(spec)).toBeNull();
+      const [T, B] = [4, 2];
+      const input = fromArray(
+        Array.from({ length: T * B * spec.inputSize }, (_, i) => Math.sin(0.7 * i)),
+        [T, B, spec.inputSize],
+      );
+      const params = initParams(spec, { seed: 3 });
+      await using model = await backend.createModel(spec, params);
+      let got: Tensor | undefined;
+      expect(await dispatchesDuring(async () => void (got = (await model.forward(input)).output))).toBeGreaterThan(0);
+      await using exact = await reference.createModel(spec, params);
+      const want = (await exact.forward(input)).output;
+      const { rtol, atol } = backend.capabilities.tolerance;
+      want.data.forEach((w, i) => expect(Math.abs(got!.data[i]! - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w)));
+    }
+    const notices = backend.notices.join('\n');
+    expect(notices).toMatch(/GRU kernel cannot run HardSigmoid activations; .* Loop of ONNX operators on webgpu/);
+    expect(notices).toMatch(
+      /WebGPU LSTM kernel runs only the default activations and no clip; .* Loop of ONNX operators on webgpu/,
+    );
   });
   withFewerRuns(0.4, () => runConformance('onnxruntime webgpu (chromium)', () => ort.create('webgpu'), { onnx }));
 });

@@ -56,6 +56,12 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
   readonly ortLogLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
   /** Replaces `InferenceSession.create` (tests inject failing providers with it). */
   readonly createSession?: SessionFactory;
+  /**
+   * A further reason this runtime's RNN/GRU/LSTM node cannot run `spec` on `provider` (beyond
+   * {@link nodeLimitation}'s), or null; such specs take the Loop lowering, with a notice. The browser
+   * entry passes onnxruntime-web's WebGPU kernel limits here.
+   */
+  readonly extraNodeLimitation?: (spec: RnnSpec, provider: ExecutionProvider) => string | null;
 }
 
 /** The onnxruntime backend: a {@link @deeprnn/core!Backend | Backend} plus what it learned while starting. */
@@ -91,6 +97,7 @@ class OrtBackend implements OnnxruntimeBackend {
     private readonly create: SessionFactory,
     private readonly lowering: OnnxruntimeBackendOptions['lowering'],
     private readonly trainingOnWebgpu: 'same' | 'cpu' = 'same',
+    private readonly extraNodeLimitation: OnnxruntimeBackendOptions['extraNodeLimitation'] = undefined,
   ) {
     this.said = [...new Set(notices)];
   }
@@ -143,7 +150,7 @@ class OrtBackend implements OnnxruntimeBackend {
     const asked = typeof this.lowering === 'string' ? this.lowering : this.lowering?.[spec.mode];
     // What the node cannot do right on this provider (projSize, ORT's overflowing Softplus, activations
     // the WebGPU kernels lack) takes the Loop regardless of what was asked: it runs on every provider.
-    const limitation = nodeLimitation(spec, this.provider);
+    const limitation = nodeLimitation(spec, this.provider) ?? this.extraNodeLimitation?.(spec, this.provider) ?? null;
     if (limitation !== null) {
       // Said when it changes what runs: a limit of this provider only, or a lowering the caller asked for.
       if (limitation !== nodeLimitation(spec, 'cpu') || asked === 'node') {
@@ -232,5 +239,14 @@ export async function createBackend(options: OnnxruntimeBackendOptions = {}): Pr
       cause: new AggregateError(probe.failures),
     });
   }
-  return new OrtBackend(ort, probe.provider, probe.notices, tuning, create, options.lowering, options.trainingOnWebgpu);
+  return new OrtBackend(
+    ort,
+    probe.provider,
+    probe.notices,
+    tuning,
+    create,
+    options.lowering,
+    options.trainingOnWebgpu,
+    options.extraNodeLimitation,
+  );
 }

@@ -26,7 +26,10 @@ export type WebExecutionProvider = 'webgpu' | 'wasm';
 export const WEB_PROVIDERS: readonly WebExecutionProvider[] = Object.freeze(['webgpu', 'wasm']);
 
 /** Options of the browser {@link createBackend}: those of Node, with the web providers. */
-export interface WebBackendOptions extends Omit<OnnxruntimeBackendOptions, 'executionProviders'> {
+export interface WebBackendOptions extends Omit<
+  OnnxruntimeBackendOptions,
+  'executionProviders' | 'extraNodeLimitation'
+> {
   /** Providers to try, in order; the first that starts is used. Default webgpu, wasm. */
   readonly executionProviders?: readonly WebExecutionProvider[];
   /**
@@ -58,8 +61,9 @@ function webNotice(notice: string): string {
  * Whether onnxruntime-web's WebGPU provider runs `spec` as an ONNX GRU/LSTM node. Its WGSL kernels know
  * only the default activations and no clip (measured with 1.30: "Unsupported LSTM activation for
  * WebGPU: ScaledTanh", and session creation fails for a GRU with HardSigmoid); the RNN node has no WebGPU
- * kernel and runs on the CPU with any activation. The Loop lowering is no way out there: on the WebGPU
- * provider it corrupted the wasm heap ("memory access out of bounds"), so such specs are unsupported.
+ * kernel and runs on the CPU with any activation. Other specs run as the Loop lowering: the wasm heap
+ * corruption ("memory access out of bounds") once seen with it was overlapping calls into ORT, which
+ * the page's session queue (serialized-sessions.ts) rules out.
  */
 export function webgpuNodeRuns(spec: RnnSpec): boolean {
   if (spec.mode === 'rnn_tanh' || spec.mode === 'rnn_relu') return true;
@@ -69,6 +73,12 @@ export function webgpuNodeRuns(spec: RnnSpec): boolean {
     sameActivations(spec.activations, defaults) &&
     (!spec.bidirectional || sameActivations(spec.reverseActivations, defaults))
   );
+}
+
+/** onnxruntime-web's WebGPU limit as a reason for the Loop lowering (see {@link webgpuNodeRuns}). */
+function webKernelLimitation(spec: RnnSpec, provider: ExecutionProvider): string | null {
+  if (provider !== 'webgpu' || webgpuNodeRuns(spec)) return null;
+  return `onnxruntime-web's WebGPU ${spec.mode.toUpperCase()} kernel runs only the default activations and no clip`;
 }
 
 class WebBackend implements WebOnnxruntimeBackend {
@@ -94,9 +104,7 @@ class WebBackend implements WebOnnxruntimeBackend {
   }
 
   unsupported(spec: RnnSpec): string | null {
-    const shared = this.shared.unsupported(spec);
-    if (shared !== null || this.provider !== 'webgpu' || webgpuNodeRuns(spec)) return shared;
-    return `onnxruntime-web's WebGPU provider runs ${spec.mode} with the default activations and no clip only; use the wasm provider`;
+    return this.shared.unsupported(spec);
   }
 
   async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
@@ -164,6 +172,7 @@ export async function createBackend(options: WebBackendOptions = {}): Promise<We
       // Training graphs on the forward's provider, WebGPU included: the heap corruption that once sent
       // them to wasm was overlapping calls into ORT, which the queue above rules out.
       trainingOnWebgpu: 'same',
+      extraNodeLimitation: webKernelLimitation,
     });
     // The probe created a session: ORT's wasm module has started, with the thread count it keeps.
     isWasmStarted = true;
