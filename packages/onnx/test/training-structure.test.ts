@@ -58,6 +58,23 @@ describe('exportTrainingStep', () => {
   });
 });
 
+describe('exportTrainingStep: the rnn_tanh step', () => {
+  const nodes = (numLayers: number, T: number): string[] => {
+    const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, numLayers });
+    const opts = { T, B: 2, classes: 7, optimizer: { name: 'sgd' as const, lr: 1 }, gradClipNorm: 1 };
+    return decode(exportTrainingStep(spec, opts)).graph!.node!.map((n) => n.opType ?? '');
+  };
+
+  it('costs 7 nodes per step and layer: forward Slice, Gemm, Tanh; backward 2 Slices, Gemm, Mul', () => {
+    // The backward adds the step's output gradient inside the Gemm (its C input), and takes
+    // tanh' = 1 - y² of the layer's whole output once, cut into steps.
+    for (const L of [1, 2]) expect(nodes(L, 6).length - nodes(L, 5).length).toBe(7 * L);
+    const ops = nodes(1, 6);
+    expect(ops.filter((o) => o === 'Sum')).toHaveLength(1); // the squared norms only
+    expect(ops).not.toContain('OneHot');
+  });
+});
+
 describe('exportGradientGraph', () => {
   it('names a gradient for every parameter, the input and the initial state', () => {
     const spec = defineSpec({ mode: 'gru', inputSize: 2, hiddenSize: 3, bidirectional: true });

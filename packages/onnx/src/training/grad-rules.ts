@@ -1,5 +1,5 @@
-import type { AttributeValue, GraphBuilder } from '../graph-builder.js';
-import { type GradTerm, unbroadcast } from './gradient-sum.js';
+import type { AttributeValue } from '../graph-builder.js';
+import { type GradTerm, concatOnce, unbroadcast } from './gradient-sum.js';
 import { slices } from './slices.js';
 import type { Shape, Tape, TapeNode } from './tape.js';
 
@@ -17,14 +17,26 @@ function floatAttr(node: TapeNode, name: string): number {
  * matches core's `activationFn(...).derivative` (Relu: 0 at x <= 0; clip: the gradient passes
  * inside [-clip, clip], bounds included).
  */
-function activationGrad(b: GraphBuilder, node: TapeNode, x: string, y: string, g: string): string | null {
+function activationGrad(tape: Tape, node: TapeNode, x: string, y: string, g: string): string | null {
+  const b = tape.b;
   // Constants are made on first use: an unused initializer draws a warning from ONNX Runtime.
   const one = (): string => b.floats([1]);
   const zero = (): string => b.floats([0]);
   const alpha = floatAttr(node, 'alpha');
   switch (node.op) {
-    case 'Tanh':
-      return b.op1('Mul', [g, b.op1('Sub', [one(), b.op1('Mul', [y, y])])]);
+    case 'Tanh': {
+      const tanhPrime = (v: string): string => b.op1('Sub', [one(), b.op1('Mul', [v, v])]);
+      // A step's output that is also a piece of the layer's output sequence: 1 - y² of the whole
+      // sequence in two nodes, cut into the steps once, instead of two nodes per step.
+      const piece = tape.pieceOf(y);
+      const d =
+        piece === undefined
+          ? tanhPrime(y)
+          : (tape.once(`tanh'|${piece.whole}`, () => slices(b, tanhPrime(piece.whole), piece.axis, piece.sizes))[
+              piece.index
+            ] as string);
+      return b.op1('Mul', [g, d]);
+    }
     case 'Sigmoid':
       return b.op1('Mul', [g, b.op1('Mul', [y, b.op1('Sub', [one(), y])])]);
     case 'Relu':
@@ -76,7 +88,7 @@ export function gradientRule(tape: Tape, node: TapeNode, gs: readonly (string | 
   if (node.op === 'Split') {
     if (gs.every((x) => x === null)) return terms;
     const pieces = node.outputs.map((o, i) => gs[i] ?? b.op1('ConstantOfShape', [b.ints([...shape(o)])]));
-    return [[0, { kind: 'full', v: b.op1('Concat', pieces, { axis: node.attrs['axis'] as number }) }]];
+    return [[0, { kind: 'full', v: concatOnce(b, pieces, node.attrs['axis'] as number) }]];
   }
   if (g === null) return terms;
   switch (node.op) {
@@ -94,7 +106,7 @@ export function gradientRule(tape: Tape, node: TapeNode, gs: readonly (string | 
       return terms;
     case 'Gemm':
       // out = a · wᵀ + c.
-      if (live(0)) terms.push([0, { kind: 'full', v: b.op1('MatMul', [g, a1]) }]);
+      if (live(0)) terms.push([0, { kind: 'product', a: g, b: a1 }]);
       if (live(1)) terms.push([1, { kind: 'outer', left: g, right: a0 }]);
       if (a2 !== undefined) unb(2, g);
       return terms;
@@ -124,7 +136,7 @@ export function gradientRule(tape: Tape, node: TapeNode, gs: readonly (string | 
       return [[0, { kind: 'full', v: b.op1('Where', [inside, g, b.floats([0])]) }]];
     }
     default: {
-      const d = activationGrad(b, node, a0, out, g);
+      const d = activationGrad(tape, node, a0, out, g);
       if (d === null) throw new RangeError(`training graph: no gradient rule for ${node.op}`);
       return [[0, { kind: 'full', v: d }]];
     }

@@ -13,7 +13,32 @@ export type GradTerm =
   /** `leftᵀ · right` (both [rows, *]): a weight's gradient from one product. */
   | { readonly kind: 'outer'; readonly left: string; readonly right: string }
   /** The column sums of a [rows, N] gradient: a broadcast bias's. */
-  | { readonly kind: 'rowsum'; readonly g: string };
+  | { readonly kind: 'rowsum'; readonly g: string }
+  /**
+   * `a · b`: an activation's gradient through a product with a weight. Written as a Gemm whose C
+   * input is the value's other terms (`a · b + C`), so the backward recurrence adds the step's
+   * output gradient inside the product instead of in a separate Sum node.
+   */
+  | { readonly kind: 'product'; readonly a: string; readonly b: string };
+
+const concats = new WeakMap<GraphBuilder, Map<string, string>>();
+
+/**
+ * One Concat of `vs` along `axis` per graph: a second request for the same pieces answers the first
+ * node's output (a recurrent weight's gradient and its input projection's both concatenate every
+ * step's pre-activation gradient).
+ */
+export function concatOnce(b: GraphBuilder, vs: readonly string[], axis: number): string {
+  if (vs.length === 1) return vs[0] as string;
+  let memo = concats.get(b);
+  if (memo === undefined) concats.set(b, (memo = new Map()));
+  const key = `${axis}|${vs.join('|')}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const out = b.op1('Concat', [...vs], { axis });
+  memo.set(key, out);
+  return out;
+}
 
 /**
  * Sums a value's gradient terms into one value (null when there are none): full terms with `Sum`,
@@ -21,18 +46,22 @@ export type GradTerm =
  */
 export function sumTerms(b: GraphBuilder, terms: readonly GradTerm[]): string | null {
   const parts: string[] = [];
-  const outers = terms.filter((t): t is GradTerm & { kind: 'outer' } => t.kind === 'outer');
-  const rowsums = terms.filter((t): t is GradTerm & { kind: 'rowsum' } => t.kind === 'rowsum');
+  // Terms arrive in backward order (last step first): reversed, the rows of an outer product's
+  // operands are in step order, the order of the Concat that a Split's gradient writes.
+  const outers = terms.filter((t): t is GradTerm & { kind: 'outer' } => t.kind === 'outer').reverse();
+  const rowsums = terms.filter((t): t is GradTerm & { kind: 'rowsum' } => t.kind === 'rowsum').reverse();
+  const products = terms.filter((t): t is GradTerm & { kind: 'product' } => t.kind === 'product');
   for (const t of terms) if (t.kind === 'full') parts.push(t.v);
-  const cat = (vs: string[]): string => (vs.length === 1 ? (vs[0] as string) : b.op1('Concat', vs, { axis: 0 }));
+  const cat = (vs: string[]): string => concatOnce(b, vs, 0);
   if (outers.length > 0) {
     parts.push(b.op1('Gemm', [cat(outers.map((t) => t.left)), cat(outers.map((t) => t.right))], { transA: 1 }));
   }
   if (rowsums.length > 0) {
     parts.push(b.op1('ReduceSum', [cat(rowsums.map((t) => t.g)), b.ints([0])], { keepdims: 0 }));
   }
-  if (parts.length === 0) return null;
-  return parts.length === 1 ? (parts[0] as string) : b.op1('Sum', parts);
+  let acc: string | null = parts.length === 0 ? null : parts.length === 1 ? (parts[0] as string) : b.op1('Sum', parts);
+  for (const p of products) acc = acc === null ? b.op1('MatMul', [p.a, p.b]) : b.op1('Gemm', [p.a, p.b, acc]);
+  return acc;
 }
 
 /**

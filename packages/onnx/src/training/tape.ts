@@ -9,6 +9,14 @@ export interface TapeNode {
   readonly attrs: Readonly<Record<string, AttributeValue>>;
 }
 
+/** A value's place in a Concat: the whole, its index among the pieces, the axis, every piece's size. */
+export interface ConcatPiece {
+  readonly whole: string;
+  readonly index: number;
+  readonly axis: number;
+  readonly sizes: readonly number[];
+}
+
 /** Static shape of a value: every training graph is built for one (spec, T, B), so all sizes are known. */
 export type Shape = readonly number[];
 
@@ -36,6 +44,8 @@ export class Tape {
   readonly records: TapeNode[] = [];
   private readonly shapes = new Map<string, Shape>();
   private readonly live = new Set<string>();
+  private readonly pieces = new Map<string, ConcatPiece>();
+  private readonly memo = new Map<string, readonly string[]>();
 
   constructor(readonly b: GraphBuilder) {}
 
@@ -132,12 +142,28 @@ export class Tape {
     if (xs.length === 1) return xs[0] as string;
     const first = this.shapeOf(xs[0] as string);
     const total = xs.reduce((n, x) => n + (this.shapeOf(x)[axis] as number), 0);
-    return this.emit1(
+    const whole = this.emit1(
       'Concat',
       xs,
       { axis },
       first.map((d, i) => (i === axis ? total : d)),
     );
+    const sizes = xs.map((x) => this.shapeOf(x)[axis] as number);
+    const distinct = new Set(xs).size === xs.length;
+    if (distinct) xs.forEach((x, index) => this.pieces.set(x, { whole, index, axis, sizes }));
+    return whole;
+  }
+
+  /** Where `v` sits in a Concat written with {@link concat} (each piece once), if it does. */
+  pieceOf(v: string): ConcatPiece | undefined {
+    return this.pieces.get(v);
+  }
+
+  /** Values made once per key: `make` runs on the first request, later ones answer its result. */
+  once(key: string, make: () => readonly string[]): readonly string[] {
+    let v = this.memo.get(key);
+    if (v === undefined) this.memo.set(key, (v = make()));
+    return v;
   }
 
   reshape(x: string, shape: Shape): string {
