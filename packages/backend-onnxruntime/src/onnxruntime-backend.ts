@@ -57,9 +57,9 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
   /** Replaces `InferenceSession.create` (tests inject failing providers with it). */
   readonly createSession?: SessionFactory;
   /**
-   * A further reason this runtime's RNN/GRU/LSTM node cannot run `spec` on `provider` (beyond
-   * {@link nodeLimitation}'s), or null; such specs take the Loop lowering, with a notice. The browser
-   * entry passes onnxruntime-web's WebGPU kernel limits here.
+   * A further reason this runtime's RNN/GRU/LSTM node cannot run `spec` on `provider` (beyond the
+   * built-in limits of lowering-choice.ts), or null; such specs take the Loop lowering, with a notice.
+   * The browser entry passes onnxruntime-web's WebGPU kernel limits here.
    */
   readonly extraNodeLimitation?: (spec: RnnSpec, provider: ExecutionProvider) => string | null;
 }
