@@ -6,7 +6,6 @@ import {
   type StreamEngine,
   type Tensor,
   outputSize,
-  storedLayer,
   streamStateShapes,
   tensor,
 } from '@deeprnn/core';
@@ -284,9 +283,7 @@ export class DeviceStreamEngine implements StreamEngine {
   /** The step kernels' bind groups for the buffer set `b` (made once per set). */
   #stepGroupsFor(b: RunBuffers, geo: RecurrenceGeometry, kernels: StepKernels): GPUBindGroup[] {
     if (this.#stepGroups.length === 0) {
-      const { device, spec } = this.#host;
-      const weights = this.#host.weights();
-      this.#stepGroups = bindStepLayers(device, geo, b, weights, kernels, (layer) => storedLayer(spec, layer));
+      this.#stepGroups = bindStepLayers(this.#host.device, geo, b, this.#host.weights(), kernels);
     }
     return this.#stepGroups;
   }

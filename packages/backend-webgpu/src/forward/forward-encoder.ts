@@ -49,11 +49,7 @@ export function bindLayers(
   for (let layer = 0; layer < spec.numLayers; layer++) {
     const w = weights[storedLayer(spec, layer)]!;
     const source = layer === 0 ? buffers.input : buffers.layers[(layer - 1) % 2]!;
-    const uniform = (slot: number): GPUBindingResource => ({
-      buffer: buffers.uniforms,
-      offset: (2 * layer + slot) * UNIFORM_SLOT_BYTES,
-      size: 16,
-    });
+    const uniform = (slot: 0 | 1): GPUBindingResource => uniformSlot(buffers, layer, slot);
     const { programs } = pipelines;
     const projection = device.createBindGroup({
       layout: pipelines.projection.getBindGroupLayout(0),
@@ -73,6 +69,11 @@ export function bindLayers(
     groups.push({ projection, recurrent });
   }
   return groups;
+}
+
+/** Layer `layer`'s uniform block in a buffer set: its recurrent kernel's (slot 0) or its projection's (slot 1). */
+export function uniformSlot(buffers: Pick<RunBuffers, 'uniforms'>, layer: number, slot: 0 | 1): GPUBufferBinding {
+  return { buffer: buffers.uniforms, offset: (2 * layer + slot) * UNIFORM_SLOT_BYTES, size: 16 };
 }
 
 /** The uniform blocks of every layer: the recurrent kernel's (slot 2l), then the projection's (slot 2l + 1). */

@@ -1,8 +1,8 @@
-import { layerInputSize } from '@deeprnn/core';
-import { type ForwardReadback, type LayerWeights, encodeReadback } from './forward-encoder.js';
+import { layerInputSize, storedLayer } from '@deeprnn/core';
+import { type ForwardReadback, type LayerWeights, encodeReadback, uniformSlot } from './forward-encoder.js';
 import { type KernelProgram, bindEntries } from '../kernels/kernel-program.js';
 import type { RecurrenceGeometry } from '../kernels/recurrence-geometry.js';
-import { type RunBuffers, UNIFORM_SLOT_BYTES } from './run-buffers.js';
+import type { RunBuffers } from './run-buffers.js';
 import { recurrentProgram } from './recurrent-kernel.js';
 
 /**
@@ -20,8 +20,6 @@ export const STEP_KERNEL_MAX_STEPS = 4;
 export interface StepKernels {
   readonly programs: readonly KernelProgram[];
   readonly pipelines: readonly GPUComputePipeline[];
-  /** Batch rows per workgroup the pipelines were compiled for. */
-  readonly rowsPerWorkgroup: number;
 }
 
 /** Compiles (or finds in the cache) the step kernels of `geo`'s spec and batch. */
@@ -34,7 +32,7 @@ export async function stepKernels(
     recurrentProgram({ ...geo.forward, fusedInput: layerInputSize(spec, layer) }),
   );
   const pipelines = await Promise.all(programs.map((program) => compile(program)));
-  return { programs, pipelines, rowsPerWorkgroup: geo.forward.R };
+  return { programs, pipelines };
 }
 
 /** The step kernels' bind groups for a buffer set: layer l reads the input (l = 0) or the layer below's output. */
@@ -44,16 +42,15 @@ export function bindStepLayers(
   buffers: Omit<RunBuffers, 'bindGroups' | 'rowsPerWorkgroup'>,
   weights: readonly LayerWeights[],
   kernels: StepKernels,
-  storedLayer: (layer: number) => number,
 ): GPUBindGroup[] {
   return kernels.programs.map((program, layer) => {
-    const w = weights[storedLayer(layer)]!;
+    const w = weights[storedLayer(geo.spec, layer)]!;
     return device.createBindGroup({
       layout: kernels.pipelines[layer]!.getBindGroupLayout(0),
       entries: bindEntries(
         program,
-        // The forward's recurrent uniform slot of the layer (uniformData): T, B, stateRow, cOff.
-        { buffer: buffers.uniforms, offset: 2 * layer * UNIFORM_SLOT_BYTES, size: 16 },
+        // The forward's recurrent uniform block of the layer (uniformData): T, B, stateRow, cOff.
+        uniformSlot(buffers, layer, 0),
         {
           x: layer === 0 ? buffers.input : buffers.layers[(layer - 1) % 2]!,
           wp: w.projection,
@@ -86,7 +83,7 @@ export function encodeStepInto(
   groups.forEach((group, layer) => {
     pass.setPipeline(kernels.pipelines[layer]!);
     pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(Math.ceil(b.B / kernels.rowsPerWorkgroup), geo.D);
+    pass.dispatchWorkgroups(Math.ceil(b.B / geo.forward.R), geo.D);
   });
   pass.end();
   encodeReadback(encoder, geo.spec, b, readback);
