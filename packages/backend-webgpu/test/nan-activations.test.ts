@@ -1,6 +1,7 @@
 import type { Activation } from '@deeprnn/core';
 import { afterAll, expect, it } from 'vitest';
-import { activationExpr, WGSL_MATH } from '../src/kernels/wgsl-math.js';
+import { WGSL_MATH } from '../src/kernels/wgsl-math.js';
+import { activationExpr } from '../src/kernels/activation-table.js';
 import { activationPairWgsl, TRAIN_MATH } from '../src/train/train-activations.js';
 import { readWords, storageWith } from '../src/train/device-io.js';
 import { describeOnAdapter, probeBackend } from './adapter.js';

@@ -61,72 +61,15 @@ export const VECTOR_MATH: ActivationMath = Object.freeze({
   hardSigmoid: 'hard_sigmoid',
 });
 
-/** A number as a literal of the table's type. */
-function literal(math: ActivationMath, value: number): string {
+/** A number as a literal of `math`'s type (`VT(...)` or an f32 literal). */
+export function literal(math: ActivationMath, value: number): string {
   return math.type === 'VT' ? `VT${f32(value)}` : f32(value);
-}
-
-/**
- * The one activation table: the WGSL expression of activation `a` applied to the expression `x`,
- * in `math`'s type and functions. Every comparison is a `select` that keeps NaN (see WGSL_MATH).
- */
-export function activationExpr(a: Activation, x: string, math: ActivationMath = VECTOR_MATH): string {
-  const alpha = literal(math, a.alpha ?? 0);
-  const beta = literal(math, a.beta ?? 0);
-  const zero = math.type === 'VT' ? 'VT(0.0)' : '0.0';
-  const one = math.type === 'VT' ? 'VT(1.0)' : '1.0';
-  switch (a.name) {
-    case 'Tanh':
-      return `${math.tanh}(${x})`;
-    case 'Sigmoid':
-      return `${math.sigmoid}(${x})`;
-    case 'Relu':
-      return `select(${x}, ${zero}, ${x} < ${zero})`;
-    case 'Affine':
-      return `(${alpha} * ${x} + ${beta})`;
-    case 'LeakyRelu':
-      return `select(${x}, ${alpha} * ${x}, ${x} < ${zero})`;
-    case 'ThresholdedRelu':
-      return `select(${x}, ${zero}, ${x} <= ${alpha})`;
-    case 'ScaledTanh':
-      return `(${alpha} * ${math.tanh}(${beta} * ${x}))`;
-    case 'HardSigmoid': {
-      const v = `${alpha} * ${x} + ${beta}`;
-      return math.hardSigmoid
-        ? `${math.hardSigmoid}(${v})`
-        : `select(select(${v}, ${one}, ${v} > ${one}), ${zero}, ${v} < ${zero})`;
-    }
-    case 'Elu':
-      // x unless x < 0: NaN stays NaN without going through exp (SwiftShader's exp(NaN) is +Inf).
-      return `select(${x}, ${alpha} * (exp(${x}) - ${one}), ${x} < ${zero})`;
-    case 'Softsign':
-      return `(${x} / (${one} + abs(${x})))`;
-    case 'Softplus':
-      return `${math.softplus}(${x})`;
-  }
 }
 
 /** WGSL clamping `v` to [-clip, clip] (ONNX `clip` on a gate's pre-activation) as a select that keeps NaN. */
 export function clampExpr(math: ActivationMath, v: string, clip: number): string {
   const c = literal(math, clip);
   return `select(select(${v}, ${c}, ${v} > ${c}), -${c}, ${v} < -${c})`;
-}
-
-/**
- * A WGSL function `name(x, dir)` applying the forward direction's activation for dir 0 and the
- * reverse direction's for dir 1 (they differ only with ONNX `reverseActivations`), in `math`'s type.
- */
-export function activationFunction(
-  name: string,
-  forward: Activation,
-  reverse: Activation | undefined,
-  math: ActivationMath = VECTOR_MATH,
-): string {
-  const T = math.type;
-  const fwd = activationExpr(forward, 'x', math);
-  const rev = reverse ? activationExpr(reverse, 'x', math) : fwd;
-  if (rev === fwd) return `fn ${name}(x: ${T}, dir: u32) -> ${T} { return ${fwd}; }\n`;
-  return `fn ${name}(x: ${T}, dir: u32) -> ${T} {\n  if (dir == 0u) { return ${fwd}; }\n  return ${rev};\n}\n`;
 }
 
 /**

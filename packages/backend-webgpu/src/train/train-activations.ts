@@ -1,6 +1,6 @@
 import type { Activation } from '@deeprnn/core';
-import { type ActivationMath, activationFunction, clipFunction, f32 } from '../kernels/wgsl-math.js';
-import { derivativeFromOutput } from './activation-derivative.js';
+import { type ActivationMath, clipFunction, f32 } from '../kernels/wgsl-math.js';
+import { activationFunction, derivativeFromOutput } from '../kernels/activation-table.js';
 
 /**
  * The training kernels' own activation code (scalar f32, independent of the forward kernels' vector
@@ -29,7 +29,7 @@ fn t_softplus(x: f32) -> f32 {
 }
 `;
 
-/** The training kernels' math for the one activation table (wgsl-math.ts): scalar f32, {@link TRAIN_MATH}. */
+/** The training kernels' math for the one activation table (activation-table.ts): scalar f32, {@link TRAIN_MATH}. */
 export const SCALAR_MATH: ActivationMath = Object.freeze({
   type: 'f32',
   tanh: 't_tanh',
@@ -43,7 +43,7 @@ export const TRAIN_MATH: string = MATH;
 
 /**
  * WGSL `<name>(x, dir)` and `d<name>(y, dir)`: one activation of each direction (reverse
- * activations apply to direction 1; the one table, wgsl-math.ts) and its slope written in the
+ * activations apply to direction 1; the one table, activation-table.ts) and its slope written in the
  * output. Needs {@link TRAIN_MATH}.
  */
 export function activationPairWgsl(name: string, forward: Activation, reverse: Activation): string {

@@ -1,5 +1,5 @@
 import type { RnnSpec } from '@deeprnn/core';
-import { derivativeFromOutput } from './activation-derivative.js';
+import { derivativeFromOutput } from '../kernels/activation-table.js';
 import { trainWorkgroup } from './recurrence-kernels.js';
 import { workgroupProblem } from '../kernels/workgroup-memory.js';
 
