@@ -20,6 +20,7 @@ const CASES: readonly {
   { mode: 'rnn_tanh', activation: 'Sigmoid', clip: null },
   { mode: 'rnn_tanh', activation: 'Sigmoid', clip: 1 },
   { mode: 'rnn_tanh', activation: 'Elu', clip: 1 },
+  { mode: 'rnn_tanh', activation: 'Selu', clip: 1 },
   // The default GRU: its r and z sigmoids, fused into the product on other engines, run unfused here.
   { mode: 'gru', activation: null, clip: null },
 ];

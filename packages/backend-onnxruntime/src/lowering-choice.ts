@@ -1,5 +1,5 @@
 import type { ActivationName, RnnSpec } from '@deeprnn/core';
-import type { OnnxLowering } from '@deeprnn/onnx';
+import { type OnnxLowering, nodeLoweringProblem } from '@deeprnn/onnx';
 import type { ExecutionProvider } from './session-options.js';
 
 /**
@@ -7,7 +7,7 @@ import type { ExecutionProvider } from './session-options.js';
  * measurement"; tools/bench.mjs): on CPU, ORT's RNN node is slower than MatMul over all steps plus a
  * Loop of Gemm + activation (d2l rnn_tanh 21.0 vs 10.5 ms, medium 378 vs 222 ms), while its fused GRU
  * and LSTM kernels beat the Loop (d2l lstm 37.1 vs 44.0 ms, medium 841 vs 890 ms). LSTM with projSize
- * always takes the Loop (the LSTM operator has no projection).
+ * and a Selu activation always take the Loop (the ONNX operators cannot express them).
  */
 const TABLE: Readonly<Record<ExecutionProvider, Readonly<Record<RnnSpec['mode'], OnnxLowering>>>> = {
   cpu: { rnn_tanh: 'loop', rnn_relu: 'loop', gru: 'node', lstm: 'node' },
@@ -50,7 +50,8 @@ const CLIPPED_PEEPHOLES_WRONG = new Set<ExecutionProvider>(['webgpu']);
  * ordinary operators that every provider runs, is used), or null when it can.
  */
 export function nodeLimitation(spec: RnnSpec, provider: ExecutionProvider): string | null {
-  if (spec.projSize > 0) return 'the LSTM operator has no projection (projSize)';
+  const inexpressible = nodeLoweringProblem(spec);
+  if (inexpressible !== null) return inexpressible;
   const activations = [...spec.activations, ...spec.reverseActivations];
   const unstable = activations.find((a) => UNSTABLE_IN_ORT_KERNELS.has(a.name));
   if (unstable) return `ORT's ${spec.mode.toUpperCase()} kernels overflow in ${unstable.name}`;

@@ -13,8 +13,9 @@ describe('loweringFor (the measured choices)', () => {
     expect(loweringFor(rnn, 'cuda')).toBe('node');
   });
 
-  it('always takes the Loop for what the nodes cannot do right: projections and Softplus', () => {
+  it('always takes the Loop for what the nodes cannot do (projections, Selu) or not right (Softplus)', () => {
     const proj = defineSpec({ mode: 'lstm', inputSize: 3, hiddenSize: 4, projSize: 2 });
+    const selu = defineSpec({ mode: 'rnn_tanh', inputSize: 3, hiddenSize: 4, activations: [{ name: 'Selu' }] });
     const softplus = defineSpec({
       mode: 'gru',
       inputSize: 3,
@@ -23,6 +24,8 @@ describe('loweringFor (the measured choices)', () => {
     });
     for (const provider of ['cpu', 'cuda', 'webgpu'] as const) {
       expect(loweringFor(proj, provider)).toBe('loop');
+      expect(loweringFor(selu, provider)).toBe('loop');
+      expect(nodeLimitation(selu, provider)).toMatch(/no Selu activation/);
       expect(loweringFor(softplus, provider)).toBe('loop');
     }
   });

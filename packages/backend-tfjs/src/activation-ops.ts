@@ -36,6 +36,13 @@ const OPS: { readonly [K in ActivationName]: OpBuilder } = {
   // inf / inf gave 1 there; the product gives inf * 0 = NaN at ±inf, as PyTorch and the reference do.
   Softsign: () => (x) => tf.mul(x, tf.reciprocal(tf.add(tf.abs(x), 1))),
   Softplus: (_a, _b, policy) => expBased((x) => tf.softplus(x), policy),
+  // gamma (beta) * (0 >= x ? alpha expm1(x) : x): the reference's branch at 0, so the slope there is
+  // alpha gamma as in the reference (tf.selu has fixed constants); GreaterEqual has a tfjs gradient.
+  Selu: (alpha, beta, policy) =>
+    expBased(
+      (x) => tf.mul(tf.where(tf.greaterEqual(0, x), tf.mul(tf.expm1(tf.minimum(x, 0)), alpha), x), beta),
+      policy,
+    ),
 };
 
 /** The tfjs form of an ONNX activation, with the alpha/beta that `defineSpec` filled in. */

@@ -39,7 +39,7 @@ export interface SpecConstraints {
   readonly isSmooth?: boolean;
 }
 
-/** Activations whose derivative is continuous (Elu only with alpha 1). */
+/** Activations whose derivative is continuous (Elu and Selu only with alpha 1). */
 const SMOOTH_ACTIVATIONS: readonly ActivationName[] = [
   'Tanh',
   'Sigmoid',
@@ -48,6 +48,7 @@ const SMOOTH_ACTIVATIONS: readonly ActivationName[] = [
   'Softsign',
   'Softplus',
   'Elu',
+  'Selu',
 ];
 
 // Parameter values per activation. Slopes stay at most 1: a steeper activation makes the recurrence
@@ -62,11 +63,14 @@ const ALPHAS: Readonly<Partial<Record<ActivationName, readonly number[]>>> = {
   ScaledTanh: [1, 0.5, 0.8],
   HardSigmoid: [0.2, 0.1, 0.5],
   Elu: [1, 0.3],
+  // ONNX's default (SELU's constants: slope up to alpha * gamma = 1.76 just below 0) and tamer ones.
+  Selu: [1.67326319217681884765625, 1, 0.5],
 };
 const BETAS: Readonly<Partial<Record<ActivationName, readonly number[]>>> = {
   Affine: [0, 0.5, -1],
   ScaledTanh: [1, 0.5],
   HardSigmoid: [0.5, 0.3, 0.6],
+  Selu: [1.05070102214813232421875, 0.5],
 };
 
 /**
@@ -77,7 +81,7 @@ const BETAS: Readonly<Partial<Record<ActivationName, readonly number[]>>> = {
 export function activationArbitrary(isSmooth = false): fc.Arbitrary<Activation> {
   const names = isSmooth ? SMOOTH_ACTIVATIONS : ACTIVATION_NAMES;
   return fc.constantFrom(...names).chain((name) => {
-    const alphas = isSmooth && name === 'Elu' ? [1] : ALPHAS[name];
+    const alphas = isSmooth && (name === 'Elu' || name === 'Selu') ? [1] : ALPHAS[name];
     const betas = BETAS[name];
     return fc
       .record({

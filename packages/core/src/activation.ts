@@ -1,7 +1,7 @@
 import { ConfigError } from './errors.js';
 
-/** The activation functions the ONNX RNN, GRU and LSTM operators allow (ONNX spelling). */
-export const ACTIVATION_NAMES = [
+/** The activation functions the ONNX RNN, GRU and LSTM operators allow in their `activations` attribute. */
+export const RECURRENT_OPERATOR_ACTIVATIONS = [
   'Relu',
   'Tanh',
   'Sigmoid',
@@ -15,6 +15,16 @@ export const ACTIVATION_NAMES = [
   'Softplus',
 ] as const;
 
+/**
+ * Every activation deeprnn runs (ONNX spelling): the recurrent operators' list and `Selu` (ONNX's
+ * Selu operator, PyTorch's SELU, Keras' `selu`), which those operators lack, so an ONNX export of
+ * a spec that uses it takes the Loop lowering.
+ */
+export const ACTIVATION_NAMES: readonly [...typeof RECURRENT_OPERATOR_ACTIVATIONS, 'Selu'] = [
+  ...RECURRENT_OPERATOR_ACTIVATIONS,
+  'Selu',
+];
+
 /** One of {@link ACTIVATION_NAMES}. */
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
@@ -24,7 +34,7 @@ export interface Activation {
   readonly name: ActivationName;
   /** First parameter (slope, scale or threshold, per the ONNX operator); absent when the activation reads none. */
   readonly alpha?: number;
-  /** Second parameter (offset or scale, per ONNX); absent for activations that read none. */
+  /** Second parameter (offset or scale, per ONNX; Selu's gamma); absent for activations that read none. */
   readonly beta?: number;
 }
 
@@ -51,6 +61,8 @@ export const ACTIVATION_DEFAULTS: Readonly<
   Elu: { alpha: 1 },
   Softsign: {},
   Softplus: {},
+  // ONNX Selu's alpha and gamma (gamma is `beta` here), the float32 roundings of SELU's constants.
+  Selu: { alpha: 1.67326319217681884765625, beta: 1.05070102214813232421875 },
 };
 
 /** True for activations that read `alpha`. */
@@ -143,6 +155,11 @@ const ACTIVATION_FNS: { readonly [K in ActivationName]: (alpha: number, beta: nu
     },
   }),
   Softplus: () => ({ apply: softplus, derivative: (x) => sigmoid(x) }),
+  // beta (ONNX's gamma) * (x > 0 ? x : alpha (e^x - 1)); NaN fails x > 0 and expm1(NaN) is NaN.
+  Selu: (alpha, beta) => ({
+    apply: (x) => beta * (x > 0 ? x : alpha * Math.expm1(x)),
+    derivative: (x, y) => (x > 0 ? beta : y + alpha * beta),
+  }),
 };
 
 /** The scalar function an activation computes (float64; callers round to their dtype). NaN maps to NaN. */

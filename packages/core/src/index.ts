@@ -1,6 +1,7 @@
 export {
   ACTIVATION_DEFAULTS,
   ACTIVATION_NAMES,
+  RECURRENT_OPERATOR_ACTIVATIONS,
   type Activation,
   type ActivationFn,
   type ActivationName,

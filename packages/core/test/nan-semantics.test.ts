@@ -29,6 +29,8 @@ const AT_NON_FINITE: Record<ActivationName, [number, number, number]> = {
   Elu: [NaN, Infinity, -1],
   Softsign: [NaN, NaN, NaN],
   Softplus: [NaN, Infinity, 0],
+  // torch.selu(-inf) is -1.7580993408473766; ONNX's alpha and gamma are its float32 roundings.
+  Selu: [NaN, Infinity, -1.67326319217681884765625 * 1.05070102214813232421875],
 };
 
 describe('activations at NaN and infinity', () => {

@@ -157,6 +157,10 @@ describe('activations', () => {
     expect(at({ name: 'Softsign' }, 3)).toBe(0.75);
     expect(at({ name: 'Softplus' }, 0)).toBeCloseTo(Math.log(2), 15);
     expect(at({ name: 'Softplus' }, 800)).toBe(800);
+    // torch.selu at -1 and 2 (float64); ONNX's defaults are SELU's constants rounded to float32.
+    expect(at({ name: 'Selu' }, -1)).toBeCloseTo(-1.1113307378125625, 6);
+    expect(at({ name: 'Selu' }, 2)).toBeCloseTo(2.101401974710961, 6);
+    expect(at({ name: 'Selu', alpha: 2, beta: 3 }, -1)).toBeCloseTo(6 * Math.expm1(-1), 15);
     expect(at({ name: 'ScaledTanh', alpha: 2, beta: 0.5 }, 1)).toBeCloseTo(2 * Math.tanh(0.5), 15);
     expect(sigmoid(-800)).toBe(0);
     expect(sigmoid(800)).toBe(1);

@@ -9,6 +9,9 @@ export function hardSigmoidAlpha(kerasVersion: string | null): number {
   return kerasVersion !== null && /^3\./.test(kerasVersion) ? 1 / 6 : 0.2;
 }
 
+/** SELU's constants as Keras and tfjs-layers write them (ONNX's Selu defaults are their float32 roundings). */
+const SELU = { alpha: 1.6732632423543772, beta: 1.0507009873554805 } as const;
+
 /**
  * A recurrent layer's activation field as a deeprnn (ONNX) activation.
  *
@@ -38,11 +41,13 @@ export function recurrentActivation(
       return { name: 'Softsign' };
     case 'softplus':
       return { name: 'Softplus' };
+    case 'selu':
+      return { name: 'Selu', ...SELU };
     default:
       return refuse(
         layer,
         field,
-        `activation '${name}' has no deeprnn equivalent (tanh, sigmoid, relu, linear, hard_sigmoid, elu, softsign, softplus)`,
+        `activation '${name}' has no deeprnn equivalent (tanh, sigmoid, relu, linear, hard_sigmoid, elu, softsign, softplus, selu)`,
       );
   }
 }
@@ -66,6 +71,12 @@ export function kerasActivationName(a: Activation, kerasVersion: string | null):
       return 'softsign';
     case 'Softplus':
       return 'softplus';
+    case 'Selu':
+      // Equal in float32 to SELU's constants: Keras' selu (ONNX's defaults are those roundings).
+      return Math.fround(a.alpha ?? 0) === Math.fround(SELU.alpha) &&
+        Math.fround(a.beta ?? 0) === Math.fround(SELU.beta)
+        ? 'selu'
+        : null;
     default:
       return null;
   }

@@ -3,6 +3,7 @@ import { SeededRandom, ShapeError, type Tensor, createReferenceBackend, tensor }
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LayerWeights, importKerasConfig, importTfjsArtifacts, predictKeras } from '../src/index.js';
 import { saveArtifacts, tfjsPredict } from './tfjs-oracle.js';
+import { kerasActivationName } from '../src/activations.js';
 
 const reference = createReferenceBackend({ dtype: 'float64' });
 
@@ -118,6 +119,24 @@ describe('hand-computed cases', () => {
       beta: 0.5,
     });
     expect(importKerasConfig(seq(layer, '2.15.0'), w, '3.0.0').spec.activations[0]?.alpha).toBe(1 / 6);
+  });
+});
+
+describe('selu', () => {
+  it("imports as Selu with Keras' constants and exports back as selu (ONNX's float32 defaults too)", () => {
+    const layer = { class_name: 'SimpleRNN', config: { name: 's', units: 1, activation: 'selu' } };
+    const w: LayerWeights = () => [
+      tensor(new Float32Array(1), [1, 1]),
+      tensor(new Float32Array(1), [1, 1]),
+      tensor(new Float32Array(1), [1]),
+    ];
+    const a = importKerasConfig(seq(layer, '2.15.0'), w).spec.activations[0]!;
+    expect(a).toEqual({ name: 'Selu', alpha: 1.6732632423543772, beta: 1.0507009873554805 });
+    expect(kerasActivationName(a, '2.15.0')).toBe('selu');
+    expect(
+      kerasActivationName({ name: 'Selu', alpha: 1.67326319217681884765625, beta: 1.05070102214813232421875 }, null),
+    ).toBe('selu');
+    expect(kerasActivationName({ name: 'Selu', alpha: 1, beta: 1.0507009873554805 }, null)).toBeNull();
   });
 });
 

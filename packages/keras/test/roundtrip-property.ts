@@ -17,7 +17,7 @@ const recipe: fc.Arbitrary<ModelRecipe> = fc
     goBackwards: fc.boolean(),
     front: fc.constantFrom('none', 'masking', 'embedding'),
     returnSequences: fc.boolean(),
-    activation: fc.constantFrom('tanh', 'relu', 'sigmoid', 'linear'),
+    activation: fc.constantFrom('tanh', 'relu', 'sigmoid', 'linear', 'selu'),
     recurrentActivation: fc.constantFrom('sigmoid', 'hardSigmoid', 'tanh'),
     useBias: fc.boolean(),
     dense: fc.boolean(),

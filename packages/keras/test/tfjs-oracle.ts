@@ -14,7 +14,7 @@ export interface ModelRecipe {
   readonly goBackwards: boolean;
   readonly front: 'none' | 'masking' | 'embedding';
   readonly returnSequences: boolean;
-  readonly activation: 'tanh' | 'relu' | 'sigmoid' | 'linear';
+  readonly activation: 'tanh' | 'relu' | 'sigmoid' | 'linear' | 'selu';
   readonly recurrentActivation: 'sigmoid' | 'hardSigmoid' | 'tanh';
   readonly useBias: boolean;
   readonly dense: boolean;

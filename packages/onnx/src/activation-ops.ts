@@ -27,6 +27,9 @@ export function emitActivation(b: GraphBuilder, a: Activation, x: string): strin
       return b.op1('Add', [b.op1('Mul', [x, b.floats([alpha])]), b.floats([beta])]);
     case 'ScaledTanh':
       return b.op1('Mul', [b.op1('Tanh', [b.op1('Mul', [x, b.floats([beta])])]), b.floats([alpha])]);
+    case 'Selu':
+      // deeprnn's beta is ONNX Selu's gamma.
+      return b.op1('Selu', [x], { alpha: { float: alpha }, gamma: { float: beta } });
   }
 }
 

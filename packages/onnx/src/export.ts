@@ -2,6 +2,7 @@ import {
   type RnnMode,
   type RnnParams,
   type RnnSpec,
+  RECURRENT_OPERATOR_ACTIVATIONS,
   UnsupportedError,
   directionCount,
   outputSize,
@@ -54,8 +55,8 @@ export interface ExportOptions {
   /** ONNX opset, 14 to 17. Default 14. */
   readonly opset?: number;
   /**
-   * `node`, `loop`, `auto` (default: `node`, except LSTM with projSize, which the ONNX LSTM cannot
-   * express) or a choice per mode (modes left out take `auto`).
+   * `node`, `loop`, `auto` (default: `node`, except what the ONNX operators cannot express: LSTM
+   * with projSize, a Selu activation) or a choice per mode (modes left out take `auto`).
    */
   readonly lowering?: OnnxLowering | 'auto' | Readonly<Partial<Record<RnnMode, OnnxLowering>>>;
   /** Declare `h0` (and `c0` for LSTM) graph inputs. Default true; without them states start at zero. */
@@ -67,17 +68,27 @@ export interface ExportOptions {
 /**
  * The lowering an export will use for `spec`.
  *
- * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} for `node` with LSTM projSize.
+ * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} for `node` with LSTM projSize or a Selu activation.
  */
 export function chooseLowering(spec: RnnSpec, option: ExportOptions['lowering'] = 'auto'): OnnxLowering {
   const asked = typeof option === 'string' ? option : (option[spec.mode] ?? 'auto');
-  if (asked === 'auto') return spec.projSize > 0 ? 'loop' : 'node';
-  if (asked === 'node' && spec.projSize > 0) {
-    throw new UnsupportedError(
-      `export: the ONNX LSTM operator has no projection (projSize ${spec.projSize}); use lowering 'loop' or 'auto'`,
-    );
+  const reason = nodeLoweringProblem(spec);
+  if (asked === 'auto') return reason === null ? 'node' : 'loop';
+  if (asked === 'node' && reason !== null) {
+    throw new UnsupportedError(`export: ${reason}; use lowering 'loop' or 'auto'`);
   }
   return asked;
+}
+
+/**
+ * Why the ONNX RNN/GRU/LSTM operators cannot express `spec` (LSTM projSize, a Selu activation), so
+ * that only the Loop lowering can; null when they can.
+ */
+export function nodeLoweringProblem(spec: RnnSpec): string | null {
+  if (spec.projSize > 0) return `the ONNX LSTM operator has no projection (projSize ${spec.projSize})`;
+  const native: readonly string[] = RECURRENT_OPERATOR_ACTIVATIONS;
+  const other = [...spec.activations, ...spec.reverseActivations].find((a) => !native.includes(a.name));
+  return other === undefined ? null : `the ONNX recurrent operators have no ${other.name} activation`;
 }
 
 /**
@@ -94,7 +105,7 @@ export function chooseLowering(spec: RnnSpec, option: ExportOptions['lowering'] 
  * @returns the serialized ModelProto.
  * @throws {@link @deeprnn/core!ParameterError | ParameterError} when params do not match the spec.
  * @throws {@link @deeprnn/core!UnsupportedError | UnsupportedError} for an opset outside 14..17 or `node` lowering with
- *   projSize.
+ *   projSize or a Selu activation.
  * @example
  * ```ts
  * const spec = defineSpec({ mode: 'gru', inputSize: 8, hiddenSize: 16, numLayers: 2 });

@@ -5,6 +5,7 @@ export {
   EXPORT_OPSETS,
   GRAPH_NAMES,
   chooseLowering,
+  nodeLoweringProblem,
   exportOnnx,
 } from './export.js';
 export { gatesFromOnnx, gatesToOnnx, peepholesFromOnnx, peepholesToOnnx } from './gate-order.js';

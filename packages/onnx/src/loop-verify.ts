@@ -15,6 +15,7 @@ const ACTIVATION_OPS = new Set([
   'ThresholdedRelu',
   'Elu',
   'HardSigmoid',
+  'Selu',
 ]);
 
 /** What one Loop body shows, split by the config options that shape it. */

@@ -1,8 +1,8 @@
 import {
-  ACTIVATION_NAMES,
   type Activation,
   type ActivationName,
   FormatError,
+  RECURRENT_OPERATOR_ACTIVATIONS,
   type RnnMode,
   UnsupportedError,
   activationCount,
@@ -50,9 +50,11 @@ const KNOWN_ATTRIBUTES = new Set([
 
 function canonicalName(name: string, where: string): ActivationName {
   // ONNX Runtime matches activation names case-insensitively; so do we.
-  const hit = ACTIVATION_NAMES.find((n) => n.toLowerCase() === name.toLowerCase());
+  const hit = RECURRENT_OPERATOR_ACTIVATIONS.find((n) => n.toLowerCase() === name.toLowerCase());
   if (hit === undefined)
-    throw new UnsupportedError(`${where}: activation '${name}' is not one of ${ACTIVATION_NAMES.join(', ')}`);
+    throw new UnsupportedError(
+      `${where}: activation '${name}' is not one of ${RECURRENT_OPERATOR_ACTIVATIONS.join(', ')}`,
+    );
   return hit;
 }
 

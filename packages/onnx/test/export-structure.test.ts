@@ -1,4 +1,4 @@
-import { defineSpec, initParams } from '@deeprnn/core';
+import { defineSpec, initParams, specToConfig as specOf } from '@deeprnn/core';
 import protoPackage from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { chooseLowering, exportOnnx, importOnnx } from '../src/index.js';
@@ -72,6 +72,44 @@ describe('export structure', () => {
     const ops = new Set(decode(exportOnnx(spec, initParams(spec))).graph!.node!.map((n) => n.opType));
     expect(ops.has('LSTM')).toBe(false);
     expect(ops.has('Loop')).toBe(true);
+  });
+
+  it('Selu, which the recurrent operators lack, takes the Loop lowering with an ONNX Selu node; node lowering refuses it', () => {
+    const spec = defineSpec({
+      mode: 'gru',
+      inputSize: 2,
+      hiddenSize: 3,
+      bidirectional: true,
+      reverseActivations: [{ name: 'Sigmoid' }, { name: 'Selu', alpha: 1, beta: 0.5 }],
+    });
+    expect(chooseLowering(spec)).toBe('loop');
+    expect(() => exportOnnx(spec, initParams(spec), { lowering: 'node' })).toThrow(
+      /no Selu activation.*'loop' or 'auto'/,
+    );
+    const bytes = exportOnnx(spec, initParams(spec));
+    const bodies = decode(bytes).graph!.node!.filter((n) => n.opType === 'Loop');
+    const selu = bodies
+      .flatMap((n) => n.attribute!.find((a) => a.name === 'body')!.g!.node!)
+      .filter((n) => n.opType === 'Selu');
+    expect(selu).toHaveLength(1);
+    expect(Object.fromEntries(selu[0]!.attribute!.map((a) => [a.name, a.f]))).toEqual({ alpha: 1, gamma: 0.5 });
+    expect(specOf(importOnnx(bytes).spec)).toEqual(specOf(spec));
+  });
+
+  it('an RNN node naming Selu in its activations is refused: the ONNX operators do not allow it', () => {
+    const spec = defineSpec({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 3 });
+    const model = decode(exportOnnx(spec, initParams(spec)));
+    model.metadataProps = [];
+    const rnn = model.graph!.node!.find((n) => n.opType === 'RNN')!;
+    const selu = onnx.AttributeProto.create({
+      name: 'activations',
+      type: 8,
+      strings: [new TextEncoder().encode('Selu')],
+    });
+    rnn.attribute = [...(rnn.attribute ?? []).filter((a) => a.name !== 'activations'), selu];
+    expect(() => importOnnx(onnx.ModelProto.encode(model).finish())).toThrow(
+      /activation 'Selu' is not one of Relu, Tanh/,
+    );
   });
 
   it('writes every alpha and beta explicitly, only for activations that read them', () => {

@@ -49,6 +49,8 @@ const CONFIGS: readonly RnnConfig[] = [
     bias: false,
     activations: [{ name: 'LeakyRelu', alpha: 0.2 }, { name: 'ThresholdedRelu', alpha: 0.1 }, { name: 'Softplus' }],
   },
+  // Selu: an ONNX Selu node in the Loop body (the recurrent operators lack it).
+  { mode: 'gru', inputSize: 2, hiddenSize: 3, activations: [{ name: 'Selu' }, { name: 'Tanh' }] },
 ];
 const OPTIMIZERS: readonly OptimizerOptions[] = [
   { name: 'sgd', lr: 1 },

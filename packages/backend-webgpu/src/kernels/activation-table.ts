@@ -76,6 +76,13 @@ const ACTIVATIONS: { readonly [K in ActivationName]: ActivationEntry } = {
     // y = softplus(x) > 0; a NaN y fails the test and is returned as is (exp(NaN) may be +Inf).
     slope: (y) => `select(${y}, 1.0 - exp(-${y}), ${y} >= 0.0)`,
   },
+  Selu: {
+    // gamma (beta) * (x unless x <= 0, else alpha (e^x - 1)): NaN keeps x, as in Elu.
+    value: (t) => `(${t.beta} * select(${t.x}, ${t.alpha} * (exp(${t.x}) - ${t.one}), ${t.x} <= ${t.zero}))`,
+    // y > 0: gamma; else y = gamma alpha (e^x - 1), so dy/dx = y + gamma alpha. Monotone for alpha >= 0, gamma > 0.
+    slope: (y, alpha, beta) =>
+      alpha >= 0 && beta > 0 ? `select(${y} + ${f32(alpha * beta)}, ${f32(beta)}, ${y} > 0.0)` : null,
+  },
 };
 
 /** The WGSL expression of activation `a` applied to the expression `x`, in `math`'s type and functions. */

@@ -59,6 +59,12 @@ const SPANS: { readonly [K in ActivationName]: SpanFn } = {
       buf[i] = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
     }
   },
+  Selu: (buf, start, end, alpha, beta) => {
+    for (let i = start; i < end; i++) {
+      const x = buf[i]!;
+      buf[i] = beta * (x > 0 ? x : alpha * Math.expm1(x));
+    }
+  },
 };
 
 /** Applies an activation in place to buf[start..end); the dispatch sits outside the loops. */

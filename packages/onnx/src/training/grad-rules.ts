@@ -62,6 +62,15 @@ function activationGrad(tape: Tape, node: TapeNode, x: string, y: string, g: str
     }
     case 'Softplus':
       return b.op1('Mul', [g, b.op1('Sigmoid', [x])]);
+    case 'Selu': {
+      // x > 0: gamma; else y = gamma alpha (e^x - 1), so the slope is y + alpha gamma.
+      const gamma = floatAttr(node, 'gamma');
+      return b.op1('Where', [
+        b.op1('Greater', [x, zero()]),
+        b.op1('Mul', [g, b.floats([gamma])]),
+        b.op1('Mul', [g, b.op1('Add', [y, b.floats([alpha * gamma])])]),
+      ]);
+    }
     default:
       return null;
   }

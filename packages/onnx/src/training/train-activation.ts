@@ -25,6 +25,8 @@ export function tapeActivation(tape: Tape, a: Activation, x: string): string {
       return tape.add(tape.mul(x, tape.scalar(alpha)), tape.scalar(beta));
     case 'ScaledTanh':
       return tape.mul(tape.unary('Tanh', tape.mul(x, tape.scalar(beta))), tape.scalar(alpha));
+    case 'Selu':
+      return tape.unary('Selu', x, { alpha: { float: alpha }, gamma: { float: beta } });
   }
 }
 

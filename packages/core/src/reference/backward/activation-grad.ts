@@ -47,6 +47,7 @@ const DERIVATIVE_SPANS: { readonly [K in ActivationName]: DerivativeSpan } = {
   Elu: viaScalarDerivative,
   Softsign: viaScalarDerivative,
   Softplus: viaScalarDerivative,
+  Selu: viaScalarDerivative,
 };
 
 /**
