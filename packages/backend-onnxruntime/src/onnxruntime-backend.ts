@@ -62,7 +62,16 @@ export interface OnnxruntimeBackendOptions extends SessionTuning {
    * The browser entry passes onnxruntime-web's WebGPU kernel limits here.
    */
   readonly extraNodeLimitation?: (spec: RnnSpec, provider: ExecutionProvider) => string | null;
+  /**
+   * This runtime's measured lowering of `spec` on `provider`, where it differs from lowering-choice.ts's
+   * table (measured with onnxruntime-node), or null to keep the table's. The browser entry passes
+   * onnxruntime-web's: its wasm build runs ORT's CPU kernels, but a Loop costs it far more per step.
+   */
+  readonly measuredLowering?: (spec: RnnSpec, provider: ExecutionProvider) => OnnxLowering | null;
 }
+
+/** How models are routed between the ONNX nodes and the Loop lowering (the options that decide it). */
+type Routing = Pick<OnnxruntimeBackendOptions, 'lowering' | 'extraNodeLimitation' | 'measuredLowering'>;
 
 /** The onnxruntime backend: a {@link @deeprnn/core!Backend | Backend} plus what it learned while starting. */
 export interface OnnxruntimeBackend extends TrainingBackend {
@@ -95,9 +104,8 @@ class OrtBackend implements OnnxruntimeBackend {
     notices: readonly string[],
     private readonly tuning: SessionTuning,
     private readonly create: SessionFactory,
-    private readonly lowering: OnnxruntimeBackendOptions['lowering'],
+    private readonly routing: Routing,
     private readonly trainingOnWebgpu: 'same' | 'cpu' = 'same',
-    private readonly extraNodeLimitation: OnnxruntimeBackendOptions['extraNodeLimitation'] = undefined,
   ) {
     this.said = [...new Set(notices)];
   }
@@ -147,10 +155,11 @@ class OrtBackend implements OnnxruntimeBackend {
   }
 
   private loweringOf(spec: RnnSpec): OnnxLowering {
-    const asked = typeof this.lowering === 'string' ? this.lowering : this.lowering?.[spec.mode];
+    const { lowering, extraNodeLimitation, measuredLowering } = this.routing;
+    const asked = typeof lowering === 'string' ? lowering : lowering?.[spec.mode];
     // What the node cannot do right on this provider (projSize, ORT's overflowing Softplus, activations
     // the WebGPU kernels lack) takes the Loop regardless of what was asked: it runs on every provider.
-    const limitation = nodeLimitation(spec, this.provider) ?? this.extraNodeLimitation?.(spec, this.provider) ?? null;
+    const limitation = nodeLimitation(spec, this.provider) ?? extraNodeLimitation?.(spec, this.provider) ?? null;
     if (limitation !== null) {
       // Said when it changes what runs: a limit of this provider only, or a lowering the caller asked for.
       if (limitation !== nodeLimitation(spec, 'cpu') || asked === 'node') {
@@ -160,7 +169,7 @@ class OrtBackend implements OnnxruntimeBackend {
       }
       return 'loop';
     }
-    return asked ?? loweringFor(spec, this.provider);
+    return asked ?? measuredLowering?.(spec, this.provider) ?? loweringFor(spec, this.provider);
   }
 
   async createModel(spec: RnnSpec, params: RnnParams): Promise<RnnModel> {
@@ -245,8 +254,7 @@ export async function createBackend(options: OnnxruntimeBackendOptions = {}): Pr
     probe.notices,
     tuning,
     create,
-    options.lowering,
+    options, // the Routing options among them
     options.trainingOnWebgpu,
-    options.extraNodeLimitation,
   );
 }

@@ -14,6 +14,7 @@ import {
   type OnnxruntimeBackendOptions,
   createBackend as createSharedBackend,
 } from '../onnxruntime-backend.js';
+import type { OnnxLowering } from '@deeprnn/onnx';
 import { loadOrt } from '../ort-module.js';
 import type { ExecutionProvider } from '../session-options.js';
 import { serializedSessionFactory } from './serialized-sessions.js';
@@ -28,7 +29,7 @@ export const WEB_PROVIDERS: readonly WebExecutionProvider[] = Object.freeze(['we
 /** Options of the browser {@link createBackend}: those of Node, with the web providers. */
 export interface WebBackendOptions extends Omit<
   OnnxruntimeBackendOptions,
-  'executionProviders' | 'extraNodeLimitation'
+  'executionProviders' | 'extraNodeLimitation' | 'measuredLowering'
 > {
   /** Providers to try, in order; the first that starts is used. Default webgpu, wasm. */
   readonly executionProviders?: readonly WebExecutionProvider[];
@@ -79,6 +80,16 @@ export function webgpuNodeRuns(spec: RnnSpec): boolean {
 function webKernelLimitation(spec: RnnSpec, provider: ExecutionProvider): string | null {
   if (provider !== 'webgpu' || webgpuNodeRuns(spec)) return null;
   return `onnxruntime-web's WebGPU ${spec.mode.toUpperCase()} kernel runs only the default activations and no clip`;
+}
+
+/**
+ * onnxruntime-web's own measured lowering: its wasm build (ORT's CPU kernels, known here as 'cpu')
+ * runs rnn modes faster as the RNN node than as the Loop that lowering-choice.ts picks for
+ * onnxruntime-node, where a Loop step is cheap (README, "Lowering, chosen by measurement"). GRU and
+ * LSTM keep the table's node; WebGPU keeps the table's choice.
+ */
+function webMeasuredLowering(spec: RnnSpec, provider: ExecutionProvider): OnnxLowering | null {
+  return provider === 'cpu' && (spec.mode === 'rnn_tanh' || spec.mode === 'rnn_relu') ? 'node' : null;
 }
 
 class WebBackend implements WebOnnxruntimeBackend {
@@ -173,6 +184,7 @@ export async function createBackend(options: WebBackendOptions = {}): Promise<We
       // them to wasm was overlapping calls into ORT, which the queue above rules out.
       trainingOnWebgpu: 'same',
       extraNodeLimitation: webKernelLimitation,
+      measuredLowering: webMeasuredLowering,
     });
     // The probe created a session: ORT's wasm module has started, with the thread count it keeps.
     isWasmStarted = true;
