@@ -9,6 +9,7 @@ import {
   type ActivationName,
   createReferenceBackend,
   defineSpec,
+  initParams,
   tensor,
 } from '@deeprnn/core';
 import { describe, expect, it } from 'vitest';
@@ -51,4 +52,35 @@ describe('tfjs webgl (chromium): NaN and infinities per activation', () => {
       sameNonFinite(got.output.data, want.output.data);
     });
   }
+});
+
+// A packed webgl texture pads odd shapes; a product whose input holds -Inf wrote Inf * 0 = NaN into its
+// output's padding, packed elementwise ops carried it, and the LSTM projection (inner dimension 3) added
+// NaN * 0 into real values: NaN where the reference is finite (fresh-seed replay FC_SEED=1592216929 of
+// the non-finite property). backend-tfjs turns packed binary operations off on webgl and says so.
+describe('tfjs webgl (chromium): a texture padding never reaches an answer', () => {
+  it('LSTM with a projection, clip and affine gates: -Inf in gives the finite answer of the reference', async () => {
+    const spec = defineSpec({
+      mode: 'lstm',
+      inputSize: 5,
+      hiddenSize: 3,
+      projSize: 2,
+      clip: 3,
+      activations: [
+        { name: 'Affine', alpha: -0.75, beta: 0.5 },
+        { name: 'Sigmoid' },
+        { name: 'Affine', alpha: 0.5, beta: 0.5 },
+      ],
+    });
+    const params = initParams(spec, { seed: 0 });
+    const x = tensor(Float32Array.from([-Infinity, 0.3, -0.2, 0.5, 0.1]), [1, 1, 5]);
+    await using reference = createReferenceBackend({ dtype: 'float64' });
+    await using refModel = await reference.createModel(spec, params);
+    const want = await refModel.forward(x, undefined, { checkFinite: false });
+    expect([...want.output.data].every(Number.isFinite)).toBe(true);
+    await using backend = await pageBackend('tfjs').create('webgl');
+    expect(backend.notices.join('\n')).toMatch(/WEBGL_PACK_BINARY_OPERATIONS set to false/);
+    await using model = await backend.createModel(spec, params);
+    sameNonFinite((await model.forward(x)).output.data, want.output.data);
+  });
 });

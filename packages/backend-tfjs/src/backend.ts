@@ -13,6 +13,7 @@ import { capabilitiesFor } from './capabilities.js';
 import type { StartedEngine } from './engine.js';
 import { ENGINE_NAMES, type EngineName } from './engine-name.js';
 import { withEngine } from './engine-handle.js';
+import { keepPaddingFinite } from './engine-webgl.js';
 import { type ModuleLoader, importModule } from './module-loader.js';
 import { TfjsModel } from './model.js';
 import { type EngineNotice, selectEngine } from './select-engine.js';
@@ -153,5 +154,10 @@ export async function createBackend(options: CreateBackendOptions = {}): Promise
     allowSoftwareGpu: options.engines !== undefined,
     ...(options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads }),
   });
-  return new TfjsBackend(started, notices);
+  // Set once the webgl engine is chosen (not while probing): the flag is tfjs's, global to the page.
+  const engine: StartedEngine =
+    started.engine === 'webgl'
+      ? { ...started, notes: [...(started.notes ?? []), keepPaddingFinite((name, value) => tf.env().set(name, value))] }
+      : started;
+  return new TfjsBackend(engine, notices);
 }

@@ -67,3 +67,19 @@ export async function startWebgl(ctx: EngineContext): Promise<StartedEngine | En
   }
   return { engine: 'webgl', tfBackend: 'webgl', device: `webgl (${name})` };
 }
+
+/**
+ * What the webgl engine changes in tfjs for this page, once it is chosen: packed binary operations
+ * off (`WEBGL_PACK_BINARY_OPERATIONS`). A packed texture holds 2x2 values and pads odd shapes; a matrix
+ * product whose input holds ±Inf writes Inf * 0 = NaN into its output's padding, packed elementwise
+ * ops carry that padding along, and the next product over an odd inner dimension adds NaN * 0 into real
+ * values (an LSTM projection turned a finite answer into NaN; conformance found it). Unpacked binary
+ * ops drop the padding, so every product reads zeros there. tfjs flags are global: the notice says so.
+ *
+ * @param setFlag - `tf.env().set`.
+ * @returns the notice for the backend's `notices`.
+ */
+export function keepPaddingFinite(setFlag: (name: string, value: boolean) => void): string {
+  setFlag('WEBGL_PACK_BINARY_OPERATIONS', false);
+  return "tfjs webgl: WEBGL_PACK_BINARY_OPERATIONS set to false for this page (a packed texture's padding turned ±Inf inputs into NaN answers)";
+}
