@@ -1,12 +1,15 @@
 // Prints the d2l forward timings of every backend in headless Chromium (npm run bench -w @deeprnn/playground
-// [-- REPEATS [LANES [THREADS [TRAINING]]]], e.g. `-- 3 onnxruntime:wasm,tfjs:wasm 2`; TRAINING 0 times the
-// forward only, 1 (the default) also a training step).
+// [-- REPEATS [LANES [THREADS [TRAINING [MODES]]]]], e.g. `-- 3 onnxruntime:wasm,tfjs:wasm 2`; TRAINING 0 times
+// the forward only, 1 (the default) also a training step; MODES e.g. `gru` times that cell only).
+// DEEPRNN_BENCH_KERNEL_PROFILE=1 also prints where tfjs's kernels spent their time (see kernel-profile.ts);
+// =shapes splits each kernel by its input shapes.
 // Without a GPU, Chromium's WebGPU adapter is SwiftShader (the CPU): those rows are not GPU numbers.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/chromium.js';
+import { profileTfjsKernels, readKernelProfile } from './kernel-profile.js';
 import { servePlayground } from '../test/serve.js';
 
 const repeats = Number(process.argv[2] ?? 5);
@@ -14,6 +17,8 @@ const lanes = process.argv[3] ? `&lanes=${process.argv[3]}` : '';
 // The wasm threads of tfjs and onnxruntime-web in the page (fixed per page load): `... 3 onnxruntime:wasm 2`.
 const threads = process.argv[4] ? `&threads=${process.argv[4]}` : '';
 const training = process.argv[5] ? `&training=${process.argv[5]}` : '';
+const modes = process.argv[6] ? `&modes=${process.argv[6]}` : '';
+const kernelProfile = ['1', 'shapes'].includes(process.env.DEEPRNN_BENCH_KERNEL_PROFILE ?? '');
 const corpus = join(mkdtempSync(join(tmpdir(), 'deeprnn-bench-')), 'corpus.txt');
 writeFileSync(corpus, 'unused by the benchmark');
 const { url, child } = await servePlayground(fileURLToPath(new URL('../dist', import.meta.url)), corpus);
@@ -28,7 +33,8 @@ try {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: reportedCores });
   }
-  await page.goto(`${url}?bench=d2l&repeats=${repeats}${lanes}${threads}${training}`);
+  if (kernelProfile) await page.addInitScript({ content: profileTfjsKernels });
+  await page.goto(`${url}?bench=d2l&repeats=${repeats}${lanes}${threads}${training}${modes}`);
   // One line per lane as it finishes, so a slow lane (SwiftShader) shows what is done.
   let shown = '';
   const progress = setInterval(() => {
@@ -70,6 +76,8 @@ try {
       `${await page.title()}; WebGPU adapter: ${adapter}; cross-origin isolated: ${String(await page.evaluate(() => crossOriginIsolated))}\n`,
     );
     process.stdout.write(`${(await page.textContent('#bench-markdown')) ?? (await page.textContent('#status'))}\n`);
+    if (kernelProfile)
+      process.stdout.write(`${await readKernelProfile(page, process.env.DEEPRNN_BENCH_KERNEL_PROFILE === 'shapes')}\n`);
   }
   await page.close();
 } finally {

@@ -31,7 +31,16 @@ export const BENCH_LANES: readonly (readonly [string, string])[] = [
   ['webgpu', 'webgpu'],
 ];
 
-const MODES: readonly RnnMode[] = ['rnn_tanh', 'gru', 'lstm'];
+/** The cells the page times, in this order, unless `?modes=` names fewer. */
+export const BENCH_MODES: readonly RnnMode[] = ['rnn_tanh', 'gru', 'lstm'];
+
+/** What {@link runBench} times: which lanes and cells, and whether a training step too. */
+export interface BenchChoice {
+  readonly lanes?: readonly (readonly [string, string])[];
+  readonly modes?: readonly RnnMode[];
+  /** false times the forward only. */
+  readonly training?: boolean;
+}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -45,20 +54,18 @@ function median(values: readonly number[]): number {
  * language model with its head, SGD and clipping, one warm-up step, then the median of `repeats`). Fills
  * a table in the page; a lane that cannot start, or does not train, says why.
  *
- * @param training - false times the forward only.
  * @returns the table as Markdown.
  */
 export async function runBench(
   repeats: number,
   onProgress: (line: string) => void,
-  lanes: readonly (readonly [string, string])[] = BENCH_LANES,
-  training = true,
+  { lanes = BENCH_LANES, modes = BENCH_MODES, training = true }: BenchChoice = {},
 ): Promise<string> {
   const section = document.createElement('section');
   section.innerHTML = '<h2>d2l timings in this page</h2><table id="bench-table" class="check-table"></table>';
   const columns = [
-    ...MODES.map((m) => `${m} forward (ms)`),
-    ...(training ? MODES.map((m) => `${m} train step (ms)`) : []),
+    ...modes.map((m) => `${m} forward (ms)`),
+    ...(training ? modes.map((m) => `${m} train step (ms)`) : []),
   ];
   byId('check-panel').after(section);
   const rows: string[][] = [];
@@ -75,7 +82,7 @@ export async function runBench(
       const backend = await pageBackend(name).create(engine);
       row[1] = backend.device;
       try {
-        for (const [i, mode] of MODES.entries()) {
+        for (const [i, mode] of modes.entries()) {
           onProgress(`timing ${name} ${engine} ${mode}…`);
           const spec = defineSpec({
             mode,
@@ -98,9 +105,9 @@ export async function runBench(
           render();
         }
         if (training) {
-          for (const [i, mode] of MODES.entries()) {
+          for (const [i, mode] of modes.entries()) {
             onProgress(`timing a training step of ${name} ${engine} ${mode}…`);
-            row[2 + MODES.length + i] = await trainStepCell(backend, mode, repeats);
+            row[2 + modes.length + i] = await trainStepCell(backend, mode, repeats);
             render();
           }
         }

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { RnnMode } from '@deeprnn/core';
 import {
   type StartedBackend,
   fillPickers,
@@ -12,7 +13,7 @@ import {
   startBackend,
   startFastest,
 } from './backend-picker.js';
-import { runBench } from './bench.js';
+import { BENCH_MODES, runBench } from './bench.js';
 import { runCheck, summary } from './check-panel.js';
 import { pageBackend, setPageWasmThreads } from './backends.js';
 import { byId, guarded, showError, status } from './dom.js';
@@ -60,7 +61,7 @@ function intParam(params: URLSearchParams, key: string, fallback: number): numbe
 
 /**
  * `?check=BACKEND[&engine=E][&runs=N][&seed=S]`, `?train=BACKEND[&engine=E]&epochs=N&layers=1,3[&hidden=H][&mode=M][&tokens=N]`
- * and `?bench=d2l[&repeats=N][&lanes=tfjs:wasm,...][&training=0]` run at load and write their outcome into document.title;
+ * and `?bench=d2l[&repeats=N][&lanes=tfjs:wasm,...][&modes=gru,...][&training=0]` run at load and write their outcome into document.title;
  * `&threads=N` with any of them sets the wasm threads of tfjs and onnxruntime-web first.
  */
 async function driveFromUrl(params: URLSearchParams): Promise<void> {
@@ -99,7 +100,16 @@ async function driveFromUrl(params: URLSearchParams): Promise<void> {
       .map((lane) => lane.split(':') as [string, string]);
     const training = params.get('training') ?? '1';
     if (training !== '0' && training !== '1') throw new Error(`?training= must be 0 or 1, got '${training}'`);
-    const table = await runBench(intParam(params, 'repeats', 5), status, lanes, training === '1');
+    // Each named cell once, in the order given.
+    const modes = params.get('modes') === null ? undefined : [...new Set(params.get('modes')!.split(','))];
+    const unknown = modes?.find((m) => !(BENCH_MODES as readonly string[]).includes(m));
+    if (unknown !== undefined)
+      throw new Error(`?modes= takes ${BENCH_MODES.join(', ')} (comma-separated), got '${unknown}'`);
+    const table = await runBench(intParam(params, 'repeats', 5), status, {
+      ...(lanes === undefined ? {} : { lanes }),
+      ...(modes === undefined ? {} : { modes: modes as RnnMode[] }),
+      training: training === '1',
+    });
     const pre = document.createElement('pre');
     pre.id = 'bench-markdown';
     pre.textContent = table;

@@ -216,6 +216,21 @@ describe.skipIf(missing !== null)(`playground in Chromium${missing ? ` (skipped:
     await badTraining.page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
     expect(await badTraining.page.textContent('#status')).toBe("?training= must be 0 or 1, got 'yes'");
     await badTraining.page.close();
+    const badModes = await open('?bench=d2l&modes=gru,rnn');
+    await badModes.page.waitForFunction(() => document.title.startsWith('error'), undefined, { timeout: 30_000 });
+    expect(await badModes.page.textContent('#status')).toBe(
+      "?modes= takes rnn_tanh, gru, lstm (comma-separated), got 'rnn'",
+    );
+    await badModes.page.close();
+    // `&modes=` times only the cells it names, each once.
+    const one = await open('?bench=d2l&repeats=1&lanes=reference:float32&modes=rnn_tanh,rnn_tanh&training=0');
+    await one.page.waitForFunction(() => /bench done|error/.test(document.title), undefined, { timeout: 60_000 });
+    expect(await one.page.title()).toBe('bench done');
+    const oneTable = (await one.page.textContent('#bench-markdown'))!;
+    expect(oneTable.split('\n')[0]).toBe('| backend | device | rnn_tanh forward (ms) |');
+    expect(oneTable).toMatch(/^\| reference float32 \| [^|]+ \| \d+\.\d \|$/m);
+    expect(one.errors).toEqual([]);
+    await one.page.close();
   });
 
   it('loads a tfjs-layers model.json with its weight shard by the file picker and runs its stack', async () => {
