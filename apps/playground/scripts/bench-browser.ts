@@ -4,13 +4,8 @@
 // DEEPRNN_BENCH_KERNEL_PROFILE=1 also prints where tfjs's kernels spent their time (see kernel-profile.ts);
 // =shapes splits each kernel by its input shapes.
 // Without a GPU, Chromium's WebGPU adapter is SwiftShader (the CPU): those rows are not GPU numbers.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../test/chromium.js';
+import { openBenchPage } from './bench-page.js';
 import { profileTfjsKernels, readKernelProfile } from './kernel-profile.js';
-import { servePlayground } from '../test/serve.js';
 
 const repeats = Number(process.argv[2] ?? 5);
 const lanes = process.argv[3] ? `&lanes=${process.argv[3]}` : '';
@@ -19,20 +14,10 @@ const threads = process.argv[4] ? `&threads=${process.argv[4]}` : '';
 const training = process.argv[5] ? `&training=${process.argv[5]}` : '';
 const modes = process.argv[6] ? `&modes=${process.argv[6]}` : '';
 const kernelProfile = ['1', 'shapes'].includes(process.env.DEEPRNN_BENCH_KERNEL_PROFILE ?? '');
-const corpus = join(mkdtempSync(join(tmpdir(), 'deeprnn-bench-')), 'corpus.txt');
-writeFileSync(corpus, 'unused by the benchmark');
-const { url, child } = await servePlayground(fileURLToPath(new URL('../dist', import.meta.url)), corpus);
-const browser = await launchChromium();
+// A measurement aid: DEEPRNN_BENCH_REPORTED_CORES=4 makes the page report 4 cores, so that `... 2` runs
+// tfjs wasm on 2 threads of a 2-core machine (see openBenchPage).
+const { url, page, close } = await openBenchPage(Number(process.env.DEEPRNN_BENCH_REPORTED_CORES ?? 0));
 try {
-  const page = await browser.newPage();
-  // A measurement aid: tfjs-backend-wasm starts at most navigator.hardwareConcurrency / 2 threads, 1 on a
-  // 2-core machine whatever is asked. DEEPRNN_BENCH_REPORTED_CORES=4 makes the page (and its workers)
-  // report 4 cores through Chromium's emulation, so `... 2` runs tfjs wasm on 2 threads of the 2 cores.
-  const reportedCores = Number(process.env.DEEPRNN_BENCH_REPORTED_CORES ?? 0);
-  if (reportedCores > 0) {
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: reportedCores });
-  }
   if (kernelProfile) await page.addInitScript({ content: profileTfjsKernels });
   await page.goto(`${url}?bench=d2l&repeats=${repeats}${lanes}${threads}${training}${modes}`);
   // One line per lane as it finishes, so a slow lane (SwiftShader) shows what is done.
@@ -79,8 +64,6 @@ try {
     if (kernelProfile)
       process.stdout.write(`${await readKernelProfile(page, process.env.DEEPRNN_BENCH_KERNEL_PROFILE === 'shapes')}\n`);
   }
-  await page.close();
 } finally {
-  await browser.close();
-  child.kill();
+  await close();
 }

@@ -1,27 +1,17 @@
 // Times single tfjs wasm kernels in the page, alone, at the shapes of a d2l step (npm run probe -w
 // @deeprnn/playground -- THREADS): what the engine's threads do for one product or one elementwise kernel
 // when nothing else runs, beside what they do inside the forward (bench-browser.ts with
-// DEEPRNN_BENCH_KERNEL_PROFILE=shapes). The page reports 4 cores so that tfjs starts THREADS threads
-// (it starts at most half of navigator.hardwareConcurrency).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../test/chromium.js';
-import { servePlayground } from '../test/serve.js';
+// DEEPRNN_BENCH_KERNEL_PROFILE=shapes). The page reports 2 × THREADS cores so that tfjs starts THREADS
+// threads (it starts at most half of navigator.hardwareConcurrency).
+import { openBenchPage } from './bench-page.js';
 import { profileTfjsKernels } from './kernel-profile.js';
 
 const threads = Number(process.argv[2] ?? 1);
 if (!Number.isInteger(threads) || threads < 1)
   throw new Error(`THREADS must be a positive integer, got '${process.argv[2]}'`);
-const corpus = join(mkdtempSync(join(tmpdir(), 'deeprnn-probe-')), 'corpus.txt');
-writeFileSync(corpus, 'unused by the probe');
-const { url, child } = await servePlayground(fileURLToPath(new URL('../dist', import.meta.url)), corpus);
-const browser = await launchChromium();
+// Twice the threads in cores: tfjs starts at most half the reported cores.
+const { url, page, close } = await openBenchPage(2 * threads);
 try {
-  const page = await browser.newPage();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: 4 });
   // Catches tfjs's engine; a one-call bench then loads and starts the wasm engine on `threads` threads.
   await page.addInitScript({ content: profileTfjsKernels });
   // tsx names the functions below through a `__name` helper that the page does not have.
@@ -81,6 +71,5 @@ try {
   );
   for (const [name, us] of rows) process.stdout.write(`| ${name} | ${us.toFixed(1)} |\n`);
 } finally {
-  await browser.close();
-  child.kill();
+  await close();
 }
