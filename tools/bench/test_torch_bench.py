@@ -86,6 +86,19 @@ class DeviceTest(unittest.TestCase):
         self.assertEqual((r["device"], r["config"], r["train"], r["hiddenSize"]), ("cpu", "d2l-small", True, 8))
         self.assertNotIn("gpu", r)
 
+    def test_openblas_names_its_kernel_family(self):
+        # Forced through OPENBLAS_CORETYPE, the family the record names is the one forced; a library
+        # that is not OpenBLAS (or not there) has none to name.
+        env = {**os.environ, "OPENBLAS_CORETYPE": "Haswell"}
+        run = subprocess.run([sys.executable, SCRIPT, "--train", "--mode", "rnn_tanh", "--layers", "1", "--hidden", "8",
+                              "--batch", "2", "--steps", "3", "--repeats", "1"], capture_output=True, text=True,
+                             check=True, env=env)
+        blas = json.loads(run.stdout.strip())["blas"]
+        if "openblas" not in blas:
+            self.skipTest(f"PyTorch here loads {blas}, not OpenBLAS (see tools/bench/README.md, BLAS matters)")
+        self.assertIn("(core Haswell)", blas)
+        self.assertEqual(torch_bench.openblas_core("/nonexistent/libopenblas.so.0"), "core unknown")
+
 
 if __name__ == "__main__":
     unittest.main()

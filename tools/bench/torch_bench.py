@@ -64,6 +64,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import argparse
+import ctypes
 import json
 import statistics
 import sys
@@ -134,9 +135,20 @@ def blas_library():
             paths = {line.split()[-1] for line in f if line.rstrip().endswith(".so") or ".so." in line}
         hits = sorted({os.path.realpath(p) for p in paths
                        if any(k in os.path.basename(p).lower() for k in ("blas", "mkl_rt", "libmkl"))})
-        return ",".join(hits) or "unknown"
+        return ",".join(f"{h} ({openblas_core(h)})" if "openblas" in h else h for h in hits) or "unknown"
     except OSError:
         return "unknown"
+
+
+def openblas_core(path):
+    """OpenBLAS's kernel family (e.g. Haswell = AVX2, SkylakeX/Cooperlake = AVX-512): a DYNAMIC_ARCH build
+    picks it per CPU unless OPENBLAS_CORETYPE forces one, and it sets PyTorch's speed on the CPU."""
+    try:
+        lib = ctypes.CDLL(path)
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return "core " + lib.openblas_get_corename().decode()
+    except (OSError, AttributeError):
+        return "core unknown"
 
 
 BLAS = None

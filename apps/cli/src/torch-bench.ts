@@ -21,6 +21,11 @@ export interface BenchRow {
   readonly train?: boolean;
   /** GPU counters of the last timed call, from backends that report them (`lastRunStats`, `lastStepStats`). */
   readonly runStats?: RunStats;
+  /**
+   * PyTorch rows: the BLAS library the process loaded, with OpenBLAS's kernel family (`core Haswell`
+   * is AVX2, `core SkylakeX`/`Cooperlake` AVX-512): PyTorch's CPU speed depends on it.
+   */
+  readonly blas?: string;
 }
 
 const PYTHON = '/usr/bin/python3';

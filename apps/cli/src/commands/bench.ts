@@ -197,6 +197,8 @@ export function registerBenchCommand(program: Command): void {
         if (result.error) log(`PyTorch comparison skipped: ${result.error}`);
         torch = result.rows;
         rows.push(...torch);
+        const blas = torch[0]?.blas;
+        if (blas !== undefined) log(`PyTorch's BLAS: ${blas}`);
       }
       printRows(rows, torch, opts.json === true);
     });
