@@ -15,46 +15,39 @@
 // Prints µs per chain step and ms per layer (medians of --repeats runs after 5 warm-up runs, three
 // rounds alternating the cases).
 import * as ort from 'onnxruntime-node';
-import protoPackage from 'onnx-proto';
+import {
+  DataType,
+  cpuSessionOptions,
+  encodeModel,
+  int64Tensor,
+  intAttribute,
+  intsAttribute,
+  node,
+  numberOption as opt,
+  valueInfo,
+} from './ort-bench-kit.mjs';
 
-const { onnx } = protoPackage;
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const T = opt('T', 35);
 const B = opt('B', 32);
 const H = opt('H', 256);
 const repeats = opt('repeats', 41);
 const CHAIN = 140;
-const FLOAT = 1;
-const INT64 = 7;
 
-const vi = (name, dims) => ({
-  name,
-  type: { tensorType: { elemType: FLOAT, ...(dims ? { shape: { dim: dims.map((d) => ({ dimValue: d })) } } : {}) } },
-});
-const int = (name, value) => ({ name, i: value, type: 2 });
-const intList = (name, values) => ({ name, ints: values, type: 7 });
-const node = (opType, input, output, attribute = []) => ({ opType, input, output, attribute });
+const vi = (name, dims) => valueInfo(name, DataType.FLOAT, dims);
+const int = intAttribute;
 const initializers = [
-  { name: 'one', dims: [1], dataType: FLOAT, floatData: [1] },
-  { name: 'steps', dims: [T], dataType: INT64, int64Data: Array(T).fill(B) },
+  { name: 'one', dims: [1], dataType: DataType.FLOAT, floatData: [1] },
+  int64Tensor('steps', Array(T).fill(B)),
 ];
 const model = (inputs, nodes, outputs) =>
-  onnx.ModelProto.encode({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'probe',
-      node: nodes,
-      input: inputs.map(([n, d]) => vi(n, d)),
-      output: outputs.map((n) => vi(n, null)),
-      // Only those the graph reads: ORT warns about unused initializers.
-      initializer: initializers.filter((t) => nodes.some((n) => n.input.includes(t.name))),
-    },
-  }).finish();
+  encodeModel({
+    name: 'probe',
+    node: nodes,
+    input: inputs.map(([n, d]) => vi(n, d)),
+    output: outputs.map((n) => vi(n, null)),
+    // Only those the graph reads: ORT warns about unused initializers.
+    initializer: initializers.filter((t) => nodes.some((n) => n.input.includes(t.name))),
+  });
 
 /** h_{t+1} = tanh(product(h_t) + c), CHAIN times. */
 function chain(kind) {
@@ -106,8 +99,8 @@ function layer(fm) {
     node('Split', ['g', 'steps'], steps('g'), [int('axis', axis)]),
     node('Split', ['dY', 'steps'], steps('dy'), [int('axis', axis)]),
   );
-  if (fm) nodes.push(node('Transpose', ['Whh'], ['WhhT'], [intList('perm', [1, 0])]));
-  if (fm) nodes.push(node('Transpose', ['Wih'], ['WihT'], [intList('perm', [1, 0])]));
+  if (fm) nodes.push(node('Transpose', ['Whh'], ['WhhT'], [intsAttribute('perm', [1, 0])]));
+  if (fm) nodes.push(node('Transpose', ['Wih'], ['WihT'], [intsAttribute('perm', [1, 0])]));
   let dA = null;
   for (let t = T - 1; t >= 0; t--) {
     if (dA === null) nodes.push(node('Mul', [`dy${t}`, `g${t}`], [`dA${t}`]));
@@ -137,13 +130,7 @@ function layer(fm) {
 }
 
 async function median(bytes) {
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const session = await ort.InferenceSession.create(bytes, cpuSessionOptions());
   const feeds = {};
   session.inputNames.forEach((name, i) => {
     const dims = session.inputMetadata[i].shape;

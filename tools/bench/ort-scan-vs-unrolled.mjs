@@ -11,34 +11,22 @@
 //
 //   node tools/bench/ort-scan-vs-unrolled.mjs [--T 35] [--B 32] [--H 256] [--repeats 50]
 import * as ort from 'onnxruntime-node';
-import protoPackage from 'onnx-proto';
+import {
+  DataType,
+  cpuSessionOptions,
+  encodeModel,
+  int64Tensor as ints,
+  intAttribute,
+  node,
+  numberOption as opt,
+  valueInfo as vi,
+} from './ort-bench-kit.mjs';
 
-const { onnx } = protoPackage;
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const T = opt('T', 35);
 const B = opt('B', 32);
 const H = opt('H', 256);
 const repeats = opt('repeats', 50);
-const FLOAT = 1;
-const INT64 = 7;
-const BOOL = 9;
-
-const vi = (name, type, dims) => ({
-  name,
-  type: { tensorType: { elemType: type, ...(dims ? { shape: { dim: dims.map((d) => ({ dimValue: d })) } } : {}) } },
-});
-const node = (opType, input, output, attribute = []) => ({ opType, input, output, attribute });
-const ints = (name, values) => {
-  const raw = new Uint8Array(8 * values.length);
-  values.forEach((v, i) => new DataView(raw.buffer).setBigInt64(8 * i, BigInt(v), true));
-  return { name, dims: [values.length], dataType: INT64, rawData: raw };
-};
-const model = (graph) =>
-  onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }).finish();
+const { FLOAT, INT64, BOOL } = DataType;
 const io = {
   input: [vi('G', FLOAT, [T, B, H]), vi('D', FLOAT, [T, B, H]), vi('W', FLOAT, [H, H]), vi('carry0', FLOAT, [B, H])],
   output: [vi('dpre', FLOAT, [T, B, H])],
@@ -58,7 +46,7 @@ function scanGraph() {
   };
   const attrs = [
     { name: 'body', type: 5, g: body },
-    { name: 'num_scan_inputs', type: 2, i: 2 },
+    intAttribute('num_scan_inputs', 2),
     { name: 'scan_input_directions', type: 7, ints: [1, 1] },
     { name: 'scan_output_directions', type: 7, ints: [1] },
   ];
@@ -70,8 +58,8 @@ function loopGraph() {
     name: 'body',
     node: [
       node('Sub', ['last', 'i'], ['t']),
-      node('Gather', ['G', 't'], ['g'], [{ name: 'axis', type: 2, i: 0 }]),
-      node('Gather', ['D', 't'], ['d'], [{ name: 'axis', type: 2, i: 0 }]),
+      node('Gather', ['G', 't'], ['g'], [intAttribute('axis', 0)]),
+      node('Gather', ['D', 't'], ['d'], [intAttribute('axis', 0)]),
       node('Add', ['carry', 'g'], ['dh']),
       node('Mul', ['dh', 'd'], ['dp']),
       node('MatMul', ['dp', 'W'], ['carry_out']),
@@ -112,13 +100,13 @@ function unrolledGraph() {
       'Split',
       ['G', 'sizes'],
       Array.from({ length: T }, (_, t) => `g${t}`),
-      [{ name: 'axis', type: 2, i: 0 }],
+      [intAttribute('axis', 0)],
     ),
     node(
       'Split',
       ['D', 'sizes'],
       Array.from({ length: T }, (_, t) => `d${t}`),
-      [{ name: 'axis', type: 2, i: 0 }],
+      [intAttribute('axis', 0)],
     ),
   ];
   let carry = 'carry0';
@@ -135,7 +123,7 @@ function unrolledGraph() {
       'Concat',
       Array.from({ length: T }, (_, t) => `dp${t}`),
       ['dpre'],
-      [{ name: 'axis', type: 2, i: 0 }],
+      [intAttribute('axis', 0)],
     ),
   );
   return { name: 'unrolled', initializer: [ints('sizes', Array(T).fill(1))], node: nodes, ...io };
@@ -158,12 +146,7 @@ for (const [name, graph] of [
   ['loop', loopGraph()],
   ['unrolled', unrolledGraph()],
 ]) {
-  const session = await ort.InferenceSession.create(model(graph), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const session = await ort.InferenceSession.create(encodeModel(graph), cpuSessionOptions());
   for (let i = 0; i < 5; i++) await session.run(feeds);
   const times = [];
   const cpu = [];

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { defineSpec } from '@deeprnn/core';
 import { exportTrainingStep } from '@deeprnn/onnx';
 import * as ort from 'onnxruntime-node';
+import { cpuSessionOptions } from './ort-bench-kit.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -36,15 +37,10 @@ const graph = exportTrainingStep(spec, {
 });
 const dir = mkdtempSync(join(tmpdir(), 'deeprnn-ort-profile-'));
 try {
-  const session = await ort.InferenceSession.create(graph, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    enableProfiling: true,
-    profileFilePrefix: join(dir, 'profile'),
-  });
+  const session = await ort.InferenceSession.create(
+    graph,
+    cpuSessionOptions({ enableProfiling: true, profileFilePrefix: join(dir, 'profile') }),
+  );
   const feeds = {};
   session.inputNames.forEach((name, i) => {
     const { type, shape } = session.inputMetadata[i];
